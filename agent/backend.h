@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What every backend (ovs/, netlink/, virt/) offers the agent: read the current state,
+ * diff it against the desired state into actions, apply actions, undo applied actions.
+ * A backend never calls another backend; the agent orders their actions.
+ */
+#ifndef HOSTNET_BACKEND_H
+#define HOSTNET_BACKEND_H
+
+#include "model.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Global options, from the command line. */
+struct hn_opts {
+	const char *config_path; /* default /etc/hostnet/hostnet.yaml */
+	const char *ovsdb;	 /* default unix:/var/run/openvswitch/db.sock */
+	const char *libvirt;	 /* default qemu:///system */
+	int timeout_ms;		 /* bound of every wait on a daemon; default 5000 */
+	bool json;
+	bool dry_run;
+};
+
+/* Apply order on `up`; `down` and rollback walk it backwards. */
+enum hn_layer {
+	HN_LAYER_OVS,
+	HN_LAYER_NETLINK,
+	HN_LAYER_VIRT,
+	HN_LAYER_COUNT,
+};
+
+enum hn_op {
+	HN_OP_CREATE, /* printed '+' */
+	HN_OP_CHANGE, /* printed '~' */
+	HN_OP_REMOVE, /* printed '-' */
+};
+
+/*
+ * One change to the host. The text fields are for people and for --json; `priv` is the
+ * backend's own description of the change, including what it needs to undo it (the old
+ * value is read at diff time, so the inverse is known before anything is touched).
+ */
+struct hn_action {
+	enum hn_layer layer;
+	enum hn_op op;
+	char object[128]; /* "bridge br0", "port brint", "address 10.99.1.250/32 on brint" */
+	char detail[256]; /* "tag 10 -> 99"; may be empty */
+	bool disruptive;  /* e.g. restarts a libvirt network VMs are using: announced */
+	void *priv;
+};
+
+struct hn_plan {
+	struct hn_action **actions;
+	size_t n, cap;
+};
+
+/* Append a new zeroed action to plan; NULL on allocation failure. */
+struct hn_action *hn_plan_add(struct hn_plan *plan, enum hn_layer layer, enum hn_op op,
+			      const char *object_fmt, ...) __attribute__((format(printf, 4, 5)));
+void hn_action_detail(struct hn_action *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+struct hn_backend {
+	const char *name; /* "ovs", "netlink", "libvirt" */
+	enum hn_layer layer;
+
+	/* Connect (bounded by opts->timeout_ms). *state is the backend's own. */
+	int (*open)(const struct hn_opts *opts, void **state);
+	/* Read the current state of the host (may be called again after apply). */
+	int (*read)(void *state);
+	/* Append to plan the actions that turn the current state into want. want == NULL
+	 * means "nothing": the actions remove everything hostnet owns (`down`). */
+	int (*diff)(void *state, const struct hn_config *want, struct hn_plan *plan);
+	/* Apply acts[0..n) in order; *done says how many took effect (for undo). */
+	int (*apply)(void *state, struct hn_action **acts, size_t n, size_t *done);
+	/* Undo acts[0..n), which were applied, in reverse order. Best effort: goes on
+	 * after a failure and returns the first error. */
+	int (*undo)(void *state, struct hn_action **acts, size_t n);
+	void (*free_priv)(void *priv);
+	void (*close)(void *state);
+};
+
+extern const struct hn_backend hn_ovs_backend;
+extern const struct hn_backend hn_netlink_backend;
+extern const struct hn_backend hn_virt_backend;
+
+#endif

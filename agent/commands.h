@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command table: one command per file, as wireguard-tools does it. */
+#ifndef HOSTNET_COMMANDS_H
+#define HOSTNET_COMMANDS_H
+
+#include "backend.h"
+
+/* Exit statuses of up/plan/down/check (DESIGN.md section 2). */
+enum {
+	HN_EXIT_OK = 0,
+	HN_EXIT_FAILED = 1,
+	HN_EXIT_USAGE = 2,
+	HN_EXIT_PENDING = 3, /* plan: changes pending */
+};
+
+/* argv[0] is the command's name; opts are the global options already parsed. */
+int cmd_up(int argc, char **argv, struct hn_opts *opts);
+int cmd_plan(int argc, char **argv, struct hn_opts *opts);
+int cmd_verify(int argc, char **argv, struct hn_opts *opts);
+int cmd_down(int argc, char **argv, struct hn_opts *opts);
+int cmd_check(int argc, char **argv, struct hn_opts *opts);
+int cmd_version(int argc, char **argv, struct hn_opts *opts);
+
+/* Shared by the commands: load the config or report why not (exit 2). */
+struct hn_config;
+int hn_load_config_or_report(const struct hn_opts *opts, struct hn_config *config);
+/* Print the recorded error once, as "hostnet: MESSAGE" (or as JSON with --json). */
+void hn_report_error(const struct hn_opts *opts, const char *command, int exit_status);
+/* For commands that take no arguments but --help / -h. 1: help printed, -1: bad usage. */
+int hn_no_args(int argc, char **argv, const char *usage);
+
+#endif

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "converge.h"
+#include "error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const struct hn_backend *const all_backends[HN_LAYER_COUNT] = {
+    [HN_LAYER_OVS] = &hn_ovs_backend,
+    [HN_LAYER_NETLINK] = &hn_netlink_backend,
+    [HN_LAYER_VIRT] = &hn_virt_backend,
+};
+
+int hn_session_open(struct hn_session *s, const struct hn_opts *opts)
+{
+	memset(s, 0, sizeof(*s));
+	s->opts = opts;
+	for (int l = 0; l < HN_LAYER_COUNT; l++) {
+		int r;
+
+		s->backends[l] = all_backends[l];
+		r = s->backends[l]->open(opts, &s->state[l]);
+		if (r < 0) {
+			s->backends[l] = NULL;
+			hn_session_close(s);
+			return r;
+		}
+	}
+	return 0;
+}
+
+void hn_session_close(struct hn_session *s)
+{
+	for (int l = HN_LAYER_COUNT - 1; l >= 0; l--) {
+		if (s->backends[l])
+			s->backends[l]->close(s->state[l]);
+		s->backends[l] = NULL;
+		s->state[l] = NULL;
+	}
+}
+
+int hn_session_plan(struct hn_session *s, const struct hn_config *want, struct hn_plan *plan)
+{
+	for (int l = 0; l < HN_LAYER_COUNT; l++) {
+		int r = s->backends[l]->read(s->state[l]);
+
+		if (r < 0)
+			return r;
+		r = s->backends[l]->diff(s->state[l], want, plan);
+		if (r < 0)
+			return r;
+	}
+	return hn_plan_order(plan, want == NULL);
+}
+
+/* Undo, newest first, the first n actions of the plan (all of them applied). */
+static int rollback(struct hn_session *s, struct hn_action **acts, size_t n)
+{
+	int first = 0;
+	size_t end = n;
+
+	while (end > 0) {
+		/* The run of actions of one layer that ends at end-1. */
+		enum hn_layer layer = acts[end - 1]->layer;
+		size_t start = end - 1;
+
+		while (start > 0 && acts[start - 1]->layer == layer)
+			start--;
+		hn_debug("rolling back %zu %s action(s)", end - start, hn_layer_name(layer));
+		int r = s->backends[layer]->undo(s->state[layer], acts + start, end - start);
+
+		if (r < 0 && !first)
+			first = r;
+		end = start;
+	}
+	return first;
+}
+
+int hn_session_apply(struct hn_session *s, struct hn_plan *plan, size_t *applied)
+{
+	size_t start = 0;
+
+	*applied = 0;
+	while (start < plan->n) {
+		enum hn_layer layer = plan->actions[start]->layer;
+		size_t end = start, done = 0;
+		int r;
+
+		while (end < plan->n && plan->actions[end]->layer == layer)
+			end++;
+		hn_debug("applying %zu %s action(s)", end - start, hn_layer_name(layer));
+		r = s->backends[layer]->apply(s->state[layer], plan->actions + start, end - start,
+					      &done);
+		if (r < 0) {
+			char why[sizeof(((struct hn_action *)0)->object) + 1024];
+			size_t undone = start + done;
+			int u;
+
+			snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : strerror(-r));
+			u = rollback(s, plan->actions, undone);
+			if (u < 0)
+				return hn_err(r,
+					      "%s; rolling back the %zu change(s) made before it "
+					      "FAILED too (%s): the host is half-converged, run "
+					      "`hostnet plan` to see how it stands",
+					      why, undone,
+					      hn_errmsg() ? hn_errmsg() : strerror(-u));
+			return hn_err(r,
+				      "%s; the %zu change(s) made before it were rolled back, "
+				      "the host is as it was",
+				      why, undone);
+		}
+		start = end;
+		*applied = end;
+	}
+	return 0;
+}
+
+int hn_lock_host(int timeout_ms)
+{
+	const char *dir = "/run/hostnet", *path = "/run/hostnet/lock";
+	struct timespec step = {0, 20 * 1000 * 1000};
+	int fd, waited = 0;
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return hn_err(-errno, "%s: %s", dir, strerror(errno));
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return hn_err(-errno, "%s: %s", path, strerror(errno));
+	/* Bounded: a stuck holder must not hang boot forever. The fd stays open (and the
+	 * lock held) until the process exits. */
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK) {
+			int e = errno;
+
+			close(fd);
+			return hn_err(-e, "%s: %s", path, strerror(e));
+		}
+		if (waited == 0)
+			hn_debug("another hostnet run holds %s, waiting", path);
+		if (waited >= timeout_ms) {
+			close(fd);
+			return hn_err(-ETIMEDOUT,
+				      "another hostnet run still holds %s after %d ms; try again "
+				      "once it has finished",
+				      path, waited);
+		}
+		nanosleep(&step, NULL);
+		waited += 20;
+	}
+	return fd;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The one flow of every command that touches the host:
+ * open backends -> read -> diff -> order -> (apply -> re-read -> check | rollback).
+ */
+#ifndef HOSTNET_CONVERGE_H
+#define HOSTNET_CONVERGE_H
+
+#include "plan.h"
+
+struct hn_session {
+	const struct hn_opts *opts;
+	const struct hn_backend *backends[HN_LAYER_COUNT];
+	void *state[HN_LAYER_COUNT];
+};
+
+/* Open every backend (bounded); on failure, the ones opened are closed again. */
+int hn_session_open(struct hn_session *s, const struct hn_opts *opts);
+void hn_session_close(struct hn_session *s);
+
+/* Read the host and compute the ordered plan towards want (NULL: `down`). */
+int hn_session_plan(struct hn_session *s, const struct hn_config *want, struct hn_plan *plan);
+
+/*
+ * Apply the plan. On failure every applied action is undone, newest first, and the
+ * message says what failed and what was rolled back. *applied counts what stayed applied.
+ */
+int hn_session_apply(struct hn_session *s, struct hn_plan *plan, size_t *applied);
+
+/* Take /run/hostnet/lock so two runs never interleave: waits for the other run. */
+int hn_lock_host(int timeout_ms);
+
+#endif

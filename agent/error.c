@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static char message[1024];
+int hn_verbosity;
+
+int hn_verr(int err, const char *fmt, va_list ap)
+{
+	vsnprintf(message, sizeof(message), fmt, ap);
+	return err;
+}
+
+int hn_err(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hn_verr(err, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+const char *hn_errmsg(void)
+{
+	return message[0] ? message : NULL;
+}
+
+void hn_err_clear(void)
+{
+	message[0] = '\0';
+}
+
+void hn_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (hn_verbosity <= 0)
+		return;
+	va_start(ap, fmt);
+	fputs("hostnet: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* hostnet: a host network agent for KVM hypervisors. The command table and global options. */
+#include "commands.h"
+#include "config.h"
+#include "error.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv, struct hn_opts *opts);
+	const char *description;
+} commands[] = {
+    {"up", cmd_up, "converge the host to the config (idempotent; safe at every boot)"},
+    {"plan", cmd_plan, "print what `up` would change, change nothing (exit 3: changes pending)"},
+    {"verify", cmd_verify, "check the live host against the config and probe it"},
+    {"down", cmd_down, "remove what hostnet created, give the uplink address back to the NIC"},
+    {"check", cmd_check, "validate the config and print the state it asks for"},
+    {"version", cmd_version, "print the version"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: hostnet [-c FILE] [--ovsdb unix:PATH] [--libvirt URI] [--timeout MS] "
+		   "[--json] [-v] COMMAND [ARGS]\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].description);
+	fprintf(f, "\nOptions:\n"
+		   "  -c, --config FILE  config file (default /etc/hostnet/hostnet.yaml)\n"
+		   "      --ovsdb ADDR   OVSDB server (default unix:/var/run/openvswitch/db.sock)\n"
+		   "      --libvirt URI  libvirt connection (default qemu:///system)\n"
+		   "      --timeout MS   bound on every wait for a daemon (default 5000)\n"
+		   "      --json         print one JSON document\n"
+		   "  -v, --verbose      say what is being done, on stderr\n"
+		   "  -h, --help         this text; `hostnet COMMAND --help` for a command\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {"ovsdb", required_argument, NULL, 'O'},
+	    {"libvirt", required_argument, NULL, 'L'},
+	    {"timeout", required_argument, NULL, 'T'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {0},
+	};
+	struct hn_opts opts = {
+	    .config_path = "/etc/hostnet/hostnet.yaml",
+	    .ovsdb = "unix:/var/run/openvswitch/db.sock",
+	    .libvirt = "qemu:///system",
+	    .timeout_ms = 5000,
+	};
+	int c;
+
+	/* '+': stop at the command name, its own options are its own. */
+	while ((c = getopt_long(argc, argv, "+c:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opts.config_path = optarg;
+			break;
+		case 'O':
+			opts.ovsdb = optarg;
+			break;
+		case 'L':
+			opts.libvirt = optarg;
+			break;
+		case 'T': {
+			char *end;
+			long ms = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || ms < 1 || ms > 3600000) {
+				fprintf(stderr,
+					"hostnet: --timeout: '%s' is not a number of "
+					"milliseconds from 1 to 3600000\n",
+					optarg);
+				return HN_EXIT_USAGE;
+			}
+			opts.timeout_ms = (int)ms;
+			break;
+		}
+		case 'j':
+			opts.json = true;
+			break;
+		case 'v':
+			hn_verbosity++;
+			break;
+		case 'h':
+			usage(stdout);
+			return HN_EXIT_OK;
+		case 'V':
+			return cmd_version(1, (char *[]){"version", NULL}, &opts);
+		default:
+			fprintf(stderr, "hostnet: see `hostnet --help`\n");
+			return HN_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return HN_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name) == 0) {
+			/* Each command parses its own options from a fresh getopt state. */
+			argc -= optind;
+			argv += optind;
+			optind = 0;
+			return commands[i].run(argc, argv, &opts);
+		}
+	}
+	fprintf(stderr,
+		"hostnet: '%s' is not a command; one of up, plan, verify, down, check, "
+		"version\n",
+		argv[optind]);
+	return HN_EXIT_USAGE;
+}

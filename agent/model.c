@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "model.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hn_vlanset_add(struct hn_vlanset *s, unsigned vlan)
+{
+	if (vlan < 4096)
+		s->bits[vlan / 64] |= UINT64_C(1) << (vlan % 64);
+}
+
+bool hn_vlanset_has(const struct hn_vlanset *s, unsigned vlan)
+{
+	return vlan < 4096 && (s->bits[vlan / 64] >> (vlan % 64)) & 1;
+}
+
+bool hn_vlanset_equal(const struct hn_vlanset *a, const struct hn_vlanset *b)
+{
+	return memcmp(a->bits, b->bits, sizeof(a->bits)) == 0;
+}
+
+bool hn_vlanset_empty(const struct hn_vlanset *s)
+{
+	return hn_vlanset_next(s, 0) == 0 && !hn_vlanset_has(s, 0);
+}
+
+unsigned hn_vlanset_count(const struct hn_vlanset *s)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < 64; i++)
+		n += (unsigned)__builtin_popcountll(s->bits[i]);
+	return n;
+}
+
+unsigned hn_vlanset_next(const struct hn_vlanset *s, unsigned from)
+{
+	if (from == 0)
+		from = 1;
+	while (from < 4096) {
+		uint64_t word = s->bits[from / 64] >> (from % 64);
+
+		if (word)
+			return from + (unsigned)__builtin_ctzll(word);
+		from = (from / 64 + 1) * 64;
+	}
+	return 0;
+}
+
+char *hn_vlanset_format(const struct hn_vlanset *s, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned v = hn_vlanset_next(s, 1); v && used < len; v = hn_vlanset_next(s, v + 1)) {
+		unsigned last = v;
+
+		while (hn_vlanset_has(s, last + 1))
+			last++;
+		int n = last > v
+			    ? snprintf(buf + used, len - used, "%s%u-%u", used ? "," : "", v, last)
+			    : snprintf(buf + used, len - used, "%s%u", used ? "," : "", v);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+		v = last;
+	}
+	return buf;
+}
+
+char *hn_prefix_format(const struct hn_prefix *p, char *buf)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &p->addr, a, sizeof(a));
+	snprintf(buf, HN_PREFIX_STRLEN, "%s/%u", a, p->len);
+	return buf;
+}
+
+const char *hn_datapath_name(enum hn_datapath d)
+{
+	switch (d) {
+	case HN_DATAPATH_SYSTEM:
+		return "system";
+	case HN_DATAPATH_NETDEV:
+		return "netdev";
+	case HN_DATAPATH_AUTO:
+		break;
+	}
+	return "auto";
+}
+
+const struct hn_bridge *hn_config_bridge(const struct hn_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_bridges; i++)
+		if (strcmp(c->bridges[i].name, name) == 0)
+			return &c->bridges[i];
+	return NULL;
+}
+
+const struct hn_network *hn_config_network(const struct hn_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_networks; i++)
+		if (strcmp(c->networks[i].name, name) == 0)
+			return &c->networks[i];
+	return NULL;
+}
+
+void hn_config_free(struct hn_config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_bridges; i++) {
+		free(c->bridges[i].addresses);
+		free(c->bridges[i].routes);
+		free(c->bridges[i].ports);
+	}
+	free(c->bridges);
+	for (size_t i = 0; i < c->n_networks; i++) {
+		for (size_t j = 0; j < c->networks[i].n_portgroups; j++)
+			free(c->networks[i].portgroups[j].name);
+		free(c->networks[i].portgroups);
+		free(c->networks[i].name);
+	}
+	free(c->networks);
+	for (size_t i = 0; i < c->n_undefine; i++)
+		free(c->undefine[i]);
+	free(c->undefine);
+	free(c->verify.reach);
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The desired state: what hostnet.yaml asks of the host, validated.
+ * Built by config.c, read by every backend. Nothing in here talks to the host.
+ */
+#ifndef HOSTNET_MODEL_H
+#define HOSTNET_MODEL_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HN_VLAN_MIN 1
+#define HN_VLAN_MAX 4094
+
+/* Where a value came from, so later checks can still name FILE:LINE:COL. */
+struct hn_pos {
+	unsigned line, col; /* 1-based; 0 = unknown */
+};
+
+/* A set of VLAN ids 0..4095, one bit each. */
+struct hn_vlanset {
+	uint64_t bits[64];
+};
+
+void hn_vlanset_add(struct hn_vlanset *s, unsigned vlan);
+bool hn_vlanset_has(const struct hn_vlanset *s, unsigned vlan);
+bool hn_vlanset_equal(const struct hn_vlanset *a, const struct hn_vlanset *b);
+bool hn_vlanset_empty(const struct hn_vlanset *s);
+unsigned hn_vlanset_count(const struct hn_vlanset *s);
+/* Next member >= from, or 0 when none (0 is never a member). */
+unsigned hn_vlanset_next(const struct hn_vlanset *s, unsigned from);
+/* "10,20,100-109" into buf; returns buf. */
+char *hn_vlanset_format(const struct hn_vlanset *s, char *buf, size_t len);
+#define HN_VLANSET_STRLEN 20480
+
+#define hn_vlanset_foreach(v, set)                                                                 \
+	for (unsigned v = hn_vlanset_next((set), 1); v; v = hn_vlanset_next((set), v + 1))
+
+struct hn_prefix {
+	struct in_addr addr;
+	uint8_t len; /* 0..32 */
+};
+
+/* "198.51.100.10/24" into buf (at least HN_PREFIX_STRLEN). */
+#define HN_PREFIX_STRLEN 24
+char *hn_prefix_format(const struct hn_prefix *p, char *buf);
+
+struct hn_route {
+	struct hn_prefix to;
+	bool has_via;
+	struct in_addr via; /* when has_via; else the route is "dev <bridge>" */
+	struct hn_pos pos;
+};
+
+enum hn_port_type {
+	HN_PORT_SYSTEM,	  /* an existing NIC (or tap/veth) hostnet attaches */
+	HN_PORT_INTERNAL, /* an OVS internal port hostnet creates */
+};
+
+/* VLAN role of a port: tag != 0 = access port; has_trunks = trunk port; neither = untagged
+ * (OVS carries every VLAN). Validation forbids both at once. */
+struct hn_port {
+	char name[IFNAMSIZ];
+	enum hn_port_type type;
+	unsigned tag;
+	bool has_trunks;
+	struct hn_vlanset trunks;
+	struct hn_pos pos;
+};
+
+struct hn_bridge {
+	char name[IFNAMSIZ];
+	struct hn_pos pos;
+
+	char uplink[IFNAMSIZ]; /* "" = no uplink */
+
+	unsigned tag; /* access VLAN of the bridge's own internal port; 0 = none */
+	unsigned mtu; /* 0 = leave alone */
+
+	/* has_addresses false: key absent (for an uplink bridge: take the NIC's). */
+	bool has_addresses;
+	struct hn_prefix *addresses;
+	size_t n_addresses;
+
+	bool has_gateway; /* false: for an uplink bridge, the NIC's current gateway */
+	struct in_addr gateway;
+
+	struct hn_route *routes;
+	size_t n_routes;
+
+	struct hn_port *ports;
+	size_t n_ports;
+};
+
+/* A libvirt portgroup: one access tag, or a trunk of VLANs. */
+struct hn_portgroup {
+	char *name;
+	bool trunk;
+	unsigned tag;		 /* when !trunk */
+	struct hn_vlanset vlans; /* when trunk */
+	bool from_access;	 /* made by the `access:` shorthand */
+	struct hn_pos pos;
+};
+
+struct hn_network {
+	char *name;
+	char bridge[IFNAMSIZ];
+	struct hn_portgroup *portgroups;
+	size_t n_portgroups;
+	struct hn_pos pos;
+};
+
+struct hn_reach {
+	unsigned from_vlan;
+	struct in_addr to;
+	bool expect_ok;
+	struct hn_pos pos;
+};
+
+enum hn_datapath {
+	HN_DATAPATH_AUTO,
+	HN_DATAPATH_SYSTEM,
+	HN_DATAPATH_NETDEV,
+};
+
+struct hn_verify_opts {
+	bool has_isolation;
+	char isolation_bridge[IFNAMSIZ];
+	struct hn_vlanset isolation_vlans;
+
+	bool has_reach; /* false: derive from the config */
+	struct hn_reach *reach;
+	size_t n_reach;
+};
+
+struct hn_config {
+	char *path;
+	enum hn_datapath datapath;
+
+	struct hn_bridge *bridges;
+	size_t n_bridges;
+
+	struct hn_network *networks;
+	size_t n_networks;
+
+	char **undefine;
+	size_t n_undefine;
+
+	struct hn_verify_opts verify;
+};
+
+const char *hn_datapath_name(enum hn_datapath d);
+const struct hn_bridge *hn_config_bridge(const struct hn_config *c, const char *name);
+const struct hn_network *hn_config_network(const struct hn_config *c, const char *name);
+void hn_config_free(struct hn_config *c);
+
+#endif

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The plan: the actions of every backend, in the order they will be applied. */
+#include "plan.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct hn_action *hn_plan_add(struct hn_plan *plan, enum hn_layer layer, enum hn_op op,
+			      const char *object_fmt, ...)
+{
+	struct hn_action *a;
+	va_list ap;
+
+	if (plan->n == plan->cap) {
+		size_t cap = plan->cap ? plan->cap * 2 : 16;
+		struct hn_action **v = realloc(plan->actions, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		plan->actions = v;
+		plan->cap = cap;
+	}
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return NULL;
+	a->layer = layer;
+	a->op = op;
+	va_start(ap, object_fmt);
+	vsnprintf(a->object, sizeof(a->object), object_fmt, ap);
+	va_end(ap);
+	plan->actions[plan->n++] = a;
+	return a;
+}
+
+void hn_action_detail(struct hn_action *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->detail, sizeof(a->detail), fmt, ap);
+	va_end(ap);
+}
+
+int hn_plan_order(struct hn_plan *plan, bool down)
+{
+	struct hn_action **sorted;
+	size_t k = 0;
+
+	if (plan->n < 2)
+		return 0;
+	sorted = malloc(plan->n * sizeof(*sorted));
+	if (!sorted)
+		return -ENOMEM;
+	/* A stable bucket pass per layer: each backend's own order (an address before the
+	 * route that needs it) is what it asked for, on up and on down alike. */
+	for (int l = 0; l < HN_LAYER_COUNT; l++) {
+		int layer = down ? HN_LAYER_COUNT - 1 - l : l;
+
+		for (size_t i = 0; i < plan->n; i++)
+			if ((int)plan->actions[i]->layer == layer)
+				sorted[k++] = plan->actions[i];
+	}
+	memcpy(plan->actions, sorted, plan->n * sizeof(*sorted));
+	free(sorted);
+	return 0;
+}
+
+size_t hn_plan_count(const struct hn_plan *plan, enum hn_layer layer)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->n; i++)
+		n += plan->actions[i]->layer == layer;
+	return n;
+}
+
+void hn_plan_free(struct hn_plan *plan, const struct hn_backend *const *backends)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		struct hn_action *a = plan->actions[i];
+
+		if (a->priv && backends && backends[a->layer] && backends[a->layer]->free_priv)
+			backends[a->layer]->free_priv(a->priv);
+		free(a);
+	}
+	free(plan->actions);
+	memset(plan, 0, sizeof(*plan));
+}

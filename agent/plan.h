@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Ordering, printing and freeing the actions of all backends. */
+#ifndef HOSTNET_PLAN_H
+#define HOSTNET_PLAN_H
+
+#include "backend.h"
+
+#include <stdio.h>
+
+/* up: OVS, then netlink, then libvirt (a bridge must exist before its address, and before
+ * a network that names it). down: the layers in reverse. Within a layer the backend's own
+ * order is kept. */
+int hn_plan_order(struct hn_plan *plan, bool down);
+size_t hn_plan_count(const struct hn_plan *plan, enum hn_layer layer);
+/* backends is indexed by enum hn_layer, to free each action's priv. */
+void hn_plan_free(struct hn_plan *plan, const struct hn_backend *const *backends);
+
+const char *hn_layer_name(enum hn_layer layer);
+const char *hn_op_name(enum hn_op op);
+void hn_plan_print(FILE *f, const struct hn_plan *plan);
+int hn_plan_print_json(FILE *f, const struct hn_plan *plan, const char *command,
+		       const char *result);
+
+#endif
