@@ -76,6 +76,10 @@ struct hn_bridge {
 	struct hn_pos pos;
 
 	char uplink[IFNAMSIZ]; /* "" = no uplink */
+	/* Filled by the agent from the kernel before any diff (config.c leaves it false):
+	 * br0 must present the uplink's MAC (other_config:hwaddr) from its first frame. */
+	bool has_uplink_mac;
+	uint8_t uplink_mac[6];
 
 	unsigned tag; /* access VLAN of the bridge's own internal port; 0 = none */
 	unsigned mtu; /* 0 = leave alone */
