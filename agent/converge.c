@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -17,6 +18,24 @@ static const struct hn_backend *const all_backends[HN_LAYER_COUNT] = {
     [HN_LAYER_VIRT] = &hn_virt_backend,
 };
 
+/*
+ * HOSTNET_LAYERS=ovs,netlink (undocumented, for tests and debugging): act on those layers
+ * only. Unset: all of them, which is the only thing a production host should do.
+ */
+static bool layer_wanted(enum hn_layer layer)
+{
+	const char *list = getenv("HOSTNET_LAYERS");
+	const char *name = all_backends[layer]->name;
+	size_t len = strlen(name);
+
+	if (!list || !*list)
+		return true;
+	for (const char *p = list; (p = strstr(p, name)); p += len)
+		if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
 int hn_session_open(struct hn_session *s, const struct hn_opts *opts)
 {
 	memset(s, 0, sizeof(*s));
@@ -24,6 +43,8 @@ int hn_session_open(struct hn_session *s, const struct hn_opts *opts)
 	for (int l = 0; l < HN_LAYER_COUNT; l++) {
 		int r;
 
+		if (!layer_wanted(l))
+			continue;
 		s->backends[l] = all_backends[l];
 		r = s->backends[l]->open(opts, &s->state[l]);
 		if (r < 0) {
@@ -48,8 +69,11 @@ void hn_session_close(struct hn_session *s)
 int hn_session_plan(struct hn_session *s, const struct hn_config *want, struct hn_plan *plan)
 {
 	for (int l = 0; l < HN_LAYER_COUNT; l++) {
-		int r = s->backends[l]->read(s->state[l]);
+		int r;
 
+		if (!s->backends[l])
+			continue;
+		r = s->backends[l]->read(s->state[l]);
 		if (r < 0)
 			return r;
 		r = s->backends[l]->diff(s->state[l], want, plan);
