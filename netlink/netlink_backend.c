@@ -1,25 +1,128 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Placeholder until the netlink backend lands: it says so instead of pretending. */
+/*
+ * The netlink backend: links, IPv4 addresses and routes of each bridge's own interface,
+ * through one rtnetlink socket (libnl-route-3). Read: nl_io.c; diff: nlb_diff.c (pure);
+ * apply and undo: nlb_apply.c.
+ */
 #include "backend.h"
+#include "plan.h"
 #include "error.h"
+#include "nl_uplink.h"
+#include "nl_apply.h"
+#include "nl_diff.h"
+#include "nl_io.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 
-static int stub_open(const struct hn_opts *opts, void **state)
+struct nl_backend {
+	struct nl_sock *sk;
+	struct hn_nl_state cur; /* the last read */
+};
+
+static int nlb_open(const struct hn_opts *opts, void **state)
 {
-	(void)opts;
+	struct nl_backend *b = calloc(1, sizeof(*b));
+	int r;
+
 	*state = NULL;
-	return hn_err(-ENOSYS, "the netlink backend is not implemented yet");
+	if (!b)
+		return hn_err(-ENOMEM, "netlink: out of memory");
+	r = hn_nl_open(&b->sk, opts->timeout_ms);
+	if (r < 0) {
+		free(b);
+		return r;
+	}
+	*state = b;
+	return 0;
 }
 
-static void stub_close(void *state)
+static int nlb_read(void *state)
 {
-	(void)state;
+	struct nl_backend *b = state;
+	int r = hn_nl_read(b->sk, &b->cur);
+
+	if (r == 0)
+		hn_debug("netlink: read %zu links, %zu IPv4 addresses, %zu IPv4 routes",
+			 b->cur.n_links, b->cur.n_addrs, b->cur.n_routes);
+	return r;
+}
+
+static int nlb_diff(void *state, const struct hn_config *want, struct hn_plan *plan)
+{
+	struct nl_backend *b = state;
+
+	return hn_nl_diff(&b->cur, want, plan);
+}
+
+static int nlb_apply(void *state, struct hn_action **acts, size_t n, size_t *done)
+{
+	struct nl_backend *b = state;
+
+	*done = 0;
+	for (size_t i = 0; i < n; i++) {
+		int r;
+
+		hn_debug("netlink: %s %s", hn_op_name(acts[i]->op), acts[i]->object);
+		r = hn_nl_apply_change(b->sk, acts[i]->priv);
+		if (r < 0)
+			return r;
+		*done = i + 1;
+	}
+	return 0;
+}
+
+static int nlb_undo(void *state, struct hn_action **acts, size_t n)
+{
+	struct nl_backend *b = state;
+	char why[512], first_why[512] = "";
+	int first = 0;
+
+	for (size_t i = n; i-- > 0;) {
+		int r;
+
+		hn_debug("netlink: undo %s %s", hn_op_name(acts[i]->op), acts[i]->object);
+		r = hn_nl_undo_change(b->sk, acts[i]->priv, why, sizeof(why));
+		if (r < 0 && !first) {
+			first = r;
+			snprintf(first_why, sizeof(first_why), "%s", why);
+		}
+	}
+	if (first)
+		return hn_err(first, "%s", first_why);
+	return 0;
+}
+
+static void nlb_free_priv(void *priv)
+{
+	free(priv);
+}
+
+static void nlb_close(void *state)
+{
+	struct nl_backend *b = state;
+
+	if (!b)
+		return;
+	hn_nl_close(b->sk);
+	hn_nl_state_clear(&b->cur);
+	free(b);
+}
+
+const struct hn_nl_state *hn_netlink_snapshot(void *state)
+{
+	return &((struct nl_backend *)state)->cur;
 }
 
 const struct hn_backend hn_netlink_backend = {
     .name = "netlink",
     .layer = HN_LAYER_NETLINK,
-    .open = stub_open,
-    .close = stub_close,
+    .open = nlb_open,
+    .read = nlb_read,
+    .diff = nlb_diff,
+    .apply = nlb_apply,
+    .undo = nlb_undo,
+    .free_priv = nlb_free_priv,
+    .close = nlb_close,
 };

@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The netlink diff: what the config asks of each bridge's interface against what is there. */
+#include "nl_diff.h"
+#include "error.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+/* One route the config asks for, with the bridge it goes through. */
+struct want_route {
+	const struct hn_bridge *bridge;
+	struct hn_nl_route route;
+};
+
+struct diff {
+	const struct hn_nl_state *cur;
+	const struct hn_config *want;
+	struct hn_plan *plan;
+	bool *addr_kept;  /* per cur->addrs: the config names it */
+	bool *route_kept; /* per cur->routes: the config names it, or a ~ action replaces it */
+	struct want_route *routes;
+	size_t n_routes, cap_routes;
+};
+
+static uint32_t mask_of(unsigned len)
+{
+	return len ? htonl(~UINT32_C(0) << (32 - len)) : 0;
+}
+
+char *hn_nl_route_format(const struct hn_nl_route *r, const char *ifname, char *buf)
+{
+	char dst[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN + 5] = "";
+	char dev[IFNAMSIZ + 5] = "";
+
+	inet_ntop(AF_INET, &r->dst, dst, sizeof(dst));
+	if (r->has_gateway) {
+		memcpy(gw, " via ", 5);
+		inet_ntop(AF_INET, &r->gateway, gw + 5, sizeof(gw) - 5);
+	}
+	if (ifname && *ifname)
+		snprintf(dev, sizeof(dev), " dev %s", ifname);
+	snprintf(buf, HN_NL_ROUTE_STRLEN, "%s/%u%s%s%s", dst, r->dst_len, gw, dev,
+		 r->multipath ? " (multipath)" : "");
+	return buf;
+}
+
+static const char *ifname_of(const struct hn_nl_state *s, int ifindex, char *buf)
+{
+	const struct hn_nl_link *l = hn_nl_link_by_index(s, ifindex);
+
+	if (l)
+		return l->name;
+	if (ifindex == 0)
+		return "";
+	snprintf(buf, IFNAMSIZ, "if%d", ifindex);
+	return buf;
+}
+
+static struct hn_nl_change *add_action(struct diff *d, enum hn_nl_kind kind, enum hn_op op,
+				       const char *ifname, const char *object)
+{
+	struct hn_nl_change *c = calloc(1, sizeof(*c));
+	struct hn_action *a;
+
+	if (!c)
+		return NULL;
+	a = hn_plan_add(d->plan, HN_LAYER_NETLINK, op, "%s", object);
+	if (!a) {
+		free(c);
+		return NULL;
+	}
+	c->kind = kind;
+	c->op = op;
+	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
+	a->priv = c;
+	return c;
+}
+
+static struct hn_action *last_action(struct diff *d)
+{
+	return d->plan->actions[d->plan->n - 1];
+}
+
+/* ---- links ---- */
+
+static int diff_link(struct diff *d, const struct hn_bridge *b)
+{
+	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, b->name);
+	char detail[128] = "", object[IFNAMSIZ + 8];
+	struct hn_nl_change *c;
+	size_t n = 0;
+
+	if (!l)
+		n += (size_t)snprintf(detail, sizeof(detail), "absent -> up");
+	else if (!(l->flags & IFF_UP))
+		n += (size_t)snprintf(detail, sizeof(detail), "down -> up");
+	if (b->mtu && !l)
+		snprintf(detail + n, sizeof(detail) - n, ", mtu -> %u", b->mtu);
+	else if (b->mtu && l->mtu != b->mtu)
+		snprintf(detail + n, sizeof(detail) - n, "%smtu %u -> %u", n ? ", " : "", l->mtu,
+			 b->mtu);
+	if (!detail[0])
+		return 0;
+	snprintf(object, sizeof(object), "link %s", b->name);
+	c = add_action(d, HN_NL_LINK, HN_OP_CHANGE, b->name, object);
+	if (!c)
+		return -ENOMEM;
+	c->mtu = b->mtu;
+	hn_action_detail(last_action(d), "%s", detail);
+	return 0;
+}
+
+/* ---- addresses ---- */
+
+static bool addr_is(const struct hn_nl_addr *a, int ifindex, const struct hn_prefix *p)
+{
+	return a->ifindex == ifindex && a->local.s_addr == p->addr.s_addr && a->prefixlen == p->len;
+}
+
+/* The config names p earlier in the same bridge's list. */
+static bool named_before(const struct hn_bridge *b, size_t upto, const struct hn_prefix *p)
+{
+	for (size_t i = 0; i < upto; i++)
+		if (b->addresses[i].addr.s_addr == p->addr.s_addr && b->addresses[i].len == p->len)
+			return true;
+	return false;
+}
+
+/* The address is there (whoever added it): keep it. Else plan it. */
+static int diff_addresses(struct diff *d, const struct hn_bridge *b)
+{
+	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, b->name);
+
+	if (!b->has_addresses)
+		return 0;
+	for (size_t i = 0; i < b->n_addresses; i++) {
+		const struct hn_prefix *p = &b->addresses[i];
+		char object[HN_PREFIX_STRLEN + IFNAMSIZ + 16], pfx[HN_PREFIX_STRLEN];
+		struct hn_nl_change *c;
+		bool found = false;
+
+		if (named_before(b, i, p))
+			continue; /* named twice */
+		for (size_t k = 0; l && k < d->cur->n_addrs; k++) {
+			if (addr_is(&d->cur->addrs[k], l->ifindex, p)) {
+				d->addr_kept[k] = true;
+				found = true;
+			}
+		}
+		if (found)
+			continue;
+		snprintf(object, sizeof(object), "address %s on %s", hn_prefix_format(p, pfx),
+			 b->name);
+		c = add_action(d, HN_NL_ADDR, HN_OP_CREATE, b->name, object);
+		if (!c)
+			return -ENOMEM;
+		c->addr.local = c->addr.address = p->addr;
+		c->addr.prefixlen = p->len;
+		c->addr.scope = RT_SCOPE_UNIVERSE;
+		c->addr.proto = HN_NL_PROTO;
+		/* The usual broadcast address: the host bits all set. */
+		if (p->len <= 30) {
+			c->addr.has_broadcast = true;
+			c->addr.broadcast.s_addr = p->addr.s_addr | ~mask_of(p->len);
+		}
+	}
+	return 0;
+}
+
+/* True when the kernel itself will add r as the prefix route of an address this plan adds
+ * (an address /N, N < 32, brings "prefix/N dev X scope link"): adding it too would fail
+ * with "File exists". */
+static bool route_comes_with_new_address(const struct diff *d, const struct want_route *w)
+{
+	const struct hn_nl_route *r = &w->route;
+
+	if (r->has_gateway || r->dst_len >= 32)
+		return false;
+	for (size_t i = 0; i < d->plan->n; i++) {
+		const struct hn_action *a = d->plan->actions[i];
+		const struct hn_nl_change *c = a->priv;
+
+		if (a->layer != HN_LAYER_NETLINK || !c || c->kind != HN_NL_ADDR ||
+		    c->op != HN_OP_CREATE || strcmp(c->ifname, w->bridge->name) != 0)
+			continue;
+		if (c->addr.prefixlen == r->dst_len &&
+		    (c->addr.local.s_addr & mask_of(r->dst_len)) == r->dst.s_addr)
+			return true;
+	}
+	return false;
+}
+
+/* ---- routes ---- */
+
+/* Names of the protocols (RTPROT_*) a host's routes usually come from. */
+static const char *proto_name(uint8_t proto, char *buf)
+{
+	static const char *const names[] = {
+	    [RTPROT_REDIRECT] = "redirect", [RTPROT_KERNEL] = "kernel", [RTPROT_BOOT] = "boot",
+	    [RTPROT_STATIC] = "static",	    [RTPROT_RA] = "ra",		[RTPROT_DHCP] = "dhcp",
+	};
+
+	if (proto < sizeof(names) / sizeof(names[0]) && names[proto])
+		return names[proto];
+	snprintf(buf, 8, "%u", proto);
+	return buf;
+}
+
+/* hostnet adds single-path unicast routes only: anything else with its number is not its. */
+static bool owned_route(const struct hn_nl_route *r)
+{
+	return r->protocol == HN_NL_PROTO && r->type == RTN_UNICAST && !r->multipath &&
+	       r->table == RT_TABLE_MAIN;
+}
+
+/* Same place in the kernel's FIB: one of them must go for the other to be added. */
+static bool same_slot(const struct hn_nl_route *a, const struct hn_nl_route *b)
+{
+	return a->table == b->table && a->dst.s_addr == b->dst.s_addr && a->dst_len == b->dst_len &&
+	       a->tos == b->tos && a->priority == b->priority;
+}
+
+static bool same_path(const struct hn_nl_route *cur, const struct hn_nl_route *want, int ifindex)
+{
+	return !cur->multipath && cur->type == RTN_UNICAST && cur->oif == ifindex &&
+	       cur->has_gateway == want->has_gateway &&
+	       (!want->has_gateway || cur->gateway.s_addr == want->gateway.s_addr);
+}
+
+static int want_route(struct diff *d, const struct hn_bridge *b, struct in_addr to, unsigned len,
+		      bool has_via, struct in_addr via)
+{
+	struct want_route *w;
+
+	if (d->n_routes == d->cap_routes) {
+		size_t cap = d->cap_routes ? d->cap_routes * 2 : 8;
+		void *v = realloc(d->routes, cap * sizeof(*d->routes));
+
+		if (!v)
+			return -ENOMEM;
+		d->routes = v;
+		d->cap_routes = cap;
+	}
+	w = &d->routes[d->n_routes++];
+	memset(w, 0, sizeof(*w));
+	w->bridge = b;
+	w->route.table = RT_TABLE_MAIN;
+	w->route.dst = to;
+	w->route.dst_len = (uint8_t)len;
+	w->route.protocol = HN_NL_PROTO;
+	w->route.scope = has_via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	w->route.type = RTN_UNICAST;
+	w->route.has_gateway = has_via;
+	w->route.gateway = via;
+	return 0;
+}
+
+/* Routes through a device first, then through gateways (whose gateway may be on-link only
+ * thanks to a route of the first kind), then default routes. */
+static int collect_routes(struct diff *d)
+{
+	enum { THROUGH_DEVICE, THROUGH_GATEWAY, DEFAULT_ROUTE };
+
+	for (int pass = THROUGH_DEVICE; pass <= DEFAULT_ROUTE; pass++) {
+		for (size_t i = 0; i < d->want->n_bridges; i++) {
+			const struct hn_bridge *b = &d->want->bridges[i];
+			int r;
+
+			if (pass == DEFAULT_ROUTE) {
+				if (b->has_gateway && (r = want_route(d, b, (struct in_addr){0}, 0,
+								      true, b->gateway)) < 0)
+					return r;
+				continue;
+			}
+			for (size_t k = 0; k < b->n_routes; k++) {
+				const struct hn_route *rt = &b->routes[k];
+
+				if (rt->has_via != (pass == THROUGH_GATEWAY))
+					continue;
+				r = want_route(d, b, rt->to.addr, rt->to.len, rt->has_via, rt->via);
+				if (r < 0)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
+static bool uplink_route(const struct diff *d, const struct want_route *w,
+			 const struct hn_nl_route *cr);
+
+static int diff_route(struct diff *d, size_t wi)
+{
+	const struct want_route *w = &d->routes[wi];
+	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, w->bridge->name);
+	int ifindex = l ? l->ifindex : 0;
+	char rs[HN_NL_ROUTE_STRLEN], os[HN_NL_ROUTE_STRLEN], name[IFNAMSIZ];
+	char object[HN_NL_ROUTE_STRLEN + 8];
+	ssize_t mine = -1, foreign = -1;
+	struct hn_nl_change *c;
+
+	hn_nl_route_format(&w->route, w->bridge->name, rs);
+	for (size_t i = 0; i < wi; i++) {
+		if (same_slot(&d->routes[i].route, &w->route))
+			return hn_err(
+			    -EEXIST,
+			    "route %s: the config asks for %s/%u twice (on %s and on %s), "
+			    "the main table has room for one",
+			    rs, inet_ntop(AF_INET, &w->route.dst, os, sizeof(os)), w->route.dst_len,
+			    d->routes[i].bridge->name, w->bridge->name);
+	}
+	for (size_t i = 0; i < d->cur->n_routes; i++) {
+		const struct hn_nl_route *cr = &d->cur->routes[i];
+
+		if (!same_slot(cr, &w->route))
+			continue;
+		if (l && same_path(cr, &w->route, ifindex)) {
+			d->route_kept[i] = true;
+			return 0;
+		}
+		if (owned_route(cr)) {
+			if (!d->route_kept[i] && mine < 0)
+				mine = (ssize_t)i;
+		} else if (foreign < 0) {
+			foreign = (ssize_t)i;
+		}
+	}
+	if (foreign >= 0 && mine < 0 && uplink_route(d, w, &d->cur->routes[foreign])) {
+		/* The uplink move: eno1's default route becomes br0's, in one replace, so the
+		 * host is never without one. Undo puts eno1's back as it was read. */
+		mine = foreign;
+		foreign = -1;
+	}
+	if (foreign >= 0) {
+		const struct hn_nl_route *cr = &d->cur->routes[foreign];
+		char proto[8];
+
+		return hn_err(-EEXIST,
+			      "route %s: the main table already has %s (proto %s), which hostnet "
+			      "did not add; remove it or change the config",
+			      rs, hn_nl_route_format(cr, ifname_of(d->cur, cr->oif, name), os),
+			      proto_name(cr->protocol, proto));
+	}
+	if (mine < 0 && route_comes_with_new_address(d, w))
+		return 0;
+	snprintf(object, sizeof(object), "route %s", rs);
+	c = add_action(d, HN_NL_ROUTE, mine >= 0 ? HN_OP_CHANGE : HN_OP_CREATE, w->bridge->name,
+		       object);
+	if (!c)
+		return -ENOMEM;
+	c->route = w->route;
+	if (mine >= 0) {
+		const struct hn_nl_route *cr = &d->cur->routes[mine];
+
+		d->route_kept[mine] = true;
+		c->old = *cr;
+		hn_action_detail(last_action(d), "replaces %s",
+				 hn_nl_route_format(cr, ifname_of(d->cur, cr->oif, name), os));
+	}
+	return 0;
+}
+
+/* ---- the uplink move (DESIGN.md section 5) ---- */
+
+static const struct hn_nl_link *uplink_of(const struct diff *d, const struct hn_bridge *b)
+{
+	return b->uplink[0] ? hn_nl_link_by_name(d->cur, b->uplink) : NULL;
+}
+
+/* cr, in the place of w, is the default route of w's bridge's uplink NIC. */
+static bool uplink_route(const struct diff *d, const struct want_route *w,
+			 const struct hn_nl_route *cr)
+{
+	const struct hn_nl_link *u = uplink_of(d, w->bridge);
+
+	return u && w->route.dst_len == 0 && !cr->multipath && cr->type == RTN_UNICAST &&
+	       cr->oif == u->ifindex;
+}
+
+static bool bridge_takes(const struct hn_bridge *b, const struct hn_nl_addr *a)
+{
+	for (size_t i = 0; i < b->n_addresses; i++)
+		if (b->addresses[i].addr.s_addr == a->local.s_addr)
+			return true;
+	return false;
+}
+
+/* up: the addresses the bridge now holds leave the NIC. Last of all: the bridge has them
+ * and the default route already goes through it, so nothing the host answers on is lost. */
+static int uplink_release(struct diff *d, const struct hn_bridge *b)
+{
+	const struct hn_nl_link *u = uplink_of(d, b);
+
+	/* Other default routes through the NIC (another metric, e.g. DHCP's): the kernel would
+	 * flush them with the address; removing them first lets undo bring them back. */
+	for (size_t i = 0; u && i < d->cur->n_routes; i++) {
+		const struct hn_nl_route *cr = &d->cur->routes[i];
+		char rs[HN_NL_ROUTE_STRLEN], object[HN_NL_ROUTE_STRLEN + 8];
+		struct hn_nl_change *c;
+
+		if (cr->oif != u->ifindex || cr->dst_len != 0 || d->route_kept[i] ||
+		    cr->table != RT_TABLE_MAIN)
+			continue;
+		snprintf(object, sizeof(object), "route %s", hn_nl_route_format(cr, u->name, rs));
+		c = add_action(d, HN_NL_ROUTE, HN_OP_REMOVE, u->name, object);
+		if (!c)
+			return -ENOMEM;
+		c->old = *cr;
+		hn_action_detail(last_action(d), "leaves with the uplink's address");
+	}
+	for (size_t i = 0; u && i < d->cur->n_addrs; i++) {
+		const struct hn_nl_addr *ca = &d->cur->addrs[i];
+		char object[HN_PREFIX_STRLEN + IFNAMSIZ + 16], pfx[HN_PREFIX_STRLEN];
+		struct hn_prefix p = {ca->local, ca->prefixlen};
+		struct hn_nl_change *c;
+
+		if (ca->ifindex != u->ifindex || !bridge_takes(b, ca))
+			continue;
+		snprintf(object, sizeof(object), "address %s on %s", hn_prefix_format(&p, pfx),
+			 u->name);
+		c = add_action(d, HN_NL_ADDR, HN_OP_REMOVE, u->name, object);
+		if (!c)
+			return -ENOMEM;
+		c->addr = *ca;
+		hn_action_detail(last_action(d), "moved to %s", b->name);
+	}
+	return 0;
+}
+
+/* down: the NIC gets back the bridge's addresses and default route, before hostnet's own
+ * are removed from the bridge. The address is the NIC's again, so it carries no mark. */
+static int uplink_return(struct diff *d, const struct hn_bridge *b)
+{
+	const struct hn_nl_link *u = uplink_of(d, b);
+	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, b->name);
+
+	if (!u)
+		return 0;
+	for (size_t i = 0; i < b->n_addresses; i++) {
+		const struct hn_prefix *p = &b->addresses[i];
+		char object[HN_PREFIX_STRLEN + IFNAMSIZ + 16], pfx[HN_PREFIX_STRLEN];
+		struct hn_nl_change *c;
+		bool held = false;
+
+		for (size_t k = 0; k < d->cur->n_addrs; k++)
+			held |= addr_is(&d->cur->addrs[k], u->ifindex, p);
+		if (held || named_before(b, i, p))
+			continue;
+		snprintf(object, sizeof(object), "address %s on %s", hn_prefix_format(p, pfx),
+			 u->name);
+		c = add_action(d, HN_NL_ADDR, HN_OP_CREATE, u->name, object);
+		if (!c)
+			return -ENOMEM;
+		c->addr.local = c->addr.address = p->addr;
+		c->addr.prefixlen = p->len;
+		c->addr.scope = RT_SCOPE_UNIVERSE;
+		if (p->len <= 30) {
+			c->addr.has_broadcast = true;
+			c->addr.broadcast.s_addr = p->addr.s_addr | ~mask_of(p->len);
+		}
+		hn_action_detail(last_action(d), "back from %s", b->name);
+	}
+	for (size_t i = 0; l && i < d->cur->n_routes; i++) {
+		const struct hn_nl_route *cr = &d->cur->routes[i];
+		char rs[HN_NL_ROUTE_STRLEN], object[HN_NL_ROUTE_STRLEN + 8];
+		struct hn_nl_change *c;
+
+		if (!owned_route(cr) || cr->dst_len != 0 || cr->oif != l->ifindex ||
+		    !cr->has_gateway || d->route_kept[i])
+			continue;
+		d->route_kept[i] = true; /* replaced, not removed */
+		c = add_action(d, HN_NL_ROUTE, HN_OP_CHANGE, u->name, "");
+		if (!c)
+			return -ENOMEM;
+		c->old = *cr;
+		c->route = *cr;
+		c->route.protocol = RTPROT_BOOT; /* the NIC's own again, as `ip route add` makes */
+		c->route.oif = u->ifindex;
+		snprintf(object, sizeof(object), "route %s",
+			 hn_nl_route_format(&c->route, u->name, rs));
+		snprintf(last_action(d)->object, sizeof(last_action(d)->object), "%s", object);
+		hn_action_detail(last_action(d), "back from %s", b->name);
+	}
+	return 0;
+}
+
+/* The gateway is probed around any change to an uplink bridge or its NIC. */
+static void mark_uplink_actions(struct diff *d, size_t first, const struct hn_config *c)
+{
+	for (size_t i = first; c && i < d->plan->n; i++) {
+		struct hn_action *a = d->plan->actions[i];
+		const struct hn_nl_change *ch = a->priv;
+
+		for (size_t k = 0; k < c->n_bridges; k++) {
+			const struct hn_bridge *b = &c->bridges[k];
+
+			if (b->uplink[0] && (strcmp(ch->ifname, b->name) == 0 ||
+					     strcmp(ch->ifname, b->uplink) == 0))
+				a->uplink = true;
+		}
+	}
+}
+
+/* ---- what hostnet added and the config no longer names ---- */
+
+static int prune_routes(struct diff *d)
+{
+	for (size_t i = 0; i < d->cur->n_routes; i++) {
+		const struct hn_nl_route *cr = &d->cur->routes[i];
+		char rs[HN_NL_ROUTE_STRLEN], object[HN_NL_ROUTE_STRLEN + 8], name[IFNAMSIZ];
+		const char *ifname;
+		struct hn_nl_change *c;
+
+		if (!owned_route(cr) || d->route_kept[i])
+			continue;
+		ifname = ifname_of(d->cur, cr->oif, name);
+		snprintf(object, sizeof(object), "route %s", hn_nl_route_format(cr, ifname, rs));
+		c = add_action(d, HN_NL_ROUTE, HN_OP_REMOVE, ifname, object);
+		if (!c)
+			return -ENOMEM;
+		c->old = *cr;
+	}
+	return 0;
+}
+
+static int prune_addresses(struct diff *d)
+{
+	for (size_t i = 0; i < d->cur->n_addrs; i++) {
+		const struct hn_nl_addr *ca = &d->cur->addrs[i];
+		char object[HN_PREFIX_STRLEN + IFNAMSIZ + 16], pfx[HN_PREFIX_STRLEN],
+		    name[IFNAMSIZ];
+		struct hn_prefix p = {ca->local, ca->prefixlen};
+		const char *ifname;
+		struct hn_nl_change *c;
+
+		if (ca->proto != HN_NL_PROTO || d->addr_kept[i])
+			continue;
+		ifname = ifname_of(d->cur, ca->ifindex, name);
+		snprintf(object, sizeof(object), "address %s on %s", hn_prefix_format(&p, pfx),
+			 ifname);
+		c = add_action(d, HN_NL_ADDR, HN_OP_REMOVE, ifname, object);
+		if (!c)
+			return -ENOMEM;
+		c->addr = *ca;
+	}
+	return 0;
+}
+
+static int diff_all(struct diff *d, const struct hn_config *down)
+{
+	int r = 0;
+
+	for (size_t i = 0; down && i < down->n_bridges && r == 0; i++)
+		r = uplink_return(d, &down->bridges[i]);
+
+	if (d->want) {
+		for (size_t i = 0; i < d->want->n_bridges && r == 0; i++)
+			r = diff_link(d, &d->want->bridges[i]);
+		for (size_t i = 0; i < d->want->n_bridges && r == 0; i++)
+			r = diff_addresses(d, &d->want->bridges[i]);
+		if (r == 0)
+			r = collect_routes(d);
+		for (size_t i = 0; i < d->n_routes && r == 0; i++)
+			r = diff_route(d, i);
+	}
+	if (r == 0)
+		r = prune_routes(d);
+	if (r == 0)
+		r = prune_addresses(d);
+	for (size_t i = 0; d->want && i < d->want->n_bridges && r == 0; i++)
+		r = uplink_release(d, &d->want->bridges[i]);
+	return r;
+}
+
+int hn_nl_diff(const struct hn_nl_state *cur, const struct hn_config *want, struct hn_plan *plan)
+{
+	/* `down` (want->down): the config is there for the uplink's sake; netlink removes
+	 * what it owns, as with no config at all. */
+	struct diff d = {.cur = cur, .want = want && !want->down ? want : NULL, .plan = plan};
+	size_t first = plan->n;
+	int r;
+
+	d.addr_kept = calloc(cur->n_addrs + 1, sizeof(bool));
+	d.route_kept = calloc(cur->n_routes + 1, sizeof(bool));
+	r = d.addr_kept && d.route_kept ? diff_all(&d, want && want->down ? want : NULL) : -ENOMEM;
+	if (r == 0)
+		mark_uplink_actions(&d, first, want);
+	if (r == -ENOMEM)
+		hn_err(r, "netlink: out of memory while computing the plan");
+	if (r < 0) {
+		/* Leave the plan as it was: a failed diff adds nothing. */
+		for (size_t i = first; i < plan->n; i++) {
+			free(plan->actions[i]->priv);
+			free(plan->actions[i]);
+		}
+		plan->n = first;
+	}
+	free(d.addr_kept);
+	free(d.route_kept);
+	free(d.routes);
+	return r;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Desired (struct hn_config) against current (struct hn_nl_state) -> netlink actions.
+ * Pure: no socket, no kernel, so every rule here is unit-tested.
+ *
+ * For each bridge, on the interface of the same name (the bridge's own internal port):
+ * the link up (and its MTU when the config sets one), the config's IPv4 addresses with
+ * their exact prefix, its routes in the main table (a bare prefix: dev <bridge>, scope
+ * link; {to, via}: through a gateway) and, with `gateway`, a default route through it.
+ * What hostnet added carries HN_NL_PROTO (nl_state.h); only that is ever removed.
+ */
+#ifndef HOSTNET_NL_DIFF_H
+#define HOSTNET_NL_DIFF_H
+
+#include "backend.h"
+#include "nl_state.h"
+
+enum hn_nl_kind {
+	HN_NL_LINK,
+	HN_NL_ADDR,
+	HN_NL_ROUTE,
+};
+
+/* One netlink action: the action's priv. It carries what undoing it needs. */
+struct hn_nl_change {
+	enum hn_nl_kind kind;
+	enum hn_op op;
+	/* The interface acted on, by name: a bridge's port may not exist at diff time
+	 * (the OVS backend creates it in the same `up`), so its ifindex is looked up when
+	 * the action is applied. "" for a route to be removed that has no device. */
+	char ifname[IFNAMSIZ];
+
+	/* HN_NL_LINK (always HN_OP_CHANGE): set up, and the MTU when mtu != 0. */
+	unsigned mtu;
+
+	/* HN_NL_ADDR: the address added (CREATE) or removed (REMOVE, as read). */
+	struct hn_nl_addr addr;
+
+	/* HN_NL_ROUTE: `route` is the route added (CREATE) or put in place (CHANGE, with
+	 * NLM_F_REPLACE); `old` the route replaced (CHANGE) or removed (REMOVE, as read). */
+	struct hn_nl_route route, old;
+
+	/* Filled by apply, read by undo. */
+	int ifindex;
+	bool old_up;	   /* HN_NL_LINK: the link was up before */
+	unsigned old_mtu;  /* HN_NL_LINK */
+	bool already_gone; /* REMOVE found nothing to remove: undo has nothing to restore */
+};
+
+/* Append to plan the actions from cur to want (want == NULL or want->down: remove all
+ * hostnet owns).
+ * Order: links, + addresses, + and ~ routes, - routes, - addresses (new addresses before
+ * the routes through them; removing an interface's last address makes the kernel flush
+ * its routes, so removals come last). Returns 0, -ENOMEM, or -EEXIST with hn_err() text
+ * when the config asks for a route whose place (same prefix, metric 0, main table) is
+ * held by a route hostnet did not add, or asks for one twice. */
+int hn_nl_diff(const struct hn_nl_state *cur, const struct hn_config *want, struct hn_plan *plan);
+
+/* "10.99.1.0/24 dev brint", "0.0.0.0/0 via 198.51.100.1 dev br0" into buf. */
+#define HN_NL_ROUTE_STRLEN 80
+char *hn_nl_route_format(const struct hn_nl_route *r, const char *ifname, char *buf);
+
+#endif

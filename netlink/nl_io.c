@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Talking to the kernel: the read is a libnl-route cache dump of links and of routes, and a
+ * dump of addresses parsed here (libnl 3.7's address object drops IFA_PROTO, the mark of
+ * hostnet's addresses); every change is one request whose error comes back with the
+ * kernel's own explanation.
+ */
+#include "nl_io.h"
+#include "error.h"
+
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/cache.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* A dump the kernel says was interrupted by a concurrent change is read again. */
+#define DUMP_TRIES 5
+
+/* libnl's own errors (-NLE_*) as an errno, for the few that are not the kernel's. */
+static int nle_errno(int nle)
+{
+	switch (nle < 0 ? -nle : nle) {
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_AGAIN: /* SO_RCVTIMEO ran out */
+		return -ETIMEDOUT;
+	case NLE_DUMP_INTR:
+		return -EINTR;
+	default:
+		return -EIO;
+	}
+}
+
+int hn_nl_open(struct nl_sock **skp, int timeout_ms)
+{
+	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+	struct nl_sock *sk = nl_socket_alloc();
+	int one = 1, r, fd;
+
+	*skp = NULL;
+	if (!sk)
+		return hn_err(-ENOMEM, "netlink: out of memory");
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (r < 0) {
+		nl_socket_free(sk);
+		return hn_err(nle_errno(r), "netlink: cannot open a NETLINK_ROUTE socket: %s",
+			      nl_geterror(r));
+	}
+	fd = nl_socket_get_fd(sk);
+	/* A dump bigger than a page is read whole rather than truncated. */
+	nl_socket_enable_msg_peek(sk);
+	/* The kernel's words for an error ("Nexthop has invalid gateway"), and no copy of
+	 * our request in its answer. Old kernels refuse these: the errno alone then. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* The kernel always answers; the bound is against a bug of ours, not a hang of it. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	*skp = sk;
+	return 0;
+}
+
+void hn_nl_close(struct nl_sock *sk)
+{
+	if (sk)
+		nl_socket_free(sk);
+}
+
+/* ---- one request, one answer ---- */
+
+struct answer {
+	bool done;
+	int err; /* the kernel's, negative */
+	char ext[160];
+};
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	struct answer *a = arg;
+
+	a->done = true;
+	a->err = 0;
+	return NL_STOP;
+}
+
+/* The extended ack attributes follow the nlmsgerr (the request is not copied: CAP_ACK). */
+static void read_ext_ack(const struct nlmsgerr *e, struct answer *a)
+{
+	const struct nlmsghdr *h = (const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t skip = sizeof(*e);
+	int len;
+
+	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(h->nlmsg_flags & NLM_F_CAPPED))
+		skip += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	len = (int)h->nlmsg_len - NLMSG_HDRLEN - (int)skip;
+	if (len <= 0 ||
+	    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + skip), len, NULL) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(a->ext, sizeof(a->ext), "%s",
+			 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct answer *a = arg;
+
+	a->done = true;
+	a->err = e->error;
+	read_ext_ack(e, a);
+	return NL_STOP;
+}
+
+int hn_nl_talk(struct nl_sock *sk, struct nl_msg *msg, char *why, size_t len)
+{
+	struct answer a = {0};
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int r;
+
+	why[0] = '\0';
+	if (!cb || !msg) {
+		if (cb)
+			nl_cb_put(cb);
+		if (msg)
+			nlmsg_free(msg);
+		snprintf(why, len, "%s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &a);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &a);
+	r = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	while (r >= 0 && !a.done) {
+		r = nl_recvmsgs_report(sk, cb);
+		if (r == 0 && !a.done)
+			r = -NLE_AGAIN; /* nothing came within the timeout */
+	}
+	nl_cb_put(cb);
+	if (!a.done) {
+		if (r == -NLE_AGAIN)
+			snprintf(why, len, "no answer from the kernel in time");
+		else
+			snprintf(why, len, "netlink: %s", nl_geterror(r));
+		return nle_errno(r);
+	}
+	if (a.err < 0) {
+		if (a.ext[0])
+			snprintf(why, len, "%s (%s)", strerror(-a.err), a.ext);
+		else
+			snprintf(why, len, "%s", strerror(-a.err));
+	}
+	return a.err;
+}
+
+/* ---- the read ---- */
+
+static void fill_link(struct rtnl_link *l, struct hn_nl_link *out)
+{
+	struct nl_addr *mac = rtnl_link_get_addr(l);
+
+	out->ifindex = rtnl_link_get_ifindex(l);
+	snprintf(out->name, sizeof(out->name), "%s", rtnl_link_get_name(l) ?: "");
+	out->flags = rtnl_link_get_flags(l);
+	out->mtu = rtnl_link_get_mtu(l);
+	if (mac && nl_addr_get_len(mac) == 6) {
+		out->has_mac = true;
+		memcpy(out->mac, nl_addr_get_binary_addr(mac), 6);
+	}
+}
+
+static int read_links(struct nl_sock *sk, struct hn_nl_state *s)
+{
+	struct nl_cache *cache;
+	int r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+
+	if (r < 0)
+		return hn_err(nle_errno(r), "netlink: cannot list the links: %s", nl_geterror(r));
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct hn_nl_link *l = hn_nl_state_add_link(s);
+
+		if (!l) {
+			nl_cache_free(cache);
+			return hn_err(-ENOMEM, "netlink: out of memory");
+		}
+		fill_link((struct rtnl_link *)o, l);
+	}
+	nl_cache_free(cache);
+	return 0;
+}
+
+static void copy_in4(struct in_addr *to, struct nl_addr *a, bool *has)
+{
+	bool ok = a && nl_addr_get_family(a) == AF_INET && nl_addr_get_len(a) == 4;
+
+	if (ok)
+		memcpy(to, nl_addr_get_binary_addr(a), 4);
+	else
+		to->s_addr = 0;
+	if (has)
+		*has = ok;
+}
+
+static void fill_route(struct rtnl_route *rt, struct hn_nl_route *out)
+{
+	struct nl_addr *dst = rtnl_route_get_dst(rt);
+
+	out->table = rtnl_route_get_table(rt);
+	copy_in4(&out->dst, dst, NULL);
+	out->dst_len = dst ? (uint8_t)nl_addr_get_prefixlen(dst) : 0;
+	out->tos = rtnl_route_get_tos(rt);
+	out->protocol = rtnl_route_get_protocol(rt);
+	out->scope = rtnl_route_get_scope(rt);
+	out->type = rtnl_route_get_type(rt);
+	out->priority = rtnl_route_get_priority(rt);
+	copy_in4(&out->prefsrc, rtnl_route_get_pref_src(rt), &out->has_prefsrc);
+	if (rtnl_route_get_nnexthops(rt) == 1) {
+		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(rt, 0);
+
+		out->oif = rtnl_route_nh_get_ifindex(nh);
+		copy_in4(&out->gateway, rtnl_route_nh_get_gateway(nh), &out->has_gateway);
+	} else {
+		out->multipath = rtnl_route_get_nnexthops(rt) > 1;
+	}
+}
+
+static int read_routes(struct nl_sock *sk, struct hn_nl_state *s)
+{
+	struct nl_cache *cache;
+	int r = rtnl_route_alloc_cache(sk, AF_INET, 0, &cache);
+
+	if (r < 0)
+		return hn_err(nle_errno(r), "netlink: cannot list the routes: %s", nl_geterror(r));
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+		struct hn_nl_route *out;
+
+		if (rtnl_route_get_family(rt) != AF_INET)
+			continue;
+		out = hn_nl_state_add_route(s);
+		if (!out) {
+			nl_cache_free(cache);
+			return hn_err(-ENOMEM, "netlink: out of memory");
+		}
+		fill_route(rt, out);
+	}
+	nl_cache_free(cache);
+	return 0;
+}
+
+struct addr_dump {
+	struct hn_nl_state *s;
+	int err;
+};
+
+static int on_addr(struct nl_msg *msg, void *arg)
+{
+	struct addr_dump *d = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[IFA_MAX + 1];
+	struct ifaddrmsg *ifa;
+	struct hn_nl_addr *a;
+
+	if (h->nlmsg_type != RTM_NEWADDR || nlmsg_parse(h, sizeof(*ifa), tb, IFA_MAX, NULL) < 0)
+		return NL_SKIP;
+	ifa = nlmsg_data(h);
+	if (ifa->ifa_family != AF_INET)
+		return NL_SKIP;
+	a = hn_nl_state_add_addr(d->s);
+	if (!a) {
+		d->err = -ENOMEM;
+		return NL_STOP;
+	}
+	a->ifindex = (int)ifa->ifa_index;
+	a->prefixlen = ifa->ifa_prefixlen;
+	a->scope = ifa->ifa_scope;
+	a->flags = tb[IFA_FLAGS] ? nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
+	if (tb[IFA_ADDRESS] && nla_len(tb[IFA_ADDRESS]) == 4)
+		memcpy(&a->address, nla_data(tb[IFA_ADDRESS]), 4);
+	if (tb[IFA_LOCAL] && nla_len(tb[IFA_LOCAL]) == 4)
+		memcpy(&a->local, nla_data(tb[IFA_LOCAL]), 4);
+	else
+		a->local = a->address;
+	if (tb[IFA_BROADCAST] && nla_len(tb[IFA_BROADCAST]) == 4) {
+		a->has_broadcast = true;
+		memcpy(&a->broadcast, nla_data(tb[IFA_BROADCAST]), 4);
+	}
+	if (tb[IFA_LABEL])
+		nla_strlcpy(a->label, tb[IFA_LABEL], sizeof(a->label));
+	if (tb[IFA_PROTO])
+		a->proto = nla_get_u8(tb[IFA_PROTO]);
+	return NL_OK;
+}
+
+static int read_addrs_once(struct nl_sock *sk, struct hn_nl_state *s)
+{
+	struct ifaddrmsg req = {.ifa_family = AF_INET};
+	struct addr_dump d = {.s = s};
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int r;
+
+	if (!cb)
+		return -NLE_NOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_addr, &d);
+	r = nl_send_simple(sk, RTM_GETADDR, NLM_F_DUMP, &req, sizeof(req));
+	if (r >= 0)
+		r = nl_recvmsgs(sk, cb);
+	nl_cb_put(cb);
+	if (d.err)
+		return -NLE_NOMEM;
+	return r < 0 ? r : 0;
+}
+
+static int read_addrs(struct nl_sock *sk, struct hn_nl_state *s)
+{
+	int r;
+
+	for (int i = 0; i < DUMP_TRIES; i++) {
+		s->n_addrs = 0;
+		r = read_addrs_once(sk, s);
+		if (r != -NLE_DUMP_INTR)
+			break;
+	}
+	if (r < 0)
+		return hn_err(nle_errno(r), "netlink: cannot list the addresses: %s",
+			      nl_geterror(r));
+	return 0;
+}
+
+int hn_nl_read(struct nl_sock *sk, struct hn_nl_state *out)
+{
+	int r;
+
+	out->n_links = out->n_addrs = out->n_routes = 0;
+	r = read_links(sk, out);
+	if (r == 0)
+		r = read_addrs(sk, out);
+	if (r == 0)
+		r = read_routes(sk, out);
+	if (r < 0)
+		out->n_links = out->n_addrs = out->n_routes = 0;
+	return r;
+}
+
+int hn_nl_get_link(struct nl_sock *sk, const char *name, struct hn_nl_link *out)
+{
+	struct rtnl_link *l = NULL;
+	int r = rtnl_link_get_kernel(sk, 0, name, &l);
+
+	if (r < 0)
+		return r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV ? -ENODEV : nle_errno(r);
+	memset(out, 0, sizeof(*out));
+	fill_link(l, out);
+	rtnl_link_put(l);
+	return 0;
+}

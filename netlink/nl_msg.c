@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Building rtnetlink requests: a link set up, addresses and routes added and removed. */
+#include "nl_msg.h"
+
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/attr.h>
+#include <string.h>
+
+/* Flags of a removed address worth giving back when the removal is undone; the others are
+ * the kernel's own bookkeeping (secondary, permanent) or IPv6 only. */
+#define RESTORED_ADDR_FLAGS (IFA_F_NOPREFIXROUTE | IFA_F_NODAD)
+
+struct nl_msg *hn_nl_msg_link(int ifindex, bool up, unsigned mtu)
+{
+	struct ifinfomsg ifi = {
+	    .ifi_family = AF_UNSPEC,
+	    .ifi_index = ifindex,
+	    .ifi_flags = up ? IFF_UP : 0,
+	    .ifi_change = IFF_UP,
+	};
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
+
+	if (!msg)
+		return NULL;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    (mtu && nla_put_u32(msg, IFLA_MTU, mtu) < 0)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+struct nl_msg *hn_nl_msg_addr(int type, const struct hn_nl_addr *a)
+{
+	struct ifaddrmsg ifa = {
+	    .ifa_family = AF_INET,
+	    .ifa_prefixlen = a->prefixlen,
+	    .ifa_scope = type == RTM_NEWADDR ? a->scope : 0,
+	    .ifa_index = (unsigned)a->ifindex,
+	};
+	int flags = type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_EXCL : 0;
+	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
+	int r;
+
+	if (!msg)
+		return NULL;
+	r = nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO);
+	if (r == 0)
+		r = nla_put(msg, IFA_LOCAL, 4, &a->local);
+	if (r == 0)
+		r = nla_put(msg, IFA_ADDRESS, 4, &a->address);
+	if (type == RTM_NEWADDR) {
+		if (r == 0 && a->has_broadcast)
+			r = nla_put(msg, IFA_BROADCAST, 4, &a->broadcast);
+		if (r == 0 && a->label[0])
+			r = nla_put_string(msg, IFA_LABEL, a->label);
+		if (r == 0 && (a->flags & RESTORED_ADDR_FLAGS))
+			r = nla_put_u32(msg, IFA_FLAGS, a->flags & RESTORED_ADDR_FLAGS);
+		if (r == 0 && a->proto)
+			r = nla_put_u8(msg, IFA_PROTO, a->proto);
+	}
+	if (r < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+struct nl_msg *hn_nl_msg_route(int type, int flags, const struct hn_nl_route *r)
+{
+	struct rtmsg rtm = {
+	    .rtm_family = AF_INET,
+	    .rtm_dst_len = r->dst_len,
+	    .rtm_tos = r->tos,
+	    .rtm_table = r->table < 256 ? (unsigned char)r->table : RT_TABLE_UNSPEC,
+	    .rtm_protocol = r->protocol,
+	    /* A removal matches any scope: the route was read, not guessed. */
+	    .rtm_scope = type == RTM_DELROUTE ? RT_SCOPE_NOWHERE : r->scope,
+	    .rtm_type = r->type,
+	};
+	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
+	int e;
+
+	if (!msg)
+		return NULL;
+	e = nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO);
+	if (e == 0)
+		e = nla_put_u32(msg, RTA_TABLE, r->table);
+	if (e == 0 && r->dst_len)
+		e = nla_put(msg, RTA_DST, 4, &r->dst);
+	if (e == 0 && r->oif)
+		e = nla_put_u32(msg, RTA_OIF, (uint32_t)r->oif);
+	if (e == 0 && r->has_gateway)
+		e = nla_put(msg, RTA_GATEWAY, 4, &r->gateway);
+	if (e == 0 && r->priority)
+		e = nla_put_u32(msg, RTA_PRIORITY, r->priority);
+	if (e == 0 && r->has_prefsrc)
+		e = nla_put(msg, RTA_PREFSRC, 4, &r->prefsrc);
+	if (e < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The read snapshot: growing its arrays, finding links, and the uplink facts of netlink.h. */
+#include "nl_uplink.h"
+#include "error.h"
+
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hn_nl_state_clear(struct hn_nl_state *s)
+{
+	free(s->links);
+	free(s->addrs);
+	free(s->routes);
+	memset(s, 0, sizeof(*s));
+}
+
+/* v with room for one more entry than n (cap updated), or NULL with v left as it was. */
+static void *grow(void *v, size_t n, size_t *cap, size_t size)
+{
+	size_t ncap;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : 16;
+	v = realloc(v, ncap * size);
+	if (v)
+		*cap = ncap;
+	return v;
+}
+
+#define APPEND(vec, n, cap)                                                                        \
+	({                                                                                         \
+		__typeof__(vec) v_ = grow((vec), (n), &(cap), sizeof(*(vec)));                     \
+		if (v_) {                                                                          \
+			(vec) = v_;                                                                \
+			memset(&v_[n], 0, sizeof(*v_));                                            \
+			v_ = &v_[(n)++];                                                           \
+		}                                                                                  \
+		v_;                                                                                \
+	})
+
+struct hn_nl_link *hn_nl_state_add_link(struct hn_nl_state *s)
+{
+	return APPEND(s->links, s->n_links, s->cap_links);
+}
+
+struct hn_nl_addr *hn_nl_state_add_addr(struct hn_nl_state *s)
+{
+	return APPEND(s->addrs, s->n_addrs, s->cap_addrs);
+}
+
+struct hn_nl_route *hn_nl_state_add_route(struct hn_nl_state *s)
+{
+	return APPEND(s->routes, s->n_routes, s->cap_routes);
+}
+
+const struct hn_nl_link *hn_nl_link_by_name(const struct hn_nl_state *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_links; i++)
+		if (strcmp(s->links[i].name, name) == 0)
+			return &s->links[i];
+	return NULL;
+}
+
+const struct hn_nl_link *hn_nl_link_by_index(const struct hn_nl_state *s, int ifindex)
+{
+	for (size_t i = 0; i < s->n_links; i++)
+		if (s->links[i].ifindex == ifindex)
+			return &s->links[i];
+	return NULL;
+}
+
+static const struct hn_nl_link *need_link(const struct hn_nl_state *s, const char *ifname, int *err)
+{
+	const struct hn_nl_link *l = hn_nl_link_by_name(s, ifname);
+
+	*err = l ? 0 : hn_err(-ENODEV, "%s: no such interface", ifname);
+	return l;
+}
+
+int hn_nl_link_mac(const struct hn_nl_state *s, const char *ifname, uint8_t mac[6])
+{
+	int err;
+	const struct hn_nl_link *l = need_link(s, ifname, &err);
+
+	if (!l)
+		return err;
+	if (!l->has_mac)
+		return hn_err(-ENOENT, "%s: the interface has no Ethernet address", ifname);
+	memcpy(mac, l->mac, 6);
+	return 0;
+}
+
+int hn_nl_link_ipv4(const struct hn_nl_state *s, const char *ifname, struct hn_prefix *out,
+		    size_t max, size_t *n)
+{
+	int err;
+	const struct hn_nl_link *l = need_link(s, ifname, &err);
+
+	*n = 0;
+	if (!l)
+		return err;
+	for (size_t i = 0; i < s->n_addrs; i++) {
+		const struct hn_nl_addr *a = &s->addrs[i];
+
+		if (a->ifindex != l->ifindex)
+			continue;
+		if (*n < max) {
+			out[*n].addr = a->local;
+			out[*n].len = a->prefixlen;
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
+int hn_nl_default_gateway(const struct hn_nl_state *s, const char *ifname, struct in_addr *gw)
+{
+	const struct hn_nl_route *best = NULL;
+	int err;
+	const struct hn_nl_link *l = need_link(s, ifname, &err);
+
+	if (!l)
+		return err;
+	for (size_t i = 0; i < s->n_routes; i++) {
+		const struct hn_nl_route *r = &s->routes[i];
+
+		if (r->table != RT_TABLE_MAIN || r->dst_len != 0 || r->type != RTN_UNICAST ||
+		    r->multipath || !r->has_gateway || r->oif != l->ifindex)
+			continue;
+		if (!best || r->priority < best->priority)
+			best = r;
+	}
+	if (!best)
+		return hn_err(-ENOENT, "%s: no default route through it in the main table", ifname);
+	*gw = best->gateway;
+	return 0;
+}

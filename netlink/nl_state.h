@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel's network state as the netlink backend sees it: plain data, filled by nl_read.c
+ * from one dump of each table, read by the pure diff (nl_diff.c) and the uplink helpers.
+ * Nothing in here holds a socket, so unit tests build these by hand.
+ */
+#ifndef HOSTNET_NL_STATE_H
+#define HOSTNET_NL_STATE_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The mark hostnet puts on what it adds: rtm_protocol of its routes and IFA_PROTO of its
+ * addresses. 104 ('h') is none of the kernel's RTPROT_* values, none of the distribution's
+ * rt_protos table, FRR's (186-198), BIRD's (12) or Calico's (80). Route listings show it
+ * as "proto 104"; a line "104 hostnet" in an rt_protos.d file makes them say "hostnet".
+ *
+ * Why IFA_PROTO for addresses, not a state file or an IFA_LABEL:
+ * - The kernel keeps the mark on the address itself, so it lives exactly as long as the
+ *   address: gone at reboot, gone when someone deletes the address, and a hand-made copy
+ *   of the same address is not mistaken for hostnet's. A state file (even in /run, which
+ *   does reset at reboot like the addresses do) can disagree with the kernel after any of
+ *   those, must be rolled back with the address, and /run is shared by every network
+ *   namespace of the machine while addresses are per namespace (running hostnet inside a
+ *   namespace is how it acts on a host that is one).
+ * - An IFA_LABEL ("brint:hn") is the old alias mechanism: SIOCGIFCONF, and the old tools
+ *   built on it, show it as a separate interface; it must start with the interface name,
+ *   and a 15-byte name leaves no room for a suffix.
+ * IFA_PROTO exists since Linux 6.0 (Debian 12 runs 6.1). An older kernel drops the
+ * attribute silently; hostnet then sees its addresses as foreign and never removes them,
+ * which is the safe way to be wrong.
+ */
+#define HN_NL_PROTO 104
+
+struct hn_nl_link {
+	int ifindex;
+	char name[IFNAMSIZ];
+	unsigned flags; /* IFF_* */
+	unsigned mtu;
+	bool has_mac;
+	uint8_t mac[6];
+};
+
+/* One IPv4 address (AF_INET only). */
+struct hn_nl_addr {
+	int ifindex;
+	struct in_addr local;	/* IFA_LOCAL (IFA_ADDRESS when no IFA_LOCAL) */
+	struct in_addr address; /* IFA_ADDRESS: the peer on point-to-point links, else local */
+	uint8_t prefixlen;
+	uint8_t scope;
+	uint8_t proto; /* IFA_PROTO; 0 when the kernel sent none */
+	uint32_t flags;
+	bool has_broadcast;
+	struct in_addr broadcast;
+	char label[IFNAMSIZ];
+};
+
+/* One IPv4 route with a single next hop (multipath routes are kept, marked, never matched). */
+struct hn_nl_route {
+	uint32_t table;
+	struct in_addr dst;
+	uint8_t dst_len;
+	uint8_t tos;
+	uint8_t protocol;
+	uint8_t scope;
+	uint8_t type;
+	uint32_t priority; /* metric */
+	int oif;
+	bool has_gateway;
+	struct in_addr gateway;
+	bool has_prefsrc;
+	struct in_addr prefsrc;
+	bool multipath;
+};
+
+struct hn_nl_state {
+	struct hn_nl_link *links;
+	size_t n_links, cap_links;
+	struct hn_nl_addr *addrs;
+	size_t n_addrs, cap_addrs;
+	struct hn_nl_route *routes;
+	size_t n_routes, cap_routes;
+};
+
+void hn_nl_state_clear(struct hn_nl_state *s);
+/* Append a zeroed entry; NULL on allocation failure. */
+struct hn_nl_link *hn_nl_state_add_link(struct hn_nl_state *s);
+struct hn_nl_addr *hn_nl_state_add_addr(struct hn_nl_state *s);
+struct hn_nl_route *hn_nl_state_add_route(struct hn_nl_state *s);
+
+const struct hn_nl_link *hn_nl_link_by_name(const struct hn_nl_state *s, const char *name);
+const struct hn_nl_link *hn_nl_link_by_index(const struct hn_nl_state *s, int ifindex);
+
+#endif

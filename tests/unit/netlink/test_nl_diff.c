@@ -1,0 +1,818 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The netlink diff, pure: a kernel state built by hand against a config built by hand,
+ * and the actions that come out. Also the uplink helpers and the requests' contents.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "error.h"
+#include "nl_diff.h"
+#include "nl_msg.h"
+#include "nl_uplink.h"
+#include "plan.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BRINT 3
+#define BR0   4
+#define ENO1  2
+
+static const struct hn_backend test_backend = {.free_priv = free};
+static const struct hn_backend *const backends[HN_LAYER_COUNT] = {
+    [HN_LAYER_NETLINK] = &test_backend,
+};
+
+static struct in_addr ip(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+static struct hn_prefix pfx(const char *s, unsigned len)
+{
+	return (struct hn_prefix){ip(s), (uint8_t)len};
+}
+
+/* ---- the kernel side ---- */
+
+static void link_(struct hn_nl_state *s, int ifindex, const char *name, bool up, unsigned mtu)
+{
+	struct hn_nl_link *l = hn_nl_state_add_link(s);
+
+	assert_non_null(l);
+	l->ifindex = ifindex;
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	l->flags = up ? IFF_UP : 0;
+	l->mtu = mtu;
+	l->has_mac = true;
+	memcpy(l->mac, (uint8_t[]){0x52, 0x54, 0, 0, 0, (uint8_t)ifindex}, 6);
+}
+
+static void addr_(struct hn_nl_state *s, int ifindex, const char *a, unsigned len, uint8_t proto)
+{
+	struct hn_nl_addr *x = hn_nl_state_add_addr(s);
+
+	assert_non_null(x);
+	x->ifindex = ifindex;
+	x->local = x->address = ip(a);
+	x->prefixlen = (uint8_t)len;
+	x->proto = proto;
+}
+
+static struct hn_nl_route *route_(struct hn_nl_state *s, const char *dst, unsigned len,
+				  const char *via, int oif, uint8_t proto)
+{
+	struct hn_nl_route *r = hn_nl_state_add_route(s);
+
+	assert_non_null(r);
+	r->table = RT_TABLE_MAIN;
+	r->dst = ip(dst);
+	r->dst_len = (uint8_t)len;
+	r->protocol = proto;
+	r->type = RTN_UNICAST;
+	r->scope = via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	r->oif = oif;
+	if (via) {
+		r->has_gateway = true;
+		r->gateway = ip(via);
+	}
+	return r;
+}
+
+/* ---- the config side: the seed's brint and br0, as the parser would give them ---- */
+
+struct seed {
+	struct hn_config c;
+	struct hn_bridge b[2];
+	struct hn_prefix brint_addr[2], br0_addr[1];
+	struct hn_route brint_routes[3];
+};
+
+static void seed_init(struct seed *s)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->b[0].name, IFNAMSIZ, "br0");
+	snprintf(s->b[0].uplink, IFNAMSIZ, "eno1");
+	s->br0_addr[0] = pfx("198.51.100.10", 24);
+	s->b[0].has_addresses = true;
+	s->b[0].addresses = s->br0_addr;
+	s->b[0].n_addresses = 1;
+	s->b[0].has_gateway = true;
+	s->b[0].gateway = ip("198.51.100.1");
+
+	snprintf(s->b[1].name, IFNAMSIZ, "brint");
+	s->b[1].tag = 99;
+	s->brint_addr[0] = pfx("10.99.1.250", 32);
+	s->b[1].has_addresses = true;
+	s->b[1].addresses = s->brint_addr;
+	s->b[1].n_addresses = 1;
+	s->brint_routes[0].to = pfx("10.99.1.0", 24);
+	s->b[1].routes = s->brint_routes;
+	s->b[1].n_routes = 1;
+
+	s->c.bridges = s->b;
+	s->c.n_bridges = 2;
+}
+
+/* brint only (no br0): the integration tests' shape. */
+static void brint_only(struct seed *s)
+{
+	seed_init(s);
+	s->c.bridges = &s->b[1];
+	s->c.n_bridges = 1;
+}
+
+/* The kernel state hostnet leaves after converging brint_only. */
+static void brint_converged(struct hn_nl_state *k)
+{
+	link_(k, 1, "lo", true, 65536);
+	link_(k, BRINT, "brint", true, 1500);
+	addr_(k, BRINT, "10.99.1.250", 32, HN_NL_PROTO);
+	route_(k, "10.99.1.0", 24, NULL, BRINT, HN_NL_PROTO);
+}
+
+static void diff_ok(const struct hn_nl_state *k, const struct hn_config *c, struct hn_plan *p)
+{
+	int r = hn_nl_diff(k, c, p);
+
+	if (r < 0)
+		fail_msg("diff failed: %s", hn_errmsg());
+}
+
+/* "+ address 10.99.1.250/32 on brint: detail" per action, to compare whole plans. */
+static void assert_plan(const struct hn_plan *p, const char *const *want, size_t n)
+{
+	char line[512];
+
+	for (size_t i = 0; i < p->n && i < n; i++) {
+		const struct hn_action *a = p->actions[i];
+
+		snprintf(line, sizeof(line), "%c %s%s%s",
+			 a->op == HN_OP_CREATE	 ? '+'
+			 : a->op == HN_OP_CHANGE ? '~'
+						 : '-',
+			 a->object, a->detail[0] ? ": " : "", a->detail);
+		assert_string_equal(line, want[i]);
+		assert_int_equal(a->layer, HN_LAYER_NETLINK);
+		assert_non_null(a->priv);
+	}
+	assert_int_equal(p->n, n);
+}
+
+#define ASSERT_PLAN(p, ...)                                                                        \
+	do {                                                                                       \
+		static const char *const want_[] = {__VA_ARGS__};                                  \
+		assert_plan((p), want_, sizeof(want_) / sizeof(want_[0]));                         \
+	} while (0)
+
+static struct hn_nl_change *change(const struct hn_plan *p, size_t i)
+{
+	return p->actions[i]->priv;
+}
+
+/* ---- from nothing ---- */
+
+static void from_nothing_plans_on_an_interface_not_created_yet(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	link_(&k, 1, "lo", true, 65536);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "~ link brint: absent -> up", "+ address 10.99.1.250/32 on brint",
+		    "+ route 10.99.1.0/24 dev brint");
+	/* By name: the ifindex is found when applying. */
+	assert_string_equal(change(&p, 1)->ifname, "brint");
+	assert_int_equal(change(&p, 1)->addr.ifindex, 0);
+	assert_int_equal(change(&p, 1)->addr.prefixlen, 32);
+	assert_int_equal(change(&p, 1)->addr.proto, HN_NL_PROTO);
+	assert_false(change(&p, 1)->addr.has_broadcast); /* none on a /32 */
+	assert_int_equal(change(&p, 2)->route.protocol, HN_NL_PROTO);
+	assert_int_equal(change(&p, 2)->route.scope, RT_SCOPE_LINK);
+	assert_int_equal(change(&p, 2)->route.table, RT_TABLE_MAIN);
+	assert_false(change(&p, 2)->route.has_gateway);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+static void seed_from_an_existing_down_link(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	seed_init(&s);
+	link_(&k, ENO1, "eno1", true, 1500);
+	link_(&k, BRINT, "brint", false, 1500);
+	link_(&k, BR0, "br0", false, 1500);
+	diff_ok(&k, &s.c, &p);
+	/* br0's /24 brings its own prefix route; the default route comes after the rest. */
+	ASSERT_PLAN(&p, "~ link br0: down -> up", "~ link brint: down -> up",
+		    "+ address 198.51.100.10/24 on br0", "+ address 10.99.1.250/32 on brint",
+		    "+ route 10.99.1.0/24 dev brint", "+ route 0.0.0.0/0 via 198.51.100.1 dev br0");
+	assert_true(change(&p, 2)->addr.has_broadcast);
+	assert_int_equal(change(&p, 2)->addr.broadcast.s_addr, ip("198.51.100.255").s_addr);
+	assert_int_equal(change(&p, 5)->route.scope, RT_SCOPE_UNIVERSE);
+	assert_int_equal(change(&p, 5)->route.gateway.s_addr, ip("198.51.100.1").s_addr);
+	assert_int_equal(change(&p, 5)->route.dst_len, 0);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+/* ---- converged ---- */
+
+static void converged_host_gives_an_empty_plan(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	brint_converged(&k);
+	diff_ok(&k, &s.c, &p);
+	assert_int_equal(p.n, 0);
+	hn_nl_state_clear(&k);
+}
+
+static void what_others_added_satisfies_the_config_too(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	link_(&k, BRINT, "brint", true, 1500);
+	addr_(&k, BRINT, "10.99.1.250", 32, 0);
+	route_(&k, "10.99.1.0", 24, NULL, BRINT, RTPROT_BOOT);
+	diff_ok(&k, &s.c, &p);
+	assert_int_equal(p.n, 0);
+	hn_nl_state_clear(&k);
+}
+
+/* ---- exact prefixes ---- */
+
+static void a_host_address_is_not_its_subnet(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	link_(&k, BRINT, "brint", true, 1500);
+	addr_(&k, BRINT, "10.99.1.250", 24, 0); /* someone's /24: not the /32 asked for */
+	route_(&k, "10.99.1.0", 24, NULL, BRINT, RTPROT_KERNEL);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "+ address 10.99.1.250/32 on brint");
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+static void same_address_on_another_link_does_not_count(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	link_(&k, ENO1, "eno1", true, 1500);
+	link_(&k, BRINT, "brint", true, 1500);
+	addr_(&k, ENO1, "10.99.1.250", 32, 0);
+	route_(&k, "10.99.1.0", 24, NULL, BRINT, HN_NL_PROTO);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "+ address 10.99.1.250/32 on brint");
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+/* ---- drift ---- */
+
+static void drift_is_listed(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	s.b[1].mtu = 9000;
+	link_(&k, BRINT, "brint", false, 1500);
+	addr_(&k, BRINT, "10.99.1.251", 32, HN_NL_PROTO); /* hostnet's, dropped from config */
+	route_(&k, "10.99.9.0", 24, NULL, BRINT, HN_NL_PROTO);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "~ link brint: down -> up, mtu 1500 -> 9000",
+		    "+ address 10.99.1.250/32 on brint", "+ route 10.99.1.0/24 dev brint",
+		    "- route 10.99.9.0/24 dev brint", "- address 10.99.1.251/32 on brint");
+	assert_int_equal(change(&p, 0)->mtu, 9000);
+	assert_int_equal(change(&p, 3)->old.oif, BRINT);
+	assert_int_equal(change(&p, 4)->addr.ifindex, BRINT);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+static void mtu_alone(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	s.b[1].mtu = 1400;
+	brint_converged(&k);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "~ link brint: mtu 1500 -> 1400");
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+/* ---- ownership ---- */
+
+static void foreign_addresses_and_routes_are_left_alone(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	brint_converged(&k);
+	link_(&k, ENO1, "eno1", true, 1500);
+	addr_(&k, BRINT, "10.99.1.99", 24, 0);	 /* an admin's */
+	addr_(&k, ENO1, "198.51.100.10", 24, 0); /* the uplink's: #6, not now */
+	addr_(&k, BRINT, "10.99.1.98", 32, 2);	 /* a kernel-made one (IFAPROT_KERNEL_RA) */
+	route_(&k, "10.99.1.0", 24, NULL, BRINT, RTPROT_KERNEL)->priority = 100;
+	route_(&k, "0.0.0.0", 0, "198.51.100.1", ENO1, RTPROT_BOOT);
+	route_(&k, "10.50.0.0", 16, "10.99.1.1", BRINT, RTPROT_STATIC);
+	diff_ok(&k, &s.c, &p);
+	assert_int_equal(p.n, 0);
+	hn_nl_state_clear(&k);
+}
+
+static void only_hostnets_kind_of_route_is_its(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	brint_converged(&k);
+	route_(&k, "10.60.0.0", 16, "10.99.1.1", BRINT, HN_NL_PROTO)->table = 100;
+	route_(&k, "10.61.0.0", 16, NULL, 0, HN_NL_PROTO)->type = RTN_BLACKHOLE;
+	route_(&k, "10.62.0.0", 16, NULL, 0, HN_NL_PROTO)->multipath = true;
+	diff_ok(&k, &s.c, &p);
+	assert_int_equal(p.n, 0);
+	hn_nl_state_clear(&k);
+}
+
+static void down_removes_all_hostnet_owns_routes_first(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_converged(&k);
+	link_(&k, BR0, "br0", true, 1500);
+	addr_(&k, BR0, "198.51.100.10", 24, HN_NL_PROTO);
+	addr_(&k, BRINT, "10.99.1.99", 24, 0);
+	route_(&k, "0.0.0.0", 0, "198.51.100.1", BR0, HN_NL_PROTO);
+	route_(&k, "198.51.100.0", 24, NULL, BR0, RTPROT_KERNEL);
+	diff_ok(&k, NULL, &p);
+	ASSERT_PLAN(&p, "- route 10.99.1.0/24 dev brint",
+		    "- route 0.0.0.0/0 via 198.51.100.1 dev br0",
+		    "- address 10.99.1.250/32 on brint", "- address 198.51.100.10/24 on br0");
+	assert_int_equal(change(&p, 1)->old.protocol, HN_NL_PROTO);
+	assert_int_equal(change(&p, 1)->old.gateway.s_addr, ip("198.51.100.1").s_addr);
+	hn_plan_free(&p, backends);
+
+	/* `down` with the config at hand (for the uplink's sake) is the same. */
+	seed_init(&s);
+	s.c.down = true;
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "- route 10.99.1.0/24 dev brint",
+		    "- route 0.0.0.0/0 via 198.51.100.1 dev br0",
+		    "- address 10.99.1.250/32 on brint", "- address 198.51.100.10/24 on br0");
+	hn_plan_free(&p, backends);
+
+	/* And once it is all gone, down has nothing to do. */
+	hn_nl_state_clear(&k);
+	brint_converged(&k);
+	k.addrs[0].proto = 0;
+	k.routes[0].protocol = RTPROT_BOOT;
+	diff_ok(&k, NULL, &p);
+	assert_int_equal(p.n, 0);
+	hn_nl_state_clear(&k);
+}
+
+static void a_removed_bridge_takes_its_addresses_along(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	brint_converged(&k);
+	link_(&k, 7, "brold", true, 1500);
+	addr_(&k, 7, "10.7.0.1", 24, HN_NL_PROTO);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "- address 10.7.0.1/24 on brold");
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+/* ---- routes ---- */
+
+static void gatewayed_routes_follow_device_routes(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	s.brint_routes[0] =
+	    (struct hn_route){.to = pfx("10.50.0.0", 16), .has_via = true, .via = ip("10.99.1.1")};
+	s.brint_routes[1].to = pfx("10.99.1.0", 24);
+	s.b[1].n_routes = 2;
+	link_(&k, BRINT, "brint", true, 1500);
+	addr_(&k, BRINT, "10.99.1.250", 32, HN_NL_PROTO);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "+ route 10.99.1.0/24 dev brint",
+		    "+ route 10.50.0.0/16 via 10.99.1.1 dev brint");
+	assert_int_equal(change(&p, 1)->route.scope, RT_SCOPE_UNIVERSE);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+static void hostnets_route_with_another_gateway_is_replaced(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	s.brint_routes[1] =
+	    (struct hn_route){.to = pfx("10.50.0.0", 16), .has_via = true, .via = ip("10.99.1.1")};
+	s.b[1].n_routes = 2;
+	brint_converged(&k);
+	route_(&k, "10.50.0.0", 16, "10.99.1.2", BRINT, HN_NL_PROTO);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "~ route 10.50.0.0/16 via 10.99.1.1 dev brint: replaces 10.50.0.0/16 via "
+			"10.99.1.2 dev brint");
+	assert_int_equal(change(&p, 0)->old.gateway.s_addr, ip("10.99.1.2").s_addr);
+	assert_int_equal(change(&p, 0)->route.gateway.s_addr, ip("10.99.1.1").s_addr);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+static void a_foreign_route_in_the_way_is_an_error_and_no_plan(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	seed_init(&s);
+	link_(&k, ENO1, "eno1", true, 1500);
+	link_(&k, BRINT, "brint", true, 1500);
+	link_(&k, BR0, "br0", true, 1500);
+	/* Not the uplink's: someone's default route through brint. */
+	route_(&k, "0.0.0.0", 0, "10.99.1.1", BRINT, RTPROT_BOOT);
+	/* Another backend's action already in the plan stays; none of netlink's is left. */
+	assert_non_null(hn_plan_add(&p, HN_LAYER_OVS, HN_OP_CREATE, "bridge br0"));
+	assert_int_equal(hn_nl_diff(&k, &s.c, &p), -EEXIST);
+	assert_string_equal(hn_errmsg(),
+			    "route 0.0.0.0/0 via 198.51.100.1 dev br0: the main table already has "
+			    "0.0.0.0/0 via 10.99.1.1 dev brint (proto boot), which hostnet did not "
+			    "add; remove it or change the config");
+	assert_int_equal(p.n, 1);
+	assert_string_equal(p.actions[0]->object, "bridge br0");
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+/* ---- the uplink move (issue #6) ---- */
+
+/* A fresh host: eno1 holds the address and the default route, br0 just made by OVS. */
+static void fresh_uplink(struct hn_nl_state *k)
+{
+	link_(k, ENO1, "eno1", true, 1500);
+	link_(k, BR0, "br0", false, 1500);
+	addr_(k, ENO1, "198.51.100.10", 24, 0);
+	route_(k, "198.51.100.0", 24, NULL, ENO1, RTPROT_KERNEL);
+	route_(k, "0.0.0.0", 0, "198.51.100.1", ENO1, RTPROT_BOOT);
+}
+
+static void up_moves_address_and_default_route_to_the_bridge(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	seed_init(&s);
+	s.c.n_bridges = 1; /* br0 only */
+	fresh_uplink(&k);
+	route_(&k, "0.0.0.0", 0, "198.51.100.2", ENO1, RTPROT_DHCP)->priority = 100;
+	diff_ok(&k, &s.c, &p);
+	/* The bridge first gets the address, then the default route is swapped in one
+	 * replace, then what still points at eno1 goes: the host always has a way out. */
+	ASSERT_PLAN(&p, "~ link br0: down -> up", "+ address 198.51.100.10/24 on br0",
+		    "~ route 0.0.0.0/0 via 198.51.100.1 dev br0: replaces 0.0.0.0/0 via "
+		    "198.51.100.1 dev eno1",
+		    "- route 0.0.0.0/0 via 198.51.100.2 dev eno1: leaves with the uplink's address",
+		    "- address 198.51.100.10/24 on eno1: moved to br0");
+	for (size_t i = 0; i < p.n; i++)
+		assert_true(p.actions[i]->uplink);
+	/* Undo puts eno1's own route back as it was read. */
+	assert_int_equal(change(&p, 2)->old.oif, ENO1);
+	assert_int_equal(change(&p, 2)->old.protocol, RTPROT_BOOT);
+	assert_int_equal(change(&p, 4)->addr.ifindex, ENO1);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+static void half_moved_host_finishes_the_move(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	seed_init(&s);
+	s.c.n_bridges = 1;
+	fresh_uplink(&k);
+	k.links[1].flags = IFF_UP;
+	addr_(&k, BR0, "198.51.100.10", 24, HN_NL_PROTO); /* on both: killed mid-way */
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p,
+		    "~ route 0.0.0.0/0 via 198.51.100.1 dev br0: replaces 0.0.0.0/0 via "
+		    "198.51.100.1 dev eno1",
+		    "- address 198.51.100.10/24 on eno1: moved to br0");
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+static void down_gives_the_uplink_its_address_back_first(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	seed_init(&s);
+	s.c.n_bridges = 1;
+	s.c.down = true;
+	link_(&k, ENO1, "eno1", true, 1500);
+	link_(&k, BR0, "br0", true, 1500);
+	addr_(&k, BR0, "198.51.100.10", 24, HN_NL_PROTO);
+	route_(&k, "0.0.0.0", 0, "198.51.100.1", BR0, HN_NL_PROTO);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "+ address 198.51.100.10/24 on eno1: back from br0",
+		    "~ route 0.0.0.0/0 via 198.51.100.1 dev eno1: back from br0",
+		    "- address 198.51.100.10/24 on br0");
+	/* The NIC's own again: no hostnet mark, so a later up does not think it owns them. */
+	assert_int_equal(change(&p, 0)->addr.proto, 0);
+	assert_int_equal(change(&p, 1)->route.protocol, RTPROT_BOOT);
+	assert_int_equal(change(&p, 1)->old.oif, BR0);
+	for (size_t i = 0; i < p.n; i++)
+		assert_true(p.actions[i]->uplink);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+static void the_same_route_twice_is_an_error(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	seed_init(&s);
+	s.brint_routes[1] =
+	    (struct hn_route){.to = pfx("0.0.0.0", 0), .has_via = true, .via = ip("10.99.1.1")};
+	s.b[1].n_routes = 2;
+	assert_int_equal(hn_nl_diff(&k, &s.c, &p), -EEXIST);
+	assert_non_null(strstr(hn_errmsg(), "twice (on brint and on br0)"));
+	assert_int_equal(p.n, 0);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+static void a_route_the_new_address_brings_is_not_added_twice(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	s.brint_addr[0] = pfx("10.99.1.250", 24);
+	link_(&k, BRINT, "brint", true, 1500);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "+ address 10.99.1.250/24 on brint");
+	hn_plan_free(&p, backends);
+
+	/* With the address there but its prefix route deleted, the route is added. */
+	addr_(&k, BRINT, "10.99.1.250", 24, HN_NL_PROTO);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "+ route 10.99.1.0/24 dev brint");
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+static void a_config_address_named_twice_is_added_once(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	s.brint_addr[1] = s.brint_addr[0];
+	s.b[1].n_addresses = 2;
+	s.b[1].n_routes = 0;
+	link_(&k, BRINT, "brint", true, 1500);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "+ address 10.99.1.250/32 on brint");
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+static void addresses_key_absent_means_none_asked(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	seed_init(&s);
+	s.b[0].has_addresses = false;
+	s.b[0].n_addresses = 0;
+	s.b[0].has_gateway = false;
+	s.c.n_bridges = 1; /* br0 only */
+	link_(&k, BR0, "br0", true, 1500);
+	diff_ok(&k, &s.c, &p);
+	assert_int_equal(p.n, 0);
+	hn_nl_state_clear(&k);
+}
+
+/* ---- the uplink helpers (issue #6) ---- */
+
+static void uplink_facts(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_prefix got[2];
+	struct in_addr gw;
+	uint8_t mac[6];
+	size_t n;
+
+	link_(&k, ENO1, "eno1", true, 1500);
+	link_(&k, BRINT, "brint", true, 1500);
+	addr_(&k, ENO1, "198.51.100.10", 24, 0);
+	addr_(&k, BRINT, "10.99.1.250", 32, HN_NL_PROTO);
+	addr_(&k, ENO1, "203.0.113.7", 32, 0);
+	addr_(&k, ENO1, "203.0.113.8", 32, 0);
+	route_(&k, "0.0.0.0", 0, "198.51.100.254", ENO1, RTPROT_BOOT)->priority = 200;
+	route_(&k, "0.0.0.0", 0, "198.51.100.1", ENO1, RTPROT_DHCP)->priority = 100;
+	route_(&k, "0.0.0.0", 0, "198.51.100.9", ENO1, RTPROT_BOOT)->table = 100;
+
+	assert_int_equal(hn_nl_link_mac(&k, "eno1", mac), 0);
+	assert_memory_equal(mac, ((uint8_t[]){0x52, 0x54, 0, 0, 0, ENO1}), 6);
+	assert_int_equal(hn_nl_link_ipv4(&k, "eno1", got, 2, &n), 0);
+	assert_int_equal(n, 3); /* how many there are, though 2 fit */
+	assert_int_equal(got[0].addr.s_addr, ip("198.51.100.10").s_addr);
+	assert_int_equal(got[0].len, 24);
+	assert_int_equal(got[1].addr.s_addr, ip("203.0.113.7").s_addr);
+	assert_int_equal(hn_nl_default_gateway(&k, "eno1", &gw), 0);
+	assert_int_equal(gw.s_addr, ip("198.51.100.1").s_addr);
+
+	assert_int_equal(hn_nl_default_gateway(&k, "brint", &gw), -ENOENT);
+	assert_string_equal(hn_errmsg(), "brint: no default route through it in the main table");
+	assert_int_equal(hn_nl_link_mac(&k, "eno9", mac), -ENODEV);
+	assert_string_equal(hn_errmsg(), "eno9: no such interface");
+	assert_int_equal(hn_nl_link_ipv4(&k, "eno9", got, 2, &n), -ENODEV);
+	hn_nl_state_clear(&k);
+}
+
+/* ---- what the requests say ---- */
+
+static struct nlattr **attrs(struct nl_msg *m, size_t hdrlen, int max, struct nlattr **tb)
+{
+	assert_int_equal(nlmsg_parse(nlmsg_hdr(m), (int)hdrlen, tb, max, NULL), 0);
+	return tb;
+}
+
+static void a_route_removal_names_hostnets_protocol(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct nlattr *tb[RTA_MAX + 1];
+	struct hn_nl_route *r = route_(&k, "10.50.0.0", 16, "10.99.1.1", BRINT, HN_NL_PROTO);
+	struct nl_msg *m = hn_nl_msg_route(RTM_DELROUTE, 0, r);
+	struct rtmsg *rtm;
+
+	assert_non_null(m);
+	rtm = nlmsg_data(nlmsg_hdr(m));
+	assert_int_equal(nlmsg_hdr(m)->nlmsg_type, RTM_DELROUTE);
+	/* The kernel deletes only a route of that protocol: never someone else's. */
+	assert_int_equal(rtm->rtm_protocol, HN_NL_PROTO);
+	assert_int_equal(rtm->rtm_dst_len, 16);
+	assert_int_equal(rtm->rtm_table, RT_TABLE_MAIN);
+	attrs(m, sizeof(*rtm), RTA_MAX, tb);
+	assert_int_equal(nla_get_u32(tb[RTA_OIF]), BRINT);
+	assert_int_equal(nla_get_u32(tb[RTA_GATEWAY]), ip("10.99.1.1").s_addr);
+	assert_int_equal(nla_get_u32(tb[RTA_DST]), ip("10.50.0.0").s_addr);
+	nlmsg_free(m);
+
+	/* A default route carries no RTA_DST. */
+	r->dst_len = 0;
+	r->dst.s_addr = 0;
+	m = hn_nl_msg_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, r);
+	assert_non_null(m);
+	assert_int_equal(nlmsg_hdr(m)->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL),
+			 NLM_F_CREATE | NLM_F_EXCL);
+	attrs(m, sizeof(*rtm), RTA_MAX, tb);
+	assert_null(tb[RTA_DST]);
+	nlmsg_free(m);
+	hn_nl_state_clear(&k);
+}
+
+static void an_address_request_carries_the_mark(void **unused)
+{
+	struct hn_nl_addr a = {.ifindex = BRINT, .prefixlen = 32, .proto = HN_NL_PROTO};
+	struct nlattr *tb[IFA_MAX + 1];
+	struct nl_msg *m;
+	struct ifaddrmsg *ifa;
+
+	a.local = a.address = ip("10.99.1.250");
+	m = hn_nl_msg_addr(RTM_NEWADDR, &a);
+	assert_non_null(m);
+	ifa = nlmsg_data(nlmsg_hdr(m));
+	assert_int_equal(ifa->ifa_prefixlen, 32);
+	assert_int_equal(ifa->ifa_index, BRINT);
+	attrs(m, sizeof(*ifa), IFA_MAX, tb);
+	assert_int_equal(nla_get_u8(tb[IFA_PROTO]), HN_NL_PROTO);
+	assert_int_equal(nla_get_u32(tb[IFA_LOCAL]), a.local.s_addr);
+	assert_null(tb[IFA_BROADCAST]);
+	nlmsg_free(m);
+}
+
+static void a_link_request_touches_up_only(void **unused)
+{
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct nl_msg *m = hn_nl_msg_link(BRINT, true, 0);
+	struct ifinfomsg *ifi;
+
+	assert_non_null(m);
+	ifi = nlmsg_data(nlmsg_hdr(m));
+	assert_int_equal(ifi->ifi_index, BRINT);
+	assert_int_equal(ifi->ifi_change, IFF_UP);
+	assert_int_equal(ifi->ifi_flags, IFF_UP);
+	attrs(m, sizeof(*ifi), IFLA_MAX, tb);
+	assert_null(tb[IFLA_MTU]);
+	nlmsg_free(m);
+
+	m = hn_nl_msg_link(BRINT, false, 1400);
+	assert_non_null(m);
+	ifi = nlmsg_data(nlmsg_hdr(m));
+	assert_int_equal(ifi->ifi_flags, 0);
+	attrs(m, sizeof(*ifi), IFLA_MAX, tb);
+	assert_int_equal(nla_get_u32(tb[IFLA_MTU]), 1400);
+	nlmsg_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(from_nothing_plans_on_an_interface_not_created_yet),
+	    cmocka_unit_test(seed_from_an_existing_down_link),
+	    cmocka_unit_test(converged_host_gives_an_empty_plan),
+	    cmocka_unit_test(what_others_added_satisfies_the_config_too),
+	    cmocka_unit_test(a_host_address_is_not_its_subnet),
+	    cmocka_unit_test(same_address_on_another_link_does_not_count),
+	    cmocka_unit_test(drift_is_listed),
+	    cmocka_unit_test(mtu_alone),
+	    cmocka_unit_test(foreign_addresses_and_routes_are_left_alone),
+	    cmocka_unit_test(only_hostnets_kind_of_route_is_its),
+	    cmocka_unit_test(down_removes_all_hostnet_owns_routes_first),
+	    cmocka_unit_test(a_removed_bridge_takes_its_addresses_along),
+	    cmocka_unit_test(gatewayed_routes_follow_device_routes),
+	    cmocka_unit_test(hostnets_route_with_another_gateway_is_replaced),
+	    cmocka_unit_test(a_foreign_route_in_the_way_is_an_error_and_no_plan),
+	    cmocka_unit_test(up_moves_address_and_default_route_to_the_bridge),
+	    cmocka_unit_test(half_moved_host_finishes_the_move),
+	    cmocka_unit_test(down_gives_the_uplink_its_address_back_first),
+	    cmocka_unit_test(the_same_route_twice_is_an_error),
+	    cmocka_unit_test(a_route_the_new_address_brings_is_not_added_twice),
+	    cmocka_unit_test(a_config_address_named_twice_is_added_once),
+	    cmocka_unit_test(addresses_key_absent_means_none_asked),
+	    cmocka_unit_test(uplink_facts),
+	    cmocka_unit_test(a_route_removal_names_hostnets_protocol),
+	    cmocka_unit_test(an_address_request_carries_the_mark),
+	    cmocka_unit_test(a_link_request_touches_up_only),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
