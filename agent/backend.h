@@ -47,6 +47,10 @@ struct hn_action {
 	char object[128]; /* "bridge br0", "port brint", "address 10.99.1.250/32 on brint" */
 	char detail[256]; /* "tag 10 -> 99"; may be empty */
 	bool disruptive;  /* e.g. restarts a libvirt network VMs are using: announced */
+	/* Changes how the host reaches its gateway (the uplink NIC joins or leaves its bridge,
+	 * an address or the default route moves): the agent probes the gateway before and
+	 * after, and rolls everything back when it stops answering. */
+	bool uplink;
 	void *priv;
 };
 
@@ -69,8 +73,9 @@ struct hn_backend {
 	int (*open)(const struct hn_opts *opts, void **state);
 	/* Read the current state of the host (may be called again after apply). */
 	int (*read)(void *state);
-	/* Append to plan the actions that turn the current state into want. want == NULL
-	 * means "nothing": the actions remove everything hostnet owns (`down`). */
+	/* Append to plan the actions that turn the current state into want. want == NULL or
+	 * want->down: remove everything hostnet owns (`down`); with want->down the config
+	 * still says which NIC was each bridge's uplink, so it gets its address back. */
 	int (*diff)(void *state, const struct hn_config *want, struct hn_plan *plan);
 	/* Apply acts[0..n) in order; *done says how many took effect (for undo). */
 	int (*apply)(void *state, struct hn_action **acts, size_t n, size_t *done);

@@ -1,52 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* hostnet down: remove what hostnet created; foreign objects are never touched. */
+#include "change.h"
 #include "commands.h"
-#include "converge.h"
-#include "error.h"
+#include "config.h"
+#include "uplink.h"
 
+#include <getopt.h>
 #include <stdio.h>
-#include <unistd.h>
 
-#define LOCK_WAIT_MS 60000
+static const char down_usage[] =
+    "Usage: hostnet [-c FILE] [--json] down [--gateway-timeout MS]\n"
+    "Remove every bridge, port, address, route and libvirt network hostnet owns, and give\n"
+    "each uplink NIC of FILE its address and default route back.\n"
+    "  --gateway-timeout MS  how long the gateway has to answer ARP from the NIC afterwards\n"
+    "                        before everything is put back (default 3000)\n";
 
 int cmd_down(int argc, char **argv, struct hn_opts *opts)
 {
-	struct hn_session session;
-	struct hn_plan plan = {0};
-	size_t applied = 0;
-	int r, lock, status = HN_EXIT_OK;
+	static const struct option longopts[] = {
+	    {"gateway-timeout", required_argument, NULL, 'g'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	struct hn_config config = {0};
+	int c, status, gateway_ms = HN_GATEWAY_TIMEOUT_MS;
 
-	r = hn_no_args(
-	    argc, argv,
-	    "Usage: hostnet [--json] down\n"
-	    "Remove every bridge, port, address, route and libvirt network hostnet owns.\n");
-	if (r)
-		return r > 0 ? HN_EXIT_OK : HN_EXIT_USAGE;
-	lock = hn_lock_host(LOCK_WAIT_MS);
-	if (lock < 0 || hn_session_open(&session, opts) < 0) {
-		hn_report_error(opts, "down", HN_EXIT_FAILED);
-		if (lock >= 0)
-			close(lock);
-		return HN_EXIT_FAILED;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		if (c == 'g') {
+			if (hn_parse_ms("--gateway-timeout", optarg, &gateway_ms) < 0)
+				return HN_EXIT_USAGE;
+		} else if (c == 'h') {
+			fputs(down_usage, stdout);
+			return HN_EXIT_OK;
+		} else {
+			fputs(down_usage, stderr);
+			return HN_EXIT_USAGE;
+		}
 	}
-	r = hn_session_plan(&session, NULL, &plan);
-	if (r == 0 && plan.n) {
-		if (!opts->json)
-			hn_plan_print(stdout, &plan);
-		r = hn_session_apply(&session, &plan, &applied);
+	if (optind < argc) {
+		fprintf(stderr, "hostnet down: unexpected argument '%s'\n%s", argv[optind],
+			down_usage);
+		return HN_EXIT_USAGE;
 	}
-	if (r < 0) {
-		hn_report_error(opts, "down", HN_EXIT_FAILED);
-		status = HN_EXIT_FAILED;
-	} else if (opts->json) {
-		hn_plan_print_json(stdout, &plan, "down", plan.n ? "changed" : "nothing");
-	} else {
-		printf(plan.n ? "removed: %zu change(s) applied\n"
-			      : "nothing to remove: hostnet owns nothing on this host\n",
-		       applied);
-	}
-	hn_plan_free(&plan, session.backends);
-	hn_session_close(&session);
-	close(lock);
+	/* The config says which NIC each bridge took its address from; without it, down
+	 * could remove br0 and leave the host with no address at all. */
+	if (hn_load_config_or_report(opts, &config) < 0)
+		return HN_EXIT_USAGE;
+	config.down = true;
+	status = hn_change_host(opts, &config, "down", gateway_ms);
+	hn_config_free(&config);
 	return status;
 }

@@ -26,6 +26,8 @@ struct hn_config;
 int hn_load_config_or_report(const struct hn_opts *opts, struct hn_config *config);
 /* Print the recorded error once, as "hostnet: MESSAGE" (or as JSON with --json). */
 void hn_report_error(const struct hn_opts *opts, const char *command, int exit_status);
+/* "--gateway-timeout" and friends: 0, or -1 after saying what is wrong. */
+int hn_parse_ms(const char *option, const char *arg, int *out);
 /* For commands that take no arguments but --help / -h. 1: help printed, -1: bad usage. */
 int hn_no_args(int argc, char **argv, const char *usage);
 

@@ -1,19 +1,1041 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Placeholder: the libyaml parser replaces this file. */
+/*
+ * hostnet.yaml -> struct hn_config: the schema of DESIGN.md section 3, walked over the YAML
+ * tree of config_tree.c. Each mapping is a table of keys and handlers; each list goes
+ * through one helper. Errors name the node's FILE:LINE:COL and its path in the file
+ * ("bridges.brint.ports.eno2.tag"), say what is wrong and what was expected.
+ */
 #include "config.h"
+#include "config_impl.h"
 #include "error.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct walker {
+	const char *file;
+	struct hn_config *c;
+	char path[160]; /* where we are, for messages: "bridges.brint.routes[1]" */
+	size_t path_len;
+	/* Every interface name met (bridges, uplinks, ports), to refuse one used twice. */
+	struct hn_name_ref *ifaces;
+	size_t n_ifaces, cap_ifaces;
+	size_t n_portgroups; /* in all networks, against HN_CONFIG_MAX_PORTGROUPS */
+};
+
+static int fail(struct walker *w, const struct hn_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(struct walker *w, const struct hn_node *n, const char *fmt, ...)
+{
+	char what[640];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return hn_err(-EINVAL, "%s:%u:%u: %s%s%s", w->file, n->pos.line, n->pos.col, w->path,
+		      w->path_len ? ": " : "", what);
+}
+
+static int no_memory(struct walker *w)
+{
+	return hn_err(-ENOMEM, "%s: out of memory", w->file);
+}
+
+/* Path bookkeeping: push returns the length to pop back to. */
+static size_t push(struct walker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static size_t push(struct walker *w, const char *fmt, ...)
+{
+	size_t old = w->path_len;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(w->path + old, sizeof(w->path) - old, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		w->path_len =
+		    old + (size_t)n < sizeof(w->path) ? old + (size_t)n : sizeof(w->path) - 1;
+	return old;
+}
+
+static void pop(struct walker *w, size_t old)
+{
+	w->path_len = old;
+	w->path[old] = '\0';
+}
+
+static size_t push_key(struct walker *w, const char *key)
+{
+	char q[HN_QUOTE_MAX];
+
+	return push(w, "%s%s", w->path_len ? "." : "", hn_quote(key, q));
+}
+
+static const char *kind_name(const struct hn_node *n)
+{
+	switch (n->kind) {
+	case HN_NODE_MAP:
+		return "a mapping";
+	case HN_NODE_SEQ:
+		return "a list";
+	case HN_NODE_SCALAR:
+		break;
+	}
+	return n->is_null ? "nothing" : "a single value";
+}
+
+static bool is_empty(const struct hn_node *n)
+{
+	return n->kind == HN_NODE_SCALAR && n->is_null;
+}
+
+/* ---- Typed leaves ---- */
+
+static int want_scalar(struct walker *w, const struct hn_node *n, const char *expected)
+{
+	if (n->kind != HN_NODE_SCALAR || n->is_null)
+		return fail(w, n, "got %s, expected %s", kind_name(n), expected);
+	return 0;
+}
+
+static int bad_value(struct walker *w, const struct hn_node *n, const char *why,
+		     const char *expected)
+{
+	char q[HN_QUOTE_MAX];
+
+	return fail(w, n, "'%s' %s, expected %s", hn_quote(n->value, q), why, expected);
+}
+
+#define EXPECT_VLAN   "a VLAN id 1-4094"
+#define EXPECT_VLANS  "a list of VLAN ids 1-4094 or ranges like 100-109"
+#define EXPECT_IFNAME "an interface name of 1-15 bytes without '/', ':' or spaces"
+
+static int parse_vlan(struct walker *w, const struct hn_node *n, unsigned *vlan)
+{
+	const char *why;
+
+	if (want_scalar(w, n, EXPECT_VLAN) < 0)
+		return -EINVAL;
+	why = hn_scan_vlan(n->value, vlan);
+	return why ? bad_value(w, n, why, EXPECT_VLAN) : 0;
+}
+
+static int parse_ifname(struct walker *w, const struct hn_node *n, char name[IFNAMSIZ])
+{
+	const char *why;
+
+	if (want_scalar(w, n, EXPECT_IFNAME) < 0)
+		return -EINVAL;
+	why = hn_scan_ifname(n->value);
+	if (why)
+		return bad_value(w, n, why, EXPECT_IFNAME);
+	strcpy(name, n->value); /* hn_scan_ifname checked it fits */
+	return 0;
+}
+
+static int parse_ipv4(struct walker *w, const struct hn_node *n, struct in_addr *addr)
+{
+	const char *why;
+
+	if (want_scalar(w, n, "an IPv4 address like 198.51.100.1") < 0)
+		return -EINVAL;
+	why = hn_scan_ipv4(n->value, addr);
+	return why ? bad_value(w, n, why, "an IPv4 address like 198.51.100.1") : 0;
+}
+
+/* A libvirt object name: libvirt refuses '/' (it becomes a file name) and empty ones. */
+static int parse_object_name(struct walker *w, const struct hn_node *n, const char *expected,
+			     char **out)
+{
+	if (want_scalar(w, n, expected) < 0)
+		return -EINVAL;
+	if (!*n->value)
+		return fail(w, n, "an empty name, expected %s", expected);
+	if (strchr(n->value, '/'))
+		return bad_value(w, n, "holds a '/'", expected);
+	*out = strdup(n->value);
+	return *out ? 0 : no_memory(w);
+}
+
+/* ---- The generic walkers: mappings by key table, lists and named mappings into arrays ---- */
+
+typedef int (*field_fn)(struct walker *w, const struct hn_node *value, void *obj);
+typedef int (*item_fn)(struct walker *w, const struct hn_node *item, void *slot);
+typedef int (*pair_fn)(struct walker *w, const struct hn_node *key, const struct hn_node *value,
+		       void *slot);
+
+struct field {
+	const char *key;
+	field_fn parse;
+};
+
+static const struct hn_node *find_key(const struct hn_node *map, const char *key)
+{
+	if (map->kind != HN_NODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(map->items[2 * i].value, key) == 0)
+			return &map->items[2 * i + 1];
+	return NULL;
+}
+
+/* A mapping whose keys are fixed. An empty value (`br1:` alone) is an empty mapping.
+ * Unknown keys are refused first, so a typo is reported as a typo; then the handlers run
+ * in table order (bridges before the networks that name them). */
+static int walk_fields(struct walker *w, const struct hn_node *map, const char *what,
+		       const struct field *fields, size_t n_fields, void *obj)
+{
+	if (is_empty(map))
+		return 0;
+	if (map->kind != HN_NODE_MAP)
+		return fail(w, map, "got %s, expected %s", kind_name(map), what);
+	for (size_t i = 0; i < map->n; i++) {
+		const struct hn_node *key = &map->items[2 * i];
+		char allowed[256] = "", q[HN_QUOTE_MAX];
+		size_t used = 0;
+		bool known = false;
+
+		for (size_t f = 0; f < n_fields && !known; f++)
+			known = strcmp(key->value, fields[f].key) == 0;
+		if (known)
+			continue;
+		for (size_t f = 0; f < n_fields && used < sizeof(allowed); f++)
+			used += (size_t)snprintf(allowed + used, sizeof(allowed) - used, "%s%s",
+						 f ? ", " : "", fields[f].key);
+		return fail(w, key, "unknown key '%s', expected %s%s", hn_quote(key->value, q),
+			    n_fields > 1 ? "one of: " : "only: ", allowed);
+	}
+	for (size_t f = 0; f < n_fields; f++) {
+		const struct hn_node *value = find_key(map, fields[f].key);
+		size_t old;
+		int r;
+
+		if (!value)
+			continue;
+		old = push_key(w, fields[f].key);
+		r = fields[f].parse(w, value, obj);
+		pop(w, old);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* n zeroed elements for the model, counted at once so hn_config_free sees them all even
+ * when a later one fails. */
+static int alloc_array(struct walker *w, size_t n, size_t size, void *arrp, size_t *count)
+{
+	void **arr = arrp;
+
+	*count = 0;
+	if (n == 0)
+		return 0;
+	*arr = calloc(n, size);
+	if (!*arr)
+		return no_memory(w);
+	*count = n;
+	return 0;
+}
+
+/* Every item of a YAML list through fn: into element i of *arrp (`size` bytes each, the
+ * array allocated here), or, with size 0, all into the one object `arrp` (a VLAN set). */
+static int walk_list(struct walker *w, const struct hn_node *seq, const char *what, size_t size,
+		     item_fn fn, void *arrp, size_t *count)
+{
+	char *base;
+	int r;
+
+	if (seq->kind != HN_NODE_SEQ)
+		return fail(w, seq, "got %s, expected %s", kind_name(seq), what);
+	if (size) {
+		r = alloc_array(w, seq->n, size, arrp, count);
+		if (r < 0)
+			return r;
+		base = *(char **)arrp;
+	} else {
+		base = arrp;
+	}
+	for (size_t i = 0; i < seq->n; i++) {
+		size_t old = push(w, "[%zu]", i);
+
+		r = fn(w, &seq->items[i], size ? base + i * size : base);
+		pop(w, old);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Every pair of a mapping through fn, the value of pair i into element i of base. */
+static int walk_pairs(struct walker *w, const struct hn_node *map, size_t size, pair_fn fn,
+		      char *base)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const struct hn_node *key = &map->items[2 * i];
+		size_t old = push_key(w, key->value);
+		int r = fn(w, key, &map->items[2 * i + 1], base + i * size);
+
+		pop(w, old);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* A mapping of NAME: {...} (bridges, ports, networks) into an array, one element a name. */
+static int walk_named(struct walker *w, const struct hn_node *map, const char *what, size_t size,
+		      pair_fn fn, void *arrp, size_t *count)
+{
+	int r;
+
+	if (is_empty(map))
+		return 0;
+	if (map->kind != HN_NODE_MAP)
+		return fail(w, map, "got %s, expected %s", kind_name(map), what);
+	r = alloc_array(w, map->n, size, arrp, count);
+	return r < 0 ? r : walk_pairs(w, map, size, fn, *(char **)arrp);
+}
+
+/* A required key: its absence is reported on the mapping, or on the name when the
+ * mapping was left empty. */
+static int need_key(struct walker *w, const struct hn_node *key, const struct hn_node *map,
+		    const char *name, const char *expected)
+{
+	if (find_key(map, name))
+		return 0;
+	return fail(w, is_empty(map) && key ? key : map, "missing key '%s', expected %s", name,
+		    expected);
+}
+
+static int add_iface(struct walker *w, const char *name, struct hn_pos pos, const char *what,
+		     const char *owner)
+{
+	if (w->n_ifaces == w->cap_ifaces) {
+		size_t cap = w->cap_ifaces ? w->cap_ifaces * 2 : 16;
+		struct hn_name_ref *refs = realloc(w->ifaces, cap * sizeof(*refs));
+
+		if (!refs)
+			return no_memory(w);
+		w->ifaces = refs;
+		w->cap_ifaces = cap;
+	}
+	w->ifaces[w->n_ifaces++] =
+	    (struct hn_name_ref){.name = name, .pos = pos, .what = what, .owner = owner};
+	return 0;
+}
+
+/* ---- VLAN lists ---- */
+
+static int vlan_item(struct walker *w, const struct hn_node *item, void *set)
+{
+	unsigned lo, hi;
+	const char *why;
+
+	if (want_scalar(w, item, "a VLAN id 1-4094 or a range like 100-109") < 0)
+		return -EINVAL;
+	why = hn_scan_vlan_range(item->value, &lo, &hi);
+	if (why)
+		return bad_value(w, item, why, "a VLAN id 1-4094 or a range like 100-109");
+	for (unsigned v = lo; v <= hi; v++)
+		hn_vlanset_add(set, v);
+	return 0;
+}
+
+/* [10, 20, 100-109], flow or block style; never empty (an empty trunk would carry every
+ * VLAN in OVS, the opposite of what was written). */
+static int parse_vlans(struct walker *w, const struct hn_node *n, struct hn_vlanset *set)
+{
+	int r = walk_list(w, n, EXPECT_VLANS, 0, vlan_item, set, NULL);
+
+	if (r == 0 && hn_vlanset_empty(set))
+		return fail(w, n, "an empty list, expected " EXPECT_VLANS);
+	return r;
+}
+
+/* ---- ovs ---- */
+
+static int ovs_datapath(struct walker *w, const struct hn_node *n, void *obj)
+{
+	static const char *const names[] = {
+	    [HN_DATAPATH_AUTO] = "auto",
+	    [HN_DATAPATH_SYSTEM] = "system",
+	    [HN_DATAPATH_NETDEV] = "netdev",
+	};
+	enum hn_datapath *d = obj;
+
+	if (want_scalar(w, n, "auto, system or netdev") < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(n->value, names[i]) == 0) {
+			*d = (enum hn_datapath)i;
+			return 0;
+		}
+	}
+	return bad_value(w, n, "is not a datapath", "auto, system or netdev");
+}
+
+static int top_ovs(struct walker *w, const struct hn_node *n, void *obj)
+{
+	static const struct field fields[] = {{"datapath", ovs_datapath}};
+	struct hn_config *c = obj;
+
+	return walk_fields(w, n, "a mapping with datapath", fields, 1, &c->datapath);
+}
+
+/* ---- bridges ---- */
+
+static int address_item(struct walker *w, const struct hn_node *item, void *slot)
+{
+	const char *why;
+
+	if (want_scalar(w, item, "an address with its prefix length, like 198.51.100.10/24") < 0)
+		return -EINVAL;
+	why = hn_scan_prefix(item->value, true, slot);
+	return why ? bad_value(w, item, why,
+			       "an address with its prefix length, like "
+			       "198.51.100.10/24")
+		   : 0;
+}
+
+static int bridge_addresses(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_bridge *b = obj;
+
+	b->has_addresses = true;
+	return walk_list(w, n, "a list of addresses like [198.51.100.10/24]", sizeof(*b->addresses),
+			 address_item, &b->addresses, &b->n_addresses);
+}
+
+static int bridge_uplink(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_bridge *b = obj;
+	int r = parse_ifname(w, n, b->uplink);
+
+	return r < 0 ? r : add_iface(w, b->uplink, n->pos, "as the uplink of", b->name);
+}
+
+static int bridge_gateway(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_bridge *b = obj;
+
+	b->has_gateway = true;
+	return parse_ipv4(w, n, &b->gateway);
+}
+
+static int bridge_tag(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_vlan(w, n, &((struct hn_bridge *)obj)->tag);
+}
+
+static int bridge_mtu(struct walker *w, const struct hn_node *n, void *obj)
+{
+	const char *why;
+
+	if (want_scalar(w, n, "an MTU 68-65535") < 0)
+		return -EINVAL;
+	why = hn_scan_uint(n->value, 68, 65535, &((struct hn_bridge *)obj)->mtu);
+	return why ? bad_value(w, n, why, "an MTU 68-65535") : 0;
+}
+
+#define EXPECT_ROUTE "a prefix like 10.99.1.0/24 or a mapping {to: PREFIX, via: ADDRESS}"
+
+static int route_to(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_route *rt = obj;
+	const char *why;
+
+	if (want_scalar(w, n, "a prefix like 10.99.1.0/24") < 0)
+		return -EINVAL;
+	why = hn_scan_prefix(n->value, false, &rt->to);
+	if (why)
+		return bad_value(w, n, why, "a prefix like 10.99.1.0/24");
+	/* The kernel refuses 10.99.1.5/24 as a destination; say so before anything runs. */
+	if (rt->to.len < 32 && (ntohl(rt->to.addr.s_addr) & (UINT32_MAX >> rt->to.len))) {
+		char want[HN_PREFIX_STRLEN];
+		struct hn_prefix net = rt->to;
+
+		net.addr.s_addr =
+		    rt->to.len ? htonl(ntohl(net.addr.s_addr) & ~(UINT32_MAX >> rt->to.len)) : 0;
+		return bad_value(w, n, "has host bits set",
+				 hn_prefix_format(&net, want)); /* e.g. "10.99.1.0/24" */
+	}
+	return 0;
+}
+
+static int route_via(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_route *rt = obj;
+
+	rt->has_via = true;
+	return parse_ipv4(w, n, &rt->via);
+}
+
+static int route_item(struct walker *w, const struct hn_node *item, void *slot)
+{
+	static const struct field fields[] = {{"to", route_to}, {"via", route_via}};
+	struct hn_route *rt = slot;
+	int r;
+
+	rt->pos = item->pos;
+	if (item->kind == HN_NODE_SCALAR && !item->is_null)
+		return route_to(w, item, rt); /* a bare prefix: dev <this bridge> */
+	if (item->kind != HN_NODE_MAP)
+		return fail(w, item, "got %s, expected " EXPECT_ROUTE, kind_name(item));
+	r = walk_fields(w, item, EXPECT_ROUTE, fields, 2, rt);
+	return r < 0 ? r : need_key(w, NULL, item, "to", "the destination prefix of the route");
+}
+
+static int bridge_routes(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_bridge *b = obj;
+
+	return walk_list(w, n, "a list of routes, each " EXPECT_ROUTE, sizeof(*b->routes),
+			 route_item, &b->routes, &b->n_routes);
+}
+
+static int port_type(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_port *p = obj;
+
+	if (want_scalar(w, n, "internal or system") < 0)
+		return -EINVAL;
+	if (strcmp(n->value, "internal") == 0)
+		p->type = HN_PORT_INTERNAL;
+	else if (strcmp(n->value, "system") == 0)
+		p->type = HN_PORT_SYSTEM;
+	else
+		return bad_value(w, n, "is not a port type", "internal or system");
+	return 0;
+}
+
+static int port_tag(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_vlan(w, n, &((struct hn_port *)obj)->tag);
+}
+
+static int port_trunk(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_port *p = obj;
+
+	p->has_trunks = true;
+	return parse_vlans(w, n, &p->trunks);
+}
+
+static int port_entry(struct walker *w, const struct hn_node *key, const struct hn_node *value,
+		      void *slot)
+{
+	static const struct field fields[] = {
+	    {"type", port_type}, {"tag", port_tag}, {"trunk", port_trunk}};
+	struct hn_port *p = slot;
+	int r;
+
+	p->pos = key->pos;
+	r = parse_ifname(w, key, p->name);
+	if (r == 0)
+		r = walk_fields(w, value, "a mapping with type, tag, trunk", fields, 3, p);
+	if (r == 0 && p->tag && p->has_trunks)
+		return fail(w, find_key(value, "trunk"),
+			    "a port with both tag and trunk, expected tag (an access port) or "
+			    "trunk (a trunk port), not both");
+	return r;
+}
+
+static int bridge_ports(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_bridge *b = obj;
+	int r = walk_named(w, n, "a mapping of port names to {type, tag, trunk}", sizeof(*b->ports),
+			   port_entry, &b->ports, &b->n_ports);
+
+	for (size_t i = 0; r == 0 && i < b->n_ports; i++)
+		r = add_iface(w, b->ports[i].name, b->ports[i].pos, "as a port of", b->name);
+	return r;
+}
+
+static int bridge_entry(struct walker *w, const struct hn_node *key, const struct hn_node *value,
+			void *slot)
+{
+	/* uplink first: its name is claimed before the ports that might repeat it. */
+	static const struct field fields[] = {
+	    {"uplink", bridge_uplink},	 {"addresses", bridge_addresses},
+	    {"gateway", bridge_gateway}, {"tag", bridge_tag},
+	    {"mtu", bridge_mtu},	 {"routes", bridge_routes},
+	    {"ports", bridge_ports},
+	};
+	struct hn_bridge *b = slot;
+	int r;
+
+	b->pos = key->pos;
+	r = parse_ifname(w, key, b->name);
+	if (r == 0)
+		r = add_iface(w, b->name, key->pos, "as a bridge", NULL);
+	if (r == 0)
+		r = walk_fields(w, value,
+				"a mapping with uplink, addresses, gateway, tag, mtu, routes, "
+				"ports",
+				fields, sizeof(fields) / sizeof(fields[0]), b);
+	return r;
+}
+
+static int top_bridges(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_config *c = obj;
+	int r = walk_named(w, n, "a mapping of bridge names to their settings", sizeof(*c->bridges),
+			   bridge_entry, &c->bridges, &c->n_bridges);
+
+	return r < 0 ? r
+		     : hn_check_unique(w->file, w->ifaces, w->n_ifaces, "interface",
+				       "each interface in one role only");
+}
+
+/* ---- libvirt ---- */
+
+/* A bridge a network or a probe names must be one hostnet makes. */
+static int known_bridge(struct walker *w, const struct hn_node *n, char name[IFNAMSIZ])
+{
+	char have[128] = "";
+	size_t used = 0;
+	int r = parse_ifname(w, n, name);
+
+	if (r < 0 || hn_config_bridge(w->c, name))
+		return r;
+	for (size_t i = 0; i < w->c->n_bridges && used < sizeof(have); i++)
+		used += (size_t)snprintf(have + used, sizeof(have) - used, "%s%s", i ? ", " : "",
+					 w->c->bridges[i].name);
+	return fail(w, n, "bridge '%s' is not in bridges, expected one of: %s", name,
+		    used ? have : "(no bridge is defined)");
+}
+
+static int network_bridge(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return known_bridge(w, n, ((struct hn_network *)obj)->bridge);
+}
+
+/* Portgroups come from two keys, so the network only notes where they are, then counts
+ * and builds them at once (`access: [1-4094]` makes 4094). */
+struct network_draft {
+	struct hn_network *net;
+	const struct hn_node *portgroups, *access;
+};
+
+static int draft_portgroups(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct network_draft *d = obj;
+
+	if (!is_empty(n) && n->kind != HN_NODE_MAP)
+		return fail(w, n,
+			    "got %s, expected a mapping of portgroup names to {tag} or {trunk}",
+			    kind_name(n));
+	d->portgroups = n;
+	return 0;
+}
+
+static int draft_access(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct network_draft *d = obj;
+	struct hn_vlanset set = {0};
+	int r = parse_vlans(w, n, &set); /* checks it; the items are read again below */
+
+	d->access = n;
+	return r;
+}
+
+static int draft_bridge(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return network_bridge(w, n, ((struct network_draft *)obj)->net);
+}
+
+static int pg_tag(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_vlan(w, n, &((struct hn_portgroup *)obj)->tag);
+}
+
+static int pg_trunk(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_portgroup *pg = obj;
+
+	pg->trunk = true;
+	return parse_vlans(w, n, &pg->vlans);
+}
+
+static int portgroup_entry(struct walker *w, const struct hn_node *key, const struct hn_node *value,
+			   void *slot)
+{
+	static const struct field fields[] = {{"tag", pg_tag}, {"trunk", pg_trunk}};
+	struct hn_portgroup *pg = slot;
+	int r;
+
+	pg->pos = key->pos;
+	r = parse_object_name(w, key, "a portgroup name", &pg->name);
+	if (r == 0)
+		r = walk_fields(w, value, "a mapping with tag (access) or trunk", fields, 2, pg);
+	if (r < 0)
+		return r;
+	if (pg->tag && pg->trunk)
+		return fail(w, find_key(value, "trunk"),
+			    "a portgroup with both tag and trunk, expected tag (access VLAN) or "
+			    "trunk (VLAN list): a VLAN cannot be both access and trunk here");
+	if (!pg->tag && !pg->trunk)
+		return fail(w, is_empty(value) ? key : value,
+			    "a portgroup with neither tag nor trunk, expected {tag: VLAN} or "
+			    "{trunk: [VLANS]}");
+	return 0;
+}
+
+static int build_portgroups(struct walker *w, struct network_draft *d)
+{
+	struct hn_network *net = d->net;
+	size_t n_named = d->portgroups && !is_empty(d->portgroups) ? d->portgroups->n : 0;
+	size_t n_access = 0, i;
+	struct hn_name_ref *refs;
+	unsigned lo, hi;
+	int r;
+
+	/* Items were checked by draft_access. */
+	for (i = 0; d->access && i < d->access->n; i++)
+		if (!hn_scan_vlan_range(d->access->items[i].value, &lo, &hi))
+			n_access += hi - lo + 1;
+	/* Each `access: [1-4094]` is 4094 portgroups: bound what a small file can ask for. */
+	w->n_portgroups += n_named + n_access;
+	if (w->n_portgroups > HN_CONFIG_MAX_PORTGROUPS)
+		return fail(w, d->access ? d->access : d->portgroups,
+			    "%zu portgroups in all so far, expected at most %u", w->n_portgroups,
+			    HN_CONFIG_MAX_PORTGROUPS);
+	r = alloc_array(w, n_named + n_access, sizeof(*net->portgroups), &net->portgroups,
+			&net->n_portgroups);
+	if (r < 0)
+		return r;
+	if (n_named) {
+		size_t old = push_key(w, "portgroups");
+
+		/* Named ones first, into the array shared with the access ones. */
+		r = walk_pairs(w, d->portgroups, sizeof(*net->portgroups), portgroup_entry,
+			       (char *)net->portgroups);
+		pop(w, old);
+		if (r < 0)
+			return r;
+	}
+	i = n_named;
+	for (size_t a = 0; d->access && a < d->access->n; a++) {
+		const struct hn_node *item = &d->access->items[a];
+
+		if (hn_scan_vlan_range(item->value, &lo, &hi))
+			continue;
+		for (unsigned v = lo; v <= hi; v++, i++) {
+			struct hn_portgroup *pg = &net->portgroups[i];
+
+			if (asprintf(&pg->name, "%u", v) < 0) {
+				pg->name = NULL;
+				return no_memory(w);
+			}
+			pg->tag = v;
+			pg->from_access = true;
+			pg->pos = item->pos;
+		}
+	}
+
+	/* `access: [100]` next to a portgroup named "100" would make two of one name. */
+	refs = calloc(net->n_portgroups ? net->n_portgroups : 1, sizeof(*refs));
+	if (!refs)
+		return no_memory(w);
+	for (i = 0; i < net->n_portgroups; i++)
+		refs[i] = (struct hn_name_ref){
+		    .name = net->portgroups[i].name,
+		    .pos = net->portgroups[i].pos,
+		    .what = net->portgroups[i].from_access ? "made by access" : "in portgroups",
+		};
+	r = hn_check_unique(w->file, refs, net->n_portgroups, "portgroup name",
+			    "each portgroup name once per network (access: [N] makes one named N)");
+	free(refs);
+	return r;
+}
+
+static int network_entry(struct walker *w, const struct hn_node *key, const struct hn_node *value,
+			 void *slot)
+{
+	static const struct field fields[] = {
+	    {"bridge", draft_bridge}, {"portgroups", draft_portgroups}, {"access", draft_access}};
+	struct hn_network *net = slot;
+	struct network_draft d = {.net = net};
+	int r;
+
+	net->pos = key->pos;
+	r = parse_object_name(w, key, "a libvirt network name", &net->name);
+	if (r == 0)
+		r = walk_fields(w, value, "a mapping with bridge, portgroups, access", fields, 3,
+				&d);
+	if (r == 0)
+		r = need_key(w, key, value, "bridge", "the OVS bridge this network plugs into");
+	return r < 0 ? r : build_portgroups(w, &d);
+}
+
+static int libvirt_networks(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_config *c = obj;
+
+	return walk_named(w, n, "a mapping of network names to {bridge, portgroups, access}",
+			  sizeof(*c->networks), network_entry, &c->networks, &c->n_networks);
+}
+
+static int undefine_item(struct walker *w, const struct hn_node *item, void *slot)
+{
+	return parse_object_name(w, item, "a libvirt network name", slot);
+}
+
+/* A name twice in undefine, or both defined and undefined: one sort over both lists. */
+static int libvirt_undefine(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_config *c = obj;
+	size_t n_refs, i;
+	struct hn_name_ref *refs;
+	int r = walk_list(w, n, "a list of libvirt network names like [default]",
+			  sizeof(*c->undefine), undefine_item, &c->undefine, &c->n_undefine);
+
+	n_refs = c->n_networks + c->n_undefine;
+	if (r < 0 || c->n_undefine == 0)
+		return r;
+	refs = calloc(n_refs, sizeof(*refs));
+	if (!refs)
+		return no_memory(w);
+	for (i = 0; i < c->n_networks; i++)
+		refs[i] = (struct hn_name_ref){
+		    .name = c->networks[i].name, .pos = c->networks[i].pos, .what = "in networks"};
+	for (size_t u = 0; u < c->n_undefine; u++, i++)
+		refs[i] = (struct hn_name_ref){
+		    .name = c->undefine[u], .pos = n->items[u].pos, .what = "in undefine"};
+	r = hn_check_unique(w->file, refs, n_refs, "network",
+			    "each network once, either in networks or in undefine");
+	free(refs);
+	return r;
+}
+
+static int top_libvirt(struct walker *w, const struct hn_node *n, void *obj)
+{
+	/* networks first: undefine refuses a name that networks defines. */
+	static const struct field fields[] = {{"networks", libvirt_networks},
+					      {"undefine", libvirt_undefine}};
+
+	return walk_fields(w, n, "a mapping with undefine, networks", fields, 2, obj);
+}
+
+/* ---- verify ---- */
+
+static int isolation_bridge(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return known_bridge(w, n, ((struct hn_verify_opts *)obj)->isolation_bridge);
+}
+
+static int isolation_vlans(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_vlans(w, n, &((struct hn_verify_opts *)obj)->isolation_vlans);
+}
+
+static int verify_isolation(struct walker *w, const struct hn_node *n, void *obj)
+{
+	static const struct field fields[] = {{"bridge", isolation_bridge},
+					      {"vlans", isolation_vlans}};
+	struct hn_verify_opts *v = obj;
+	int r;
+
+	if (n->kind != HN_NODE_MAP)
+		return fail(w, n, "got %s, expected a mapping {bridge: NAME, vlans: [VLANS]}",
+			    kind_name(n));
+	v->has_isolation = true;
+	r = walk_fields(w, n, "a mapping {bridge: NAME, vlans: [VLANS]}", fields, 2, v);
+	if (r == 0)
+		r = need_key(w, NULL, n, "bridge", "the bridge whose VLANs are probed");
+	if (r == 0)
+		r = need_key(w, NULL, n, "vlans", EXPECT_VLANS);
+	return r;
+}
+
+static int reach_from(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_vlan(w, n, &((struct hn_reach *)obj)->from_vlan);
+}
+
+static int reach_to(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_ipv4(w, n, &((struct hn_reach *)obj)->to);
+}
+
+static int reach_expect(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_reach *rc = obj;
+
+	if (want_scalar(w, n, "ok or fail") < 0)
+		return -EINVAL;
+	if (strcmp(n->value, "ok") && strcmp(n->value, "fail"))
+		return bad_value(w, n, "is not an outcome", "ok or fail");
+	rc->expect_ok = strcmp(n->value, "ok") == 0;
+	return 0;
+}
+
+#define EXPECT_REACH "a mapping {from: VLAN, to: ADDRESS, expect: ok|fail}"
+
+static int reach_item(struct walker *w, const struct hn_node *item, void *slot)
+{
+	static const struct field fields[] = {
+	    {"from", reach_from}, {"to", reach_to}, {"expect", reach_expect}};
+	struct hn_reach *rc = slot;
+	int r;
+
+	rc->pos = item->pos;
+	rc->expect_ok = true;
+	if (item->kind != HN_NODE_MAP)
+		return fail(w, item, "got %s, expected " EXPECT_REACH, kind_name(item));
+	r = walk_fields(w, item, EXPECT_REACH, fields, 3, rc);
+	if (r == 0)
+		r = need_key(w, NULL, item, "from", "the VLAN the probe starts on");
+	if (r == 0)
+		r = need_key(w, NULL, item, "to", "the IPv4 address the probe tries to reach");
+	return r;
+}
+
+static int verify_reach(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_verify_opts *v = obj;
+
+	v->has_reach = true;
+	return walk_list(w, n, "a list of " EXPECT_REACH, sizeof(*v->reach), reach_item, &v->reach,
+			 &v->n_reach);
+}
+
+static int top_verify(struct walker *w, const struct hn_node *n, void *obj)
+{
+	static const struct field fields[] = {{"isolation", verify_isolation},
+					      {"reach", verify_reach}};
+	struct hn_config *c = obj;
+
+	return walk_fields(w, n, "a mapping with isolation, reach", fields, 2, &c->verify);
+}
+
+/* ---- The file ---- */
 
 int hn_config_parse(const char *name, const char *buf, size_t len, struct hn_config *out)
 {
-	(void)buf;
-	(void)len;
-	(void)out;
-	return hn_err(-ENOSYS, "%s: the config parser is not implemented yet", name);
+	static const struct field fields[] = {{"ovs", top_ovs},
+					      {"bridges", top_bridges},
+					      {"libvirt", top_libvirt},
+					      {"verify", top_verify}};
+	struct walker w = {.file = name, .c = out};
+	struct hn_node root;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = hn_tree_load(name, buf, len, &root);
+	if (r < 0)
+		return r;
+	out->path = strdup(name);
+	if (!out->path)
+		r = no_memory(&w);
+	else if (is_empty(&root))
+		r = hn_err(-EINVAL,
+			   "%s:%u:%u: the document is empty, expected a mapping with ovs, bridges, "
+			   "libvirt, verify",
+			   name, root.pos.line, root.pos.col);
+	else
+		r = walk_fields(&w, &root, "a mapping with ovs, bridges, libvirt, verify", fields,
+				4, out);
+	hn_tree_free(&root);
+	free(w.ifaces);
+	if (r < 0)
+		hn_config_free(out);
+	return r;
+}
+
+/* Read the whole file, refusing what cannot be a config before parsing a byte of it. */
+static int read_file(const char *path, char **buf, size_t *len)
+{
+	size_t cap = 64 * 1024, used = 0;
+	struct stat st;
+	char *data;
+	int fd, r = 0;
+
+	/* O_NONBLOCK: a FIFO with no writer must not hang the open. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return hn_err(-errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		r = hn_err(-errno, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		r = hn_err(-EISDIR, "%s: is a directory, expected a YAML file", path);
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > HN_CONFIG_MAX_BYTES) {
+		r = hn_err(-EFBIG, "%s: the file is over %u bytes, expected a config file", path,
+			   HN_CONFIG_MAX_BYTES);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode))
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK); /* a pipe: wait for it */
+	data = malloc(cap);
+	if (!data) {
+		r = hn_err(-ENOMEM, "%s: out of memory", path);
+		goto out;
+	}
+	/* Read one byte past the limit, so a pipe or a growing file is caught too. */
+	while (used <= HN_CONFIG_MAX_BYTES) {
+		ssize_t n;
+
+		if (used == cap) {
+			char *more = realloc(data, cap * 2);
+
+			if (!more) {
+				free(data);
+				r = hn_err(-ENOMEM, "%s: out of memory", path);
+				goto out;
+			}
+			data = more;
+			cap *= 2;
+		}
+		n = read(fd, data + used, cap - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = hn_err(-errno, "%s: %s", path, strerror(errno));
+			free(data);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used > HN_CONFIG_MAX_BYTES) {
+		free(data);
+		r = hn_err(-EFBIG, "%s: the file is over %u bytes, expected a config file", path,
+			   HN_CONFIG_MAX_BYTES);
+		goto out;
+	}
+	*buf = data;
+	*len = used;
+out:
+	close(fd);
+	return r;
 }
 
 int hn_config_load(const char *path, struct hn_config *out)
 {
-	return hn_config_parse(path, "", 0, out);
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = read_file(path, &buf, &len);
+	if (r < 0)
+		return r;
+	r = hn_config_parse(path, buf, len, out);
+	free(buf);
+	return r;
 }

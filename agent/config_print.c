@@ -1,16 +1,316 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Placeholder: replaced with the parser. */
+/* `hostnet check`: the desired state as understood, for people (text) and scripts (JSON).
+ * Both say the same things, in the same order; defaults are spelled out, not left blank. */
 #include "config.h"
+#include "error.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+
+static const char *ip(struct in_addr a, char buf[INET_ADDRSTRLEN])
+{
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static const char *vlans(const struct hn_vlanset *s)
+{
+	static char buf[HN_VLANSET_STRLEN];
+
+	return hn_vlanset_format(s, buf, sizeof(buf));
+}
+
+static void print_port(FILE *f, const struct hn_port *p)
+{
+	fprintf(f, "  port %s (%s)", p->name, p->type == HN_PORT_INTERNAL ? "internal" : "system");
+	if (p->tag)
+		fprintf(f, " tag %u", p->tag);
+	else if (p->has_trunks)
+		fprintf(f, " trunk %s", vlans(&p->trunks));
+	else
+		fputs(" untagged (all VLANs)", f);
+	fputc('\n', f);
+}
+
+static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bridge *b)
+{
+	char buf[HN_PREFIX_STRLEN], a[INET_ADDRSTRLEN];
+
+	fprintf(f, "bridge %s (datapath %s)\n", b->name, hn_datapath_name(c->datapath));
+	if (b->uplink[0])
+		fprintf(f, "  uplink %s (its MAC, address and default route move to %s)\n",
+			b->uplink, b->name);
+	if (b->tag)
+		fprintf(f, "  tag %u (access VLAN of %s's internal port)\n", b->tag, b->name);
+	if (b->mtu)
+		fprintf(f, "  mtu %u\n", b->mtu);
+	if (!b->has_addresses && b->uplink[0])
+		fprintf(f, "  addresses: those %s holds when up runs\n", b->uplink);
+	else if (b->has_addresses && b->n_addresses == 0)
+		fputs("  addresses: none\n", f);
+	for (size_t i = 0; i < b->n_addresses; i++)
+		fprintf(f, "  address %s\n", hn_prefix_format(&b->addresses[i], buf));
+	if (b->has_gateway)
+		fprintf(f, "  gateway %s\n", ip(b->gateway, a));
+	else if (b->uplink[0])
+		fprintf(f, "  gateway: %s's default gateway when up runs\n", b->uplink);
+	for (size_t i = 0; i < b->n_routes; i++) {
+		const struct hn_route *r = &b->routes[i];
+
+		fprintf(f, "  route %s", hn_prefix_format(&r->to, buf));
+		if (r->has_via)
+			fprintf(f, " via %s", ip(r->via, a));
+		fprintf(f, " dev %s\n", b->name);
+	}
+	for (size_t i = 0; i < b->n_ports; i++)
+		print_port(f, &b->ports[i]);
+}
+
+static void print_network(FILE *f, const struct hn_network *n)
+{
+	fprintf(f, "network %s (bridge %s, %zu portgroup%s)\n", n->name, n->bridge, n->n_portgroups,
+		n->n_portgroups == 1 ? "" : "s");
+	for (size_t i = 0; i < n->n_portgroups; i++) {
+		const struct hn_portgroup *pg = &n->portgroups[i];
+
+		if (pg->trunk)
+			fprintf(f, "  portgroup %s trunk %s\n", pg->name, vlans(&pg->vlans));
+		else
+			fprintf(f, "  portgroup %s tag %u%s\n", pg->name, pg->tag,
+				pg->from_access ? " (access)" : "");
+	}
+}
+
+static void print_verify(FILE *f, const struct hn_verify_opts *v)
+{
+	char a[INET_ADDRSTRLEN];
+
+	fputs("verify\n", f);
+	if (v->has_isolation)
+		fprintf(f, "  isolation on %s: vlans %s\n", v->isolation_bridge,
+			vlans(&v->isolation_vlans));
+	else
+		fputs("  isolation: derived from the bridges and networks\n", f);
+	if (!v->has_reach)
+		fputs("  reach: derived from the bridges and networks\n", f);
+	else if (v->n_reach == 0)
+		fputs("  reach: none\n", f);
+	for (size_t i = 0; i < v->n_reach; i++)
+		fprintf(f, "  reach from vlan %u to %s: expect %s\n", v->reach[i].from_vlan,
+			ip(v->reach[i].to, a), v->reach[i].expect_ok ? "ok" : "fail");
+}
 
 void hn_config_print(FILE *f, const struct hn_config *c)
 {
-	(void)f;
-	(void)c;
+	fprintf(f, "config %s: valid\n", c->path ? c->path : "-");
+	fprintf(f, "ovs datapath %s\n", hn_datapath_name(c->datapath));
+	if (c->n_bridges == 0)
+		fputs("bridges: none\n", f);
+	for (size_t i = 0; i < c->n_bridges; i++)
+		print_bridge(f, c, &c->bridges[i]);
+	for (size_t i = 0; i < c->n_networks; i++)
+		print_network(f, &c->networks[i]);
+	for (size_t i = 0; i < c->n_undefine; i++)
+		fprintf(f, "undefine network %s\n", c->undefine[i]);
+	print_verify(f, &c->verify);
+}
+
+/* ---- JSON ---- */
+
+/* json_*_set_new() take the reference even on failure, so building can go on blindly and
+ * one check at the end says whether anything was lost: `ok` goes false on any failure. */
+struct jb {
+	bool ok;
+};
+
+/* Both return value once it is in place, else NULL (and the value is gone). */
+static json_t *set(struct jb *jb, json_t *obj, const char *key, json_t *value)
+{
+	if (!value || json_object_set_new(obj, key, value) < 0) {
+		jb->ok = false;
+		return NULL;
+	}
+	return value;
+}
+
+static json_t *append(struct jb *jb, json_t *arr, json_t *value)
+{
+	if (!value || json_array_append_new(arr, value) < 0) {
+		jb->ok = false;
+		return NULL;
+	}
+	return value;
+}
+
+static json_t *vlan_array(struct jb *jb, const struct hn_vlanset *s)
+{
+	json_t *arr = json_array();
+
+	if (!arr)
+		return NULL;
+	hn_vlanset_foreach(v, s) append(jb, arr, json_integer(v));
+	return arr;
+}
+
+static json_t *ip_json(struct in_addr a)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	return json_string(ip(a, buf));
+}
+
+static json_t *prefix_json(const struct hn_prefix *p)
+{
+	char buf[HN_PREFIX_STRLEN];
+
+	return json_string(hn_prefix_format(p, buf));
+}
+
+static json_t *port_json(struct jb *jb, const struct hn_port *p)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	set(jb, o, "name", json_string(p->name));
+	set(jb, o, "type", json_string(p->type == HN_PORT_INTERNAL ? "internal" : "system"));
+	if (p->tag)
+		set(jb, o, "tag", json_integer(p->tag));
+	if (p->has_trunks)
+		set(jb, o, "trunk", vlan_array(jb, &p->trunks));
+	return o;
+}
+
+static json_t *bridge_json(struct jb *jb, const struct hn_config *c, const struct hn_bridge *b)
+{
+	json_t *o = json_object(), *arr;
+
+	if (!o)
+		return NULL;
+	set(jb, o, "name", json_string(b->name));
+	set(jb, o, "datapath", json_string(hn_datapath_name(c->datapath)));
+	set(jb, o, "uplink", b->uplink[0] ? json_string(b->uplink) : json_null());
+	set(jb, o, "tag", b->tag ? json_integer(b->tag) : json_null());
+	set(jb, o, "mtu", b->mtu ? json_integer(b->mtu) : json_null());
+	/* null: not in the config (an uplink bridge takes the NIC's when `up` runs). */
+	if (b->has_addresses) {
+		arr = set(jb, o, "addresses", json_array());
+		for (size_t i = 0; arr && i < b->n_addresses; i++)
+			append(jb, arr, prefix_json(&b->addresses[i]));
+	} else {
+		set(jb, o, "addresses", json_null());
+	}
+	set(jb, o, "gateway", b->has_gateway ? ip_json(b->gateway) : json_null());
+	arr = set(jb, o, "routes", json_array());
+	for (size_t i = 0; arr && i < b->n_routes; i++) {
+		json_t *r = append(jb, arr, json_object());
+
+		if (!r)
+			continue;
+		set(jb, r, "to", prefix_json(&b->routes[i].to));
+		if (b->routes[i].has_via)
+			set(jb, r, "via", ip_json(b->routes[i].via));
+		set(jb, r, "dev", json_string(b->name));
+	}
+	arr = set(jb, o, "ports", json_array());
+	for (size_t i = 0; arr && i < b->n_ports; i++)
+		append(jb, arr, port_json(jb, &b->ports[i]));
+	return o;
+}
+
+static json_t *network_json(struct jb *jb, const struct hn_network *n)
+{
+	json_t *o = json_object(), *arr;
+
+	if (!o)
+		return NULL;
+	set(jb, o, "name", json_string(n->name));
+	set(jb, o, "bridge", json_string(n->bridge));
+	arr = set(jb, o, "portgroups", json_array());
+	for (size_t i = 0; arr && i < n->n_portgroups; i++) {
+		const struct hn_portgroup *pg = &n->portgroups[i];
+		json_t *p = append(jb, arr, json_object());
+
+		if (!p)
+			continue;
+		set(jb, p, "name", json_string(pg->name));
+		if (pg->trunk)
+			set(jb, p, "trunk", vlan_array(jb, &pg->vlans));
+		else
+			set(jb, p, "tag", json_integer(pg->tag));
+		set(jb, p, "from_access", json_boolean(pg->from_access));
+	}
+	return o;
+}
+
+static json_t *verify_json(struct jb *jb, const struct hn_verify_opts *v)
+{
+	json_t *o = json_object(), *arr;
+
+	if (!o)
+		return NULL;
+	/* "derived": not in the config, verify works it out from the rest. */
+	if (v->has_isolation) {
+		json_t *iso = set(jb, o, "isolation", json_object());
+
+		if (iso) {
+			set(jb, iso, "bridge", json_string(v->isolation_bridge));
+			set(jb, iso, "vlans", vlan_array(jb, &v->isolation_vlans));
+		}
+	} else {
+		set(jb, o, "isolation", json_string("derived"));
+	}
+	if (!v->has_reach) {
+		set(jb, o, "reach", json_string("derived"));
+		return o;
+	}
+	arr = set(jb, o, "reach", json_array());
+	for (size_t i = 0; arr && i < v->n_reach; i++) {
+		json_t *r = append(jb, arr, json_object());
+
+		if (!r)
+			continue;
+		set(jb, r, "from", json_integer(v->reach[i].from_vlan));
+		set(jb, r, "to", ip_json(v->reach[i].to));
+		set(jb, r, "expect", json_string(v->reach[i].expect_ok ? "ok" : "fail"));
+	}
+	return o;
 }
 
 int hn_config_print_json(FILE *f, const struct hn_config *c)
 {
-	(void)f;
-	(void)c;
-	return -1;
+	struct jb jb = {.ok = true};
+	json_t *doc = json_object(), *arr, *ovs, *libvirt, *path;
+	int r = 0;
+
+	if (!doc)
+		return hn_err(-ENOMEM, "check: out of memory");
+	/* A file name need not be UTF-8; JSON strings must be. */
+	path = json_string(c->path ? c->path : "-");
+	set(&jb, doc, "config", path ? path : json_string("?"));
+	set(&jb, doc, "valid", json_true());
+	ovs = set(&jb, doc, "ovs", json_object());
+	if (ovs)
+		set(&jb, ovs, "datapath", json_string(hn_datapath_name(c->datapath)));
+	arr = set(&jb, doc, "bridges", json_array());
+	for (size_t i = 0; arr && i < c->n_bridges; i++)
+		append(&jb, arr, bridge_json(&jb, c, &c->bridges[i]));
+	libvirt = set(&jb, doc, "libvirt", json_object());
+	if (libvirt) {
+		arr = set(&jb, libvirt, "undefine", json_array());
+		for (size_t i = 0; arr && i < c->n_undefine; i++)
+			append(&jb, arr, json_string(c->undefine[i]));
+		arr = set(&jb, libvirt, "networks", json_array());
+		for (size_t i = 0; arr && i < c->n_networks; i++)
+			append(&jb, arr, network_json(&jb, &c->networks[i]));
+	}
+	set(&jb, doc, "verify", verify_json(&jb, &c->verify));
+	if (!jb.ok)
+		r = hn_err(-ENOMEM, "check: out of memory building the JSON document");
+	else if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ||
+		 fputc('\n', f) == EOF)
+		r = hn_err(-EIO, "check: cannot write the JSON document");
+	json_decref(doc);
+	return r;
 }

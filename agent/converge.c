@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "converge.h"
 #include "error.h"
+#include "nl_uplink.h"
+#include "uplink.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,25 +68,33 @@ void hn_session_close(struct hn_session *s)
 	}
 }
 
-int hn_session_plan(struct hn_session *s, const struct hn_config *want, struct hn_plan *plan)
+const struct hn_nl_state *hn_session_kernel(struct hn_session *s)
 {
-	for (int l = 0; l < HN_LAYER_COUNT; l++) {
-		int r;
-
-		if (!s->backends[l])
-			continue;
-		r = s->backends[l]->read(s->state[l]);
-		if (r < 0)
-			return r;
-		r = s->backends[l]->diff(s->state[l], want, plan);
-		if (r < 0)
-			return r;
-	}
-	return hn_plan_order(plan, want == NULL);
+	if (!s->backends[HN_LAYER_NETLINK])
+		return NULL;
+	return hn_netlink_snapshot(s->state[HN_LAYER_NETLINK]);
 }
 
-/* Undo, newest first, the first n actions of the plan (all of them applied). */
-static int rollback(struct hn_session *s, struct hn_action **acts, size_t n)
+int hn_session_plan(struct hn_session *s, struct hn_config *want, struct hn_plan *plan)
+{
+	int r;
+
+	/* Every read first, then every diff: the uplink facts the OVS diff needs (the NIC's
+	 * MAC for other_config:hwaddr) come from the kernel. */
+	for (int l = 0; l < HN_LAYER_COUNT; l++) {
+		if (s->backends[l] && (r = s->backends[l]->read(s->state[l])) < 0)
+			return r;
+	}
+	if (want && hn_session_kernel(s) && (r = hn_uplink_resolve(want, hn_session_kernel(s))) < 0)
+		return r;
+	for (int l = 0; l < HN_LAYER_COUNT; l++) {
+		if (s->backends[l] && (r = s->backends[l]->diff(s->state[l], want, plan)) < 0)
+			return r;
+	}
+	return hn_plan_order(plan, !want || want->down);
+}
+
+int hn_session_rollback(struct hn_session *s, struct hn_action **acts, size_t n)
 {
 	int first = 0;
 	size_t end = n;
@@ -127,7 +137,7 @@ int hn_session_apply(struct hn_session *s, struct hn_plan *plan, size_t *applied
 			int u;
 
 			snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : strerror(-r));
-			u = rollback(s, plan->actions, undone);
+			u = hn_session_rollback(s, plan->actions, undone);
 			if (u < 0)
 				return hn_err(r,
 					      "%s; rolling back the %zu change(s) made before it "
@@ -144,6 +154,45 @@ int hn_session_apply(struct hn_session *s, struct hn_plan *plan, size_t *applied
 		*applied = end;
 	}
 	return 0;
+}
+
+int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
+			size_t *applied, int gateway_timeout_ms)
+{
+	bool moves = hn_plan_moves_uplink(plan) && hn_session_kernel(s);
+	char why[1024];
+	int r;
+
+	if (moves &&
+	    (r = hn_uplink_check_before(want, hn_session_kernel(s), gateway_timeout_ms)) < 0)
+		return r;
+	r = hn_session_apply(s, plan, applied);
+	if (r < 0 || !moves)
+		return r;
+	r = hn_uplink_check_after(want, gateway_timeout_ms);
+	if (r == 0)
+		return 0;
+	/* The gateway stopped answering: the host may be cut off. Put everything back. */
+	snprintf(why, sizeof(why), "%s", hn_errmsg());
+	if (hn_session_rollback(s, plan->actions, *applied) < 0) {
+		char undo[1024];
+
+		snprintf(undo, sizeof(undo), "%s", hn_errmsg());
+		return hn_err(r,
+			      "%s after the change; rolling it back FAILED too (%s): run "
+			      "`hostnet plan` to see how the host stands",
+			      why, undo);
+	}
+	*applied = 0;
+	want->down = !want->down; /* probe from where the address is back now */
+	int back = hn_uplink_check_after(want, gateway_timeout_ms);
+
+	want->down = !want->down;
+	return hn_err(r,
+		      "%s after the change; all %zu change(s) were rolled back and the gateway "
+		      "%s",
+		      why, plan->n,
+		      back == 0 ? "answers again as before" : "does NOT answer now either");
 }
 
 int hn_lock_host(int timeout_ms)

@@ -18,14 +18,29 @@ struct hn_session {
 int hn_session_open(struct hn_session *s, const struct hn_opts *opts);
 void hn_session_close(struct hn_session *s);
 
-/* Read the host and compute the ordered plan towards want (NULL: `down`). */
-int hn_session_plan(struct hn_session *s, const struct hn_config *want, struct hn_plan *plan);
+/* Read the host and compute the ordered plan towards want (NULL or want->down: `down`).
+ * Fills in the uplink facts want leaves to the host (uplink.h). */
+int hn_session_plan(struct hn_session *s, struct hn_config *want, struct hn_plan *plan);
+
+/* The kernel state of the last read, or NULL when the netlink layer is not in use. */
+struct hn_nl_state;
+const struct hn_nl_state *hn_session_kernel(struct hn_session *s);
+
+/* Undo, newest first, acts[0..n), all of them applied. */
+int hn_session_rollback(struct hn_session *s, struct hn_action **acts, size_t n);
 
 /*
  * Apply the plan. On failure every applied action is undone, newest first, and the
  * message says what failed and what was rolled back. *applied counts what stayed applied.
  */
 int hn_session_apply(struct hn_session *s, struct hn_plan *plan, size_t *applied);
+
+/*
+ * apply, guarded when the plan moves an uplink: the gateway must answer before (else
+ * nothing is touched) and after (else everything is rolled back and the error says so).
+ */
+int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
+			size_t *applied, int gateway_timeout_ms);
 
 /* Take /run/hostnet/lock so two runs never interleave: waits for the other run. */
 int hn_lock_host(int timeout_ms);

@@ -142,6 +142,8 @@ struct hn_verify_opts {
 
 struct hn_config {
 	char *path;
+	/* Set by the agent for `hostnet down`: backends remove what they own (see backend.h). */
+	bool down;
 	enum hn_datapath datapath;
 
 	struct hn_bridge *bridges;

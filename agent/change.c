@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What `up` and `down` share: lock, read, plan, show, apply with rollback, confirm. */
+#include "change.h"
+#include "commands.h"
+#include "converge.h"
+#include "error.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+/* A run waiting for another holds boot back; a minute is plenty for any real convergence. */
+#define LOCK_WAIT_MS 60000
+
+/* Re-read after apply: a backend that says "done" but left a difference is a bug or a
+ * concurrent writer, and either way the user must hear of it. */
+static int confirm(struct hn_session *s, struct hn_config *want)
+{
+	struct hn_plan left = {0};
+	int r = hn_session_plan(s, want, &left);
+
+	if (r == 0 && left.n)
+		r = hn_err(-EAGAIN,
+			   "applied, but the host still differs in %zu place(s), first: %s%s%s; "
+			   "run `hostnet plan`",
+			   left.n, left.actions[0]->object, left.actions[0]->detail[0] ? ": " : "",
+			   left.actions[0]->detail);
+	hn_plan_free(&left, s->backends);
+	return r;
+}
+
+int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const char *command,
+		   int gateway_timeout_ms)
+{
+	struct hn_session session;
+	struct hn_plan plan = {0};
+	size_t applied = 0;
+	int r, lock, status = HN_EXIT_OK;
+
+	lock = hn_lock_host(LOCK_WAIT_MS);
+	if (lock < 0 || hn_session_open(&session, opts) < 0) {
+		hn_report_error(opts, command, HN_EXIT_FAILED);
+		if (lock >= 0)
+			close(lock);
+		return HN_EXIT_FAILED;
+	}
+	r = hn_session_plan(&session, want, &plan);
+	if (r == 0 && plan.n) {
+		if (!opts->json)
+			hn_plan_print(stdout, &plan);
+		fflush(stdout);
+		r = hn_session_converge(&session, want, &plan, &applied, gateway_timeout_ms);
+		if (r == 0)
+			r = confirm(&session, want);
+	}
+	if (r < 0) {
+		hn_report_error(opts, command, HN_EXIT_FAILED);
+		status = HN_EXIT_FAILED;
+	} else if (opts->json) {
+		hn_plan_print_json(stdout, &plan, command, plan.n ? "changed" : "converged");
+	} else if (plan.n) {
+		printf("%s: applied %zu change(s)\n", command, applied);
+	} else {
+		printf("%s: nothing to change\n", command);
+	}
+	hn_plan_free(&plan, session.backends);
+	hn_session_close(&session);
+	close(lock);
+	return status;
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HOSTNET_CHANGE_H
+#define HOSTNET_CHANGE_H
+
+#include "backend.h"
+
+/* Converge the host to want (want->down: remove what hostnet owns) under the host lock,
+ * printing the plan and the outcome. Returns the exit status of `up` / `down`. */
+int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const char *command,
+		   int gateway_timeout_ms);
+
+#endif

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The scalars of hostnet.yaml: VLAN ids and ranges, interface names, IPv4 addresses and
+ * prefixes. Strict on purpose: "0x10", "+5" or "10 " are typos, not VLANs. */
+#include "config_impl.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Decimal digits only, at most 9 of them (no overflow), into *out. */
+static bool scan_digits(const char *s, size_t len, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (len == 0 || len > 9)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+const char *hn_scan_uint(const char *s, unsigned min, unsigned max, unsigned *out)
+{
+	size_t digits = strspn(s, "0123456789");
+
+	if (digits == 0 || s[digits])
+		return "is not a number";
+	if (!scan_digits(s, digits, out) || *out < min || *out > max)
+		return "is out of range";
+	return NULL;
+}
+
+const char *hn_scan_vlan(const char *s, unsigned *vlan)
+{
+	size_t digits = strspn(s, "0123456789");
+
+	if (digits && s[digits] == '-')
+		return "is a range where one VLAN id is expected";
+	if (digits == 0 || s[digits])
+		return "is not a VLAN id";
+	if (!scan_digits(s, digits, vlan) || *vlan < HN_VLAN_MIN || *vlan > HN_VLAN_MAX)
+		return "is out of range 1-4094";
+	return NULL;
+}
+
+const char *hn_scan_vlan_range(const char *s, unsigned *lo, unsigned *hi)
+{
+	const char *dash = strchr(s, '-');
+
+	if (!dash) {
+		const char *why = hn_scan_vlan(s, lo);
+
+		*hi = *lo;
+		return why;
+	}
+	if (!scan_digits(s, (size_t)(dash - s), lo) || !scan_digits(dash + 1, strlen(dash + 1), hi))
+		return "is not a VLAN id or range";
+	if (*lo < HN_VLAN_MIN || *lo > HN_VLAN_MAX || *hi < HN_VLAN_MIN || *hi > HN_VLAN_MAX)
+		return "is out of range 1-4094";
+	if (*lo > *hi)
+		return "is a range that goes down";
+	return NULL;
+}
+
+/* The kernel's dev_valid_name(): what `ip link` and OVS will accept. */
+const char *hn_scan_ifname(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0)
+		return "is empty";
+	if (len >= IFNAMSIZ)
+		return "is longer than 15 bytes";
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return "is not allowed";
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '/')
+			return "holds a '/'";
+		if (*c == ':')
+			return "holds a ':'";
+		/* The kernel's isspace() is Latin-1's: 0xa0 (no-break space) counts. */
+		if (*c == ' ' || (*c >= '\t' && *c <= '\r') || *c == 0xa0)
+			return "holds white space";
+	}
+	return NULL;
+}
+
+const char *hn_scan_ipv4(const char *s, struct in_addr *addr)
+{
+	if (strchr(s, '/'))
+		return "is a prefix where an address is expected";
+	if (inet_pton(AF_INET, s, addr) != 1)
+		return "is not an IPv4 address";
+	return NULL;
+}
+
+const char *hn_scan_prefix(const char *s, bool need_len, struct hn_prefix *p)
+{
+	const char *slash = strchr(s, '/');
+	size_t addr_len = slash ? (size_t)(slash - s) : strlen(s);
+	char addr[INET_ADDRSTRLEN];
+	unsigned len = 32;
+
+	if (addr_len >= sizeof(addr))
+		return "is not an IPv4 prefix";
+	memcpy(addr, s, addr_len);
+	addr[addr_len] = '\0';
+	if (inet_pton(AF_INET, addr, &p->addr) != 1)
+		return "is not an IPv4 prefix";
+	if (!slash && need_len)
+		return "has no prefix length";
+	if (slash && (!scan_digits(slash + 1, strlen(slash + 1), &len) || len > 32))
+		return "has a prefix length that is not 0-32";
+	p->len = (uint8_t)len;
+	return NULL;
+}
+
+const char *hn_quote(const char *s, char buf[HN_QUOTE_MAX])
+{
+	size_t n = 0, max = HN_QUOTE_MAX - 4;
+
+	for (; s[n] && n < max; n++)
+		buf[n] = ((unsigned char)s[n] < 0x20 || s[n] == 0x7f) ? '?' : s[n];
+	if (s[n]) {
+		/* Cut on a character boundary, then say it was cut. */
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(buf + n, "...", 3);
+		n += 3;
+	}
+	buf[n] = '\0';
+	return buf;
+}

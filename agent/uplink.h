@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The uplink move (DESIGN.md sections 1 and 5): the NIC's address, default route and MAC go
+ * to its bridge. The backends do the moving (OVS: the port and other_config:hwaddr; netlink:
+ * addresses and routes); this file supplies what the config leaves to the live host and
+ * guards the move with gateway probes.
+ */
+#ifndef HOSTNET_UPLINK_H
+#define HOSTNET_UPLINK_H
+
+#include "backend.h"
+#include "nl_state.h"
+
+/* Default bound of the gateway probe after a move; `up --gateway-timeout MS` changes it. */
+#define HN_GATEWAY_TIMEOUT_MS 3000
+
+/*
+ * For every bridge with an uplink: its MAC (always), and, when the config omits them, the
+ * IPv4 addresses and default gateway the NIC holds now, or the bridge if the move is
+ * already done. -ENODEV with a message when the uplink NIC does not exist.
+ */
+int hn_uplink_resolve(struct hn_config *c, const struct hn_nl_state *nl);
+
+bool hn_plan_moves_uplink(const struct hn_plan *plan);
+
+/*
+ * Before the move: each uplink bridge's gateway must answer ARP from where the host's
+ * address is now (the NIC, or the bridge for a half-moved host). Refuse (-EHOSTUNREACH)
+ * otherwise: a host that cannot reach its gateway now would be blamed on the move.
+ */
+int hn_uplink_check_before(const struct hn_config *c, const struct hn_nl_state *nl, int timeout_ms);
+
+/* After the move: from the bridge (up) or from the NIC (down, c->down). */
+int hn_uplink_check_after(const struct hn_config *c, int timeout_ms);
+
+#endif
