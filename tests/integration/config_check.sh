@@ -1,0 +1,218 @@
+#!/bin/bash
+# `hostnet check` against the real binary: every rule of the config language refused with
+# exit 2 and exactly one line on stderr, "FILE:LINE:COL: ..." (I/O errors: "FILE: ..."),
+# nothing on stdout; the seed config accepted and printed whole, as text and as JSON; and
+# `plan`/`up` refusing a bad config before they connect to anything.
+# Needs no lab: check connects to nothing, and plan/up stop at the config.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HOSTNET=${HOSTNET:-$ROOT/build/hostnet}
+SEED=$ROOT/etc/hostnet.yaml
+TMP=$(mktemp -d /tmp/hostnet-config-check.XXXXXX)
+chmod 755 "$TMP" # the unreadable case runs hostnet as nobody, who must reach the files
+trap 'chmod -R u+rwX "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
+
+passed=0
+failed=0
+ok() {
+	echo "ok - $1"
+	passed=$((passed + 1))
+}
+not_ok() {
+	echo "not ok - $1: $2"
+	failed=$((failed + 1))
+}
+
+# One row per bad config: NAME | WHERE (LINE:COL, or "io" for "FILE: reason") | a WORD the
+# message must hold | CONTENT (printf %b escapes; @missing @dir @big @unreadable are files
+# that are not configs). Columns count characters from 1, as in every editor.
+CASES=$(
+	cat <<'EOF'
+empty-file|1:1|the file is empty|
+only-comments|1:1|only comments|# nothing here\n\n
+syntax-unclosed-flow|2:1|YAML syntax error|bridges: [br0\n
+syntax-mapping-in-scalar|1:13|mapping values are not allowed|bridges: br0: {}\n
+syntax-tab-indent|2:1|YAML syntax error|bridges:\n\tbr0: {}\n
+second-document|2:1|second YAML document|ovs: {}\n---\nbridges: {}\n
+alias|2:10|alias|x: &a {}\nbridges: *a\n
+nul-byte|1:6|NUL byte|ovs: \0\n
+invalid-utf8|2:11|not valid UTF-8|bridges:\n  br0: {up\xfflink: eno1}\n
+utf16-file|1:1|not valid UTF-8|\xff\xfeo\0v\0s\0:\0\n\0
+nul-escape-in-value|1:11|NUL character|bridges: {"a\\0b": {}}\n
+control-character|2:5|control characters|ovs:\n    \x01\n
+nested-too-deep|1:33|nested too deep|[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n
+top-level-list|1:1|expected a mapping with ovs, bridges, libvirt, verify|- ovs\n
+complex-key|1:3|as a key|? [a]\n: b\n
+unknown-top-key|3:1|unknown key 'bridge', expected one of: ovs, bridges, libvirt, verify|ovs:\n  datapath: auto\nbridge: {}\n
+unknown-bridge-key|2:9|unknown key 'uplnk'|bridges:\n  br0: {uplnk: eno1}\n
+unknown-port-key|1:27|unknown key 'vlan', expected one of: type, tag, trunk|bridges: {b: {ports: {p: {vlan: 3}}}}\n
+duplicate-top-key|2:1|duplicate key 'ovs'|ovs: {}\novs: {}\n
+duplicate-bridge|3:3|duplicate key 'br0' (first at line 2, column 3)|bridges:\n  br0: {}\n  br0: {}\n
+duplicate-port|1:30|duplicate key 'p'|bridges: {b: {ports: {p: {}, p: {}}}}\n
+duplicate-portgroup|6:9|duplicate key 'g'|bridges: {b: {}}\nlibvirt:\n  networks:\n    n: {bridge: b, portgroups:\n        {g: {tag: 1},\n        g: {tag: 2}}}\n
+access-vs-portgroup-name|8:16|portgroup name '100' is used twice: made by access here, and in portgroups at line 7, column 9|bridges: {b: {}}\nlibvirt:\n  networks:\n    n:\n      bridge: b\n      portgroups:\n        "100": {tag: 5}\n      access: [100]\n
+datapath-value|2:13|auto, system or netdev|ovs:\n  datapath: fast\n
+bridges-as-list|1:10|got a list, expected a mapping|bridges: [br0]\n
+addresses-as-map|3:18|got a mapping, expected a list|bridges:\n  br0:\n      addresses: {a: 1}\n
+uplink-as-list|1:23|got a list, expected an interface name|bridges: {b: {uplink: [eno1]}}\n
+vlan-zero|1:20|'0' is out of range 1-4094|bridges: {b: {tag: 0}}\n
+vlan-4095|4:16|'4095' is out of range 1-4094|bridges:\n  b:\n    ports:\n      p: {tag: 4095}\n
+vlan-not-a-number|1:20|'ten' is not a VLAN id|bridges: {b: {tag: ten}}\n
+vlan-range-as-tag|1:20|a range where one VLAN id is expected|bridges: {b: {tag: 10-20}}\n
+vlan-range-goes-down|1:39|goes down|bridges: {b: {ports: {p: {trunk: [10, 109-100]}}}}\n
+vlan-range-out-of-range|6:9|out of range 1-4094|bridges: {b: {}}\nverify:\n  isolation:\n    bridge: b\n    vlans:\n      - 4000-4095\n
+trunk-empty|1:34|an empty list|bridges: {b: {ports: {p: {trunk: []}}}}\n
+trunk-not-a-list|1:34|got a single value, expected a list of VLAN ids|bridges: {b: {ports: {p: {trunk: 10}}}}\n
+port-tag-and-trunk|4:43|a port with both tag and trunk|bridges:\n  b:\n    ports:\n      p: {type: internal, tag: 10, trunk: [20]}\n
+portgroup-access-and-trunk|4:53|a VLAN cannot be both access and trunk|bridges: {b: {}}\nlibvirt:\n  networks:\n    n: {bridge: b, portgroups: {g: {tag: 10, trunk: [10, 20]}}}\n
+portgroup-neither|4:36|neither tag nor trunk|bridges: {b: {}}\nlibvirt:\n  networks:\n    n: {bridge: b, portgroups: {g: {}}}\n
+port-type|1:33|'bond' is not a port type, expected internal or system|bridges: {b: {ports: {p: {type: bond}}}}\n
+mtu-out-of-range|1:20|MTU 68-65535|bridges: {b: {mtu: 65536}}\n
+ifname-too-long|2:3|longer than 15 bytes|bridges:\n  abcdefghijklmnop: {}\n
+ifname-slash|1:23|holds a '/'|bridges: {b: {uplink: "eth/0"}}\n
+ifname-space|1:23|holds white space|bridges: {b: {ports: {"a b": {}}}}\n
+ifname-dotdot|1:11|is not allowed|bridges: {"..": {}}\n
+ifname-colon|1:11|holds a ':'|bridges: {"eth0:1": {}}\n
+uplink-twice|3:17|interface 'eno1' is used twice: as the uplink of br1 here, and as the uplink of br0 at line 2, column 17|bridges:\n  br0: {uplink: eno1}\n  br1: {uplink: eno1}\n
+uplink-also-a-port|3:19|as a port of brint here, and as the uplink of br0|bridges:\n  br0: {uplink: eno1}\n  brint: {ports: {eno1: {tag: 5}}}\n
+port-named-like-bridge|3:3|interface 'brint' is used twice: as a bridge here, and as a port of br0|bridges:\n  br0: {ports: {brint: {}}}\n  brint: {}\n
+address-without-length|1:27|has no prefix length|bridges: {b: {addresses: [10.0.0.1]}}\n
+address-length-33|1:27|prefix length that is not 0-32|bridges: {b: {addresses: [10.0.0.1/33]}}\n
+address-not-ipv4|1:27|not an IPv4 prefix|bridges: {b: {addresses: [10.0.0.256/24]}}\n
+gateway-with-prefix|1:24|a prefix where an address is expected|bridges: {b: {gateway: 10.0.0.1/24}}\n
+route-host-bits|1:24|host bits set, expected 10.99.1.0/24|bridges: {b: {routes: [10.99.1.5/24]}}\n
+route-without-to|1:24|missing key 'to'|bridges: {b: {routes: [{via: 10.0.0.1}]}}\n
+route-bad-via|1:46|not an IPv4 address|bridges: {b: {routes: [{to: 10.0.0.0/8, via: 10.0.0}]}}\n
+network-unknown-bridge|5:15|bridge 'brx' is not in bridges, expected one of: br0, brint|bridges: {br0: {}, brint: {}}\nlibvirt:\n  networks:\n    n:\n      bridge: brx\n
+network-without-bridge|4:5|missing key 'bridge'|bridges: {b: {}}\nlibvirt:\n  networks:\n    n:\n
+isolation-unknown-bridge|2:30|bridge 'c' is not in bridges|bridges: {b: {}}\nverify: {isolation: {bridge: c, vlans: [1]}}\n
+reach-as-map|1:17|got a mapping, expected a list|verify: {reach: {from: 1, to: 10.0.0.1}}\n
+reach-bad-expect|1:50|'yes' is not an outcome, expected ok or fail|verify: {reach: [{from: 1, to: 10.0.0.1, expect: yes}]}\n
+undefine-twice|1:31|network 'default' is used twice|libvirt: {undefine: [default, default]}\n
+undefine-also-defined|2:37|network 'n' is used twice: in networks here, and in undefine at line 2, column 22|bridges: {b: {}}\nlibvirt: {undefine: [n], networks: {n: {bridge: b}}}\n
+missing-file|io|No such file or directory|@missing
+directory|io|is a directory, expected a YAML file|@dir
+over-1MiB|io|the file is over 1048576 bytes|@big
+unreadable|io|Permission denied|@unreadable
+EOF
+)
+
+# Run hostnet on FILE with COMMAND; leaves rc, out and err.
+run() {
+	local file=$1 command=$2
+	shift 2
+	rc=0
+	"$@" "$HOSTNET" -c "$file" "$command" >"$TMP/out" 2>"$TMP/err" || rc=$?
+	err=$(cat "$TMP/err")
+	out=$(cat "$TMP/out")
+}
+
+# Exit 2, one line on stderr starting with PREFIX and holding WORD, nothing on stdout.
+expect_refused() {
+	local name=$1 prefix=$2 word=$3 lines
+	lines=$(wc -l <"$TMP/err")
+	if [ "$rc" != 2 ]; then
+		not_ok "$name" "exit $rc, expected 2 (stderr: $err)"
+	elif [ -n "$out" ]; then
+		not_ok "$name" "stdout not empty: $out"
+	elif [ "$lines" != 1 ] || [ "$(tail -c1 "$TMP/err" | od -An -c | tr -d ' ')" != '\n' ]; then
+		not_ok "$name" "expected exactly one line on stderr, got $lines: $err"
+	elif [ "${err#"$prefix"}" = "$err" ]; then
+		not_ok "$name" "expected the prefix '$prefix', got: $err"
+	elif [[ "$err" != *"$word"* ]]; then
+		not_ok "$name" "expected '$word' in: $err"
+	else
+		ok "$name"
+	fi
+}
+
+bad_config_cases() {
+	local name where word content file prefix as=() n=0
+	while IFS='|' read -r name where word content; do
+		n=$((n + 1))
+		file=$TMP/$name.yaml
+		as=()
+		case $content in
+		@missing) ;;
+		@dir) mkdir "$file" ;;
+		@big) head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' '#' >"$file" ;;
+		@unreadable)
+			echo "ovs: {}" >"$file"
+			chmod 000 "$file"
+			# root reads anything: drop to nobody for this one.
+			if [ "$(id -u)" = 0 ]; then
+				as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+			fi
+			;;
+		*) printf '%b' "$content" >"$file" ;;
+		esac
+		if [ "$where" = io ]; then
+			prefix="$file: "
+		else
+			prefix="$file:$where: "
+		fi
+		run "$file" check "${as[@]}"
+		expect_refused "$name" "$prefix" "$word"
+	done <<<"$CASES"
+	if [ "$n" -lt 35 ]; then
+		not_ok "table" "only $n cases"
+	fi
+}
+
+seed_check_prints_every_portgroup() {
+	local pgs
+	run "$SEED" check
+	pgs=$(grep -c '^  portgroup ' "$TMP/out" || true)
+	if [ "$rc" != 0 ] || [ -n "$err" ]; then
+		not_ok "seed check" "exit $rc: $err"
+	elif [ "$pgs" != 15 ]; then
+		not_ok "seed check" "$pgs portgroups printed, expected 15"
+	elif ! grep -q '^  portgroup vlansadmin trunk 99,250$' "$TMP/out" ||
+		! grep -q '^  portgroup vlansint trunk 100-109$' "$TMP/out" ||
+		! grep -q '^  portgroup 105 tag 105 (access)$' "$TMP/out" ||
+		! grep -q '^  route 10.99.1.0/24 dev brint$' "$TMP/out" ||
+		! grep -q '^  tag 99 ' "$TMP/out"; then
+		not_ok "seed check" "a line is missing from: $out"
+	else
+		ok "seed check"
+	fi
+}
+
+seed_check_json() {
+	local n trunk
+	rc=0
+	"$HOSTNET" -c "$SEED" --json check >"$TMP/out" 2>"$TMP/err" || rc=$?
+	if [ "$rc" != 0 ] || ! jq . "$TMP/out" >/dev/null 2>&1; then
+		not_ok "seed check --json" "exit $rc, or not JSON: $(head -c 300 "$TMP/out")"
+		return
+	fi
+	n=$(jq '.libvirt.networks[] | select(.name == "intern-vlans") | .portgroups | length' "$TMP/out")
+	trunk=$(jq -c '.libvirt.networks[1].portgroups[] | select(.name == "vlansint") | .trunk' "$TMP/out")
+	if [ "$n" != 15 ]; then
+		not_ok "seed check --json" "$n portgroups, expected 15"
+	elif [ "$trunk" != "[100,101,102,103,104,105,106,107,108,109]" ]; then
+		not_ok "seed check --json" "vlansint trunk is $trunk"
+	elif [ "$(jq '.bridges[] | select(.name == "brint") | .tag' "$TMP/out")" != 99 ]; then
+		not_ok "seed check --json" "brint has no tag 99"
+	else
+		ok "seed check --json"
+	fi
+}
+
+plan_and_up_refuse_a_bad_config() {
+	local file=$TMP/plan-up.yaml command
+	printf 'bridges:\n  br0: {tag: 5000}\n' >"$file"
+	for command in plan up; do
+		run "$file" "$command"
+		expect_refused "$command with a bad config" "$file:2:14: " "out of range 1-4094"
+	done
+}
+
+bad_config_cases
+seed_check_prints_every_portgroup
+seed_check_json
+plan_and_up_refuse_a_bad_config
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
