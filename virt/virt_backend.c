@@ -1,25 +1,673 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Placeholder until the libvirt backend lands: it says so instead of pretending. */
+/*
+ * The libvirt backend: the config's networks defined, started and autostarted; the
+ * networks named in `libvirt.undefine` removed; networks hostnet made and the config
+ * dropped pruned. A network is hostnet's when its definition carries the owner mark
+ * (virt_xml.h); any other is never changed, except by name in `undefine`.
+ *
+ * Each action is one network. Its priv records the steps to take and, read before
+ * anything is touched, what to put back: the old persistent definition, whether it ran,
+ * whether it autostarted. Apply records each step that took effect, so undo reverts
+ * exactly those, even for an action that failed half way.
+ */
 #include "backend.h"
 #include "error.h"
+#include "virt_conn.h"
+#include "virt_xml.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-static int stub_open(const struct hn_opts *opts, void **state)
+#include <libvirt/virterror.h>
+
+#define DEFAULT_URI	   "qemu:///system"
+#define DEFAULT_TIMEOUT_MS 5000
+
+/* One network as libvirt has it now. */
+struct cur_net {
+	char *name;
+	bool active, persistent, autostart;
+	char *xml;		    /* the persistent definition; a transient one's live XML */
+	char *live_xml;		    /* when active */
+	struct hn_virt_netdef def;  /* xml, parsed */
+	struct hn_virt_netdef live; /* live_xml, parsed (empty when inactive) */
+};
+
+struct virt_state {
+	virConnectPtr conn;
+	struct cur_net *nets;
+	size_t n;
+};
+
+/* Steps, in the order apply takes them. */
+enum {
+	STEP_DESTROY = 1 << 0,
+	STEP_DEFINE = 1 << 1,
+	STEP_START = 1 << 2,
+	STEP_AUTOSTART = 1 << 3,
+	STEP_UNDEFINE = 1 << 4,
+};
+
+struct virt_change {
+	char *name;
+	unsigned steps;
+	unsigned done;	    /* the steps that took effect */
+	char *xml;	    /* STEP_DEFINE: the new definition */
+	char *old_xml;	    /* the persistent definition before, if there was one */
+	char *old_live_xml; /* the running definition of a transient network */
+	bool was_active, was_persistent, was_autostart;
+};
+
+/* ---- reading ----------------------------------------------------------------------- */
+
+static void cur_net_free(struct cur_net *c)
 {
-	(void)opts;
-	*state = NULL;
-	return hn_err(-ENOSYS, "the libvirt backend is not implemented yet");
+	free(c->name);
+	free(c->xml);
+	free(c->live_xml);
+	hn_virt_netdef_free(&c->def);
+	hn_virt_netdef_free(&c->live);
 }
 
-static void stub_close(void *state)
+static void forget_networks(struct virt_state *s)
 {
-	(void)state;
+	for (size_t i = 0; i < s->n; i++)
+		cur_net_free(&s->nets[i]);
+	free(s->nets);
+	s->nets = NULL;
+	s->n = 0;
+}
+
+static char *persistent_xml(virNetworkPtr net)
+{
+	char *xml = virNetworkGetXMLDesc(net, VIR_NETWORK_XML_INACTIVE);
+
+	/* A driver that keeps one definition per network (test:///) refuses the flag. */
+	if (!xml && virGetLastErrorCode() == VIR_ERR_INVALID_ARG) {
+		virResetLastError();
+		xml = virNetworkGetXMLDesc(net, 0);
+	}
+	return xml;
+}
+
+/* 1: read; 0: the network vanished meanwhile; <0: error. */
+static int read_one(virNetworkPtr net, struct cur_net *c)
+{
+	const char *name = virNetworkGetName(net);
+	int active, persistent, autostart = 0, r;
+
+	memset(c, 0, sizeof(*c));
+	if (!name)
+		return hn_virt_err(-EIO, "libvirt: reading a network's name");
+	active = virNetworkIsActive(net);
+	persistent = virNetworkIsPersistent(net);
+	if (active < 0 || persistent < 0 ||
+	    (persistent && virNetworkGetAutostart(net, &autostart) < 0))
+		goto fail;
+	c->active = active;
+	c->persistent = persistent;
+	c->autostart = autostart;
+	if (persistent && !(c->xml = persistent_xml(net)))
+		goto fail;
+	if (active && !(c->live_xml = virNetworkGetXMLDesc(net, 0)))
+		goto fail;
+	if (!persistent && !(c->xml = strdup(c->live_xml)))
+		return hn_err(-ENOMEM, "libvirt: out of memory");
+	if (!(c->name = strdup(name)))
+		return hn_err(-ENOMEM, "libvirt: out of memory");
+	r = hn_virt_netdef_parse(c->xml, &c->def);
+	if (r == 0 && active)
+		r = hn_virt_netdef_parse(c->live_xml, &c->live);
+	if (r < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", hn_errmsg());
+		return hn_err(r, "libvirt network %s: %s", name, why);
+	}
+	return 1;
+fail:
+	if (virGetLastErrorCode() == VIR_ERR_NO_NETWORK) {
+		virResetLastError();
+		return 0;
+	}
+	return hn_virt_err(-EIO, "libvirt network %s: reading its state", name);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct cur_net *)a)->name, ((const struct cur_net *)b)->name);
+}
+
+static int virt_read(void *state)
+{
+	struct virt_state *s = state;
+	virNetworkPtr *list = NULL;
+	int n, r = 0;
+
+	forget_networks(s);
+	n = virConnectListAllNetworks(s->conn, &list, 0);
+	if (n < 0)
+		return hn_virt_err(-EIO, "libvirt: listing networks");
+	s->nets = calloc((size_t)n + 1, sizeof(*s->nets));
+	if (!s->nets)
+		r = hn_err(-ENOMEM, "libvirt: out of memory");
+	for (int i = 0; i < n; i++) {
+		if (r == 0) {
+			r = read_one(list[i], &s->nets[s->n]);
+			if (r > 0) {
+				s->n++;
+				r = 0;
+			} else if (r < 0) {
+				/* What read_one left half-filled. */
+				cur_net_free(&s->nets[s->n]);
+			}
+		}
+		virNetworkFree(list[i]);
+	}
+	free(list);
+	if (r < 0)
+		forget_networks(s);
+	else if (s->n > 1) /* libvirt lists in hash order: plans must not vary with it */
+		qsort(s->nets, s->n, sizeof(*s->nets), by_name);
+	hn_debug("libvirt: %zu network(s)", s->n);
+	return r;
+}
+
+/* ---- diff -------------------------------------------------------------------------- */
+
+static struct cur_net *find_cur(struct virt_state *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->nets[i].name, name) == 0)
+			return &s->nets[i];
+	return NULL;
+}
+
+static bool in_undefine(const struct hn_config *want, const char *name)
+{
+	for (size_t i = 0; i < want->n_undefine; i++)
+		if (strcmp(want->undefine[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void change_free(void *priv)
+{
+	struct virt_change *ch = priv;
+
+	if (!ch)
+		return;
+	free(ch->name);
+	free(ch->xml);
+	free(ch->old_xml);
+	free(ch->old_live_xml);
+	free(ch);
+}
+
+/* A change to c (NULL: a network that does not exist yet), with what undo needs. */
+static struct virt_change *change_new(const char *name, const struct cur_net *c)
+{
+	struct virt_change *ch = calloc(1, sizeof(*ch));
+
+	if (!ch || !(ch->name = strdup(name)))
+		goto oom;
+	if (c) {
+		ch->was_active = c->active;
+		ch->was_persistent = c->persistent;
+		ch->was_autostart = c->autostart;
+		if (c->persistent && !(ch->old_xml = strdup(c->xml)))
+			goto oom;
+		if (!c->persistent && c->live_xml && !(ch->old_live_xml = strdup(c->live_xml)))
+			goto oom;
+	}
+	return ch;
+oom:
+	change_free(ch);
+	return NULL;
+}
+
+/* "; 2 VM interfaces attached" into buf when destroying c cuts VMs off; returns whether
+ * it does (or may: libvirt could not say). */
+static bool users_note(struct virt_state *s, const struct cur_net *c, char *buf, size_t len)
+{
+	virNetworkPtr net;
+	int users = -1;
+
+	buf[0] = '\0';
+	if (!c->active)
+		return false;
+	net = virNetworkLookupByName(s->conn, c->name);
+	if (net) {
+		users = hn_virt_count_users(s->conn, net, c->name);
+		virNetworkFree(net);
+	}
+	virResetLastError();
+	if (users == 0)
+		return false;
+	if (users < 0)
+		snprintf(buf, len, "; VM use unknown");
+	else
+		snprintf(buf, len, "; %d VM interface%s attached", users, users == 1 ? "" : "s");
+	return true;
+}
+
+static int add_action(struct hn_plan *plan, enum hn_op op, struct virt_change *ch,
+		      const char *detail, bool disruptive)
+{
+	struct hn_action *a = hn_plan_add(plan, HN_LAYER_VIRT, op, "network %s", ch->name);
+
+	if (!a) {
+		change_free(ch);
+		return hn_err(-ENOMEM, "libvirt: out of memory");
+	}
+	hn_action_detail(a, "%s", detail);
+	a->disruptive = disruptive;
+	a->priv = ch;
+	return 0;
+}
+
+static int plan_remove(struct virt_state *s, const struct cur_net *c, const char *why,
+		       struct hn_plan *plan)
+{
+	struct virt_change *ch = change_new(c->name, c);
+	char users[64], detail[256];
+	bool disruptive;
+
+	if (!ch)
+		return hn_err(-ENOMEM, "libvirt: out of memory");
+	ch->steps = (c->active ? STEP_DESTROY : 0) | (c->persistent ? STEP_UNDEFINE : 0);
+	disruptive = users_note(s, c, users, sizeof(users));
+	snprintf(detail, sizeof(detail), "%s%s%s%s%s", c->active ? "destroy" : "",
+		 c->active && c->persistent ? ", " : "", c->persistent ? "undefine" : "", why,
+		 users);
+	return add_action(plan, HN_OP_REMOVE, ch, detail, disruptive);
+}
+
+static int refuse_foreign(const struct hn_network *net)
+{
+	return hn_err(-EEXIST,
+		      "libvirt network %s exists and was not made by hostnet (no hostnet owner "
+		      "mark): hostnet never changes it. To hand it over, remove it first (destroy "
+		      "and undefine it) or add the mark <metadata><" HN_VIRT_OWNER_PREFIX
+		      ":" HN_VIRT_OWNER_NAME " xmlns:" HN_VIRT_OWNER_PREFIX "='" HN_VIRT_OWNER_NS
+		      "'/></metadata> to its definition (see README, libvirt networks)",
+		      net->name);
+}
+
+/* The steps as people read them: "redefine, restart, autostart". */
+static void steps_text(unsigned steps, bool exists, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s",
+		 steps & STEP_DEFINE ? (exists ? ", redefine" : ", define") : "",
+		 steps & STEP_DESTROY ? ", restart" : "",
+		 (steps & STEP_START) && !(steps & STEP_DESTROY) ? ", start" : "",
+		 steps & STEP_AUTOSTART ? ", autostart" : "");
+}
+
+static int plan_ensure(struct virt_state *s, const struct hn_network *net, struct hn_plan *plan)
+{
+	struct cur_net *c = find_cur(s, net->name);
+	struct hn_virt_netdef want;
+	struct virt_change *ch;
+	/* The differences, cut to leave room in the detail for the steps and users notes. */
+	char diffs[128] = "", steps[64], users[64] = "", detail[256];
+	unsigned nd = 0, nl = 0, todo = 0;
+	bool disruptive = false;
+	char *xml;
+	int r;
+
+	if (c && !c->def.owned)
+		return refuse_foreign(net);
+	xml = hn_virt_xml_build(net, c ? c->def.uuid : NULL);
+	if (!xml)
+		return -ENOMEM;
+	/* What we compare against is what we would define: one reading of the XML. */
+	r = hn_virt_netdef_parse(xml, &want);
+	if (r < 0) {
+		free(xml);
+		return r;
+	}
+	if (!c) {
+		todo = STEP_DEFINE | STEP_START | STEP_AUTOSTART;
+	} else {
+		nd = hn_virt_netdef_compare(&want, &c->def, true, diffs, sizeof(diffs));
+		if (!c->persistent || nd)
+			todo |= STEP_DEFINE;
+		if (c->active) {
+			/* Running with another definition (e.g. changed live only): restart. */
+			char live[sizeof(diffs) - sizeof("running: ")];
+
+			nl = hn_virt_netdef_compare(&want, &c->live, false, live, sizeof(live));
+			if (nl)
+				todo |= STEP_DESTROY | STEP_START;
+			if (nl && !nd)
+				snprintf(diffs, sizeof(diffs), "running: %s", live);
+		} else {
+			todo |= STEP_START;
+		}
+		if (!c->autostart)
+			todo |= STEP_AUTOSTART;
+	}
+	hn_virt_netdef_free(&want);
+	if (!todo) {
+		free(xml);
+		return 0;
+	}
+	if (todo & STEP_DESTROY)
+		disruptive = users_note(s, c, users, sizeof(users));
+	steps_text(todo, c != NULL, steps, sizeof(steps));
+	snprintf(detail, sizeof(detail), "%s%s%s", diffs, diffs[0] ? "; " : "", steps + 2);
+	if (users[0])
+		snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), "%s", users);
+
+	ch = change_new(net->name, c);
+	if (!ch) {
+		free(xml);
+		return hn_err(-ENOMEM, "libvirt: out of memory");
+	}
+	ch->steps = todo;
+	if (todo & STEP_DEFINE)
+		ch->xml = xml;
+	else
+		free(xml);
+	return add_action(plan, c ? HN_OP_CHANGE : HN_OP_CREATE, ch, detail, disruptive);
+}
+
+static int diff_down(struct virt_state *s, struct hn_plan *plan)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		int r;
+
+		if (!s->nets[i].def.owned)
+			continue;
+		r = plan_remove(s, &s->nets[i], "", plan);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int virt_diff(void *state, const struct hn_config *want, struct hn_plan *plan)
+{
+	struct virt_state *s = state;
+	int r = 0;
+
+	/* down: every network hostnet owns goes; the config has no say. */
+	if (!want || want->down)
+		return diff_down(s, plan);
+	/* Everything refused is refused before any action is planned. */
+	for (size_t i = 0; i < want->n_networks; i++) {
+		const struct hn_network *net = &want->networks[i];
+		const struct cur_net *c = find_cur(s, net->name);
+
+		if (in_undefine(want, net->name))
+			return hn_err(-EINVAL,
+				      "libvirt network %s is both in libvirt.networks and in "
+				      "libvirt.undefine",
+				      net->name);
+		if (c && !c->def.owned)
+			return refuse_foreign(net);
+	}
+	/* Removals first: a new network may want a bridge an old one holds. */
+	for (size_t i = 0; i < want->n_undefine && r == 0; i++) {
+		const struct cur_net *c = find_cur(s, want->undefine[i]);
+		bool again = false;
+
+		for (size_t j = 0; j < i; j++)
+			again |= strcmp(want->undefine[j], want->undefine[i]) == 0;
+		if (c && !again)
+			r = plan_remove(s, c, "", plan);
+	}
+	for (size_t i = 0; i < s->n && r == 0; i++) {
+		const struct cur_net *c = &s->nets[i];
+
+		if (c->def.owned && !hn_config_network(want, c->name) &&
+		    !in_undefine(want, c->name))
+			r = plan_remove(s, c, " (hostnet's, no longer in the config)", plan);
+	}
+	for (size_t i = 0; i < want->n_networks && r == 0; i++)
+		r = plan_ensure(s, &want->networks[i], plan);
+	return r;
+}
+
+/* ---- apply and undo ---------------------------------------------------------------- */
+
+static virNetworkPtr lookup(struct virt_state *s, const char *name)
+{
+	virNetworkPtr net = virNetworkLookupByName(s->conn, name);
+
+	if (!net)
+		hn_virt_err(-EIO, "libvirt network %s: looking it up", name);
+	return net;
+}
+
+/* Destroy before define: a running network is stopped, given its new definition, and
+ * started again, which reads the same on every driver (some apply a definition made while
+ * running only at the next start, some at once). */
+static int run(struct virt_state *s, struct virt_change *ch)
+{
+	const char *name = ch->name;
+	virNetworkPtr net = NULL;
+	int r = 0;
+
+	/* A network to destroy, or to act on without defining it, must be there already. */
+	if (((ch->steps & STEP_DESTROY) || !(ch->steps & STEP_DEFINE)) && !(net = lookup(s, name)))
+		return -EIO;
+	if (ch->steps & STEP_DESTROY) {
+		hn_debug("libvirt: destroy network %s", name);
+		if (virNetworkDestroy(net) < 0) {
+			r = hn_virt_err(-EIO, "libvirt network %s: destroy", name);
+			goto out;
+		}
+		ch->done |= STEP_DESTROY;
+	}
+	if (ch->steps & STEP_DEFINE) {
+		hn_debug("libvirt: define network %s", name);
+		if (net)
+			virNetworkFree(net);
+		net = virNetworkDefineXML(s->conn, ch->xml);
+		if (!net)
+			return hn_virt_err(-EIO, "libvirt network %s: define", name);
+		ch->done |= STEP_DEFINE;
+	}
+	if (ch->steps & STEP_START) {
+		hn_debug("libvirt: start network %s", name);
+		if (virNetworkCreate(net) < 0) {
+			r = hn_virt_err(-EIO, "libvirt network %s: start", name);
+			goto out;
+		}
+		ch->done |= STEP_START;
+	}
+	if (ch->steps & STEP_AUTOSTART) {
+		hn_debug("libvirt: autostart network %s", name);
+		if (virNetworkSetAutostart(net, 1) < 0) {
+			r = hn_virt_err(-EIO, "libvirt network %s: autostart", name);
+			goto out;
+		}
+		ch->done |= STEP_AUTOSTART;
+	}
+	if (ch->steps & STEP_UNDEFINE) {
+		hn_debug("libvirt: undefine network %s", name);
+		if (virNetworkUndefine(net) < 0) {
+			r = hn_virt_err(-EIO, "libvirt network %s: undefine", name);
+			goto out;
+		}
+		ch->done |= STEP_UNDEFINE;
+	}
+out:
+	if (net)
+		virNetworkFree(net);
+	return r;
+}
+
+static int virt_apply(void *state, struct hn_action **acts, size_t n, size_t *done)
+{
+	*done = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct virt_change *ch = acts[i]->priv;
+		int r = run(state, ch);
+
+		/* A half-done action counts as done: undo reverts the steps it took. */
+		if (ch->done)
+			*done = i + 1;
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Keep the first error of a best-effort sequence. */
+static void keep(int *first, int r)
+{
+	if (r < 0 && *first == 0)
+		*first = r;
+}
+
+static int set_autostart(struct virt_state *s, const char *name, int on)
+{
+	virNetworkPtr net = lookup(s, name);
+	int r = 0;
+
+	if (!net)
+		return -EIO;
+	if (virNetworkSetAutostart(net, on) < 0)
+		r = hn_virt_err(-EIO, "libvirt network %s: set autostart %s", name,
+				on ? "on" : "off");
+	virNetworkFree(net);
+	return r;
+}
+
+static int define_old(struct virt_state *s, struct virt_change *ch)
+{
+	virNetworkPtr net = virNetworkDefineXML(s->conn, ch->old_xml);
+
+	if (!net)
+		return hn_virt_err(-EIO, "libvirt network %s: define the old definition again",
+				   ch->name);
+	virNetworkFree(net);
+	return 0;
+}
+
+static int destroy_or_undefine(struct virt_state *s, const char *name, bool undefine)
+{
+	virNetworkPtr net = lookup(s, name);
+	int r = 0;
+
+	if (!net)
+		return -EIO;
+	if ((undefine ? virNetworkUndefine(net) : virNetworkDestroy(net)) < 0)
+		r = hn_virt_err(-EIO, "libvirt network %s: %s", name,
+				undefine ? "undefine" : "destroy");
+	virNetworkFree(net);
+	return r;
+}
+
+static int start_old(struct virt_state *s, struct virt_change *ch)
+{
+	virNetworkPtr net;
+	int r = 0;
+
+	if (!ch->was_persistent) {
+		net = virNetworkCreateXML(s->conn, ch->old_live_xml);
+		if (!net)
+			return hn_virt_err(-EIO, "libvirt network %s: start it again", ch->name);
+		virNetworkFree(net);
+		return 0;
+	}
+	if (!(net = lookup(s, ch->name)))
+		return -EIO;
+	if (virNetworkCreate(net) < 0)
+		r = hn_virt_err(-EIO, "libvirt network %s: start it again", ch->name);
+	virNetworkFree(net);
+	return r;
+}
+
+/* The steps of run() reverted: the old definition goes back before the old network is
+ * started again. */
+static int revert(struct virt_state *s, struct virt_change *ch)
+{
+	int first = 0;
+
+	hn_debug("libvirt: undo network %s", ch->name);
+	if (ch->done & STEP_UNDEFINE) {
+		keep(&first, define_old(s, ch));
+		if (ch->was_autostart)
+			keep(&first, set_autostart(s, ch->name, 1));
+	}
+	if (ch->done & STEP_AUTOSTART)
+		keep(&first, set_autostart(s, ch->name, 0));
+	if (ch->done & STEP_START)
+		keep(&first, destroy_or_undefine(s, ch->name, false));
+	if (ch->done & STEP_DEFINE)
+		keep(&first,
+		     ch->old_xml ? define_old(s, ch) : destroy_or_undefine(s, ch->name, true));
+	if (ch->done & STEP_DESTROY)
+		keep(&first, start_old(s, ch));
+	ch->done = 0;
+	return first;
+}
+
+static int virt_undo(void *state, struct hn_action **acts, size_t n)
+{
+	int first = 0;
+	char msg[1024] = "";
+
+	for (size_t i = n; i-- > 0;) {
+		int r = revert(state, acts[i]->priv);
+
+		if (r < 0 && !first) {
+			first = r;
+			snprintf(msg, sizeof(msg), "%s", hn_errmsg() ? hn_errmsg() : "");
+		}
+	}
+	if (first)
+		hn_err(first, "%s", msg);
+	return first;
+}
+
+/* ---- open and close ---------------------------------------------------------------- */
+
+static int virt_open(const struct hn_opts *opts, void **state)
+{
+	struct virt_state *s = calloc(1, sizeof(*s));
+	const char *uri = opts->libvirt ? opts->libvirt : DEFAULT_URI;
+	int r;
+
+	*state = NULL;
+	if (!s)
+		return hn_err(-ENOMEM, "libvirt: out of memory");
+	r = hn_virt_open(uri, opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS,
+			 &s->conn);
+	if (r < 0) {
+		free(s);
+		return r;
+	}
+	*state = s;
+	return 0;
+}
+
+static void virt_close(void *state)
+{
+	struct virt_state *s = state;
+
+	if (!s)
+		return;
+	forget_networks(s);
+	if (s->conn)
+		virConnectClose(s->conn);
+	free(s);
 }
 
 const struct hn_backend hn_virt_backend = {
     .name = "libvirt",
     .layer = HN_LAYER_VIRT,
-    .open = stub_open,
-    .close = stub_close,
+    .open = virt_open,
+    .read = virt_read,
+    .diff = virt_diff,
+    .apply = virt_apply,
+    .undo = virt_undo,
+    .free_priv = change_free,
+    .close = virt_close,
 };
