@@ -1,25 +1,441 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Placeholder until the ovs backend lands: it says so instead of pretending. */
+/*
+ * The OVS backend: reads the switch from ovsdb-server, diffs it against the config,
+ * applies every change of an `up` as one transaction, waits for ovs-vswitchd to apply it
+ * (cur_cfg), and checks every interface it added.
+ */
 #include "backend.h"
 #include "error.h"
+#include "ovs_act.h"
+#include "ovs_db.h"
+#include "ovs_diff.h"
+#include "ovs_txn.h"
+#include "ovsdb_rpc.h"
+#include "plan.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-static int stub_open(const struct hn_opts *opts, void **state)
+/* A concurrent writer makes the transaction fail; read, diff and try again this often. */
+#define OVS_TRIES 3
+
+struct ovs_state {
+	const struct hn_opts *opts;
+	struct ovsdb_rpc *rpc;
+	struct ovs_db *db;
+	const struct hn_config *want; /* of the last diff, for a retry */
+	const char *datapath;
+	unsigned monitors;
+	char monitor_id[32]; /* of the cur_cfg monitor while one runs */
+	/* After a retry: the actions of the new diff, which are what got committed. */
+	struct hn_plan retry;
+	/* What the last committed transaction did, for undo (points into a plan). */
+	struct ovs_act **committed;
+	size_t n_committed;
+};
+
+static void free_priv(void *priv)
 {
-	(void)opts;
-	*state = NULL;
-	return hn_err(-ENOSYS, "the ovs backend is not implemented yet");
+	ovs_act_free(priv);
 }
 
-static void stub_close(void *state)
+static void free_retry(struct ovs_state *s)
 {
-	(void)state;
+	for (size_t i = 0; i < s->retry.n; i++)
+		ovs_act_free(s->retry.actions[i]->priv);
+	hn_plan_free(&s->retry, NULL);
+}
+
+static int ovs_open(const struct hn_opts *opts, void **state)
+{
+	struct ovs_state *s = calloc(1, sizeof(*s));
+	int r;
+
+	*state = NULL;
+	if (!s)
+		return hn_err(-ENOMEM, "out of memory");
+	s->opts = opts;
+	r = ovsdb_rpc_open(opts->ovsdb, opts->timeout_ms, &s->rpc);
+	if (r < 0) {
+		free(s);
+		return r;
+	}
+	*state = s;
+	return 0;
+}
+
+static void ovs_close(void *state)
+{
+	struct ovs_state *s = state;
+
+	if (!s)
+		return;
+	free_retry(s);
+	free(s->committed);
+	ovs_db_free(s->db);
+	ovsdb_rpc_close(s->rpc);
+	free(s);
+}
+
+static int ovs_read(void *state)
+{
+	struct ovs_state *s = state;
+	struct ovs_db *db;
+	json_t *result;
+	int r = ovsdb_rpc_call(s->rpc, "transact", ovs_db_read_params(), &result);
+
+	if (r < 0)
+		return r;
+	r = ovs_db_parse(result, &db);
+	json_decref(result);
+	if (r < 0)
+		return r;
+	ovs_db_free(s->db);
+	s->db = db;
+	hn_debug("ovs: read %zu bridge(s), %zu port(s), %zu interface(s); next_cfg %lld, "
+		 "cur_cfg %lld",
+		 db->n_bridges, db->n_ports, db->n_ifaces, db->next_cfg, db->cur_cfg);
+	return 0;
+}
+
+/* ovs.datapath auto: the kernel datapath when its module is loaded, else userspace. */
+static const char *resolve_datapath(const struct hn_config *want)
+{
+	if (want && want->datapath == HN_DATAPATH_SYSTEM)
+		return "system";
+	if (want && want->datapath == HN_DATAPATH_NETDEV)
+		return "netdev";
+	return access("/sys/module/openvswitch", F_OK) == 0 ? "system" : "netdev";
+}
+
+/* Diff, then fetch the whole rows that removals need for their undo (rarely: the read
+ * is kept to what a diff compares). */
+static int diff_into(struct ovs_state *s, struct hn_plan *plan)
+{
+	size_t from = plan->n;
+	json_t *result;
+	int r = ovs_diff(s->db, s->want, s->datapath, plan);
+
+	if (r < 0 || !ovs_plan_removes(plan, from))
+		return r;
+	r = ovsdb_rpc_call(s->rpc, "transact", ovs_details_params(), &result);
+	if (r < 0)
+		return r;
+	r = ovs_attach_details(plan, from, result);
+	json_decref(result);
+	return r;
+}
+
+static int ovs_diff_state(void *state, const struct hn_config *want, struct hn_plan *plan)
+{
+	struct ovs_state *s = state;
+
+	if (!s->db)
+		return hn_err(-EINVAL, "ovs: diff before read");
+	s->want = want;
+	s->datapath = resolve_datapath(want);
+	return diff_into(s, plan);
+}
+
+static int set_committed(struct ovs_state *s, struct ovs_act **acts, size_t n)
+{
+	struct ovs_act **v = n ? malloc(n * sizeof(*v)) : NULL;
+
+	if (n && !v)
+		return hn_err(-ENOMEM, "out of memory");
+	if (n)
+		memcpy(v, acts, n * sizeof(*v));
+	free(s->committed);
+	s->committed = v;
+	s->n_committed = n;
+	return 0;
+}
+
+/* cur_cfg in a monitor's table-updates ({"Open_vSwitch": {uuid: {"new": {...}}}}). */
+static bool cur_cfg_of(const json_t *updates, long long *cur)
+{
+	const json_t *rows = json_object_get(updates, "Open_vSwitch");
+	const char *uuid;
+	json_t *row;
+
+	json_object_foreach((json_t *)rows, uuid, row)
+	{
+		json_t *v = json_object_get(json_object_get(row, "new"), "cur_cfg");
+
+		if (json_is_integer(v)) {
+			*cur = json_integer_value(v);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * ovs-vswitchd reports the database generation it has applied in cur_cfg. A monitor on it,
+ * started before the commit so that its setup is not on the path, tells us the moment it
+ * catches up, where polling would add its period to every run.
+ */
+static int cfg_monitor_start(struct ovs_state *s, long long *cur)
+{
+	json_t *result;
+	int r;
+
+	snprintf(s->monitor_id, sizeof(s->monitor_id), "hostnet-cfg-%u", ++s->monitors);
+	r = ovsdb_rpc_call(s->rpc, "monitor",
+			   json_pack("[s, s, {s:{s:[s]}}]", OVS_DB_NAME, s->monitor_id,
+				     "Open_vSwitch", "columns", "cur_cfg"),
+			   &result);
+	if (r < 0) {
+		s->monitor_id[0] = '\0';
+		return r;
+	}
+	*cur = -1;
+	cur_cfg_of(result, cur);
+	json_decref(result);
+	return 0;
+}
+
+static int cfg_monitor_stop(struct ovs_state *s)
+{
+	json_t *result;
+	int r;
+
+	if (!s->monitor_id[0])
+		return 0;
+	r = ovsdb_rpc_call(s->rpc, "monitor_cancel", json_pack("[s]", s->monitor_id), &result);
+	json_decref(result);
+	s->monitor_id[0] = '\0';
+	return r;
+}
+
+/* Wait, bounded, until cur_cfg (last seen: cur) reaches next_cfg. */
+static int wait_applied(struct ovs_state *s, long long cur, long long next_cfg)
+{
+	int64_t deadline = ovsdb_now_ms() + s->opts->timeout_ms;
+	int r;
+
+	while (cur < next_cfg) {
+		json_t *msg, *params;
+		const char *method, *id;
+
+		r = ovsdb_rpc_notification(s->rpc, deadline, &msg);
+		if (r == -ETIMEDOUT)
+			return hn_err(-ETIMEDOUT,
+				      "ovs-vswitchd did not apply the change within %d ms "
+				      "(cur_cfg %lld, waiting for %lld): is ovs-vswitchd running? "
+				      "See its log",
+				      s->opts->timeout_ms, cur, next_cfg);
+		if (r < 0)
+			return r;
+		method = json_string_value(json_object_get(msg, "method"));
+		params = json_object_get(msg, "params");
+		id = json_string_value(json_array_get(params, 0));
+		if (method && strcmp(method, "update") == 0 && id && strcmp(id, s->monitor_id) == 0)
+			cur_cfg_of(json_array_get(params, 1), &cur);
+		json_decref(msg);
+	}
+	hn_debug("ovs: ovs-vswitchd applied next_cfg %lld", next_cfg);
+	return 0;
+}
+
+/* Every interface the transaction added must have been opened by ovs-vswitchd. Only the
+ * interfaces that failed are read (ofport -1, or an error), so the answer stays small
+ * however many ports the switch has. */
+static int check_interfaces(struct ovs_state *s, struct ovs_act *const *acts, size_t n)
+{
+	struct ovs_strmap made = {0};
+	const struct ovs_act *bad = NULL;
+	const char *why = NULL;
+	json_t *result;
+	size_t nbad = 0;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (acts[i]->kind == OVS_ADD_PORT && acts[i]->made_iface_uuid[0])
+			r = ovs_strmap_put(&made, acts[i]->made_iface_uuid, i);
+	if (r < 0 || !made.n) {
+		ovs_strmap_free(&made);
+		return r < 0 ? hn_err(r, "out of memory") : 0;
+	}
+	r = ovsdb_rpc_call(s->rpc, "transact",
+			   json_pack("[s, {s:s, s:s, s:[[s, s, i]], s:[s, s]},"
+				     " {s:s, s:s, s:[[s, s, [s, []]]], s:[s, s]}]",
+				     OVS_DB_NAME, "op", "select", "table", "Interface", "where",
+				     "ofport", "==", -1, "columns", "_uuid", "error", "op",
+				     "select", "table", "Interface", "where", "error", "!=", "set",
+				     "columns", "_uuid", "error"),
+			   &result);
+	for (size_t k = 0; r == 0 && k < 2; k++) {
+		json_t *rows = json_object_get(json_array_get(result, k), "rows"), *row;
+		size_t i, at;
+
+		json_array_foreach(rows, i, row)
+		{
+			const char *u = ovs_json_uuid(json_object_get(row, "_uuid"));
+			const char *err = json_string_value(json_object_get(row, "error"));
+
+			/* the same interface may be in both lists: count it once */
+			if (!u || !ovs_strmap_get(&made, u, &at) || at == (size_t)-1)
+				continue;
+			ovs_strmap_put(&made, u, (size_t)-1);
+			if (!nbad++) {
+				bad = acts[at];
+				why = err && *err ? err : "it has no OpenFlow port (ofport -1)";
+			}
+		}
+	}
+	if (r == 0 && nbad) {
+		char more[64] = "";
+
+		if (nbad > 1)
+			snprintf(more, sizeof(more), " (and %zu more interface(s))", nbad - 1);
+		r = hn_err(-ENODEV,
+			   "ovs-vswitchd could not open interface %s (port %s on %s): %s%s",
+			   bad->port, bad->port, bad->bridge, why, more);
+	}
+	json_decref(result);
+	ovs_strmap_free(&made);
+	return r;
+}
+
+static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *done)
+{
+	struct ovs_state *s = state;
+	struct ovs_act **v = calloc(n + 1, sizeof(*v));
+	size_t nv = n;
+	long long next_cfg = 0, cur_cfg = -1;
+	int r = 0;
+
+	*done = 0;
+	if (!v)
+		return hn_err(-ENOMEM, "out of memory");
+	r = cfg_monitor_start(s, &cur_cfg);
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		v[i] = acts[i]->priv;
+	for (int attempt = 1;; attempt++) {
+		struct ovs_txn txn;
+		json_t *result;
+
+		if (nv == 0)
+			break; /* a concurrent writer did it all */
+		r = ovs_txn_build(s->db, v, nv, &txn);
+		if (r < 0)
+			goto out;
+		r = ovsdb_rpc_call(s->rpc, "transact", json_incref(txn.params), &result);
+		if (r < 0) {
+			char why[1024];
+
+			snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
+			r = hn_err(r,
+				   "%s; whether OVS took the change is unknown: run `hostnet plan`",
+				   why);
+			ovs_txn_free(&txn);
+			goto out;
+		}
+		r = ovs_txn_result(&txn, result, v, &next_cfg);
+		json_decref(result);
+		ovs_txn_free(&txn);
+		if (r != -EAGAIN)
+			break;
+		if (attempt == OVS_TRIES) {
+			r = hn_err(
+			    -EAGAIN,
+			    "another client changed the OVS database between hostnet's read "
+			    "and its write %d times in a row; nothing was changed, try again",
+			    OVS_TRIES);
+			goto out;
+		}
+		hn_debug("ovs: the database changed since it was read (another writer); "
+			 "reading it again (try %d of %d)",
+			 attempt + 1, OVS_TRIES);
+		r = ovs_read(s);
+		free_retry(s);
+		if (r == 0)
+			r = diff_into(s, &s->retry);
+		if (r < 0)
+			goto out;
+		free(v);
+		v = calloc(s->retry.n + 1, sizeof(*v));
+		if (!v) {
+			r = hn_err(-ENOMEM, "out of memory");
+			goto out;
+		}
+		nv = s->retry.n;
+		for (size_t i = 0; i < nv; i++)
+			v[i] = s->retry.actions[i]->priv;
+	}
+	if (r < 0)
+		goto out;
+	r = set_committed(s, v, nv);
+	if (r < 0)
+		goto out;
+	/* From here on the database holds the change: the agent must undo it on failure. */
+	*done = n;
+	if (nv) {
+		hn_debug("ovs: committed %zu change(s), next_cfg %lld", nv, next_cfg);
+		r = wait_applied(s, cur_cfg, next_cfg);
+		if (r == 0)
+			r = cfg_monitor_stop(s);
+		if (r == 0)
+			r = check_interfaces(s, v, nv);
+	}
+out:
+	free(v);
+	if (s->monitor_id[0]) {
+		/* keep the first error's message: the cancel only tidies up */
+		char why[1024];
+		int rr;
+
+		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
+		rr = cfg_monitor_stop(s);
+		if (r < 0)
+			hn_err(r, "%s", why);
+		else
+			r = rr;
+	}
+	return r;
+}
+
+static int ovs_undo(void *state, struct hn_action **acts, size_t n)
+{
+	struct ovs_state *s = state;
+	struct ovs_txn txn;
+	json_t *result;
+	int r;
+
+	(void)acts;
+	(void)n;
+	if (!s->n_committed)
+		return 0;
+	r = ovs_txn_inverse(s->committed, s->n_committed, &txn);
+	if (r < 0)
+		return r;
+	/* No wait for ovs-vswitchd here: undo often follows its failure, and the database is
+	 * what it converges to whenever it runs. */
+	r = ovsdb_rpc_call(s->rpc, "transact", json_incref(txn.params), &result);
+	if (r == 0) {
+		r = ovs_txn_result(&txn, result, NULL, NULL);
+		json_decref(result);
+	}
+	ovs_txn_free(&txn);
+	if (r == 0)
+		s->n_committed = 0;
+	return r;
 }
 
 const struct hn_backend hn_ovs_backend = {
     .name = "ovs",
     .layer = HN_LAYER_OVS,
-    .open = stub_open,
-    .close = stub_close,
+    .open = ovs_open,
+    .read = ovs_read,
+    .diff = ovs_diff_state,
+    .apply = ovs_apply,
+    .undo = ovs_undo,
+    .free_priv = free_priv,
+    .close = ovs_close,
 };

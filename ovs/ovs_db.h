@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What hostnet reads of the Open_vSwitch database: the bridges, their ports and the
+ * interfaces' types, from one transaction of selects (one consistent snapshot). The rows
+ * stay as the server sent them (json) so waits and undo can quote the old values exactly.
+ * Only the columns a diff compares are read: ovsdb-server's time to answer grows with
+ * every column of every row, and a converged `up` is nothing but this read.
+ */
+#ifndef HOSTNET_OVS_DB_H
+#define HOSTNET_OVS_DB_H
+
+#include "model.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* external_ids key on every Bridge, Port and Interface hostnet creates. */
+#define OVS_OWNER_KEY	"hostnet-owner"
+#define OVS_OWNER_VALUE "hostnet"
+#define OVS_DB_NAME	"Open_vSwitch"
+
+struct ovs_strmap {
+	struct ovs_strmap_slot {
+		const char *key;
+		size_t value;
+	} * slots;
+	size_t cap, n;
+};
+
+/* Only name and type are read: a port's own interface has the port's name, and its type
+ * is all the diff compares. Removals fetch whole rows later (ovs_diff.h). */
+struct ovs_iface {
+	const char *name, *type; /* type "" = a system device */
+	json_t *row;
+};
+
+struct ovs_port {
+	const char *uuid, *name;
+	unsigned tag; /* 0 = none */
+	struct hn_vlanset trunks;
+	const char *vlan_mode; /* NULL = unset */
+	bool owned;
+	long bridge; /* index into db->bridges of the bridge holding it; -1: none */
+	json_t *row;
+};
+
+struct ovs_bridge {
+	const char *uuid, *name;
+	const char *datapath_type; /* "" = the default, system */
+	const char *hwaddr;	   /* other_config:hwaddr, NULL when unset */
+	bool owned;
+	size_t *ports; /* indexes into db->ports */
+	size_t n_ports;
+	json_t *row;
+};
+
+struct ovs_db {
+	json_t *reply;
+	const char *root_uuid; /* the Open_vSwitch row */
+	json_t *root_row;
+	long long next_cfg, cur_cfg;
+	struct ovs_bridge *bridges;
+	size_t n_bridges;
+	struct ovs_port *ports;
+	size_t n_ports;
+	struct ovs_iface *ifaces;
+	size_t n_ifaces;
+	struct ovs_strmap bridge_by_name, port_by_name, port_by_uuid, iface_by_name;
+};
+
+/* The params of the `transact` that reads the snapshot. */
+json_t *ovs_db_read_params(void);
+/* Parse the result of that transact (a reference is taken). -EPROTO with a message when
+ * the reply does not have the expected shape. */
+int ovs_db_parse(json_t *result, struct ovs_db **out);
+void ovs_db_free(struct ovs_db *db);
+
+const struct ovs_bridge *ovs_db_bridge(const struct ovs_db *db, const char *name);
+const struct ovs_port *ovs_db_port(const struct ovs_db *db, const char *name);
+/* The interface of the port's name (a plain port's only one), or NULL. */
+const struct ovs_iface *ovs_db_port_iface(const struct ovs_db *db, const struct ovs_port *p);
+
+/* OVSDB's JSON notation (RFC 7047 section 5.1). */
+const char *ovs_json_uuid(const json_t *v); /* ["uuid", "..."] */
+/* The atoms of a set: ["set", [...]], or a lone atom standing for a set of one. */
+size_t ovs_json_set_size(const json_t *v);
+json_t *ovs_json_set_at(const json_t *v, size_t i);
+/* map lookup in ["map", [[k, v], ...]]; NULL when absent. */
+const json_t *ovs_json_map_get(const json_t *map, const char *key);
+
+/* A small string -> index hash (names and uuids). */
+int ovs_strmap_put(struct ovs_strmap *m, const char *key, size_t value);
+bool ovs_strmap_get(const struct ovs_strmap *m, const char *key, size_t *value);
+void ovs_strmap_free(struct ovs_strmap *m);
+
+#endif

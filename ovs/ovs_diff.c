@@ -1,0 +1,677 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The OVS part of a plan: bridges, their own internal port, the uplink, the config's ports. */
+#include "ovs_diff.h"
+#include "error.h"
+#include "ovs_act.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* One port the config asks for on a bridge. */
+struct want_port {
+	const char *name;
+	bool internal;
+	unsigned tag; /* 0: none */
+	bool has_trunks;
+	const struct hn_vlanset *trunks;
+};
+
+struct diff {
+	const struct ovs_db *db;
+	const struct hn_config *want; /* NULL on `down` */
+	const struct hn_config *cfg;  /* the config even on `down`: it names the uplinks */
+	const char *datapath;
+	struct hn_plan *plan;
+	struct ovs_strmap wanted; /* port name -> index of its bridge in want */
+};
+
+void ovs_act_free(struct ovs_act *a)
+{
+	if (!a)
+		return;
+	json_decref(a->cols);
+	json_decref(a->old_cols);
+	json_decref(a->iface_cols);
+	json_decref(a->old_iface_cols);
+	json_decref(a->old_rows);
+	free(a);
+}
+
+/* Is name the uplink NIC of a bridge of the config? Changing its port changes how the host
+ * reaches its gateway: the agent probes around such actions. */
+static bool is_uplink(const struct diff *d, const char *name)
+{
+	for (size_t i = 0; d->cfg && i < d->cfg->n_bridges; i++)
+		if (d->cfg->bridges[i].uplink[0] && strcmp(d->cfg->bridges[i].uplink, name) == 0)
+			return true;
+	return false;
+}
+
+static struct ovs_act *add_act(struct diff *d, enum hn_op op, enum ovs_act_kind kind,
+			       const char *bridge, const char *port)
+{
+	struct ovs_act *a = calloc(1, sizeof(*a));
+	struct hn_action *h;
+
+	if (!a)
+		return NULL;
+	a->kind = kind;
+	snprintf(a->bridge, sizeof(a->bridge), "%s", bridge);
+	snprintf(a->port, sizeof(a->port), "%s", port ? port : "");
+	if (!port)
+		h = hn_plan_add(d->plan, HN_LAYER_OVS, op, "bridge %s", bridge);
+	else if (strcmp(port, bridge) == 0)
+		h = hn_plan_add(d->plan, HN_LAYER_OVS, op, "port %s", port);
+	else
+		h = hn_plan_add(d->plan, HN_LAYER_OVS, op, "port %s on %s", port, bridge);
+	if (!h) {
+		free(a);
+		return NULL;
+	}
+	h->priv = a;
+	h->uplink = port && is_uplink(d, port);
+	return a;
+}
+
+static struct hn_action *last_action(struct diff *d)
+{
+	return d->plan->actions[d->plan->n - 1];
+}
+
+static void copy_uuid(char *dst, const char *uuid)
+{
+	snprintf(dst, OVS_UUID_LEN + 1, "%s", uuid ? uuid : "");
+}
+
+static json_t *empty_set(void)
+{
+	return json_pack("[s, []]", "set");
+}
+
+static json_t *owner_map(void)
+{
+	return json_pack("[s, [[s, s]]]", "map", OVS_OWNER_KEY, OVS_OWNER_VALUE);
+}
+
+static json_t *tag_json(unsigned tag)
+{
+	return tag ? json_integer(tag) : empty_set();
+}
+
+static json_t *trunks_json(const struct hn_vlanset *s)
+{
+	json_t *list = json_array();
+
+	for (unsigned v = s ? hn_vlanset_next(s, 1) : 0; v; v = hn_vlanset_next(s, v + 1))
+		json_array_append_new(list, json_integer(v));
+	return json_pack("[s, o]", "set", list);
+}
+
+static const char *trunks_text(const struct hn_vlanset *s, char *buf, size_t len)
+{
+	char inner[200];
+
+	snprintf(buf, len, "[%s]", s ? hn_vlanset_format(s, inner, sizeof(inner)) : "");
+	return buf;
+}
+
+/* Appends ", " between the parts of a detail. */
+static void detail_add(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void detail_add(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used && used + 2 < len) {
+		memcpy(buf + used, ", ", 3);
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static int oom(void)
+{
+	return hn_err(-ENOMEM, "out of memory computing the OVS plan");
+}
+
+/* Keep a json value (or JSON null when the row lacks it) under key. */
+static int keep(json_t *obj, const char *key, json_t *value)
+{
+	return json_object_set(obj, key, value ? value : json_null());
+}
+
+/* ---- bridges ---- */
+
+static int add_bridge(struct diff *d, const struct hn_bridge *wb)
+{
+	struct ovs_act *a = add_act(d, HN_OP_CREATE, OVS_ADD_BRIDGE, wb->name, NULL);
+	json_t *other;
+
+	if (!a)
+		return oom();
+	hn_action_detail(last_action(d), "datapath %s", d->datapath);
+	if (wb->has_uplink_mac) {
+		char mac[18];
+		const uint8_t *m = wb->uplink_mac;
+
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+			 m[4], m[5]);
+		other = json_pack("[s, [[s, s]]]", "map", "hwaddr", mac);
+		detail_add(last_action(d)->detail, sizeof(last_action(d)->detail), "hwaddr %s",
+			   mac);
+	} else {
+		other = json_pack("[s, []]", "map");
+	}
+	a->cols = json_pack("{s:s, s:s, s:o, s:o}", "name", wb->name, "datapath_type", d->datapath,
+			    "other_config", other, "external_ids", owner_map());
+	return a->cols ? 0 : oom();
+}
+
+/* other_config with hwaddr replaced by mac, every other key kept. */
+static json_t *with_hwaddr(const json_t *old, const char *mac)
+{
+	json_t *pairs = json_array(), *kv;
+	const json_t *list = json_array_get(old, 1);
+	size_t i;
+
+	json_array_foreach(list, i, kv)
+	{
+		const char *k = json_string_value(json_array_get(kv, 0));
+
+		if (k && strcmp(k, "hwaddr") != 0)
+			json_array_append(pairs, kv);
+	}
+	json_array_append_new(pairs, json_pack("[s, s]", "hwaddr", mac));
+	return json_pack("[s, o]", "map", pairs);
+}
+
+static int set_bridge(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb)
+{
+	const char *cur_dp = *cb->datapath_type ? cb->datapath_type : "system";
+	char detail[256] = "", mac[18] = "";
+	json_t *cols = json_object(), *old = json_object();
+	struct ovs_act *a;
+	int r = 0;
+
+	if (!cols || !old)
+		goto fail;
+	if (strcmp(cur_dp, d->datapath) != 0) {
+		detail_add(detail, sizeof(detail), "datapath %s -> %s", cur_dp, d->datapath);
+		if (json_object_set_new(cols, "datapath_type", json_string(d->datapath)) < 0 ||
+		    keep(old, "datapath_type", json_object_get(cb->row, "datapath_type")) < 0)
+			goto fail;
+	}
+	if (wb->has_uplink_mac) {
+		const uint8_t *m = wb->uplink_mac;
+
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+			 m[4], m[5]);
+	}
+	if (*mac && (!cb->hwaddr || strcasecmp(cb->hwaddr, mac) != 0)) {
+		json_t *oc = json_object_get(cb->row, "other_config");
+
+		detail_add(detail, sizeof(detail), "hwaddr %s -> %s",
+			   cb->hwaddr ? cb->hwaddr : "none", mac);
+		if (json_object_set_new(cols, "other_config", with_hwaddr(oc, mac)) < 0 ||
+		    keep(old, "other_config", oc) < 0)
+			goto fail;
+	}
+	if (json_object_size(cols) == 0) {
+		json_decref(cols);
+		json_decref(old);
+		return 0;
+	}
+	a = add_act(d, HN_OP_CHANGE, OVS_SET_BRIDGE, wb->name, NULL);
+	if (!a)
+		goto fail;
+	copy_uuid(a->bridge_uuid, cb->uuid);
+	a->cols = cols;
+	a->old_cols = old;
+	hn_action_detail(last_action(d), "%s", detail);
+	/* a new MAC on the bridge the host talks to its gateway through */
+	last_action(d)->uplink = json_object_get(cols, "other_config") != NULL;
+	return r;
+fail:
+	json_decref(cols);
+	json_decref(old);
+	return oom();
+}
+
+/* ---- ports ---- */
+
+static int add_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb,
+		    const struct want_port *wp)
+{
+	struct ovs_act *a = add_act(d, HN_OP_CREATE, OVS_ADD_PORT, wb->name, wp->name);
+	char detail[256] = "", tr[256];
+
+	if (!a)
+		return oom();
+	copy_uuid(a->bridge_uuid, cb ? cb->uuid : NULL);
+	a->cols = json_pack("{s:s, s:o}", "name", wp->name, "external_ids", owner_map());
+	a->iface_cols = json_pack("{s:s, s:s, s:o}", "name", wp->name, "type",
+				  wp->internal ? "internal" : "", "external_ids", owner_map());
+	if (!a->cols || !a->iface_cols)
+		return oom();
+	detail_add(detail, sizeof(detail), "%s", wp->internal ? "internal" : "system");
+	if (wp->tag) {
+		if (json_object_set_new(a->cols, "tag", json_integer(wp->tag)) < 0)
+			return oom();
+		detail_add(detail, sizeof(detail), "tag %u", wp->tag);
+	}
+	if (wp->has_trunks) {
+		if (json_object_set_new(a->cols, "trunks", trunks_json(wp->trunks)) < 0)
+			return oom();
+		detail_add(detail, sizeof(detail), "trunks %s",
+			   trunks_text(wp->trunks, tr, sizeof(tr)));
+	}
+	hn_action_detail(last_action(d), "%s", detail);
+	return 0;
+}
+
+/* vlan_mode values that mean what the config asks: unset is OVS's default, and the
+ * default is access with a tag, trunk without. */
+static bool vlan_mode_ok(const char *mode, unsigned tag)
+{
+	return !mode || strcmp(mode, tag ? "access" : "trunk") == 0;
+}
+
+static int set_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_port *cp,
+		    const struct want_port *wp)
+{
+	static const struct hn_vlanset none;
+	const struct hn_vlanset *want_trunks = wp->has_trunks ? wp->trunks : &none;
+	const struct ovs_iface *ci = ovs_db_port_iface(d->db, cp);
+	const char *want_type = wp->internal ? "internal" : "";
+	/* "" and "system" are both a system device. */
+	bool type_differs = ci && strcmp(ci->type, want_type) != 0 &&
+			    !(!wp->internal && strcmp(ci->type, "system") == 0);
+	json_t *cols, *old, *icols = NULL, *iold = NULL;
+	char detail[256] = "", t1[256], t2[256];
+	struct ovs_act *a;
+
+	/* The common case, on every port of every converged run: nothing to build. */
+	if (cp->tag == wp->tag && hn_vlanset_equal(&cp->trunks, want_trunks) &&
+	    vlan_mode_ok(cp->vlan_mode, wp->tag) && !type_differs)
+		return 0;
+	cols = json_object();
+	old = json_object();
+	if (!cols || !old)
+		goto fail;
+	if (cp->tag != wp->tag) {
+		char was[16] = "none";
+
+		if (cp->tag)
+			snprintf(was, sizeof(was), "%u", cp->tag);
+		if (wp->tag)
+			detail_add(detail, sizeof(detail), "tag %s -> %u", was, wp->tag);
+		else
+			detail_add(detail, sizeof(detail), "tag %s -> none", was);
+		if (json_object_set_new(cols, "tag", tag_json(wp->tag)) < 0 ||
+		    keep(old, "tag", json_object_get(cp->row, "tag")) < 0)
+			goto fail;
+	}
+	if (!hn_vlanset_equal(&cp->trunks, want_trunks)) {
+		detail_add(detail, sizeof(detail), "trunks %s -> %s",
+			   trunks_text(&cp->trunks, t1, sizeof(t1)),
+			   trunks_text(want_trunks, t2, sizeof(t2)));
+		if (json_object_set_new(cols, "trunks", trunks_json(want_trunks)) < 0 ||
+		    keep(old, "trunks", json_object_get(cp->row, "trunks")) < 0)
+			goto fail;
+	}
+	if (!vlan_mode_ok(cp->vlan_mode, wp->tag)) {
+		detail_add(detail, sizeof(detail), "vlan_mode %s -> default", cp->vlan_mode);
+		if (json_object_set_new(cols, "vlan_mode", empty_set()) < 0 ||
+		    keep(old, "vlan_mode", json_object_get(cp->row, "vlan_mode")) < 0)
+			goto fail;
+	}
+	if (type_differs) {
+		detail_add(detail, sizeof(detail), "type %s -> %s", *ci->type ? ci->type : "system",
+			   wp->internal ? "internal" : "system");
+		icols = json_pack("{s:s}", "type", want_type);
+		iold = json_pack("{s:s}", "type", ci->type);
+		if (!icols || !iold)
+			goto fail;
+	}
+	if (json_object_size(cols) == 0 && !icols) {
+		json_decref(cols);
+		json_decref(old);
+		return 0;
+	}
+	a = add_act(d, HN_OP_CHANGE, OVS_SET_PORT, wb->name, wp->name);
+	if (!a)
+		goto fail;
+	copy_uuid(a->port_uuid, cp->uuid);
+	a->cols = cols;
+	a->old_cols = old;
+	a->iface_cols = icols;
+	a->old_iface_cols = iold;
+	hn_action_detail(last_action(d), "%s", detail);
+	return 0;
+fail:
+	json_decref(cols);
+	json_decref(old);
+	json_decref(icols);
+	json_decref(iold);
+	return oom();
+}
+
+static int move_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb,
+		     const struct ovs_port *cp)
+{
+	const struct ovs_bridge *from = &d->db->bridges[cp->bridge];
+	struct ovs_act *a;
+
+	/* Taking a port out of a bridge the operator keeps for himself would change a
+	 * foreign bridge behind his back: only when the config or hostnet has a claim. */
+	if (!hn_config_bridge(d->want, from->name) && !from->owned && !cp->owned)
+		return hn_err(-EEXIST,
+			      "port %s is on bridge %s, which the config does not name and "
+			      "hostnet did not create, so hostnet will not take it from there: "
+			      "take it off %s first, or name bridge %s in the config",
+			      cp->name, from->name, from->name, from->name);
+	a = add_act(d, HN_OP_CHANGE, OVS_MOVE_PORT, wb->name, cp->name);
+	if (!a)
+		return oom();
+	snprintf(a->from, sizeof(a->from), "%s", from->name);
+	copy_uuid(a->from_uuid, from->uuid);
+	copy_uuid(a->bridge_uuid, cb ? cb->uuid : NULL);
+	copy_uuid(a->port_uuid, cp->uuid);
+	hn_action_detail(last_action(d), "bridge %s -> %s", from->name, wb->name);
+	return 0;
+}
+
+static int converge_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb,
+			 const struct want_port *wp)
+{
+	const struct ovs_port *cp = ovs_db_port(d->db, wp->name);
+	int r;
+
+	if (!cp)
+		return add_port(d, wb, cb, wp);
+	if (cp->bridge < 0)
+		return hn_err(-EEXIST, "port %s exists in OVSDB but on no bridge", cp->name);
+	if (&d->db->bridges[cp->bridge] != cb) {
+		r = move_port(d, wb, cb, cp);
+		if (r < 0)
+			return r;
+	}
+	return set_port(d, wb, cp, wp);
+}
+
+/* {"bridge": row|null, "ports": [rows], "ifaces": []}: what a removal takes away, as
+ * read; ovs_attach_details() makes the rows whole. */
+static json_t *old_rows_of(const struct ovs_db *db, const struct ovs_bridge *b, const size_t *ports,
+			   size_t n)
+{
+	json_t *pl = json_array();
+
+	for (size_t i = 0; pl && i < n; i++)
+		json_array_append(pl, db->ports[ports[i]].row);
+	return json_pack("{s:O, s:o, s:[]}", "bridge", b ? b->row : json_null(), "ports", pl,
+			 "ifaces");
+}
+
+static const char *why_removed(const struct diff *d)
+{
+	return d->want ? "created by hostnet, no longer in the config" : "created by hostnet";
+}
+
+static int del_port(struct diff *d, const struct ovs_bridge *cb, size_t pi)
+{
+	const struct ovs_port *p = &d->db->ports[pi];
+	struct ovs_act *a = add_act(d, HN_OP_REMOVE, OVS_DEL_PORT, cb->name, p->name);
+
+	if (!a)
+		return oom();
+	copy_uuid(a->bridge_uuid, cb->uuid);
+	copy_uuid(a->port_uuid, p->uuid);
+	a->old_rows = old_rows_of(d->db, NULL, &pi, 1);
+	hn_action_detail(last_action(d), "%s", why_removed(d));
+	return a->old_rows ? 0 : oom();
+}
+
+static bool wanted(const struct diff *d, const char *port)
+{
+	size_t i;
+
+	return ovs_strmap_get(&d->wanted, port, &i);
+}
+
+/* Ports of a bridge that the config does not name anywhere: hostnet's go, others stay
+ * (a VM's tap that libvirt added, say). */
+static int prune_ports(struct diff *d, const struct ovs_bridge *cb)
+{
+	for (size_t i = 0; i < cb->n_ports; i++) {
+		const struct ovs_port *p = &d->db->ports[cb->ports[i]];
+		int r;
+
+		if (p->owned && !wanted(d, p->name)) {
+			r = del_port(d, cb, cb->ports[i]);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int del_bridge(struct diff *d, const struct ovs_bridge *cb)
+{
+	struct ovs_act *a = add_act(d, HN_OP_REMOVE, OVS_DEL_BRIDGE, cb->name, NULL);
+	size_t foreign = 0;
+
+	if (!a)
+		return oom();
+	copy_uuid(a->bridge_uuid, cb->uuid);
+	a->old_rows = old_rows_of(d->db, cb, cb->ports, cb->n_ports);
+	if (!a->old_rows)
+		return oom();
+	for (size_t i = 0; i < cb->n_ports; i++) {
+		const struct ovs_port *p = &d->db->ports[cb->ports[i]];
+
+		foreign += !p->owned && !wanted(d, p->name);
+		if (is_uplink(d, p->name))
+			last_action(d)->uplink = true;
+	}
+	if (foreign) {
+		hn_action_detail(
+		    last_action(d),
+		    "created by hostnet; %zu port(s) hostnet did not create go with it", foreign);
+		last_action(d)->disruptive = true;
+	} else {
+		hn_action_detail(last_action(d), "%s", why_removed(d));
+	}
+	return 0;
+}
+
+/* The ports the config asks for on wb, its own internal port first. */
+static size_t want_ports(const struct hn_bridge *wb, struct want_port *out)
+{
+	size_t n = 0;
+
+	out[n++] = (struct want_port){.name = wb->name, .internal = true, .tag = wb->tag};
+	if (wb->uplink[0])
+		out[n++] = (struct want_port){.name = wb->uplink};
+	for (size_t i = 0; i < wb->n_ports; i++) {
+		const struct hn_port *p = &wb->ports[i];
+
+		out[n++] = (struct want_port){.name = p->name,
+					      .internal = p->type == HN_PORT_INTERNAL,
+					      .tag = p->tag,
+					      .has_trunks = p->has_trunks,
+					      .trunks = &p->trunks};
+	}
+	return n;
+}
+
+static int index_wanted(struct diff *d)
+{
+	for (size_t b = 0; d->want && b < d->want->n_bridges; b++) {
+		const struct hn_bridge *wb = &d->want->bridges[b];
+		struct want_port *wps = calloc(wb->n_ports + 2, sizeof(*wps));
+		size_t n, prev;
+
+		if (!wps)
+			return oom();
+		n = want_ports(wb, wps);
+		for (size_t i = 0; i < n; i++) {
+			if (ovs_strmap_get(&d->wanted, wps[i].name, &prev)) {
+				int r =
+				    hn_err(-EINVAL, "port %s is named twice (bridges %s and %s)",
+					   wps[i].name, d->want->bridges[prev].name, wb->name);
+
+				free(wps);
+				return r;
+			}
+			if (ovs_strmap_put(&d->wanted, wps[i].name, b) < 0) {
+				free(wps);
+				return oom();
+			}
+		}
+		free(wps);
+	}
+	return 0;
+}
+
+static int converge_bridge(struct diff *d, const struct hn_bridge *wb)
+{
+	const struct ovs_bridge *cb = ovs_db_bridge(d->db, wb->name);
+	struct want_port *wps = calloc(wb->n_ports + 2, sizeof(*wps));
+	size_t n;
+	int r;
+
+	if (!wps)
+		return oom();
+	r = cb ? set_bridge(d, wb, cb) : add_bridge(d, wb);
+	n = want_ports(wb, wps);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = converge_port(d, wb, cb, &wps[i]);
+	free(wps);
+	if (r == 0 && cb)
+		r = prune_ports(d, cb);
+	return r;
+}
+
+int ovs_diff(const struct ovs_db *db, const struct hn_config *want, const char *datapath,
+	     struct hn_plan *plan)
+{
+	struct diff d = {.db = db, .cfg = want, .datapath = datapath, .plan = plan};
+	int r;
+
+	d.want = want && !want->down ? want : NULL;
+	want = d.want;
+	r = index_wanted(&d);
+	for (size_t i = 0; r == 0 && want && i < want->n_bridges; i++)
+		r = converge_bridge(&d, &want->bridges[i]);
+	/* Bridges the config does not name: hostnet's own go, with whatever is on them;
+	 * on anyone else's, only the ports hostnet put there go. */
+	for (size_t i = 0; r == 0 && i < db->n_bridges; i++) {
+		const struct ovs_bridge *cb = &db->bridges[i];
+
+		if (want && hn_config_bridge(want, cb->name))
+			continue;
+		r = cb->owned ? del_bridge(&d, cb) : prune_ports(&d, cb);
+	}
+	ovs_strmap_free(&d.wanted);
+	return r;
+}
+
+/* ---- whole rows for undoing removals ---- */
+
+bool ovs_plan_removes(const struct hn_plan *plan, size_t from)
+{
+	for (size_t i = from; i < plan->n; i++) {
+		const struct ovs_act *a = plan->actions[i]->priv;
+
+		if (plan->actions[i]->layer == HN_LAYER_OVS && a &&
+		    (a->kind == OVS_DEL_PORT || a->kind == OVS_DEL_BRIDGE))
+			return true;
+	}
+	return false;
+}
+
+json_t *ovs_details_params(void)
+{
+	return json_pack("[s, {s:s, s:s, s:[], s:[s, s, s, s, s, s, s]},"
+			 " {s:s, s:s, s:[], s:[s, s, s, s, s]}]",
+			 OVS_DB_NAME, "op", "select", "table", "Port", "where", "columns", "_uuid",
+			 "name", "interfaces", "tag", "trunks", "vlan_mode", "external_ids", "op",
+			 "select", "table", "Interface", "where", "columns", "_uuid", "name",
+			 "type", "options", "external_ids");
+}
+
+/* uuid -> row of a select result's rows. */
+static int index_rows(const json_t *rows, struct ovs_strmap *m)
+{
+	size_t i;
+	json_t *row;
+
+	json_array_foreach(rows, i, row)
+	{
+		const char *u = ovs_json_uuid(json_object_get(row, "_uuid"));
+
+		if (u && ovs_strmap_put(m, u, i) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int attach(json_t *old, const json_t *prows, const struct ovs_strmap *pmap,
+		  const json_t *irows, const struct ovs_strmap *imap)
+{
+	json_t *ports = json_object_get(old, "ports"), *ifaces = json_object_get(old, "ifaces");
+
+	for (size_t i = 0; i < json_array_size(ports); i++) {
+		const char *u = ovs_json_uuid(json_object_get(json_array_get(ports, i), "_uuid"));
+		const json_t *full, *ifs;
+		size_t at;
+
+		/* Gone since the diff's read: the commit's waits will see it and retry. */
+		if (!u || !ovs_strmap_get(pmap, u, &at))
+			continue;
+		full = json_array_get(prows, at);
+		ifs = json_object_get(full, "interfaces");
+		for (size_t k = 0; k < ovs_json_set_size(ifs); k++) {
+			const char *iu = ovs_json_uuid(ovs_json_set_at(ifs, k));
+			size_t ia;
+
+			if (iu && ovs_strmap_get(imap, iu, &ia) &&
+			    json_array_append(ifaces, json_array_get(irows, ia)) < 0)
+				return -ENOMEM;
+		}
+		if (json_array_set(ports, i, (json_t *)full) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int ovs_attach_details(struct hn_plan *plan, size_t from, const json_t *result)
+{
+	const json_t *prows = json_object_get(json_array_get(result, 0), "rows");
+	const json_t *irows = json_object_get(json_array_get(result, 1), "rows");
+	struct ovs_strmap pmap = {0}, imap = {0};
+	int r;
+
+	if (!json_is_array(prows) || !json_is_array(irows))
+		return hn_err(-EPROTO, "ovsdb-server answered the read of ports and interfaces "
+				       "with an unexpected shape");
+	r = index_rows(prows, &pmap);
+	if (r == 0)
+		r = index_rows(irows, &imap);
+	for (size_t i = from; r == 0 && i < plan->n; i++) {
+		struct ovs_act *a = plan->actions[i]->priv;
+
+		if (plan->actions[i]->layer == HN_LAYER_OVS && a && a->old_rows)
+			r = attach(a->old_rows, prows, &pmap, irows, &imap);
+	}
+	ovs_strmap_free(&pmap);
+	ovs_strmap_free(&imap);
+	return r < 0 ? hn_err(r, "out of memory") : 0;
+}

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* JSON-RPC over a stream socket to ovsdb-server: connect, call, notifications, timeouts. */
+#include "ovsdb_rpc.h"
+#include "error.h"
+#include "json_stream.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+struct ovsdb_rpc {
+	int fd;
+	char *name; /* the address as given, for messages */
+	int timeout_ms;
+	json_int_t next_id;
+	struct json_stream in;
+	json_t *pending; /* notifications received while waiting for a reply */
+};
+
+int64_t ovsdb_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int wait_fd(int fd, short events, int64_t deadline)
+{
+	for (;;) {
+		int64_t left = deadline - ovsdb_now_ms();
+		struct pollfd p = {.fd = fd, .events = events};
+		int r;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)(left > 60000 ? 60000 : left));
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/* "tcp:IP:PORT" (IPv6 as [ADDR]:PORT) into a sockaddr; numeric only, no DNS at boot. */
+static int tcp_address(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
+	struct addrinfo *ai = NULL;
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(spec, ':');
+	size_t hl;
+	int r;
+
+	if (!colon || colon == spec || colon[1] == '\0')
+		return -EINVAL;
+	hl = (size_t)(colon - spec);
+	if (spec[0] == '[' && hl >= 2 && spec[hl - 1] == ']') {
+		spec++;
+		hl -= 2;
+	}
+	if (hl >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, spec, hl);
+	host[hl] = '\0';
+	r = getaddrinfo(host, colon + 1, &hints, &ai);
+	if (r != 0 || !ai)
+		return -EINVAL;
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return 0;
+}
+
+static int connect_error(const char *addr, int err, int timeout_ms)
+{
+	const char *hint = "";
+
+	if (err == ETIMEDOUT)
+		return hn_err(-ETIMEDOUT,
+			      "cannot reach ovsdb-server at %s: no connection within %d ms", addr,
+			      timeout_ms);
+	if (err == ENOENT || err == ECONNREFUSED)
+		hint = " (is ovsdb-server running? --ovsdb names another socket)";
+	else if (err == EACCES || err == EPERM)
+		hint = " (hostnet needs root)";
+	return hn_err(-err, "cannot reach ovsdb-server at %s: %s%s", addr,
+		      err == ENOENT ? "no such socket" : strerror(err), hint);
+}
+
+/* Non-blocking connect, finished or given up by deadline. A unix socket whose listener's
+ * backlog is full says EAGAIN (try again a little later); TCP says EINPROGRESS. */
+static int connect_bounded(int fd, const struct sockaddr *sa, socklen_t len, int64_t deadline)
+{
+	struct timespec pause = {0, 10 * 1000 * 1000};
+	socklen_t el;
+	int err, r;
+
+	while (connect(fd, sa, len) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN) {
+			if (ovsdb_now_ms() >= deadline)
+				return -ETIMEDOUT;
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		if (errno != EINPROGRESS)
+			return -errno;
+		r = wait_fd(fd, POLLOUT, deadline);
+		if (r < 0)
+			return r;
+		el = sizeof(err);
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
+			return -errno;
+		return err ? -err : 0;
+	}
+	return 0;
+}
+
+int ovsdb_rpc_open(const char *addr, int timeout_ms, struct ovsdb_rpc **out)
+{
+	struct sockaddr_storage ss = {0};
+	socklen_t len;
+	int64_t deadline = ovsdb_now_ms() + timeout_ms;
+	int fd, r;
+
+	*out = NULL;
+	if (strncmp(addr, "unix:", 5) == 0) {
+		struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
+		size_t pl = strlen(addr + 5);
+
+		if (pl == 0 || pl >= sizeof(sun->sun_path))
+			return hn_err(-EINVAL,
+				      "--ovsdb %s: the socket path must have 1 to %zu bytes", addr,
+				      sizeof(sun->sun_path) - 1);
+		sun->sun_family = AF_UNIX;
+		memcpy(sun->sun_path, addr + 5, pl);
+		len = (socklen_t)sizeof(*sun);
+	} else if (strncmp(addr, "tcp:", 4) != 0 || tcp_address(addr + 4, &ss, &len) < 0) {
+		return hn_err(-EINVAL, "--ovsdb %s: expected unix:PATH or tcp:IP:PORT", addr);
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return hn_err(-errno, "socket: %s", strerror(errno));
+	r = connect_bounded(fd, (struct sockaddr *)&ss, len, deadline);
+	if (r < 0) {
+		close(fd);
+		return connect_error(addr, -r, timeout_ms);
+	}
+	r = ovsdb_rpc_from_fd(fd, addr, timeout_ms, out);
+	if (r < 0)
+		close(fd);
+	return r;
+}
+
+int ovsdb_rpc_from_fd(int fd, const char *name, int timeout_ms, struct ovsdb_rpc **out)
+{
+	struct ovsdb_rpc *rpc = calloc(1, sizeof(*rpc));
+
+	*out = NULL;
+	if (!rpc || !(rpc->name = strdup(name)) || !(rpc->pending = json_array())) {
+		if (rpc)
+			free(rpc->name);
+		free(rpc);
+		return hn_err(-ENOMEM, "out of memory");
+	}
+	rpc->fd = fd;
+	rpc->timeout_ms = timeout_ms;
+	json_stream_init(&rpc->in);
+	*out = rpc;
+	return 0;
+}
+
+void ovsdb_rpc_close(struct ovsdb_rpc *rpc)
+{
+	if (!rpc)
+		return;
+	if (rpc->fd >= 0)
+		close(rpc->fd);
+	json_stream_free(&rpc->in);
+	json_decref(rpc->pending);
+	free(rpc->name);
+	free(rpc);
+}
+
+const char *ovsdb_rpc_name(const struct ovsdb_rpc *rpc)
+{
+	return rpc->name;
+}
+
+int ovsdb_rpc_timeout(const struct ovsdb_rpc *rpc)
+{
+	return rpc->timeout_ms;
+}
+
+const char *ovsdb_error_text(const json_t *error, char *buf, size_t len)
+{
+	const char *e = json_string_value(json_object_get(error, "error"));
+	const char *d = json_string_value(json_object_get(error, "details"));
+
+	if (!e && json_is_string(error))
+		e = json_string_value(error);
+	if (!e) {
+		char *dump = json_dumps(error, JSON_COMPACT);
+
+		snprintf(buf, len, "%s", dump ? dump : "unknown error");
+		free(dump);
+		return buf;
+	}
+	snprintf(buf, len, "%s%s%s", e, d && *d ? ": " : "", d && *d ? d : "");
+	return buf;
+}
+
+static int send_msg(struct ovsdb_rpc *rpc, json_t *msg, const char *method, int64_t deadline)
+{
+	char *text = json_dumps(msg, JSON_COMPACT);
+	size_t len, off = 0;
+	int r = 0;
+
+	if (!text)
+		return hn_err(-ENOMEM, "out of memory encoding `%s` for ovsdb-server", method);
+	len = strlen(text);
+	while (off < len) {
+		ssize_t n = send(rpc->fd, text + off, len - off, MSG_NOSIGNAL);
+
+		if (n > 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			r = wait_fd(rpc->fd, POLLOUT, deadline);
+			if (r == -ETIMEDOUT) {
+				r = hn_err(r, "ovsdb-server at %s did not take `%s` within %d ms",
+					   rpc->name, method, rpc->timeout_ms);
+				break;
+			}
+			if (r < 0)
+				break;
+			continue;
+		}
+		r = hn_err(-errno, "ovsdb-server at %s: sending `%s`: %s%s", rpc->name, method,
+			   strerror(errno),
+			   errno == EPIPE || errno == ECONNRESET
+			       ? " (the server closed the connection)"
+			       : "");
+		break;
+	}
+	free(text);
+	return r;
+}
+
+/* The next message off the wire, whatever it is, waiting until deadline. `what` says
+ * what was awaited, for messages. */
+static int recv_msg(struct ovsdb_rpc *rpc, int64_t deadline, const char *what, json_t **msg)
+{
+	char err[256];
+
+	for (;;) {
+		char buf[65536];
+		ssize_t n;
+		int r = json_stream_next(&rpc->in, msg, err, sizeof(err));
+
+		if (r > 0)
+			return 0;
+		if (r < 0)
+			return hn_err(
+			    r,
+			    "ovsdb-server at %s sent something that is not JSON-RPC while "
+			    "hostnet waited for %s: %s",
+			    rpc->name, what, err);
+		n = recv(rpc->fd, buf, sizeof(buf), 0);
+		if (n > 0) {
+			r = json_stream_feed(&rpc->in, buf, (size_t)n);
+			if (r < 0)
+				return hn_err(
+				    r, "ovsdb-server at %s: %s while waiting for %s", rpc->name,
+				    r == -EMSGSIZE ? "a message over 64 MiB" : "out of memory",
+				    what);
+			continue;
+		}
+		if (n == 0)
+			return hn_err(-ECONNRESET, "ovsdb-server at %s closed the connection %s %s",
+				      rpc->name,
+				      json_stream_partial(&rpc->in) ? "in the middle of" : "before",
+				      what);
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return hn_err(-errno, "ovsdb-server at %s: reading %s: %s", rpc->name, what,
+				      strerror(errno));
+		r = wait_fd(rpc->fd, POLLIN, deadline);
+		if (r == -ETIMEDOUT)
+			return r; /* the caller knows what to call it */
+		if (r < 0)
+			return hn_err(r, "ovsdb-server at %s: waiting for %s: %s", rpc->name, what,
+				      strerror(-r));
+	}
+}
+
+/* Requests the server makes of us: answer "echo" (its liveness probe), queue
+ * notifications. 1 when msg was one of those (and is consumed), 0 when it is a reply. */
+static int handle_request(struct ovsdb_rpc *rpc, json_t *msg, int64_t deadline)
+{
+	const char *method = json_string_value(json_object_get(msg, "method"));
+	json_t *id = json_object_get(msg, "id");
+
+	if (!method)
+		return 0;
+	if (id && !json_is_null(id)) {
+		json_t *reply;
+		int r = 0;
+
+		if (strcmp(method, "echo") == 0)
+			reply = json_pack("{s:O, s:O, s:n}", "id", id, "result",
+					  json_object_get(msg, "params"), "error");
+		else
+			reply = json_pack("{s:O, s:n, s:s}", "id", id, "result", "error",
+					  "unknown method");
+		if (reply)
+			r = send_msg(rpc, reply, "an echo reply", deadline);
+		json_decref(reply);
+		json_decref(msg);
+		return r < 0 ? r : 1;
+	}
+	if (json_array_append_new(rpc->pending, msg) < 0)
+		return hn_err(-ENOMEM, "out of memory");
+	return 1;
+}
+
+int ovsdb_rpc_call(struct ovsdb_rpc *rpc, const char *method, json_t *params, json_t **result)
+{
+	int64_t deadline = ovsdb_now_ms() + rpc->timeout_ms;
+	json_int_t id = ++rpc->next_id;
+	char what[128];
+	json_t *req;
+	int r;
+
+	*result = NULL;
+	req = json_pack("{s:s, s:o, s:I}", "method", method, "params", params, "id", id);
+	if (!req)
+		return hn_err(-ENOMEM, "out of memory building `%s`", method);
+	hn_debug("ovsdb: -> %s (id %lld)", method, (long long)id);
+	r = send_msg(rpc, req, method, deadline);
+	json_decref(req);
+	if (r < 0)
+		return r;
+	snprintf(what, sizeof(what), "its reply to `%s`", method);
+	for (;;) {
+		json_t *msg, *rid, *err;
+		char text[512];
+
+		r = recv_msg(rpc, deadline, what, &msg);
+		if (r == -ETIMEDOUT)
+			return hn_err(r, "ovsdb-server at %s did not answer `%s` within %d ms",
+				      rpc->name, method, rpc->timeout_ms);
+		if (r < 0)
+			return r;
+		r = handle_request(rpc, msg, deadline);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			continue;
+		rid = json_object_get(msg, "id");
+		if (!json_is_integer(rid) || json_integer_value(rid) != id) {
+			/* A late reply to an abandoned call: not ours. */
+			json_decref(msg);
+			continue;
+		}
+		err = json_object_get(msg, "error");
+		if (err && !json_is_null(err)) {
+			r = hn_err(-EREMOTEIO, "ovsdb-server at %s refused `%s`: %s", rpc->name,
+				   method, ovsdb_error_text(err, text, sizeof(text)));
+			json_decref(msg);
+			return r;
+		}
+		*result = json_incref(json_object_get(msg, "result"));
+		json_decref(msg);
+		if (!*result)
+			return hn_err(-EPROTO, "ovsdb-server at %s answered `%s` without a result",
+				      rpc->name, method);
+		hn_debug("ovsdb: <- %s (id %lld)", method, (long long)id);
+		return 0;
+	}
+}
+
+int ovsdb_rpc_notification(struct ovsdb_rpc *rpc, int64_t deadline, json_t **out)
+{
+	*out = NULL;
+	for (;;) {
+		json_t *msg;
+		int r;
+
+		if (json_array_size(rpc->pending)) {
+			*out = json_incref(json_array_get(rpc->pending, 0));
+			json_array_remove(rpc->pending, 0);
+			return 0;
+		}
+		r = recv_msg(rpc, deadline, "a notification", &msg);
+		if (r < 0)
+			return r;
+		r = handle_request(rpc, msg, deadline);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			json_decref(msg); /* a stray reply */
+	}
+}

@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# ovs_converge.sh - the OVS backend against a real ovsdb-server and ovs-vswitchd (netdev
+# datapath) in a lab host. hostnet runs with HOSTNET_LAYERS=ovs, so only OVS is touched;
+# every check reads the database from outside with ovs-vsctl.
+#
+# Cases: the seed's bridges from nothing (tag 99 on brint's port, datapath netdev, every
+# row marked); a second up sends nothing (next_cfg unchanged) and plan exits 0; drift of
+# tag, trunks, vlan_mode, datapath_type and interface type is listed by plan (exit 3) and
+# set back; a
+# foreign bridge is left exactly as it was, by up and by down; ports and a bridge hostnet
+# made are pruned when the config drops them, a foreign port on brint stays; a NIC
+# ovs-vswitchd cannot open fails the up, named with the reason, and the transaction is
+# undone; down removes every bridge and port hostnet made and nothing else.
+#
+# Must run as root. $HOSTNET is the binary under test (default build/hostnet). The last
+# line is "N passed, N failed"; the exit status is non-zero when a case failed.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LAB=$ROOT/vm-tests/lab
+NAME=${OVS_LAB:-hn-ovs}
+HOSTNET=${HOSTNET:-$ROOT/build/hostnet}
+CONF=$ROOT/tests/integration/configs
+TMP=$(mktemp -d /tmp/ovs_converge.XXXXXX)
+PASSED=0
+FAILED=0
+RC=0
+WHY=
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
+	rm -rf "$TMP"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# hn CONFIG ARGS...: hostnet in the lab; stdout in $TMP/out, stderr in $TMP/err, status in RC.
+hn() {
+	local conf=$1
+	shift
+	RC=0
+	HOSTNET_LAYERS=ovs ip netns exec "$LAB_NS" "$HOSTNET" --ovsdb "$LAB_OVSDB" \
+		-c "$CONF/$conf" "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
+}
+
+vsctl() { "$LAB" exec "$NAME" ovs-vsctl --timeout=5 "$@"; }
+
+why() {
+	WHY="$*; hostnet said: $(tr '\n' '|' <"$TMP/out")$(tr '\n' '|' <"$TMP/err")"
+	return 1
+}
+rc_is() { [[ $RC == "$1" ]] || why "exit $RC, expected $1"; }
+out_has() { grep -qF -- "$1" "$TMP/out" || why "output lacks '$1'"; }
+err_is_one_line_with() {
+	[[ $(wc -l <"$TMP/err") == 1 ]] || why "stderr is not one line"
+	grep -qF -- "$1" "$TMP/err" || why "stderr lacks '$1'"
+}
+# col TABLE RECORD COLUMN EXPECTED: one column as ovs-vsctl prints it.
+col() {
+	local got
+	got=$(vsctl get "$1" "$2" "$3" 2>&1) || got="(error: $got)"
+	[[ $got == "$4" ]] || why "$1 $2 $3 is $got, expected $4"
+}
+bridges_are() {
+	local got
+	got=$(vsctl list-br | sort | xargs)
+	[[ $got == "$1" ]] || why "bridges are '$got', expected '$1'"
+}
+ports_are() { # BRIDGE "PORTS..." (sorted)
+	local got
+	got=$(vsctl list-ports "$1" | sort | xargs)
+	[[ $got == "$2" ]] || why "ports of $1 are '$got', expected '$2'"
+}
+owned() { col "$1" "$2" external_ids:hostnet-owner hostnet; }
+next_cfg() { vsctl get Open_vSwitch . next_cfg; }
+same_as() { # FILE-BEFORE FILE-AFTER WHAT
+	diff -u "$1" "$2" >"$TMP/diff" || why "$3 changed: $(tr '\n' '|' <"$TMP/diff")"
+}
+
+# A fresh lab for each case: no case depends on another's leftovers.
+fresh_lab() {
+	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
+	"$LAB" start "$NAME" >/dev/null 2>"$TMP/lab.err" || {
+		cat "$TMP/lab.err" >&2
+		return 1
+	}
+	eval "$("$LAB" env "$NAME")"
+}
+
+# The columns of a bridge and its ports that hostnet could change, as one text.
+bridge_snapshot() {
+	local p
+	vsctl --columns=name,datapath_type,other_config,external_ids,ports list Bridge "$1"
+	for p in $(vsctl list-ports "$1") "$1"; do
+		vsctl --columns=name,tag,trunks,vlan_mode,external_ids,interfaces list Port "$p"
+	done
+}
+
+seed_up() {
+	hn ovs-seed.yaml up
+	rc_is 0
+}
+
+case_seed_from_nothing() {
+	local ofport
+	hn ovs-seed.yaml up
+	rc_is 0 || return 1
+	out_has "+ ovs      bridge br0: datapath netdev" || return 1
+	out_has "+ ovs      port eno1 on br0: system" || return 1
+	out_has "+ ovs      port brint: internal, tag 99" || return 1
+	bridges_are "br0 brint" || return 1
+	ports_are br0 "eno1" || return 1
+	ports_are brint "" || return 1
+	col Port brint tag 99 || return 1
+	col Port br0 tag "[]" || return 1
+	col Port eno1 tag "[]" || return 1
+	col Bridge br0 datapath_type netdev || return 1
+	col Bridge brint datapath_type netdev || return 1
+	col Interface brint type internal || return 1
+	col Interface eno1 type '""' || return 1
+	for row in "Bridge br0" "Bridge brint" "Port br0" "Port eno1" "Port brint" \
+		"Interface br0" "Interface eno1" "Interface brint"; do
+		owned $row || return 1
+	done
+	ofport=$(vsctl get Interface eno1 ofport)
+	[[ $ofport -gt 0 ]] || why "eno1 has ofport $ofport"
+}
+
+case_second_up_sends_nothing() {
+	local before
+	seed_up || return 1
+	before=$(next_cfg)
+	hn ovs-seed.yaml up
+	rc_is 0 || return 1
+	out_has "nothing to change" || return 1
+	[[ $(next_cfg) == "$before" ]] || why "next_cfg moved from $before to $(next_cfg)" || return 1
+	hn ovs-seed.yaml plan
+	rc_is 0 || return 1
+	[[ $(next_cfg) == "$before" ]] || why "plan moved next_cfg"
+}
+
+case_drift_set_back() {
+	seed_up || return 1
+	vsctl set Port brint tag=10 -- set Port eno1 trunks=5,6 vlan_mode=native-untagged \
+		-- set Bridge brint datapath_type=system >/dev/null
+	hn ovs-seed.yaml plan
+	rc_is 3 || return 1
+	out_has "~ ovs      bridge brint: datapath system -> netdev" || return 1
+	out_has "~ ovs      port eno1 on br0: trunks [5-6] -> [], vlan_mode native-untagged -> default" || return 1
+	out_has "~ ovs      port brint: tag 10 -> 99" || return 1
+	hn ovs-seed.yaml up
+	rc_is 0 || return 1
+	col Port brint tag 99 || return 1
+	col Port eno1 trunks "[]" || return 1
+	col Port eno1 vlan_mode "[]" || return 1
+	col Bridge brint datapath_type netdev || return 1
+	# a trunk made an access port, an access port made a trunk: both set back
+	hn ovs-extra.yaml up
+	rc_is 0 || return 1
+	vsctl set Port trunk0 tag=20 trunks=30 -- set Port mon0 vlan_mode=trunk \
+		-- set Interface mon0 type=system >/dev/null
+	hn ovs-extra.yaml up
+	rc_is 0 || return 1
+	out_has "~ ovs      port trunk0 on brint: tag 20 -> none, trunks [30] -> [10,20]" || return 1
+	out_has "~ ovs      port mon0 on brint: vlan_mode trunk -> default, type system -> internal" || return 1
+	col Interface mon0 type internal || return 1
+	col Port trunk0 tag "[]" || return 1
+	col Port trunk0 trunks "[10, 20]" || return 1
+	col Port mon0 vlan_mode "[]" || return 1
+	col Port mon0 tag 250 || return 1
+	hn ovs-extra.yaml up
+	rc_is 0 || return 1
+	out_has "nothing to change"
+}
+
+case_foreign_bridge_untouched() {
+	vsctl add-br brx -- set Bridge brx datapath_type=netdev other_config:foo=bar \
+		-- add-port brx vnet0 tag=5 -- set Interface vnet0 type=internal >/dev/null
+	bridge_snapshot brx >"$TMP/brx.before"
+	hn ovs-extra.yaml up
+	rc_is 0 || return 1
+	bridge_snapshot brx >"$TMP/brx.after"
+	same_as "$TMP/brx.before" "$TMP/brx.after" "brx (by up)" || return 1
+	hn ovs-extra.yaml down
+	rc_is 0 || return 1
+	bridge_snapshot brx >"$TMP/brx.after"
+	same_as "$TMP/brx.before" "$TMP/brx.after" "brx (by down)" || return 1
+	bridges_are "brx"
+}
+
+case_owned_pruned_foreign_port_kept() {
+	hn ovs-extra.yaml up
+	rc_is 0 || return 1
+	bridges_are "br0 brint brtmp" || return 1
+	ports_are brint "mon0 trunk0" || return 1
+	ports_are brtmp "tmp0" || return 1
+	col Port trunk0 trunks "[10, 20]" || return 1
+	col Port mon0 tag 250 || return 1
+	owned Port mon0 || return 1
+	owned Bridge brtmp || return 1
+	# someone else's port on hostnet's bridge: a VM's tap, say
+	vsctl add-port brint vnet1 tag=10 -- set Interface vnet1 type=internal >/dev/null
+	hn ovs-seed.yaml up
+	rc_is 0 || return 1
+	out_has "- ovs      bridge brtmp: created by hostnet, no longer in the config" || return 1
+	out_has "- ovs      port mon0 on brint" || return 1
+	out_has "- ovs      port trunk0 on brint" || return 1
+	bridges_are "br0 brint" || return 1
+	ports_are brint "vnet1" || return 1
+	col Port vnet1 tag 10
+}
+
+case_unopenable_interface_rolled_back() {
+	seed_up || return 1
+	bridge_snapshot brint >"$TMP/brint.before"
+	hn ovs-badport.yaml up
+	rc_is 1 || return 1
+	err_is_one_line_with "ovs-vswitchd could not open interface eno9 (port eno9 on brint): could not open network device eno9 (No such device)" || return 1
+	err_is_one_line_with "rolled back" || return 1
+	bridge_snapshot brint >"$TMP/brint.after"
+	same_as "$TMP/brint.before" "$TMP/brint.after" "brint after the rollback" || return 1
+	hn ovs-seed.yaml up
+	rc_is 0 || return 1
+	out_has "nothing to change"
+}
+
+case_down_removes_only_owned() {
+	vsctl add-br brx -- set Bridge brx datapath_type=netdev >/dev/null
+	hn ovs-extra.yaml up
+	rc_is 0 || return 1
+	vsctl add-port brint vnet1 -- set Interface vnet1 type=internal \
+		-- add-port brx old0 -- set Interface old0 type=internal \
+		-- set Port old0 external_ids:hostnet-owner=hostnet >/dev/null
+	hn ovs-extra.yaml down
+	rc_is 0 || return 1
+	out_has "- ovs      bridge brint: created by hostnet" || return 1
+	out_has "- ovs      port old0 on brx: created by hostnet" || return 1
+	bridges_are "brx" || return 1
+	ports_are brx "" || return 1
+	hn ovs-extra.yaml down
+	rc_is 0 || return 1
+	out_has "nothing"
+}
+
+run() {
+	local name=$1
+	WHY=
+	if ! fresh_lab; then
+		echo "not ok - $name: the lab did not start"
+		FAILED=$((FAILED + 1))
+		return
+	fi
+	if "case_$name"; then
+		echo "ok - $name"
+		PASSED=$((PASSED + 1))
+	else
+		echo "not ok - $name: ${WHY:-failed}"
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+[[ -x $HOSTNET ]] || { echo "not ok - setup: $HOSTNET is not built"; echo "0 passed, 1 failed"; exit 1; }
+
+run seed_from_nothing
+run second_up_sends_nothing
+run drift_set_back
+run foreign_bridge_untouched
+run owned_pruned_foreign_port_kept
+run unopenable_interface_rolled_back
+run down_removes_only_owned
+
+echo "$PASSED passed, $FAILED failed"
+[[ $FAILED == 0 ]]

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Records the OVSDB snapshots the ovs unit tests diff against, from a real ovsdb-server
+# and ovs-vswitchd in a lab host. Not run by the tests: run it by hand (as root) when the
+# read changes, and review the diff of the .json files.
+#   tests/unit/ovs/data/record.sh [BUILD_DIR]   (hostnet from BUILD_DIR, default build)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../../.." && pwd)
+lab=$root/vm-tests/lab
+name=hn-ovs-rec
+trap '"$lab" stop $name >/dev/null 2>&1 || true' EXIT
+"$lab" start $name >/dev/null 2>&1
+eval "$("$lab" env $name)"
+vsctl() { "$lab" exec $name ovs-vsctl --timeout=5 "$@"; }
+# snap FILE [REQUEST]: the result of REQUEST (default read-request.json), one row a line.
+snap() {
+	"$lab" exec $name ovsdb-client transact "$LAB_OVSDB" "$(cat "$here/${2:-read-request.json}")" |
+		python3 -c '
+import json, sys
+result = json.load(sys.stdin)
+tables = []
+for t in result:
+    rows = [json.dumps(r, sort_keys=True) for r in t["rows"]]
+    tables.append(" {\"rows\": [\n  " + ",\n  ".join(rows) + "]}")
+print("[\n" + ",\n".join(tables) + "\n]")' >"$here/$1"
+}
+snap empty.json
+# The seed as hostnet makes it (owned), then drifted behind its back.
+vsctl -- add-br br0 -- set bridge br0 datapath_type=netdev external_ids:hostnet-owner=hostnet \
+	-- set port br0 external_ids:hostnet-owner=hostnet \
+	-- set interface br0 external_ids:hostnet-owner=hostnet \
+	-- add-port br0 eno1 -- set port eno1 external_ids:hostnet-owner=hostnet \
+	-- set interface eno1 external_ids:hostnet-owner=hostnet \
+	-- add-br brint -- set bridge brint datapath_type=netdev external_ids:hostnet-owner=hostnet \
+	-- set port brint tag=99 external_ids:hostnet-owner=hostnet \
+	-- set interface brint external_ids:hostnet-owner=hostnet
+snap seed.json
+vsctl set port brint tag=10 -- set port eno1 trunks=5,6 vlan_mode=native-untagged \
+	-- set bridge br0 datapath_type=system
+snap drift.json
+vsctl set port brint tag=99 -- clear port eno1 trunks -- clear port eno1 vlan_mode \
+	-- set bridge br0 datapath_type=netdev \
+	-- add-br brx -- set bridge brx datapath_type=netdev -- add-port brx vnet0 -- set interface vnet0 type=internal \
+	-- add-br brold -- set bridge brold datapath_type=netdev external_ids:hostnet-owner=hostnet \
+	-- set port brold external_ids:hostnet-owner=hostnet \
+	-- add-port brold mon0 -- set interface mon0 type=internal -- set port mon0 tag=250 external_ids:hostnet-owner=hostnet \
+	-- add-port brx old0 -- set interface old0 type=internal -- set port old0 external_ids:hostnet-owner=hostnet
+snap mixed.json
+snap mixed-details.json details-request.json

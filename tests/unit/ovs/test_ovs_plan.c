@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The OVS plan and its transaction: recorded snapshots of a real ovsdb-server (the .json files of
+ * data/, made by data/record.sh) diffed against hand-built configs, the operations that come out,
+ * the reading of recorded results, and the transaction that undoes a commit.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "error.h"
+#include "fake_ovsdb.h"
+#include "ovs_act.h"
+#include "ovs_db.h"
+#include "ovs_diff.h"
+#include "ovs_txn.h"
+#include "plan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- fixtures ---- */
+
+struct world {
+	struct hn_config cfg;
+	struct hn_bridge bridges[3];
+	struct hn_port ports[4];
+	struct ovs_db *db;
+	struct hn_plan plan;
+};
+
+/* The seed: br0 with uplink eno1, brint with tag 99. */
+static void seed_config(struct world *w)
+{
+	memset(&w->cfg, 0, sizeof(w->cfg));
+	memset(w->bridges, 0, sizeof(w->bridges));
+	strcpy(w->bridges[0].name, "br0");
+	strcpy(w->bridges[0].uplink, "eno1");
+	strcpy(w->bridges[1].name, "brint");
+	w->bridges[1].tag = 99;
+	w->cfg.bridges = w->bridges;
+	w->cfg.n_bridges = 2;
+	w->cfg.datapath = HN_DATAPATH_AUTO;
+}
+
+static struct hn_port *add_port(struct world *w, size_t bridge, const char *name,
+				enum hn_port_type type, unsigned tag)
+{
+	struct hn_bridge *b = &w->bridges[bridge];
+	struct hn_port *p;
+
+	if (!b->ports)
+		b->ports = &w->ports[0];
+	p = &b->ports[b->n_ports++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->type = type;
+	p->tag = tag;
+	return p;
+}
+
+static void load(struct world *w, const char *snapshot)
+{
+	json_t *snap = fake_data_json(snapshot);
+
+	assert_int_equal(ovs_db_parse(snap, &w->db), 0);
+	json_decref(snap);
+}
+
+static int diff(struct world *w, bool down)
+{
+	memset(&w->plan, 0, sizeof(w->plan));
+	return ovs_diff(w->db, down ? NULL : &w->cfg, "netdev", &w->plan);
+}
+
+static void free_world(struct world *w)
+{
+	for (size_t i = 0; i < w->plan.n; i++)
+		ovs_act_free(w->plan.actions[i]->priv);
+	hn_plan_free(&w->plan, NULL);
+	ovs_db_free(w->db);
+}
+
+static char *plan_text(const struct hn_plan *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	hn_plan_print(f, p);
+	fclose(f);
+	return buf;
+}
+
+static void assert_plan(const struct hn_plan *p, const char *expected)
+{
+	char *text = plan_text(p);
+
+	if (strcmp(text, expected) != 0)
+		fprintf(stderr, "plan:\n%s\nexpected:\n%s\n", text, expected);
+	assert_string_equal(text, expected);
+	free(text);
+}
+
+static struct ovs_act **acts_of(const struct hn_plan *p)
+{
+	struct ovs_act **v = calloc(p->n + 1, sizeof(*v));
+
+	for (size_t i = 0; i < p->n; i++)
+		v[i] = p->actions[i]->priv;
+	return v;
+}
+
+/* The operations after the leading comment and waits, and before next_cfg's two. */
+static json_t *ops_of(const struct ovs_txn *t, const char *op)
+{
+	json_t *out = json_array();
+
+	for (size_t i = 1; i < json_array_size(t->params); i++) {
+		json_t *o = json_array_get(t->params, i);
+
+		if (strcmp(json_string_value(json_object_get(o, "op")), op) == 0)
+			json_array_append(out, o);
+	}
+	return out;
+}
+
+/* Compare with a reviewed golden file of data/. */
+static void assert_json_file(const json_t *got, const char *name)
+{
+	json_t *want = fake_data_json(name);
+
+	if (!json_equal(got, want)) {
+		char *g = json_dumps(got, JSON_INDENT(1) | JSON_SORT_KEYS);
+
+		fprintf(stderr, "%s differs; got:\n%s\n", name, g);
+		free(g);
+	}
+	assert_true(json_equal(got, want));
+	json_decref(want);
+}
+
+/* ---- the read ---- */
+
+static void read_requests_are_the_recorded_ones(void **unused)
+{
+	json_t *p = ovs_db_read_params(), *rec = fake_data_json("read-request.json");
+
+	/* record.sh replays these requests: the snapshots are what hostnet reads. */
+	assert_true(json_equal(p, rec));
+	json_decref(p);
+	json_decref(rec);
+	p = ovs_details_params();
+	rec = fake_data_json("details-request.json");
+	assert_true(json_equal(p, rec));
+	json_decref(p);
+	json_decref(rec);
+}
+
+/* What the backend does after a diff that removes something: whole rows, for undo. */
+static void attach_details(struct world *w, const char *file)
+{
+	json_t *details = fake_data_json(file);
+
+	assert_true(ovs_plan_removes(&w->plan, 0));
+	assert_int_equal(ovs_attach_details(&w->plan, 0, details), 0);
+	json_decref(details);
+}
+
+static void snapshot_parses(void **unused)
+{
+	struct world w = {0};
+	const struct ovs_bridge *br0, *brint;
+	const struct ovs_port *eno1, *p;
+
+	load(&w, "drift.json");
+	assert_int_equal(w.db->n_bridges, 2);
+	br0 = ovs_db_bridge(w.db, "br0");
+	brint = ovs_db_bridge(w.db, "brint");
+	assert_non_null(br0);
+	assert_non_null(brint);
+	assert_string_equal(br0->datapath_type, "system");
+	assert_true(br0->owned);
+	assert_int_equal(br0->n_ports, 2);
+	/* a set of one comes as a bare ["uuid", ...]: still one port */
+	assert_int_equal(brint->n_ports, 1);
+	eno1 = ovs_db_port(w.db, "eno1");
+	assert_non_null(eno1);
+	assert_true(hn_vlanset_has(&eno1->trunks, 5) && hn_vlanset_has(&eno1->trunks, 6));
+	assert_int_equal(hn_vlanset_count(&eno1->trunks), 2);
+	assert_string_equal(eno1->vlan_mode, "native-untagged");
+	assert_ptr_equal(&w.db->bridges[eno1->bridge], br0);
+	p = ovs_db_port(w.db, "brint");
+	assert_int_equal(p->tag, 10);
+	assert_null(p->vlan_mode);
+	assert_string_equal(ovs_db_port_iface(w.db, p)->type, "internal");
+	free_world(&w);
+}
+
+static void snapshot_of_wrong_shape_is_refused(void **unused)
+{
+	struct ovs_db *db;
+	json_t *bad = json_pack("[{s:[]}]", "rows");
+
+	assert_int_equal(ovs_db_parse(bad, &db), -EPROTO);
+	assert_null(db);
+	json_decref(bad);
+	bad = json_pack("[{s:s, s:s}]", "error", "permission error", "details", "no");
+	assert_int_equal(ovs_db_parse(bad, &db), -EREMOTEIO);
+	assert_non_null(strstr(hn_errmsg(), "permission error: no"));
+	json_decref(bad);
+}
+
+/* ---- diff + build ---- */
+
+static void seed_from_nothing(void **unused)
+{
+	struct world w = {0};
+	struct ovs_txn t;
+	struct ovs_act **v;
+
+	seed_config(&w);
+	load(&w, "empty.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "+ ovs      bridge br0: datapath netdev\n"
+			     "+ ovs      port br0: internal\n"
+			     "+ ovs      port eno1 on br0: system\n"
+			     "+ ovs      bridge brint: datapath netdev\n"
+			     "+ ovs      port brint: internal, tag 99\n");
+	v = acts_of(&w.plan);
+	assert_int_equal(ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	/* reviewed by hand; the same transaction converged a real ovsdb-server */
+	assert_json_file(t.params, "txn-seed.json");
+	ovs_txn_free(&t);
+	free(v);
+	free_world(&w);
+}
+
+static void converged_seed_changes_nothing(void **unused)
+{
+	struct world w = {0};
+
+	seed_config(&w);
+	load(&w, "seed.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_int_equal(w.plan.n, 0);
+	assert_false(ovs_plan_removes(&w.plan, 0));
+	free_world(&w);
+}
+
+static void drift_is_set_back_under_waits(void **unused)
+{
+	struct world w = {0};
+	struct ovs_txn t;
+	struct ovs_act **v;
+	json_t *waits;
+
+	seed_config(&w);
+	load(&w, "drift.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan,
+		    "~ ovs      bridge br0: datapath system -> netdev\n"
+		    "~ ovs      port eno1 on br0: trunks [5-6] -> [], vlan_mode native-untagged "
+		    "-> default\n"
+		    "~ ovs      port brint: tag 10 -> 99\n");
+	v = acts_of(&w.plan);
+	assert_int_equal(ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	assert_json_file(t.params, "txn-drift.json");
+	/* Each wait quotes the value the diff read, so a writer in between fails it. */
+	waits = ops_of(&t, "wait");
+	assert_int_equal(json_array_size(waits), 3);
+	ovs_txn_free(&t);
+	json_decref(waits);
+	free(v);
+	free_world(&w);
+}
+
+static void foreign_bridge_untouched_owned_dropped_bridge_pruned(void **unused)
+{
+	struct world w = {0};
+
+	seed_config(&w);
+	load(&w, "mixed.json");
+	assert_int_equal(diff(&w, false), 0);
+	/* brx and its vnet0 are someone else's; old0 on it, and brold, are hostnet's. */
+	assert_plan(&w.plan,
+		    "- ovs      bridge brold: created by hostnet, no longer in the config\n"
+		    "- ovs      port old0 on brx: created by hostnet, no longer in the config\n");
+	free_world(&w);
+}
+
+static void down_removes_only_what_hostnet_made(void **unused)
+{
+	struct world w = {0};
+	struct ovs_txn t;
+	struct ovs_act **v;
+	json_t *muts;
+
+	load(&w, "mixed.json");
+	assert_int_equal(diff(&w, true), 0);
+	assert_int_equal(w.plan.n, 4);
+	assert_non_null(strstr(w.plan.actions[3]->object, "port old0 on brx"));
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(((struct ovs_act *)w.plan.actions[i]->priv)->kind, OVS_DEL_BRIDGE);
+	v = acts_of(&w.plan);
+	assert_int_equal(ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	/* one mutate of brx's ports, one of Open_vSwitch's bridges, one of next_cfg */
+	muts = ops_of(&t, "mutate");
+	assert_int_equal(json_array_size(muts), 3);
+	ovs_txn_free(&t);
+	json_decref(muts);
+	free(v);
+	free_world(&w);
+}
+
+static void foreign_bridge_named_by_config_is_managed_not_marked(void **unused)
+{
+	struct world w = {0};
+	struct ovs_act *a;
+
+	seed_config(&w);
+	strcpy(w.bridges[2].name, "brx");
+	w.bridges[2].tag = 30;
+	w.cfg.n_bridges = 3;
+	load(&w, "mixed.json");
+	assert_int_equal(diff(&w, false), 0);
+	/* brx's own port gets the tag the config asks; vnet0 (foreign, unnamed) stays;
+	 * old0 (hostnet's, unnamed) goes. Nothing marks brx as hostnet's. */
+	assert_plan(&w.plan,
+		    "~ ovs      port brx: tag none -> 30\n"
+		    "- ovs      port old0 on brx: created by hostnet, no longer in the config\n"
+		    "- ovs      bridge brold: created by hostnet, no longer in the config\n");
+	a = w.plan.actions[0]->priv;
+	assert_null(json_object_get(a->cols, "external_ids"));
+	free_world(&w);
+}
+
+static void port_held_by_a_foreign_bridge_is_refused(void **unused)
+{
+	struct world w = {0};
+
+	seed_config(&w);
+	add_port(&w, 1, "vnet0", HN_PORT_SYSTEM, 10);
+	load(&w, "mixed.json");
+	assert_int_equal(diff(&w, false), -EEXIST);
+	assert_string_equal(hn_errmsg(),
+			    "port vnet0 is on bridge brx, which the config does not name and "
+			    "hostnet did not create, so hostnet will not take it from there: "
+			    "take it off brx first, or name bridge brx in the config");
+	free_world(&w);
+}
+
+/* mon0 is on brold (hostnet's, dropped): the config now wants it on brint. It moves in
+ * the same transaction that removes brold, and the undo puts brold back around it. */
+static void port_moves_out_of_a_pruned_bridge(void **unused)
+{
+	struct world w = {0};
+	struct ovs_txn t, inv;
+	struct ovs_act **v;
+	json_t *res, *ins, *o;
+	const char *mon0_uuid;
+	long long next = 0;
+	size_t i, bridges = 0;
+
+	seed_config(&w);
+	add_port(&w, 1, "mon0", HN_PORT_INTERNAL, 250);
+	load(&w, "mixed.json");
+	mon0_uuid = ovs_db_port(w.db, "mon0")->uuid;
+	assert_int_equal(diff(&w, false), 0);
+	attach_details(&w, "mixed-details.json");
+	assert_plan(&w.plan,
+		    "~ ovs      port mon0 on brint: bridge brold -> brint\n"
+		    "- ovs      bridge brold: created by hostnet, no longer in the config\n"
+		    "- ovs      port old0 on brx: created by hostnet, no longer in the config\n");
+	v = acts_of(&w.plan);
+	assert_int_equal(ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	fake_next_cfg = 4;
+	res = fake_commit_result(t.params);
+	assert_int_equal(ovs_txn_result(&t, res, v, &next), 0);
+	assert_int_equal(next, 4);
+	json_decref(res);
+	assert_int_equal(ovs_txn_inverse(v, w.plan.n, &inv), 0);
+	/* brold comes back holding mon0 by its uuid (it still exists, on brint) next to its
+	 * own port, re-made from what was read; mon0 leaves brint. */
+	ins = ops_of(&inv, "insert");
+	json_array_foreach(ins, i, o)
+	{
+		json_t *row = json_object_get(o, "row");
+		char *ports;
+
+		if (strcmp(json_string_value(json_object_get(o, "table")), "Bridge") != 0)
+			continue;
+		assert_string_equal(json_string_value(json_object_get(row, "name")), "brold");
+		ports = json_dumps(json_object_get(row, "ports"), JSON_COMPACT);
+		assert_non_null(strstr(ports, mon0_uuid));
+		assert_non_null(strstr(ports, "named-uuid"));
+		free(ports);
+		bridges++;
+	}
+	assert_int_equal(bridges, 1);
+	json_decref(ins);
+	ovs_txn_free(&inv);
+	ovs_txn_free(&t);
+	free(v);
+	free_world(&w);
+}
+
+static void uplink_mac_goes_to_other_config_hwaddr(void **unused)
+{
+	struct world w = {0};
+	struct ovs_act *a;
+	json_t *want;
+
+	seed_config(&w);
+	w.bridges[0].has_uplink_mac = true;
+	memcpy(w.bridges[0].uplink_mac, (uint8_t[]){0x52, 0x54, 0, 0xab, 0xcd, 0xef}, 6);
+	load(&w, "seed.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "~ ovs      bridge br0: hwaddr none -> 52:54:00:ab:cd:ef\n");
+	a = w.plan.actions[0]->priv;
+	want = json_pack("[s, [[s, s]]]", "map", "hwaddr", "52:54:00:ab:cd:ef");
+	assert_true(json_equal(json_object_get(a->cols, "other_config"), want));
+	json_decref(want);
+	free_world(&w);
+}
+
+static void config_ports_access_trunk_internal(void **unused)
+{
+	struct world w = {0};
+	struct hn_port *t;
+
+	seed_config(&w);
+	add_port(&w, 1, "eno2", HN_PORT_SYSTEM, 250);
+	add_port(&w, 1, "mon1", HN_PORT_INTERNAL, 250);
+	t = add_port(&w, 1, "trunk0", HN_PORT_INTERNAL, 0);
+	t->has_trunks = true;
+	hn_vlanset_add(&t->trunks, 10);
+	hn_vlanset_add(&t->trunks, 20);
+	load(&w, "seed.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "+ ovs      port eno2 on brint: system, tag 250\n"
+			     "+ ovs      port mon1 on brint: internal, tag 250\n"
+			     "+ ovs      port trunk0 on brint: internal, trunks [10,20]\n");
+	free_world(&w);
+}
+
+/* eno1 is a system port; the config now wants an internal port of that name. The
+ * interface is found by its name (unique), under a wait on the type that was read. */
+static void interface_type_set_back(void **unused)
+{
+	struct world w = {0};
+	struct ovs_txn t;
+	struct ovs_act **v;
+	json_t *waits, *updates, *want;
+
+	seed_config(&w);
+	w.bridges[0].uplink[0] = '\0';
+	add_port(&w, 0, "eno1", HN_PORT_INTERNAL, 0);
+	load(&w, "seed.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "~ ovs      port eno1 on br0: type system -> internal\n");
+	v = acts_of(&w.plan);
+	assert_int_equal(ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	waits = ops_of(&t, "wait");
+	want = json_pack("{s:s, s:s, s:i, s:[[s, s, s]], s:[s], s:s, s:[{s:s}]}", "op", "wait",
+			 "table", "Interface", "timeout", 0, "where", "name", "==", "eno1",
+			 "columns", "type", "until", "==", "rows", "type", "");
+	assert_int_equal(json_array_size(waits), 1);
+	assert_true(json_equal(json_array_get(waits, 0), want));
+	json_decref(want);
+	updates = ops_of(&t, "update");
+	want = json_pack("{s:s, s:s, s:[[s, s, s]], s:{s:s}}", "op", "update", "table", "Interface",
+			 "where", "name", "==", "eno1", "row", "type", "internal");
+	assert_int_equal(json_array_size(updates), 1);
+	assert_true(json_equal(json_array_get(updates, 0), want));
+	json_decref(want);
+	json_decref(waits);
+	json_decref(updates);
+	ovs_txn_free(&t);
+	free(v);
+	free_world(&w);
+}
+
+static void port_named_twice_is_refused(void **unused)
+{
+	struct world w = {0};
+
+	seed_config(&w);
+	add_port(&w, 1, "eno1", HN_PORT_SYSTEM, 10);
+	load(&w, "empty.json");
+	assert_int_equal(diff(&w, false), -EINVAL);
+	assert_string_equal(hn_errmsg(), "port eno1 is named twice (bridges br0 and brint)");
+	free_world(&w);
+}
+
+/* ---- results, recorded from ovsdb-server 3.1 ---- */
+
+static void build_drift(struct world *w, struct ovs_txn *t, struct ovs_act ***v)
+{
+	seed_config(w);
+	load(w, "drift.json");
+	assert_int_equal(diff(w, false), 0);
+	*v = acts_of(&w->plan);
+	assert_int_equal(ovs_txn_build(w->db, *v, w->plan.n, t), 0);
+}
+
+static void failed_wait_means_retry(void **unused)
+{
+	struct world w = {0};
+	struct ovs_txn t;
+	struct ovs_act **v;
+	/* [comment, wait (failed), ...]: the server leaves the rest null */
+	json_t *res = json_loads("[{},{\"details\":\"\\\"where\\\" clause test failed\","
+				 "\"error\":\"timed out\"},null,null,null,null,null,null,null]",
+				 0, NULL);
+
+	build_drift(&w, &t, &v);
+	assert_int_equal(ovs_txn_result(&t, res, v, NULL), -EAGAIN);
+	json_decref(res);
+	ovs_txn_free(&t);
+	free(v);
+	free_world(&w);
+}
+
+static void name_taken_meanwhile_means_retry(void **unused)
+{
+	struct world w = {0};
+	struct ovs_txn t;
+	struct ovs_act **v;
+	json_t *res;
+
+	seed_config(&w);
+	load(&w, "empty.json");
+	assert_int_equal(diff(&w, false), 0);
+	v = acts_of(&w.plan);
+	assert_int_equal(ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	/* every operation went through; the commit then found a second bridge "br0" */
+	res = fake_commit_result(t.params);
+	json_array_append_new(res, fake_data_json("error-index-clash.json"));
+	assert_int_equal(ovs_txn_result(&t, res, v, NULL), -EAGAIN);
+	json_decref(res);
+	ovs_txn_free(&t);
+	free(v);
+	free_world(&w);
+}
+
+static void refused_operation_names_the_change(void **unused)
+{
+	struct world w = {0};
+	struct ovs_txn t;
+	struct ovs_act **v;
+	json_t *res;
+	size_t port_update = 0;
+
+	build_drift(&w, &t, &v);
+	for (size_t i = 0; i < t.n_ops; i++)
+		if (t.ops[i].act >= 0 &&
+		    ((struct ovs_act *)v[t.ops[i].act])->kind == OVS_SET_PORT) {
+			port_update = i;
+			break;
+		}
+	assert_true(port_update > 0);
+	res = json_array();
+	for (size_t i = 0; i < port_update; i++)
+		json_array_append_new(res, json_object());
+	json_array_append_new(res,
+			      json_pack("{s:s, s:s}", "details",
+					"bogus is not one of the allowed values ([access, "
+					"dot1q-tunnel, native-tagged, native-untagged, trunk])",
+					"error", "constraint violation"));
+	assert_int_equal(ovs_txn_result(&t, res, v, NULL), -EREMOTEIO);
+	assert_string_equal(hn_errmsg(),
+			    "ovsdb-server refused the transaction (changing port eno1 on br0): "
+			    "constraint violation: bogus is not one of the allowed values "
+			    "([access, dot1q-tunnel, native-tagged, native-untagged, trunk])");
+	json_decref(res);
+	ovs_txn_free(&t);
+	free(v);
+	free_world(&w);
+}
+
+/* ---- undo ---- */
+
+static void undo_of_drift_repair_writes_the_old_values(void **unused)
+{
+	struct world w = {0};
+	struct ovs_txn t, inv;
+	struct ovs_act **v;
+
+	build_drift(&w, &t, &v);
+	assert_int_equal(ovs_txn_inverse(v, w.plan.n, &inv), 0);
+	assert_json_file(inv.params, "undo-drift.json");
+	ovs_txn_free(&inv);
+	ovs_txn_free(&t);
+	free(v);
+	free_world(&w);
+}
+
+static void undo_of_seed_removes_the_bridges_made(void **unused)
+{
+	struct world w = {0};
+	struct ovs_txn inv;
+	struct ovs_act **v;
+	json_t *muts, *want;
+
+	seed_config(&w);
+	load(&w, "empty.json");
+	assert_int_equal(diff(&w, false), 0);
+	v = acts_of(&w.plan);
+	strcpy(v[0]->made_uuid, "00000000-0000-4000-8000-000000000001");
+	strcpy(v[3]->made_uuid, "00000000-0000-4000-8000-000000000002");
+	assert_int_equal(ovs_txn_inverse(v, w.plan.n, &inv), 0);
+	/* ports go with their bridges: one mutation of Open_vSwitch.bridges, and next_cfg */
+	muts = ops_of(&inv, "mutate");
+	assert_int_equal(json_array_size(muts), 2);
+	want = json_pack("[[s, s, [s, [[s, s], [s, s]]]]]", "bridges", "delete", "set", "uuid",
+			 "00000000-0000-4000-8000-000000000002", "uuid",
+			 "00000000-0000-4000-8000-000000000001");
+	assert_true(json_equal(json_object_get(json_array_get(muts, 0), "mutations"), want));
+	json_decref(want);
+	json_decref(muts);
+	ovs_txn_free(&inv);
+	free(v);
+	free_world(&w);
+}
+
+static void undo_of_down_rebuilds_what_it_removed(void **unused)
+{
+	struct world w = {0};
+	struct ovs_txn inv;
+	struct ovs_act **v;
+
+	load(&w, "mixed.json");
+	assert_int_equal(diff(&w, true), 0);
+	attach_details(&w, "mixed-details.json");
+	v = acts_of(&w.plan);
+	assert_int_equal(ovs_txn_inverse(v, w.plan.n, &inv), 0);
+	assert_json_file(inv.params, "undo-down.json");
+	ovs_txn_free(&inv);
+	free(v);
+	free_world(&w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(read_requests_are_the_recorded_ones),
+	    cmocka_unit_test(snapshot_parses),
+	    cmocka_unit_test(snapshot_of_wrong_shape_is_refused),
+	    cmocka_unit_test(seed_from_nothing),
+	    cmocka_unit_test(converged_seed_changes_nothing),
+	    cmocka_unit_test(drift_is_set_back_under_waits),
+	    cmocka_unit_test(foreign_bridge_untouched_owned_dropped_bridge_pruned),
+	    cmocka_unit_test(down_removes_only_what_hostnet_made),
+	    cmocka_unit_test(foreign_bridge_named_by_config_is_managed_not_marked),
+	    cmocka_unit_test(port_held_by_a_foreign_bridge_is_refused),
+	    cmocka_unit_test(port_moves_out_of_a_pruned_bridge),
+	    cmocka_unit_test(uplink_mac_goes_to_other_config_hwaddr),
+	    cmocka_unit_test(config_ports_access_trunk_internal),
+	    cmocka_unit_test(interface_type_set_back),
+	    cmocka_unit_test(port_named_twice_is_refused),
+	    cmocka_unit_test(failed_wait_means_retry),
+	    cmocka_unit_test(name_taken_meanwhile_means_retry),
+	    cmocka_unit_test(refused_operation_names_the_change),
+	    cmocka_unit_test(undo_of_drift_repair_writes_the_old_values),
+	    cmocka_unit_test(undo_of_seed_removes_the_bridges_made),
+	    cmocka_unit_test(undo_of_down_rebuilds_what_it_removed),
+	};
+
+	return cmocka_run_group_tests_name("ovs_plan", tests, NULL, NULL);
+}
