@@ -4,7 +4,12 @@
 
 #include "backend.h"
 
-/* Returns the monitoring-plugins status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. */
-int hn_verify_run(const struct hn_opts *opts, const struct hn_config *want, bool probes);
+/*
+ * Check the live host against want and, with probes, probe it; print the report. Returns the
+ * monitoring-plugins status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. want is completed with
+ * what the config leaves to the live host (the uplink's MAC, address and gateway), as `plan`
+ * and `up` complete it.
+ */
+int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probes);
 
 #endif

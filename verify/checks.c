@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "checks.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How many failed checks the status line names: monitoring UIs show that line alone. */
+#define SUMMARY_NAMES 3
+
+static const char *const status_names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+
+const char *hn_check_status_name(enum hn_check_status s)
+{
+	return s <= HN_CHECK_UNKNOWN ? status_names[s] : "UNKNOWN";
+}
+
+int hn_checks_add(struct hn_checks *c, enum hn_check_status status, const char *name,
+		  const char *expected, const char *found_fmt, ...)
+{
+	struct hn_check *k;
+	va_list ap;
+	int n;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 32;
+		struct hn_check *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		c->v = v;
+		c->cap = cap;
+	}
+	k = &c->v[c->n];
+	k->status = status;
+	k->name = strdup(name);
+	k->expected = strdup(expected);
+	va_start(ap, found_fmt);
+	n = vasprintf(&k->found, found_fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		k->found = NULL;
+	if (!k->name || !k->expected || !k->found) {
+		free(k->name);
+		free(k->expected);
+		free(k->found);
+		return -ENOMEM;
+	}
+	c->n++;
+	return 0;
+}
+
+void hn_checks_free(struct hn_checks *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].name);
+		free(c->v[i].expected);
+		free(c->v[i].found);
+	}
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+static int rank(enum hn_check_status s)
+{
+	static const int ranks[] = {[HN_CHECK_OK] = 0,
+				    [HN_CHECK_UNKNOWN] = 1,
+				    [HN_CHECK_WARNING] = 2,
+				    [HN_CHECK_CRITICAL] = 3};
+
+	return s <= HN_CHECK_UNKNOWN ? ranks[s] : 1;
+}
+
+enum hn_check_status hn_checks_status(const struct hn_checks *c)
+{
+	enum hn_check_status worst = HN_CHECK_OK;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (rank(c->v[i].status) > rank(worst))
+			worst = c->v[i].status;
+	/* No check at all proves nothing. */
+	return c->n ? worst : HN_CHECK_UNKNOWN;
+}
+
+size_t hn_checks_failed(const struct hn_checks *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->n; i++)
+		n += c->v[i].status != HN_CHECK_OK;
+	return n;
+}
+
+/* Plugin output must not break lines or perfdata: '|' and newlines become spaces. */
+static void put_clean(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '|' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+void hn_checks_print(FILE *f, const struct hn_checks *c, double seconds)
+{
+	enum hn_check_status st = hn_checks_status(c);
+	size_t failed = hn_checks_failed(c), named = 0;
+
+	fprintf(f, "HOSTNET %s - ", hn_check_status_name(st));
+	if (c->n == 0)
+		fputs("no check could run", f);
+	else if (failed == 0)
+		fprintf(f, "%zu checks", c->n);
+	else {
+		fprintf(f, "%zu of %zu checks failed: ", failed, c->n);
+		/* The worst first: a monitoring UI shows this line alone. */
+		for (int want = rank(HN_CHECK_CRITICAL); want > 0 && named < SUMMARY_NAMES;
+		     want--) {
+			for (size_t i = 0; i < c->n && named < SUMMARY_NAMES; i++) {
+				if (rank(c->v[i].status) != want)
+					continue;
+				fputs(named ? ", " : "", f);
+				put_clean(f, c->v[i].name);
+				named++;
+			}
+		}
+		if (failed > named)
+			fprintf(f, " and %zu more", failed - named);
+	}
+	fprintf(f, " | checks=%zu failed=%zu time=%.3fs\n", c->n, failed, seconds);
+	for (size_t i = 0; i < c->n; i++) {
+		fprintf(f, "%-8s ", hn_check_status_name(c->v[i].status));
+		put_clean(f, c->v[i].name);
+		fputs(": expected ", f);
+		put_clean(f, c->v[i].expected);
+		fputs(", found ", f);
+		put_clean(f, c->v[i].found);
+		fputc('\n', f);
+	}
+}
+
+int hn_checks_print_json(FILE *f, const struct hn_checks *c, double seconds)
+{
+	enum hn_check_status st = hn_checks_status(c);
+	json_t *doc, *list = json_array();
+	int r = -ENOMEM;
+
+	if (!list)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n; i++) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "name", c->v[i].name, "status",
+				      hn_check_status_name(c->v[i].status), "expected",
+				      c->v[i].expected, "found", c->v[i].found);
+
+		if (!o || json_array_append_new(list, o) < 0) {
+			json_decref(list);
+			return -ENOMEM;
+		}
+	}
+	doc =
+	    json_pack("{s:s, s:s, s:i, s:I, s:I, s:f, s:o}", "command", "verify", "status",
+		      hn_check_status_name(st), "exit", (int)st, "checks", (json_int_t)c->n,
+		      "failed", (json_int_t)hn_checks_failed(c), "time", seconds, "results", list);
+	if (doc && json_dumpf(doc, f, JSON_COMPACT) == 0) {
+		fputc('\n', f);
+		r = 0;
+	}
+	json_decref(doc);
+	return r;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The uplink side: for each bridge with an uplink, what the kernel shows (the bridge has the
+ * uplink's MAC, the uplink has no IPv4 address left) and whether the gateway answers ARP
+ * from the bridge. The ARP goes out of the uplink, so it is sent only from the bridge's own
+ * MAC, and only when that MAC is the uplink's (DESIGN.md section 5): an unknown MAC on the
+ * provider's port gets the server blocked.
+ */
+#ifndef HOSTNET_VERIFY_GATEWAY_H
+#define HOSTNET_VERIFY_GATEWAY_H
+
+#include "checks.h"
+#include "model.h"
+#include "probe_link.h"
+#include "reach.h"
+
+struct hn_gateway_probe {
+	struct hn_reach_run run;
+	int sock; /* AF_PACKET on the bridge, ARP only; -1 when not probing */
+};
+
+/*
+ * Read what the kernel shows of bridge b (which has an uplink) and append its checks. Then
+ * make g ready for the listening window (0), or append why the gateway is not probed and
+ * return 1. With probe false, only the kernel checks. Negative errno: out of memory.
+ */
+int hn_gateway_prepare(struct hn_probe_kernel *k, const struct hn_bridge *b, bool probe,
+		       struct hn_gateway_probe *g, struct hn_checks *out);
+void hn_gateway_close(struct hn_gateway_probe *g);
+
+#endif

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Which probes a verify run needs, derived from the config alone (pure: unit-tested on
+ * hand-built configs):
+ * - the bridge to probe: verify.isolation.bridge, else the first bridge without an uplink
+ *   that carries VLANs. Never a bridge with an uplink (DESIGN.md section 5);
+ * - the VLANs of the matrix: verify.isolation.vlans (else every VLAN the config uses on that
+ *   bridge), plus every VLAN of a trunk set and every `from` of the reach list (the bridge's
+ *   own tag when the list is derived), since those need senders too. Each gets two access
+ *   probes, a and b;
+ * - one trunk probe per distinct trunk set used on that bridge (libvirt portgroups with
+ *   `trunk`, bridge ports with `trunk`);
+ * - the emissions: what each probe puts on the wire. An access probe sends one untagged
+ *   frame; a trunk probe sends one frame tagged with each VLAN of its set (the switch must
+ *   carry them) and one tagged with each other VLAN of the matrix (it must drop them);
+ * - the reach list: verify.reach, else: each address of the probed bridge, if the bridge has
+ *   a tag, answers from that VLAN and from no other VLAN of the matrix. Each entry gets a
+ *   probe (the a probe of its VLAN), the subnet it takes its address in, and candidate
+ *   addresses to check free (RFC 5227) before using one.
+ */
+#ifndef HOSTNET_VERIFY_PROBE_PLAN_H
+#define HOSTNET_VERIFY_PROBE_PLAN_H
+
+#include "model.h"
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A bound on what one run puts on a switch: 2 x 250 VLANs and a few trunks. */
+#define HN_PROBE_MAX 512
+/* Free-address candidates each reach entry checks at once. */
+#define HN_REACH_CANDIDATES 3
+
+enum hn_probe_kind {
+	HN_PROBE_ACCESS,
+	HN_PROBE_TRUNK,
+};
+
+struct hn_probe_spec {
+	enum hn_probe_kind kind;
+	unsigned vlan;		  /* access: its VLAN */
+	char side;		  /* access: 'a' or 'b' */
+	struct hn_vlanset trunks; /* trunk: the set */
+	char names[128];	  /* trunk: the portgroups and ports using the set */
+};
+
+struct hn_emission {
+	unsigned probe; /* the sender */
+	unsigned vlan;	/* access: the sender's VLAN; trunk: the tag written */
+	bool tagged;
+	bool admitted; /* the switch must carry it (else it must drop it) */
+};
+
+struct hn_reach_spec {
+	unsigned from_vlan;
+	struct in_addr to;
+	bool expect_ok;
+	bool derived;		 /* a default, not from verify.reach */
+	struct hn_prefix subnet; /* where the probe address is taken */
+	bool subnet_guessed;	 /* the config covers `to` with no prefix: a /24 is assumed */
+	unsigned probe;		 /* the access probe that sends */
+	struct in_addr cand[HN_REACH_CANDIDATES];
+	unsigned n_cand; /* 0: the subnet has no address left to borrow */
+};
+
+struct hn_probe_plan {
+	char bridge[IFNAMSIZ]; /* "" when nothing to probe */
+	struct hn_vlanset vlans;
+	struct hn_probe_spec *probes;
+	size_t n_probes;
+	struct hn_emission *emissions;
+	size_t n_emissions;
+	struct hn_reach_spec *reach;
+	size_t n_reach;
+};
+
+/*
+ * Build the plan. 0 with an empty bridge name when the config has no bridge to probe
+ * (nothing carries VLANs). -EINVAL with hn_err text when probing is refused (the bridge
+ * carries an uplink, or would need more than HN_PROBE_MAX probes); -ENOMEM.
+ */
+int hn_probe_plan_build(const struct hn_config *c, struct hn_probe_plan *out);
+void hn_probe_plan_free(struct hn_probe_plan *p);
+
+/* The access probe of VLAN vlan on side 'a' or 'b', or -1. */
+int hn_probe_plan_access(const struct hn_probe_plan *p, unsigned vlan, char side);
+/* Does probe r receive frames of VLAN vlan (access: its own; trunk: its set)? */
+bool hn_probe_carries(const struct hn_probe_spec *r, unsigned vlan);
+/* "vlan 10 a", "trunk vlansext" into buf (at least 160 bytes); returns buf. */
+char *hn_probe_label(const struct hn_probe_spec *s, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "state.h"
+#include "error.h"
+#include "nl_uplink.h"
+#include "plan.h"
+#include "uplink.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool hn_state_layer_wanted(const char *name)
+{
+	const char *list = getenv("HOSTNET_LAYERS");
+	size_t len = strlen(name);
+
+	if (!list || !*list)
+		return true;
+	for (const char *p = list; (p = strstr(p, name)); p += len)
+		if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+static int unknown(struct hn_checks *out, const char *name, const char *doing)
+{
+	return hn_checks_add(out, HN_CHECK_UNKNOWN, name, "the host as the config says",
+			     "cannot %s: %s", doing, hn_errmsg() ? hn_errmsg() : "unknown error");
+}
+
+/*
+ * What the backends write for one changed value, current -> desired: "tag 10 -> 99" into
+ * expected "tag 99" and found "tag 10"; "absent -> up" into "up" and "absent". false for
+ * anything else, which is quoted whole.
+ */
+static bool split_change(const char *detail, char *expected, char *found, size_t len)
+{
+	const char *arrow = strstr(detail, " -> "), *space = strchr(detail, ' ');
+
+	if (!arrow || arrow == detail || strstr(arrow + 4, " -> ") || !arrow[4])
+		return false;
+	snprintf(found, len, "%.*s", (int)(arrow - detail), detail);
+	if (space < arrow) /* a field name, then its value */
+		snprintf(expected, len, "%.*s%s", (int)(space + 1 - detail), detail, arrow + 4);
+	else
+		snprintf(expected, len, "%s", arrow + 4);
+	return true;
+}
+
+/* One change the backend would make is one difference between the host and the config. */
+static int drift_check(const struct hn_action *a, struct hn_checks *out)
+{
+	char expected[sizeof(a->detail)], found[sizeof(a->detail)];
+
+	switch (a->op) {
+	case HN_OP_CREATE:
+		return hn_checks_add(out, HN_CHECK_CRITICAL, a->object, "present as configured",
+				     "missing%s%s", a->detail[0] ? ": " : "", a->detail);
+	case HN_OP_REMOVE:
+		return hn_checks_add(out, HN_CHECK_CRITICAL, a->object, "absent", "present%s%s",
+				     a->detail[0] ? ": " : "", a->detail);
+	case HN_OP_CHANGE:
+	default:
+		if (split_change(a->detail, expected, found, sizeof(expected)))
+			return hn_checks_add(out, HN_CHECK_CRITICAL, a->object, expected, "%s",
+					     found);
+		return hn_checks_add(out, HN_CHECK_CRITICAL, a->object, "as configured",
+				     "differs: %s", a->detail[0] ? a->detail : "(no detail)");
+	}
+}
+
+/* A backend opened and read, ready to diff. */
+struct layer {
+	const struct hn_backend *b;
+	void *state;
+	char name[64];
+};
+
+/* Open and read; on failure an UNKNOWN check and false. */
+static bool open_and_read(struct layer *l, const struct hn_opts *opts, struct hn_checks *out,
+			  int *r)
+{
+	snprintf(l->name, sizeof(l->name), "%s state", l->b->name);
+	hn_err_clear();
+	if (!l->b->open || l->b->open(opts, &l->state) < 0) {
+		*r = unknown(out, l->name, "connect");
+		return false;
+	}
+	hn_err_clear();
+	if (l->b->read(l->state) < 0) {
+		*r = unknown(out, l->name, "read");
+		l->b->close(l->state);
+		return false;
+	}
+	return true;
+}
+
+static int diff_layer(struct layer *l, const struct hn_config *want, struct hn_checks *out)
+{
+	const struct hn_backend *by_layer[HN_LAYER_COUNT] = {0};
+	struct hn_plan plan = {0};
+	int r;
+
+	hn_err_clear();
+	r = l->b->diff(l->state, want, &plan);
+	if (r < 0) {
+		r = unknown(out, l->name, "compare");
+	} else if (plan.n == 0) {
+		r = hn_checks_add(out, HN_CHECK_OK, l->name, "the host as the config says",
+				  "no difference");
+	} else {
+		for (size_t i = 0; i < plan.n && r == 0; i++)
+			r = drift_check(plan.actions[i], out);
+	}
+	by_layer[l->b->layer] = l->b;
+	hn_plan_free(&plan, by_layer);
+	return r;
+}
+
+int hn_state_check_backend(const struct hn_backend *b, const struct hn_opts *opts,
+			   const struct hn_config *want, struct hn_checks *out)
+{
+	struct layer l = {.b = b};
+	int r = 0;
+
+	if (!open_and_read(&l, opts, out, &r))
+		return r;
+	r = diff_layer(&l, want, out);
+	b->close(l.state);
+	return r;
+}
+
+int hn_state_checks(const struct hn_opts *opts, struct hn_config *want, struct hn_checks *out)
+{
+	static const struct hn_backend *const backends[] = {&hn_ovs_backend, &hn_netlink_backend,
+							    &hn_virt_backend};
+	struct layer layers[sizeof(backends) / sizeof(backends[0])] = {{0}};
+	bool ready[sizeof(backends) / sizeof(backends[0])] = {false};
+	const size_t n = sizeof(backends) / sizeof(backends[0]);
+	int r = 0;
+
+	/* Every read first, then every diff, as `hostnet plan` does: the OVS diff needs the
+	 * uplink facts (the NIC's MAC) that come from the kernel. */
+	for (size_t i = 0; i < n && r == 0; i++) {
+		layers[i].b = backends[i];
+		if (hn_state_layer_wanted(backends[i]->name))
+			ready[i] = open_and_read(&layers[i], opts, out, &r);
+	}
+	for (size_t i = 0; i < n && r == 0; i++) {
+		if (!ready[i] || backends[i]->layer != HN_LAYER_NETLINK)
+			continue;
+		hn_err_clear();
+		if (hn_uplink_resolve(want, hn_netlink_snapshot(layers[i].state)) < 0)
+			r = hn_checks_add(out, HN_CHECK_CRITICAL, "uplink",
+					  "the uplink NIC present", "%s",
+					  hn_errmsg() ? hn_errmsg() : "cannot be resolved");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!ready[i])
+			continue;
+		if (r == 0)
+			r = diff_layer(&layers[i], want, out);
+		backends[i]->close(layers[i].state);
+	}
+	return r;
+}

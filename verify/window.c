@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "window.h"
+#include "error.h"
+
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+static const int64_t rounds[] = {0, 20000, 60000};
+#define N_ROUNDS (sizeof(rounds) / sizeof(rounds[0]))
+/* After the last expected frame, wait as long again (and at least this) for strays. */
+#define GRACE_MIN 20000
+
+int64_t hn_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void send_frame(struct hn_window *w, int sock, const uint8_t *buf, size_t len)
+{
+	/* A lost frame is not fatal: later rounds and resends cover it, and what is never
+	 * heard is reported as such. */
+	if (send(sock, buf, len, MSG_DONTWAIT) < 0)
+		w->send_errors++;
+	else
+		w->sent++;
+}
+
+static void send_round(struct hn_window *w, unsigned round)
+{
+	const struct hn_probe_plan *p = w->plan;
+
+	for (size_t i = 0; i < p->n_emissions; i++) {
+		const struct hn_emission *e = &p->emissions[i];
+		const struct hn_probe_link *l = &w->links[e->probe];
+		struct hn_probe_msg msg = {
+		    .nonce = w->nonce,
+		    .emission = (uint16_t)i,
+		    .sender = (uint16_t)e->probe,
+		    .vlan = (uint16_t)e->vlan,
+		    .round = (uint16_t)round,
+		};
+		uint8_t buf[HN_FRAME_MAX];
+		size_t len = hn_frame_probe(buf, l->mac, e->tagged ? e->vlan : 0, &msg);
+
+		send_frame(w, l->sock, buf, len);
+	}
+}
+
+static void tick_run(struct hn_window *w, struct hn_reach_run *r, int sock, int64_t now)
+{
+	struct hn_frame_out out[HN_REACH_CANDIDATES];
+	size_t n = hn_reach_tick(r, now, out, HN_REACH_CANDIDATES);
+
+	for (size_t i = 0; i < n; i++)
+		send_frame(w, sock, out[i].buf, out[i].len);
+}
+
+/* A probe frame of this run, to the matrix; anything else to the reach runs of the probe. */
+static void dispatch(struct hn_window *w, size_t probe, const struct hn_eth *e, bool tagged,
+		     unsigned vid, int64_t now)
+{
+	const struct hn_probe_plan *p = w->plan;
+	struct hn_probe_msg msg;
+
+	if (hn_frame_parse_probe(e, &msg) == 0) {
+		if (msg.nonce != w->nonce || msg.emission >= p->n_emissions ||
+		    p->emissions[msg.emission].probe != msg.sender ||
+		    p->emissions[msg.emission].vlan != msg.vlan)
+			return;
+		hn_matrix_record(w->matrix, probe, msg.emission, tagged, vid);
+		return;
+	}
+	for (size_t i = 0; i < p->n_reach; i++)
+		if (p->reach[i].probe == probe)
+			hn_reach_input(&w->reach[i], e, now);
+}
+
+/*
+ * Read every frame waiting on sock. probe is the probe's index, or -1 for gateway socket g.
+ * Frames the socket sent itself (PACKET_OUTGOING) are skipped.
+ */
+static void drain(struct hn_window *w, int sock, long probe, size_t g, int64_t now)
+{
+	for (;;) {
+		uint8_t frame[2048];
+		union {
+			struct cmsghdr h;
+			char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		} ctl;
+		struct sockaddr_ll from;
+		struct iovec iov = {.iov_base = frame, .iov_len = sizeof(frame)};
+		struct msghdr mh = {
+		    .msg_name = &from,
+		    .msg_namelen = sizeof(from),
+		    .msg_iov = &iov,
+		    .msg_iovlen = 1,
+		    .msg_control = ctl.buf,
+		    .msg_controllen = sizeof(ctl.buf),
+		};
+		bool tagged = false;
+		unsigned vid = 0;
+		struct hn_eth e;
+		ssize_t n = recvmsg(sock, &mh, MSG_DONTWAIT);
+
+		if (n < 0)
+			return;
+		if (from.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		w->received++;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+			struct tpacket_auxdata aux;
+
+			if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA ||
+			    c->cmsg_len < CMSG_LEN(sizeof(aux)))
+				continue;
+			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+			if (aux.tp_status & TP_STATUS_VLAN_VALID) {
+				tagged = true;
+				vid = aux.tp_vlan_tci & 0x0fff;
+			}
+		}
+		if (hn_eth_parse(frame, (size_t)n, &e) < 0)
+			continue;
+		/* A tag the kernel left in the data (double tagging, or no offload): the
+		 * outermost one is the one the switch wrote. */
+		if (e.tagged && !tagged) {
+			tagged = true;
+			vid = e.tci & 0x0fff;
+		}
+		if (probe >= 0)
+			dispatch(w, (size_t)probe, &e, tagged, vid, now);
+		else
+			hn_reach_input(&w->gateways[g], &e, now);
+	}
+}
+
+static bool everything_heard(const struct hn_window *w)
+{
+	if (!hn_matrix_complete(w->matrix))
+		return false;
+	for (size_t i = 0; i < w->plan->n_reach; i++)
+		if (w->reach[i].expect_ok && !hn_reach_settled(&w->reach[i]))
+			return false;
+	for (size_t i = 0; i < w->n_gateways; i++)
+		if (!hn_reach_settled(&w->gateways[i]))
+			return false;
+	return true;
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+int hn_window_run(struct hn_window *w)
+{
+	const struct hn_probe_plan *p = w->plan;
+	size_t nfds = p->n_probes + w->n_gateways;
+	struct pollfd *fds = calloc(nfds ? nfds : 1, sizeof(*fds));
+	int64_t t0 = hn_now_us();
+	unsigned round = 0;
+	int r = 0;
+
+	if (!fds)
+		return hn_err(-ENOMEM, "out of memory");
+	for (size_t i = 0; i < p->n_probes; i++)
+		fds[i] = (struct pollfd){.fd = w->links[i].sock, .events = POLLIN};
+	for (size_t i = 0; i < w->n_gateways; i++)
+		fds[p->n_probes + i] = (struct pollfd){.fd = w->gateway_socks[i], .events = POLLIN};
+	for (size_t i = 0; i < p->n_reach; i++)
+		hn_reach_start(&w->reach[i], t0);
+	for (size_t i = 0; i < w->n_gateways; i++)
+		hn_reach_start(&w->gateways[i], t0);
+	w->t_complete = 0;
+
+	while (!*w->stop) {
+		int64_t now = hn_now_us(), t = now - t0, end, wake;
+		struct timespec ts;
+
+		while (!w->t_complete && round < N_ROUNDS && t >= rounds[round])
+			send_round(w, round++);
+		for (size_t i = 0; i < p->n_reach; i++)
+			tick_run(w, &w->reach[i], w->links[p->reach[i].probe].sock, now);
+		for (size_t i = 0; i < w->n_gateways; i++)
+			tick_run(w, &w->gateways[i], w->gateway_socks[i], now);
+		if (!w->t_complete && everything_heard(w))
+			w->t_complete = t ? t : 1;
+
+		end = HN_WINDOW_MAX;
+		if (w->t_complete) {
+			int64_t grace = w->t_complete > GRACE_MIN ? w->t_complete : GRACE_MIN;
+
+			end = min64(HN_WINDOW_MAX, w->t_complete + grace);
+			if (end < HN_WINDOW_MIN)
+				end = HN_WINDOW_MIN;
+		}
+		if (t >= end)
+			break;
+		wake = t0 + end;
+		if (!w->t_complete && round < N_ROUNDS)
+			wake = min64(wake, t0 + rounds[round]);
+		for (size_t i = 0; i < p->n_reach; i++)
+			wake = min64(wake, w->reach[i].next);
+		for (size_t i = 0; i < w->n_gateways; i++)
+			wake = min64(wake, w->gateways[i].next);
+		/* A reach run waiting for its probe decision has next in the future too. */
+		wake = wake > now ? wake - now : 0;
+		ts.tv_sec = wake / 1000000;
+		ts.tv_nsec = (wake % 1000000) * 1000;
+		if (ppoll(fds, nfds, &ts, w->wait_sigmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = hn_err(-errno, "waiting for probe frames: %s", strerror(errno));
+			break;
+		}
+		now = hn_now_us();
+		for (size_t i = 0; i < nfds; i++) {
+			if (!(fds[i].revents & POLLIN))
+				continue;
+			if (i < p->n_probes)
+				drain(w, fds[i].fd, (long)i, 0, now);
+			else
+				drain(w, fds[i].fd, -1, i - p->n_probes, now);
+		}
+	}
+	w->t_end = hn_now_us() - t0;
+	free(fds);
+	return r;
+}
