@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "converge.h"
+#include "backends.h"
 #include "error.h"
 #include "nl_uplink.h"
 #include "uplink.h"
@@ -14,30 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static const struct hn_backend *const all_backends[HN_LAYER_COUNT] = {
-    [HN_LAYER_OVS] = &hn_ovs_backend,
-    [HN_LAYER_NETLINK] = &hn_netlink_backend,
-    [HN_LAYER_VIRT] = &hn_virt_backend,
-};
-
-/*
- * HOSTNET_LAYERS=ovs,netlink (undocumented, for tests and debugging): act on those layers
- * only. Unset: all of them, which is the only thing a production host should do.
- */
-static bool layer_wanted(enum hn_layer layer)
-{
-	const char *list = getenv("HOSTNET_LAYERS");
-	const char *name = all_backends[layer]->name;
-	size_t len = strlen(name);
-
-	if (!list || !*list)
-		return true;
-	for (const char *p = list; (p = strstr(p, name)); p += len)
-		if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
-			return true;
-	return false;
-}
-
 int hn_session_open(struct hn_session *s, const struct hn_opts *opts)
 {
 	memset(s, 0, sizeof(*s));
@@ -45,9 +22,13 @@ int hn_session_open(struct hn_session *s, const struct hn_opts *opts)
 	for (int l = 0; l < HN_LAYER_COUNT; l++) {
 		int r;
 
-		if (!layer_wanted(l))
+		if (!hn_layer_wanted(l))
 			continue;
-		s->backends[l] = all_backends[l];
+		s->backends[l] = hn_backend_of(l);
+		if (!s->backends[l]) {
+			hn_session_close(s);
+			return -ENOENT;
+		}
 		r = s->backends[l]->open(opts, &s->state[l]);
 		if (r < 0) {
 			s->backends[l] = NULL;

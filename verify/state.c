@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "state.h"
+#include "backends.h"
 #include "error.h"
 #include "nl_uplink.h"
 #include "plan.h"
@@ -8,19 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-bool hn_state_layer_wanted(const char *name)
-{
-	const char *list = getenv("HOSTNET_LAYERS");
-	size_t len = strlen(name);
-
-	if (!list || !*list)
-		return true;
-	for (const char *p = list; (p = strstr(p, name)); p += len)
-		if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
-			return true;
-	return false;
-}
 
 static int unknown(struct hn_checks *out, const char *name, const char *doing)
 {
@@ -132,19 +120,24 @@ int hn_state_check_backend(const struct hn_backend *b, const struct hn_opts *opt
 
 int hn_state_checks(const struct hn_opts *opts, struct hn_config *want, struct hn_checks *out)
 {
-	static const struct hn_backend *const backends[] = {&hn_ovs_backend, &hn_netlink_backend,
-							    &hn_virt_backend};
-	struct layer layers[sizeof(backends) / sizeof(backends[0])] = {{0}};
-	bool ready[sizeof(backends) / sizeof(backends[0])] = {false};
-	const size_t n = sizeof(backends) / sizeof(backends[0]);
+	const struct hn_backend *backends[HN_LAYER_COUNT] = {NULL};
+	struct layer layers[HN_LAYER_COUNT] = {{0}};
+	bool ready[HN_LAYER_COUNT] = {false};
+	const size_t n = HN_LAYER_COUNT;
 	int r = 0;
 
 	/* Every read first, then every diff, as `hostnet plan` does: the OVS diff needs the
 	 * uplink facts (the NIC's MAC) that come from the kernel. */
 	for (size_t i = 0; i < n && r == 0; i++) {
+		if (!hn_layer_wanted(i))
+			continue;
+		backends[i] = hn_backend_of(i);
+		if (!backends[i]) {
+			r = unknown(out, hn_layer_name(i), "load its backend");
+			continue;
+		}
 		layers[i].b = backends[i];
-		if (hn_state_layer_wanted(backends[i]->name))
-			ready[i] = open_and_read(&layers[i], opts, out, &r);
+		ready[i] = open_and_read(&layers[i], opts, out, &r);
 	}
 	for (size_t i = 0; i < n && r == 0; i++) {
 		if (!ready[i] || backends[i]->layer != HN_LAYER_NETLINK)

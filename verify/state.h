@@ -18,7 +18,5 @@ int hn_state_checks(const struct hn_opts *opts, struct hn_config *want, struct h
 /* The checks of one backend: open, read, diff against want, close. */
 int hn_state_check_backend(const struct hn_backend *b, const struct hn_opts *opts,
 			   const struct hn_config *want, struct hn_checks *out);
-/* Is the layer named name ("ovs", "netlink", "libvirt") to be checked? */
-bool hn_state_layer_wanted(const char *name);
 
 #endif

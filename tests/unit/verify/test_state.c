@@ -9,6 +9,7 @@
 #include "error.h"
 #include "plan.h"
 #include "state.h"
+#include "backends.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -140,13 +141,13 @@ static void a_backend_that_cannot_read_is_unknown(void **unused)
 static void layers_follow_hostnet_layers(void **unused)
 {
 	unsetenv("HOSTNET_LAYERS");
-	assert_true(hn_state_layer_wanted("libvirt"));
+	assert_true(hn_layer_wanted(HN_LAYER_VIRT));
 	setenv("HOSTNET_LAYERS", "ovs,netlink", 1);
-	assert_true(hn_state_layer_wanted("ovs"));
-	assert_true(hn_state_layer_wanted("netlink"));
-	assert_false(hn_state_layer_wanted("libvirt"));
+	assert_true(hn_layer_wanted(HN_LAYER_OVS));
+	assert_true(hn_layer_wanted(HN_LAYER_NETLINK));
+	assert_false(hn_layer_wanted(HN_LAYER_VIRT));
 	setenv("HOSTNET_LAYERS", "xovs", 1);
-	assert_false(hn_state_layer_wanted("ovs"));
+	assert_false(hn_layer_wanted(HN_LAYER_OVS));
 	unsetenv("HOSTNET_LAYERS");
 }
 
