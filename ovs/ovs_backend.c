@@ -8,6 +8,7 @@
 #include "error.h"
 #include "ovs_act.h"
 #include "ovs_db.h"
+#include "ovs_cfg.h"
 #include "ovs_diff.h"
 #include "ovs_txn.h"
 #include "ovsdb_rpc.h"
@@ -28,8 +29,7 @@ struct ovs_state {
 	struct ovs_db *db;
 	const struct hn_config *want; /* of the last diff, for a retry */
 	const char *datapath;
-	unsigned monitors;
-	char monitor_id[32]; /* of the cur_cfg monitor while one runs */
+	struct ovs_cfg_watch cfg; /* the cur_cfg monitor while an apply runs */
 	/* After a retry: the actions of the new diff, which are what got committed. */
 	struct hn_plan retry;
 	/* What the last committed transaction did, for undo (points into a plan). */
@@ -154,93 +154,6 @@ static int set_committed(struct ovs_state *s, struct ovs_act **acts, size_t n)
 	return 0;
 }
 
-/* cur_cfg in a monitor's table-updates ({"Open_vSwitch": {uuid: {"new": {...}}}}). */
-static bool cur_cfg_of(const json_t *updates, long long *cur)
-{
-	const json_t *rows = json_object_get(updates, "Open_vSwitch");
-	const char *uuid;
-	json_t *row;
-
-	json_object_foreach((json_t *)rows, uuid, row)
-	{
-		json_t *v = json_object_get(json_object_get(row, "new"), "cur_cfg");
-
-		if (json_is_integer(v)) {
-			*cur = json_integer_value(v);
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * ovs-vswitchd reports the database generation it has applied in cur_cfg. A monitor on it,
- * started before the commit so that its setup is not on the path, tells us the moment it
- * catches up, where polling would add its period to every run.
- */
-static int cfg_monitor_start(struct ovs_state *s, long long *cur)
-{
-	json_t *result;
-	int r;
-
-	snprintf(s->monitor_id, sizeof(s->monitor_id), "hostnet-cfg-%u", ++s->monitors);
-	r = ovsdb_rpc_call(s->rpc, "monitor",
-			   json_pack("[s, s, {s:{s:[s]}}]", OVS_DB_NAME, s->monitor_id,
-				     "Open_vSwitch", "columns", "cur_cfg"),
-			   &result);
-	if (r < 0) {
-		s->monitor_id[0] = '\0';
-		return r;
-	}
-	*cur = -1;
-	cur_cfg_of(result, cur);
-	json_decref(result);
-	return 0;
-}
-
-static int cfg_monitor_stop(struct ovs_state *s)
-{
-	json_t *result;
-	int r;
-
-	if (!s->monitor_id[0])
-		return 0;
-	r = ovsdb_rpc_call(s->rpc, "monitor_cancel", json_pack("[s]", s->monitor_id), &result);
-	json_decref(result);
-	s->monitor_id[0] = '\0';
-	return r;
-}
-
-/* Wait, bounded, until cur_cfg (last seen: cur) reaches next_cfg. */
-static int wait_applied(struct ovs_state *s, long long cur, long long next_cfg)
-{
-	int64_t deadline = ovsdb_now_ms() + s->opts->timeout_ms;
-	int r;
-
-	while (cur < next_cfg) {
-		json_t *msg, *params;
-		const char *method, *id;
-
-		r = ovsdb_rpc_notification(s->rpc, deadline, &msg);
-		if (r == -ETIMEDOUT)
-			return hn_err(-ETIMEDOUT,
-				      "ovs-vswitchd did not apply the change within %d ms "
-				      "(cur_cfg %lld, waiting for %lld): is ovs-vswitchd running? "
-				      "See its log",
-				      s->opts->timeout_ms, cur, next_cfg);
-		if (r < 0)
-			return r;
-		method = json_string_value(json_object_get(msg, "method"));
-		params = json_object_get(msg, "params");
-		id = json_string_value(json_array_get(params, 0));
-		if (method && strcmp(method, "update") == 0 && id && strcmp(id, s->monitor_id) == 0)
-			cur_cfg_of(json_array_get(params, 1), &cur);
-		json_decref(msg);
-	}
-	hn_debug("ovs: ovs-vswitchd applied next_cfg %lld", next_cfg);
-	return 0;
-}
-
 /* Every interface the transaction added must have been opened by ovs-vswitchd. Only the
  * interfaces that failed are read (ofport -1, or an error), so the answer stays small
  * however many ports the switch has. */
@@ -272,8 +185,7 @@ static int check_interfaces(struct ovs_state *s, struct ovs_act *const *acts, si
 		json_t *rows = json_object_get(json_array_get(result, k), "rows"), *row;
 		size_t i, at;
 
-		json_array_foreach(rows, i, row)
-		{
+		json_array_foreach (rows, i, row) {
 			const char *u = ovs_json_uuid(json_object_get(row, "_uuid"));
 			const char *err = json_string_value(json_object_get(row, "error"));
 
@@ -306,13 +218,13 @@ static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *don
 	struct ovs_state *s = state;
 	struct ovs_act **v = calloc(n + 1, sizeof(*v));
 	size_t nv = n;
-	long long next_cfg = 0, cur_cfg = -1;
+	long long next_cfg = 0;
 	int r = 0;
 
 	*done = 0;
 	if (!v)
 		return hn_err(-ENOMEM, "out of memory");
-	r = cfg_monitor_start(s, &cur_cfg);
+	r = ovs_cfg_watch_start(s->rpc, &s->cfg);
 	if (r < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
@@ -378,21 +290,21 @@ static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *don
 	*done = n;
 	if (nv) {
 		hn_debug("ovs: committed %zu change(s), next_cfg %lld", nv, next_cfg);
-		r = wait_applied(s, cur_cfg, next_cfg);
+		r = ovs_cfg_wait(s->rpc, &s->cfg, next_cfg, s->opts->timeout_ms);
 		if (r == 0)
-			r = cfg_monitor_stop(s);
+			r = ovs_cfg_watch_stop(s->rpc, &s->cfg);
 		if (r == 0)
 			r = check_interfaces(s, v, nv);
 	}
 out:
 	free(v);
-	if (s->monitor_id[0]) {
+	if (s->cfg.id[0]) {
 		/* keep the first error's message: the cancel only tidies up */
 		char why[1024];
 		int rr;
 
 		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
-		rr = cfg_monitor_stop(s);
+		rr = ovs_cfg_watch_stop(s->rpc, &s->cfg);
 		if (r < 0)
 			hn_err(r, "%s", why);
 		else

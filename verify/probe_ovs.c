@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "probe_ovs.h"
+#include "ovs_cfg.h"
 #include "error.h"
 #include "ovsdb_rpc.h"
 #include "probe_owner.h"
@@ -15,7 +16,7 @@
 struct hn_probe_ovs {
 	struct ovsdb_rpc *rpc;
 	int timeout_ms;
-	unsigned monitors;
+	struct ovs_cfg_watch cfg;
 	bool stalled; /* a wait for ovs-vswitchd timed out: do not wait for it again */
 	char bridge[64];
 	char mark[HN_PROBE_MARK_LEN];
@@ -63,8 +64,7 @@ static const char *map_get(const json_t *map, const char *key)
 	size_t i;
 	json_t *kv;
 
-	json_array_foreach(pairs, i, kv)
-	{
+	json_array_foreach (pairs, i, kv) {
 		const char *k = json_string_value(json_array_get(kv, 0));
 
 		if (k && strcmp(k, key) == 0)
@@ -83,8 +83,7 @@ static bool set_has_uuid(const json_t *v, const char *uuid)
 		return strcmp(json_string_value(json_array_get(v, 1)), uuid) == 0;
 	if (!is_pair(v, "set"))
 		return false;
-	json_array_foreach(json_array_get(v, 1), i, x)
-	{
+	json_array_foreach (json_array_get(v, 1), i, x) {
 		if (is_pair(x, "uuid") &&
 		    strcmp(json_string_value(json_array_get(x, 1)), uuid) == 0)
 			return true;
@@ -100,8 +99,7 @@ static int txn_check(const json_t *result, const char *what)
 
 	if (!json_is_array(result))
 		return hn_err(-EPROTO, "%s: the OVSDB server sent no list of results", what);
-	json_array_foreach(result, i, op)
-	{
+	json_array_foreach (result, i, op) {
 		const char *err = json_string_value(json_object_get(op, "error"));
 		const char *details = json_string_value(json_object_get(op, "details"));
 
@@ -148,67 +146,25 @@ static long long last_next_cfg(const json_t *result)
 	return json_integer_value(json_object_get(json_array_get(rows, 0), "next_cfg"));
 }
 
-static bool cur_cfg_of(const json_t *updates, long long *cur)
-{
-	const json_t *rows = json_object_get(updates, DB);
-	const char *uuid;
-	json_t *row;
-
-	json_object_foreach((json_t *)rows, uuid, row)
-	{
-		json_t *v = json_object_get(json_object_get(row, "new"), "cur_cfg");
-
-		if (json_is_integer(v)) {
-			*cur = json_integer_value(v);
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Bounded wait until ovs-vswitchd's cur_cfg reaches next_cfg, told by a monitor (no
- * polling period added to every run). The same wait as the ovs backend's. */
+/* Bounded wait until ovs-vswitchd's cur_cfg reaches next_cfg (ovs_cfg.h). The monitor is
+ * started after the commit: verify is not timed to the millisecond like `up`, and its
+ * initial reply already holds cur_cfg, so nothing is missed. */
 static int wait_applied(struct hn_probe_ovs *o, long long next_cfg)
 {
-	int64_t deadline = ovsdb_now_ms() + o->timeout_ms;
-	long long cur = -1;
-	json_t *result = NULL;
-	char id[32];
-	int r;
+	int r = ovs_cfg_watch_start(o->rpc, &o->cfg);
 
-	snprintf(id, sizeof(id), "hostnet-probe-cfg-%u", ++o->monitors);
-	r = ovsdb_rpc_call(o->rpc, "monitor",
-			   json_pack("[s, s, {s:{s:[s]}}]", DB, id, DB, "columns", "cur_cfg"),
-			   &result);
-	if (r < 0)
-		return r;
-	cur_cfg_of(result, &cur);
-	json_decref(result);
-	while (cur < next_cfg) {
-		json_t *msg, *params;
-		const char *method;
+	if (r == 0)
+		r = ovs_cfg_wait(o->rpc, &o->cfg, next_cfg, o->timeout_ms);
+	if (r == -ETIMEDOUT)
+		o->stalled = true;
+	if (r < 0) {
+		char why[1024];
 
-		r = ovsdb_rpc_notification(o->rpc, deadline, &msg);
-		if (r == -ETIMEDOUT) {
-			o->stalled = true;
-			return hn_err(-ETIMEDOUT,
-				      "ovs-vswitchd did not apply the change within %d ms "
-				      "(cur_cfg %lld, waiting for %lld): is ovs-vswitchd running?",
-				      o->timeout_ms, cur, next_cfg);
-		}
-		if (r < 0)
-			return r;
-		method = json_string_value(json_object_get(msg, "method"));
-		params = json_object_get(msg, "params");
-		if (method && strcmp(method, "update") == 0 &&
-		    json_is_string(json_array_get(params, 0)) &&
-		    strcmp(json_string_value(json_array_get(params, 0)), id) == 0)
-			cur_cfg_of(json_array_get(params, 1), &cur);
-		json_decref(msg);
+		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
+		ovs_cfg_watch_stop(o->rpc, &o->cfg);
+		return hn_err(r, "%s", why);
 	}
-	r = ovsdb_rpc_call(o->rpc, "monitor_cancel", json_pack("[s]", id), &result);
-	json_decref(result);
-	return r;
+	return ovs_cfg_watch_stop(o->rpc, &o->cfg);
 }
 
 /* ---- sweep ---- */
@@ -230,14 +186,12 @@ int hn_probe_ovs_sweep(struct hn_probe_ovs *o, size_t *removed)
 	ports = json_object_get(json_array_get(result, 0), "rows");
 	bridges = json_object_get(json_array_get(result, 1), "rows");
 	txn = json_pack("[s]", DB);
-	json_array_foreach(bridges, i, row)
-	{
+	json_array_foreach (bridges, i, row) {
 		json_t *gone = json_array();
 		size_t j;
 		json_t *port;
 
-		json_array_foreach(ports, j, port)
-		{
+		json_array_foreach (ports, j, port) {
 			const char *mark =
 			    map_get(json_object_get(port, "external_ids"), HN_PROBE_MARK_KEY);
 			const json_t *uuid = json_object_get(port, "_uuid");
@@ -293,7 +247,8 @@ static json_t *port_row(const struct hn_probe_port *p, const char *iface, const 
 	if (p->trunks) {
 		json_t *vlans = json_array();
 
-		hn_vlanset_foreach(v, p->trunks) json_array_append_new(vlans, json_integer(v));
+		hn_vlanset_foreach (v, p->trunks)
+			json_array_append_new(vlans, json_integer(v));
 		json_object_set_new(row, "vlan_mode", json_string("trunk"));
 		json_object_set_new(row, "trunks", json_pack("[s, o]", "set", vlans));
 	} else {
@@ -319,8 +274,7 @@ static int check_interfaces(struct hn_probe_ovs *o, size_t n)
 	if (r < 0)
 		return r;
 	rows = json_object_get(json_array_get(result, 0), "rows");
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		const char *mark = map_get(json_object_get(row, "external_ids"), HN_PROBE_MARK_KEY);
 		const char *err = json_string_value(json_object_get(row, "error"));
 		json_t *ofport = json_object_get(row, "ofport");

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ovs_cfg.h"
+#include "error.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DB "Open_vSwitch"
+
+/* cur_cfg in a monitor's table-updates ({"Open_vSwitch": {uuid: {"new": {...}}}}). */
+static bool cur_cfg_of(const json_t *updates, long long *cur)
+{
+	const json_t *rows = json_object_get(updates, DB);
+	const char *uuid;
+	json_t *row;
+
+	json_object_foreach ((json_t *)rows, uuid, row) {
+		json_t *v = json_object_get(json_object_get(row, "new"), "cur_cfg");
+
+		if (json_is_integer(v)) {
+			*cur = json_integer_value(v);
+			return true;
+		}
+	}
+	return false;
+}
+
+int ovs_cfg_watch_start(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w)
+{
+	json_t *result;
+	int r;
+
+	snprintf(w->id, sizeof(w->id), "hostnet-cfg-%u", ++w->serial);
+	r = ovsdb_rpc_call(rpc, "monitor",
+			   json_pack("[s, s, {s:{s:[s]}}]", DB, w->id, DB, "columns", "cur_cfg"),
+			   &result);
+	if (r < 0) {
+		w->id[0] = '\0';
+		return r;
+	}
+	w->cur = -1;
+	cur_cfg_of(result, &w->cur);
+	json_decref(result);
+	return 0;
+}
+
+int ovs_cfg_wait(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w, long long next_cfg, int timeout_ms)
+{
+	int64_t deadline = ovsdb_now_ms() + timeout_ms;
+
+	while (w->cur < next_cfg) {
+		json_t *msg, *params;
+		const char *method, *id;
+		int r = ovsdb_rpc_notification(rpc, deadline, &msg);
+
+		if (r == -ETIMEDOUT)
+			return hn_err(-ETIMEDOUT,
+				      "ovs-vswitchd did not apply the change within %d ms "
+				      "(cur_cfg %lld, waiting for %lld): is ovs-vswitchd running? "
+				      "See its log",
+				      timeout_ms, w->cur, next_cfg);
+		if (r < 0)
+			return r;
+		method = json_string_value(json_object_get(msg, "method"));
+		params = json_object_get(msg, "params");
+		id = json_string_value(json_array_get(params, 0));
+		if (method && strcmp(method, "update") == 0 && id && strcmp(id, w->id) == 0)
+			cur_cfg_of(json_array_get(params, 1), &w->cur);
+		json_decref(msg);
+	}
+	hn_debug("ovs: ovs-vswitchd applied next_cfg %lld", next_cfg);
+	return 0;
+}
+
+int ovs_cfg_watch_stop(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w)
+{
+	json_t *result = NULL;
+	int r;
+
+	if (!w->id[0])
+		return 0;
+	r = ovsdb_rpc_call(rpc, "monitor_cancel", json_pack("[s]", w->id), &result);
+	json_decref(result);
+	w->id[0] = '\0';
+	return r;
+}

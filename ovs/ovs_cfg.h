@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * "Has ovs-vswitchd applied it yet?" ovs-vswitchd copies Open_vSwitch.next_cfg into cur_cfg
+ * once it has carried out a transaction. A monitor on cur_cfg, started before the commit so
+ * that its setup is not on the path, tells the moment it catches up; polling would add its
+ * period to every run. Used by the OVS backend and by verify's probe ports.
+ */
+#ifndef HOSTNET_OVS_CFG_H
+#define HOSTNET_OVS_CFG_H
+
+#include "ovsdb_rpc.h"
+
+struct ovs_cfg_watch {
+	char id[32];	 /* the monitor's id; "" when none runs */
+	long long cur;	 /* the last cur_cfg seen; -1 before any */
+	unsigned serial; /* makes each monitor's id unique on the connection */
+};
+
+/* Start the monitor; w->cur is cur_cfg now. */
+int ovs_cfg_watch_start(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w);
+/* Wait until cur_cfg >= next_cfg, at most timeout_ms; -ETIMEDOUT with a message naming
+ * ovs-vswitchd otherwise. */
+int ovs_cfg_wait(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w, long long next_cfg,
+		 int timeout_ms);
+/* Cancel the monitor, if one runs. */
+int ovs_cfg_watch_stop(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w);
+
+#endif
