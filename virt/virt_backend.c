@@ -655,8 +655,7 @@ static void virt_close(void *state)
 	if (!s)
 		return;
 	forget_networks(s);
-	if (s->conn)
-		virConnectClose(s->conn);
+	hn_virt_close(s->conn);
 	free(s);
 }
 

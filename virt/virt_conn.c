@@ -38,28 +38,77 @@ static void keep_quiet(void *opaque, virErrorPtr err)
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_result;
 
+/*
+ * libvirt's event loop, which keepalive needs to bound a call to a stuck daemon, runs in a
+ * thread while a connection is open, and is stopped and joined when the last one closes:
+ * a thread left running at exit races the process's teardown (LeakSanitizer's tracer
+ * crashes on it in the tests, and any library destructor could).
+ */
+static pthread_mutex_t loop_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t loop_thread;
+static unsigned loop_users;
+static int loop_stop;
+
 static void *run_event_loop(void *unused)
 {
 	(void)unused;
-	for (;;)
+	while (!__atomic_load_n(&loop_stop, __ATOMIC_ACQUIRE))
 		if (virEventRunDefaultImpl() < 0)
 			hn_debug("libvirt: event loop: %s", virGetLastErrorMessage());
 	return NULL;
 }
 
+/* A timer due at once: its only job is to make the loop's poll return. */
+static void wake_loop(int timer, void *opaque)
+{
+	(void)opaque;
+	virEventRemoveTimeout(timer);
+}
+
+static int loop_acquire(void)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&loop_lock);
+	if (loop_users == 0) {
+		__atomic_store_n(&loop_stop, 0, __ATOMIC_RELEASE);
+		r = pthread_create(&loop_thread, NULL, run_event_loop, NULL) ? -1 : 0;
+	}
+	if (r == 0)
+		loop_users++;
+	pthread_mutex_unlock(&loop_lock);
+	return r;
+}
+
+static void loop_release(void)
+{
+	pthread_mutex_lock(&loop_lock);
+	if (loop_users && --loop_users == 0) {
+		__atomic_store_n(&loop_stop, 1, __ATOMIC_RELEASE);
+		if (virEventAddTimeout(0, wake_loop, NULL, NULL) >= 0)
+			pthread_join(loop_thread, NULL);
+		else
+			pthread_detach(loop_thread); /* cannot wake it: let it go */
+	}
+	pthread_mutex_unlock(&loop_lock);
+}
+
+void hn_virt_close(virConnectPtr conn)
+{
+	if (!conn)
+		return;
+	virConnectClose(conn);
+	loop_release();
+}
+
 static void init_libvirt(void)
 {
-	pthread_t loop;
-
 	init_result = -1;
 	if (virInitialize() < 0)
 		return;
 	virSetErrorFunc(NULL, keep_quiet);
 	if (virEventRegisterDefaultImpl() < 0)
 		return;
-	if (pthread_create(&loop, NULL, run_event_loop, NULL))
-		return;
-	pthread_detach(loop);
 	init_result = 0;
 }
 
@@ -172,36 +221,46 @@ int hn_virt_open(const char *uri, int timeout_ms, virConnectPtr *out)
 	pthread_once(&init_once, init_libvirt);
 	if (init_result < 0)
 		return hn_virt_err(-EIO, "libvirt: initialising the library");
+	if (loop_acquire() < 0)
+		return hn_err(-EAGAIN, "libvirt: cannot start a thread for its event loop");
 	o = opener_new(uri);
-	if (!o)
+	if (!o) {
+		loop_release();
 		return hn_err(-ENOMEM, "libvirt: out of memory");
+	}
 	if (pthread_create(&thread, NULL, open_thread, o)) {
 		opener_free(o);
+		loop_release();
 		return hn_err(-EAGAIN, "libvirt: cannot start a thread to connect to %s", uri);
 	}
-	pthread_detach(thread);
 
 	deadline_after(&deadline, timeout_ms > 0 ? timeout_ms : 1);
 	pthread_mutex_lock(&o->lock);
 	while (!o->done && r != ETIMEDOUT)
 		r = pthread_cond_timedwait(&o->cond, &o->lock, &deadline);
 	if (!o->done) {
+		/* It may never come back: leave it, it frees what it holds if it does. The loop
+		 * stays too, since the stuck open may still use it. */
 		o->abandoned = true;
 		pthread_mutex_unlock(&o->lock);
+		pthread_detach(thread);
 		return hn_err(-ETIMEDOUT,
 			      "libvirt: %s did not answer within %d ms: is libvirtd running but "
 			      "stuck? (see its log)",
 			      uri, timeout_ms);
 	}
 	pthread_mutex_unlock(&o->lock);
+	pthread_join(thread, NULL); /* it has returned or is about to: no thread outlives us */
 	conn = o->conn;
 	if (!conn)
 		r = hn_err(-ECONNREFUSED,
 			   "libvirt: cannot connect to %s: %s (is libvirtd running?)", uri,
 			   o->error);
 	opener_free(o);
-	if (!conn)
+	if (!conn) {
+		loop_release();
 		return r;
+	}
 	bound_later_calls(conn, timeout_ms);
 	*out = conn;
 	return 0;

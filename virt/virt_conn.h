@@ -12,6 +12,8 @@
  * Later calls on the connection fail (rather than hang) when the daemon stops answering
  * for about timeout_ms. */
 int hn_virt_open(const char *uri, int timeout_ms, virConnectPtr *out);
+/* Close what hn_virt_open opened (and stop libvirt's event loop with the last one). */
+void hn_virt_close(virConnectPtr conn);
 
 /* hn_err(err, "<fmt>: <libvirt's last error>"), for a libvirt call that just failed. */
 int hn_virt_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

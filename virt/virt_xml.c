@@ -55,8 +55,7 @@ static int add_portgroup(xmlNodePtr root, const struct hn_portgroup *pg)
 	/* trunk='yes' even for a single VLAN: without it, one tag is an access port. */
 	if (!xmlNewProp(vlan, BAD_CAST "trunk", BAD_CAST "yes"))
 		return -ENOMEM;
-	hn_vlanset_foreach(v, &pg->vlans)
-	{
+	hn_vlanset_foreach (v, &pg->vlans) {
 		if (add_tag(vlan, v) < 0)
 			return -ENOMEM;
 	}
