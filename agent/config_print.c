@@ -149,7 +149,8 @@ static json_t *vlan_array(struct jb *jb, const struct hn_vlanset *s)
 
 	if (!arr)
 		return NULL;
-	hn_vlanset_foreach(v, s) append(jb, arr, json_integer(v));
+	hn_vlanset_foreach (v, s)
+		append(jb, arr, json_integer(v));
 	return arr;
 }
 

@@ -114,8 +114,7 @@ const json_t *ovs_json_map_get(const json_t *map, const char *key)
 	size_t i;
 	json_t *kv;
 
-	json_array_foreach(pairs, i, kv)
-	{
+	json_array_foreach (pairs, i, kv) {
 		const char *k = json_string_value(json_array_get(kv, 0));
 
 		if (k && strcmp(k, key) == 0)
@@ -204,8 +203,7 @@ static int parse_ifaces(struct ovs_db *db, json_t *rows)
 	db->ifaces = calloc(json_array_size(rows) + 1, sizeof(*db->ifaces));
 	if (!db->ifaces)
 		return -ENOMEM;
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		struct ovs_iface *f = &db->ifaces[db->n_ifaces];
 
 		f->row = row;
@@ -228,8 +226,7 @@ static int parse_ports(struct ovs_db *db, json_t *rows)
 	db->ports = calloc(json_array_size(rows) + 1, sizeof(*db->ports));
 	if (!db->ports)
 		return -ENOMEM;
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		struct ovs_port *p = &db->ports[db->n_ports];
 		json_t *tag = json_object_get(row, "tag"), *trunks = json_object_get(row, "trunks");
 
@@ -265,8 +262,7 @@ static int parse_bridges(struct ovs_db *db, json_t *rows)
 	db->bridges = calloc(json_array_size(rows) + 1, sizeof(*db->bridges));
 	if (!db->bridges)
 		return -ENOMEM;
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		struct ovs_bridge *b = &db->bridges[db->n_bridges];
 		json_t *ports = json_object_get(row, "ports");
 		const json_t *hw = ovs_json_map_get(json_object_get(row, "other_config"), "hwaddr");

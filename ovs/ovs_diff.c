@@ -181,8 +181,7 @@ static json_t *with_hwaddr(const json_t *old, const char *mac)
 	const json_t *list = json_array_get(old, 1);
 	size_t i;
 
-	json_array_foreach(list, i, kv)
-	{
+	json_array_foreach (list, i, kv) {
 		const char *k = json_string_value(json_array_get(kv, 0));
 
 		if (k && strcmp(k, "hwaddr") != 0)
@@ -613,8 +612,7 @@ static int index_rows(const json_t *rows, struct ovs_strmap *m)
 	size_t i;
 	json_t *row;
 
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		const char *u = ovs_json_uuid(json_object_get(row, "_uuid"));
 
 		if (u && ovs_strmap_put(m, u, i) < 0)

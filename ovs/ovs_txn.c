@@ -235,8 +235,7 @@ static int wait_on_cols(struct waits *w, const char *table, const char *uuid, co
 	json_t *v;
 	int r = 0;
 
-	json_object_foreach((json_t *)cols, key, v)
-	{
+	json_object_foreach ((json_t *)cols, key, v) {
 		if (r == 0)
 			r = wait_on(w, table, uuid, row, key);
 	}
@@ -520,8 +519,7 @@ static int restore_ports(struct ovs_txn *txn, const json_t *old, const struct ov
 	size_t i, dummy;
 	int r = names ? 0 : -ENOMEM;
 
-	json_array_foreach(ifaces, i, row)
-	{
+	json_array_foreach (ifaces, i, row) {
 		const char *u = ovs_json_uuid(json_object_get(row, "_uuid"));
 
 		if (r || !u)
@@ -529,8 +527,7 @@ static int restore_ports(struct ovs_txn *txn, const json_t *old, const struct ov
 		snprintf(names[i], sizeof(names[i]), "ri%u", (*seq)++);
 		r = ovs_strmap_put(&named, u, i);
 	}
-	json_array_foreach(ports, i, row)
-	{
+	json_array_foreach (ports, i, row) {
 		const char *u = ovs_json_uuid(json_object_get(row, "_uuid"));
 		json_t *ifs = json_object_get(row, "interfaces"), *list, *prow;
 		char pname[16];
@@ -708,8 +705,7 @@ int ovs_txn_result(const struct ovs_txn *txn, const json_t *result, struct ovs_a
 
 	if (!json_is_array(result))
 		return hn_err(-EPROTO, "ovsdb-server answered the transaction with no result list");
-	json_array_foreach(result, i, res)
-	{
+	json_array_foreach (result, i, res) {
 		json_t *err = json_object_get(res, "error");
 		char text[768], who[160] = "";
 

@@ -94,8 +94,7 @@ static char *drift_after_writer(void)
 	char *text, *out;
 	size_t len;
 
-	json_array_foreach(rows, i, row)
-	{
+	json_array_foreach (rows, i, row) {
 		if (strcmp(json_string_value(json_object_get(row, "name")), "brint") == 0)
 			json_object_set_new(row, "tag", json_integer(42));
 	}
@@ -299,8 +298,7 @@ static char *interfaces_reply(const json_t *request)
 	char *text, *out;
 
 	(void)request;
-	json_array_foreach(fake_last_params, i, op)
-	{
+	json_array_foreach (fake_last_params, i, op) {
 		const char *table = json_string_value(json_object_get(op, "table"));
 		const char *name;
 

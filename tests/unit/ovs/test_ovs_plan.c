@@ -387,8 +387,7 @@ static void port_moves_out_of_a_pruned_bridge(void **unused)
 	/* brold comes back holding mon0 by its uuid (it still exists, on brint) next to its
 	 * own port, re-made from what was read; mon0 leaves brint. */
 	ins = ops_of(&inv, "insert");
-	json_array_foreach(ins, i, o)
-	{
+	json_array_foreach (ins, i, o) {
 		json_t *row = json_object_get(o, "row");
 		char *ports;
 
