@@ -248,8 +248,7 @@ static int check_trunk_egress(const struct hn_matrix *m, size_t r, struct hn_che
 	hn_vlanset_format(&s->trunks, set, sizeof(set));
 	snprintf(expected, sizeof(expected), "VLANs %s tagged, nothing else", set);
 
-	hn_vlanset_foreach(v, &s->trunks)
-	{
+	hn_vlanset_foreach (v, &s->trunks) {
 		struct hn_vlanset tags = {0};
 		size_t want = 0, right = 0, heard = 0;
 		bool untagged = false, more = false;
@@ -352,8 +351,7 @@ int hn_matrix_evaluate(const struct hn_matrix *m, struct hn_checks *out)
 	const struct hn_probe_plan *p = m->plan;
 	int r = 0;
 
-	hn_vlanset_foreach(v, &p->vlans)
-	{
+	hn_vlanset_foreach (v, &p->vlans) {
 		if (r == 0)
 			r = check_forwarding(m, v, out);
 		if (r == 0)

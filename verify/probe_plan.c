@@ -32,7 +32,8 @@ static void bridge_vlans(const struct hn_config *c, const struct hn_bridge *b,
 
 		if (p->tag)
 			hn_vlanset_add(out, p->tag);
-		hn_vlanset_foreach(v, &p->trunks) hn_vlanset_add(out, v);
+		hn_vlanset_foreach (v, &p->trunks)
+			hn_vlanset_add(out, v);
 	}
 	for (size_t i = 0; i < c->n_networks; i++) {
 		const struct hn_network *n = &c->networks[i];
@@ -43,7 +44,8 @@ static void bridge_vlans(const struct hn_config *c, const struct hn_bridge *b,
 			const struct hn_portgroup *g = &n->portgroups[j];
 
 			if (g->trunk)
-				hn_vlanset_foreach(v, &g->vlans) hn_vlanset_add(out, v);
+				hn_vlanset_foreach (v, &g->vlans)
+					hn_vlanset_add(out, v);
 			else if (g->tag)
 				hn_vlanset_add(out, g->tag);
 		}
@@ -244,8 +246,7 @@ static int build_reach(const struct hn_config *c, const struct hn_bridge *b,
 
 			if (add_reach(p, &cap, b->tag, to, true, true) < 0)
 				return -ENOMEM;
-			hn_vlanset_foreach(v, &p->vlans)
-			{
+			hn_vlanset_foreach (v, &p->vlans) {
 				if (v != b->tag && add_reach(p, &cap, v, to, false, true) < 0)
 					return -ENOMEM;
 			}
@@ -326,8 +327,7 @@ int hn_probe_plan_build(const struct hn_config *c, struct hn_probe_plan *out)
 		goto fail;
 	size_t k = 0;
 
-	hn_vlanset_foreach(v, &out->vlans)
-	{
+	hn_vlanset_foreach (v, &out->vlans) {
 		for (char side = 'a'; side <= 'b'; side++, k++) {
 			out->probes[k].kind = HN_PROBE_ACCESS;
 			out->probes[k].vlan = v;
@@ -352,8 +352,7 @@ int hn_probe_plan_build(const struct hn_config *c, struct hn_probe_plan *out)
 		/* Tagged with each VLAN of the set (carried), then with each other VLAN of
 		 * the matrix (to be dropped: a trunk admits its set only). */
 		for (int pass = 0; pass < 2; pass++) {
-			hn_vlanset_foreach(v, &out->vlans)
-			{
+			hn_vlanset_foreach (v, &out->vlans) {
 				bool in = hn_vlanset_has(&s->trunks, v);
 
 				if (in != (pass == 0))

@@ -4,8 +4,10 @@
 #include "error.h"
 #include "nl_uplink.h"
 #include "plan.h"
+#include "state_objects.h"
 #include "uplink.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,47 +16,6 @@ static int unknown(struct hn_checks *out, const char *name, const char *doing)
 {
 	return hn_checks_add(out, HN_CHECK_UNKNOWN, name, "the host as the config says",
 			     "cannot %s: %s", doing, hn_errmsg() ? hn_errmsg() : "unknown error");
-}
-
-/*
- * What the backends write for one changed value, current -> desired: "tag 10 -> 99" into
- * expected "tag 99" and found "tag 10"; "absent -> up" into "up" and "absent". false for
- * anything else, which is quoted whole.
- */
-static bool split_change(const char *detail, char *expected, char *found, size_t len)
-{
-	const char *arrow = strstr(detail, " -> "), *space = strchr(detail, ' ');
-
-	if (!arrow || arrow == detail || strstr(arrow + 4, " -> ") || !arrow[4])
-		return false;
-	snprintf(found, len, "%.*s", (int)(arrow - detail), detail);
-	if (space < arrow) /* a field name, then its value */
-		snprintf(expected, len, "%.*s%s", (int)(space + 1 - detail), detail, arrow + 4);
-	else
-		snprintf(expected, len, "%s", arrow + 4);
-	return true;
-}
-
-/* One change the backend would make is one difference between the host and the config. */
-static int drift_check(const struct hn_action *a, struct hn_checks *out)
-{
-	char expected[sizeof(a->detail)], found[sizeof(a->detail)];
-
-	switch (a->op) {
-	case HN_OP_CREATE:
-		return hn_checks_add(out, HN_CHECK_CRITICAL, a->object, "present as configured",
-				     "missing%s%s", a->detail[0] ? ": " : "", a->detail);
-	case HN_OP_REMOVE:
-		return hn_checks_add(out, HN_CHECK_CRITICAL, a->object, "absent", "present%s%s",
-				     a->detail[0] ? ": " : "", a->detail);
-	case HN_OP_CHANGE:
-	default:
-		if (split_change(a->detail, expected, found, sizeof(expected)))
-			return hn_checks_add(out, HN_CHECK_CRITICAL, a->object, expected, "%s",
-					     found);
-		return hn_checks_add(out, HN_CHECK_CRITICAL, a->object, "as configured",
-				     "differs: %s", a->detail[0] ? a->detail : "(no detail)");
-	}
 }
 
 /* A backend opened and read, ready to diff. */
@@ -83,25 +44,24 @@ static bool open_and_read(struct layer *l, const struct hn_opts *opts, struct hn
 	return true;
 }
 
+/* The layer's diff against want, reported one line per object the config asks for. */
 static int diff_layer(struct layer *l, const struct hn_config *want, struct hn_checks *out)
 {
 	const struct hn_backend *by_layer[HN_LAYER_COUNT] = {0};
+	struct hn_state_objects objs = {0};
 	struct hn_plan plan = {0};
 	int r;
 
 	hn_err_clear();
 	r = l->b->diff(l->state, want, &plan);
-	if (r < 0) {
+	if (r < 0)
 		r = unknown(out, l->name, "compare");
-	} else if (plan.n == 0) {
-		r = hn_checks_add(out, HN_CHECK_OK, l->name, "the host as the config says",
-				  "no difference");
-	} else {
-		for (size_t i = 0; i < plan.n && r == 0; i++)
-			r = drift_check(plan.actions[i], out);
-	}
+	else if (hn_state_objects_derive(want, l->b->layer, &objs) < 0 ||
+		 hn_state_objects_report(&objs, &plan, out) < 0)
+		r = -ENOMEM;
 	by_layer[l->b->layer] = l->b;
 	hn_plan_free(&plan, by_layer);
+	hn_state_objects_free(&objs);
 	return r;
 }
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * State checks through the backends' read side: each backend reads the host and diffs it
- * against the config, exactly as `hostnet plan` does. A layer with nothing to change is one
- * OK check; every change it would make is one CRITICAL check naming the object. A backend
- * that cannot read the host gives an UNKNOWN check, never a made-up OK.
+ * against the config, exactly as `hostnet plan` does. Each object the config asks for is one
+ * check, CRITICAL when an action of the diff names it, OK otherwise; an action naming no
+ * object of the config is a CRITICAL check of its own (state_objects.h). A backend that
+ * cannot read or compare the host gives an UNKNOWN check and no object line, never a
+ * made-up OK.
  *
  * HOSTNET_LAYERS (for tests, as the agent reads it) limits the layers checked.
  */

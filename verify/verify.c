@@ -9,6 +9,7 @@
  */
 #include "verify.h"
 #include "checks.h"
+#include "converge.h"
 #include "error.h"
 #include "gateway.h"
 #include "matrix.h"
@@ -405,6 +406,35 @@ static int run_probes(struct probe_run *pr, const struct hn_opts *opts,
 	return 0;
 }
 
+static void print_checks(const struct hn_opts *opts, const struct hn_checks *c, int64_t t0)
+{
+	if (opts->json)
+		hn_checks_print_json(stdout, c, (double)(hn_now_us() - t0) / 1e6);
+	else
+		hn_checks_print(stdout, c, (double)(hn_now_us() - t0) / 1e6);
+	fflush(stdout);
+}
+
+/* The lock could not be had: nothing was checked, the state is unknown. */
+static int report_locked(const struct hn_opts *opts, int err, int64_t t0)
+{
+	struct hn_checks checks = {0};
+
+	if (err == -ETIMEDOUT)
+		hn_checks_add(&checks, HN_CHECK_UNKNOWN, "host lock",
+			      "no hostnet up or down running",
+			      "another hostnet run holds the lock (/run/hostnet/lock) after "
+			      "%d ms: nothing checked, try again once it has finished",
+			      opts->timeout_ms);
+	else
+		hn_checks_add(&checks, HN_CHECK_UNKNOWN, "host lock",
+			      "no hostnet up or down running", "cannot take the lock: %s",
+			      hn_errmsg() ? hn_errmsg() : strerror(-err));
+	print_checks(opts, &checks, t0);
+	hn_checks_free(&checks);
+	return HN_CHECK_UNKNOWN;
+}
+
 int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probes)
 {
 	struct probe_run pr = {.kernel = {.home_fd = -1}};
@@ -413,8 +443,12 @@ int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probe
 	int64_t t0 = hn_now_us();
 	enum hn_check_status status;
 	char why[1024] = "";
-	int r, clean;
+	int r, clean, lock;
 
+	hn_err_clear();
+	lock = hn_lock_host(opts->timeout_ms);
+	if (lock < 0)
+		return report_locked(opts, lock, t0);
 	signals_take(&sig);
 	r = hn_state_checks(opts, want, &checks);
 	hn_debug("state checks done in %.1f ms", (double)(hn_now_us() - t0) / 1000.0);
@@ -442,11 +476,8 @@ int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probe
 			      (int)stop_signal,
 			      clean == 0 ? "every probe was removed" : "see probe clean-up");
 	status = hn_checks_status(&checks);
-	if (opts->json)
-		hn_checks_print_json(stdout, &checks, (double)(hn_now_us() - t0) / 1e6);
-	else
-		hn_checks_print(stdout, &checks, (double)(hn_now_us() - t0) / 1e6);
-	fflush(stdout);
+	print_checks(opts, &checks, t0);
 	hn_checks_free(&checks);
+	close(lock);
 	return (int)status;
 }

@@ -13,7 +13,8 @@
 # another VLAN, its address removed, an L2 path joining two VLANs made outside OVS (a veth
 # pair whose ends are access ports of VLAN 10 and 20; a Linux bridge joining two such
 # ports), a host port on VLAN 250 answering ARP for the VLAN 99 address; a `kill -9` mid-run leaves probe ports that the next run removes; SIGTERM mid-run
-# cleans up and exits 3. After every run nothing is left: no probe port in OVSDB, no probe
+# cleans up and exits 3; verify waits for a running `up` (the host lock) and is UNKNOWN when
+# it is held past --timeout. After every run nothing is left: no probe port in OVSDB, no probe
 # link, no neighbour entry for a probe address, no named namespace (the probe namespaces
 # are never named: they live as long as the run's file descriptors).
 #
@@ -33,11 +34,13 @@ FAILED=0
 RC=0
 WHY=
 BG=
+LOCK_PID=
 
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	[[ -z $BG ]] || kill -9 "$BG" 2>/dev/null || true
+	[[ -z $LOCK_PID ]] || kill "$LOCK_PID" 2>/dev/null || true
 	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
 	rm -rf "$TMP"
 	exit "$rc"
@@ -102,7 +105,7 @@ traces() {
 	echo "ports: $(vsctl --format=csv --no-headings --columns=name list Port | sort | xargs)"
 	echo "marked: $(vsctl --format=csv --no-headings --columns=external_ids list Port |
 		grep -c hostnet-probe || true)"
-	echo "links: $(in_lab ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | xargs)"
+	echo "links: $(in_lab ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | xargs)"
 	echo "neigh: $(in_lab ip neigh show dev brint 2>/dev/null | grep -v FAILED | sort | xargs)"
 	echo "named netns: $(ip netns list | grep -c '^hnv' || true)"
 }
@@ -158,6 +161,45 @@ setup() {
 	traces >"$TMP/before"
 }
 
+# The state checks of the seed: one OK line per object the config asks for, expected and
+# found, and the status line counts every line.
+state_lines_are_per_object() {
+	line_is OK "bridge br0" "expected datapath netdev, hwaddr $LAB_ENO1_MAC (eno1's)" &&
+		line_is OK "port br0" "expected internal, no tag" &&
+		line_is OK "port eno1 on br0" "expected system, no tag (the uplink)" &&
+		line_is OK "bridge brint" "expected datapath netdev, found datapath netdev" &&
+		line_is OK "port brint" "expected internal, tag 99, found internal, tag 99" &&
+		line_is OK "link br0" "expected up, found up" &&
+		line_is OK "link brint" "expected up, found up" &&
+		line_is OK "address 198.51.100.10/24 on br0" "found present" &&
+		line_is OK "address 10.99.1.250/32 on brint" "found present" &&
+		line_is OK "route 10.99.1.0/24 dev brint" "found present" &&
+		line_is OK "route 0.0.0.0/0 via 198.51.100.1 dev br0" "found present" &&
+		line_is OK "bridge br0 mac" "expected eno1's MAC" &&
+		line_is OK "uplink eno1 address" "found none" || return 1
+	! grep -qE '^[A-Z]+ +(ovs|netlink) state: ' "$TMP/out" || why "a per-layer state line"
+	local lines
+	lines=$(($(wc -l <"$TMP/out") - 1))
+	head -1 "$TMP/out" | grep -q "^HOSTNET OK - $lines checks | checks=$lines failed=0 " ||
+		why "the first line does not count the $lines lines"
+}
+
+# hold_lock SECONDS: hold the host lock as a running `up` does, in the background, and
+# return once it is held. LOCK_PID is the holder.
+hold_lock() {
+	local i
+	mkdir -p /run/hostnet
+	rm -f "$TMP/held"
+	# -o: the lock stays with flock itself, so killing LOCK_PID frees it at once.
+	flock -o /run/hostnet/lock sh -c "touch '$TMP/held'; exec sleep $1" &
+	LOCK_PID=$!
+	for i in $(seq 500); do
+		[[ -e $TMP/held ]] && return 0
+		sleep 0.01
+	done
+	why "the lock was never taken (another hostnet run holds it?)"
+}
+
 # ---------------------------------------------------------------------------- cases
 
 case_correct_host_passes() {
@@ -173,8 +215,7 @@ case_correct_host_passes() {
 	line_is OK "reach 10.99.1.250 from vlan 99" || return 1
 	line_is OK "reach 10.99.1.250 from vlan 10" "no ARP reply" || return 1
 	line_is OK "gateway 198.51.100.1 from br0" || return 1
-	line_is OK "ovs state" || return 1
-	line_is OK "netlink state" || return 1
+	state_lines_are_per_object || return 1
 	[[ $(grep -c ' forwarding: ' "$TMP/out") == 14 ]] || why "not 14 VLANs" || return 1
 	nothing_left
 }
@@ -219,6 +260,8 @@ case_port_tag_changed() {
 	rc_is 2 || return 1
 	first_line_is CRITICAL || return 1
 	critical_names mon0 || return 1
+	line_is CRITICAL "port mon0 on brint" "expected internal, tag 250, found tag 20" || return 1
+	line_is OK "port trunk0 on brint" "expected system, trunks 10,20" || return 1
 	nothing_left
 }
 
@@ -229,6 +272,7 @@ case_vlan_missing_from_a_trunk() {
 	verify verify-ports.yaml
 	rc_is 2 || return 1
 	critical_names trunk0 || return 1
+	line_is CRITICAL "port trunk0 on brint" "found trunks [10]" || return 1
 	nothing_left
 }
 
@@ -247,7 +291,7 @@ case_hypervisor_port_moved_to_vlan_10() {
 	must vsctl set port brint tag=10 || return 1
 	verify verify-seed.yaml
 	rc_is 2 || return 1
-	critical_names "port brint" || return 1
+	line_is CRITICAL "port brint" "expected internal, tag 99, found tag 10" || return 1
 	# The probes see it too: VLAN 99 lost the host, VLAN 10 reaches it.
 	line_is CRITICAL "reach 10.99.1.250 from vlan 99" "no ARP reply" || return 1
 	line_is CRITICAL "reach 10.99.1.250 from vlan 10" "is at" || return 1
@@ -260,7 +304,7 @@ case_hypervisor_address_removed() {
 	traces >"$TMP/before"
 	verify verify-seed.yaml
 	rc_is 2 || return 1
-	critical_names "10.99.1.250" || return 1
+	line_is CRITICAL "address 10.99.1.250/32 on brint" "found missing" || return 1
 	line_is CRITICAL "reach 10.99.1.250 from vlan 99" "no ARP reply" || return 1
 	nothing_left
 }
@@ -310,7 +354,7 @@ case_host_port_answers_for_vlan_99_on_vlan_250() {
 	rc_is 2 || return 1
 	line_is CRITICAL "reach 10.99.1.250 from vlan 250" "answers ARP" || return 1
 	line_is OK "reach 10.99.1.250 from vlan 99" || return 1
-	line_is OK "ovs state" || return 1
+	line_is OK "port mon0 on brint" "found internal, tag 250" || return 1
 	nothing_left
 }
 
@@ -430,6 +474,50 @@ case_sigterm_cleans_up_and_exits_3() {
 	nothing_left
 }
 
+# verify waits for a running `up` (the host lock) within --timeout, and then checks.
+case_verify_waits_for_a_running_up() {
+	local t0 t1
+	setup || return 1
+	hold_lock 3 || return 1
+	t0=$(date +%s%N)
+	RC=0
+	in_lab "$HOSTNET" --ovsdb "$LAB_OVSDB" --timeout 5000 -c "$CONF/verify-seed.yaml" \
+		verify >"$TMP/out" 2>"$TMP/err" || RC=$?
+	t1=$(date +%s%N)
+	wait "$LOCK_PID" || true
+	LOCK_PID=
+	rc_is 0 || return 1
+	first_line_is OK || return 1
+	# The holder had about 3 s left when verify started.
+	(((t1 - t0) / 1000000 >= 2500)) || why "returned after $(((t1 - t0) / 1000000)) ms" ||
+		return 1
+	nothing_left
+}
+
+# The lock still held at the bound: UNKNOWN, exit 3, and nothing checked or probed.
+case_verify_is_unknown_while_the_lock_is_held() {
+	local t0 t1 log=$LAB_DIR/ovs-vswitchd.log lines
+	setup || return 1
+	lines=$(wc -l <"$log")
+	hold_lock 3 || return 1
+	t0=$(date +%s%N)
+	RC=0
+	in_lab "$HOSTNET" --ovsdb "$LAB_OVSDB" --timeout 500 -c "$CONF/verify-seed.yaml" \
+		verify >"$TMP/out" 2>"$TMP/err" || RC=$?
+	t1=$(date +%s%N)
+	kill "$LOCK_PID" 2>/dev/null || true
+	wait "$LOCK_PID" 2>/dev/null || true
+	LOCK_PID=
+	rc_is 3 || return 1
+	first_line_is UNKNOWN || return 1
+	line_is UNKNOWN "host lock" "another hostnet run holds the lock" || return 1
+	[[ $(wc -l <"$TMP/out") == 2 ]] || why "more than the lock was reported" || return 1
+	(((t1 - t0) / 1000000 < 2000)) || why "took $(((t1 - t0) / 1000000)) ms" || return 1
+	tail -n +"$((lines + 1))" "$log" | grep -q 'added interface' &&
+		why "a probe port was added while the lock was held" && return 1
+	nothing_left
+}
+
 run() {
 	WHY=
 	if "case_$1"; then
@@ -466,6 +554,8 @@ CASES=(
 	kill_9_leftovers_removed_by_next_run
 	stale_probe_link_removed
 	sigterm_cleans_up_and_exits_3
+	verify_waits_for_a_running_up
+	verify_is_unknown_while_the_lock_is_held
 )
 (($# == 0)) || CASES=("$@")
 for c in "${CASES[@]}"; do

@@ -1,22 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* State checks from a backend's diff, with fake backends. */
+/*
+ * State checks: one line per object the seed config asks for, CRITICAL when an action of
+ * the backend's diff names it (fake backends say what differs), and the object names
+ * checked against the real OVS and netlink diffs.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "error.h"
-#include "plan.h"
-#include "state.h"
 #include "backends.h"
+#include "error.h"
+#include "nl_diff.h"
+#include "ovs_diff.h"
+#include "plan.h"
+#include "seed_config.h"
+#include "state.h"
+#include "state_objects.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int diffs; /* what the fake diff returns: 0 none, 1 three changes, -1 an error */
+/* What the fake diff plans; fake_error: it fails instead. */
+struct fake_action {
+	enum hn_op op;
+	const char *object, *detail;
+};
+static const struct fake_action *fake_actions;
+static size_t n_fake_actions;
+static bool fake_error;
 static int closed;
+
+#define SAY(list)                                                                                  \
+	do {                                                                                       \
+		fake_actions = (list);                                                             \
+		n_fake_actions = sizeof(list) / sizeof((list)[0]);                                 \
+		fake_error = false;                                                                \
+	} while (0)
 
 static int fake_open(const struct hn_opts *opts, void **state)
 {
@@ -35,26 +57,7 @@ static int fake_read(void *state)
 	return 0;
 }
 
-static int fake_diff(void *state, const struct hn_config *want, struct hn_plan *plan)
-{
-	struct hn_action *a;
-
-	if (diffs < 0)
-		return hn_err(-EPROTO, "the database answered nonsense");
-	if (diffs == 0)
-		return 0;
-	a = hn_plan_add(plan, HN_LAYER_OVS, HN_OP_CHANGE, "port brint");
-	hn_action_detail(a, "tag 10 -> 99");
-	a->priv = malloc(8);
-	a = hn_plan_add(plan, HN_LAYER_OVS, HN_OP_CHANGE, "port mon0 on brint");
-	hn_action_detail(a, "tag 10 -> 99, trunks [] -> [1]");
-	hn_plan_add(plan, HN_LAYER_OVS, HN_OP_CREATE, "bridge brint");
-	a = hn_plan_add(plan, HN_LAYER_OVS, HN_OP_CHANGE, "link br0");
-	hn_action_detail(a, "absent -> up");
-	a = hn_plan_add(plan, HN_LAYER_OVS, HN_OP_REMOVE, "network default");
-	hn_action_detail(a, "named in libvirt.undefine");
-	return 0;
-}
+static int fake_diff(void *state, const struct hn_config *want, struct hn_plan *plan);
 
 static void fake_free_priv(void *priv)
 {
@@ -67,7 +70,7 @@ static void fake_close(void *state)
 	closed++;
 }
 
-static const struct hn_backend fake = {
+static struct hn_backend fake = {
     .name = "ovs",
     .layer = HN_LAYER_OVS,
     .open = fake_open,
@@ -77,65 +80,310 @@ static const struct hn_backend fake = {
     .close = fake_close,
 };
 
-static const struct hn_opts opts = {.timeout_ms = 100};
-static const struct hn_config want;
+static int fake_diff(void *state, const struct hn_config *want, struct hn_plan *plan)
+{
+	if (fake_error)
+		return hn_err(-EPROTO, "the database answered nonsense");
+	for (size_t i = 0; i < n_fake_actions; i++) {
+		struct hn_action *a =
+		    hn_plan_add(plan, fake.layer, fake_actions[i].op, "%s", fake_actions[i].object);
 
-static void no_difference_is_one_ok_check(void **unused)
+		assert_non_null(a);
+		hn_action_detail(a, "%s", fake_actions[i].detail);
+		a->priv = malloc(8); /* freed through free_priv, as a backend's */
+	}
+	return 0;
+}
+
+static const struct hn_opts opts = {.timeout_ms = 100};
+static const uint8_t eno1_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+
+/* The seed, as the state checks see it once the uplink facts are in. */
+static void seed(struct hn_config *c)
+{
+	seed_config(c, true);
+	c->datapath = HN_DATAPATH_NETDEV;
+	c->bridges[0].has_uplink_mac = true;
+	memcpy(c->bridges[0].uplink_mac, eno1_mac, sizeof(eno1_mac));
+}
+
+static struct hn_checks run(struct hn_config *want, enum hn_layer layer, const char *name)
 {
 	struct hn_checks c = {0};
 
-	diffs = 0;
+	fake.layer = layer;
+	fake.name = name;
+	assert_int_equal(hn_state_check_backend(&fake, &opts, want, &c), 0);
+	return c;
+}
+
+static void line_is(const struct hn_checks *c, size_t i, enum hn_check_status status,
+		    const char *name, const char *expected, const char *found)
+{
+	assert_true(i < c->n);
+	assert_string_equal(c->v[i].name, name);
+	assert_string_equal(c->v[i].expected, expected);
+	assert_string_equal(c->v[i].found, found);
+	assert_int_equal(c->v[i].status, status);
+}
+
+static void ovs_ok_is_one_line_per_object(void **unused)
+{
+	static const struct fake_action none[1];
+	struct hn_config want;
+	struct hn_checks c;
+
+	seed(&want);
+	SAY(none);
+	n_fake_actions = 0;
 	closed = 0;
-	assert_int_equal(hn_state_check_backend(&fake, &opts, &want, &c), 0);
-	assert_int_equal(c.n, 1);
-	assert_int_equal(c.v[0].status, HN_CHECK_OK);
-	assert_string_equal(c.v[0].name, "ovs state");
+	c = run(&want, HN_LAYER_OVS, "ovs");
+	assert_int_equal(c.n, 5);
+	line_is(&c, 0, HN_CHECK_OK, "bridge br0",
+		"datapath netdev, hwaddr 52:54:00:12:34:56 (eno1's)",
+		"datapath netdev, hwaddr 52:54:00:12:34:56 (eno1's)");
+	line_is(&c, 1, HN_CHECK_OK, "port br0", "internal, no tag", "internal, no tag");
+	line_is(&c, 2, HN_CHECK_OK, "port eno1 on br0", "system, no tag (the uplink)",
+		"system, no tag (the uplink)");
+	line_is(&c, 3, HN_CHECK_OK, "bridge brint", "datapath netdev", "datapath netdev");
+	line_is(&c, 4, HN_CHECK_OK, "port brint", "internal, tag 99", "internal, tag 99");
 	assert_int_equal(closed, 1);
 	hn_checks_free(&c);
+	hn_config_free(&want);
 }
 
-static void each_difference_is_a_named_critical_check(void **unused)
+static void ovs_differences_mark_their_object(void **unused)
 {
-	struct hn_checks c = {0};
+	static const struct fake_action diffs[] = {
+	    {HN_OP_CHANGE, "port brint", "tag 10 -> 99"},
+	    {HN_OP_CHANGE, "port trunk0 on brint", "bridge br0 -> brint"},
+	    {HN_OP_CHANGE, "port trunk0 on brint", "tag 10 -> none, trunks [] -> [10,20]"},
+	    {HN_OP_CREATE, "port mon0 on brint", "internal, tag 250"},
+	    {HN_OP_REMOVE, "port old0 on brint", "created by hostnet, no longer in the config"},
+	    {HN_OP_CREATE, "bridge br0", "datapath netdev"},
+	};
+	struct hn_config want;
+	struct hn_port *p;
+	struct hn_checks c;
 
-	diffs = 1;
-	assert_int_equal(hn_state_check_backend(&fake, &opts, &want, &c), 0);
-	assert_int_equal(c.n, 5);
-	for (size_t i = 0; i < c.n; i++)
-		assert_int_equal(c.v[i].status, HN_CHECK_CRITICAL);
-	/* One field changed: expected and found are its two values. */
-	assert_string_equal(c.v[0].name, "port brint");
-	assert_string_equal(c.v[0].expected, "tag 99");
-	assert_string_equal(c.v[0].found, "tag 10");
-	/* Several: quoted whole. */
-	assert_string_equal(c.v[1].expected, "as configured");
-	assert_string_equal(c.v[1].found, "differs: tag 10 -> 99, trunks [] -> [1]");
-	assert_string_equal(c.v[2].found, "missing");
-	/* A bare value: no field name to repeat. */
-	assert_string_equal(c.v[3].name, "link br0");
-	assert_string_equal(c.v[3].expected, "up");
-	assert_string_equal(c.v[3].found, "absent");
-	assert_string_equal(c.v[4].expected, "absent");
-	assert_string_equal(c.v[4].found, "present: named in libvirt.undefine");
+	seed(&want);
+	/* brint also holds a trunk NIC and an internal access port. */
+	want.bridges[1].n_ports = 2;
+	want.bridges[1].ports = p = calloc(2, sizeof(*p));
+	strcpy(p[0].name, "trunk0");
+	p[0].has_trunks = true;
+	hn_vlanset_add(&p[0].trunks, 10);
+	hn_vlanset_add(&p[0].trunks, 20);
+	strcpy(p[1].name, "mon0");
+	p[1].type = HN_PORT_INTERNAL;
+	p[1].tag = 250;
+	SAY(diffs);
+	c = run(&want, HN_LAYER_OVS, "ovs");
+	assert_int_equal(c.n, 8); /* 7 objects, and the port the config no longer names */
+	line_is(&c, 0, HN_CHECK_CRITICAL, "bridge br0",
+		"datapath netdev, hwaddr 52:54:00:12:34:56 (eno1's)", "missing");
+	line_is(&c, 4, HN_CHECK_CRITICAL, "port brint", "internal, tag 99", "tag 10");
+	/* Two actions on one object: one line saying both. */
+	line_is(&c, 5, HN_CHECK_CRITICAL, "port trunk0 on brint", "system, trunks 10,20",
+		"bridge br0; differs: tag 10 -> none, trunks [] -> [10,20]");
+	line_is(&c, 6, HN_CHECK_CRITICAL, "port mon0 on brint", "internal, tag 250", "missing");
+	line_is(&c, 7, HN_CHECK_CRITICAL, "port old0 on brint", "absent",
+		"present: created by hostnet, no longer in the config");
+	assert_int_equal(c.v[3].status, HN_CHECK_OK); /* bridge brint */
 	hn_checks_free(&c);
+	hn_config_free(&want);
 }
 
-static void a_backend_that_cannot_read_is_unknown(void **unused)
+static void netlink_lines_name_links_addresses_routes(void **unused)
 {
-	struct hn_backend down = fake;
+	static const struct fake_action diffs[] = {
+	    {HN_OP_CREATE, "address 10.99.1.250/32 on brint", ""},
+	    {HN_OP_CHANGE, "link brint", "down -> up"},
+	    {HN_OP_CHANGE, "route 0.0.0.0/0 via 198.51.100.1 dev br0",
+	     "replaces 0.0.0.0/0 via 198.51.100.1 dev eno1"},
+	    {HN_OP_REMOVE, "address 198.51.100.10/24 on eno1", "moved to br0"},
+	};
+	struct hn_config want;
+	struct hn_checks c;
+
+	seed(&want);
+	SAY(diffs);
+	c = run(&want, HN_LAYER_NETLINK, "netlink");
+	assert_int_equal(c.n, 7);
+	line_is(&c, 0, HN_CHECK_OK, "link br0", "up", "up");
+	line_is(&c, 1, HN_CHECK_OK, "address 198.51.100.10/24 on br0", "present", "present");
+	line_is(&c, 2, HN_CHECK_CRITICAL, "route 0.0.0.0/0 via 198.51.100.1 dev br0",
+		"present (the default route)", "in its place: 0.0.0.0/0 via 198.51.100.1 dev eno1");
+	line_is(&c, 3, HN_CHECK_CRITICAL, "link brint", "up", "down");
+	line_is(&c, 4, HN_CHECK_CRITICAL, "address 10.99.1.250/32 on brint", "present", "missing");
+	line_is(&c, 5, HN_CHECK_OK, "route 10.99.1.0/24 dev brint", "present", "present");
+	/* The uplink NIC still holding br0's address names no object of the config. */
+	line_is(&c, 6, HN_CHECK_CRITICAL, "address 198.51.100.10/24 on eno1", "absent",
+		"present: moved to br0");
+	hn_checks_free(&c);
+	hn_config_free(&want);
+}
+
+/* An address whose prefix route the kernel adds by itself: while the diff plans the
+ * address, it plans no route, so the route's line cannot say OK. */
+static void route_of_a_missing_address_is_not_called_ok(void **unused)
+{
+	static const struct fake_action diffs[] = {
+	    {HN_OP_CREATE, "address 10.99.1.250/24 on brint", ""},
+	};
+	struct hn_config want;
+	struct hn_checks c;
+
+	seed(&want);
+	want.bridges[1].addresses[0].len = 24;
+	SAY(diffs);
+	c = run(&want, HN_LAYER_NETLINK, "netlink");
+	assert_int_equal(c.n, 6);
+	line_is(&c, 4, HN_CHECK_CRITICAL, "address 10.99.1.250/24 on brint", "present", "missing");
+	line_is(&c, 5, HN_CHECK_UNKNOWN, "route 10.99.1.0/24 dev brint", "present",
+		"not told apart: the kernel adds it with address 10.99.1.250/24 on brint, which "
+		"is missing");
+	hn_checks_free(&c);
+	/* With the address there, the route is the route's own business: OK. */
+	n_fake_actions = 0;
+	c = run(&want, HN_LAYER_NETLINK, "netlink");
+	assert_int_equal(c.v[5].status, HN_CHECK_OK);
+	hn_checks_free(&c);
+	hn_config_free(&want);
+}
+
+static void libvirt_networks_and_undefined_ones(void **unused)
+{
+	static const struct fake_action diffs[] = {
+	    {HN_OP_REMOVE, "network default", "destroy, undefine"},
+	    {HN_OP_REMOVE, "network old", "destroy, undefine (hostnet's, no longer in the config)"},
+	    {HN_OP_CHANGE, "network intern-vlans", "portgroup 105 missing; redefine, restart"},
+	    {HN_OP_CHANGE, "network ovs-front", "start, autostart"},
+	};
+	struct hn_config want;
+	struct hn_checks c;
+
+	seed(&want);
+	SAY(diffs);
+	n_fake_actions = 0;
+	c = run(&want, HN_LAYER_VIRT, "libvirt");
+	assert_int_equal(c.n, 3);
+	line_is(&c, 0, HN_CHECK_OK, "network ovs-front",
+		"defined, active, autostart, bridge br0 (openvswitch), no portgroup",
+		"defined, active, autostart, bridge br0 (openvswitch), no portgroup");
+	line_is(&c, 1, HN_CHECK_OK, "network intern-vlans",
+		"defined, active, autostart, bridge brint (openvswitch), 15 portgroups as "
+		"configured",
+		"defined, active, autostart, bridge brint (openvswitch), 15 portgroups as "
+		"configured");
+	line_is(&c, 2, HN_CHECK_OK, "network default", "absent (libvirt.undefine)", "absent");
+	hn_checks_free(&c);
+
+	SAY(diffs);
+	c = run(&want, HN_LAYER_VIRT, "libvirt");
+	assert_int_equal(c.n, 4);
+	line_is(&c, 0, HN_CHECK_CRITICAL, "network ovs-front",
+		"defined, active, autostart, bridge br0 (openvswitch), no portgroup",
+		"not as configured (`hostnet up` would start, autostart)");
+	line_is(&c, 1, HN_CHECK_CRITICAL, "network intern-vlans",
+		"defined, active, autostart, bridge brint (openvswitch), 15 portgroups as "
+		"configured",
+		"portgroup 105 missing (`hostnet up` would redefine, restart)");
+	line_is(&c, 2, HN_CHECK_CRITICAL, "network default", "absent (libvirt.undefine)",
+		"present: destroy, undefine");
+	line_is(&c, 3, HN_CHECK_CRITICAL, "network old", "absent",
+		"present: destroy, undefine (hostnet's, no longer in the config)");
+	hn_checks_free(&c);
+	hn_config_free(&want);
+}
+
+static void a_backend_that_cannot_read_or_compare_is_unknown(void **unused)
+{
+	struct hn_backend down;
+	struct hn_config want;
 	struct hn_checks c = {0};
 
+	seed(&want);
+	fake.layer = HN_LAYER_OVS;
+	fake.name = "ovs";
+	down = fake;
 	down.open = fail_open;
 	assert_int_equal(hn_state_check_backend(&down, &opts, &want, &c), 0);
-	assert_int_equal(c.v[0].status, HN_CHECK_UNKNOWN);
-	assert_string_equal(c.v[0].found, "cannot connect: unix:/nowhere: connection refused");
-	diffs = -1;
+	assert_int_equal(c.n, 1);
+	line_is(&c, 0, HN_CHECK_UNKNOWN, "ovs state", "the host as the config says",
+		"cannot connect: unix:/nowhere: connection refused");
+	/* A diff that fails: UNKNOWN, and no object is called OK. */
+	fake_error = true;
 	closed = 0;
 	assert_int_equal(hn_state_check_backend(&fake, &opts, &want, &c), 0);
-	assert_int_equal(c.v[1].status, HN_CHECK_UNKNOWN);
-	assert_string_equal(c.v[1].found, "cannot compare: the database answered nonsense");
+	assert_int_equal(c.n, 2);
+	line_is(&c, 1, HN_CHECK_UNKNOWN, "ovs state", "the host as the config says",
+		"cannot compare: the database answered nonsense");
 	assert_int_equal(closed, 1);
+	fake_error = false;
 	hn_checks_free(&c);
+	hn_config_free(&want);
+}
+
+/* 5 OVS objects, 6 netlink, 3 libvirt: the seed host's state lines. */
+static void the_seed_asks_for_14_objects(void **unused)
+{
+	struct hn_state_objects o = {0};
+	struct hn_config want;
+
+	seed(&want);
+	for (int l = 0; l < HN_LAYER_COUNT; l++)
+		assert_int_equal(hn_state_objects_derive(&want, l, &o), 0);
+	assert_int_equal(o.n, 14);
+	hn_state_objects_free(&o);
+	hn_config_free(&want);
+}
+
+/* Every object has the name the real diff gives it, and nothing else: on an empty host
+ * every action of the real OVS and netlink diffs names one object, and each object is
+ * named. */
+static void names_are_the_real_diffs_names(void **unused)
+{
+	const struct hn_backend *by_layer[HN_LAYER_COUNT] = {0};
+	struct hn_nl_state empty_kernel = {0};
+	struct ovs_db empty_db = {0};
+	struct hn_plan plan = {0};
+	struct hn_config want;
+	struct hn_port *p;
+
+	seed(&want);
+	want.bridges[1].n_ports = 2;
+	want.bridges[1].ports = p = calloc(2, sizeof(*p));
+	strcpy(p[0].name, "trunk0");
+	p[0].has_trunks = true;
+	hn_vlanset_add(&p[0].trunks, 10);
+	strcpy(p[1].name, "mon0");
+	p[1].type = HN_PORT_INTERNAL;
+	p[1].tag = 250;
+	by_layer[HN_LAYER_OVS] = &hn_ovs_backend;
+	by_layer[HN_LAYER_NETLINK] = &hn_netlink_backend;
+	for (int layer = HN_LAYER_OVS; layer <= HN_LAYER_NETLINK; layer++) {
+		struct hn_state_objects o = {0};
+		struct hn_checks c = {0};
+
+		if (layer == HN_LAYER_OVS)
+			assert_int_equal(ovs_diff(&empty_db, &want, "netdev", &plan), 0);
+		else
+			assert_int_equal(hn_nl_diff(&empty_kernel, &want, &plan), 0);
+		assert_int_equal(hn_state_objects_derive(&want, layer, &o), 0);
+		assert_int_equal(plan.n, o.n);
+		assert_int_equal(hn_state_objects_report(&o, &plan, &c), 0);
+		/* One line per object, each CRITICAL: no action was left unmatched. */
+		assert_int_equal(c.n, o.n);
+		for (size_t i = 0; i < c.n; i++) {
+			if (c.v[i].status != HN_CHECK_CRITICAL)
+				fail_msg("%s: %s", c.v[i].name, c.v[i].found);
+		}
+		hn_checks_free(&c);
+		hn_state_objects_free(&o);
+		hn_plan_free(&plan, by_layer);
+	}
+	hn_config_free(&want);
 }
 
 static void layers_follow_hostnet_layers(void **unused)
@@ -154,9 +402,14 @@ static void layers_follow_hostnet_layers(void **unused)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(no_difference_is_one_ok_check),
-	    cmocka_unit_test(each_difference_is_a_named_critical_check),
-	    cmocka_unit_test(a_backend_that_cannot_read_is_unknown),
+	    cmocka_unit_test(ovs_ok_is_one_line_per_object),
+	    cmocka_unit_test(ovs_differences_mark_their_object),
+	    cmocka_unit_test(netlink_lines_name_links_addresses_routes),
+	    cmocka_unit_test(route_of_a_missing_address_is_not_called_ok),
+	    cmocka_unit_test(libvirt_networks_and_undefined_ones),
+	    cmocka_unit_test(a_backend_that_cannot_read_or_compare_is_unknown),
+	    cmocka_unit_test(the_seed_asks_for_14_objects),
+	    cmocka_unit_test(names_are_the_real_diffs_names),
 	    cmocka_unit_test(layers_follow_hostnet_layers),
 	};
 
