@@ -176,12 +176,28 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 		      back == 0 ? "answers again as before" : "does NOT answer now either");
 }
 
+/*
+ * One lock per network namespace: the namespace is the host hostnet converges (`ip netns
+ * exec NS hostnet` is how a namespace is managed), while /run is shared by all of them.
+ */
+static void lock_path(char *path, size_t len)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st) == 0)
+		snprintf(path, len, "/run/hostnet/lock.net%llu", (unsigned long long)st.st_ino);
+	else
+		snprintf(path, len, "/run/hostnet/lock");
+}
+
 int hn_lock_host(int timeout_ms)
 {
-	const char *dir = "/run/hostnet", *path = "/run/hostnet/lock";
+	const char *dir = "/run/hostnet";
 	struct timespec step = {0, 20 * 1000 * 1000};
 	int fd, waited = 0;
+	char path[64];
 
+	lock_path(path, sizeof(path));
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return hn_err(-errno, "%s: %s", dir, strerror(errno));
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);

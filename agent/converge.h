@@ -42,7 +42,8 @@ int hn_session_apply(struct hn_session *s, struct hn_plan *plan, size_t *applied
 int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
 			size_t *applied, int gateway_timeout_ms);
 
-/* Take /run/hostnet/lock so two runs never interleave: waits for the other run. */
+/* Take /run/hostnet/lock.net<netns inode> so two runs on one host (network namespace) never
+ * interleave: waits, at most timeout_ms, for the other run. Returns the held fd. */
 int hn_lock_host(int timeout_ms);
 
 #endif

@@ -423,9 +423,8 @@ static int report_locked(const struct hn_opts *opts, int err, int64_t t0)
 	if (err == -ETIMEDOUT)
 		hn_checks_add(&checks, HN_CHECK_UNKNOWN, "host lock",
 			      "no hostnet up or down running",
-			      "another hostnet run holds the lock (/run/hostnet/lock) after "
-			      "%d ms: nothing checked, try again once it has finished",
-			      opts->timeout_ms);
+			      "another hostnet run holds the lock (%s): nothing checked",
+			      hn_errmsg() ? hn_errmsg() : "timed out");
 	else
 		hn_checks_add(&checks, HN_CHECK_UNKNOWN, "host lock",
 			      "no hostnet up or down running", "cannot take the lock: %s",

@@ -191,7 +191,7 @@ hold_lock() {
 	mkdir -p /run/hostnet
 	rm -f "$TMP/held"
 	# -o: the lock stays with flock itself, so killing LOCK_PID frees it at once.
-	flock -o /run/hostnet/lock sh -c "touch '$TMP/held'; exec sleep $1" &
+	flock -o "/run/hostnet/lock.net$(ip netns exec "$LAB_NS" stat -L -c %i /proc/self/ns/net)" sh -c "touch '$TMP/held'; exec sleep $1" &
 	LOCK_PID=$!
 	for i in $(seq 500); do
 		[[ -e $TMP/held ]] && return 0
