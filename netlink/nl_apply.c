@@ -14,6 +14,7 @@
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define WHY_LEN 256
 
@@ -72,7 +73,7 @@ static int apply_link(struct nl_sock *sk, struct hn_nl_change *c)
 	if (r < 0)
 		return r;
 	c->ifindex = l.ifindex;
-	c->old_up = l.flags & IFF_UP;
+	c->old_link_up = l.flags & IFF_UP;
 	c->old_mtu = l.mtu;
 	mtu = c->mtu && c->mtu != l.mtu ? c->mtu : 0;
 	if (mtu)
@@ -179,19 +180,56 @@ static int undo_talk(struct nl_sock *sk, struct nl_msg *msg, int fine, const cha
 	return r;
 }
 
+/* How long undo waits for a device to come back: the OVS undo that re-creates a bridge does
+ * not wait for ovs-vswitchd (it may be what failed). */
+#define DEVICE_BACK_MS 3000
+
+/*
+ * The device of what undo puts back, as it is now: found again by name (undoing `down`
+ * re-creates the OVS bridges with new ifindexes) and set up again if it was up when read.
+ * *ifindex is left alone when the change recorded no device.
+ */
+static int device_back(struct nl_sock *sk, const struct hn_nl_change *c, int *ifindex, char *why,
+		       size_t len)
+{
+	struct timespec step = {0, 10 * 1000 * 1000};
+	struct hn_nl_link l;
+	int r, waited = 0;
+
+	if (!c->old_ifname[0])
+		return 0;
+	while ((r = hn_nl_get_link(sk, c->old_ifname, &l)) == -ENODEV && waited < DEVICE_BACK_MS) {
+		nanosleep(&step, NULL);
+		waited += 10;
+	}
+	if (r < 0) {
+		snprintf(why, len, "%s: undo: the interface is %s", c->old_ifname,
+			 r == -ENODEV ? "gone" : strerror(-r));
+		return r;
+	}
+	*ifindex = l.ifindex;
+	if (c->old_up && !(l.flags & IFF_UP)) {
+		r = undo_talk(sk, hn_nl_msg_link(l.ifindex, true, 0), 0, "set up", c, why, len);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c, char *why, size_t len)
 {
 	char what[HN_NL_ROUTE_STRLEN + 16];
 	struct hn_nl_addr a = c->addr;
-	struct hn_nl_route rt;
+	struct hn_nl_route rt, old = c->old;
+	int r;
 
 	if (c->already_gone)
 		return 0;
 	switch (c->kind) {
 	case HN_NL_LINK:
-		snprintf(what, sizeof(what), "set %s", c->old_up ? "up" : "down");
+		snprintf(what, sizeof(what), "set %s", c->old_link_up ? "up" : "down");
 		return undo_talk(sk,
-				 hn_nl_msg_link(c->ifindex, c->old_up,
+				 hn_nl_msg_link(c->ifindex, c->old_link_up,
 						c->mtu && c->mtu != c->old_mtu ? c->old_mtu : 0),
 				 0, what, c, why, len);
 	case HN_NL_ADDR:
@@ -201,16 +239,20 @@ int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c, char *wh
 		if (c->op == HN_OP_CREATE)
 			return undo_talk(sk, hn_nl_msg_addr(RTM_DELADDR, &a), -EADDRNOTAVAIL, what,
 					 c, why, len);
+		if ((r = device_back(sk, c, &a.ifindex, why, len)) < 0)
+			return r;
 		return undo_talk(sk, hn_nl_msg_addr(RTM_NEWADDR, &a), -EEXIST, what, c, why, len);
 	case HN_NL_ROUTE:
 		snprintf(what, sizeof(what), "%s route ",
 			 c->op == HN_OP_CREATE	 ? "add"
 			 : c->op == HN_OP_CHANGE ? "replace"
 						 : "remove");
+		if (c->op != HN_OP_CREATE && (r = device_back(sk, c, &old.oif, why, len)) < 0)
+			return r;
 		if (c->op == HN_OP_REMOVE) {
-			hn_nl_route_format(&c->old, NULL, what + strlen(what));
+			hn_nl_route_format(&old, NULL, what + strlen(what));
 			return undo_talk(
-			    sk, hn_nl_msg_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &c->old),
+			    sk, hn_nl_msg_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &old),
 			    -EEXIST, what, c, why, len);
 		}
 		rt = c->route;
@@ -218,9 +260,8 @@ int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c, char *wh
 		hn_nl_route_format(&rt, NULL, what + strlen(what));
 		if (c->op == HN_OP_CHANGE)
 			return undo_talk(
-			    sk,
-			    hn_nl_msg_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &c->old), 0,
-			    what, c, why, len);
+			    sk, hn_nl_msg_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &old),
+			    0, what, c, why, len);
 		return undo_talk(sk, hn_nl_msg_route(RTM_DELROUTE, 0, &rt), -ESRCH, what, c, why,
 				 len);
 	}

@@ -86,6 +86,17 @@ static struct hn_action *last_action(struct diff *d)
 	return d->plan->actions[d->plan->n - 1];
 }
 
+/* Undo will put back something that lives on ifindex: remember the device by name. */
+static void remember_device(const struct diff *d, struct hn_nl_change *c, int ifindex)
+{
+	const struct hn_nl_link *l = hn_nl_link_by_index(d->cur, ifindex);
+
+	if (!l)
+		return;
+	snprintf(c->old_ifname, sizeof(c->old_ifname), "%s", l->name);
+	c->old_up = l->flags & IFF_UP;
+}
+
 /* ---- links ---- */
 
 static int diff_link(struct diff *d, const struct hn_bridge *b)
@@ -359,6 +370,7 @@ static int diff_route(struct diff *d, size_t wi)
 
 		d->route_kept[mine] = true;
 		c->old = *cr;
+		remember_device(d, c, cr->oif);
 		hn_action_detail(last_action(d), "replaces %s",
 				 hn_nl_route_format(cr, ifname_of(d->cur, cr->oif, name), os));
 	}
@@ -411,6 +423,7 @@ static int uplink_release(struct diff *d, const struct hn_bridge *b)
 		if (!c)
 			return -ENOMEM;
 		c->old = *cr;
+		remember_device(d, c, cr->oif);
 		hn_action_detail(last_action(d), "leaves with the uplink's address");
 	}
 	for (size_t i = 0; u && i < d->cur->n_addrs; i++) {
@@ -427,6 +440,7 @@ static int uplink_release(struct diff *d, const struct hn_bridge *b)
 		if (!c)
 			return -ENOMEM;
 		c->addr = *ca;
+		remember_device(d, c, ca->ifindex);
 		hn_action_detail(last_action(d), "moved to %s", b->name);
 	}
 	return 0;
@@ -478,6 +492,7 @@ static int uplink_return(struct diff *d, const struct hn_bridge *b)
 		if (!c)
 			return -ENOMEM;
 		c->old = *cr;
+		remember_device(d, c, cr->oif);
 		c->route = *cr;
 		c->route.protocol = RTPROT_BOOT; /* the NIC's own again, as `ip route add` makes */
 		c->route.oif = u->ifindex;
@@ -524,6 +539,7 @@ static int prune_routes(struct diff *d)
 		if (!c)
 			return -ENOMEM;
 		c->old = *cr;
+		remember_device(d, c, cr->oif);
 	}
 	return 0;
 }
@@ -547,6 +563,7 @@ static int prune_addresses(struct diff *d)
 		if (!c)
 			return -ENOMEM;
 		c->addr = *ca;
+		remember_device(d, c, ca->ifindex);
 	}
 	return 0;
 }

@@ -42,9 +42,14 @@ struct hn_nl_change {
 
 	/* Filled by apply, read by undo. */
 	int ifindex;
-	bool old_up;	   /* HN_NL_LINK: the link was up before */
+	bool old_link_up;  /* HN_NL_LINK: the link was up before */
 	unsigned old_mtu;  /* HN_NL_LINK */
 	bool already_gone; /* REMOVE found nothing to remove: undo has nothing to restore */
+	/* What undo puts back (a removed address, a removed or replaced route) lives on this
+	 * device, which was up or not when read. By name: undoing `down` re-creates the OVS
+	 * bridges, so the device may come back with another ifindex, and down. */
+	char old_ifname[IFNAMSIZ];
+	bool old_up;
 };
 
 /* Append to plan the actions from cur to want (want == NULL or want->down: remove all
