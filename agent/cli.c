@@ -4,8 +4,11 @@
 #include "config.h"
 #include "error.h"
 
+#include <getopt.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int hn_no_args(int argc, char **argv, const char *usage)
@@ -15,11 +18,35 @@ int hn_no_args(int argc, char **argv, const char *usage)
 		return 1;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "hostnet %s: unexpected argument '%s'\n%s", argv[0], argv[1],
-			usage);
+		(void)usage;
+		hn_usage_error(argv[0], "unexpected argument '%s'", argv[1]);
 		return -1;
 	}
 	return 0;
+}
+
+void hn_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "hostnet%s%s: ", command ? " " : "", command ? command : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "; see `hostnet%s%s --help`\n", command ? " " : "", command ? command : "");
+}
+
+void hn_bad_option(const char *command, char **argv, int c)
+{
+	/* getopt is told to be quiet (opterr = 0): one line, ours, instead of its two. */
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		hn_usage_error(command, "option '%s' needs a value", arg);
+	else if (optopt && strncmp(arg, "--", 2) != 0)
+		hn_usage_error(command, "unknown option '-%c'", optopt);
+	else
+		hn_usage_error(command, "unknown option '%s'", arg);
 }
 
 void hn_report_error(const struct hn_opts *opts, const char *command, int exit_status)
@@ -51,5 +78,19 @@ int hn_load_config_or_report(const struct hn_opts *opts, struct hn_config *confi
 		hn_report_error(opts, "config", HN_EXIT_USAGE);
 		return -1;
 	}
+	return 0;
+}
+
+int hn_parse_ms(const char *option, const char *arg, int *out)
+{
+	char *end;
+	long ms = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || ms < 1 || ms > 3600000) {
+		hn_usage_error(NULL, "%s: '%s' is not a number of milliseconds from 1 to 3600000",
+			       option, arg);
+		return -1;
+	}
+	*out = (int)ms;
 	return 0;
 }

@@ -25,7 +25,8 @@ int cmd_down(int argc, char **argv, struct hn_opts *opts)
 	struct hn_config config = {0};
 	int c, status, gateway_ms = HN_GATEWAY_TIMEOUT_MS;
 
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		if (c == 'g') {
 			if (hn_parse_ms("--gateway-timeout", optarg, &gateway_ms) < 0)
 				return HN_EXIT_USAGE;
@@ -33,13 +34,12 @@ int cmd_down(int argc, char **argv, struct hn_opts *opts)
 			fputs(down_usage, stdout);
 			return HN_EXIT_OK;
 		} else {
-			fputs(down_usage, stderr);
+			hn_bad_option("down", argv, c);
 			return HN_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "hostnet down: unexpected argument '%s'\n%s", argv[optind],
-			down_usage);
+		hn_usage_error("down", "unexpected argument '%s'", argv[optind]);
 		return HN_EXIT_USAGE;
 	}
 	/* The config says which NIC each bridge took its address from; without it, down

@@ -17,23 +17,6 @@ static const char up_usage[] =
     "                        moves before everything is rolled back (default 3000)\n"
     "Exit 0: converged, 1: failed (what was rolled back is said), 2: bad usage or config.\n";
 
-/* Shared with down: parse a positive number of milliseconds, or say what is wrong. */
-int hn_parse_ms(const char *option, const char *arg, int *out)
-{
-	char *end;
-	long ms = strtol(arg, &end, 10);
-
-	if (*arg == '\0' || *end != '\0' || ms < 1 || ms > 3600000) {
-		fprintf(stderr,
-			"hostnet: %s: '%s' is not a number of milliseconds from 1 to "
-			"3600000\n",
-			option, arg);
-		return -1;
-	}
-	*out = (int)ms;
-	return 0;
-}
-
 int cmd_up(int argc, char **argv, struct hn_opts *opts)
 {
 	static const struct option longopts[] = {
@@ -45,7 +28,8 @@ int cmd_up(int argc, char **argv, struct hn_opts *opts)
 	struct hn_config config = {0};
 	int c, status, gateway_ms = HN_GATEWAY_TIMEOUT_MS;
 
-	while ((c = getopt_long(argc, argv, "+nh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:nh", longopts, NULL)) != -1) {
 		if (c == 'n') {
 			opts->dry_run = true;
 		} else if (c == 'g') {
@@ -55,12 +39,12 @@ int cmd_up(int argc, char **argv, struct hn_opts *opts)
 			fputs(up_usage, stdout);
 			return HN_EXIT_OK;
 		} else {
-			fputs(up_usage, stderr);
+			hn_bad_option("up", argv, c);
 			return HN_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "hostnet up: unexpected argument '%s'\n%s", argv[optind], up_usage);
+		hn_usage_error("up", "unexpected argument '%s'", argv[optind]);
 		return HN_EXIT_USAGE;
 	}
 	if (opts->dry_run)

@@ -24,20 +24,20 @@ int cmd_verify(int argc, char **argv, struct hn_opts *opts)
 	bool probes = true;
 	int c, status;
 
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		if (c == 'P')
 			probes = false;
 		else if (c == 'h') {
 			fputs(verify_usage, stdout);
 			return 0;
 		} else {
-			fputs(verify_usage, stderr);
+			hn_bad_option("verify", argv, c);
 			return 3;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "hostnet verify: unexpected argument '%s'\n%s", argv[optind],
-			verify_usage);
+		hn_usage_error("verify", "unexpected argument '%s'", argv[optind]);
 		return 3;
 	}
 	/* A config that does not load leaves the host's state unknown: plugin status 3. */

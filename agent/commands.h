@@ -28,6 +28,11 @@ int hn_load_config_or_report(const struct hn_opts *opts, struct hn_config *confi
 void hn_report_error(const struct hn_opts *opts, const char *command, int exit_status);
 /* "--gateway-timeout" and friends: 0, or -1 after saying what is wrong. */
 int hn_parse_ms(const char *option, const char *arg, int *out);
+/* Bad usage, as one line on stderr: "hostnet up: WHAT; see `hostnet up --help`". */
+void hn_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* getopt_long returned '?' or ':' (getopt itself is silenced with opterr = 0). */
+void hn_bad_option(const char *command, char **argv, int c);
 /* For commands that take no arguments but --help / -h. 1: help printed, -1: bad usage. */
 int hn_no_args(int argc, char **argv, const char *usage);
 

@@ -59,8 +59,10 @@ int main(int argc, char **argv)
 	};
 	int c;
 
-	/* '+': stop at the command name, its own options are its own. */
-	while ((c = getopt_long(argc, argv, "+c:vh", longopts, NULL)) != -1) {
+	/* '+': stop at the command name, its own options are its own. ':' and opterr = 0:
+	 * bad options are reported by us, in one line. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:c:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opts.config_path = optarg;
@@ -71,20 +73,10 @@ int main(int argc, char **argv)
 		case 'L':
 			opts.libvirt = optarg;
 			break;
-		case 'T': {
-			char *end;
-			long ms = strtol(optarg, &end, 10);
-
-			if (*optarg == '\0' || *end != '\0' || ms < 1 || ms > 3600000) {
-				fprintf(stderr,
-					"hostnet: --timeout: '%s' is not a number of "
-					"milliseconds from 1 to 3600000\n",
-					optarg);
+		case 'T':
+			if (hn_parse_ms("--timeout", optarg, &opts.timeout_ms) < 0)
 				return HN_EXIT_USAGE;
-			}
-			opts.timeout_ms = (int)ms;
 			break;
-		}
 		case 'j':
 			opts.json = true;
 			break;
@@ -97,12 +89,12 @@ int main(int argc, char **argv)
 		case 'V':
 			return cmd_version(1, (char *[]){"version", NULL}, &opts);
 		default:
-			fprintf(stderr, "hostnet: see `hostnet --help`\n");
+			hn_bad_option(NULL, argv, c);
 			return HN_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		hn_usage_error(NULL, "no command: one of up, plan, verify, down, check, version");
 		return HN_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
@@ -114,9 +106,7 @@ int main(int argc, char **argv)
 			return commands[i].run(argc, argv, &opts);
 		}
 	}
-	fprintf(stderr,
-		"hostnet: '%s' is not a command; one of up, plan, verify, down, check, "
-		"version\n",
-		argv[optind]);
+	hn_usage_error(NULL, "'%s' is not a command: one of up, plan, verify, down, check, version",
+		       argv[optind]);
 	return HN_EXIT_USAGE;
 }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# cli_usage.sh - bad command lines: each ends in exactly one line on stderr naming what to
+# fix, nothing on stdout, and the documented exit status (2; verify: 3, UNKNOWN). Nothing
+# here reaches a daemon: a usage error is found before any connection.
+#
+# $HOSTNET is the binary under test (default build/hostnet). Last line: "N passed, N failed".
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HOSTNET=${HOSTNET:-$ROOT/build/hostnet}
+TMP=$(mktemp -d /tmp/cli_usage.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+PASSED=0
+FAILED=0
+
+# exit | arguments (split on spaces) | words the one stderr line must hold
+cases=$(cat <<'EOF_CASES'
+2|--bogus check|unknown option '--bogus'
+2|-x check|unknown option '-x'
+2|-c|option '-c' needs a value
+2|--config|option '--config' needs a value
+2|--ovsdb|option '--ovsdb' needs a value
+2|--timeout abc plan|--timeout: 'abc' is not a number of milliseconds
+2|--timeout 0 plan|--timeout: '0' is not a number of milliseconds
+2|--timeout 99999999999 plan|--timeout: '99999999999' is not a number
+2||no command: one of up, plan, verify, down, check, version
+2|frob|'frob' is not a command
+2|up extra|hostnet up: unexpected argument 'extra'
+2|up --frob|hostnet up: unknown option '--frob'
+2|up --gateway-timeout|option '--gateway-timeout' needs a value
+2|up --gateway-timeout -5|--gateway-timeout: '-5' is not a number
+2|down --gateway-timeout x|--gateway-timeout: 'x' is not a number
+2|down -z|hostnet down: unknown option '-z'
+2|plan now|hostnet plan: unexpected argument 'now'
+2|check extra|hostnet check: unexpected argument 'extra'
+2|version --json|hostnet version: unexpected argument '--json'
+3|verify --frob|hostnet verify: unknown option '--frob'
+3|verify extra|hostnet verify: unexpected argument 'extra'
+EOF_CASES
+)
+
+while IFS='|' read -r want args words; do
+	rc=0
+	# shellcheck disable=SC2086 # the arguments are meant to split
+	"$HOSTNET" $args >"$TMP/out" 2>"$TMP/err" || rc=$?
+	why=
+	[[ $rc == "$want" ]] || why="exit $rc, expected $want"
+	[[ -z $why && ! -s $TMP/out ]] || why=${why:-"stdout not empty: $(head -c 200 "$TMP/out")"}
+	[[ -n $why || $(wc -l <"$TMP/err") == 1 ]] || why="stderr is $(wc -l <"$TMP/err") lines"
+	[[ -n $why ]] || grep -qF -- "$words" "$TMP/err" || why="stderr lacks '$words'"
+	[[ -n $why ]] || grep -qF -- "--help\`" "$TMP/err" || why="stderr does not point to --help"
+	if [[ -z $why ]]; then
+		PASSED=$((PASSED + 1))
+		echo "ok - hostnet $args"
+	else
+		FAILED=$((FAILED + 1))
+		echo "not ok - hostnet $args: $why; stderr: $(tr '\n' '|' <"$TMP/err")"
+	fi
+done <<<"$cases"
+
+echo "$PASSED passed, $FAILED failed"
+[[ $FAILED == 0 ]]
