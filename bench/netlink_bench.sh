@@ -4,37 +4,28 @@
 #
 #   sudo bench/netlink_bench.sh [RUNS]     (default 30; medians of RUNS runs)
 #
+# The lab is NETLINK_BENCH_LAB (default hn-nl-bench), started and stopped with
+# tests/integration/lib.sh.
+#
 # $HOSTNET is the binary measured (default build/hostnet; use a build without sanitizers
 # for figures that mean something). Its build directory must hold libhostnet-core.a: the
 # read-alone driver (bench/netlink_read.c) is linked against it here.
 #
-# The lab is made to look like the seed host once hostnet has converged it, netlink part:
-# br0 and brint exist (veths here, OVS ports on a real host), and eno1's address and
-# default route have moved to br0 (the uplink move of issue #6, done by hand until it
-# lands). `hostnet up` then converges the rest and the plan is timed. BENCH_LAYERS
-# (default "netlink") is passed as HOSTNET_LAYERS; empty means every backend, for when
-# the OVS and libvirt parts can converge in the lab as well.
+# The lab is made the seed host by `hostnet up` with the OVS and netlink layers (br0 and
+# brint as OVS internal ports, eno1 in br0, its address and default route moved to br0;
+# the lab has no libvirtd), then the plan is timed. BENCH_LAYERS (default "netlink") is
+# passed as HOSTNET_LAYERS to the timed runs; empty means every backend, for when the
+# libvirt part can converge in the lab as well.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LAB=$ROOT/vm-tests/lab
-NAME=hn-nl-bench
+HN_LAB=${NETLINK_BENCH_LAB:-hn-nl-bench}
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/integration/lib.sh"
 RUNS=${1:-30}
-HOSTNET=$(realpath "${HOSTNET:-$ROOT/build/hostnet}")
+HOSTNET=$(realpath "$HOSTNET")
 BUILD=$(dirname "$HOSTNET")
 CONFIG=$ROOT/etc/hostnet.yaml
 export HOSTNET_LAYERS=${BENCH_LAYERS-netlink}
-TMP=$(mktemp -d /tmp/netlink_bench.XXXXXX)
-
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-	rm -rf "$TMP"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 [[ $RUNS -ge 20 ]] || { echo "netlink_bench: at least 20 runs" >&2; exit 2; }
 
@@ -50,21 +41,15 @@ build_driver || build_driver -fsanitize=address,undefined || {
 	exit 1
 }
 
-"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-"$LAB" start "$NAME" >"$TMP/lab.log" 2>&1 || { tail -n 5 "$TMP/lab.log" >&2; exit 1; }
-eval "$("$LAB" env "$NAME")"
-in_lab() { ip netns exec "$LAB_NS" "$@"; }
+lab_start || { tail -n 5 "$TMP/lab.log" >&2; exit 1; }
 
-for br in br0 brint; do
-	in_lab ip link add "$br" type veth peer name "$br-p"
-	in_lab ip link set "$br-p" up
-done
-in_lab ip addr del "$LAB_HOST_ADDR" dev eno1 # takes the default route along
-in_lab "$HOSTNET" --ovsdb "$LAB_OVSDB" -c "$CONFIG" up >/dev/null
+HN_LAYERS=ovs,netlink
+hn "$CONFIG" up
+((RC == 0)) || { cat "$TMP/err" >&2; exit 1; }
 in_lab "$HOSTNET" --ovsdb "$LAB_OVSDB" -c "$CONFIG" plan >"$TMP/plan" ||
 	{ echo "netlink_bench: the lab did not converge:" >&2; cat "$TMP/plan" >&2; exit 1; }
 
-echo "netlink_bench: $RUNS runs, lab $NAME, HOSTNET_LAYERS=${HOSTNET_LAYERS:-(all)}, $HOSTNET"
+echo "netlink_bench: $RUNS runs, lab $HN_LAB, HOSTNET_LAYERS=${HOSTNET_LAYERS:-(all)}, $HOSTNET"
 in_lab "$TMP/netlink_read" "$RUNS" "$CONFIG"
 
 # Timed inside the namespace with bash's own clock: no `ip netns exec` or date(1) per run.

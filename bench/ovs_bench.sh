@@ -12,41 +12,32 @@
 # end with the switch configured. Prints wall times and ratios. Not a test.
 #
 #   sudo bench/ovs_bench.sh            HOSTNET (default build/hostnet), PORTS (1000),
-#                                      VLANS (100), RUNS (5)
+#                                      VLANS (100), RUNS (5), OVS_BENCH_LAB (hn-ovs-bench)
+#
+# The lab, hn and vsctl are tests/integration/lib.sh's.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LAB=$ROOT/vm-tests/lab
-NAME=hn-ovs-bench
-HOSTNET=${HOSTNET:-$ROOT/build/hostnet}
+HN_LAB=${OVS_BENCH_LAB:-hn-ovs-bench}
+HN_LAYERS=ovs
+HN_VSCTL_TIMEOUT=120
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/integration/lib.sh"
 PORTS=${PORTS:-1000}
 VLANS=${VLANS:-100}
 RUNS=${RUNS:-5}
-TMP=$(mktemp -d /tmp/ovs_bench.XXXXXX)
-
-cleanup() {
-	trap - EXIT INT TERM
-	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 [[ -x $HOSTNET ]] || { echo "ovs_bench: $HOSTNET is not built" >&2; exit 1; }
-"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-"$LAB" start "$NAME" >/dev/null 2>&1
-eval "$("$LAB" env "$NAME")"
+lab_start || { tail -n 5 "$TMP/lab.log" >&2; exit 1; }
 
 export OVS_RUNDIR=$LAB_DIR
-vsctl() { ip netns exec "$LAB_NS" ovs-vsctl --db="$LAB_OVSDB" --timeout=120 "$@"; }
-hn() {
-	HOSTNET_LAYERS=ovs ip netns exec "$LAB_NS" "$HOSTNET" --ovsdb "$LAB_OVSDB" \
-		--timeout 120000 -c "$1" up >"$TMP/hn.out" 2>&1 || {
-		cat "$TMP/hn.out" >&2
+# up CONFIG: hostnet up, or the bench stops saying why.
+up() {
+	hn "$1" --timeout 120000 up
+	((RC == 0)) || {
+		cat "$TMP/out" "$TMP/err" >&2
 		exit 1
 	}
 }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 wipe() {
 	local b
 	for b in $(vsctl list-br); do vsctl --if-exists del-br "$b"; done
@@ -80,16 +71,16 @@ for ((r = 0; r < RUNS; r++)); do
 	a_vsctl+=($(($(now_ms) - t0)))
 	wipe
 	t0=$(now_ms)
-	hn "$TMP/seed.yaml"
+	up "$TMP/seed.yaml"
 	a_hn+=($(($(now_ms) - t0)))
 done
 [[ $(vsctl get port brint tag) == 99 ]] || { echo "ovs_bench: brint has no tag 99" >&2; exit 1; }
 av=$(printf '%s\n' "${a_vsctl[@]}" | median)
 ah=$(printf '%s\n' "${a_hn[@]}" | median)
 t0=$(now_ms)
-hn "$TMP/seed.yaml"
+up "$TMP/seed.yaml"
 a_conv=$(($(now_ms) - t0))
-grep -q "nothing to change" "$TMP/hn.out" || { echo "ovs_bench: seed re-run changed something" >&2; exit 1; }
+grep -q "nothing to change" "$TMP/out" || { echo "ovs_bench: seed re-run changed something" >&2; exit 1; }
 
 # (b) scale: ovs-vsctl, one call per port (as a boot script would), then its re-run
 wipe
@@ -110,7 +101,7 @@ b_vsctl_conv=$(($(now_ms) - t0))
 # hostnet: one up, then its converged re-run (median of RUNS)
 wipe
 t0=$(now_ms)
-hn "$TMP/scale.yaml"
+up "$TMP/scale.yaml"
 b_hn=$(($(now_ms) - t0))
 [[ $(vsctl list-ports brint | wc -l) == "$PORTS" ]] || { echo "ovs_bench: hostnet made the wrong port count" >&2; exit 1; }
 bad=$(vsctl --columns=name,ofport find Interface ofport=-1 | grep -c name || true)
@@ -119,9 +110,9 @@ conv=()
 for ((r = 0; r < RUNS; r++)); do
 	next=$(vsctl get Open_vSwitch . next_cfg)
 	t0=$(now_ms)
-	hn "$TMP/scale.yaml"
+	up "$TMP/scale.yaml"
 	conv+=($(($(now_ms) - t0)))
-	grep -q "nothing to change" "$TMP/hn.out" || { echo "ovs_bench: re-run changed something" >&2; exit 1; }
+	grep -q "nothing to change" "$TMP/out" || { echo "ovs_bench: re-run changed something" >&2; exit 1; }
 	[[ $(vsctl get Open_vSwitch . next_cfg) == "$next" ]] || { echo "ovs_bench: re-run moved next_cfg" >&2; exit 1; }
 done
 b_hn_conv=$(printf '%s\n' "${conv[@]}" | median)
@@ -135,7 +126,7 @@ for ((r = 0; r < RUNS; r++)); do
 done
 b_start=$(printf '%s\n' "${start[@]}" | median)
 
-printf '\nhostnet OVS benchmark (lab %s, %s, netdev datapath)\n' "$NAME" "$("$HOSTNET" version 2>/dev/null | head -1)"
+printf '\nhostnet OVS benchmark (lab %s, %s, netdev datapath)\n' "$HN_LAB" "$("$HOSTNET" version 2>/dev/null | head -1)"
 printf '%-58s %10s %10s %8s\n' "" "ovs-vsctl" "hostnet" "ratio"
 printf '%-58s %8d ms %8d ms %8s\n' "(a) seed: 2 bridges + tag 99, from nothing (median of $RUNS)" \
 	"$av" "$ah" "$(ratio "$av" "$ah")"

@@ -3,26 +3,15 @@
 # exit 2 and exactly one line on stderr, "FILE:LINE:COL: ..." (I/O errors: "FILE: ..."),
 # nothing on stdout; the seed config accepted and printed whole, as text and as JSON; and
 # `plan`/`up` refusing a bad config before they connect to anything.
-# Needs no lab: check connects to nothing, and plan/up stop at the config.
+# Needs no lab: check connects to nothing, and plan/up stop at the config. The counts and
+# the summary line are lib.sh's.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-HOSTNET=${HOSTNET:-$ROOT/build/hostnet}
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SEED=$ROOT/etc/hostnet.yaml
-TMP=$(mktemp -d /tmp/hostnet-config-check.XXXXXX)
 chmod 755 "$TMP" # the unreadable case runs hostnet as nobody, who must reach the files
-trap 'chmod -R u+rwX "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
-
-passed=0
-failed=0
-ok() {
-	echo "ok - $1"
-	passed=$((passed + 1))
-}
-not_ok() {
-	echo "not ok - $1: $2"
-	failed=$((failed + 1))
-}
+on_exit 'chmod -R u+rwX "$TMP" 2>/dev/null'
 
 # One row per bad config: NAME | WHERE (LINE:COL, or "io" for "FILE: reason") | a WORD the
 # message must hold | CONTENT (printf %b escapes; @missing @dir @big @unreadable are files
@@ -209,10 +198,9 @@ plan_and_up_refuse_a_bad_config() {
 	done
 }
 
+need_hostnet
 bad_config_cases
 seed_check_prints_every_portgroup
 seed_check_json
 plan_and_up_refuse_a_bad_config
-
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -9,58 +9,20 @@
 # address deleted, a route deleted, the link set down, a stray address hostnet added and
 # the config dropped) listed by plan (exit 3) and repaired by up; what someone else added
 # survives up and down; a gateway not on-link fails with one clear line, exit 1, the host
-# exactly as before (also when a route was replaced and an address added before it); an interface still missing at apply; a default route (`gateway`) and
-# a foreign default route in its way; down removes what hostnet added, only that.
+# exactly as before (also when a route was replaced and an address added before it); an
+# interface still missing at apply; a default route (`gateway`) and a foreign default
+# route in its way; down removes what hostnet added, only that.
 #
 # Must run as root. $HOSTNET is the binary under test (default build/hostnet). The last
 # line is "N passed, N failed"; the exit status is non-zero when a case failed.
+# The harness (the lab, hostnet runs, checks, the case runner) is lib.sh.
 
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-LAB=$ROOT/vm-tests/lab
-NAME=${NETLINK_LAB:-hn-nl}
-HOSTNET=${HOSTNET:-$ROOT/build/hostnet}
-CONF=$ROOT/tests/integration/configs
-TMP=$(mktemp -d /tmp/netlink_converge.XXXXXX)
-PASSED=0
-FAILED=0
-RC=0
-WHY=
-
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-	rm -rf "$TMP"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-in_lab() { ip netns exec "$LAB_NS" "$@"; }
-
-# hn CONFIG ARGS...: hostnet in the lab; stdout in $TMP/out, stderr in $TMP/err, status in RC.
-hn() {
-	local conf=$1
-	shift
-	RC=0
-	HOSTNET_LAYERS=netlink ip netns exec "$LAB_NS" "$HOSTNET" --ovsdb "$LAB_OVSDB" \
-		-c "$CONF/$conf" "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
-}
-
-# Each check sets WHY and fails; a case is a chain of checks joined by &&.
-why() {
-	WHY="$*; hostnet said: $(tr '\n' '|' <"$TMP/out")$(tr '\n' '|' <"$TMP/err")"
-	return 1
-}
-rc_is() { [[ $RC == "$1" ]] || why "exit $RC, expected $1"; }
-out_has() { grep -qF -- "$1" "$TMP/out" || why "output lacks '$1'"; }
-out_lacks() { ! grep -qF -- "$1" "$TMP/out" || why "output has '$1'"; }
-err_is_one_line_with() {
-	[[ $(wc -l <"$TMP/err") == 1 ]] || why "stderr is not one line"
-	grep -qF -- "$1" "$TMP/err" || why "stderr lacks '$1'"
-}
+HN_LAB=${NETLINK_LAB:-hn-nl}
+HN_LAYERS=netlink
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The kernel's view, by `ip -j` and jq. Routes are hostnet's when their protocol is 104
 # (iproute2 prints "hostnet" once /etc/iproute2/rt_protos.d names it).
@@ -116,10 +78,6 @@ fresh_brint() {
 	in_lab ip link del brint 2>/dev/null || true
 	in_lab ip link add brint type veth peer name brint-p
 	in_lab ip link set brint-p up
-}
-
-converged_on() { # CONFIG: up, then a plan that has nothing to say
-	hn "$1" up && rc_is 0 && hn "$1" plan && rc_is 0 && out_has "nothing to change"
 }
 
 # ---- cases ----
@@ -240,33 +198,10 @@ case_default_route_through_gateway() {
 	return $r
 }
 
-run_case() {
-	WHY=
-	if "case_$1"; then
-		PASSED=$((PASSED + 1))
-		echo "ok - $1"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok - $1: ${WHY:-a command failed}"
-	fi
-}
-
-"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-if ! "$LAB" start "$NAME" >"$TMP/lab.log" 2>&1; then
-	echo "not ok - lab start: $(tail -n 3 "$TMP/lab.log" | tr '\n' '|')"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-eval "$("$LAB" env "$NAME")"
-
-for c in converge_from_nothing second_up_changes_nothing drift_address_deleted \
+need_hostnet
+lab_start_or_die
+run_cases converge_from_nothing second_up_changes_nothing drift_address_deleted \
 	drift_route_deleted drift_link_down stray_address_removed foreign_objects_survive_up \
 	down_removes_only_hostnets gateway_not_on_link_rolls_back \
 	gateway_not_on_link_on_a_converged_host failed_up_puts_a_replaced_route_back \
-	interface_missing_at_apply \
-	default_route_through_gateway; do
-	run_case "$c"
-done
-
-echo "$PASSED passed, $FAILED failed"
-[[ $FAILED == 0 ]]
+	interface_missing_at_apply default_route_through_gateway

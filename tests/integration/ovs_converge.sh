@@ -6,89 +6,28 @@
 # Cases: the seed's bridges from nothing (tag 99 on brint's port, datapath netdev, every
 # row marked); a second up sends nothing (next_cfg unchanged) and plan exits 0; drift of
 # tag, trunks, vlan_mode, datapath_type and interface type is listed by plan (exit 3) and
-# set back; a
-# foreign bridge is left exactly as it was, by up and by down; ports and a bridge hostnet
-# made are pruned when the config drops them, a foreign port on brint stays; a NIC
-# ovs-vswitchd cannot open fails the up, named with the reason, and the transaction is
-# undone; down removes every bridge and port hostnet made and nothing else.
+# set back; a foreign bridge is left exactly as it was, by up and by down; ports and a
+# bridge hostnet made are pruned when the config drops them, a foreign port on brint
+# stays; a NIC ovs-vswitchd cannot open fails the up, named with the reason, and the
+# transaction is undone; down removes every bridge and port hostnet made and nothing else.
+# Each case runs in a fresh lab (OVS_LAB, default hn-ovs).
 #
-# Must run as root. $HOSTNET is the binary under test (default build/hostnet). The last
-# line is "N passed, N failed"; the exit status is non-zero when a case failed.
+# Must run as root. $HOSTNET is the binary under test (default build/hostnet). The harness
+# (lab, hn, checks, case runner) is lib.sh. The last line is "N passed, N failed"; the
+# exit status is non-zero when a case failed.
 
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-LAB=$ROOT/vm-tests/lab
-NAME=${OVS_LAB:-hn-ovs}
-HOSTNET=${HOSTNET:-$ROOT/build/hostnet}
-CONF=$ROOT/tests/integration/configs
-TMP=$(mktemp -d /tmp/ovs_converge.XXXXXX)
-PASSED=0
-FAILED=0
-RC=0
-WHY=
+HN_LAB=${OVS_LAB:-hn-ovs}
+HN_LAYERS=ovs
+HN_FRESH=yes
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-	rm -rf "$TMP"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# hn CONFIG ARGS...: hostnet in the lab; stdout in $TMP/out, stderr in $TMP/err, status in RC.
-hn() {
-	local conf=$1
-	shift
-	RC=0
-	HOSTNET_LAYERS=ovs ip netns exec "$LAB_NS" "$HOSTNET" --ovsdb "$LAB_OVSDB" \
-		-c "$CONF/$conf" "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
-}
-
-vsctl() { "$LAB" exec "$NAME" ovs-vsctl --timeout=5 "$@"; }
-
-why() {
-	WHY="$*; hostnet said: $(tr '\n' '|' <"$TMP/out")$(tr '\n' '|' <"$TMP/err")"
-	return 1
-}
-rc_is() { [[ $RC == "$1" ]] || why "exit $RC, expected $1"; }
-out_has() { grep -qF -- "$1" "$TMP/out" || why "output lacks '$1'"; }
-err_is_one_line_with() {
-	[[ $(wc -l <"$TMP/err") == 1 ]] || why "stderr is not one line"
-	grep -qF -- "$1" "$TMP/err" || why "stderr lacks '$1'"
-}
-# col TABLE RECORD COLUMN EXPECTED: one column as ovs-vsctl prints it.
-col() {
-	local got
-	got=$(vsctl get "$1" "$2" "$3" 2>&1) || got="(error: $got)"
-	[[ $got == "$4" ]] || why "$1 $2 $3 is $got, expected $4"
-}
-bridges_are() {
-	local got
-	got=$(vsctl list-br | sort | xargs)
-	[[ $got == "$1" ]] || why "bridges are '$got', expected '$1'"
-}
-ports_are() { # BRIDGE "PORTS..." (sorted)
-	local got
-	got=$(vsctl list-ports "$1" | sort | xargs)
-	[[ $got == "$2" ]] || why "ports of $1 are '$got', expected '$2'"
-}
 owned() { col "$1" "$2" external_ids:hostnet-owner hostnet; }
 next_cfg() { vsctl get Open_vSwitch . next_cfg; }
 same_as() { # FILE-BEFORE FILE-AFTER WHAT
 	diff -u "$1" "$2" >"$TMP/diff" || why "$3 changed: $(tr '\n' '|' <"$TMP/diff")"
-}
-
-# A fresh lab for each case: no case depends on another's leftovers.
-fresh_lab() {
-	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-	"$LAB" start "$NAME" >/dev/null 2>"$TMP/lab.err" || {
-		cat "$TMP/lab.err" >&2
-		return 1
-	}
-	eval "$("$LAB" env "$NAME")"
 }
 
 # The columns of a bridge and its ports that hostnet could change, as one text.
@@ -246,32 +185,6 @@ case_down_removes_only_owned() {
 	out_has "nothing"
 }
 
-run() {
-	local name=$1
-	WHY=
-	if ! fresh_lab; then
-		echo "not ok - $name: the lab did not start"
-		FAILED=$((FAILED + 1))
-		return
-	fi
-	if "case_$name"; then
-		echo "ok - $name"
-		PASSED=$((PASSED + 1))
-	else
-		echo "not ok - $name: ${WHY:-failed}"
-		FAILED=$((FAILED + 1))
-	fi
-}
-
-[[ -x $HOSTNET ]] || { echo "not ok - setup: $HOSTNET is not built"; echo "0 passed, 1 failed"; exit 1; }
-
-run seed_from_nothing
-run second_up_sends_nothing
-run drift_set_back
-run foreign_bridge_untouched
-run owned_pruned_foreign_port_kept
-run unopenable_interface_rolled_back
-run down_removes_only_owned
-
-echo "$PASSED passed, $FAILED failed"
-[[ $FAILED == 0 ]]
+need_hostnet
+run_cases seed_from_nothing second_up_sends_nothing drift_set_back foreign_bridge_untouched \
+	owned_pruned_foreign_port_kept unopenable_interface_rolled_back down_removes_only_owned

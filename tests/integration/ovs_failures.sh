@@ -12,84 +12,19 @@
 #
 # Must run as root. $HOSTNET is the binary under test (default build/hostnet). The last
 # line is "N passed, N failed"; the exit status is non-zero when a case failed.
+# The harness (the lab, hostnet runs, checks, the case runner) is lib.sh.
 
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-LAB=$ROOT/vm-tests/lab
-NAME=${OVS_LAB:-hn-ovs-fail}
-HOSTNET=${HOSTNET:-$ROOT/build/hostnet}
-CONF=$ROOT/tests/integration/configs
-TMP=$(mktemp -d /tmp/ovs_failures.XXXXXX)
+HN_LAB=${OVS_LAB:-hn-ovs-fail}
+HN_LAYERS=ovs
+HN_FRESH=yes
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PROXY_PID=
-STOPPED_PID=
-PASSED=0
-FAILED=0
-RC=0
-ELAPSED=0
-WHY=
+on_exit stop_proxy
 
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	stop_proxy
-	[[ -z $STOPPED_PID ]] || kill -CONT "$STOPPED_PID" 2>/dev/null || true
-	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-	rm -rf "$TMP"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# hn DB CONFIG ARGS...: hostnet in the lab against DB; output in $TMP/out and $TMP/err,
-# status in RC, wall time in ms in ELAPSED.
-hn() {
-	local db=$1 conf=$2 t0
-	shift 2
-	RC=0
-	t0=$(date +%s%N)
-	HOSTNET_LAYERS=ovs ip netns exec "$LAB_NS" "$HOSTNET" --ovsdb "$db" \
-		-c "$CONF/$conf" "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
-	ELAPSED=$((($(date +%s%N) - t0) / 1000000))
-}
-
-vsctl() { "$LAB" exec "$NAME" ovs-vsctl --timeout=5 "$@"; }
-
-why() {
-	WHY="$*; hostnet said: $(tr '\n' '|' <"$TMP/out")$(tr '\n' '|' <"$TMP/err")"
-	return 1
-}
-rc_is() { [[ $RC == "$1" ]] || why "exit $RC, expected $1"; }
-out_has() { grep -qF -- "$1" "$TMP/out" || why "output lacks '$1'"; }
-err_has() { grep -qF -- "$1" "$TMP/err" || why "stderr lacks '$1'"; }
-err_is_one_line() { [[ $(wc -l <"$TMP/err") == 1 ]] || why "stderr is not one line"; }
-took_at_most() { ((ELAPSED <= $1)) || why "took $ELAPSED ms, more than $1"; }
-took_at_least() { ((ELAPSED >= $1)) || why "took $ELAPSED ms, less than $1"; }
-col() {
-	local got
-	got=$(vsctl get "$1" "$2" "$3" 2>&1) || got="(error: $got)"
-	[[ $got == "$4" ]] || why "$1 $2 $3 is $got, expected $4"
-}
-bridges_are() {
-	local got
-	got=$(vsctl list-br | sort | xargs)
-	[[ $got == "$1" ]] || why "bridges are '$got', expected '$1'"
-}
-ports_are() {
-	local got
-	got=$(vsctl list-ports "$1" | sort | xargs)
-	[[ $got == "$2" ]] || why "ports of $1 are '$got', expected '$2'"
-}
-
-fresh_lab() {
-	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-	"$LAB" start "$NAME" >/dev/null 2>"$TMP/lab.err" || {
-		cat "$TMP/lab.err" >&2
-		return 1
-	}
-	eval "$("$LAB" env "$NAME")"
-	DB_PATH=${LAB_OVSDB#unix:}
-}
+on_lab_start() { DB_PATH=${LAB_OVSDB#unix:}; }
 
 daemon_pid() { cat "$LAB_DIR/$1.pid"; }
 
@@ -182,9 +117,19 @@ stop_proxy() {
 	rm -f "$TMP/proxy.sock" "$TMP/raced"
 }
 
+# hn_raced CONFIG ARGS...: hn through the proxy, then the proxy stopped; fails unless the
+# proxy's writer ran.
+hn_raced() {
+	local raced=no
+	hn_db "unix:$TMP/proxy.sock" "$@"
+	[[ -e $TMP/raced ]] && raced=yes
+	stop_proxy
+	[[ $raced == yes ]] || why "the writer never ran"
+}
+
 case_ovsdb_server_stopped() {
 	stop_daemon ovsdb-server TERM || return 1
-	hn "$LAB_OVSDB" ovs-seed.yaml --timeout 2000 up
+	hn ovs-seed.yaml --timeout 2000 up
 	rc_is 1 || return 1
 	err_is_one_line || return 1
 	err_has "hostnet: cannot reach ovsdb-server at $LAB_OVSDB: no such socket (is ovsdb-server running?" || return 1
@@ -194,7 +139,7 @@ case_ovsdb_server_stopped() {
 case_ovsdb_server_killed_socket_left() {
 	stop_daemon ovsdb-server KILL || return 1
 	[[ -S $DB_PATH ]] || why "the killed server left no socket (the case needs one)" || return 1
-	hn "$LAB_OVSDB" ovs-seed.yaml --timeout 2000 up
+	hn ovs-seed.yaml --timeout 2000 up
 	rc_is 1 || return 1
 	err_is_one_line || return 1
 	err_has "cannot reach ovsdb-server at $LAB_OVSDB: Connection refused" || return 1
@@ -202,11 +147,9 @@ case_ovsdb_server_killed_socket_left() {
 }
 
 case_ovsdb_server_hung() {
-	STOPPED_PID=$(daemon_pid ovsdb-server)
-	kill -STOP "$STOPPED_PID"
-	hn "$LAB_OVSDB" ovs-seed.yaml --timeout 1500 up
-	kill -CONT "$STOPPED_PID"
-	STOPPED_PID=
+	pause_pid "$(daemon_pid ovsdb-server)"
+	hn ovs-seed.yaml --timeout 1500 up
+	resume_pid
 	rc_is 1 || return 1
 	err_is_one_line || return 1
 	err_has "ovsdb-server at $LAB_OVSDB did not answer \`transact\` within 1500 ms" || return 1
@@ -218,7 +161,7 @@ case_vswitchd_stopped() {
 	local before
 	before=$(vsctl get Open_vSwitch . next_cfg)
 	stop_daemon ovs-vswitchd TERM || return 1
-	hn "$LAB_OVSDB" ovs-seed.yaml --timeout 2000 up
+	hn ovs-seed.yaml --timeout 2000 up
 	rc_is 1 || return 1
 	err_is_one_line || return 1
 	err_has "ovs-vswitchd did not apply the change within 2000 ms" || return 1
@@ -227,43 +170,35 @@ case_vswitchd_stopped() {
 	took_at_most 4000 || return 1
 	# the database is as before (the commit and its inverse each moved next_cfg)
 	[[ $(vsctl --no-wait list-br | wc -l) == 0 ]] || why "bridges left: $(vsctl --no-wait list-br | xargs)" || return 1
-	[[ $("$LAB" exec "$NAME" ovs-vsctl --no-wait get Open_vSwitch . next_cfg) == $((before + 2)) ]] ||
+	[[ $(vsctl --no-wait get Open_vSwitch . next_cfg) == $((before + 2)) ]] ||
 		why "next_cfg is not $before + 2"
 }
 
 case_writer_between_read_and_commit() {
-	hn "$LAB_OVSDB" ovs-seed.yaml up
+	hn ovs-seed.yaml up
 	rc_is 0 || return 1
 	vsctl set Port brint tag=10 >/dev/null
 	# hostnet reads tag 10 and commits "10 -> 99" under a wait on tag == 10; just before
 	# that commit reaches the server, another client sets tag 42 and a key on br0.
 	start_proxy ovs-vsctl "--db=unix:$DB_PATH" --no-wait set Port brint tag=42 \
 		-- set Bridge br0 other_config:racer=1 || return 1
-	hn "unix:$TMP/proxy.sock" ovs-seed.yaml -v up
-	local raced=no
-	[[ -e $TMP/raced ]] && raced=yes
-	stop_proxy
-	[[ $raced == yes ]] || why "the writer never ran" || return 1
+	hn_raced ovs-seed.yaml -v up || return 1
 	rc_is 0 || return 1
 	err_has "the database changed since it was read (another writer); reading it again (try 2 of 3)" || return 1
 	col Port brint tag 99 || return 1
 	col Bridge br0 other_config:racer '"1"' || return 1
-	hn "$LAB_OVSDB" ovs-seed.yaml up
+	hn ovs-seed.yaml up
 	rc_is 0 || return 1
 	out_has "nothing to change"
 }
 
 case_bridge_made_by_another_between_read_and_commit() {
-	hn "$LAB_OVSDB" ovs-seed.yaml up
+	hn ovs-seed.yaml up
 	rc_is 0 || return 1
 	# hostnet is about to create brtmp; another client creates it first (foreign).
 	start_proxy ovs-vsctl "--db=unix:$DB_PATH" --no-wait add-br brtmp \
 		-- set Bridge brtmp datapath_type=netdev || return 1
-	hn "unix:$TMP/proxy.sock" ovs-extra.yaml -v up
-	local raced=no
-	[[ -e $TMP/raced ]] && raced=yes
-	stop_proxy
-	[[ $raced == yes ]] || why "the writer never ran" || return 1
+	hn_raced ovs-extra.yaml -v up || return 1
 	rc_is 0 || return 1
 	err_has "reading it again (try 2 of 3)" || return 1
 	# brtmp is the other client's now: hostnet adds the config's port, does not mark it
@@ -271,36 +206,12 @@ case_bridge_made_by_another_between_read_and_commit() {
 	ports_are brtmp "tmp0" || return 1
 	col Bridge brtmp external_ids "{}" || return 1
 	col Port tmp0 tag 5 || return 1
-	hn "$LAB_OVSDB" ovs-extra.yaml up
+	hn ovs-extra.yaml up
 	rc_is 0 || return 1
 	out_has "nothing to change"
 }
 
-run() {
-	local name=$1
-	WHY=
-	if ! fresh_lab; then
-		echo "not ok - $name: the lab did not start"
-		FAILED=$((FAILED + 1))
-		return
-	fi
-	if "case_$name"; then
-		echo "ok - $name"
-		PASSED=$((PASSED + 1))
-	else
-		echo "not ok - $name: ${WHY:-failed}"
-		FAILED=$((FAILED + 1))
-	fi
-}
-
-[[ -x $HOSTNET ]] || { echo "not ok - setup: $HOSTNET is not built"; echo "0 passed, 1 failed"; exit 1; }
-
-run ovsdb_server_stopped
-run ovsdb_server_killed_socket_left
-run ovsdb_server_hung
-run vswitchd_stopped
-run writer_between_read_and_commit
-run bridge_made_by_another_between_read_and_commit
-
-echo "$PASSED passed, $FAILED failed"
-[[ $FAILED == 0 ]]
+need_hostnet
+run_cases ovsdb_server_stopped ovsdb_server_killed_socket_left ovsdb_server_hung \
+	vswitchd_stopped writer_between_read_and_commit \
+	bridge_made_by_another_between_read_and_commit

@@ -15,59 +15,34 @@
 # Must run as root. $HOSTNET is the binary under test (default build/hostnet); the guest
 # image is cached in $HN_GUEST_DIR (default /var/cache/hostnet-test/guest). The last line
 # is "N passed, N failed"; the exit status is non-zero when a case failed.
+# The harness (the lab, hostnet runs, checks, the case runner) is lib.sh.
 
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-LAB=$ROOT/vm-tests/lab
-NAME=${VIRT_GUEST_LAB:-hn-virt-vm}
-HOSTNET=${HOSTNET:-$ROOT/build/hostnet}
-CONF=$ROOT/tests/integration/configs
+HN_LAB=${VIRT_GUEST_LAB:-hn-virt-vm}
+HN_LIBVIRT=yes
+HN_LAYERS=libvirt
+HN_WORDS=yes
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 GUEST_DIR=${HN_GUEST_DIR:-/var/cache/hostnet-test/guest}
 GUEST=hn-guest10
 GUEST_IP=10.10.1.5
 BOOT_TIMEOUT=${VIRT_GUEST_BOOT_TIMEOUT:-120}
-TMP=$(mktemp -d /tmp/virt_guest.XXXXXX)
-PROBES=("$NAME-p10" "$NAME-p20" "$NAME-p20b")
-PASSED=0
-FAILED=0
-RC=0
-WHY=
-NOTE=
+PROBES=("$HN_LAB-p10" "$HN_LAB-p20" "$HN_LAB-p20b")
 T_CREATE=
 
-cleanup() {
-	local rc=$? ns
-	trap - EXIT INT TERM
-	# The guest's qemu lives in the lab's namespace and goes with it.
-	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
+# The guest's qemu lives in the lab's namespace and goes with it; the probes do not.
+del_probes() {
+	local ns
 	for ns in "${PROBES[@]}"; do
 		ip netns del "$ns" 2>/dev/null || true
 	done
-	rm -rf "$TMP"
-	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+on_exit del_probes
 
-hn() {
-	local conf=$1
-	shift
-	RC=0
-	HOSTNET_LAYERS=libvirt ip netns exec "$LAB_NS" "$HOSTNET" --ovsdb "$LAB_OVSDB" \
-		--libvirt "$LAB_LIBVIRT" -c "$CONF/$conf" "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
-}
-vsh() { virsh -q -c "$LAB_LIBVIRT" "$@"; }
-ovs() { ovs-vsctl --db="$LAB_OVSDB" --timeout=5 "$@"; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+since() { awk -v ms=$(($(now_ms) - $1)) 'BEGIN { printf "%.1f", ms / 1000 }'; } # T0_MS
 
-why() {
-	WHY="$*"
-	return 1
-}
-rc_is() { [[ $RC == "$1" ]] || why "exit $RC, expected $1: $(tr '\n' '|' <"$TMP/out" "$TMP/err")"; }
-out_has() { grep -qF -- "$1" "$TMP/out" || why "output lacks '$1': $(tr '\n' '|' <"$TMP/out")"; }
 console_tail() { tr -d '\033\r' <"$LAB_DIR/guest-console.log" 2>/dev/null | tail -n 5 | tr '\n' '|'; }
 
 # probe NS TAG ADDR: a namespace whose eth0 is an access port of brint on VLAN TAG.
@@ -79,7 +54,7 @@ probe() {
 	ip -n "$ns" link set lo up
 	ip -n "$ns" addr add "$addr/24" dev eth0
 	ip -n "$ns" link set eth0 up
-	ovs add-port brint "$port" tag="$tag"
+	vsctl add-port brint "$port" tag="$tag"
 }
 
 pings() { # NS ADDR
@@ -120,7 +95,7 @@ guest_xml() {
 
 case_image_builds_and_is_cached() {
 	local t0
-	t0=$(now)
+	t0=$(now_ms)
 	"$ROOT/vm-tests/guest/build-image" "$GUEST_DIR" >"$TMP/build1" 2>&1 ||
 		why "build-image: $(tr '\n' '|' <"$TMP/build1")" || return 1
 	NOTE="image $(cut -d: -f1 <"$TMP/build1") in $(since "$t0")s"
@@ -131,7 +106,7 @@ case_image_builds_and_is_cached() {
 case_guest_boots_through_libvirt() {
 	local deadline
 	guest_xml >"$TMP/guest.xml"
-	T_CREATE=$(now)
+	T_CREATE=$(now_ms)
 	vsh create "$TMP/guest.xml" >"$TMP/create" 2>&1 ||
 		why "virsh create: $(tr '\n' '|' <"$TMP/create")" || return 1
 	deadline=$((SECONDS + BOOT_TIMEOUT))
@@ -148,10 +123,10 @@ case_tap_is_on_brint_with_tag_10() {
 	tap=$(vsh domiflist "$GUEST" | awk '$3 == "intern-vlans" { print $1 }')
 	[[ $tap == vnet* ]] || why "no vnet interface on intern-vlans: $(vsh domiflist "$GUEST" | tr '\n' '|')" ||
 		return 1
-	if [[ $(ovs port-to-br "$tap") != brint ]]; then
+	if [[ $(vsctl port-to-br "$tap") != brint ]]; then
 		why "$tap is not on brint"
-	elif [[ $(ovs get port "$tap" tag) != 10 ]]; then
-		why "$tap has tag '$(ovs get port "$tap" tag)', not 10"
+	elif [[ $(vsctl get port "$tap" tag) != 10 ]]; then
+		why "$tap has tag '$(vsctl get port "$tap" tag)', not 10"
 	else
 		NOTE="$tap tag=10"
 	fi
@@ -159,16 +134,16 @@ case_tap_is_on_brint_with_tag_10() {
 
 case_vlan10_namespace_pings_the_guest() {
 	local deadline=$((SECONDS + 30))
-	until pings "$NAME-p10" "$GUEST_IP"; do
+	until pings "$HN_LAB-p10" "$GUEST_IP"; do
 		((SECONDS < deadline)) || why "no answer from $GUEST_IP on VLAN 10: $(console_tail)" || return 1
 	done
 	NOTE="guest boot to first ping: $(since "$T_CREATE")s after virsh create"
 }
 
 case_vlan20_namespace_does_not() {
-	pings "$NAME-p20" 10.10.1.121 || why "the VLAN 20 probes do not reach each other" || return 1
-	! pings "$NAME-p20" "$GUEST_IP" && ! pings "$NAME-p20" "$GUEST_IP" &&
-		! pings "$NAME-p20" "$GUEST_IP" || why "the guest on VLAN 10 answered on VLAN 20"
+	pings "$HN_LAB-p20" 10.10.1.121 || why "the VLAN 20 probes do not reach each other" || return 1
+	! pings "$HN_LAB-p20" "$GUEST_IP" && ! pings "$HN_LAB-p20" "$GUEST_IP" &&
+		! pings "$HN_LAB-p20" "$GUEST_IP" || why "the guest on VLAN 10 answered on VLAN 20"
 }
 
 case_restart_under_the_guest_is_announced() {
@@ -179,46 +154,20 @@ case_restart_under_the_guest_is_announced() {
 
 # ---------------------------------------------------------------------------- runner
 
-run() {
-	local name=$1
-	WHY=
-	NOTE=
-	if "case_$name"; then
-		PASSED=$((PASSED + 1))
-		echo "ok - ${name//_/ }${NOTE:+ ($NOTE)}"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok - ${name//_/ }: ${WHY:-a command failed}"
-	fi
-}
+need_hostnet
+del_probes
+lab_start_or_die
 
-setup_failed() {
-	echo "not ok - setup: $*"
-	echo "$PASSED passed, $((FAILED + 1)) failed"
-	exit 1
-}
-
-"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-for ns in "${PROBES[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
-"$LAB" start "$NAME" --libvirt >"$TMP/lab.log" 2>&1 ||
-	setup_failed "lab $NAME: $(tail -n 3 "$TMP/lab.log" | tr '\n' ' ')"
-eval "$("$LAB" env "$NAME")"
-
-run image_builds_and_is_cached
+run_case image_builds_and_is_cached
 ((FAILED == 0)) || setup_failed "no guest image"
 
 hn virt-seed.yaml up
 [[ $RC == 0 ]] || setup_failed "hostnet up: $(tr '\n' ' ' <"$TMP/err")"
-ovs br-exists brint || ovs add-br brint -- set bridge brint datapath_type=netdev
-probe "$NAME-p10" 10 10.10.1.110
-probe "$NAME-p20" 20 10.10.1.120
-probe "$NAME-p20b" 20 10.10.1.121
+vsctl br-exists brint || vsctl add-br brint -- set bridge brint datapath_type=netdev
+probe "$HN_LAB-p10" 10 10.10.1.110
+probe "$HN_LAB-p20" 20 10.10.1.120
+probe "$HN_LAB-p20b" 20 10.10.1.121
 
-run guest_boots_through_libvirt
-run tap_is_on_brint_with_tag_10
-run vlan10_namespace_pings_the_guest
-run vlan20_namespace_does_not
-run restart_under_the_guest_is_announced
-
-echo "$PASSED passed, $FAILED failed"
-((FAILED == 0))
+run_cases guest_boots_through_libvirt tap_is_on_brint_with_tag_10 \
+	vlan10_namespace_pings_the_guest vlan20_namespace_does_not \
+	restart_under_the_guest_is_announced

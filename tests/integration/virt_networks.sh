@@ -15,67 +15,16 @@
 #
 # Must run as root. $HOSTNET is the binary under test (default build/hostnet). The last
 # line is "N passed, N failed"; the exit status is non-zero when a case failed.
+# The harness (the lab, hostnet runs, checks, the case runner) is lib.sh.
 
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-LAB=$ROOT/vm-tests/lab
-NAME=${VIRT_LAB:-hn-virt}
-HOSTNET=${HOSTNET:-$ROOT/build/hostnet}
-CONF=$ROOT/tests/integration/configs
-TMP=$(mktemp -d /tmp/virt_networks.XXXXXX)
-PASSED=0
-FAILED=0
-RC=0
-ELAPSED=0
-WHY=
-LIBVIRTD_PID=
-
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	# A stopped libvirtd must not outlive a failed case: the lab stop kills it anyway,
-	# but a SIGSTOPped process ignores TERM until continued.
-	[[ -z $LIBVIRTD_PID ]] || kill -CONT "$LIBVIRTD_PID" 2>/dev/null || true
-	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-	rm -rf "$TMP"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# hn CONFIG ARGS...: hostnet in the lab; stdout in $TMP/out, stderr in $TMP/err, status
-# in RC, wall time in ELAPSED (seconds).
-hn() {
-	local conf=$1 t0 t1
-	shift
-	RC=0
-	t0=$(date +%s.%N)
-	HOSTNET_LAYERS=libvirt ip netns exec "$LAB_NS" "$HOSTNET" --ovsdb "$LAB_OVSDB" \
-		--libvirt "$LAB_LIBVIRT" -c "$CONF/$conf" "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
-	t1=$(date +%s.%N)
-	ELAPSED=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-}
-
-vsh() { virsh -q -c "$LAB_LIBVIRT" "$@"; }
-
-# Each check sets WHY and fails; a case is a chain of checks joined by &&.
-why() {
-	WHY="$*; hostnet said: $(tr '\n' '|' <"$TMP/out")$(tr '\n' '|' <"$TMP/err")"
-	return 1
-}
-rc_is() { [[ $RC == "$1" ]] || why "exit $RC, expected $1"; }
-out_has() { grep -qF -- "$1" "$TMP/out" || why "output lacks '$1'"; }
-err_is_one_line_with() {
-	[[ $(wc -l <"$TMP/err") == 1 ]] || why "stderr is not one line"
-	grep -qF -- "$1" "$TMP/err" || why "stderr lacks '$1'"
-}
-faster_than() { # SECONDS
-	awk -v e="$ELAPSED" -v m="$1" 'BEGIN { exit !(e < m) }' || why "took ${ELAPSED}s, bound ${1}s"
-}
-converged_on() { # CONFIG: up succeeds, then plan has nothing left
-	hn "$1" up && rc_is 0 && hn "$1" plan && rc_is 0
-}
+HN_LAB=${VIRT_LAB:-hn-virt}
+HN_LIBVIRT=yes
+HN_LAYERS=libvirt
+HN_WORDS=yes
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # net_is NAME: active, autostart and persistent, as virsh lists it.
 net_is_up() {
@@ -119,7 +68,7 @@ seed_portgroups() {
 			pg_is intern-vlans "$v" "tag $v" $flag || return 1
 		done
 		[[ $(vsh net-dumpxml intern-vlans $flag --xpath "//portgroup" | grep -c "<portgroup") == 15 ]] ||
-			why "intern-vlans${flag:+ ($flag)} has not 15 portgroups"
+			why "intern-vlans${flag:+ ($flag)} has not 15 portgroups" || return 1
 	done
 }
 
@@ -139,13 +88,13 @@ network_basics() { # NET BRIDGE
 # ---------------------------------------------------------------------------- cases
 
 case_converge_from_nothing() {
-	vsh net-info default >/dev/null || why "the lab has no default network"
+	vsh net-info default >/dev/null || why "the lab has no default network" || return 1
 	hn virt-seed.yaml plan && rc_is 3 &&
 		out_has "- libvirt  network default: undefine" &&
 		out_has "+ libvirt  network ovs-front: define, start, autostart" &&
 		out_has "+ libvirt  network intern-vlans: define, start, autostart" &&
 		out_has "3 change(s) pending" &&
-		hn virt-seed.yaml up && rc_is 0 && NOTE="up from nothing ${ELAPSED}s" &&
+		hn virt-seed.yaml up && rc_is 0 && NOTE="up from nothing $ELAPSED ms" &&
 		net_gone default && net_is_up ovs-front && net_is_up intern-vlans &&
 		network_basics ovs-front br0 && network_basics intern-vlans brint
 }
@@ -156,7 +105,7 @@ case_all_15_portgroups_have_their_vlans() {
 
 case_second_up_changes_nothing() {
 	hn virt-seed.yaml up && rc_is 0 && out_has "nothing to change" &&
-		NOTE="converged up ${ELAPSED}s" &&
+		NOTE="converged up $ELAPSED ms" &&
 		hn virt-seed.yaml plan && rc_is 0
 }
 
@@ -222,11 +171,11 @@ case_dropped_network_is_pruned() {
 }
 
 case_libvirtd_stuck_fails_within_the_bound() {
-	kill -STOP "$LIBVIRTD_PID"
+	pause_pid "$LIBVIRTD_PID"
 	hn virt-seed.yaml --timeout 2000 plan
-	kill -CONT "$LIBVIRTD_PID"
-	NOTE="stuck: exit after ${ELAPSED}s"
-	rc_is 1 && faster_than 3.5 &&
+	resume_pid
+	NOTE="stuck: exit after $ELAPSED ms"
+	rc_is 1 && took_under 3500 &&
 		err_is_one_line_with "libvirt: qemu:///system did not answer within 2000 ms"
 }
 
@@ -235,46 +184,19 @@ case_libvirtd_stopped_fails_fast() {
 	kill -TERM "$LIBVIRTD_PID"
 	while kill -0 "$LIBVIRTD_PID" 2>/dev/null && ((n++ < 100)); do sleep 0.1; done
 	hn virt-seed.yaml plan
-	NOTE="stopped: exit after ${ELAPSED}s"
-	rc_is 1 && faster_than 1.5 &&
+	NOTE="stopped: exit after $ELAPSED ms"
+	rc_is 1 && took_under 1500 &&
 		err_is_one_line_with "libvirt: cannot connect to qemu:///system: Failed to connect socket"
 }
 
 # ---------------------------------------------------------------------------- runner
 
-NOTE=
-run() {
-	local name=$1
-	WHY=
-	NOTE=
-	if "case_$name"; then
-		PASSED=$((PASSED + 1))
-		echo "ok - ${name//_/ }${NOTE:+ ($NOTE)}"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok - ${name//_/ }: ${WHY:-a command failed}"
-	fi
-}
+on_lab_start() { LIBVIRTD_PID=$(cat /var/run/libvirtd.pid); }
 
-"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-"$LAB" start "$NAME" --libvirt >"$TMP/lab.log" 2>&1 || {
-	echo "not ok - lab $NAME: $(tail -n 3 "$TMP/lab.log" | tr '\n' ' ')"
-	echo "0 passed, 1 failed"
-	exit 1
-}
-eval "$("$LAB" env "$NAME")"
-LIBVIRTD_PID=$(cat /var/run/libvirtd.pid)
-
-run converge_from_nothing
-run all_15_portgroups_have_their_vlans
-run second_up_changes_nothing
-run removed_portgroup_is_restored
-run running_only_change_is_restored
-run foreign_network_survives_up_and_down
-run foreign_network_in_the_config_is_refused
-run dropped_network_is_pruned
-run libvirtd_stuck_fails_within_the_bound
-run libvirtd_stopped_fails_fast
-
-echo "$PASSED passed, $FAILED failed"
-((FAILED == 0))
+need_hostnet
+lab_start_or_die
+run_cases converge_from_nothing all_15_portgroups_have_their_vlans second_up_changes_nothing \
+	removed_portgroup_is_restored running_only_change_is_restored \
+	foreign_network_survives_up_and_down foreign_network_in_the_config_is_refused \
+	dropped_network_is_pruned libvirtd_stuck_fails_within_the_bound \
+	libvirtd_stopped_fails_fast
