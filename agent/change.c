@@ -2,10 +2,13 @@
 /* What `up` and `down` share: lock, read, plan, show, apply with rollback, confirm. */
 #include "change.h"
 #include "commands.h"
+#include "config.h"
+#include "uplink.h"
 #include "converge.h"
 #include "error.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -66,5 +69,46 @@ int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const cha
 	hn_plan_free(&plan, session.backends);
 	hn_session_close(&session);
 	close(lock);
+	return status;
+}
+
+int hn_change_command(int argc, char **argv, struct hn_opts *opts, const char *usage, bool down)
+{
+	static const struct option longopts[] = {
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"gateway-timeout", required_argument, NULL, 'g'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	const char *command = argv[0];
+	struct hn_config config = {0};
+	int c, status, gateway_ms = HN_GATEWAY_TIMEOUT_MS;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:nh", longopts, NULL)) != -1) {
+		if (c == 'n' && !down) {
+			opts->dry_run = true;
+		} else if (c == 'g') {
+			if (hn_parse_ms("--gateway-timeout", optarg, &gateway_ms) < 0)
+				return HN_EXIT_USAGE;
+		} else if (c == 'h') {
+			fputs(usage, stdout);
+			return HN_EXIT_OK;
+		} else {
+			hn_bad_option(command, argv, c == 'n' ? '?' : c);
+			return HN_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		hn_usage_error(command, "unexpected argument '%s'", argv[optind]);
+		return HN_EXIT_USAGE;
+	}
+	if (opts->dry_run)
+		return cmd_plan(1, (char *[]){"plan", NULL}, opts);
+	if (hn_load_config_or_report(opts, &config) < 0)
+		return HN_EXIT_USAGE;
+	config.down = down;
+	status = hn_change_host(opts, &config, command, gateway_ms);
+	hn_config_free(&config);
 	return status;
 }

@@ -9,4 +9,8 @@
 int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const char *command,
 		   int gateway_timeout_ms);
 
+/* `up` and `down` (down: want->down): options, config, then hn_change_host. argv[0] is the
+ * command's name. Returns the exit status. */
+int hn_change_command(int argc, char **argv, struct hn_opts *opts, const char *usage, bool down);
+
 #endif
