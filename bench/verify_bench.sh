@@ -18,53 +18,34 @@
 #   timed, not that set-up (which favours the serial way).
 #
 # $HOSTNET is the binary measured (default build/hostnet; use a build without sanitizers
-# for figures that mean something).
+# for figures that mean something). The lab is VERIFY_BENCH_LAB (default hn-verify-bench),
+# started and stopped with tests/integration/lib.sh, which also builds the seed in it.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LAB=$ROOT/vm-tests/lab
-NAME=hn-verify-bench
+HN_LAB=${VERIFY_BENCH_LAB:-hn-verify-bench}
+HN_LAYERS=ovs,netlink # the lab has no libvirtd
+HN_VSCTL_TIMEOUT=10
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/integration/lib.sh"
 RUNS=${1:-5}
-HOSTNET=$(realpath "${HOSTNET:-$ROOT/build/hostnet}")
-CONFIG=$ROOT/tests/integration/configs/verify-seed.yaml
+HOSTNET=$(realpath "$HOSTNET")
+CONFIG=verify-seed.yaml
 VLANS=(10 20 99 250 100 101 102 103 104 105 106 107 108 109)
-TMP=$(mktemp -d /tmp/verify_bench.XXXXXX)
-export HOSTNET_LAYERS=ovs,netlink # the lab has no libvirtd
 PROBES=()
 
-cleanup() {
-	local rc=$? ns
-	trap - EXIT INT TERM
+del_probes() {
+	local ns
 	for ns in "${PROBES[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
-	"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-	rm -rf "$TMP"
-	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+on_exit del_probes
 
-vsctl() { ip netns exec "$LAB_NS" ovs-vsctl --db="$LAB_OVSDB" --timeout=10 "$@"; }
-in_lab() { ip netns exec "$LAB_NS" "$@"; }
-now_ns() { date +%s%N; }
+[[ -x $HOSTNET ]] || { echo "verify_bench: $HOSTNET is not built" >&2; exit 1; }
+lab_start || { tail -n 5 "$TMP/lab.log" >&2; exit 1; }
+seed_by_hand || { echo "verify_bench: $WHY" >&2; exit 1; }
 
-"$LAB" stop "$NAME" >/dev/null 2>&1 || true
-"$LAB" start "$NAME" >/dev/null
-eval "$("$LAB" env "$NAME")"
-
-# The seed host, by hand.
-vsctl -- add-br br0 -- set bridge br0 datapath_type=netdev \
-	other_config:hwaddr="$LAB_ENO1_MAC" -- add-port br0 eno1 \
-	-- add-br brint -- set bridge brint datapath_type=netdev -- set port brint tag=99
-in_lab ip addr del 198.51.100.10/24 dev eno1
-in_lab ip addr add 198.51.100.10/24 dev br0
-in_lab ip link set br0 up
-in_lab ip route replace default via 198.51.100.1 dev br0
-in_lab ip addr add 10.99.1.250/32 dev brint
-in_lab ip link set brint up
-in_lab ip route add 10.99.1.0/24 dev brint
-
-echo "hostnet verify: $HOSTNET, $RUNS runs, on the seed host (lab $NAME)"
-in_lab "$HOSTNET" --ovsdb "$LAB_OVSDB" -c "$CONFIG" verify >"$TMP/out" || {
+echo "hostnet verify: $HOSTNET, $RUNS runs, on the seed host (lab $HN_LAB)"
+hn "$CONFIG" verify
+((RC == 0)) || {
 	echo "hostnet verify does not pass on the seed host; not benchmarking:" >&2
 	grep -v '^OK' "$TMP/out" >&2
 	exit 1
@@ -72,25 +53,25 @@ in_lab "$HOSTNET" --ovsdb "$LAB_OVSDB" -c "$CONFIG" verify >"$TMP/out" || {
 head -1 "$TMP/out"
 : >"$TMP/times"
 for ((i = 0; i < RUNS; i++)); do
-	t0=$(now_ns)
-	in_lab "$HOSTNET" --ovsdb "$LAB_OVSDB" -c "$CONFIG" verify >"$TMP/out"
-	echo $((($(now_ns) - t0) / 1000)) >>"$TMP/times"
+	hn "$CONFIG" verify
+	((RC == 0)) || { echo "verify_bench: run $((i + 1)) exited $RC" >&2; exit 1; }
+	echo "$ELAPSED" >>"$TMP/times"
 done
 sort -n "$TMP/times" >"$TMP/sorted"
-verify_us=$(sed -n "$(((RUNS + 1) / 2))p" "$TMP/sorted")
+verify_ms=$(sed -n "$(((RUNS + 1) / 2))p" "$TMP/sorted")
 printf '  wall time per run: median %.3f s, min %.3f s, max %.3f s\n' \
-	"$(bc -l <<<"$verify_us / 1000000")" "$(bc -l <<<"$(head -1 "$TMP/sorted") / 1000000")" \
-	"$(bc -l <<<"$(tail -1 "$TMP/sorted") / 1000000")"
+	"$(bc -l <<<"$verify_ms / 1000")" "$(bc -l <<<"$(head -1 "$TMP/sorted") / 1000")" \
+	"$(bc -l <<<"$(tail -1 "$TMP/sorted") / 1000")"
 echo "  where one run spends it (hostnet -v):"
-in_lab "$HOSTNET" --ovsdb "$LAB_OVSDB" -c "$CONFIG" -v verify 2>&1 >/dev/null |
-	grep -E '^hostnet: ([0-9]+ probe|window|probe )' | sed 's/^hostnet: /    /'
+hn "$CONFIG" -v verify
+grep -E '^hostnet: ([0-9]+ probe|window|probe )' "$TMP/err" | sed 's/^hostnet: /    /'
 
 # The serial way: 2 probes per VLAN, each in a named namespace, all in 10.200.0.0/24.
 n=0
 for v in "${VLANS[@]}"; do
 	for side in a b; do
 		n=$((n + 1))
-		ns=$NAME-$v$side
+		ns=$HN_LAB-$v$side
 		PROBES+=("$ns")
 		ip netns add "$ns"
 		in_lab ip link add "sb$v$side" type veth peer name eth0 netns "$ns"
@@ -114,7 +95,7 @@ if ((want > total)); then want=$total; fi
 step=$((total / want))
 echo "serial way: ping -c1 -W1 per ordered pair, $want of $total pairs timed"
 ok=0 done_pairs=0
-t0=$(now_ns)
+t0=$(now_ms)
 for ((k = 0; k < total && done_pairs < want; k += step)); do
 	read -r s d <<<"${pairs[$k]}"
 	if ip netns exec "${PROBES[$((s - 1))]}" ping -c1 -W1 -q "10.200.0.$d" >/dev/null 2>&1; then
@@ -122,17 +103,17 @@ for ((k = 0; k < total && done_pairs < want; k += step)); do
 	fi
 	done_pairs=$((done_pairs + 1))
 done
-serial_us=$((($(now_ns) - t0) / 1000))
+serial_ms=$(($(now_ms) - t0))
 if ((done_pairs < total)); then
-	full_us=$((serial_us * total / done_pairs))
+	full_ms=$((serial_ms * total / done_pairs))
 	printf '  %d pairs in %.1f s (%d answered); extrapolated to %d pairs: %.1f s\n' \
-		"$done_pairs" "$(bc -l <<<"$serial_us / 1000000")" "$ok" "$total" \
-		"$(bc -l <<<"$full_us / 1000000")"
+		"$done_pairs" "$(bc -l <<<"$serial_ms / 1000")" "$ok" "$total" \
+		"$(bc -l <<<"$full_ms / 1000")"
 else
-	full_us=$serial_us
+	full_ms=$serial_ms
 	printf '  %d pairs in %.1f s (%d answered: the same-VLAN pairs)\n' "$total" \
-		"$(bc -l <<<"$serial_us / 1000000")" "$ok"
+		"$(bc -l <<<"$serial_ms / 1000")" "$ok"
 fi
 printf 'hostnet verify %.3f s (median) vs serial pings %.1f s: %.0fx faster\n' \
-	"$(bc -l <<<"$verify_us / 1000000")" "$(bc -l <<<"$full_us / 1000000")" \
-	"$(bc -l <<<"$full_us / $verify_us")"
+	"$(bc -l <<<"$verify_ms / 1000")" "$(bc -l <<<"$full_ms / 1000")" \
+	"$(bc -l <<<"$full_ms / $verify_ms")"

@@ -1,20 +1,18 @@
 #!/usr/bin/env bash
 # cli_usage.sh - bad command lines: each ends in exactly one line on stderr naming what to
 # fix, nothing on stdout, and the documented exit status (2; verify: 3, UNKNOWN). Nothing
-# here reaches a daemon: a usage error is found before any connection.
+# here reaches a daemon: a usage error is found before any connection, so there is no lab.
 #
 # $HOSTNET is the binary under test (default build/hostnet). Last line: "N passed, N failed".
+# The harness (the checks, the counts, the summary line) is lib.sh.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-HOSTNET=${HOSTNET:-$ROOT/build/hostnet}
-TMP=$(mktemp -d /tmp/cli_usage.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-PASSED=0
-FAILED=0
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # exit | arguments (split on spaces) | words the one stderr line must hold
-cases=$(cat <<'EOF_CASES'
+cases=$(
+	cat <<'EOF_CASES'
 2|--bogus check|unknown option '--bogus'
 2|-x check|unknown option '-x'
 2|-c|option '-c' needs a value
@@ -39,24 +37,17 @@ cases=$(cat <<'EOF_CASES'
 EOF_CASES
 )
 
-while IFS='|' read -r want args words; do
-	rc=0
+# refused WANT ARGS WORDS: hostnet ARGS (outside any lab) exits WANT with nothing on stdout
+# and one line on stderr that holds WORDS and points to --help.
+refused() {
+	RC=0
 	# shellcheck disable=SC2086 # the arguments are meant to split
-	"$HOSTNET" $args >"$TMP/out" 2>"$TMP/err" || rc=$?
-	why=
-	[[ $rc == "$want" ]] || why="exit $rc, expected $want"
-	[[ -z $why && ! -s $TMP/out ]] || why=${why:-"stdout not empty: $(head -c 200 "$TMP/out")"}
-	[[ -n $why || $(wc -l <"$TMP/err") == 1 ]] || why="stderr is $(wc -l <"$TMP/err") lines"
-	[[ -n $why ]] || grep -qF -- "$words" "$TMP/err" || why="stderr lacks '$words'"
-	[[ -n $why ]] || grep -qF -- "--help\`" "$TMP/err" || why="stderr does not point to --help"
-	if [[ -z $why ]]; then
-		PASSED=$((PASSED + 1))
-		echo "ok - hostnet $args"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok - hostnet $args: $why; stderr: $(tr '\n' '|' <"$TMP/err")"
-	fi
-done <<<"$cases"
+	"$HOSTNET" $2 >"$TMP/out" 2>"$TMP/err" || RC=$?
+	rc_is "$1" && out_is_empty && err_is_one_line_with "$3" "--help\`"
+}
 
-echo "$PASSED passed, $FAILED failed"
-[[ $FAILED == 0 ]]
+need_hostnet
+while IFS='|' read -r want args words; do
+	run_check "hostnet $args" refused "$want" "$args" "$words"
+done <<<"$cases"
+finish

@@ -30,9 +30,9 @@
 #   PASSED FAILED  the counts; WHY why the running case failed; NOTE a figure it reports
 #   LAB_*    (after lab_start) what `vm-tests/lab env` exports: LAB_NS, LAB_OVSDB, ...
 #
-# On any exit (the end, an error, INT, TERM), in this order: the on_exit commands run, a
-# process paused with pause_pid is continued, the lab is stopped, TMP is removed; the exit
-# status is kept.
+# On any exit (the end, an error, INT, TERM), in this order: the on_exit commands run, an
+# hn_bg run not joined is killed, a process paused with pause_pid is continued, the lab is
+# stopped, TMP is removed; the exit status is kept.
 #
 # Functions:
 #   on_exit CMD             run CMD (one string, eval'd) on exit, before the lab stops
@@ -52,7 +52,32 @@
 #                           OVSDB (and libvirt with HN_LIBVIRT=yes); CONFIG is a file in
 #                           CONF or an absolute path; sets $TMP/out, $TMP/err, RC, ELAPSED
 #   hn_db DB CONFIG ARGS... hn against the OVSDB at DB (a proxy's socket, say)
+#   hn_bg NAME CONFIG ARGS...          hn in the background, its stdout and stderr in
+#                           $TMP/NAME.out and $TMP/NAME.err; HN_BG_PID is hostnet itself
+#                           (to signal it). A run never joined is killed on exit
+#   hn_join NAME            wait for hn_bg's run NAME: RC its exit status, $TMP/out and
+#                           $TMP/err its output, as after hn
 #   now_ms                  the wall clock in ms (bash's EPOCHREALTIME, no date(1))
+#   must CMD...             a step that makes a case's state (not the check): on failure,
+#                           WHY says which and what it printed, and it returns 1
+# The uplink (the lab's eno1 at $LAB_HOST_ADDR, its upstream namespace LAB_UP_NS with the
+# gateway $LAB_GW, vm-tests/lab-port-security's counter there):
+#   in_up CMD...            CMD in the lab's upstream namespace
+#   lab_settled             wait (bounded) until eno1's IPv6 link-local address is no longer
+#                           tentative, so that a picture of the host does not change by itself
+#   lab_start_portsec       lab_start, $TMP/out and $TMP/err emptied, then
+#                           vm-tests/lab-port-security on; on failure WHY says why, returns 1
+#   seed_by_hand            make the lab the seed host as an operator would (ovs-vsctl, ip):
+#                           br0 takes eno1, its MAC, address and default route; brint's own
+#                           port on VLAN 99 holds 10.99.1.250/32, with 10.99.1.0/24 on it
+#   hn_gateway_fault COND CONFIG ARGS...  hn with ovs-vswitchd paused, so that the run
+#                           stops at its wait for the switch; once COND (a command) holds,
+#                           polled every 50 ms for at most 10 s while the run lasts, the
+#                           gateway goes silent (vm-tests/lab-gw); then vswitchd resumes
+#                           and the run ends: RC, $TMP/out and $TMP/err as after hn.
+#                           Returns 1 when COND never held (the gateway stayed)
+#   host_snapshot NAME      everything of the host a run could touch (links, addresses,
+#                           routes, the switch) into $TMP/NAME
 # Checks: each returns 0, or sets WHY (with what hostnet said) and returns 1, so that a
 # case is a chain of checks joined by && (or `check || return 1` lines).
 #   why MSG...              set WHY to MSG and hostnet's last output (hn_said), return 1
@@ -64,15 +89,36 @@
 #   err_is_one_line         its stderr is exactly one line
 #   err_is_one_line_with TEXT...       one line, holding every TEXT
 #   took_at_most MS / took_at_least MS / took_under MS    its wall time, ELAPSED
+#   out_is_empty            its stdout is empty
 #   converged_on CONFIG     up exits 0, then plan exits 0 saying "nothing to change"
 #   col TABLE RECORD COLUMN VALUE      one OVSDB column, as ovs-vsctl get prints it
 #   bridges_are "BRIDGES"   the lab's bridges, sorted, space separated
 #   ports_are BRIDGE "PORTS"           BRIDGE's ports, sorted, space separated
+#   host_unchanged_since NAME [brd-ok] the host is as host_snapshot NAME pictured it
+#                           (brd-ok: eno1's address given back with a broadcast address it
+#                           did not have before is said in a "# note" line, not counted)
+#   host_answers            the upstream pings the host 3 times; every reply comes back
+#   portsec_clean           the upstream saw no frame from a MAC other than eno1's (the
+#                           provider would block the port)
+#   uplink_on_br0           the uplink moved: br0 has eno1's MAC, eno1 is br0's port and
+#                           holds no IPv4 address, br0 holds the host's address and the
+#                           default route goes through br0
+#   uplink_on_eno1          the uplink as the lab made it: eno1 holds the address and the
+#                           default route, no br0 in the kernel or in OVSDB
+# Checks of `verify`'s output (the status line, then one "STATUS NAME: ..." line a check):
+#   first_line_is STATUS [TEXT]        the status line is HOSTNET STATUS with perfdata
+#                           (and holds TEXT)
+#   line_is STATUS NAME [TEXT]         the check NAME has STATUS (and its line holds TEXT)
+#   all_ok                  every line after the status line is OK
+#   status_counts_every_line           the status line is HOSTNET OK and counts every line
+#                           after it
 # Cases:
 #   ok NAME / not_ok NAME WHY          print "ok - NAME" / "not ok - NAME: WHY" and count
 #   run_case NAME           run case_NAME (after a fresh lab with HN_FRESH=yes): ok, with
 #                           NOTE in parentheses, or not ok with WHY
 #   run_cases NAME...       run_case each, then finish
+#   run_check NAME CMD...   a case NAME that is CMD (for a table of cases): ok, or not ok
+#                           with WHY
 #   finish                  print "N passed, N failed" (the script's last line) and return
 #                           non-zero when a case failed
 
@@ -96,12 +142,18 @@ WHY=
 NOTE=
 HN_EXIT_HOOKS=()
 HN_PAUSED_PID=
+HN_CMD=()
+HN_BG_PID=
+declare -A HN_BG=()
 
 hn_cleanup() {
-	local rc=$? hook
+	local rc=$? hook pid
 	trap - EXIT INT TERM
 	for hook in "${HN_EXIT_HOOKS[@]}"; do
 		eval "$hook" || true
+	done
+	for pid in "${HN_BG[@]}"; do
+		kill -9 "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
 	done
 	resume_pid
 	if [[ -n ${HN_LAB:-} ]]; then
@@ -164,18 +216,114 @@ now_ms() {
 	echo $((us / 1000))
 }
 
-hn_db() {
-	local db=$1 conf=$2 t0 libvirt=()
+# hn_cmd DB CONFIG ARGS...: HN_CMD, the command line of hostnet in the lab.
+hn_cmd() {
+	local db=$1 conf=$2 libvirt=()
 	shift 2
 	[[ $conf == /* ]] || conf=$CONF/$conf
 	[[ ${HN_LIBVIRT:-} != yes ]] || libvirt=(--libvirt "$LAB_LIBVIRT")
+	HN_CMD=(ip netns exec "$LAB_NS" "$HOSTNET" --ovsdb "$db" "${libvirt[@]}" -c "$conf" "$@")
+}
+
+hn_db() {
+	local t0
+	hn_cmd "$@"
 	RC=0
 	t0=${EPOCHREALTIME//[!0-9]/} # µs, and no fork to skew the benchmarks that use hn
-	HOSTNET_LAYERS=${HN_LAYERS:-} ip netns exec "$LAB_NS" "$HOSTNET" --ovsdb "$db" \
-		"${libvirt[@]}" -c "$conf" "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
+	HOSTNET_LAYERS=${HN_LAYERS:-} "${HN_CMD[@]}" >"$TMP/out" 2>"$TMP/err" || RC=$?
 	ELAPSED=$(((${EPOCHREALTIME//[!0-9]/} - t0) / 1000))
 }
 hn() { hn_db "$LAB_OVSDB" "$@"; }
+
+# Not in a subshell: $! is hostnet itself (ip netns exec execs it), for a signal to reach it.
+hn_bg() {
+	local name=$1
+	shift
+	hn_cmd "$LAB_OVSDB" "$@"
+	HOSTNET_LAYERS=${HN_LAYERS:-} "${HN_CMD[@]}" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	HN_BG_PID=$!
+	HN_BG[$name]=$HN_BG_PID
+}
+hn_join() {
+	RC=0
+	wait "${HN_BG[$1]}" 2>/dev/null || RC=$? # quiet: bash would say a signal killed it
+	unset "HN_BG[$1]"
+	cp "$TMP/$1.out" "$TMP/out"
+	cp "$TMP/$1.err" "$TMP/err"
+}
+
+must() {
+	"$@" >"$TMP/must" 2>&1 || {
+		WHY="'$*' failed: $(tr '\n' ' ' <"$TMP/must")"
+		return 1
+	}
+}
+
+# ---- the uplink ----
+
+in_up() { ip netns exec "$LAB_UP_NS" "$@"; }
+
+lab_settled() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ -n $(in_lab ip -6 addr show dev eno1 scope link) &&
+			-z $(in_lab ip -6 addr show tentative) ]] && return 0
+		sleep 0.05
+	done
+	why "eno1's IPv6 link-local address still tentative after 5 s"
+}
+
+lab_start_portsec() {
+	lab_start || {
+		WHY="the lab did not start: $(tail -n 3 "$TMP/lab.log" | tr '\n' '|')"
+		return 1
+	}
+	: >"$TMP/out" # no hostnet run in this lab yet
+	: >"$TMP/err"
+	must "$ROOT/vm-tests/lab-port-security" "$HN_LAB" on
+}
+
+seed_by_hand() {
+	must vsctl -- add-br br0 -- set bridge br0 datapath_type=netdev \
+		other_config:hwaddr="$LAB_ENO1_MAC" -- add-port br0 eno1 \
+		-- add-br brint -- set bridge brint datapath_type=netdev -- set port brint tag=99 &&
+		must in_lab ip addr del "$LAB_HOST_ADDR" dev eno1 &&
+		must in_lab ip addr add "$LAB_HOST_ADDR" dev br0 &&
+		must in_lab ip link set br0 up &&
+		must in_lab ip route replace default via "$LAB_GW" dev br0 &&
+		must in_lab ip addr add 10.99.1.250/32 dev brint &&
+		must in_lab ip link set brint up &&
+		must in_lab ip route add 10.99.1.0/24 dev brint
+}
+
+hn_gateway_fault() {
+	local cond=$1 i held=no
+	shift
+	pause_pid "$(cat "$LAB_DIR/ovs-vswitchd.pid")"
+	hn_bg fault "$@"
+	for ((i = 0; i < 200; i++)); do
+		if "$cond"; then
+			held=yes
+			break
+		fi
+		kill -0 "$HN_BG_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	[[ $held == no ]] || "$ROOT/vm-tests/lab-gw" "$HN_LAB" silent
+	resume_pid
+	hn_join fault
+	[[ $held == yes ]]
+}
+
+host_snapshot() {
+	{
+		in_lab ip -d link
+		in_lab ip -d addr
+		in_lab ip route show table all
+		in_lab ip -6 route show table all
+		vsctl show
+	} >"$TMP/$1"
+}
 
 # ---- checks ----
 
@@ -203,6 +351,8 @@ took_at_most() { ((ELAPSED <= $1)) || why "took $ELAPSED ms, more than $1"; }
 took_at_least() { ((ELAPSED >= $1)) || why "took $ELAPSED ms, less than $1"; }
 took_under() { ((ELAPSED < $1)) || why "took $ELAPSED ms, bound $1 ms"; }
 
+out_is_empty() { [[ ! -s $TMP/out ]] || why "stdout is not empty"; }
+
 converged_on() {
 	hn "$1" up && rc_is 0 && hn "$1" plan && rc_is 0 && out_has "nothing to change"
 }
@@ -221,6 +371,78 @@ ports_are() {
 	local got
 	got=$(vsctl list-ports "$1" | sort | xargs)
 	[[ $got == "$2" ]] || why "ports of $1 are '$got', expected '$2'"
+}
+
+host_unchanged_since() {
+	local addr=$LAB_HOST_ADDR
+	host_snapshot now
+	# down gives eno1 its address back with the usual broadcast address (brd ...255) even
+	# when eno1 had none (the lab adds it without): said, not counted as a difference.
+	if [[ ${2:-} == brd-ok ]] && grep -q "inet $addr brd " "$TMP/now" &&
+		! grep -q "inet $addr brd " "$TMP/$1"; then
+		echo "# note: eno1 got $addr back with $(grep -o "inet $addr brd [0-9.]*" "$TMP/now" | cut -d' ' -f3-), it had no broadcast address before"
+		sed -i "s|inet $addr brd [0-9.]* |inet $addr |" "$TMP/now"
+	fi
+	cmp -s "$TMP/$1" "$TMP/now" ||
+		why "the host changed: $(diff "$TMP/$1" "$TMP/now" | grep '^[<>]' | tr '\n' '|')"
+}
+
+host_answers() {
+	local s host=${LAB_HOST_ADDR%/*}
+	s=$(in_up ping -n -q -c 3 -i 0.2 -W 1 "$host" 2>&1 | grep transmitted || true)
+	[[ $s == "3 packets transmitted, 3 received"* ]] || why "upstream ping of $host: ${s:-no answer}"
+}
+
+portsec_clean() {
+	local n
+	n=$(in_up nft list table netdev hostnet_lab_portsec | grep -o 'packets [0-9]*' | awk '{print $2}')
+	[[ $n == 0 ]] || why "the upstream saw $n frame(s) from a MAC other than eno1's ($LAB_ENO1_MAC)"
+}
+
+uplink_on_br0() {
+	local mac
+	mac=$(in_lab ip -br link show br0 | awk '{print $3}') || why "no br0 in the kernel" || return 1
+	[[ $mac == "$LAB_ENO1_MAC" ]] || why "br0's MAC is $mac, not eno1's $LAB_ENO1_MAC" || return 1
+	[[ $(vsctl port-to-br eno1) == br0 ]] || why "eno1 is not a port of br0" || return 1
+	[[ -z $(in_lab ip -4 -o addr show dev eno1) ]] ||
+		why "eno1 still has IPv4: $(in_lab ip -4 -o addr show dev eno1 | tr '\n' '|')" || return 1
+	in_lab ip -4 -o addr show dev br0 | grep -q "inet $LAB_HOST_ADDR " ||
+		why "br0 lacks $LAB_HOST_ADDR" || return 1
+	[[ $(in_lab ip -4 route show default) == "default via $LAB_GW dev br0 "* ]] ||
+		why "default route: $(in_lab ip -4 route show default | tr '\n' '|')"
+}
+
+uplink_on_eno1() {
+	in_lab ip -4 -o addr show dev eno1 | grep -q "inet $LAB_HOST_ADDR " ||
+		why "eno1 lacks $LAB_HOST_ADDR" || return 1
+	[[ $(in_lab ip -4 route show default) == "default via $LAB_GW dev eno1 "* ]] ||
+		why "default route: $(in_lab ip -4 route show default | tr '\n' '|')" || return 1
+	! in_lab ip link show br0 >/dev/null 2>&1 || why "br0 is still in the kernel" || return 1
+	! vsctl br-exists br0 || why "br0 is still in OVSDB"
+}
+
+first_line_is() {
+	head -1 "$TMP/out" |
+		grep -qE "^HOSTNET $1 - .* \| checks=[0-9]+ failed=[0-9]+ time=[0-9.]+s$" ||
+		why "first line is '$(head -1 "$TMP/out")', expected HOSTNET $1 with perfdata" || return 1
+	[[ -z ${2:-} ]] || head -1 "$TMP/out" | grep -qF -- "$2" || why "first line lacks '$2'"
+}
+line_is() {
+	local line
+	line=$(grep -E "^$1 +$2: " "$TMP/out" | head -1) || true
+	[[ -n $line ]] || why "no $1 line for '$2'" || return 1
+	[[ -z ${3:-} || $line == *"$3"* ]] || why "line '$line' lacks '$3'"
+}
+all_ok() {
+	local bad
+	bad=$(tail -n +2 "$TMP/out" | grep -vc '^OK ' || true)
+	[[ $bad == 0 ]] || why "$bad line(s) not OK"
+}
+status_counts_every_line() {
+	local lines
+	lines=$(($(wc -l <"$TMP/out") - 1))
+	head -1 "$TMP/out" | grep -q "^HOSTNET OK - $lines checks | checks=$lines failed=0 " ||
+		why "the first line does not count the $lines lines"
 }
 
 # ---- cases ----
@@ -245,6 +467,17 @@ run_case() {
 		ok "$label${NOTE:+ ($NOTE)}"
 	else
 		not_ok "$label" "${WHY:-a command failed}"
+	fi
+}
+
+run_check() {
+	local name=$1
+	shift
+	WHY=
+	if "$@"; then
+		ok "$name"
+	else
+		not_ok "$name" "${WHY:-a command failed}"
 	fi
 }
 
