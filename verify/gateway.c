@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "gateway.h"
 #include "error.h"
+#include "nl_io.h"
+#include "nl_uplink.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/route.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -26,78 +24,25 @@ struct link_facts {
 	size_t n_addrs; /* may exceed 8: only the first 8 are kept */
 };
 
-static void read_link(struct hn_probe_kernel *k, const char *name, struct link_facts *f)
+/* One link's facts from a snapshot made by the netlink backend's own reader. */
+static void link_facts_of(const struct hn_nl_state *s, const char *name, struct link_facts *f)
 {
-	struct rtnl_link *l = NULL;
+	const struct hn_nl_link *l = hn_nl_link_by_name(s, name);
+	struct hn_prefix p[8];
 
 	memset(f, 0, sizeof(*f));
-	if (rtnl_link_get_kernel(k->nl, 0, name, &l) < 0 || !l)
+	if (!l)
 		return;
 	f->exists = true;
-	f->ifindex = rtnl_link_get_ifindex(l);
-	struct nl_addr *a = rtnl_link_get_addr(l);
-
-	if (a && nl_addr_get_len(a) == HN_ETH_ALEN) {
-		memcpy(f->mac, nl_addr_get_binary_addr(a), HN_ETH_ALEN);
-		f->has_mac = true;
+	f->ifindex = l->ifindex;
+	f->has_mac = l->has_mac;
+	memcpy(f->mac, l->mac, HN_ETH_ALEN);
+	if (hn_nl_link_ipv4(s, name, p, 8, &f->n_addrs) < 0)
+		return;
+	for (size_t i = 0; i < f->n_addrs && i < 8; i++) {
+		f->addrs[i] = p[i].addr;
+		f->lens[i] = p[i].len;
 	}
-	rtnl_link_put(l);
-}
-
-static int read_addrs(struct hn_probe_kernel *k, struct link_facts *f)
-{
-	struct nl_cache *cache = NULL;
-	int r;
-
-	if (!f->exists)
-		return 0;
-	r = rtnl_addr_alloc_cache(k->nl, &cache);
-	if (r < 0)
-		return hn_err(-EIO, "cannot list addresses: %s", nl_geterror(r));
-	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		struct rtnl_addr *a = (struct rtnl_addr *)o;
-		struct nl_addr *local = rtnl_addr_get_local(a);
-
-		if (rtnl_addr_get_family(a) != AF_INET || rtnl_addr_get_ifindex(a) != f->ifindex ||
-		    !local || nl_addr_get_len(local) != 4)
-			continue;
-		if (f->n_addrs < 8) {
-			memcpy(&f->addrs[f->n_addrs], nl_addr_get_binary_addr(local), 4);
-			f->lens[f->n_addrs] = (uint8_t)rtnl_addr_get_prefixlen(a);
-		}
-		f->n_addrs++;
-	}
-	nl_cache_free(cache);
-	return 0;
-}
-
-/* The gateway of the main table's default route through ifindex, if any. */
-static bool read_default_gateway(struct hn_probe_kernel *k, int ifindex, struct in_addr *gw)
-{
-	struct nl_cache *cache = NULL;
-	bool found = false;
-
-	if (rtnl_route_alloc_cache(k->nl, AF_INET, 0, &cache) < 0)
-		return false;
-	for (struct nl_object *o = nl_cache_get_first(cache); o && !found;
-	     o = nl_cache_get_next(o)) {
-		struct rtnl_route *rt = (struct rtnl_route *)o;
-		struct nl_addr *dst = rtnl_route_get_dst(rt);
-		struct rtnl_nexthop *nh;
-		struct nl_addr *via;
-
-		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN ||
-		    (dst && nl_addr_get_prefixlen(dst)) || rtnl_route_get_nnexthops(rt) != 1)
-			continue;
-		nh = rtnl_route_nexthop_n(rt, 0);
-		via = nh ? rtnl_route_nh_get_gateway(nh) : NULL;
-		if (!via || nl_addr_get_len(via) != 4 || rtnl_route_nh_get_ifindex(nh) != ifindex)
-			continue;
-		memcpy(gw, nl_addr_get_binary_addr(via), 4);
-		found = true;
-	}
-	nl_cache_free(cache);
-	return found;
 }
 
 static bool same_subnet(struct in_addr a, struct in_addr b, unsigned len)
@@ -168,21 +113,22 @@ int hn_gateway_prepare(struct hn_probe_kernel *k, const struct hn_bridge *b, boo
 	int r;
 
 	g->sock = -1;
-	read_link(k, b->name, &br);
-	read_link(k, b->uplink, &up);
-	r = read_addrs(k, &br);
-	if (r == 0)
-		r = read_addrs(k, &up);
+	struct hn_nl_state kernel = {0};
+
+	/* One dump of links, addresses and routes, read as `plan` reads them. */
+	r = hn_nl_read(k->nl, &kernel);
 	if (r < 0)
 		return r;
+	link_facts_of(&kernel, b->name, &br);
+	link_facts_of(&kernel, b->uplink, &up);
+	if (have_gw)
+		gw = b->gateway;
+	else
+		have_gw = hn_nl_default_gateway(&kernel, b->name, &gw) == 0;
+	hn_nl_state_clear(&kernel);
 	r = kernel_checks(b, &br, &up, out);
 	if (r < 0 || !probe)
 		return r < 0 ? r : 1;
-
-	if (have_gw)
-		gw = b->gateway;
-	else if (br.exists)
-		have_gw = read_default_gateway(k, br.ifindex, &gw);
 	if (have_gw)
 		inet_ntop(AF_INET, &gw, gws, sizeof(gws));
 	snprintf(name, sizeof(name), "gateway %s from %s", gws, b->name);
