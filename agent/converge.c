@@ -150,7 +150,8 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 	r = hn_session_apply(s, plan, applied);
 	if (r < 0 || !moves)
 		return r;
-	r = hn_uplink_check_after(want, gateway_timeout_ms);
+	/* After the move the address is on the bridge; after `down`, on the NIC. */
+	r = hn_uplink_check_from(want, want->down, gateway_timeout_ms);
 	if (r == 0)
 		return 0;
 	/* The gateway stopped answering: the host may be cut off. Put everything back. */
@@ -165,10 +166,9 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 			      why, undo);
 	}
 	*applied = 0;
-	want->down = !want->down; /* probe from where the address is back now */
-	int back = hn_uplink_check_after(want, gateway_timeout_ms);
+	/* Rolled back: the address is where it was before this run. */
+	int back = hn_uplink_check_from(want, !want->down, gateway_timeout_ms);
 
-	want->down = !want->down;
 	return hn_err(r,
 		      "%s after the change; all %zu change(s) were rolled back and the gateway "
 		      "%s",

@@ -123,11 +123,11 @@ int hn_uplink_check_before(const struct hn_config *c, const struct hn_nl_state *
 	return 0;
 }
 
-int hn_uplink_check_after(const struct hn_config *c, int timeout_ms)
+int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_ms)
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {
 		const struct hn_bridge *b = &c->bridges[i];
-		const char *from = c->down ? b->uplink : b->name;
+		const char *from = from_nic ? b->uplink : b->name;
 		int r;
 
 		if (!b->uplink[0] || !b->has_gateway || !b->n_addresses)

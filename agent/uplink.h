@@ -30,7 +30,7 @@ bool hn_plan_moves_uplink(const struct hn_plan *plan);
  */
 int hn_uplink_check_before(const struct hn_config *c, const struct hn_nl_state *nl, int timeout_ms);
 
-/* After the move: from the bridge (up) or from the NIC (down, c->down). */
-int hn_uplink_check_after(const struct hn_config *c, int timeout_ms);
+/* The gateway answers ARP from each uplink bridge's NIC (from_nic) or from the bridge. */
+int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_ms);
 
 #endif
