@@ -334,7 +334,8 @@ int hn_probe_plan_build(const struct hn_config *c, struct hn_probe_plan *out)
 			out->probes[k].side = side;
 		}
 	}
-	memcpy(out->probes + k, trunks, n_trunks * sizeof(*trunks));
+	if (n_trunks) /* trunks is NULL when the config has no trunk at all */
+		memcpy(out->probes + k, trunks, n_trunks * sizeof(*trunks));
 
 	for (size_t i = 0; i < out->n_probes; i++) {
 		const struct hn_probe_spec *s = &out->probes[i];
