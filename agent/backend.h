@@ -18,6 +18,9 @@ struct hn_opts {
 	const char *ovsdb;	 /* default unix:/var/run/openvswitch/db.sock */
 	const char *libvirt;	 /* default qemu:///system */
 	int timeout_ms;		 /* bound of every wait on a daemon; default 5000 */
+	/* --layers (tests and debugging): bit 1 << enum hn_layer for each layer to use;
+	 * 0, the default and the only thing a production run does: every layer. */
+	unsigned layers;
 	bool json;
 	bool dry_run;
 };
@@ -45,6 +48,9 @@ struct hn_action {
 	enum hn_layer layer;
 	enum hn_op op;
 	char object[128]; /* "bridge br0", "port brint", "address 10.99.1.250/32 on brint" */
+	/* The interface the action is about: the bridge, port or link it makes, changes or
+	 * removes ("" for a libvirt network). The agent's uplink bookkeeping reads it. */
+	char iface[16];
 	char detail[256]; /* "tag 10 -> 99"; may be empty */
 	bool disruptive;  /* e.g. restarts a libvirt network VMs are using: announced */
 	/* Changes how the host reaches its gateway (the uplink NIC joins or leaves its bridge,
@@ -57,6 +63,10 @@ struct hn_action {
 struct hn_plan {
 	struct hn_action **actions;
 	size_t n, cap;
+	/* What the plan deliberately leaves as it is and the user would otherwise expect to
+	 * change (`down` keeping an uplink on a bridge hostnet did not create): one line each. */
+	char **notes;
+	size_t n_notes;
 };
 
 /* Append a new zeroed action to plan; NULL on allocation failure. */
@@ -64,6 +74,8 @@ struct hn_action *hn_plan_add(struct hn_plan *plan, enum hn_layer layer, enum hn
 			      const char *object_fmt, ...) __attribute__((format(printf, 4, 5)));
 void hn_action_detail(struct hn_action *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Append a note to plan; -ENOMEM when it cannot be stored. */
+int hn_plan_note(struct hn_plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 struct hn_backend {
 	const char *name; /* "ovs", "netlink", "libvirt" */

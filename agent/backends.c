@@ -70,16 +70,72 @@ const struct hn_backend *hn_backend_of(enum hn_layer layer)
 	return virt;
 }
 
-bool hn_layer_wanted(enum hn_layer layer)
+bool hn_layer_wanted(const struct hn_opts *opts, enum hn_layer layer)
 {
-	const char *list = getenv("HOSTNET_LAYERS");
-	const char *name = hn_layer_name(layer);
-	size_t len = strlen(name);
+	return !opts->layers || (opts->layers & (1u << layer));
+}
 
-	if (!list || !*list)
-		return true;
-	for (const char *p = list; (p = strstr(p, name)); p += len)
-		if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
-			return true;
-	return false;
+bool hn_layer_optional(const struct hn_config *config, enum hn_layer layer)
+{
+	return layer == HN_LAYER_VIRT && config && !config->has_libvirt;
+}
+
+int hn_layers_parse(const char *list, unsigned *mask)
+{
+	const char *p = list;
+
+	*mask = 0;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int l;
+
+		for (l = 0; l < HN_LAYER_COUNT; l++)
+			if (strlen(hn_layer_name(l)) == len &&
+			    strncmp(p, hn_layer_name(l), len) == 0)
+				break;
+		if (l == HN_LAYER_COUNT)
+			return hn_err(-EINVAL,
+				      "'%.*s' is not a layer: a list of ovs, netlink, libvirt",
+				      (int)len, p);
+		*mask |= 1u << l;
+		p += len + (p[len] == ',');
+	}
+	if (!*mask)
+		return hn_err(-EINVAL, "no layer named: a list of ovs, netlink, libvirt");
+	return 0;
+}
+
+char *hn_layers_format(unsigned mask, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int l = 0; l < HN_LAYER_COUNT; l++)
+		if (mask & (1u << l))
+			used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+						 used ? "," : "", hn_layer_name(l));
+	return buf;
+}
+
+int hn_layers_check_uplink(const struct hn_opts *opts, const struct hn_config *config)
+{
+	bool ovs = hn_layer_wanted(opts, HN_LAYER_OVS);
+	bool netlink = hn_layer_wanted(opts, HN_LAYER_NETLINK);
+	char list[64];
+
+	if (ovs == netlink)
+		return 0;
+	for (size_t i = 0; i < config->n_bridges; i++) {
+		const struct hn_bridge *b = &config->bridges[i];
+
+		if (!b->uplink[0])
+			continue;
+		return hn_err(
+		    -EINVAL,
+		    "--layers %s: bridge %s has uplink %s, whose move needs both the ovs "
+		    "and the netlink layer to be guarded by the gateway probes; name both "
+		    "or neither",
+		    hn_layers_format(opts->layers, list, sizeof(list)), b->name, b->uplink);
+	}
+	return 0;
 }

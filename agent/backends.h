@@ -13,10 +13,27 @@
  */
 const struct hn_backend *hn_backend_of(enum hn_layer layer);
 
+/* Does this run use the layer? Every layer unless `--layers` limited the run. */
+bool hn_layer_wanted(const struct hn_opts *opts, enum hn_layer layer);
+
 /*
- * HOSTNET_LAYERS=ovs,netlink (undocumented, for tests and debugging) limits a run to those
- * layers; unset, every layer, which is the only thing a production host should do.
+ * A layer the config does not ask anything of, whose daemon may be absent from the host:
+ * libvirt without a `libvirt:` section. When its daemon answers, the layer is still used,
+ * so that what hostnet made there and the config dropped is pruned.
  */
-bool hn_layer_wanted(enum hn_layer layer);
+bool hn_layer_optional(const struct hn_config *config, enum hn_layer layer);
+
+/* "ovs,netlink" into a layer mask for hn_opts.layers; -EINVAL on a name that is no layer. */
+int hn_layers_parse(const char *list, unsigned *mask);
+/* The layers of mask, "ovs,netlink", into buf. */
+char *hn_layers_format(unsigned mask, char *buf, size_t len);
+
+/*
+ * `--layers` must not split the uplink move: OVS puts the NIC into its bridge and netlink
+ * moves the address, and only the two together are guarded by the gateway probes. A layer
+ * set with one of them but not the other, on a config with an uplink, is refused
+ * (-EINVAL, with the message) before anything is read or touched.
+ */
+int hn_layers_check_uplink(const struct hn_opts *opts, const struct hn_config *config);
 
 #endif

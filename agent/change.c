@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What `up` and `down` share: lock, read, plan, show, apply with rollback, confirm. */
 #include "change.h"
+#include "backends.h"
 #include "commands.h"
 #include "config.h"
 #include "uplink.h"
@@ -41,16 +42,16 @@ int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const cha
 	int r, lock, status = HN_EXIT_OK;
 
 	lock = hn_lock_host(LOCK_WAIT_MS);
-	if (lock < 0 || hn_session_open(&session, opts) < 0) {
+	if (lock < 0 || hn_session_open(&session, opts, want) < 0) {
 		hn_report_error(opts, command, HN_EXIT_FAILED);
 		if (lock >= 0)
 			close(lock);
 		return HN_EXIT_FAILED;
 	}
 	r = hn_session_plan(&session, want, &plan);
+	if (r == 0 && !opts->json)
+		hn_plan_print(stdout, &plan);
 	if (r == 0 && plan.n) {
-		if (!opts->json)
-			hn_plan_print(stdout, &plan);
 		fflush(stdout);
 		r = hn_session_converge(&session, want, &plan, &applied, gateway_timeout_ms);
 		if (r == 0)
@@ -107,6 +108,11 @@ int hn_change_command(int argc, char **argv, struct hn_opts *opts, const char *u
 		return cmd_plan(1, (char *[]){"plan", NULL}, opts);
 	if (hn_load_config_or_report(opts, &config) < 0)
 		return HN_EXIT_USAGE;
+	if (hn_layers_check_uplink(opts, &config) < 0) {
+		hn_report_error(opts, command, HN_EXIT_USAGE);
+		hn_config_free(&config);
+		return HN_EXIT_USAGE;
+	}
 	config.down = down;
 	status = hn_change_host(opts, &config, command, gateway_ms);
 	hn_config_free(&config);

@@ -22,7 +22,7 @@ int cmd_plan(int argc, char **argv, struct hn_opts *opts)
 		return r > 0 ? HN_EXIT_OK : HN_EXIT_USAGE;
 	if (hn_load_config_or_report(opts, &config) < 0)
 		return HN_EXIT_USAGE;
-	if (hn_session_open(&session, opts) < 0) {
+	if (hn_session_open(&session, opts, &config) < 0) {
 		hn_report_error(opts, "plan", HN_EXIT_FAILED);
 		hn_config_free(&config);
 		return HN_EXIT_FAILED;
@@ -35,11 +35,14 @@ int cmd_plan(int argc, char **argv, struct hn_opts *opts)
 		status = plan.n ? HN_EXIT_PENDING : HN_EXIT_OK;
 		if (opts->json)
 			hn_plan_print_json(stdout, &plan, "plan", plan.n ? "pending" : "converged");
-		else if (plan.n == 0)
-			printf("nothing to change: the host matches %s\n", opts->config_path);
 		else {
 			hn_plan_print(stdout, &plan);
-			printf("%zu change(s) pending; `hostnet up` applies them\n", plan.n);
+			if (plan.n == 0)
+				printf("nothing to change: the host matches %s\n",
+				       opts->config_path);
+			else
+				printf("%zu change(s) pending; `hostnet up` applies them\n",
+				       plan.n);
 		}
 	}
 	hn_plan_free(&plan, session.backends);

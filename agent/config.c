@@ -824,6 +824,8 @@ static int top_libvirt(struct walker *w, const struct hn_node *n, void *obj)
 	static const struct field fields[] = {{"networks", libvirt_networks},
 					      {"undefine", libvirt_undefine}};
 
+	((struct hn_config *)obj)->has_libvirt = true;
+
 	return walk_fields(w, n, "a mapping with undefine, networks", fields, 2, obj);
 }
 

@@ -15,26 +15,30 @@
 #include <time.h>
 #include <unistd.h>
 
-int hn_session_open(struct hn_session *s, const struct hn_opts *opts)
+int hn_session_open(struct hn_session *s, const struct hn_opts *opts,
+		    const struct hn_config *config)
 {
 	memset(s, 0, sizeof(*s));
 	s->opts = opts;
 	for (int l = 0; l < HN_LAYER_COUNT; l++) {
+		const struct hn_backend *b;
 		int r;
 
-		if (!hn_layer_wanted(l))
+		if (!hn_layer_wanted(opts, l))
 			continue;
-		s->backends[l] = hn_backend_of(l);
-		if (!s->backends[l]) {
-			hn_session_close(s);
-			return -ENOENT;
+		b = hn_backend_of(l);
+		r = b ? b->open(opts, &s->state[l]) : -ENOENT;
+		if (r < 0 && hn_layer_optional(config, l)) {
+			hn_debug("%s: not in the config and not reachable (%s): left alone",
+				 hn_layer_name(l), hn_errmsg() ? hn_errmsg() : strerror(-r));
+			hn_err_clear();
+			continue;
 		}
-		r = s->backends[l]->open(opts, &s->state[l]);
 		if (r < 0) {
-			s->backends[l] = NULL;
 			hn_session_close(s);
 			return r;
 		}
+		s->backends[l] = b;
 	}
 	return 0;
 }
@@ -71,6 +75,9 @@ int hn_session_plan(struct hn_session *s, struct hn_config *want, struct hn_plan
 	for (int l = 0; l < HN_LAYER_COUNT; l++) {
 		if (s->backends[l] && (r = s->backends[l]->diff(s->state[l], want, plan)) < 0)
 			return r;
+		/* `down` gives an uplink its address back only if OVS takes it off its bridge. */
+		if (l == HN_LAYER_OVS && want && want->down)
+			hn_uplink_mark_kept(want, plan);
 	}
 	return hn_plan_order(plan, !want || want->down);
 }

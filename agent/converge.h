@@ -14,8 +14,13 @@ struct hn_session {
 	void *state[HN_LAYER_COUNT];
 };
 
-/* Open every backend (bounded); on failure, the ones opened are closed again. */
-int hn_session_open(struct hn_session *s, const struct hn_opts *opts);
+/*
+ * Open the backend of every layer the run uses (bounded); on failure, the ones opened are
+ * closed again. A config without a `libvirt:` section does not need libvirtd: when it does
+ * not answer, the run goes on without that layer (hn_layer_optional).
+ */
+int hn_session_open(struct hn_session *s, const struct hn_opts *opts,
+		    const struct hn_config *config);
 void hn_session_close(struct hn_session *s);
 
 /* Read the host and compute the ordered plan towards want (NULL or want->down: `down`).

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* hostnet: a host network agent for KVM hypervisors. The command table and global options. */
+#include "backends.h"
 #include "commands.h"
 #include "config.h"
 #include "error.h"
@@ -25,7 +26,7 @@ static const struct {
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: hostnet [-c FILE] [--ovsdb unix:PATH] [--libvirt URI] [--timeout MS] "
-		   "[--json] [-v] COMMAND [ARGS]\n\nCommands:\n");
+		   "[--layers LIST] [--json] [-v] COMMAND [ARGS]\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].description);
 	fprintf(f, "\nOptions:\n"
@@ -33,6 +34,9 @@ static void usage(FILE *f)
 		   "      --ovsdb ADDR   OVSDB server (default unix:/var/run/openvswitch/db.sock)\n"
 		   "      --libvirt URI  libvirt connection (default qemu:///system)\n"
 		   "      --timeout MS   bound on every wait for a daemon (default 5000)\n"
+		   "      --layers LIST  only these of ovs,netlink,libvirt (tests, debugging; "
+		   "verify\n"
+		   "                     is UNKNOWN at best, up/down never split an uplink move)\n"
 		   "      --json         print one JSON document\n"
 		   "  -v, --verbose      say what is being done, on stderr\n"
 		   "  -h, --help         this text; `hostnet COMMAND --help` for a command\n");
@@ -41,15 +45,11 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"config", required_argument, NULL, 'c'},
-	    {"ovsdb", required_argument, NULL, 'O'},
-	    {"libvirt", required_argument, NULL, 'L'},
-	    {"timeout", required_argument, NULL, 'T'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {0},
+	    {"config", required_argument, NULL, 'c'},  {"ovsdb", required_argument, NULL, 'O'},
+	    {"libvirt", required_argument, NULL, 'L'}, {"timeout", required_argument, NULL, 'T'},
+	    {"layers", required_argument, NULL, 'Y'},  {"json", no_argument, NULL, 'j'},
+	    {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},       {0},
 	};
 	struct hn_opts opts = {
 	    .config_path = "/etc/hostnet/hostnet.yaml",
@@ -76,6 +76,12 @@ int main(int argc, char **argv)
 		case 'T':
 			if (hn_parse_ms("--timeout", optarg, &opts.timeout_ms) < 0)
 				return HN_EXIT_USAGE;
+			break;
+		case 'Y':
+			if (hn_layers_parse(optarg, &opts.layers) < 0) {
+				hn_usage_error(NULL, "--layers: %s", hn_errmsg());
+				return HN_EXIT_USAGE;
+			}
 			break;
 		case 'j':
 			opts.json = true;

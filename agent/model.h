@@ -89,6 +89,11 @@ struct hn_bridge {
 	struct hn_prefix *addresses;
 	size_t n_addresses;
 
+	/* `down` only, set by the agent from the OVS part of the plan: the bridge stays and so
+	 * does its uplink NIC on it (a bridge hostnet did not create), so the bridge keeps the
+	 * host's address; giving it to the NIC too would put it on two interfaces. */
+	bool uplink_kept;
+
 	bool has_gateway; /* false: for an uplink bridge, the NIC's current gateway */
 	struct in_addr gateway;
 
@@ -149,6 +154,9 @@ struct hn_config {
 	struct hn_bridge *bridges;
 	size_t n_bridges;
 
+	/* The config has a `libvirt:` section. Without one, a host need not run libvirtd:
+	 * the libvirt layer is used only when libvirtd answers (to prune hostnet's own). */
+	bool has_libvirt;
 	struct hn_network *networks;
 	size_t n_networks;
 

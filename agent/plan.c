@@ -44,6 +44,24 @@ void hn_action_detail(struct hn_action *a, const char *fmt, ...)
 	va_end(ap);
 }
 
+int hn_plan_note(struct hn_plan *plan, const char *fmt, ...)
+{
+	char **v = realloc(plan->notes, (plan->n_notes + 1) * sizeof(*v));
+	va_list ap;
+	int r;
+
+	if (!v)
+		return -ENOMEM;
+	plan->notes = v;
+	va_start(ap, fmt);
+	r = vasprintf(&v[plan->n_notes], fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	plan->n_notes++;
+	return 0;
+}
+
 int hn_plan_order(struct hn_plan *plan, bool down)
 {
 	struct hn_action **sorted;
@@ -86,6 +104,9 @@ void hn_plan_free(struct hn_plan *plan, const struct hn_backend *const *backends
 			backends[a->layer]->free_priv(a->priv);
 		free(a);
 	}
+	for (size_t i = 0; i < plan->n_notes; i++)
+		free(plan->notes[i]);
+	free(plan->notes);
 	free(plan->actions);
 	memset(plan, 0, sizeof(*plan));
 }

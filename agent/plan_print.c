@@ -46,15 +46,20 @@ void hn_plan_print(FILE *f, const struct hn_plan *plan)
 			a->detail[0] ? ": " : "", a->detail,
 			a->disruptive ? "  (DISRUPTIVE: in use)" : "");
 	}
+	for (size_t i = 0; i < plan->n_notes; i++)
+		fprintf(f, "note: %s\n", plan->notes[i]);
 }
 
 int hn_plan_print_json(FILE *f, const struct hn_plan *plan, const char *command, const char *result)
 {
-	json_t *doc = json_object(), *list = json_array();
+	json_t *doc = json_object(), *list = json_array(), *notes = json_array();
 	int r = -1;
 
-	if (!doc || !list)
+	if (!doc || !list || !notes)
 		goto out;
+	for (size_t i = 0; i < plan->n_notes; i++)
+		if (json_array_append_new(notes, json_string(plan->notes[i])) < 0)
+			goto out;
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct hn_action *a = plan->actions[i];
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "layer", hn_layer_name(a->layer),
@@ -67,11 +72,12 @@ int hn_plan_print_json(FILE *f, const struct hn_plan *plan, const char *command,
 	if (json_object_set_new(doc, "command", json_string(command)) < 0 ||
 	    json_object_set_new(doc, "result", json_string(result)) < 0 ||
 	    json_object_set_new(doc, "changes", json_integer((json_int_t)plan->n)) < 0 ||
-	    json_object_set(doc, "actions", list) < 0)
+	    json_object_set(doc, "actions", list) < 0 || json_object_set(doc, "notes", notes) < 0)
 		goto out;
 	r = json_dumpf(doc, f, JSON_COMPACT);
 	fputc('\n', f);
 out:
+	json_decref(notes);
 	json_decref(list);
 	json_decref(doc);
 	return r;

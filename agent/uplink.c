@@ -97,6 +97,28 @@ static bool link_holds(const struct hn_nl_state *nl, const char *ifname, struct 
 	return false;
 }
 
+static bool ovs_removes(const struct hn_plan *plan, const char *iface)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct hn_action *a = plan->actions[i];
+
+		if (a->layer == HN_LAYER_OVS && a->op == HN_OP_REMOVE &&
+		    strcmp(a->iface, iface) == 0)
+			return true;
+	}
+	return false;
+}
+
+void hn_uplink_mark_kept(struct hn_config *c, const struct hn_plan *plan)
+{
+	for (size_t i = 0; i < c->n_bridges; i++) {
+		struct hn_bridge *b = &c->bridges[i];
+
+		b->uplink_kept =
+		    b->uplink[0] && !ovs_removes(plan, b->name) && !ovs_removes(plan, b->uplink);
+	}
+}
+
 int hn_uplink_check_before(const struct hn_config *c, const struct hn_nl_state *nl, int timeout_ms)
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {
@@ -127,7 +149,7 @@ int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_m
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {
 		const struct hn_bridge *b = &c->bridges[i];
-		const char *from = from_nic ? b->uplink : b->name;
+		const char *from = from_nic && !b->uplink_kept ? b->uplink : b->name;
 		int r;
 
 		if (!b->uplink[0] || !b->has_gateway || !b->n_addresses)

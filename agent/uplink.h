@@ -24,13 +24,21 @@ int hn_uplink_resolve(struct hn_config *c, const struct hn_nl_state *nl);
 bool hn_plan_moves_uplink(const struct hn_plan *plan);
 
 /*
+ * `down`, once the OVS part of plan is known: which uplink bridges stay with their NIC on
+ * them (neither is removed: hostnet did not create them), so that the netlink part leaves
+ * the address on the bridge instead of giving it back to the NIC (hn_bridge.uplink_kept).
+ */
+void hn_uplink_mark_kept(struct hn_config *c, const struct hn_plan *plan);
+
+/*
  * Before the move: each uplink bridge's gateway must answer ARP from where the host's
  * address is now (the NIC, or the bridge for a half-moved host). Refuse (-EHOSTUNREACH)
  * otherwise: a host that cannot reach its gateway now would be blamed on the move.
  */
 int hn_uplink_check_before(const struct hn_config *c, const struct hn_nl_state *nl, int timeout_ms);
 
-/* The gateway answers ARP from each uplink bridge's NIC (from_nic) or from the bridge. */
+/* The gateway answers ARP from each uplink bridge's NIC (from_nic) or from the bridge; a
+ * bridge that keeps its uplink on `down` (uplink_kept) is probed from the bridge. */
 int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_ms);
 
 #endif

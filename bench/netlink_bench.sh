@@ -14,8 +14,8 @@
 # The lab is made the seed host by `hostnet up` with the OVS and netlink layers (br0 and
 # brint as OVS internal ports, eno1 in br0, its address and default route moved to br0;
 # the lab has no libvirtd), then the plan is timed. BENCH_LAYERS (default "netlink") is
-# passed as HOSTNET_LAYERS to the timed runs; empty means every backend, for when the
-# libvirt part can converge in the lab as well.
+# passed as --layers to the timed runs; empty means every layer, for when the libvirt part
+# can converge in the lab as well.
 set -euo pipefail
 
 HN_LAB=${NETLINK_BENCH_LAB:-hn-nl-bench}
@@ -25,7 +25,9 @@ RUNS=${1:-30}
 HOSTNET=$(realpath "$HOSTNET")
 BUILD=$(dirname "$HOSTNET")
 CONFIG=$ROOT/etc/hostnet.yaml
-export HOSTNET_LAYERS=${BENCH_LAYERS-netlink}
+BENCH_LAYERS=${BENCH_LAYERS-netlink}
+TIMED_LAYERS=()
+[[ -z $BENCH_LAYERS ]] || TIMED_LAYERS=(--layers "$BENCH_LAYERS")
 
 [[ $RUNS -ge 20 ]] || { echo "netlink_bench: at least 20 runs" >&2; exit 2; }
 
@@ -46,10 +48,10 @@ lab_start || { tail -n 5 "$TMP/lab.log" >&2; exit 1; }
 HN_LAYERS=ovs,netlink
 hn "$CONFIG" up
 ((RC == 0)) || { cat "$TMP/err" >&2; exit 1; }
-in_lab "$HOSTNET" --ovsdb "$LAB_OVSDB" -c "$CONFIG" plan >"$TMP/plan" ||
+in_lab "$HOSTNET" --ovsdb "$LAB_OVSDB" --layers ovs,netlink -c "$CONFIG" plan >"$TMP/plan" ||
 	{ echo "netlink_bench: the lab did not converge:" >&2; cat "$TMP/plan" >&2; exit 1; }
 
-echo "netlink_bench: $RUNS runs, lab $HN_LAB, HOSTNET_LAYERS=${HOSTNET_LAYERS:-(all)}, $HOSTNET"
+echo "netlink_bench: $RUNS runs, lab $HN_LAB, layers ${BENCH_LAYERS:-(all)}, $HOSTNET"
 in_lab "$TMP/netlink_read" "$RUNS" "$CONFIG"
 
 # Timed inside the namespace with bash's own clock: no `ip netns exec` or date(1) per run.
@@ -76,6 +78,6 @@ time_runs() {
 }
 
 time_runs "converged \`hostnet plan\` (exit 0)" "$RUNS" \
-	"$HOSTNET" --ovsdb "$LAB_OVSDB" -c "$CONFIG" plan
+	"$HOSTNET" --ovsdb "$LAB_OVSDB" "${TIMED_LAYERS[@]}" -c "$CONFIG" plan
 # The floor under any command: starting the process (loading its shared libraries).
 time_runs "\`hostnet version\` (process start alone)" "$RUNS" "$HOSTNET" version

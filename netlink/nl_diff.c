@@ -77,6 +77,7 @@ static struct hn_nl_change *add_action(struct diff *d, enum hn_nl_kind kind, enu
 	c->kind = kind;
 	c->op = op;
 	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
+	snprintf(a->iface, sizeof(a->iface), "%s", ifname);
 	a->priv = c;
 	return c;
 }
@@ -446,6 +447,30 @@ static int uplink_release(struct diff *d, const struct hn_bridge *b)
 	return 0;
 }
 
+/* down, on a bridge that stays with its NIC on it (hostnet did not create it): the address
+ * stays on the bridge, and hostnet says so, since `down` usually gives it back. */
+static int uplink_stays(struct diff *d, const struct hn_bridge *b, const struct hn_nl_link *l)
+{
+	char pfx[HN_PREFIX_STRLEN];
+
+	for (size_t i = 0; l && i < b->n_addresses; i++) {
+		for (size_t k = 0; k < d->cur->n_addrs; k++) {
+			if (!addr_is(&d->cur->addrs[k], l->ifindex, &b->addresses[i]))
+				continue;
+			if (hn_plan_note(
+				d->plan,
+				"%s keeps %s and its uplink %s: hostnet did not create %s, "
+				"so down leaves the uplink as it is (`ovs-vsctl "
+				"br-set-external-id %s hostnet-owner hostnet` hands it over)",
+				b->name, hn_prefix_format(&b->addresses[i], pfx), b->uplink,
+				b->name, b->name) < 0)
+				return -ENOMEM;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* down: the NIC gets back the bridge's addresses and default route, before hostnet's own
  * are removed from the bridge. The address is the NIC's again, so it carries no mark. */
 static int uplink_return(struct diff *d, const struct hn_bridge *b)
@@ -455,6 +480,8 @@ static int uplink_return(struct diff *d, const struct hn_bridge *b)
 
 	if (!u)
 		return 0;
+	if (b->uplink_kept)
+		return uplink_stays(d, b, l);
 	for (size_t i = 0; i < b->n_addresses; i++) {
 		const struct hn_prefix *p = &b->addresses[i];
 		char object[HN_PREFIX_STRLEN + IFNAMSIZ + 16], pfx[HN_PREFIX_STRLEN];

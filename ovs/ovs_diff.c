@@ -74,6 +74,7 @@ static struct ovs_act *add_act(struct diff *d, enum hn_op op, enum ovs_act_kind 
 	}
 	h->priv = a;
 	h->uplink = port && is_uplink(d, port);
+	snprintf(h->iface, sizeof(h->iface), "%s", port ? port : bridge);
 	return a;
 }
 

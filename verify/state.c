@@ -78,26 +78,69 @@ int hn_state_check_backend(const struct hn_backend *b, const struct hn_opts *opt
 	return r;
 }
 
+/* --layers: the layers left out, as one UNKNOWN check. */
+static int layers_left_out(const struct hn_opts *opts, struct hn_checks *out)
+{
+	char used[64], skipped[64];
+
+	if (!opts->layers || opts->layers == (1u << HN_LAYER_COUNT) - 1)
+		return 0;
+	return hn_checks_add(out, HN_CHECK_UNKNOWN, "layers", "every layer checked",
+			     "only %s (--layers); %s not checked",
+			     hn_layers_format(opts->layers, used, sizeof(used)),
+			     hn_layers_format(~opts->layers & ((1u << HN_LAYER_COUNT) - 1), skipped,
+					      sizeof(skipped)));
+}
+
+/* A layer the config leaves out: one line saying so; checked further only if it answers. */
+static bool open_optional(struct layer *l, const struct hn_opts *opts, struct hn_checks *out,
+			  int *r)
+{
+	const char *name = hn_layer_name(l->b->layer);
+	bool answers;
+
+	hn_err_clear();
+	answers = l->b->open(opts, &l->state) == 0;
+	if (answers && l->b->read(l->state) < 0) {
+		l->b->close(l->state);
+		answers = false;
+	}
+	*r = hn_checks_add(out, HN_CHECK_OK, name, "nothing: the config has no libvirt section",
+			   "not configured%s",
+			   answers ? "" : "; libvirtd does not answer, not read");
+	hn_err_clear();
+	return answers;
+}
+
 int hn_state_checks(const struct hn_opts *opts, struct hn_config *want, struct hn_checks *out)
 {
 	const struct hn_backend *backends[HN_LAYER_COUNT] = {NULL};
 	struct layer layers[HN_LAYER_COUNT] = {{0}};
 	bool ready[HN_LAYER_COUNT] = {false};
 	const size_t n = HN_LAYER_COUNT;
-	int r = 0;
+	int r = layers_left_out(opts, out);
 
 	/* Every read first, then every diff, as `hostnet plan` does: the OVS diff needs the
 	 * uplink facts (the NIC's MAC) that come from the kernel. */
 	for (size_t i = 0; i < n && r == 0; i++) {
-		if (!hn_layer_wanted(i))
+		if (!hn_layer_wanted(opts, i))
 			continue;
 		backends[i] = hn_backend_of(i);
+		if (!backends[i] && hn_layer_optional(want, i)) {
+			r = hn_checks_add(out, HN_CHECK_OK, hn_layer_name(i),
+					  "nothing: the config has no libvirt section",
+					  "not configured; its backend does not load, not read");
+			continue;
+		}
 		if (!backends[i]) {
 			r = unknown(out, hn_layer_name(i), "load its backend");
 			continue;
 		}
 		layers[i].b = backends[i];
-		ready[i] = open_and_read(&layers[i], opts, out, &r);
+		if (hn_layer_optional(want, i))
+			ready[i] = open_optional(&layers[i], opts, out, &r);
+		else
+			ready[i] = open_and_read(&layers[i], opts, out, &r);
 	}
 	for (size_t i = 0; i < n && r == 0; i++) {
 		if (!ready[i] || backends[i]->layer != HN_LAYER_NETLINK)

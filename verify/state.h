@@ -7,7 +7,9 @@
  * cannot read or compare the host gives an UNKNOWN check and no object line, never a
  * made-up OK.
  *
- * HOSTNET_LAYERS (for tests, as the agent reads it) limits the layers checked.
+ * `--layers` limits the layers checked, and then one UNKNOWN check says which were not:
+ * a partial verify is never OK. A layer the config does not configure (libvirt without a
+ * `libvirt:` section) gives one OK line saying so, and its lines only when it answers.
  */
 #ifndef HOSTNET_VERIFY_STATE_H
 #define HOSTNET_VERIFY_STATE_H

@@ -13,7 +13,7 @@
 # any time after.
 #   HN_LAB           the lab's name (vm-tests/lab NAME), unique to the script; unset: no lab
 #   HN_LIBVIRT       "yes": the lab is started with --libvirt and hn passes it to hostnet
-#   HN_LAYERS        HOSTNET_LAYERS for hn (empty: every backend)
+#   HN_LAYERS        hostnet's --layers for hn (empty: every layer, as in production)
 #   HN_FRESH         "yes": run_case starts a fresh lab before each case, so that no case
 #                    depends on another's leftovers
 #   HN_WORDS         "yes": case names print with spaces for underscores
@@ -48,8 +48,9 @@
 #   in_lab CMD...           CMD in the lab's host namespace
 #   vsctl ARGS...           ovs-vsctl on the lab's database
 #   vsh ARGS...             virsh -q on the lab's libvirtd
-#   hn CONFIG ARGS...       hostnet in the lab with HOSTNET_LAYERS=$HN_LAYERS and the lab's
-#                           OVSDB (and libvirt with HN_LIBVIRT=yes); CONFIG is a file in
+#   hn CONFIG ARGS...       hostnet in the lab with --layers $HN_LAYERS (if set) and the lab's
+#                           OVSDB, and the lab's libvirtd with HN_LIBVIRT=yes (else a
+#                           libvirt socket that does not exist); CONFIG is a file in
 #                           CONF or an absolute path; sets $TMP/out, $TMP/err, RC, ELAPSED
 #   hn_db DB CONFIG ARGS... hn against the OVSDB at DB (a proxy's socket, say)
 #   hn_bg NAME CONFIG ARGS...          hn in the background, its stdout and stderr in
@@ -218,11 +219,16 @@ now_ms() {
 
 # hn_cmd DB CONFIG ARGS...: HN_CMD, the command line of hostnet in the lab.
 hn_cmd() {
-	local db=$1 conf=$2 libvirt=()
+	local db=$1 conf=$2 libvirt=() layers=()
 	shift 2
 	[[ $conf == /* ]] || conf=$CONF/$conf
+	# A lab without libvirtd is a host without it: no socket where hostnet looks. (The
+	# default socket is machine-wide and may be another lab's libvirtd.)
+	libvirt=(--libvirt "qemu:///system?socket=$LAB_DIR/no-libvirtd.sock")
 	[[ ${HN_LIBVIRT:-} != yes ]] || libvirt=(--libvirt "$LAB_LIBVIRT")
-	HN_CMD=(ip netns exec "$LAB_NS" "$HOSTNET" --ovsdb "$db" "${libvirt[@]}" -c "$conf" "$@")
+	[[ -z ${HN_LAYERS:-} ]] || layers=(--layers "$HN_LAYERS")
+	HN_CMD=(ip netns exec "$LAB_NS" "$HOSTNET" --ovsdb "$db" "${libvirt[@]}" "${layers[@]}"
+		-c "$conf" "$@")
 }
 
 hn_db() {
@@ -230,7 +236,7 @@ hn_db() {
 	hn_cmd "$@"
 	RC=0
 	t0=${EPOCHREALTIME//[!0-9]/} # µs, and no fork to skew the benchmarks that use hn
-	HOSTNET_LAYERS=${HN_LAYERS:-} "${HN_CMD[@]}" >"$TMP/out" 2>"$TMP/err" || RC=$?
+	"${HN_CMD[@]}" >"$TMP/out" 2>"$TMP/err" || RC=$?
 	ELAPSED=$(((${EPOCHREALTIME//[!0-9]/} - t0) / 1000))
 }
 hn() { hn_db "$LAB_OVSDB" "$@"; }
@@ -240,7 +246,7 @@ hn_bg() {
 	local name=$1
 	shift
 	hn_cmd "$LAB_OVSDB" "$@"
-	HOSTNET_LAYERS=${HN_LAYERS:-} "${HN_CMD[@]}" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	"${HN_CMD[@]}" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	HN_BG_PID=$!
 	HN_BG[$name]=$HN_BG_PID
 }

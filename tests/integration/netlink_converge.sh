@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # netlink_converge.sh - the netlink backend against a real kernel, in a lab host.
 #
-# hostnet runs inside lab hn-nl with HOSTNET_LAYERS=netlink, so only the netlink backend
+# hostnet runs inside lab hn-nl with --layers netlink, so only the netlink backend
 # acts. Until the OVS backend makes brint (a bridge's own internal port), each case makes
 # it as a veth, as an OVS internal port would be: present, down, no address.
 #

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ovs_converge.sh - the OVS backend against a real ovsdb-server and ovs-vswitchd (netdev
-# datapath) in a lab host. hostnet runs with HOSTNET_LAYERS=ovs, so only OVS is touched;
-# every check reads the database from outside with ovs-vsctl.
+# datapath) in a lab host. hostnet runs with every layer, as in production (the lab has no
+# libvirtd and the configs no libvirt section); every check reads the database from outside
+# with ovs-vsctl.
 #
 # Cases: the seed's bridges from nothing (tag 99 on brint's port, datapath netdev, every
 # row marked); a second up sends nothing (next_cfg unchanged) and plan exits 0; drift of
@@ -19,7 +20,6 @@
 set -euo pipefail
 
 HN_LAB=${OVS_LAB:-hn-ovs}
-HN_LAYERS=ovs
 HN_FRESH=yes
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ovs_failures.sh - the OVS backend when its daemons fail it or another client races it,
-# against a real ovsdb-server and ovs-vswitchd in a lab host (HOSTNET_LAYERS=ovs).
+# against a real ovsdb-server and ovs-vswitchd in a lab host (every layer, no libvirtd).
 #
 # Cases: ovsdb-server stopped (its socket gone, or left behind by a KILL) and ovsdb-server
 # hung (SIGSTOP) each give one clear line within --timeout, exit 1; ovs-vswitchd stopped:
@@ -17,7 +17,6 @@
 set -euo pipefail
 
 HN_LAB=${OVS_LAB:-hn-ovs-fail}
-HN_LAYERS=ovs
 HN_FRESH=yes
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -4,8 +4,8 @@
 # moves the address and default route back to eno1, takes eno1 out of br0, and probes the
 # gateway from eno1").
 #
-# hostnet runs inside lab UPLINK_DOWN_LAB (default hn-uplink-down) with
-# HOSTNET_LAYERS=ovs,netlink; every case gets a fresh lab, migrated by up.
+# hostnet runs inside lab UPLINK_DOWN_LAB (default hn-uplink-down) with every layer (no
+# libvirtd, no libvirt section); every case gets a fresh lab, migrated by up.
 #
 # Cases:
 #   silent_gateway_down_refused  the gateway is silent before down starts: exit 1, one
@@ -24,7 +24,6 @@
 set -euo pipefail
 
 HN_LAB=${UPLINK_DOWN_LAB:-hn-uplink-down}
-HN_LAYERS=ovs,netlink
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SEED=uplink-seed.yaml

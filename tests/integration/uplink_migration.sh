@@ -3,8 +3,8 @@
 # port security as the seed's provider does (vm-tests/lab-port-security: every frame from a
 # source MAC other than eno1's is dropped, and counted; every case checks the count is 0).
 #
-# hostnet runs inside lab UPLINK_LAB (default hn-uplink) with HOSTNET_LAYERS=ovs,netlink (no
-# libvirt). Every case gets a fresh lab (a start takes ~0.2 s), so one failure cannot spill
+# hostnet runs inside lab UPLINK_LAB (default hn-uplink) with every layer; the lab has no
+# libvirtd and the configs no libvirt section. Every case gets a fresh lab (a start takes ~0.2 s), so one failure cannot spill
 # into the next.
 #
 # Cases:
@@ -46,7 +46,6 @@
 set -euo pipefail
 
 HN_LAB=${UPLINK_LAB:-hn-uplink}
-HN_LAYERS=ovs,netlink
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SEED=uplink-seed.yaml
@@ -256,8 +255,42 @@ case_addresses_taken_from_eno1() {
 		hn "$inherit" down && rc_is 0 && unmigrated
 }
 
+# The seed's host made by hand (br0 with eno1, the address moved by hand), adopted by up:
+# down cannot take eno1 off a bridge hostnet did not create, so it leaves the uplink whole
+# (the address stays on br0, once) and says so, and the host still answers.
+case_down_after_adopting_a_hand_made_br0() {
+	fresh_lab && seed_by_hand || return 1
+	hn "$SEED" up && rc_is 0 && migrated || return 1
+	hn "$SEED" down
+	rc_is 0 && out_has "note: br0 keeps $LAB_HOST_ADDR and its uplink eno1: hostnet did not create br0" ||
+		return 1
+	[[ -z $(in_lab ip -4 -o addr show dev eno1) ]] ||
+		why "eno1 got an address while still a port of br0: $(in_lab ip -4 -o addr show dev eno1)" ||
+		return 1
+	[[ $(in_lab ip -4 -o addr show | grep -c " inet ${LAB_HOST_ADDR%/*}/") == 1 ]] ||
+		why "the host's address is on $(in_lab ip -4 -o addr show | grep -c " inet ${LAB_HOST_ADDR%/*}/") interfaces" ||
+		return 1
+	uplink_on_br0 && host_answers && portsec_clean || return 1
+	hn "$SEED" down && rc_is 0 && out_has "down: nothing to change"
+}
+
+# A hand-made br0 without eno1: hostnet moves the uplink onto it (eno1's port is hostnet's),
+# so down takes eno1 off it again and gives it its address back; br0 itself stays.
+case_down_on_a_hand_made_br0_hostnet_moved_onto() {
+	fresh_lab || return 1
+	must vsctl add-br br0 -- set bridge br0 datapath_type=netdev || return 1
+	hn "$SEED" up && rc_is 0 && migrated || return 1
+	hn "$SEED" down && rc_is 0 && out_lacks "note:" || return 1
+	in_lab ip -4 -o addr show dev eno1 | grep -q "inet $LAB_HOST_ADDR " ||
+		why "eno1 lacks $LAB_HOST_ADDR" || return 1
+	[[ -z $(in_lab ip -4 -o addr show dev br0) ]] || why "br0 still holds an address" || return 1
+	vsctl br-exists br0 || why "the hand-made br0 was removed" || return 1
+	ports_are br0 "" && host_answers && portsec_clean
+}
+
 need_hostnet
-run_cases migration_under_ping down_restores_eno1 silent_gateway_refused \
+run_cases down_after_adopting_a_hand_made_br0 down_on_a_hand_made_br0_hostnet_moved_onto \
+	migration_under_ping down_restores_eno1 silent_gateway_refused \
 	fault_during_move_rolls_back half_migrated_address_on_both \
 	half_migrated_address_on_both_route_on_eno1 half_migrated_eno1_in_br0_address_on_eno1 \
 	half_migrated_by_hand_with_ovs_vsctl two_ups_at_once addresses_taken_from_eno1

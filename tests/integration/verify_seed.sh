@@ -4,8 +4,8 @@
 #
 # The seed host is built by hand (ovs-vsctl, ip), the way an operator would have built it,
 # so these tests do not depend on `hostnet up`; VERIFY_BUILD=up builds it with hostnet.
-# The lab has no libvirtd: the state checks cover the ovs and netlink layers
-# (HOSTNET_LAYERS), the probes cover the whole VLAN matrix of the seed.
+# The lab runs libvirtd, whose networks `hostnet --layers libvirt up` defines (networks
+# defined by hand would not be hostnet's); the probes cover the whole VLAN matrix of the seed.
 #
 # Cases: a correct host passes (text and --json, and --no-probes sends nothing); each of
 # these, made behind hostnet's back, is CRITICAL and named: a port's tag changed, a VLAN
@@ -19,7 +19,7 @@
 # are never named: they live as long as the run's file descriptors).
 #
 # Each case gets a fresh lab VERIFY_LAB (default hn-verify); hostnet runs inside it with
-# HOSTNET_LAYERS=ovs,netlink. Cases named on the command line run alone.
+# every layer, as in production. Cases named on the command line run alone.
 #
 # Must run as root. $HOSTNET is the binary under test (default build/hostnet). The last
 # line is "N passed, N failed"; the exit status is non-zero when a case failed.
@@ -28,7 +28,7 @@
 set -euo pipefail
 
 HN_LAB=${VERIFY_LAB:-hn-verify}
-HN_LAYERS=ovs,netlink
+HN_LIBVIRT=yes
 HN_FRESH=yes
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -65,20 +65,23 @@ nothing_left() {
 	why "left behind: $(diff "$TMP/before" "$TMP/after" | grep '^[<>]' | tr '\n' '|')"
 }
 
-# The seed host by hand, the way an operator would have built it (VERIFY_BUILD=up: by
-# hostnet up instead).
+# The seed host by hand, the way an operator would have built it, with CONFIG's libvirt
+# networks (default verify-seed.yaml) defined by hostnet (VERIFY_BUILD=up: all by hostnet up).
 build_seed() {
+	local config=${1:-verify-seed.yaml}
 	if [[ ${VERIFY_BUILD:-} == up ]]; then
 		hn verify-seed.yaml up
-		rc_is 0
-		return
+		rc_is 0 || return 1
+	else
+		seed_by_hand || return 1
 	fi
-	seed_by_hand
+	HN_LAYERS=libvirt hn "$config" up
+	rc_is 0
 }
 
 # verify-ports.yaml: an internal access port and a trunk NIC on brint as well.
 build_ports() {
-	build_seed &&
+	build_seed verify-ports.yaml &&
 		must in_lab ip link add trunk0 type veth peer name trunk0-peer &&
 		must in_lab ip link set trunk0 up &&
 		must vsctl -- add-port brint mon0 tag=250 -- set interface mon0 type=internal \

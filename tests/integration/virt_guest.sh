@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # virt_guest.sh - a real VM on hostnet's libvirt network, in a lab host.
 #
-# hostnet (HOSTNET_LAYERS=libvirt) defines the seed's networks in lab hn-virt-vm's libvirtd;
+# hostnet (--layers libvirt) defines the seed's networks in lab hn-virt-vm's libvirtd;
 # brint is made by hand with ovs-vsctl until the OVS backend makes it. A guest built from
 # Debian's kernel and busybox (vm-tests/guest/build-image) boots through libvirt (domain
 # type qemu: TCG) on intern-vlans, portgroup vlan10, with 10.10.1.5/24.

@@ -2,7 +2,7 @@
 # virt_networks.sh - the libvirt backend against a real libvirtd, in a lab host.
 #
 # hostnet runs inside lab hn-virt (started --libvirt: its own libvirtd, with the stock
-# `default` network defined, as on a fresh Debian host) with HOSTNET_LAYERS=libvirt, so only
+# `default` network defined, as on a fresh Debian host) with --layers libvirt, so only
 # the libvirt backend acts. virsh looks at the result from outside.
 #
 # Cases: the seed networks converge from nothing and `default` is undefined; all 15

@@ -386,17 +386,38 @@ static void names_are_the_real_diffs_names(void **unused)
 	hn_config_free(&want);
 }
 
-static void layers_follow_hostnet_layers(void **unused)
+static void layers_follow_the_layers_option(void **unused)
 {
-	unsetenv("HOSTNET_LAYERS");
-	assert_true(hn_layer_wanted(HN_LAYER_VIRT));
-	setenv("HOSTNET_LAYERS", "ovs,netlink", 1);
-	assert_true(hn_layer_wanted(HN_LAYER_OVS));
-	assert_true(hn_layer_wanted(HN_LAYER_NETLINK));
-	assert_false(hn_layer_wanted(HN_LAYER_VIRT));
-	setenv("HOSTNET_LAYERS", "xovs", 1);
-	assert_false(hn_layer_wanted(HN_LAYER_OVS));
-	unsetenv("HOSTNET_LAYERS");
+	struct hn_opts lo = {0};
+	struct hn_config one_uplink = {0};
+	struct hn_bridge br0 = {.name = "br0", .uplink = "eno1"};
+	char buf[64];
+
+	assert_true(hn_layer_wanted(&lo, HN_LAYER_VIRT));
+	assert_int_equal(hn_layers_parse("ovs,netlink", &lo.layers), 0);
+	assert_true(hn_layer_wanted(&lo, HN_LAYER_OVS));
+	assert_true(hn_layer_wanted(&lo, HN_LAYER_NETLINK));
+	assert_false(hn_layer_wanted(&lo, HN_LAYER_VIRT));
+	assert_string_equal(hn_layers_format(lo.layers, buf, sizeof(buf)), "ovs,netlink");
+	assert_int_equal(hn_layers_parse("xovs", &lo.layers), -EINVAL);
+	assert_int_equal(hn_layers_parse("ovs,", &lo.layers), 0);
+	assert_int_equal(hn_layers_parse("", &lo.layers), -EINVAL);
+	assert_int_equal(hn_layers_parse(",", &lo.layers), -EINVAL);
+
+	/* The uplink move needs both ovs and netlink, or neither. */
+	one_uplink.bridges = &br0;
+	one_uplink.n_bridges = 1;
+	assert_int_equal(hn_layers_parse("ovs", &lo.layers), 0);
+	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), -EINVAL);
+	assert_int_equal(hn_layers_parse("netlink,libvirt", &lo.layers), 0);
+	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), -EINVAL);
+	assert_int_equal(hn_layers_parse("libvirt", &lo.layers), 0);
+	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), 0);
+	assert_int_equal(hn_layers_parse("netlink,ovs", &lo.layers), 0);
+	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), 0);
+	br0.uplink[0] = '\0';
+	assert_int_equal(hn_layers_parse("ovs", &lo.layers), 0);
+	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), 0);
 }
 
 int main(void)
@@ -410,7 +431,7 @@ int main(void)
 	    cmocka_unit_test(a_backend_that_cannot_read_or_compare_is_unknown),
 	    cmocka_unit_test(the_seed_asks_for_14_objects),
 	    cmocka_unit_test(names_are_the_real_diffs_names),
-	    cmocka_unit_test(layers_follow_hostnet_layers),
+	    cmocka_unit_test(layers_follow_the_layers_option),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
