@@ -633,15 +633,77 @@ static int bridge_entry(struct walker *w, const struct hn_node *key, const struc
 	return r;
 }
 
+/* The kernel has one slot for an address on the host and one for a destination in the main
+ * table: a second ask, on the same bridge or another, would fail with "File exists" half-way
+ * through `up`. An address is the same whatever its prefix length; a gateway is the route to
+ * 0.0.0.0/0. Positions come from the tree (the model keeps none for addresses). */
+static int check_addresses_and_routes(struct walker *w, const struct hn_node *bridges)
+{
+	const struct hn_config *c = w->c;
+	size_t n_addrs = 0, n_routes = 0, i = 0;
+	char(*text)[HN_PREFIX_STRLEN];
+	struct hn_name_ref *refs;
+	int r;
+
+	for (size_t b = 0; b < c->n_bridges; b++) {
+		n_addrs += c->bridges[b].n_addresses;
+		n_routes += c->bridges[b].n_routes + (c->bridges[b].has_gateway ? 1 : 0);
+	}
+	if (n_addrs + n_routes < 2)
+		return 0;
+	text = calloc(n_addrs + n_routes, sizeof(*text));
+	refs = calloc(n_addrs + n_routes, sizeof(*refs));
+	if (!text || !refs) {
+		free(text);
+		free(refs);
+		return no_memory(w);
+	}
+	for (size_t b = 0; b < c->n_bridges; b++) {
+		const struct hn_bridge *br = &c->bridges[b];
+		const struct hn_node *addrs = find_key(&bridges->items[2 * b + 1], "addresses");
+
+		for (size_t k = 0; k < br->n_addresses; k++, i++) {
+			inet_ntop(AF_INET, &br->addresses[k].addr, text[i], sizeof(text[i]));
+			refs[i] = (struct hn_name_ref){text[i], addrs->items[k].pos, "on bridge",
+						       br->name};
+		}
+	}
+	for (size_t b = 0; b < c->n_bridges; b++) {
+		const struct hn_bridge *br = &c->bridges[b];
+
+		for (size_t k = 0; k < br->n_routes; k++, i++)
+			refs[i] =
+			    (struct hn_name_ref){hn_prefix_format(&br->routes[k].to, text[i]),
+						 br->routes[k].pos, "a route of bridge", br->name};
+		if (br->has_gateway) {
+			snprintf(text[i], sizeof(text[i]), "0.0.0.0/0");
+			refs[i] = (struct hn_name_ref){
+			    text[i], find_key(&bridges->items[2 * b + 1], "gateway")->pos,
+			    "the gateway of bridge", br->name};
+			i++;
+		}
+	}
+	r = hn_check_unique(w->file, w->path, refs, n_addrs, "address",
+			    "each address once on the host, whatever its prefix length");
+	if (r == 0)
+		r = hn_check_unique(w->file, w->path, refs + n_addrs, n_routes, "route to",
+				    "each destination once in the main table (a gateway is the "
+				    "route to 0.0.0.0/0)");
+	free(refs);
+	free(text);
+	return r;
+}
+
 static int top_bridges(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_config *c = obj;
 	int r = walk_named(w, n, "a mapping of bridge names to their settings", sizeof(*c->bridges),
 			   bridge_entry, &c->bridges, &c->n_bridges);
 
-	return r < 0 ? r
-		     : hn_check_unique(w->file, w->ifaces, w->n_ifaces, "interface",
-				       "each interface in one role only");
+	if (r == 0)
+		r = hn_check_unique(w->file, w->path, w->ifaces, w->n_ifaces, "interface",
+				    "each interface in one role only");
+	return r < 0 ? r : check_addresses_and_routes(w, n);
 }
 
 /* ---- libvirt ---- */
@@ -800,7 +862,7 @@ static int build_portgroups(struct walker *w, struct network_draft *d)
 		    .pos = net->portgroups[i].pos,
 		    .what = net->portgroups[i].from_access ? "made by access" : "in portgroups",
 		};
-	r = hn_check_unique(w->file, refs, net->n_portgroups, "portgroup name",
+	r = hn_check_unique(w->file, w->path, refs, net->n_portgroups, "portgroup name",
 			    "each portgroup name once per network (access: [N] makes one named N)");
 	free(refs);
 	return r;
@@ -859,7 +921,7 @@ static int libvirt_undefine(struct walker *w, const struct hn_node *n, void *obj
 	for (size_t u = 0; u < c->n_undefine; u++, i++)
 		refs[i] = (struct hn_name_ref){
 		    .name = c->undefine[u], .pos = n->items[u].pos, .what = "in undefine"};
-	r = hn_check_unique(w->file, refs, n_refs, "network",
+	r = hn_check_unique(w->file, w->path, refs, n_refs, "network",
 			    "each network once, either in networks or in undefine");
 	free(refs);
 	return r;
