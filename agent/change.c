@@ -93,8 +93,7 @@ int hn_change_command(int argc, char **argv, struct hn_opts *opts, const char *u
 			if (hn_parse_ms("--gateway-timeout", optarg, &gateway_ms) < 0)
 				return HN_EXIT_USAGE;
 		} else if (c == 'h') {
-			fputs(usage, stdout);
-			return HN_EXIT_OK;
+			return hn_help(command, usage);
 		} else {
 			hn_bad_option(command, argv, c == 'n' ? '?' : c);
 			return HN_EXIT_USAGE;
@@ -106,7 +105,7 @@ int hn_change_command(int argc, char **argv, struct hn_opts *opts, const char *u
 	}
 	if (opts->dry_run)
 		return cmd_plan(1, (char *[]){"plan", NULL}, opts);
-	if (hn_load_config_or_report(opts, &config) < 0)
+	if (hn_load_config_or_report(opts, command, &config) < 0)
 		return HN_EXIT_USAGE;
 	if (hn_layers_check_uplink(opts, &config) < 0) {
 		hn_report_error(opts, command, HN_EXIT_USAGE);

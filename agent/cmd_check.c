@@ -15,7 +15,7 @@ int cmd_check(int argc, char **argv, struct hn_opts *opts)
 
 	if (r)
 		return r > 0 ? HN_EXIT_OK : HN_EXIT_USAGE;
-	if (hn_load_config_or_report(opts, &config) < 0)
+	if (hn_load_config_or_report(opts, "check", &config) < 0)
 		return HN_EXIT_USAGE;
 	if (opts->json)
 		r = hn_config_print_json(stdout, &config);

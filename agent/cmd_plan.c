@@ -20,7 +20,7 @@ int cmd_plan(int argc, char **argv, struct hn_opts *opts)
 	    "Exit 0: nothing to change, 3: changes pending, 1: failed, 2: bad config.\n");
 	if (r)
 		return r > 0 ? HN_EXIT_OK : HN_EXIT_USAGE;
-	if (hn_load_config_or_report(opts, &config) < 0)
+	if (hn_load_config_or_report(opts, "plan", &config) < 0)
 		return HN_EXIT_USAGE;
 	if (hn_session_open(&session, opts, &config) < 0) {
 		hn_report_error(opts, "plan", HN_EXIT_FAILED);

@@ -28,21 +28,18 @@ int cmd_verify(int argc, char **argv, struct hn_opts *opts)
 	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		if (c == 'P')
 			probes = false;
-		else if (c == 'h') {
-			fputs(verify_usage, stdout);
-			return 0;
-		} else {
-			hn_bad_option("verify", argv, c);
-			return 3;
-		}
+		else if (c == 'h')
+			return hn_help("verify", verify_usage);
+		else
+			return hn_bad_option("verify", argv, c); /* 3, UNKNOWN */
 	}
-	if (optind < argc) {
-		hn_usage_error("verify", "unexpected argument '%s'", argv[optind]);
-		return 3;
-	}
-	/* A config that does not load leaves the host's state unknown: plugin status 3. */
-	if (hn_load_config_or_report(opts, &config) < 0) {
-		printf("HOSTNET UNKNOWN - config %s does not load\n", opts->config_path);
+	if (optind < argc)
+		return hn_usage_error("verify", "unexpected argument '%s'", argv[optind]);
+	/* A config that does not load leaves the host's state unknown: plugin status 3. With
+	 * --json the error document is all of stdout, and says "exit": 3. */
+	if (hn_load_config_or_report(opts, "verify", &config) < 0) {
+		if (!opts->json)
+			printf("HOSTNET UNKNOWN - config %s does not load\n", opts->config_path);
 		return 3;
 	}
 	status = hn_verify_run(opts, &config, probes);

@@ -14,7 +14,7 @@ int cmd_version(int argc, char **argv, struct hn_opts *opts)
 	if (r)
 		return r > 0 ? HN_EXIT_OK : HN_EXIT_USAGE;
 	if (opts->json)
-		printf("{\"version\":\"%s\"}\n", HOSTNET_VERSION);
+		printf("{\"command\":\"version\",\"version\":\"%s\"}\n", HOSTNET_VERSION);
 	else
 		printf("hostnet %s\n", HOSTNET_VERSION);
 	return HN_EXIT_OK;

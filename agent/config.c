@@ -248,7 +248,7 @@ static int alloc_array(struct walker *w, size_t n, size_t size, void *arrp, size
 }
 
 /* Every item of a YAML list through fn: into element i of *arrp (`size` bytes each, the
- * array allocated here), or, with size 0, all into the one object `arrp` (a VLAN set). */
+ * array allocated here), or, with size 0, all into the one object `arrp` (a VLAN list). */
 static int walk_list(struct walker *w, const struct hn_node *seq, const char *what, size_t size,
 		     item_fn fn, void *arrp, size_t *count)
 {
@@ -336,30 +336,77 @@ static int add_iface(struct walker *w, const char *name, struct hn_pos pos, cons
 
 /* ---- VLAN lists ---- */
 
-static int vlan_item(struct walker *w, const struct hn_node *item, void *set)
+/* One VLAN list being read: the set it fills and the list, to find an earlier item. */
+struct vlan_list {
+	const struct hn_node *seq;
+	struct hn_vlanset *set;
+	bool once; /* a VLAN named twice is refused */
+};
+
+#define EXPECT_VLAN_ITEM "a VLAN id 1-4094 or a range like 100-109"
+
+/* [10, 10] or [100-109, 105] is a slip (a VLAN meant elsewhere, a range mistyped): say which
+ * two items meet, not only the VLAN. Items before `item` were checked already. */
+static int vlan_twice(struct walker *w, const struct vlan_list *l, const struct hn_node *item,
+		      unsigned vlan)
 {
+	char q1[HN_QUOTE_MAX], q2[HN_QUOTE_MAX];
+	unsigned lo = 0, hi = 0;
+
+	for (const struct hn_node *prev = l->seq->items; prev < item; prev++) {
+		if (hn_scan_vlan_range(prev->value, &lo, &hi) || vlan < lo || vlan > hi)
+			continue;
+		return fail(w, item,
+			    "VLAN %u is listed twice: in '%s' here, and in '%s' at line %u, column "
+			    "%u, expected each VLAN once in a list",
+			    vlan, hn_quote(item->value, q1), hn_quote(prev->value, q2),
+			    prev->pos.line, prev->pos.col);
+	}
+	return fail(w, item, "VLAN %u is listed twice, expected each VLAN once in a list", vlan);
+}
+
+static int vlan_item(struct walker *w, const struct hn_node *item, void *slot)
+{
+	struct vlan_list *l = slot;
 	unsigned lo, hi;
 	const char *why;
 
-	if (want_scalar(w, item, "a VLAN id 1-4094 or a range like 100-109") < 0)
+	if (want_scalar(w, item, EXPECT_VLAN_ITEM) < 0)
 		return -EINVAL;
 	why = hn_scan_vlan_range(item->value, &lo, &hi);
 	if (why)
-		return bad_value(w, item, why, "a VLAN id 1-4094 or a range like 100-109");
-	for (unsigned v = lo; v <= hi; v++)
-		hn_vlanset_add(set, v);
+		return bad_value(w, item, why, EXPECT_VLAN_ITEM);
+	for (unsigned v = lo; v <= hi; v++) {
+		if (l->once && hn_vlanset_has(l->set, v))
+			return vlan_twice(w, l, item, v);
+		hn_vlanset_add(l->set, v);
+	}
 	return 0;
 }
 
 /* [10, 20, 100-109], flow or block style; never empty (an empty trunk would carry every
  * VLAN in OVS, the opposite of what was written). */
-static int parse_vlans(struct walker *w, const struct hn_node *n, struct hn_vlanset *set)
+static int walk_vlans(struct walker *w, const struct hn_node *n, struct hn_vlanset *set, bool once)
 {
-	int r = walk_list(w, n, EXPECT_VLANS, 0, vlan_item, set, NULL);
+	struct vlan_list l = {.seq = n, .set = set, .once = once};
+	int r = walk_list(w, n, EXPECT_VLANS, 0, vlan_item, &l, NULL);
 
 	if (r == 0 && hn_vlanset_empty(set))
 		return fail(w, n, "an empty list, expected " EXPECT_VLANS);
 	return r;
+}
+
+/* A trunk or an access list: each VLAN once, since each becomes an object (a portgroup)
+ * or a member of an OVS set, and a repeat can only be a slip. */
+static int parse_vlans(struct walker *w, const struct hn_node *n, struct hn_vlanset *set)
+{
+	return walk_vlans(w, n, set, true);
+}
+
+/* The VLANs verify probes: a set, so "every VLAN and 99 again" means what it says. */
+static int parse_vlan_set(struct walker *w, const struct hn_node *n, struct hn_vlanset *set)
+{
+	return walk_vlans(w, n, set, false);
 }
 
 /* ---- ovs ---- */
@@ -586,15 +633,77 @@ static int bridge_entry(struct walker *w, const struct hn_node *key, const struc
 	return r;
 }
 
+/* The kernel has one slot for an address on the host and one for a destination in the main
+ * table: a second ask, on the same bridge or another, would fail with "File exists" half-way
+ * through `up`. An address is the same whatever its prefix length; a gateway is the route to
+ * 0.0.0.0/0. Positions come from the tree (the model keeps none for addresses). */
+static int check_addresses_and_routes(struct walker *w, const struct hn_node *bridges)
+{
+	const struct hn_config *c = w->c;
+	size_t n_addrs = 0, n_routes = 0, i = 0;
+	char(*text)[HN_PREFIX_STRLEN];
+	struct hn_name_ref *refs;
+	int r;
+
+	for (size_t b = 0; b < c->n_bridges; b++) {
+		n_addrs += c->bridges[b].n_addresses;
+		n_routes += c->bridges[b].n_routes + (c->bridges[b].has_gateway ? 1 : 0);
+	}
+	if (n_addrs + n_routes < 2)
+		return 0;
+	text = calloc(n_addrs + n_routes, sizeof(*text));
+	refs = calloc(n_addrs + n_routes, sizeof(*refs));
+	if (!text || !refs) {
+		free(text);
+		free(refs);
+		return no_memory(w);
+	}
+	for (size_t b = 0; b < c->n_bridges; b++) {
+		const struct hn_bridge *br = &c->bridges[b];
+		const struct hn_node *addrs = find_key(&bridges->items[2 * b + 1], "addresses");
+
+		for (size_t k = 0; k < br->n_addresses; k++, i++) {
+			inet_ntop(AF_INET, &br->addresses[k].addr, text[i], sizeof(text[i]));
+			refs[i] = (struct hn_name_ref){text[i], addrs->items[k].pos, "on bridge",
+						       br->name};
+		}
+	}
+	for (size_t b = 0; b < c->n_bridges; b++) {
+		const struct hn_bridge *br = &c->bridges[b];
+
+		for (size_t k = 0; k < br->n_routes; k++, i++)
+			refs[i] =
+			    (struct hn_name_ref){hn_prefix_format(&br->routes[k].to, text[i]),
+						 br->routes[k].pos, "a route of bridge", br->name};
+		if (br->has_gateway) {
+			snprintf(text[i], sizeof(text[i]), "0.0.0.0/0");
+			refs[i] = (struct hn_name_ref){
+			    text[i], find_key(&bridges->items[2 * b + 1], "gateway")->pos,
+			    "the gateway of bridge", br->name};
+			i++;
+		}
+	}
+	r = hn_check_unique(w->file, w->path, refs, n_addrs, "address",
+			    "each address once on the host, whatever its prefix length");
+	if (r == 0)
+		r = hn_check_unique(w->file, w->path, refs + n_addrs, n_routes, "route to",
+				    "each destination once in the main table (a gateway is the "
+				    "route to 0.0.0.0/0)");
+	free(refs);
+	free(text);
+	return r;
+}
+
 static int top_bridges(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_config *c = obj;
 	int r = walk_named(w, n, "a mapping of bridge names to their settings", sizeof(*c->bridges),
 			   bridge_entry, &c->bridges, &c->n_bridges);
 
-	return r < 0 ? r
-		     : hn_check_unique(w->file, w->ifaces, w->n_ifaces, "interface",
-				       "each interface in one role only");
+	if (r == 0)
+		r = hn_check_unique(w->file, w->path, w->ifaces, w->n_ifaces, "interface",
+				    "each interface in one role only");
+	return r < 0 ? r : check_addresses_and_routes(w, n);
 }
 
 /* ---- libvirt ---- */
@@ -753,7 +862,7 @@ static int build_portgroups(struct walker *w, struct network_draft *d)
 		    .pos = net->portgroups[i].pos,
 		    .what = net->portgroups[i].from_access ? "made by access" : "in portgroups",
 		};
-	r = hn_check_unique(w->file, refs, net->n_portgroups, "portgroup name",
+	r = hn_check_unique(w->file, w->path, refs, net->n_portgroups, "portgroup name",
 			    "each portgroup name once per network (access: [N] makes one named N)");
 	free(refs);
 	return r;
@@ -812,7 +921,7 @@ static int libvirt_undefine(struct walker *w, const struct hn_node *n, void *obj
 	for (size_t u = 0; u < c->n_undefine; u++, i++)
 		refs[i] = (struct hn_name_ref){
 		    .name = c->undefine[u], .pos = n->items[u].pos, .what = "in undefine"};
-	r = hn_check_unique(w->file, refs, n_refs, "network",
+	r = hn_check_unique(w->file, w->path, refs, n_refs, "network",
 			    "each network once, either in networks or in undefine");
 	free(refs);
 	return r;
@@ -838,7 +947,7 @@ static int isolation_bridge(struct walker *w, const struct hn_node *n, void *obj
 
 static int isolation_vlans(struct walker *w, const struct hn_node *n, void *obj)
 {
-	return parse_vlans(w, n, &((struct hn_verify_opts *)obj)->isolation_vlans);
+	return parse_vlan_set(w, n, &((struct hn_verify_opts *)obj)->isolation_vlans);
 }
 
 static int verify_isolation(struct walker *w, const struct hn_node *n, void *obj)

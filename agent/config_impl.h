@@ -56,10 +56,11 @@ struct hn_name_ref {
 bool hn_find_duplicate(struct hn_name_ref *refs, size_t n, const struct hn_name_ref **first,
 		       const struct hn_name_ref **again);
 
-/* When refs hold a name twice: "FILE:L:C: NOUN 'x' is used twice: WHAT OWNER here, and
- * WHAT OWNER at line L, column C; expected EXPECTED" at the repeat, -EINVAL. Sorts refs. */
-int hn_check_unique(const char *file, struct hn_name_ref *refs, size_t n, const char *noun,
-		    const char *expected);
+/* When refs hold a name twice: "FILE:L:C: SCOPE: NOUN 'x' is used twice: WHAT OWNER here,
+ * and WHAT OWNER at line L, column C; expected EXPECTED" at the repeat, -EINVAL. SCOPE is
+ * the path of the section the rule is about ("bridges"; "" for none). Sorts refs. */
+int hn_check_unique(const char *file, const char *scope, struct hn_name_ref *refs, size_t n,
+		    const char *noun, const char *expected);
 
 /* Scalar parsers: NULL on success, else why not, worded to follow the quoted value
  * ("'5000' is out of range 1-4094"). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* "The same name twice", in all its forms: keys of one mapping, an interface used in two
- * roles, two portgroups of one network, a network undefined twice. One sort, not n². */
+ * roles, an address or a route asked for twice, two portgroups of one network, a network
+ * undefined twice. One sort, not n². */
 #include "config_impl.h"
 
 #include "error.h"
@@ -62,8 +63,8 @@ static const char *describe(const struct hn_name_ref *r, char *buf, size_t len)
 	return buf;
 }
 
-int hn_check_unique(const char *file, struct hn_name_ref *refs, size_t n, const char *noun,
-		    const char *expected)
+int hn_check_unique(const char *file, const char *scope, struct hn_name_ref *refs, size_t n,
+		    const char *noun, const char *expected)
 {
 	const struct hn_name_ref *first, *again;
 	char q[HN_QUOTE_MAX], d1[128], d2[128];
@@ -71,9 +72,9 @@ int hn_check_unique(const char *file, struct hn_name_ref *refs, size_t n, const 
 	if (!hn_find_duplicate(refs, n, &first, &again))
 		return 0;
 	return hn_err(-EINVAL,
-		      "%s:%u:%u: %s '%s' is used twice: %s here, and %s at line %u, column %u; "
+		      "%s:%u:%u: %s%s%s '%s' is used twice: %s here, and %s at line %u, column %u; "
 		      "expected %s",
-		      file, again->pos.line, again->pos.col, noun, hn_quote(again->name, q),
-		      describe(again, d1, sizeof(d1)), describe(first, d2, sizeof(d2)),
-		      first->pos.line, first->pos.col, expected);
+		      file, again->pos.line, again->pos.col, scope, *scope ? ": " : "", noun,
+		      hn_quote(again->name, q), describe(again, d1, sizeof(d1)),
+		      describe(first, d2, sizeof(d2)), first->pos.line, first->pos.col, expected);
 }

@@ -23,7 +23,7 @@ static const struct {
     {"version", cmd_version, "print the version"},
 };
 
-static void usage(FILE *f)
+static void usage_text(FILE *f)
 {
 	fprintf(f, "Usage: hostnet [-c FILE] [--ovsdb unix:PATH] [--libvirt URI] [--timeout MS] "
 		   "[--layers LIST] [--json] [-v] COMMAND [ARGS]\n\nCommands:\n");
@@ -40,6 +40,23 @@ static void usage(FILE *f)
 		   "      --json         print one JSON document\n"
 		   "  -v, --verbose      say what is being done, on stderr\n"
 		   "  -h, --help         this text; `hostnet COMMAND --help` for a command\n");
+}
+
+static int usage(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f) {
+		perror("hostnet");
+		return HN_EXIT_FAILED;
+	}
+	usage_text(f);
+	fclose(f);
+	hn_help(NULL, text);
+	free(text);
+	return HN_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -60,8 +77,13 @@ int main(int argc, char **argv)
 	int c;
 
 	/* '+': stop at the command name, its own options are its own. ':' and opterr = 0:
-	 * bad options are reported by us, in one line. */
+	 * bad options are reported by us, in one line. A first pass finds --json, since it
+	 * decides how the errors of this very line are reported (`--bogus --json`). */
 	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:c:vh", longopts, NULL)) != -1)
+		hn_json_output |= c == 'j';
+	opts.json = hn_json_output;
+	optind = 0; /* glibc: start over, fully */
 	while ((c = getopt_long(argc, argv, "+:c:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -84,25 +106,21 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'j':
-			opts.json = true;
-			break;
+			break; /* the first pass took it */
 		case 'v':
 			hn_verbosity++;
 			break;
 		case 'h':
-			usage(stdout);
-			return HN_EXIT_OK;
+			return usage();
 		case 'V':
 			return cmd_version(1, (char *[]){"version", NULL}, &opts);
 		default:
-			hn_bad_option(NULL, argv, c);
-			return HN_EXIT_USAGE;
+			return hn_bad_option(NULL, argv, c);
 		}
 	}
-	if (optind >= argc) {
-		hn_usage_error(NULL, "no command: one of up, plan, verify, down, check, version");
-		return HN_EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return hn_usage_error(NULL,
+				      "no command: one of up, plan, verify, down, check, version");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
 			/* Each command parses its own options from a fresh getopt state. */
@@ -112,7 +130,7 @@ int main(int argc, char **argv)
 			return commands[i].run(argc, argv, &opts);
 		}
 	}
-	hn_usage_error(NULL, "'%s' is not a command: one of up, plan, verify, down, check, version",
-		       argv[optind]);
-	return HN_EXIT_USAGE;
+	return hn_usage_error(
+	    NULL, "'%s' is not a command: one of up, plan, verify, down, check, version",
+	    argv[optind]);
 }

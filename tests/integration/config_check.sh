@@ -66,6 +66,15 @@ ifname-colon|1:11|holds a ':'|bridges: {"eth0:1": {}}\n
 uplink-twice|3:17|interface 'eno1' is used twice: as the uplink of br1 here, and as the uplink of br0 at line 2, column 17|bridges:\n  br0: {uplink: eno1}\n  br1: {uplink: eno1}\n
 uplink-also-a-port|3:19|as a port of brint here, and as the uplink of br0|bridges:\n  br0: {uplink: eno1}\n  brint: {ports: {eno1: {tag: 5}}}\n
 port-named-like-bridge|3:3|interface 'brint' is used twice: as a bridge here, and as a port of br0|bridges:\n  br0: {ports: {brint: {}}}\n  brint: {}\n
+port-on-two-bridges|3:17|interface 'p0' is used twice: as a port of br1 here, and as a port of br0 at line 2, column 17|bridges:\n  br0: {ports: {p0: {}}}\n  br1: {ports: {p0: {tag: 5}}}\n
+address-twice|2:32|bridges: address '10.0.0.1' is used twice: on bridge b here, and on bridge b at line 2, column 19|bridges:\n  b: {addresses: [10.0.0.1/24, 10.0.0.1/24]}\n
+address-on-two-bridges|3:23|address '198.51.100.10' is used twice: on bridge brint here, and on bridge br0 at line 2, column 21|bridges:\n  br0: {addresses: [198.51.100.10/24]}\n  brint: {addresses: [198.51.100.10/32]}\n
+route-twice|5:9|bridges: route to '10.99.1.0/24' is used twice: a route of bridge brint here, and a route of bridge brint at line 4, column 9|bridges:\n  brint:\n    routes:\n      - 10.99.1.0/24\n      - {to: 10.99.1.0/24, via: 10.99.1.1}\n
+route-on-two-bridges|3:18|route to '10.99.1.0/24' is used twice: a route of bridge br1 here, and a route of bridge br0 at line 2, column 18|bridges:\n  br0: {routes: [10.99.1.0/24]}\n  br1: {routes: [10.99.1.0/24]}\n
+default-route-and-gateway|3:20|route to '0.0.0.0/0' is used twice: a route of bridge brint here, and the gateway of bridge br0 at line 2, column 18|bridges:\n  br0: {gateway: 198.51.100.1}\n  brint: {routes: [{to: 0.0.0.0/0, via: 10.99.1.1}]}\n
+trunk-vlan-twice|1:39|bridges.b.ports.p.trunk[1]: VLAN 10 is listed twice: in '10' here, and in '10' at line 1, column 35, expected each VLAN once|bridges: {b: {ports: {p: {trunk: [10, 10]}}}}\n
+trunk-range-overlap|6:41|libvirt.networks.n.portgroups.g.trunk[1]: VLAN 105 is listed twice: in '105' here, and in '100-109' at line 6, column 32|bridges: {b: {}}\nlibvirt:\n  networks:\n    n:\n      bridge: b\n      portgroups: {g: {trunk: [100-109, 105]}}\n
+access-vlan-twice|6:21|libvirt.networks.n.access[1]: VLAN 100 is listed twice|bridges: {b: {}}\nlibvirt:\n  networks:\n    n:\n      bridge: b\n      access: [100, 100-109]\n
 address-without-length|1:27|has no prefix length|bridges: {b: {addresses: [10.0.0.1]}}\n
 address-length-33|1:27|prefix length that is not 0-32|bridges: {b: {addresses: [10.0.0.1/33]}}\n
 address-not-ipv4|1:27|not an IPv4 prefix|bridges: {b: {addresses: [10.0.0.256/24]}}\n
