@@ -100,10 +100,8 @@ int main(int argc, char **argv)
 				return HN_EXIT_USAGE;
 			break;
 		case 'Y':
-			if (hn_layers_parse(optarg, &opts.layers) < 0) {
-				hn_usage_error(NULL, "--layers: %s", hn_errmsg());
-				return HN_EXIT_USAGE;
-			}
+			if (hn_layers_parse(optarg, &opts.layers) < 0)
+				return hn_usage_error(NULL, "--layers: %s", hn_errmsg());
 			break;
 		case 'j':
 			break; /* the first pass took it */
