@@ -7,9 +7,14 @@
 static char message[1024];
 int hn_verbosity;
 
+/* Through a copy: callers pass the last message in as an argument ("...; rolling back FAILED
+ * too (%s)", hn_errmsg()), and vsnprintf must not write over what it is reading. */
 int hn_verr(int err, const char *fmt, va_list ap)
 {
-	vsnprintf(message, sizeof(message), fmt, ap);
+	char text[sizeof(message)];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	memcpy(message, text, sizeof(message));
 	return err;
 }
 

@@ -36,7 +36,7 @@ struct cur_net {
 };
 
 struct virt_state {
-	virConnectPtr conn;
+	struct hn_virt *v;
 	struct cur_net *nets;
 	size_t n;
 };
@@ -80,38 +80,38 @@ static void forget_networks(struct virt_state *s)
 	s->n = 0;
 }
 
-static char *persistent_xml(virNetworkPtr net)
+static char *persistent_xml(struct virt_state *s, virNetworkPtr net)
 {
-	char *xml = virNetworkGetXMLDesc(net, VIR_NETWORK_XML_INACTIVE);
+	char *xml = HN_VIRT(s->v, virNetworkGetXMLDesc, net, VIR_NETWORK_XML_INACTIVE);
 
 	/* A driver that keeps one definition per network (test:///) refuses the flag. */
 	if (!xml && virGetLastErrorCode() == VIR_ERR_INVALID_ARG) {
 		virResetLastError();
-		xml = virNetworkGetXMLDesc(net, 0);
+		xml = HN_VIRT(s->v, virNetworkGetXMLDesc, net, 0);
 	}
 	return xml;
 }
 
 /* 1: read; 0: the network vanished meanwhile; <0: error. */
-static int read_one(virNetworkPtr net, struct cur_net *c)
+static int read_one(struct virt_state *s, virNetworkPtr net, struct cur_net *c)
 {
 	const char *name = virNetworkGetName(net);
 	int active, persistent, autostart = 0, r;
 
 	memset(c, 0, sizeof(*c));
 	if (!name)
-		return hn_virt_err(-EIO, "libvirt: reading a network's name");
-	active = virNetworkIsActive(net);
-	persistent = virNetworkIsPersistent(net);
+		return hn_virt_err(s->v, -EIO, "libvirt: reading a network's name");
+	active = HN_VIRT(s->v, virNetworkIsActive, net);
+	persistent = active < 0 ? -1 : HN_VIRT(s->v, virNetworkIsPersistent, net);
 	if (active < 0 || persistent < 0 ||
-	    (persistent && virNetworkGetAutostart(net, &autostart) < 0))
+	    (persistent && HN_VIRT(s->v, virNetworkGetAutostart, net, &autostart) < 0))
 		goto fail;
 	c->active = active;
 	c->persistent = persistent;
 	c->autostart = autostart;
-	if (persistent && !(c->xml = persistent_xml(net)))
+	if (persistent && !(c->xml = persistent_xml(s, net)))
 		goto fail;
-	if (active && !(c->live_xml = virNetworkGetXMLDesc(net, 0)))
+	if (active && !(c->live_xml = HN_VIRT(s->v, virNetworkGetXMLDesc, net, 0)))
 		goto fail;
 	if (!persistent && !(c->xml = strdup(c->live_xml)))
 		return hn_err(-ENOMEM, "libvirt: out of memory");
@@ -132,7 +132,7 @@ fail:
 		virResetLastError();
 		return 0;
 	}
-	return hn_virt_err(-EIO, "libvirt network %s: reading its state", name);
+	return hn_virt_err(s->v, -EIO, "libvirt network %s: reading its state", name);
 }
 
 static int by_name(const void *a, const void *b)
@@ -147,15 +147,15 @@ static int virt_read(void *state)
 	int n, r = 0;
 
 	forget_networks(s);
-	n = virConnectListAllNetworks(s->conn, &list, 0);
+	n = HN_VIRT(s->v, virConnectListAllNetworks, s->v->conn, &list, 0);
 	if (n < 0)
-		return hn_virt_err(-EIO, "libvirt: listing networks");
+		return hn_virt_err(s->v, -EIO, "libvirt: listing networks");
 	s->nets = calloc((size_t)n + 1, sizeof(*s->nets));
 	if (!s->nets)
 		r = hn_err(-ENOMEM, "libvirt: out of memory");
 	for (int i = 0; i < n; i++) {
 		if (r == 0) {
-			r = read_one(list[i], &s->nets[s->n]);
+			r = read_one(s, list[i], &s->nets[s->n]);
 			if (r > 0) {
 				s->n++;
 				r = 0;
@@ -229,28 +229,32 @@ oom:
 }
 
 /* "; 2 VM interfaces attached" into buf when destroying c cuts VMs off; returns whether
- * it does (or may: libvirt could not say). */
-static bool users_note(struct virt_state *s, const struct cur_net *c, char *buf, size_t len)
+ * it does (1) or may (1: libvirt could not say), or an error when libvirtd stalled: a
+ * stalled daemon is a failed run, not a plan with "VM use unknown". */
+static int users_note(struct virt_state *s, const struct cur_net *c, char *buf, size_t len)
 {
 	virNetworkPtr net;
 	int users = -1;
 
 	buf[0] = '\0';
 	if (!c->active)
-		return false;
-	net = virNetworkLookupByName(s->conn, c->name);
+		return 0;
+	net = HN_VIRT(s->v, virNetworkLookupByName, s->v->conn, c->name);
 	if (net) {
-		users = hn_virt_count_users(s->conn, net, c->name);
+		users = hn_virt_count_users(s->v, net, c->name);
 		virNetworkFree(net);
 	}
+	if (hn_virt_stalled(s->v))
+		return hn_virt_err(s->v, -EIO, "libvirt network %s: counting the VMs on it",
+				   c->name);
 	virResetLastError();
 	if (users == 0)
-		return false;
+		return 0;
 	if (users < 0)
 		snprintf(buf, len, "; VM use unknown");
 	else
 		snprintf(buf, len, "; %d VM interface%s attached", users, users == 1 ? "" : "s");
-	return true;
+	return 1;
 }
 
 static int add_action(struct hn_plan *plan, enum hn_op op, struct virt_change *ch,
@@ -271,18 +275,20 @@ static int add_action(struct hn_plan *plan, enum hn_op op, struct virt_change *c
 static int plan_remove(struct virt_state *s, const struct cur_net *c, const char *why,
 		       struct hn_plan *plan)
 {
-	struct virt_change *ch = change_new(c->name, c);
+	struct virt_change *ch;
 	char users[64], detail[256];
-	bool disruptive;
+	int disruptive = users_note(s, c, users, sizeof(users));
 
+	if (disruptive < 0)
+		return disruptive;
+	ch = change_new(c->name, c);
 	if (!ch)
 		return hn_err(-ENOMEM, "libvirt: out of memory");
 	ch->steps = (c->active ? STEP_DESTROY : 0) | (c->persistent ? STEP_UNDEFINE : 0);
-	disruptive = users_note(s, c, users, sizeof(users));
 	snprintf(detail, sizeof(detail), "%s%s%s%s%s", c->active ? "destroy" : "",
 		 c->active && c->persistent ? ", " : "", c->persistent ? "undefine" : "", why,
 		 users);
-	return add_action(plan, HN_OP_REMOVE, ch, detail, disruptive);
+	return add_action(plan, HN_OP_REMOVE, ch, detail, disruptive > 0);
 }
 
 static int refuse_foreign(const struct hn_network *net)
@@ -314,7 +320,7 @@ static int plan_ensure(struct virt_state *s, const struct hn_network *net, struc
 	/* The differences, cut to leave room in the detail for the steps and users notes. */
 	char diffs[128] = "", steps[64], users[64] = "", detail[256];
 	unsigned nd = 0, nl = 0, todo = 0;
-	bool disruptive = false;
+	int disruptive = 0;
 	char *xml;
 	int r;
 
@@ -357,6 +363,10 @@ static int plan_ensure(struct virt_state *s, const struct hn_network *net, struc
 	}
 	if (todo & STEP_DESTROY)
 		disruptive = users_note(s, c, users, sizeof(users));
+	if (disruptive < 0) {
+		free(xml);
+		return disruptive;
+	}
 	steps_text(todo, c != NULL, steps, sizeof(steps));
 	snprintf(detail, sizeof(detail), "%s%s%s", diffs, diffs[0] ? "; " : "", steps + 2);
 	if (users[0])
@@ -372,7 +382,7 @@ static int plan_ensure(struct virt_state *s, const struct hn_network *net, struc
 		ch->xml = xml;
 	else
 		free(xml);
-	return add_action(plan, c ? HN_OP_CHANGE : HN_OP_CREATE, ch, detail, disruptive);
+	return add_action(plan, c ? HN_OP_CHANGE : HN_OP_CREATE, ch, detail, disruptive > 0);
 }
 
 static int diff_down(struct virt_state *s, struct hn_plan *plan)
@@ -436,11 +446,23 @@ static int virt_diff(void *state, const struct hn_config *want, struct hn_plan *
 
 static virNetworkPtr lookup(struct virt_state *s, const char *name)
 {
-	virNetworkPtr net = virNetworkLookupByName(s->conn, name);
+	virNetworkPtr net = HN_VIRT(s->v, virNetworkLookupByName, s->v->conn, name);
 
 	if (!net)
-		hn_virt_err(-EIO, "libvirt network %s: looking it up", name);
+		hn_virt_err(s->v, -EIO, "libvirt network %s: looking it up", name);
 	return net;
+}
+
+/* A step of run() failed. A step libvirtd did not answer may still be carried out when it
+ * resumes: it counts as taken, so that the rollback says it could not put it back. */
+static int step_failed(struct virt_state *s, struct virt_change *ch, unsigned step,
+		       const char *what)
+{
+	int r = hn_virt_err(s->v, -EIO, "libvirt network %s: %s", ch->name, what);
+
+	if (r == -ETIMEDOUT)
+		ch->done |= step;
+	return r;
 }
 
 /* Destroy before define: a running network is stopped, given its new definition, and
@@ -457,8 +479,8 @@ static int run(struct virt_state *s, struct virt_change *ch)
 		return -EIO;
 	if (ch->steps & STEP_DESTROY) {
 		hn_debug("libvirt: destroy network %s", name);
-		if (virNetworkDestroy(net) < 0) {
-			r = hn_virt_err(-EIO, "libvirt network %s: destroy", name);
+		if (HN_VIRT(s->v, virNetworkDestroy, net) < 0) {
+			r = step_failed(s, ch, STEP_DESTROY, "destroy");
 			goto out;
 		}
 		ch->done |= STEP_DESTROY;
@@ -467,31 +489,31 @@ static int run(struct virt_state *s, struct virt_change *ch)
 		hn_debug("libvirt: define network %s", name);
 		if (net)
 			virNetworkFree(net);
-		net = virNetworkDefineXML(s->conn, ch->xml);
+		net = HN_VIRT(s->v, virNetworkDefineXML, s->v->conn, ch->xml);
 		if (!net)
-			return hn_virt_err(-EIO, "libvirt network %s: define", name);
+			return step_failed(s, ch, STEP_DEFINE, "define");
 		ch->done |= STEP_DEFINE;
 	}
 	if (ch->steps & STEP_START) {
 		hn_debug("libvirt: start network %s", name);
-		if (virNetworkCreate(net) < 0) {
-			r = hn_virt_err(-EIO, "libvirt network %s: start", name);
+		if (HN_VIRT(s->v, virNetworkCreate, net) < 0) {
+			r = step_failed(s, ch, STEP_START, "start");
 			goto out;
 		}
 		ch->done |= STEP_START;
 	}
 	if (ch->steps & STEP_AUTOSTART) {
 		hn_debug("libvirt: autostart network %s", name);
-		if (virNetworkSetAutostart(net, 1) < 0) {
-			r = hn_virt_err(-EIO, "libvirt network %s: autostart", name);
+		if (HN_VIRT(s->v, virNetworkSetAutostart, net, 1) < 0) {
+			r = step_failed(s, ch, STEP_AUTOSTART, "autostart");
 			goto out;
 		}
 		ch->done |= STEP_AUTOSTART;
 	}
 	if (ch->steps & STEP_UNDEFINE) {
 		hn_debug("libvirt: undefine network %s", name);
-		if (virNetworkUndefine(net) < 0) {
-			r = hn_virt_err(-EIO, "libvirt network %s: undefine", name);
+		if (HN_VIRT(s->v, virNetworkUndefine, net) < 0) {
+			r = step_failed(s, ch, STEP_UNDEFINE, "undefine");
 			goto out;
 		}
 		ch->done |= STEP_UNDEFINE;
@@ -532,8 +554,8 @@ static int set_autostart(struct virt_state *s, const char *name, int on)
 
 	if (!net)
 		return -EIO;
-	if (virNetworkSetAutostart(net, on) < 0)
-		r = hn_virt_err(-EIO, "libvirt network %s: set autostart %s", name,
+	if (HN_VIRT(s->v, virNetworkSetAutostart, net, on) < 0)
+		r = hn_virt_err(s->v, -EIO, "libvirt network %s: set autostart %s", name,
 				on ? "on" : "off");
 	virNetworkFree(net);
 	return r;
@@ -541,11 +563,11 @@ static int set_autostart(struct virt_state *s, const char *name, int on)
 
 static int define_old(struct virt_state *s, struct virt_change *ch)
 {
-	virNetworkPtr net = virNetworkDefineXML(s->conn, ch->old_xml);
+	virNetworkPtr net = HN_VIRT(s->v, virNetworkDefineXML, s->v->conn, ch->old_xml);
 
 	if (!net)
-		return hn_virt_err(-EIO, "libvirt network %s: define the old definition again",
-				   ch->name);
+		return hn_virt_err(s->v, -EIO,
+				   "libvirt network %s: define the old definition again", ch->name);
 	virNetworkFree(net);
 	return 0;
 }
@@ -557,8 +579,9 @@ static int destroy_or_undefine(struct virt_state *s, const char *name, bool unde
 
 	if (!net)
 		return -EIO;
-	if ((undefine ? virNetworkUndefine(net) : virNetworkDestroy(net)) < 0)
-		r = hn_virt_err(-EIO, "libvirt network %s: %s", name,
+	if ((undefine ? HN_VIRT(s->v, virNetworkUndefine, net)
+		      : HN_VIRT(s->v, virNetworkDestroy, net)) < 0)
+		r = hn_virt_err(s->v, -EIO, "libvirt network %s: %s", name,
 				undefine ? "undefine" : "destroy");
 	virNetworkFree(net);
 	return r;
@@ -570,16 +593,17 @@ static int start_old(struct virt_state *s, struct virt_change *ch)
 	int r = 0;
 
 	if (!ch->was_persistent) {
-		net = virNetworkCreateXML(s->conn, ch->old_live_xml);
+		net = HN_VIRT(s->v, virNetworkCreateXML, s->v->conn, ch->old_live_xml);
 		if (!net)
-			return hn_virt_err(-EIO, "libvirt network %s: start it again", ch->name);
+			return hn_virt_err(s->v, -EIO, "libvirt network %s: start it again",
+					   ch->name);
 		virNetworkFree(net);
 		return 0;
 	}
 	if (!(net = lookup(s, ch->name)))
 		return -EIO;
-	if (virNetworkCreate(net) < 0)
-		r = hn_virt_err(-EIO, "libvirt network %s: start it again", ch->name);
+	if (HN_VIRT(s->v, virNetworkCreate, net) < 0)
+		r = hn_virt_err(s->v, -EIO, "libvirt network %s: start it again", ch->name);
 	virNetworkFree(net);
 	return r;
 }
@@ -609,11 +633,36 @@ static int revert(struct virt_state *s, struct virt_change *ch)
 	return first;
 }
 
+/* After a call libvirtd did not answer the connection is cut: nothing can be put back, and
+ * that call may still take effect. Say which networks this run left changed. */
+static int not_undone(struct virt_state *s, struct hn_action **acts, size_t n)
+{
+	char names[512] = "";
+	size_t len = 0, count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct virt_change *ch = acts[i]->priv;
+
+		if (!ch->done || len >= sizeof(names))
+			continue;
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", count ? ", " : "",
+					ch->name);
+		count++;
+	}
+	return hn_err(-ETIMEDOUT,
+		      "libvirt network%s %s not rolled back: the connection to libvirtd was cut "
+		      "when it did not answer %s, which it may still carry out when it resumes",
+		      count == 1 ? "" : "s", names, hn_virt_stalled(s->v));
+}
+
 static int virt_undo(void *state, struct hn_action **acts, size_t n)
 {
+	struct virt_state *s = state;
 	int first = 0;
 	char msg[1024] = "";
 
+	if (hn_virt_stalled(s->v))
+		return not_undone(s, acts, n);
 	for (size_t i = n; i-- > 0;) {
 		int r = revert(state, acts[i]->priv);
 
@@ -638,8 +687,7 @@ static int virt_open(const struct hn_opts *opts, void **state)
 	*state = NULL;
 	if (!s)
 		return hn_err(-ENOMEM, "libvirt: out of memory");
-	r = hn_virt_open(uri, opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS,
-			 &s->conn);
+	r = hn_virt_open(uri, opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS, &s->v);
 	if (r < 0) {
 		free(s);
 		return r;
@@ -655,7 +703,7 @@ static void virt_close(void *state)
 	if (!s)
 		return;
 	forget_networks(s);
-	hn_virt_close(s->conn);
+	hn_virt_close(s->v);
 	free(s);
 }
 

@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * virConnectOpen has no timeout: against a daemon that accepts the connection but never
- * answers (stopped, deadlocked) it waits forever. So the open runs in a thread that we
- * wait for with a deadline; on timeout the thread is left behind (it frees what it holds
- * if it ever returns, and the process exits soon anyway).
+ * answers (stopped, deadlocked) it waits forever. So the open runs in a thread that we wait
+ * for with a deadline. At the deadline the sockets the open made are shut down
+ * (virt_guard.h): the open fails, returns, and is joined. Only an open stuck before it has a
+ * socket is left behind (it frees what it holds if it ever returns, and the process exits
+ * soon anyway).
  *
- * Once open, libvirt's keepalive bounds every later call: when the daemon stops answering
- * its pings, libvirt closes the connection and the blocked call fails. The pings and the
- * verdict are timers of libvirt's event loop (a call blocked in libvirt 9.0's RPC loop
- * does not look at them itself: without the loop, a stopped daemon hangs it forever), so
- * that loop must run: one thread runs it for the life of the process, as libvirt's own
- * clients do.
+ * Once open, the guard bounds every call the same way, from the sockets the open made.
  */
 #include "virt_conn.h"
 #include "error.h"
@@ -27,6 +24,10 @@
 
 #include <libvirt/virterror.h>
 
+/* How long an open whose sockets were shut down at its deadline has to return: it wakes at
+ * once; only a thread that never got the CPU needs more. */
+#define CUT_GRACE_MS 500
+
 /* libvirt prints every error on stderr unless a handler takes it. Ours drops it: the
  * message stays in libvirt's last error, which hn_virt_err() carries into hn_err. */
 static void keep_quiet(void *opaque, virErrorPtr err)
@@ -38,89 +39,41 @@ static void keep_quiet(void *opaque, virErrorPtr err)
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_result;
 
-/*
- * libvirt's event loop, which keepalive needs to bound a call to a stuck daemon, runs in a
- * thread while a connection is open, and is stopped and joined when the last one closes:
- * a thread left running at exit races the process's teardown (LeakSanitizer's tracer
- * crashes on it in the tests, and any library destructor could).
- */
-static pthread_mutex_t loop_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_t loop_thread;
-static unsigned loop_users;
-static int loop_stop;
-
-static void *run_event_loop(void *unused)
-{
-	(void)unused;
-	while (!__atomic_load_n(&loop_stop, __ATOMIC_ACQUIRE))
-		if (virEventRunDefaultImpl() < 0)
-			hn_debug("libvirt: event loop: %s", virGetLastErrorMessage());
-	return NULL;
-}
-
-/* A timer due at once: its only job is to make the loop's poll return. */
-static void wake_loop(int timer, void *opaque)
-{
-	(void)opaque;
-	virEventRemoveTimeout(timer);
-}
-
-static int loop_acquire(void)
-{
-	int r = 0;
-
-	pthread_mutex_lock(&loop_lock);
-	if (loop_users == 0) {
-		__atomic_store_n(&loop_stop, 0, __ATOMIC_RELEASE);
-		r = pthread_create(&loop_thread, NULL, run_event_loop, NULL) ? -1 : 0;
-	}
-	if (r == 0)
-		loop_users++;
-	pthread_mutex_unlock(&loop_lock);
-	return r;
-}
-
-static void loop_release(void)
-{
-	pthread_mutex_lock(&loop_lock);
-	if (loop_users && --loop_users == 0) {
-		__atomic_store_n(&loop_stop, 1, __ATOMIC_RELEASE);
-		if (virEventAddTimeout(0, wake_loop, NULL, NULL) >= 0)
-			pthread_join(loop_thread, NULL);
-		else
-			pthread_detach(loop_thread); /* cannot wake it: let it go */
-	}
-	pthread_mutex_unlock(&loop_lock);
-}
-
-void hn_virt_close(virConnectPtr conn)
-{
-	if (!conn)
-		return;
-	virConnectClose(conn);
-	loop_release();
-}
-
+/* No event loop: keepalive was what needed it, and the guard bounds calls without it. */
 static void init_libvirt(void)
 {
-	init_result = -1;
-	if (virInitialize() < 0)
-		return;
+	init_result = virInitialize();
 	virSetErrorFunc(NULL, keep_quiet);
-	if (virEventRegisterDefaultImpl() < 0)
-		return;
-	init_result = 0;
 }
 
-int hn_virt_err(int err, const char *fmt, ...)
+const char *hn_virt_stalled(struct hn_virt *v)
 {
+	return v && v->guard ? hn_virt_guard_stalled(v->guard) : NULL;
+}
+
+int hn_virt_err(struct hn_virt *v, int err, const char *fmt, ...)
+{
+	const char *stalled = hn_virt_stalled(v);
 	char what[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	hn_err(err, "%s: %s", what, virGetLastErrorMessage());
+	if (stalled && !v->stall_told) {
+		v->stall_told = true;
+		err = hn_err(-ETIMEDOUT,
+			     "%s: libvirtd did not answer %s within %d ms (running but stuck? see "
+			     "its log); hostnet cut the connection",
+			     what, stalled, hn_virt_guard_timeout(v->guard));
+	} else if (stalled) {
+		hn_err(err,
+		       "%s: not done, the connection to libvirtd was cut when it did not "
+		       "answer %s",
+		       what, stalled);
+	} else {
+		hn_err(err, "%s: %s", what, virGetLastErrorMessage());
+	}
 	virResetLastError();
 	return err;
 }
@@ -186,97 +139,139 @@ static struct opener *opener_new(const char *uri)
 	return o;
 }
 
-static void deadline_after(struct timespec *t, int ms)
+/* Wait (o->lock held) until the open is done or ms have passed. */
+static void wait_done(struct opener *o, int ms)
 {
-	clock_gettime(CLOCK_MONOTONIC, t);
-	t->tv_sec += ms / 1000;
-	t->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (t->tv_nsec >= 1000000000L) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000L;
-	}
-}
-
-/* Keepalive counts whole seconds: a ping after each second of silence, and the connection
- * is dead after about timeout_ms of them unanswered. */
-static void bound_later_calls(virConnectPtr conn, int timeout_ms)
-{
-	int seconds = timeout_ms < 1000 ? 1 : timeout_ms / 1000;
-
-	/* Drivers that run in this process (test:///) have nothing to keep alive. */
-	if (virConnectSetKeepAlive(conn, 1, (unsigned)(seconds - 1)) != 0)
-		hn_debug("libvirt: no keepalive on this connection: %s", virGetLastErrorMessage());
-	virResetLastError();
-}
-
-int hn_virt_open(const char *uri, int timeout_ms, virConnectPtr *out)
-{
-	struct opener *o;
-	struct timespec deadline;
-	pthread_t thread;
-	virConnectPtr conn;
+	struct timespec t;
 	int r = 0;
 
-	*out = NULL;
-	pthread_once(&init_once, init_libvirt);
-	if (init_result < 0)
-		return hn_virt_err(-EIO, "libvirt: initialising the library");
-	if (loop_acquire() < 0)
-		return hn_err(-EAGAIN, "libvirt: cannot start a thread for its event loop");
-	o = opener_new(uri);
-	if (!o) {
-		loop_release();
-		return hn_err(-ENOMEM, "libvirt: out of memory");
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
 	}
+	while (!o->done && r != ETIMEDOUT)
+		r = pthread_cond_timedwait(&o->cond, &o->lock, &t);
+}
+
+static int timed_out(const char *uri, int timeout_ms)
+{
+	return hn_err(-ETIMEDOUT,
+		      "libvirt: %s did not answer within %d ms: is libvirtd running but stuck? "
+		      "(see its log)",
+		      uri, timeout_ms);
+}
+
+/* virConnectOpen(uri) within timeout_ms; before: the files open before it. */
+static int open_bounded(const char *uri, int timeout_ms, const struct hn_fd_list *before,
+			virConnectPtr *out)
+{
+	struct opener *o = opener_new(uri);
+	bool late = false;
+	pthread_t thread;
+	int r = 0;
+
+	if (!o)
+		return hn_err(-ENOMEM, "libvirt: out of memory");
 	if (pthread_create(&thread, NULL, open_thread, o)) {
 		opener_free(o);
-		loop_release();
 		return hn_err(-EAGAIN, "libvirt: cannot start a thread to connect to %s", uri);
 	}
-
-	deadline_after(&deadline, timeout_ms > 0 ? timeout_ms : 1);
 	pthread_mutex_lock(&o->lock);
-	while (!o->done && r != ETIMEDOUT)
-		r = pthread_cond_timedwait(&o->cond, &o->lock, &deadline);
+	wait_done(o, timeout_ms);
 	if (!o->done) {
-		/* It may never come back: leave it, it frees what it holds if it does. The loop
-		 * stays too, since the stuck open may still use it. */
+		/* Under the lock: the open cannot hand over a connection while we cut it. */
+		size_t n = hn_fd_cut_new_sockets(before);
+
+		hn_debug("libvirt: no answer from %s within %d ms, %zu socket(s) shut down", uri,
+			 timeout_ms, n);
+		late = true;
+		wait_done(o, CUT_GRACE_MS);
+	}
+	if (!o->done) {
+		/* Stuck elsewhere than on a socket: leave it, it frees what it holds if it
+		 * ever returns. */
 		o->abandoned = true;
 		pthread_mutex_unlock(&o->lock);
 		pthread_detach(thread);
-		return hn_err(-ETIMEDOUT,
-			      "libvirt: %s did not answer within %d ms: is libvirtd running but "
-			      "stuck? (see its log)",
-			      uri, timeout_ms);
+		return timed_out(uri, timeout_ms);
 	}
 	pthread_mutex_unlock(&o->lock);
-	pthread_join(thread, NULL); /* it has returned or is about to: no thread outlives us */
-	conn = o->conn;
-	if (!conn)
+	pthread_join(thread, NULL);
+	*out = o->conn;
+	if (late) {
+		if (*out)
+			virConnectClose(*out); /* its socket is shut: returns at once */
+		*out = NULL;
+		r = timed_out(uri, timeout_ms);
+	} else if (!*out) {
 		r = hn_err(-ECONNREFUSED,
 			   "libvirt: cannot connect to %s: %s (is libvirtd running?)", uri,
 			   o->error);
+	}
 	opener_free(o);
-	if (!conn) {
-		loop_release();
+	return r;
+}
+
+int hn_virt_open(const char *uri, int timeout_ms, struct hn_virt **out)
+{
+	struct hn_fd_list before;
+	struct hn_virt *v;
+	int r;
+
+	*out = NULL;
+	if (timeout_ms <= 0)
+		timeout_ms = 1;
+	pthread_once(&init_once, init_libvirt);
+	if (init_result < 0)
+		return hn_virt_err(NULL, -EIO, "libvirt: initialising the library");
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return hn_err(-ENOMEM, "libvirt: out of memory");
+	r = hn_fd_list_now(&before);
+	if (r == 0)
+		r = open_bounded(uri, timeout_ms, &before, &v->conn);
+	if (r == 0)
+		r = hn_virt_guard_start(&before, timeout_ms, &v->guard);
+	hn_fd_list_free(&before);
+	if (r < 0) {
+		if (v->conn)
+			virConnectClose(v->conn);
+		free(v);
 		return r;
 	}
-	bound_later_calls(conn, timeout_ms);
-	*out = conn;
+	*out = v;
 	return 0;
 }
 
-static int count_from_domains(virConnectPtr conn, const char *name)
+void hn_virt_close(struct hn_virt *v)
+{
+	if (!v)
+		return;
+	/* Even the close asks libvirtd (and waits for its answer). */
+	if (HN_VIRT(v, virConnectClose, v->conn) < 0)
+		hn_debug("libvirt: closing the connection: %s",
+			 hn_virt_stalled(v) ? "libvirtd did not answer" : virGetLastErrorMessage());
+	virResetLastError();
+	hn_virt_guard_stop(v->guard);
+	free(v);
+}
+
+static int count_from_domains(struct hn_virt *v, const char *name)
 {
 	virDomainPtr *doms = NULL;
-	int n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE), users = 0;
+	int n = HN_VIRT(v, virConnectListAllDomains, v->conn, &doms,
+			VIR_CONNECT_LIST_DOMAINS_ACTIVE),
+	    users = 0;
 
 	if (n < 0) {
 		virResetLastError();
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
-		char *xml = users >= 0 ? virDomainGetXMLDesc(doms[i], 0) : NULL;
+		char *xml = users >= 0 ? HN_VIRT(v, virDomainGetXMLDesc, doms[i], 0) : NULL;
 		int k = xml ? hn_virt_domain_count_ifaces(xml, name) : -1;
 
 		/* A domain that went away meanwhile uses nothing; any other failure: unknown. */
@@ -294,10 +289,10 @@ static int count_from_domains(virConnectPtr conn, const char *name)
 /* Both views, the larger wins: libvirt's network ports are exact while it keeps track, but
  * a network restarted under its VMs forgets their ports (the taps stay on the bridge), and
  * drivers without ports (test:///) have only the domains to tell. */
-int hn_virt_count_users(virConnectPtr conn, virNetworkPtr net, const char *name)
+int hn_virt_count_users(struct hn_virt *v, virNetworkPtr net, const char *name)
 {
 	virNetworkPortPtr *ports = NULL;
-	int n = virNetworkListAllPorts(net, &ports, 0), users;
+	int n = HN_VIRT(v, virNetworkListAllPorts, net, &ports, 0), users;
 
 	if (n >= 0) {
 		for (int i = 0; i < n; i++)
@@ -305,7 +300,7 @@ int hn_virt_count_users(virConnectPtr conn, virNetworkPtr net, const char *name)
 		free(ports);
 	}
 	virResetLastError();
-	users = count_from_domains(conn, name);
+	users = count_from_domains(v, name);
 	if (users < 0)
 		return n;
 	return n > users ? n : users;

@@ -11,7 +11,8 @@
 # hostnet's back (running and persistent) is restored, and so is one changed in the running
 # network only; a foreign network survives up and down; a config naming a foreign network
 # is refused; a network dropped from the config is pruned; libvirtd stuck (SIGSTOP) and
-# stopped: one clear line, exit 1, within the bound.
+# stopped: one clear line, exit 1, within the bound. (A libvirtd that stalls after the
+# connect, on a given call: virt_stall.sh.)
 #
 # Must run as root. $HOSTNET is the binary under test (default build/hostnet). The last
 # line is "N passed, N failed"; the exit status is non-zero when a case failed.

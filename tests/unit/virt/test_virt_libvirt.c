@@ -19,6 +19,7 @@
 #include "seed_config.h"
 #include "virt_xml.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -637,11 +638,26 @@ static void absent_daemon_fails_fast_with_libvirts_reason(void **unused)
 	assert_non_null(strstr(hn_errmsg(), "No such file or directory"));
 }
 
+static size_t threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
 /* A daemon that accepts connections but never answers (stuck, stopped): the open gives
- * up at the bound instead of waiting forever. */
+ * up at the bound instead of waiting forever, and leaves no thread behind (its socket is
+ * shut down, so the thread that was opening returns and is joined). */
 static void stuck_daemon_fails_within_the_bound(void **unused)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	size_t base = threads();
 	char uri[200];
 	double took;
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0), r;
@@ -656,10 +672,9 @@ static void stuck_daemon_fails_within_the_bound(void **unused)
 	assert_int_equal(r, -ETIMEDOUT);
 	assert_true(took >= 0.35 && took < 1.5);
 	assert_non_null(strstr(hn_errmsg(), "did not answer within 400 ms"));
-	/* Closing the socket lets the abandoned open fail and clean up after itself. */
+	assert_int_equal(threads(), base);
 	close(fd);
 	unlink(sa.sun_path);
-	usleep(200 * 1000);
 }
 
 int main(void)
