@@ -89,7 +89,10 @@ struct hn_backend {
 	 * want->down: remove everything hostnet owns (`down`); with want->down the config
 	 * still says which NIC was each bridge's uplink, so it gets its address back. */
 	int (*diff)(void *state, const struct hn_config *want, struct hn_plan *plan);
-	/* Apply acts[0..n) in order; *done says how many took effect (for undo). */
+	/* Apply acts[0..n) in order; *done says how many took effect (for undo). -EAGAIN
+	 * with *done == 0: another client changed what the last read saw, and nothing was
+	 * applied; the agent then reads and diffs the layer again, shows the new actions and
+	 * applies them, unless they remove or disrupt something the user was not shown. */
 	int (*apply)(void *state, struct hn_action **acts, size_t n, size_t *done);
 	/* Undo acts[0..n), which were applied, in reverse order. Best effort: goes on
 	 * after a failure and returns the first error. */

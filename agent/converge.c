@@ -104,9 +104,85 @@ int hn_session_rollback(struct hn_session *s, struct hn_action **acts, size_t n)
 	return first;
 }
 
-int hn_session_apply(struct hn_session *s, struct hn_plan *plan, size_t *applied)
+/* Tries of a layer's apply while other clients keep changing what it read (-EAGAIN). */
+#define REPLAN_TRIES 3
+
+static const char *layer_state(enum hn_layer layer)
+{
+	return layer == HN_LAYER_OVS	? "the OVS database"
+	       : layer == HN_LAYER_VIRT ? "libvirt's networks"
+					: "the kernel's network state";
+}
+
+/* A change that the user must have been shown before it is made. */
+static bool needs_consent(const struct hn_action *a)
+{
+	return a->op == HN_OP_REMOVE || a->disruptive || a->uplink;
+}
+
+static bool was_shown(const struct hn_action *a, struct hn_action *const *shown, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (shown[i]->op == a->op && shown[i]->disruptive == a->disruptive &&
+		    strcmp(shown[i]->object, a->object) == 0 &&
+		    strcmp(shown[i]->detail, a->detail) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The layer of plan->actions[start, *end) found that another client changed the host since
+ * it read it (apply gave -EAGAIN, nothing applied). Read and diff that layer again; the new
+ * actions replace the old ones and are shown, unless one of them needs consent that the
+ * printed plan did not ask for: then nothing of it is applied and the run fails.
+ */
+static int replan_layer(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
+			size_t start, size_t *end)
+{
+	enum hn_layer layer = plan->actions[start]->layer;
+	const struct hn_backend *b = s->backends[layer];
+	struct hn_plan fresh = {0};
+	int r = b->read(s->state[layer]);
+
+	if (r == 0)
+		r = b->diff(s->state[layer], want, &fresh);
+	for (size_t i = 0; r == 0 && i < fresh.n; i++) {
+		const struct hn_action *a = fresh.actions[i];
+
+		if (needs_consent(a) && !was_shown(a, plan->actions + start, *end - start))
+			r = hn_err(
+			    -EAGAIN,
+			    "another client changed %s while hostnet applied its plan, which "
+			    "now holds `%c %s %s%s%s`, a change that was not shown: none of "
+			    "the %s changes were made; run `hostnet plan`, then `hostnet up`",
+			    layer_state(layer), hn_op_sign(a->op), hn_layer_name(layer), a->object,
+			    a->detail[0] ? ": " : "", a->detail, hn_layer_name(layer));
+	}
+	if (r == 0)
+		r = hn_plan_note(plan,
+				 "another client changed %s between hostnet's read and its write: "
+				 "the %s changes were planned again (%zu)",
+				 layer_state(layer), hn_layer_name(layer), fresh.n);
+	if (r == 0 && !s->opts->json) {
+		printf("note: %s\n", plan->notes[plan->n_notes - 1]);
+		hn_plan_print(stdout, &fresh);
+		fflush(stdout);
+	}
+	if (r == 0) {
+		size_t old_end = *end;
+
+		*end = start + fresh.n;
+		r = hn_plan_splice(plan, start, old_end, &fresh, b);
+	}
+	hn_plan_free(&fresh, s->backends);
+	return r;
+}
+
+int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
+		     size_t *applied)
 {
 	size_t start = 0;
+	int tries = 0;
 
 	*applied = 0;
 	while (start < plan->n) {
@@ -119,12 +195,20 @@ int hn_session_apply(struct hn_session *s, struct hn_plan *plan, size_t *applied
 		hn_debug("applying %zu %s action(s)", end - start, hn_layer_name(layer));
 		r = s->backends[layer]->apply(s->state[layer], plan->actions + start, end - start,
 					      &done);
+		if (r == -EAGAIN && done == 0 && ++tries < REPLAN_TRIES) {
+			r = replan_layer(s, want, plan, start, &end);
+			if (r == 0)
+				continue; /* the layer again, with its new actions */
+		}
 		if (r < 0) {
 			char why[sizeof(((struct hn_action *)0)->object) + 1024];
 			size_t undone = start + done;
 			int u;
 
-			snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : strerror(-r));
+			snprintf(why, sizeof(why), "%s%s", hn_errmsg() ? hn_errmsg() : strerror(-r),
+				 r == -EAGAIN && tries >= REPLAN_TRIES
+				     ? ", each time it was read again"
+				     : "");
 			u = hn_session_rollback(s, plan->actions, undone);
 			if (u < 0)
 				return hn_err(r,
@@ -133,6 +217,8 @@ int hn_session_apply(struct hn_session *s, struct hn_plan *plan, size_t *applied
 					      "`hostnet plan` to see how it stands",
 					      why, undone,
 					      hn_errmsg() ? hn_errmsg() : strerror(-u));
+			if (!undone)
+				return hn_err(r, "%s", why);
 			return hn_err(r,
 				      "%s; the %zu change(s) made before it were rolled back, "
 				      "the host is as it was",
@@ -154,7 +240,7 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 	if (moves &&
 	    (r = hn_uplink_check_before(want, hn_session_kernel(s), gateway_timeout_ms)) < 0)
 		return r;
-	r = hn_session_apply(s, plan, applied);
+	r = hn_session_apply(s, want, plan, applied);
 	if (r < 0 || !moves)
 		return r;
 	/* After the move the address is on the bridge; after `down`, on the NIC. */

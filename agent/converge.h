@@ -37,8 +37,12 @@ int hn_session_rollback(struct hn_session *s, struct hn_action **acts, size_t n)
 /*
  * Apply the plan. On failure every applied action is undone, newest first, and the
  * message says what failed and what was rolled back. *applied counts what stayed applied.
+ * A layer that finds the host changed under it (backend.h, apply) is planned again: its
+ * new actions replace the old in plan and are shown, or the run fails if one of them
+ * removes, disrupts or moves the uplink where the shown plan did not.
  */
-int hn_session_apply(struct hn_session *s, struct hn_plan *plan, size_t *applied);
+int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
+		     size_t *applied);
 
 /*
  * apply, guarded when the plan moves an uplink: the gateway must answer before (else

@@ -95,6 +95,31 @@ size_t hn_plan_count(const struct hn_plan *plan, enum hn_layer layer)
 	return n;
 }
 
+int hn_plan_splice(struct hn_plan *plan, size_t start, size_t end, struct hn_plan *with,
+		   const struct hn_backend *b)
+{
+	size_t n = plan->n - (end - start) + with->n;
+	struct hn_action **v = malloc((n ? n : 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, plan->actions, start * sizeof(*v));
+	if (with->n)
+		memcpy(v + start, with->actions, with->n * sizeof(*v));
+	memcpy(v + start + with->n, plan->actions + end, (plan->n - end) * sizeof(*v));
+	for (size_t i = start; i < end; i++) {
+		if (plan->actions[i]->priv && b && b->free_priv)
+			b->free_priv(plan->actions[i]->priv);
+		free(plan->actions[i]);
+	}
+	free(plan->actions);
+	plan->actions = v;
+	plan->n = plan->cap = n;
+	with->n = 0;
+	hn_plan_free(with, NULL);
+	return 0;
+}
+
 void hn_plan_free(struct hn_plan *plan, const struct hn_backend *const *backends)
 {
 	for (size_t i = 0; i < plan->n; i++) {

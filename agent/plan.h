@@ -12,11 +12,16 @@
  * order is kept. */
 int hn_plan_order(struct hn_plan *plan, bool down);
 size_t hn_plan_count(const struct hn_plan *plan, enum hn_layer layer);
+/* Replace plan's actions [start, end) by all of with's (with is left empty), freeing the
+ * replaced ones with b's free_priv. */
+int hn_plan_splice(struct hn_plan *plan, size_t start, size_t end, struct hn_plan *with,
+		   const struct hn_backend *b);
 /* backends is indexed by enum hn_layer, to free each action's priv. */
 void hn_plan_free(struct hn_plan *plan, const struct hn_backend *const *backends);
 
 const char *hn_layer_name(enum hn_layer layer);
 const char *hn_op_name(enum hn_op op);
+char hn_op_sign(enum hn_op op); /* '+', '~', '-' */
 void hn_plan_print(FILE *f, const struct hn_plan *plan);
 int hn_plan_print_json(FILE *f, const struct hn_plan *plan, const char *command,
 		       const char *result);

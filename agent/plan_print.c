@@ -32,7 +32,7 @@ const char *hn_op_name(enum hn_op op)
 	return "?";
 }
 
-static char op_sign(enum hn_op op)
+char hn_op_sign(enum hn_op op)
 {
 	return op == HN_OP_CREATE ? '+' : op == HN_OP_CHANGE ? '~' : '-';
 }
@@ -42,8 +42,8 @@ void hn_plan_print(FILE *f, const struct hn_plan *plan)
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct hn_action *a = plan->actions[i];
 
-		fprintf(f, "%c %-8s %s%s%s%s\n", op_sign(a->op), hn_layer_name(a->layer), a->object,
-			a->detail[0] ? ": " : "", a->detail,
+		fprintf(f, "%c %-8s %s%s%s%s\n", hn_op_sign(a->op), hn_layer_name(a->layer),
+			a->object, a->detail[0] ? ": " : "", a->detail,
 			a->disruptive ? "  (DISRUPTIVE: in use)" : "");
 	}
 	for (size_t i = 0; i < plan->n_notes; i++)

@@ -20,18 +20,12 @@
 #include <string.h>
 #include <unistd.h>
 
-/* A concurrent writer makes the transaction fail; read, diff and try again this often. */
-#define OVS_TRIES 3
-
 struct ovs_state {
 	const struct hn_opts *opts;
 	struct ovsdb_rpc *rpc;
 	struct ovs_db *db;
-	const struct hn_config *want; /* of the last diff, for a retry */
 	const char *datapath;
 	struct ovs_cfg_watch cfg; /* the cur_cfg monitor while an apply runs */
-	/* After a retry: the actions of the new diff, which are what got committed. */
-	struct hn_plan retry;
 	/* What the last committed transaction did, for undo (points into a plan). */
 	struct ovs_act **committed;
 	size_t n_committed;
@@ -40,13 +34,6 @@ struct ovs_state {
 static void free_priv(void *priv)
 {
 	ovs_act_free(priv);
-}
-
-static void free_retry(struct ovs_state *s)
-{
-	for (size_t i = 0; i < s->retry.n; i++)
-		ovs_act_free(s->retry.actions[i]->priv);
-	hn_plan_free(&s->retry, NULL);
 }
 
 static int ovs_open(const struct hn_opts *opts, void **state)
@@ -73,7 +60,6 @@ static void ovs_close(void *state)
 
 	if (!s)
 		return;
-	free_retry(s);
 	free(s->committed);
 	ovs_db_free(s->db);
 	ovsdb_rpc_close(s->rpc);
@@ -113,11 +99,11 @@ static const char *resolve_datapath(const struct hn_config *want)
 
 /* Diff, then fetch the whole rows that removals need for their undo (rarely: the read
  * is kept to what a diff compares). */
-static int diff_into(struct ovs_state *s, struct hn_plan *plan)
+static int diff_into(struct ovs_state *s, const struct hn_config *want, struct hn_plan *plan)
 {
 	size_t from = plan->n;
 	json_t *result;
-	int r = ovs_diff(s->db, s->want, s->datapath, plan);
+	int r = ovs_diff(s->db, want, s->datapath, plan);
 
 	if (r < 0 || !ovs_plan_removes(plan, from))
 		return r;
@@ -135,9 +121,8 @@ static int ovs_diff_state(void *state, const struct hn_config *want, struct hn_p
 
 	if (!s->db)
 		return hn_err(-EINVAL, "ovs: diff before read");
-	s->want = want;
 	s->datapath = resolve_datapath(want);
-	return diff_into(s, plan);
+	return diff_into(s, want, plan);
 }
 
 static int set_committed(struct ovs_state *s, struct ovs_act **acts, size_t n)
@@ -219,6 +204,8 @@ static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *don
 	struct ovs_act **v = calloc(n + 1, sizeof(*v));
 	size_t nv = n;
 	long long next_cfg = 0;
+	struct ovs_txn txn;
+	json_t *result;
 	int r = 0;
 
 	*done = 0;
@@ -229,58 +216,27 @@ static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *don
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		v[i] = acts[i]->priv;
-	for (int attempt = 1;; attempt++) {
-		struct ovs_txn txn;
-		json_t *result;
+	r = ovs_txn_build(s->db, v, nv, &txn);
+	if (r < 0)
+		goto out;
+	r = ovsdb_rpc_call(s->rpc, "transact", json_incref(txn.params), &result);
+	if (r < 0) {
+		char why[1024];
 
-		if (nv == 0)
-			break; /* a concurrent writer did it all */
-		r = ovs_txn_build(s->db, v, nv, &txn);
-		if (r < 0)
-			goto out;
-		r = ovsdb_rpc_call(s->rpc, "transact", json_incref(txn.params), &result);
-		if (r < 0) {
-			char why[1024];
-
-			snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
-			r = hn_err(r,
-				   "%s; whether OVS took the change is unknown: run `hostnet plan`",
-				   why);
-			ovs_txn_free(&txn);
-			goto out;
-		}
-		r = ovs_txn_result(&txn, result, v, &next_cfg);
-		json_decref(result);
+		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
+		r = hn_err(r, "%s; whether OVS took the change is unknown: run `hostnet plan`",
+			   why);
 		ovs_txn_free(&txn);
-		if (r != -EAGAIN)
-			break;
-		if (attempt == OVS_TRIES) {
-			r = hn_err(
-			    -EAGAIN,
-			    "another client changed the OVS database between hostnet's read "
-			    "and its write %d times in a row; nothing was changed, try again",
-			    OVS_TRIES);
-			goto out;
-		}
-		hn_debug("ovs: the database changed since it was read (another writer); "
-			 "reading it again (try %d of %d)",
-			 attempt + 1, OVS_TRIES);
-		r = ovs_read(s);
-		free_retry(s);
-		if (r == 0)
-			r = diff_into(s, &s->retry);
-		if (r < 0)
-			goto out;
-		free(v);
-		v = calloc(s->retry.n + 1, sizeof(*v));
-		if (!v) {
-			r = hn_err(-ENOMEM, "out of memory");
-			goto out;
-		}
-		nv = s->retry.n;
-		for (size_t i = 0; i < nv; i++)
-			v[i] = s->retry.actions[i]->priv;
+		goto out;
 	}
+	r = ovs_txn_result(&txn, result, v, &next_cfg);
+	json_decref(result);
+	ovs_txn_free(&txn);
+	/* The transaction's waits failed: another client wrote what hostnet read. Nothing was
+	 * committed; the agent reads and plans again and shows the new plan (backend.h). */
+	if (r == -EAGAIN)
+		r = hn_err(-EAGAIN, "another client changed the OVS database between hostnet's "
+				    "read and its write");
 	if (r < 0)
 		goto out;
 	r = set_committed(s, v, nv);
