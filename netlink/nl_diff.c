@@ -314,6 +314,7 @@ static int diff_route(struct diff *d, size_t wi)
 	char rs[HN_NL_ROUTE_STRLEN], os[HN_NL_ROUTE_STRLEN], name[IFNAMSIZ];
 	char object[HN_NL_ROUTE_STRLEN + 8];
 	ssize_t mine = -1, foreign = -1;
+	bool taken = false; /* a route hostnet did not add, taken over by the uplink move */
 	struct hn_nl_change *c;
 
 	hn_nl_route_format(&w->route, w->bridge->name, rs);
@@ -347,6 +348,7 @@ static int diff_route(struct diff *d, size_t wi)
 		 * host is never without one. Undo puts eno1's back as it was read. */
 		mine = foreign;
 		foreign = -1;
+		taken = true;
 	}
 	if (foreign >= 0) {
 		const struct hn_nl_route *cr = &d->cur->routes[foreign];
@@ -372,8 +374,9 @@ static int diff_route(struct diff *d, size_t wi)
 		d->route_kept[mine] = true;
 		c->old = *cr;
 		remember_device(d, c, cr->oif);
-		hn_action_detail(last_action(d), "replaces %s",
-				 hn_nl_route_format(cr, ifname_of(d->cur, cr->oif, name), os));
+		hn_action_detail(last_action(d), "replaces %s%s",
+				 hn_nl_route_format(cr, ifname_of(d->cur, cr->oif, name), os),
+				 taken ? " (not hostnet's; the uplink move takes it)" : "");
 	}
 	return 0;
 }
@@ -425,7 +428,9 @@ static int uplink_release(struct diff *d, const struct hn_bridge *b)
 			return -ENOMEM;
 		c->old = *cr;
 		remember_device(d, c, cr->oif);
-		hn_action_detail(last_action(d), "leaves with the uplink's address");
+		hn_action_detail(last_action(d),
+				 "leaves with the uplink's address (not hostnet's; the uplink move "
+				 "takes it)");
 	}
 	for (size_t i = 0; u && i < d->cur->n_addrs; i++) {
 		const struct hn_nl_addr *ca = &d->cur->addrs[i];
@@ -442,7 +447,8 @@ static int uplink_release(struct diff *d, const struct hn_bridge *b)
 			return -ENOMEM;
 		c->addr = *ca;
 		remember_device(d, c, ca->ifindex);
-		hn_action_detail(last_action(d), "moved to %s", b->name);
+		hn_action_detail(last_action(d),
+				 "moved to %s (not hostnet's; the uplink move takes it)", b->name);
 	}
 	return 0;
 }

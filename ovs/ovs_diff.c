@@ -465,6 +465,7 @@ static int prune_ports(struct diff *d, const struct ovs_bridge *cb)
 static int del_bridge(struct diff *d, const struct ovs_bridge *cb)
 {
 	struct ovs_act *a = add_act(d, HN_OP_REMOVE, OVS_DEL_BRIDGE, cb->name, NULL);
+	char names[160] = "";
 	size_t foreign = 0;
 
 	if (!a)
@@ -476,14 +477,19 @@ static int del_bridge(struct diff *d, const struct ovs_bridge *cb)
 	for (size_t i = 0; i < cb->n_ports; i++) {
 		const struct ovs_port *p = &d->db->ports[cb->ports[i]];
 
-		foreign += !p->owned && !wanted(d, p->name);
+		/* The bridge's own internal port goes with it by definition: not counted. */
+		if (!p->owned && !wanted(d, p->name) && strcmp(p->name, cb->name) != 0 &&
+		    foreign++ < 4)
+			detail_add(names, sizeof(names), "%s", p->name);
 		if (is_uplink(d, p->name))
 			last_action(d)->uplink = true;
 	}
 	if (foreign) {
 		hn_action_detail(
 		    last_action(d),
-		    "created by hostnet; %zu port(s) hostnet did not create go with it", foreign);
+		    "created by hostnet; %zu port(s) hostnet did not create go with it "
+		    "(%s%s)",
+		    foreign, names, foreign > 4 ? ", ..." : "");
 		last_action(d)->disruptive = true;
 	} else {
 		hn_action_detail(last_action(d), "%s", why_removed(d));

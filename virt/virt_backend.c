@@ -427,8 +427,13 @@ static int virt_diff(void *state, const struct hn_config *want, struct hn_plan *
 
 		for (size_t j = 0; j < i; j++)
 			again |= strcmp(want->undefine[j], want->undefine[i]) == 0;
+		/* The one way hostnet removes a network it did not make: the config names it. */
 		if (c && !again)
-			r = plan_remove(s, c, "", plan);
+			r = plan_remove(s, c,
+					c->def.owned
+					    ? " (named in libvirt.undefine)"
+					    : " (not hostnet's; named in libvirt.undefine)",
+					plan);
 	}
 	for (size_t i = 0; i < s->n && r == 0; i++) {
 		const struct cur_net *c = &s->nets[i];

@@ -246,7 +246,8 @@ case_addresses_taken_from_eno1() {
 	fresh_lab || return 1
 	hn "$inherit" plan && rc_is 3 &&
 		out_has "+ netlink  address $LAB_HOST_ADDR on br0" &&
-		out_has "~ netlink  route 0.0.0.0/0 via $LAB_GW dev br0: replaces 0.0.0.0/0 via $LAB_GW dev eno1" &&
+		out_has "~ netlink  route 0.0.0.0/0 via $LAB_GW dev br0: replaces 0.0.0.0/0 via $LAB_GW dev eno1 (not hostnet's; the uplink move takes it)" &&
+		out_has "- netlink  address $LAB_HOST_ADDR on eno1: moved to br0 (not hostnet's; the uplink move takes it)" &&
 		hn "$inherit" up && rc_is 0 && out_has "up: applied 12 change(s)" &&
 		migrated "$inherit" &&
 		# The state the explicit config asks for: nothing to change.

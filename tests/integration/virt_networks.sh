@@ -91,7 +91,7 @@ network_basics() { # NET BRIDGE
 case_converge_from_nothing() {
 	vsh net-info default >/dev/null || why "the lab has no default network" || return 1
 	hn virt-seed.yaml plan && rc_is 3 &&
-		out_has "- libvirt  network default: undefine" &&
+		out_has "- libvirt  network default: undefine (not hostnet's; named in libvirt.undefine)" &&
 		out_has "+ libvirt  network ovs-front: define, start, autostart" &&
 		out_has "+ libvirt  network intern-vlans: define, start, autostart" &&
 		out_has "3 change(s) pending" &&

@@ -527,9 +527,11 @@ static void up_moves_address_and_default_route_to_the_bridge(void **unused)
 	 * replace, then what still points at eno1 goes: the host always has a way out. */
 	ASSERT_PLAN(&p, "~ link br0: down -> up", "+ address 198.51.100.10/24 on br0",
 		    "~ route 0.0.0.0/0 via 198.51.100.1 dev br0: replaces 0.0.0.0/0 via "
-		    "198.51.100.1 dev eno1",
-		    "- route 0.0.0.0/0 via 198.51.100.2 dev eno1: leaves with the uplink's address",
-		    "- address 198.51.100.10/24 on eno1: moved to br0");
+		    "198.51.100.1 dev eno1 (not hostnet's; the uplink move takes it)",
+		    "- route 0.0.0.0/0 via 198.51.100.2 dev eno1: leaves with the uplink's address "
+		    "(not hostnet's; the uplink move takes it)",
+		    "- address 198.51.100.10/24 on eno1: moved to br0 (not hostnet's; the uplink "
+		    "move takes it)");
 	for (size_t i = 0; i < p.n; i++)
 		assert_true(p.actions[i]->uplink);
 	/* Undo puts eno1's own route back as it was read. */
@@ -554,8 +556,9 @@ static void half_moved_host_finishes_the_move(void **unused)
 	diff_ok(&k, &s.c, &p);
 	ASSERT_PLAN(&p,
 		    "~ route 0.0.0.0/0 via 198.51.100.1 dev br0: replaces 0.0.0.0/0 via "
-		    "198.51.100.1 dev eno1",
-		    "- address 198.51.100.10/24 on eno1: moved to br0");
+		    "198.51.100.1 dev eno1 (not hostnet's; the uplink move takes it)",
+		    "- address 198.51.100.10/24 on eno1: moved to br0 (not hostnet's; the uplink "
+		    "move takes it)");
 	hn_plan_free(&p, backends);
 	hn_nl_state_clear(&k);
 }

@@ -255,7 +255,9 @@ static void seed_converges_from_nothing(void **fxp)
 	assert_int_equal(p.n, 3);
 	/* The domain `test` runs on default: removing it is announced as disruptive. */
 	assert_action(&p, 0, HN_OP_REMOVE, "network default",
-		      "destroy, undefine; 1 VM interface attached", true);
+		      "destroy, undefine (not hostnet's; named in libvirt.undefine); 1 VM "
+		      "interface attached",
+		      true);
 	assert_action(&p, 1, HN_OP_CREATE, "network ovs-front", "define, start, autostart", false);
 	assert_action(&p, 2, HN_OP_CREATE, "network intern-vlans", "define, start, autostart",
 		      false);
@@ -479,7 +481,8 @@ static void undefine_only_what_exists(void **fxp)
 	virNetworkFree(net);
 	make_plan(fx, &c, &p);
 	assert_int_equal(p.n, 1);
-	assert_action(&p, 0, HN_OP_REMOVE, "network default", "undefine", false);
+	assert_action(&p, 0, HN_OP_REMOVE, "network default",
+		      "undefine (not hostnet's; named in libvirt.undefine)", false);
 	apply_all(fx, &p);
 	hn_plan_free(&p, backends);
 	assert_no_change(fx, &c);
