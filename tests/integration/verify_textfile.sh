@@ -9,8 +9,9 @@
 # the time of the run are in the file; it is 0644 and alone in its directory); a drifted host
 # (CRITICAL in the file as on stdout); --no-probes (the window's series are there, 0 and
 # NaN); a config that does not load (the file says UNKNOWN instead of keeping the last good
-# run); bad PATHs (missing directory, read-only directory, a directory, a file as the
-# directory): one line on stderr, exit 3, nothing run, nothing written.
+# run); the directory removed during the run (an UNKNOWN check "textfile"); bad PATHs
+# (missing directory, read-only directory, a directory, a file as the directory): one line
+# on stderr, exit 3, nothing run, nothing written.
 #
 # Each case gets a fresh lab VERIFY_TEXTFILE_LAB (default hn-textfile); hostnet runs in it
 # with HOSTNET_LAYERS=ovs,netlink (the lab has no libvirtd), as in verify_seed.sh. Cases
@@ -170,6 +171,30 @@ case_config_that_does_not_load() {
 	file_alone_and_readable
 }
 
+# The directory goes away while the probes run: the run's own report says so (an UNKNOWN
+# check "textfile", exit 3 on a host otherwise OK), and no file is made anywhere.
+case_write_that_fails_at_the_end() {
+	local i marked=0
+	setup || return 1
+	mkdir "$TMP/textfile/gone"
+	hn_bg verify verify-seed.yaml verify --textfile "$TMP/textfile/gone/hostnet.prom"
+	for i in $(seq 500); do
+		marked=$(vsctl --format=csv --no-headings --columns=external_ids list Port |
+			grep -c hostnet-probe || true)
+		((marked == 31)) && break
+		kill -0 "$HN_BG_PID" 2>/dev/null || break
+		sleep 0.01
+	done
+	((marked == 31)) || why "the probes never all reached the switch" || return 1
+	must rmdir "$TMP/textfile/gone" || return 1
+	hn_join verify
+	rc_is 3 || return 1
+	first_line_is UNKNOWN || return 1
+	line_is UNKNOWN textfile "$TMP/textfile/gone/hostnet.prom: cannot make a file" || return 1
+	line_is UNKNOWN textfile "No such file or directory" || return 1
+	[[ -z $(ls -A "$TMP/textfile") ]] || why "files left: $(ls -A "$TMP/textfile" | xargs)"
+}
+
 # bad_path PATH WHAT: refused in one line naming PATH, exit 3, no check run (stdout empty,
 # no probe port ever added to the switch), nothing written anywhere.
 bad_path() {
@@ -204,6 +229,7 @@ CASES=(
 	drifted_host
 	no_probes
 	config_that_does_not_load
+	write_that_fails_at_the_end
 	bad_paths_change_nothing
 )
 (($# == 0)) || CASES=("$@")
