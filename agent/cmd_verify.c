@@ -71,7 +71,7 @@ int cmd_verify(int argc, char **argv, struct hn_opts *opts)
 	 * not after the probes. */
 	hn_err_clear();
 	if (textfile && hn_textfile_check(textfile) < 0) {
-		fprintf(stderr, "hostnet verify: %s\n", hn_errmsg());
+		hn_report_error(opts, "verify", 3);
 		return 3;
 	}
 	/* A config that does not load leaves the host's state unknown: plugin status 3. */
