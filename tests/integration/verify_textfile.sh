@@ -13,15 +13,15 @@
 # (missing directory, read-only directory, a directory, a file as the directory): one line
 # on stderr, exit 3, nothing run, nothing written.
 #
-# Each case gets a fresh lab VERIFY_TEXTFILE_LAB (default hn-textfile); hostnet runs in it
-# with HOSTNET_LAYERS=ovs,netlink (the lab has no libvirtd), as in verify_seed.sh. Cases
-# named on the command line run alone. Must run as root. $HOSTNET is the binary under test
+# Each case gets a fresh lab VERIFY_TEXTFILE_LAB (default hn-textfile) with libvirtd: the seed
+# host is made by hand, its libvirt networks by hostnet (the libvirt layer alone), and verify
+# checks every layer. Cases named on the command line run alone. Must run as root. $HOSTNET is the binary under test
 # (default build/hostnet). The last line is "N passed, N failed".
 
 set -euo pipefail
 
 HN_LAB=${VERIFY_TEXTFILE_LAB:-hn-textfile}
-HN_LAYERS=ovs,netlink
+HN_LIBVIRT=yes
 HN_FRESH=yes
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -116,6 +116,8 @@ file_alone_and_readable() {
 
 setup() {
 	seed_by_hand || return 1
+	HN_LAYERS=libvirt hn verify-seed.yaml up
+	rc_is 0 || return 1
 	mkdir -p "$TMP/textfile"
 	rm -f "$TMP/textfile"/* "$TMP/textfile"/.??* 2>/dev/null || true
 	PROM=$TMP/textfile/hostnet.prom
