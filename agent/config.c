@@ -179,6 +179,35 @@ struct field {
 	field_fn parse;
 };
 
+/* One mapping of the schema: its keys, and where it sits in the file, written as the man
+ * page hostnet.yaml(5) writes it ("bridges.BRIDGE.ports.PORT"; "[]" for each item of a list).
+ * Declared with FIELDS only, which also lists it in the section hn_config_fields: that is
+ * how hn_config_keys() sees every key the parser accepts, with no second copy to keep. */
+struct fields {
+	const char *where;
+	const struct field *v;
+	size_t n;
+};
+
+#define FIELDS(name, where_, ...)                                                                  \
+	static const struct field name##_v[] = {__VA_ARGS__};                                      \
+	static const struct fields name = {where_, name##_v,                                       \
+					   sizeof(name##_v) / sizeof(name##_v[0])};                \
+	static const struct fields *const name##_listed                                            \
+	    __attribute__((used, section("hn_config_fields"))) = &name
+
+/* The linker's bounds of that section. */
+extern const struct fields *const __start_hn_config_fields[];
+extern const struct fields *const __stop_hn_config_fields[];
+
+void hn_config_keys(void (*fn)(const char *where, const char *key, void *arg), void *arg)
+{
+	for (const struct fields *const *f = __start_hn_config_fields; f < __stop_hn_config_fields;
+	     f++)
+		for (size_t i = 0; i < (*f)->n; i++)
+			fn((*f)->where, (*f)->v[i].key, arg);
+}
+
 static const struct hn_node *find_key(const struct hn_node *map, const char *key)
 {
 	if (map->kind != HN_NODE_MAP)
@@ -193,8 +222,11 @@ static const struct hn_node *find_key(const struct hn_node *map, const char *key
  * Unknown keys are refused first, so a typo is reported as a typo; then the handlers run
  * in table order (bridges before the networks that name them). */
 static int walk_fields(struct walker *w, const struct hn_node *map, const char *what,
-		       const struct field *fields, size_t n_fields, void *obj)
+		       const struct fields *table, void *obj)
 {
+	const struct field *fields = table->v;
+	size_t n_fields = table->n;
+
 	if (is_empty(map))
 		return 0;
 	if (map->kind != HN_NODE_MAP)
@@ -433,10 +465,10 @@ static int ovs_datapath(struct walker *w, const struct hn_node *n, void *obj)
 
 static int top_ovs(struct walker *w, const struct hn_node *n, void *obj)
 {
-	static const struct field fields[] = {{"datapath", ovs_datapath}};
+	FIELDS(fields, "ovs", {"datapath", ovs_datapath});
 	struct hn_config *c = obj;
 
-	return walk_fields(w, n, "a mapping with datapath", fields, 1, &c->datapath);
+	return walk_fields(w, n, "a mapping with datapath", &fields, &c->datapath);
 }
 
 /* ---- bridges ---- */
@@ -529,7 +561,7 @@ static int route_via(struct walker *w, const struct hn_node *n, void *obj)
 
 static int route_item(struct walker *w, const struct hn_node *item, void *slot)
 {
-	static const struct field fields[] = {{"to", route_to}, {"via", route_via}};
+	FIELDS(fields, "bridges.BRIDGE.routes[]", {"to", route_to}, {"via", route_via});
 	struct hn_route *rt = slot;
 	int r;
 
@@ -538,7 +570,7 @@ static int route_item(struct walker *w, const struct hn_node *item, void *slot)
 		return route_to(w, item, rt); /* a bare prefix: dev <this bridge> */
 	if (item->kind != HN_NODE_MAP)
 		return fail(w, item, "got %s, expected " EXPECT_ROUTE, kind_name(item));
-	r = walk_fields(w, item, EXPECT_ROUTE, fields, 2, rt);
+	r = walk_fields(w, item, EXPECT_ROUTE, &fields, rt);
 	return r < 0 ? r : need_key(w, NULL, item, "to", "the destination prefix of the route");
 }
 
@@ -581,15 +613,15 @@ static int port_trunk(struct walker *w, const struct hn_node *n, void *obj)
 static int port_entry(struct walker *w, const struct hn_node *key, const struct hn_node *value,
 		      void *slot)
 {
-	static const struct field fields[] = {
-	    {"type", port_type}, {"tag", port_tag}, {"trunk", port_trunk}};
+	FIELDS(fields, "bridges.BRIDGE.ports.PORT", {"type", port_type}, {"tag", port_tag},
+	       {"trunk", port_trunk});
 	struct hn_port *p = slot;
 	int r;
 
 	p->pos = key->pos;
 	r = parse_ifname(w, key, p->name);
 	if (r == 0)
-		r = walk_fields(w, value, "a mapping with type, tag, trunk", fields, 3, p);
+		r = walk_fields(w, value, "a mapping with type, tag, trunk", &fields, p);
 	if (r == 0 && p->tag && p->has_trunks)
 		return fail(w, find_key(value, "trunk"),
 			    "a port with both tag and trunk, expected tag (an access port) or "
@@ -612,12 +644,9 @@ static int bridge_entry(struct walker *w, const struct hn_node *key, const struc
 			void *slot)
 {
 	/* uplink first: its name is claimed before the ports that might repeat it. */
-	static const struct field fields[] = {
-	    {"uplink", bridge_uplink},	 {"addresses", bridge_addresses},
-	    {"gateway", bridge_gateway}, {"tag", bridge_tag},
-	    {"mtu", bridge_mtu},	 {"routes", bridge_routes},
-	    {"ports", bridge_ports},
-	};
+	FIELDS(fields, "bridges.BRIDGE", {"uplink", bridge_uplink}, {"addresses", bridge_addresses},
+	       {"gateway", bridge_gateway}, {"tag", bridge_tag}, {"mtu", bridge_mtu},
+	       {"routes", bridge_routes}, {"ports", bridge_ports});
 	struct hn_bridge *b = slot;
 	int r;
 
@@ -629,7 +658,7 @@ static int bridge_entry(struct walker *w, const struct hn_node *key, const struc
 		r = walk_fields(w, value,
 				"a mapping with uplink, addresses, gateway, tag, mtu, routes, "
 				"ports",
-				fields, sizeof(fields) / sizeof(fields[0]), b);
+				&fields, b);
 	return r;
 }
 
@@ -779,14 +808,15 @@ static int pg_trunk(struct walker *w, const struct hn_node *n, void *obj)
 static int portgroup_entry(struct walker *w, const struct hn_node *key, const struct hn_node *value,
 			   void *slot)
 {
-	static const struct field fields[] = {{"tag", pg_tag}, {"trunk", pg_trunk}};
+	FIELDS(fields, "libvirt.networks.NETWORK.portgroups.PORTGROUP", {"tag", pg_tag},
+	       {"trunk", pg_trunk});
 	struct hn_portgroup *pg = slot;
 	int r;
 
 	pg->pos = key->pos;
 	r = parse_object_name(w, key, "a portgroup name", &pg->name);
 	if (r == 0)
-		r = walk_fields(w, value, "a mapping with tag (access) or trunk", fields, 2, pg);
+		r = walk_fields(w, value, "a mapping with tag (access) or trunk", &fields, pg);
 	if (r < 0)
 		return r;
 	if (pg->tag && pg->trunk)
@@ -871,8 +901,8 @@ static int build_portgroups(struct walker *w, struct network_draft *d)
 static int network_entry(struct walker *w, const struct hn_node *key, const struct hn_node *value,
 			 void *slot)
 {
-	static const struct field fields[] = {
-	    {"bridge", draft_bridge}, {"portgroups", draft_portgroups}, {"access", draft_access}};
+	FIELDS(fields, "libvirt.networks.NETWORK", {"bridge", draft_bridge},
+	       {"portgroups", draft_portgroups}, {"access", draft_access});
 	struct hn_network *net = slot;
 	struct network_draft d = {.net = net};
 	int r;
@@ -880,8 +910,7 @@ static int network_entry(struct walker *w, const struct hn_node *key, const stru
 	net->pos = key->pos;
 	r = parse_object_name(w, key, "a libvirt network name", &net->name);
 	if (r == 0)
-		r = walk_fields(w, value, "a mapping with bridge, portgroups, access", fields, 3,
-				&d);
+		r = walk_fields(w, value, "a mapping with bridge, portgroups, access", &fields, &d);
 	if (r == 0)
 		r = need_key(w, key, value, "bridge", "the OVS bridge this network plugs into");
 	return r < 0 ? r : build_portgroups(w, &d);
@@ -930,12 +959,11 @@ static int libvirt_undefine(struct walker *w, const struct hn_node *n, void *obj
 static int top_libvirt(struct walker *w, const struct hn_node *n, void *obj)
 {
 	/* networks first: undefine refuses a name that networks defines. */
-	static const struct field fields[] = {{"networks", libvirt_networks},
-					      {"undefine", libvirt_undefine}};
+	FIELDS(fields, "libvirt", {"networks", libvirt_networks}, {"undefine", libvirt_undefine});
 
 	((struct hn_config *)obj)->has_libvirt = true;
 
-	return walk_fields(w, n, "a mapping with undefine, networks", fields, 2, obj);
+	return walk_fields(w, n, "a mapping with undefine, networks", &fields, obj);
 }
 
 /* ---- verify ---- */
@@ -952,8 +980,8 @@ static int isolation_vlans(struct walker *w, const struct hn_node *n, void *obj)
 
 static int verify_isolation(struct walker *w, const struct hn_node *n, void *obj)
 {
-	static const struct field fields[] = {{"bridge", isolation_bridge},
-					      {"vlans", isolation_vlans}};
+	FIELDS(fields, "verify.isolation", {"bridge", isolation_bridge},
+	       {"vlans", isolation_vlans});
 	struct hn_verify_opts *v = obj;
 	int r;
 
@@ -961,7 +989,7 @@ static int verify_isolation(struct walker *w, const struct hn_node *n, void *obj
 		return fail(w, n, "got %s, expected a mapping {bridge: NAME, vlans: [VLANS]}",
 			    kind_name(n));
 	v->has_isolation = true;
-	r = walk_fields(w, n, "a mapping {bridge: NAME, vlans: [VLANS]}", fields, 2, v);
+	r = walk_fields(w, n, "a mapping {bridge: NAME, vlans: [VLANS]}", &fields, v);
 	if (r == 0)
 		r = need_key(w, NULL, n, "bridge", "the bridge whose VLANs are probed");
 	if (r == 0)
@@ -995,8 +1023,8 @@ static int reach_expect(struct walker *w, const struct hn_node *n, void *obj)
 
 static int reach_item(struct walker *w, const struct hn_node *item, void *slot)
 {
-	static const struct field fields[] = {
-	    {"from", reach_from}, {"to", reach_to}, {"expect", reach_expect}};
+	FIELDS(fields, "verify.reach[]", {"from", reach_from}, {"to", reach_to},
+	       {"expect", reach_expect});
 	struct hn_reach *rc = slot;
 	int r;
 
@@ -1004,7 +1032,7 @@ static int reach_item(struct walker *w, const struct hn_node *item, void *slot)
 	rc->expect_ok = true;
 	if (item->kind != HN_NODE_MAP)
 		return fail(w, item, "got %s, expected " EXPECT_REACH, kind_name(item));
-	r = walk_fields(w, item, EXPECT_REACH, fields, 3, rc);
+	r = walk_fields(w, item, EXPECT_REACH, &fields, rc);
 	if (r == 0)
 		r = need_key(w, NULL, item, "from", "the VLAN the probe starts on");
 	if (r == 0)
@@ -1023,21 +1051,18 @@ static int verify_reach(struct walker *w, const struct hn_node *n, void *obj)
 
 static int top_verify(struct walker *w, const struct hn_node *n, void *obj)
 {
-	static const struct field fields[] = {{"isolation", verify_isolation},
-					      {"reach", verify_reach}};
+	FIELDS(fields, "verify", {"isolation", verify_isolation}, {"reach", verify_reach});
 	struct hn_config *c = obj;
 
-	return walk_fields(w, n, "a mapping with isolation, reach", fields, 2, &c->verify);
+	return walk_fields(w, n, "a mapping with isolation, reach", &fields, &c->verify);
 }
 
 /* ---- The file ---- */
 
 int hn_config_parse(const char *name, const char *buf, size_t len, struct hn_config *out)
 {
-	static const struct field fields[] = {{"ovs", top_ovs},
-					      {"bridges", top_bridges},
-					      {"libvirt", top_libvirt},
-					      {"verify", top_verify}};
+	FIELDS(fields, "", {"ovs", top_ovs}, {"bridges", top_bridges}, {"libvirt", top_libvirt},
+	       {"verify", top_verify});
 	struct walker w = {.file = name, .c = out};
 	struct hn_node root;
 	int r;
@@ -1055,8 +1080,8 @@ int hn_config_parse(const char *name, const char *buf, size_t len, struct hn_con
 			   "libvirt, verify",
 			   name, root.pos.line, root.pos.col);
 	else
-		r = walk_fields(&w, &root, "a mapping with ovs, bridges, libvirt, verify", fields,
-				4, out);
+		r = walk_fields(&w, &root, "a mapping with ovs, bridges, libvirt, verify", &fields,
+				out);
 	hn_tree_free(&root);
 	free(w.ifaces);
 	if (r < 0)

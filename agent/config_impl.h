@@ -19,6 +19,11 @@
 /* All networks together; libvirt itself has no limit, but memory does. */
 #define HN_CONFIG_MAX_PORTGROUPS 65536
 
+/* Every key the parser accepts, with the mapping it belongs to as hostnet.yaml(5) writes it
+ * ("" for the top, "bridges.BRIDGE.ports.PORT", "verify.reach[]"), in no particular order.
+ * Taken from the parser's own key tables: the man page check uses it. */
+void hn_config_keys(void (*fn)(const char *where, const char *key, void *arg), void *arg);
+
 /* The YAML document as a tree. Aliases are refused, so it is a tree, never a graph. */
 enum hn_node_kind {
 	HN_NODE_SCALAR,

@@ -7,6 +7,7 @@
  */
 #include "config_impl.h"
 #include "error.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -43,42 +44,12 @@ static struct hn_pos pos_at(const unsigned char *buf, size_t len, size_t offset)
 	return p;
 }
 
-/* Length of the valid UTF-8 sequence at s (strict: no overlong forms, no surrogates,
- * nothing above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-	size_t n;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > left)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 /* A config is UTF-8 text: a NUL or a broken sequence means someone pointed -c at a
  * binary (or a UTF-16 file), and libyaml's own words for that would not say so. */
 static int check_text(const char *name, const unsigned char *buf, size_t len)
 {
 	for (size_t i = 0; i < len;) {
-		size_t n = buf[i] ? utf8_len(buf + i, len - i) : 0;
+		size_t n = buf[i] ? hn_utf8_len(buf + i, len - i) : 0;
 
 		if (n == 0) {
 			struct hn_pos p = pos_at(buf, len, i);

@@ -73,6 +73,11 @@ static int rank(enum hn_check_status s)
 	return s <= HN_CHECK_UNKNOWN ? ranks[s] : 1;
 }
 
+bool hn_check_worse(enum hn_check_status a, enum hn_check_status b)
+{
+	return rank(a) > rank(b);
+}
+
 enum hn_check_status hn_checks_status(const struct hn_checks *c)
 {
 	enum hn_check_status worst = HN_CHECK_OK;

@@ -41,6 +41,8 @@ const char *hn_check_status_name(enum hn_check_status s);
 /* The worst status, ranked CRITICAL > WARNING > UNKNOWN > OK (monitoring-plugins'
  * max_state_alt: a part that could not be checked is not OK). */
 enum hn_check_status hn_checks_status(const struct hn_checks *c);
+/* a is worse than b, in that ranking. */
+bool hn_check_worse(enum hn_check_status a, enum hn_check_status b);
 size_t hn_checks_failed(const struct hn_checks *c);
 
 /* The plugin output: status line with perfdata, then one line per check. */

@@ -19,6 +19,7 @@
 #include "probe_plan.h"
 #include "reach.h"
 #include "state.h"
+#include "textfile.h"
 #include "window.h"
 
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t stop_signal;
@@ -84,6 +86,7 @@ struct probe_run {
 	int *gateway_socks;
 	struct hn_probe_plan no_switch; /* the window's plan when only the gateway is probed */
 	const struct hn_probe_plan *window_plan; /* what the window ran: &plan or &no_switch */
+	struct hn_verify_figures *fig;		 /* the window's figures go there */
 	uint64_t nonce;
 	uint32_t group; /* link group of the host ends: removed in one request */
 	char mark[HN_PROBE_MARK_LEN];
@@ -240,6 +243,15 @@ static int run_window(struct probe_run *pr, const struct hn_probe_plan *p, struc
 	w.gateways = gw_runs;
 
 	r = hn_window_run(&w);
+	if (r == 0) {
+		pr->fig->window = true;
+		pr->fig->probes = p->n_probes;
+		pr->fig->frames_sent = w.sent;
+		pr->fig->send_errors = w.send_errors;
+		pr->fig->frames_received = w.received;
+		pr->fig->window_seconds = (double)w.t_end / 1e6;
+		pr->fig->heard_seconds = w.t_complete ? (double)w.t_complete / 1e6 : -1;
+	}
 	if (r < 0 || stop_signal) {
 		free(gw_runs);
 		return r;
@@ -406,19 +418,37 @@ static int run_probes(struct probe_run *pr, const struct hn_opts *opts,
 	return 0;
 }
 
-static void print_checks(const struct hn_opts *opts, const struct hn_checks *c, int64_t t0)
+/* The report: in the textfile when one was asked for, then on stdout. A textfile that could
+ * not be written is a check of its own (UNKNOWN), so the printed status and the exit status
+ * say it; the file keeps its previous content. Returns the status. */
+static int report(const struct hn_opts *opts, struct hn_checks *c, struct hn_verify_figures *fig,
+		  int64_t t0, const char *textfile)
 {
+	struct timespec now;
+
+	fig->seconds = (double)(hn_now_us() - t0) / 1e6;
+	if (textfile) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		fig->finished = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+		hn_err_clear();
+		if (hn_textfile_write(textfile, c, fig) < 0)
+			hn_checks_add(c, HN_CHECK_UNKNOWN, "textfile", "written", "%s",
+				      hn_errmsg());
+	}
 	if (opts->json)
-		hn_checks_print_json(stdout, c, (double)(hn_now_us() - t0) / 1e6);
+		hn_checks_print_json(stdout, c, fig->seconds);
 	else
-		hn_checks_print(stdout, c, (double)(hn_now_us() - t0) / 1e6);
+		hn_checks_print(stdout, c, fig->seconds);
 	fflush(stdout);
+	return (int)hn_checks_status(c);
 }
 
 /* The lock could not be had: nothing was checked, the state is unknown. */
-static int report_locked(const struct hn_opts *opts, int err, int64_t t0)
+static int report_locked(const struct hn_opts *opts, int err, int64_t t0, const char *textfile)
 {
 	struct hn_checks checks = {0};
+	struct hn_verify_figures fig = {0};
+	int status;
 
 	if (err == -ETIMEDOUT)
 		hn_checks_add(&checks, HN_CHECK_UNKNOWN, "host lock",
@@ -429,28 +459,31 @@ static int report_locked(const struct hn_opts *opts, int err, int64_t t0)
 		hn_checks_add(&checks, HN_CHECK_UNKNOWN, "host lock",
 			      "no hostnet up or down running", "cannot take the lock: %s",
 			      hn_errmsg() ? hn_errmsg() : strerror(-err));
-	print_checks(opts, &checks, t0);
+	status = report(opts, &checks, &fig, t0, textfile);
 	hn_checks_free(&checks);
-	return HN_CHECK_UNKNOWN;
+	return status;
 }
 
-int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probes)
+int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probes,
+		  const char *textfile)
 {
-	struct probe_run pr = {.kernel = {.home_fd = -1}};
+	struct hn_verify_figures fig = {0};
+	struct probe_run pr = {.kernel = {.home_fd = -1}, .fig = &fig};
 	struct hn_checks checks = {0};
 	struct signals sig;
-	int64_t t0 = hn_now_us();
-	enum hn_check_status status;
+	int64_t t0 = hn_now_us(), t_state;
 	char why[1024] = "";
-	int r, clean, lock;
+	int r, clean, lock, status;
 
 	hn_err_clear();
 	lock = hn_lock_host(opts->timeout_ms);
 	if (lock < 0)
-		return report_locked(opts, lock, t0);
+		return report_locked(opts, lock, t0, textfile);
 	signals_take(&sig);
 	r = hn_state_checks(opts, want, &checks);
-	hn_debug("state checks done in %.1f ms", (double)(hn_now_us() - t0) / 1000.0);
+	t_state = hn_now_us();
+	fig.state_seconds = (double)(t_state - t0) / 1e6;
+	hn_debug("state checks done in %.1f ms", (double)(t_state - t0) / 1000.0);
 	if (r == 0 && probes)
 		r = run_probes(&pr, opts, want, &sig, &checks);
 	else if (r == 0) {
@@ -465,6 +498,7 @@ int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probe
 		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : strerror(-r));
 	clean = release(&pr, &checks);
 	signals_give_back(&sig);
+	fig.probe_seconds = (double)(hn_now_us() - t_state) / 1e6;
 
 	if (r < 0)
 		hn_checks_add(&checks, HN_CHECK_UNKNOWN, "verify", "a complete run", "%s", why);
@@ -474,9 +508,8 @@ int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probe
 			      "interrupted by signal %d before the probes were read; %s",
 			      (int)stop_signal,
 			      clean == 0 ? "every probe was removed" : "see probe clean-up");
-	status = hn_checks_status(&checks);
-	print_checks(opts, &checks, t0);
+	status = report(opts, &checks, &fig, t0, textfile);
 	hn_checks_free(&checks);
 	close(lock);
-	return (int)status;
+	return status;
 }
