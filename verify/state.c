@@ -2,7 +2,7 @@
 #include "state.h"
 #include "backends.h"
 #include "error.h"
-#include "nl_uplink.h"
+#include "converge.h"
 #include "plan.h"
 #include "state_objects.h"
 #include "uplink.h"
@@ -143,10 +143,14 @@ int hn_state_checks(const struct hn_opts *opts, struct hn_config *want, struct h
 			ready[i] = open_and_read(&layers[i], opts, out, &r);
 	}
 	for (size_t i = 0; i < n && r == 0; i++) {
+		struct hn_session kernel = {.opts = opts};
+
 		if (!ready[i] || backends[i]->layer != HN_LAYER_NETLINK)
 			continue;
+		kernel.backends[i] = backends[i];
+		kernel.state[i] = layers[i].state;
 		hn_err_clear();
-		if (hn_uplink_resolve(want, hn_netlink_snapshot(layers[i].state)) < 0)
+		if (hn_uplink_resolve(want, &kernel) < 0)
 			r = hn_checks_add(out, HN_CHECK_CRITICAL, "uplink",
 					  "the uplink NIC present", "%s",
 					  hn_errmsg() ? hn_errmsg() : "cannot be resolved");
