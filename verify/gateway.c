@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "gateway.h"
+#include "arp.h"
 #include "error.h"
 #include "nl_io.h"
 #include "nl_uplink.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/if_packet.h>
-#include <net/ethernet.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 /* What the kernel shows of one link. */
@@ -86,23 +84,6 @@ static int kernel_checks(const struct hn_bridge *b, const struct link_facts *br,
 			     up->n_addrs > 1 ? " and more" : "");
 }
 
-static int open_arp_socket(int ifindex)
-{
-	struct sockaddr_ll sll = {
-	    .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP), .sll_ifindex = ifindex};
-	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ARP));
-
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
-	return fd;
-}
-
 int hn_gateway_prepare(struct hn_probe_kernel *k, const struct hn_bridge *b, bool probe,
 		       struct hn_gateway_probe *g, struct hn_checks *out)
 {
@@ -157,7 +138,7 @@ int hn_gateway_prepare(struct hn_probe_kernel *k, const struct hn_bridge *b, boo
 				     "the provider an unknown MAC",
 				     b->name, b->uplink)
 			   ?: 1;
-	g->sock = open_arp_socket(br.ifindex);
+	g->sock = hn_arp_socket(br.ifindex);
 	if (g->sock < 0)
 		return hn_checks_add(out, HN_CHECK_UNKNOWN, name, "an ARP reply",
 				     "cannot open a packet socket on %s: %s", b->name,
