@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "state_objects.h"
 #include "nl_diff.h"
+#include "ovs.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -8,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/types.h>
 
 /* Appends an object; a name already there is skipped (the config may name an address
  * twice; the backends plan it once). Returns its index, or -ENOMEM. */
@@ -42,17 +43,6 @@ static ssize_t add(struct hn_state_objects *o, const char *name, const char *exp
 
 /* ---- OVS (ovs/ovs_diff.c: "bridge B", "port B", "port P on B") ---- */
 
-/* The text of the expectation only: auto resolves as the OVS backend resolves it
- * (ovs_backend.c), the kernel datapath when its module is loaded. */
-static const char *datapath_of(const struct hn_config *want)
-{
-	if (want->datapath == HN_DATAPATH_SYSTEM)
-		return "system";
-	if (want->datapath == HN_DATAPATH_NETDEV)
-		return "netdev";
-	return access("/sys/module/openvswitch", F_OK) == 0 ? "system" : "netdev";
-}
-
 static void vlans_text(unsigned tag, bool has_trunks, const struct hn_vlanset *trunks, char *buf,
 		       size_t len)
 {
@@ -68,7 +58,7 @@ static void vlans_text(unsigned tag, bool has_trunks, const struct hn_vlanset *t
 
 static int derive_ovs(const struct hn_config *want, struct hn_state_objects *o)
 {
-	const char *dp = datapath_of(want);
+	const char *dp = hn_ovs_datapath(want);
 	char name[128], vlans[300];
 
 	for (size_t i = 0; i < want->n_bridges; i++) {

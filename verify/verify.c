@@ -12,9 +12,9 @@
 #include "converge.h"
 #include "error.h"
 #include "gateway.h"
+#include "ovs.h"
 #include "matrix.h"
 #include "probe_link.h"
-#include "probe_ovs.h"
 #include "probe_owner.h"
 #include "probe_plan.h"
 #include "reach.h"
@@ -76,7 +76,7 @@ static void signals_give_back(struct signals *s)
 struct probe_run {
 	struct hn_probe_plan plan;
 	struct hn_probe_kernel kernel;
-	struct hn_probe_ovs *ovs;
+	struct hn_ovs_ports *ovs;
 	struct hn_probe_link *links;
 	size_t n_links; /* made so far */
 	struct hn_matrix matrix;
@@ -98,6 +98,29 @@ static int add_unknown(struct hn_checks *out, const char *name, const char *what
 			     hn_errmsg() ? hn_errmsg() : "failed for an unknown reason");
 }
 
+/* The probe ports whose run is gone (probe_owner.h), from whatever bridge holds them, in
+ * one transaction. */
+static int sweep_ports(struct hn_ovs_ports *ovs, size_t *removed)
+{
+	struct hn_ovs_marked *ports;
+	size_t n, gone = 0;
+	int r = hn_ovs_ports_marked(ovs, HN_PROBE_MARK_KEY, &ports, &n);
+
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (hn_probe_mark_alive(ports[i].mark))
+			continue;
+		hn_debug("removing probe port %s of a verify run that is gone (%s)", ports[i].name,
+			 ports[i].mark);
+		ports[gone++] = ports[i];
+	}
+	if (r == 0)
+		r = hn_ovs_ports_remove(ovs, ports, gone);
+	if (r == 0)
+		*removed = gone;
+	free(ports);
+	return r;
+}
+
 /* Removes what a killed run left: OVS ports (the usual leftover) and links (should the
  * kernel ever keep one past its namespace). */
 static int sweep(struct probe_run *pr, struct hn_checks *out)
@@ -106,7 +129,7 @@ static int sweep(struct probe_run *pr, struct hn_checks *out)
 	int r;
 
 	hn_err_clear();
-	r = hn_probe_ovs_sweep(pr->ovs, &ports);
+	r = sweep_ports(pr->ovs, &ports);
 	if (r == 0)
 		r = hn_probe_links_sweep(&pr->kernel, &links);
 	if (r < 0)
@@ -154,7 +177,7 @@ static int make_links(struct probe_run *pr)
 static int attach(struct probe_run *pr)
 {
 	const struct hn_probe_plan *p = &pr->plan;
-	struct hn_probe_port *ports = calloc(p->n_probes, sizeof(*ports));
+	struct hn_ovs_port *ports = calloc(p->n_probes, sizeof(*ports));
 	int r;
 
 	if (!ports)
@@ -166,7 +189,7 @@ static int attach(struct probe_run *pr)
 		else
 			ports[i].trunks = &p->probes[i].trunks;
 	}
-	r = hn_probe_ovs_attach(pr->ovs, p->bridge, ports, p->n_probes, pr->mark);
+	r = hn_ovs_ports_add(pr->ovs, p->bridge, ports, p->n_probes, HN_PROBE_MARK_KEY, pr->mark);
 	free(ports);
 	return r;
 }
@@ -323,7 +346,7 @@ static int release(struct probe_run *pr, struct hn_checks *out)
 
 	hn_err_clear();
 	if (pr->ovs)
-		r = hn_probe_ovs_detach(pr->ovs);
+		r = hn_ovs_ports_remove_added(pr->ovs);
 	hn_debug("probe ports detached in %.1f ms", (double)(hn_now_us() - t) / 1000.0);
 	t = hn_now_us();
 	if (pr->links) {
@@ -338,7 +361,7 @@ static int release(struct probe_run *pr, struct hn_checks *out)
 		add_unknown(out, "probe clean-up", "every probe port, link and namespace removed");
 	for (size_t i = 0; i < pr->n_gateways; i++)
 		hn_gateway_close(&pr->gateways[i]);
-	hn_probe_ovs_close(pr->ovs);
+	hn_ovs_ports_close(pr->ovs);
 	hn_probe_kernel_close(&pr->kernel);
 	hn_matrix_free(&pr->matrix);
 	hn_probe_plan_free(&pr->plan);
@@ -360,7 +383,7 @@ static int prepare_switch(struct probe_run *pr, const struct hn_opts *opts,
 	int r;
 
 	hn_err_clear();
-	if (hn_probe_ovs_open(opts->ovsdb, opts->timeout_ms, &pr->ovs) < 0)
+	if (hn_ovs_ports_open(opts->ovsdb, opts->timeout_ms, &pr->ovs) < 0)
 		return add_unknown(out, "probes", "probes on the switch") ?: 1;
 	t = hn_now_us();
 	r = sweep(pr, out);
