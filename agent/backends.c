@@ -105,18 +105,6 @@ int hn_layers_parse(const char *list, unsigned *mask)
 	return 0;
 }
 
-char *hn_layers_format(unsigned mask, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (int l = 0; l < HN_LAYER_COUNT; l++)
-		if (mask & (1u << l))
-			used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
-						 used ? "," : "", hn_layer_name(l));
-	return buf;
-}
-
 int hn_layers_check_uplink(const struct hn_opts *opts, const struct hn_config *config)
 {
 	bool ovs = hn_layer_wanted(opts, HN_LAYER_OVS);

@@ -47,6 +47,10 @@ struct hn_prefix {
 /* "198.51.100.10/24" into buf (at least HN_PREFIX_STRLEN). */
 #define HN_PREFIX_STRLEN 24
 char *hn_prefix_format(const struct hn_prefix *p, char *buf);
+/* The netmask of a prefix length 0..32, in network byte order. */
+uint32_t hn_prefix_mask(unsigned len);
+/* Is a in the subnet of p? */
+bool hn_prefix_contains(const struct hn_prefix *p, struct in_addr a);
 
 struct hn_route {
 	struct hn_prefix to;

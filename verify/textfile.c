@@ -10,6 +10,7 @@
 #include "textfile.h"
 #include "error.h"
 #include "utf8.h"
+#include "verify.h"
 
 #include <errno.h>
 #include <fcntl.h>

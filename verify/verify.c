@@ -9,7 +9,6 @@
  */
 #include "verify.h"
 #include "checks.h"
-#include "converge.h"
 #include "error.h"
 #include "gateway.h"
 #include "ovs.h"
@@ -194,8 +193,8 @@ static int attach(struct probe_run *pr)
 	return r;
 }
 
-static int prepare_gateways(struct probe_run *pr, const struct hn_config *want, bool probes,
-			    struct hn_checks *out)
+static int prepare_gateways(struct probe_run *pr, const struct hn_config *want,
+			    const struct hn_verify_host *host, bool probes, struct hn_checks *out)
 {
 	size_t n = 0;
 
@@ -203,6 +202,8 @@ static int prepare_gateways(struct probe_run *pr, const struct hn_config *want, 
 		n += want->bridges[i].uplink[0] != '\0';
 	if (!n)
 		return 0;
+	if (!host->uplinks)
+		return hn_err(-EIO, "%s", host->uplinks_error);
 	pr->gateways = calloc(n, sizeof(*pr->gateways));
 	pr->gateway_socks = calloc(n, sizeof(*pr->gateway_socks));
 	if (!pr->gateways || !pr->gateway_socks)
@@ -214,7 +215,7 @@ static int prepare_gateways(struct probe_run *pr, const struct hn_config *want, 
 
 		if (!b->uplink[0])
 			continue;
-		r = hn_gateway_prepare(&pr->kernel, b, probes, g, out);
+		r = hn_gateway_prepare(b, &host->uplinks[i], probes, g, out);
 		if (r < 0)
 			return r;
 		if (r == 0) {
@@ -414,7 +415,8 @@ static int prepare_switch(struct probe_run *pr, const struct hn_opts *opts,
 }
 
 static int run_probes(struct probe_run *pr, const struct hn_opts *opts,
-		      const struct hn_config *want, struct signals *sig, struct hn_checks *out)
+		      const struct hn_config *want, const struct hn_verify_host *host,
+		      struct signals *sig, struct hn_checks *out)
 {
 	int r;
 
@@ -426,10 +428,10 @@ static int run_probes(struct probe_run *pr, const struct hn_opts *opts,
 		return hn_err(-EIO, "no random nonce, or no /proc/self/stat to mark probes with");
 	int64_t t = hn_now_us();
 
-	r = prepare_gateways(pr, want, true, out);
+	r = prepare_gateways(pr, want, host, true, out);
 	if (r < 0)
 		return r;
-	hn_debug("uplink read in %.1f ms", (double)(hn_now_us() - t) / 1000.0);
+	hn_debug("uplink checked in %.1f ms", (double)(hn_now_us() - t) / 1000.0);
 	r = prepare_switch(pr, opts, want, out);
 	if (r < 0)
 		return r;
@@ -487,40 +489,69 @@ static int report_locked(const struct hn_opts *opts, int err, int64_t t0, const 
 	return status;
 }
 
-int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probes,
-		  const char *textfile)
+struct hn_verify {
+	const struct hn_opts *opts;
+	const char *textfile;
+	int64_t t0;
+	bool held; /* hn_verify_hold_signals was called */
+	struct signals sig;
+};
+
+int hn_verify_begin(const struct hn_opts *opts, const char *textfile, struct hn_verify **out)
 {
+	struct hn_verify *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return hn_err(-ENOMEM, "out of memory");
+	v->opts = opts;
+	v->textfile = textfile;
+	v->t0 = hn_now_us();
+	*out = v;
+	return 0;
+}
+
+int hn_verify_locked_out(struct hn_verify *v, int err)
+{
+	int status = report_locked(v->opts, err, v->t0, v->textfile);
+
+	free(v);
+	return status;
+}
+
+void hn_verify_hold_signals(struct hn_verify *v)
+{
+	signals_take(&v->sig);
+	v->held = true;
+}
+
+int hn_verify_end(struct hn_verify *v, const struct hn_config *want,
+		  const struct hn_verify_host *host, bool probes)
+{
+	const struct hn_opts *opts = v->opts;
 	struct hn_verify_figures fig = {0};
 	struct probe_run pr = {.kernel = {.home_fd = -1}, .fig = &fig};
 	struct hn_checks checks = {0};
-	struct signals sig;
-	int64_t t0 = hn_now_us(), t_state;
+	int64_t t_state;
 	char why[1024] = "";
-	int r, clean, lock, status;
+	int r, clean, status;
 
 	hn_err_clear();
-	lock = hn_lock_host(opts->timeout_ms);
-	if (lock < 0)
-		return report_locked(opts, lock, t0, textfile);
-	signals_take(&sig);
-	r = hn_state_checks(opts, want, &checks);
+	if (host->error[0])
+		r = hn_err(-ENOMEM, "%s", host->error);
+	else
+		r = hn_state_checks(opts, want, host, &checks);
 	t_state = hn_now_us();
-	fig.state_seconds = (double)(t_state - t0) / 1e6;
-	hn_debug("state checks done in %.1f ms", (double)(t_state - t0) / 1000.0);
-	if (r == 0 && probes)
-		r = run_probes(&pr, opts, want, &sig, &checks);
-	else if (r == 0) {
-		/* --no-probes: the uplink's kernel facts still count as state. */
-		hn_err_clear();
-		if (hn_probe_kernel_open(&pr.kernel) == 0)
-			r = prepare_gateways(&pr, want, false, &checks);
-		else
-			r = add_unknown(&checks, "uplink state", "the uplink as the config says");
-	}
+	fig.state_seconds = (double)(t_state - v->t0) / 1e6;
+	hn_debug("state checks done in %.1f ms", (double)(t_state - v->t0) / 1000.0);
+	/* --no-probes: the uplink's kernel facts still count as state. */
+	if (r == 0)
+		r = probes ? run_probes(&pr, opts, want, host, &v->sig, &checks)
+			   : prepare_gateways(&pr, want, host, false, &checks);
 	if (r < 0)
 		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : strerror(-r));
 	clean = release(&pr, &checks);
-	signals_give_back(&sig);
+	if (v->held)
+		signals_give_back(&v->sig);
 	fig.probe_seconds = (double)(hn_now_us() - t_state) / 1e6;
 
 	if (r < 0)
@@ -531,8 +562,23 @@ int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probe
 			      "interrupted by signal %d before the probes were read; %s",
 			      (int)stop_signal,
 			      clean == 0 ? "every probe was removed" : "see probe clean-up");
-	status = report(opts, &checks, &fig, t0, textfile);
+	status = report(opts, &checks, &fig, v->t0, v->textfile);
 	hn_checks_free(&checks);
-	close(lock);
+	free(v);
 	return status;
+}
+
+void hn_verify_textfile_config_unknown(const char *textfile, const char *why)
+{
+	struct hn_checks checks = {0};
+	struct hn_verify_figures fig = {.heard_seconds = -1};
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	fig.finished = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+	if (hn_checks_add(&checks, HN_CHECK_UNKNOWN, "config", "a config that loads", "%s", why) ==
+		0 &&
+	    hn_textfile_write(textfile, &checks, &fig) < 0)
+		fprintf(stderr, "hostnet verify: %s\n", hn_errmsg());
+	hn_checks_free(&checks);
 }
