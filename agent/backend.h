@@ -127,8 +127,7 @@ struct hn_backend {
 	void (*uplink_facts)(void *state, const struct hn_bridge *b, struct hn_uplink_facts *out);
 };
 
-extern const struct hn_backend hn_ovs_backend;
-extern const struct hn_backend hn_netlink_backend;
-extern const struct hn_backend hn_virt_backend;
+/* Each backend is declared in its library's public header: hn_ovs_backend (ovs.h),
+ * hn_netlink_backend (netlink.h), hn_virt_backend (virt.h). */
 
 #endif

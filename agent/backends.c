@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "backends.h"
 #include "error.h"
+#include "netlink.h"
+#include "ovs.h"
 #include "plan.h"
+#include "virt.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -63,10 +66,10 @@ const struct hn_backend *hn_backend_of(enum hn_layer layer)
 	/* Never closed: the backend's functions are used until the process exits. */
 	h = open_virt_module(why, sizeof(why));
 	if (h)
-		virt = dlsym(h, "hn_virt_backend");
+		virt = dlsym(h, HN_VIRT_BACKEND_SYMBOL);
 	if (!virt)
 		hn_err(-ENOENT, "cannot load the libvirt backend: %s",
-		       h ? "hn_virt_backend missing from the module" : why);
+		       h ? HN_VIRT_BACKEND_SYMBOL " missing from the module" : why);
 	return virt;
 }
 

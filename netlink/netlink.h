@@ -2,14 +2,16 @@
 /*
  * The netlink library: the kernel's links, IPv4 addresses and routes over rtnetlink
  * (libnl-route-3). What other folders may use of it:
- * - the netlink backend (hn_netlink_backend, backend.h), whose uplink_facts verb tells the
- *   agent what the kernel shows of an uplink and its bridge;
+ * - the netlink backend (backend.h), whose uplink_facts verb tells the agent what the
+ *   kernel shows of an uplink and its bridge;
  * - how its actions name routes, and which routes the kernel adds by itself.
  */
 #ifndef HOSTNET_NETLINK_H
 #define HOSTNET_NETLINK_H
 
-#include "model.h"
+#include "backend.h"
+
+extern const struct hn_backend hn_netlink_backend;
 
 /* A route as the netlink layer's actions name it: "10.99.1.0/24 dev brint",
  * "0.0.0.0/0 via 198.51.100.1 dev br0"; into buf (at least HN_NETLINK_ROUTE_STRLEN). */

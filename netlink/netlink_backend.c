@@ -4,7 +4,7 @@
  * through one rtnetlink socket (libnl-route-3). Read: nl_io.c; diff: nlb_diff.c (pure);
  * apply and undo: nlb_apply.c.
  */
-#include "backend.h"
+#include "netlink.h"
 #include "plan.h"
 #include "error.h"
 #include "nl_uplink.h"

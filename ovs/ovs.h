@@ -2,7 +2,7 @@
 /*
  * The ovs library: Open vSwitch through its database (RFC 7047), on hostnet's own client.
  * What other folders may use of it:
- * - the OVS backend (hn_ovs_backend, backend.h);
+ * - the OVS backend (backend.h);
  * - the datapath type a config resolves to;
  * - ports outside the config, for verify's probes: added and removed in one transaction each,
  *   marked in external_ids so that a later run finds what a killed one left. They go
@@ -11,10 +11,12 @@
 #ifndef HOSTNET_OVS_H
 #define HOSTNET_OVS_H
 
-#include "model.h"
+#include "backend.h"
 
 #include <stdbool.h>
 #include <stddef.h>
+
+extern const struct hn_backend hn_ovs_backend;
 
 /* The datapath_type of the bridges of want (NULL: the default): ovs.datapath, whose auto
  * is the kernel datapath when its module is loaded, else userspace. "system" or "netdev". */

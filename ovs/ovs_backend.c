@@ -4,9 +4,8 @@
  * applies every change of an `up` as one transaction, waits for ovs-vswitchd to apply it
  * (cur_cfg), and checks every interface it added.
  */
-#include "backend.h"
-#include "error.h"
 #include "ovs.h"
+#include "error.h"
 #include "ovs_act.h"
 #include "ovs_db.h"
 #include "ovs_cfg.h"
