@@ -47,21 +47,27 @@ void hn_ovs_ports_close(struct hn_ovs_ports *o)
 	free(o);
 }
 
-/* Commit txn; *result is the server's answer to it. */
-static int commit(struct hn_ovs_ports *o, const struct ovs_txn *txn, json_t **result,
+/* End txn (r: how building it went) with next_cfg and commit it; *result (when result is not
+ * NULL) is the server's answer. The caller frees txn. */
+static int commit(struct hn_ovs_ports *o, struct ovs_txn *txn, int r, json_t **result,
 		  long long *next_cfg)
 {
-	int r = ovsdb_rpc_call(o->rpc, "transact", json_incref(txn->params), result);
+	json_t *answer = NULL;
 
 	if (r == 0)
-		r = ovs_txn_result(txn, *result, NULL, next_cfg);
+		r = ovs_txn_next_cfg(txn);
+	if (r < 0)
+		return hn_err(r, "out of memory");
+	r = ovsdb_rpc_call(o->rpc, "transact", json_incref(txn->params), &answer);
+	if (r == 0)
+		r = ovs_txn_result(txn, answer, NULL, next_cfg);
 	/* A name taken since the read: ovs_txn_result calls it a conflict, unexplained. */
 	if (r == -EAGAIN)
 		r = hn_err(-EEXIST, "a port or interface of the same name is already in OVSDB");
-	if (r < 0) {
-		json_decref(*result);
-		*result = NULL;
-	}
+	if (r == 0 && result)
+		*result = answer;
+	else
+		json_decref(answer);
 	return r;
 }
 
@@ -176,7 +182,6 @@ static json_t *uuid_ref(const char *uuid)
 int hn_ovs_ports_remove(struct hn_ovs_ports *o, const struct hn_ovs_marked *ports, size_t n)
 {
 	struct ovs_txn txn;
-	json_t *result = NULL;
 	long long next_cfg = 0;
 	int r;
 
@@ -195,15 +200,8 @@ int hn_ovs_ports_remove(struct hn_ovs_ports *o, const struct hn_ovs_marked *port
 				    refs)
 			: -ENOMEM;
 	}
-	if (r == 0)
-		r = ovs_txn_next_cfg(&txn);
-	if (r < 0) {
-		ovs_txn_free(&txn);
-		return hn_err(r, "out of memory");
-	}
-	r = commit(o, &txn, &result, &next_cfg);
+	r = commit(o, &txn, r, NULL, &next_cfg);
 	ovs_txn_free(&txn);
-	json_decref(result);
 	return r < 0 ? r : wait_applied(o, next_cfg);
 }
 
@@ -268,8 +266,6 @@ static int add_txn(const char *bridge, const struct hn_ovs_port *ports, size_t n
 					   "mutate", "table", "Bridge", "where", "name", "==",
 					   bridge, "mutations", "ports", "insert", "set", named),
 				 OVS_OP_OTHER, -1);
-	if (r == 0)
-		r = ovs_txn_next_cfg(txn);
 	json_decref(named);
 	return r;
 }
@@ -316,11 +312,7 @@ int hn_ovs_ports_add(struct hn_ovs_ports *o, const char *bridge, const struct hn
 			      "(within %d ms): is it running?",
 			      o->timeout_ms);
 	r = add_txn(bridge, ports, n, key, value, &txn, &mutate_at);
-	if (r < 0) {
-		ovs_txn_free(&txn);
-		return hn_err(r, "out of memory");
-	}
-	r = commit(o, &txn, &result, &next_cfg);
+	r = commit(o, &txn, r, &result, &next_cfg);
 	if (r == 0 &&
 	    json_integer_value(json_object_get(json_array_get(result, mutate_at), "count")) != 1)
 		r = hn_err(-ENODEV, "no bridge %s in OVSDB to attach probes to", bridge);
@@ -350,7 +342,6 @@ int hn_ovs_ports_add(struct hn_ovs_ports *o, const char *bridge, const struct hn
 int hn_ovs_ports_remove_added(struct hn_ovs_ports *o)
 {
 	struct ovs_txn txn;
-	json_t *result = NULL;
 	long long next_cfg = 0;
 	int r;
 
@@ -360,15 +351,8 @@ int hn_ovs_ports_remove_added(struct hn_ovs_ports *o)
 	if (r == 0)
 		r = remove_op(&txn, json_pack("[[s, s, s]]", "name", "==", o->bridge),
 			      json_incref(o->added));
-	if (r == 0)
-		r = ovs_txn_next_cfg(&txn);
-	if (r < 0) {
-		ovs_txn_free(&txn);
-		return hn_err(r, "out of memory");
-	}
-	r = commit(o, &txn, &result, &next_cfg);
+	r = commit(o, &txn, r, NULL, &next_cfg);
 	ovs_txn_free(&txn);
-	json_decref(result);
 	if (r < 0)
 		return r;
 	json_decref(o->added);

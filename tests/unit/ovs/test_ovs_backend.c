@@ -425,21 +425,14 @@ static void marked_ports_found_and_removed(void **unused)
 static char *no_such_bridge(const json_t *request)
 {
 	json_t *result = fake_commit_result(json_object_get(request, "params"));
-	char *text, *out;
-	size_t i, len;
+	size_t i;
 	json_t *res;
 
 	json_array_foreach (result, i, res) {
 		if (json_object_get(res, "count"))
 			json_object_set_new(res, "count", json_integer(0));
 	}
-	text = json_dumps(result, JSON_COMPACT);
-	len = strlen(text) + 64;
-	out = malloc(len);
-	snprintf(out, len, "{\"id\":@ID@,\"result\":%s,\"error\":null}", text);
-	free(text);
-	json_decref(result);
-	return out;
+	return fake_reply(result);
 }
 
 static void ports_for_a_missing_bridge_are_refused(void **unused)
