@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Global options, from the command line. */
 struct hn_opts {
@@ -77,6 +78,27 @@ void hn_action_detail(struct hn_action *a, const char *fmt, ...)
 /* Append a note to plan; -ENOMEM when it cannot be stored. */
 int hn_plan_note(struct hn_plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* What the kernel shows of one link, for the uplink move and its checks. */
+#define HN_LINK_ADDRS_MAX 16
+struct hn_link_facts {
+	bool exists;
+	int ifindex;
+	bool has_mac;
+	uint8_t mac[6];
+	/* Its IPv4 addresses in the kernel's order (primary first); n_addrs counts them all,
+	 * addrs holds the first HN_LINK_ADDRS_MAX. */
+	struct hn_prefix addrs[HN_LINK_ADDRS_MAX];
+	size_t n_addrs;
+	/* The gateway of the main table's default route through it (the lowest metric). */
+	bool has_gateway;
+	struct in_addr gateway;
+};
+
+/* A bridge with an uplink: its NIC and the bridge's own interface, as the last read saw them. */
+struct hn_uplink_facts {
+	struct hn_link_facts nic, bridge;
+};
+
 struct hn_backend {
 	const char *name; /* "ovs", "netlink", "libvirt" */
 	enum hn_layer layer;
@@ -99,10 +121,13 @@ struct hn_backend {
 	int (*undo)(void *state, struct hn_action **acts, size_t n);
 	void (*free_priv)(void *priv);
 	void (*close)(void *state);
+	/* Optional, the layer that reads the kernel (netlink): what its last read shows of
+	 * bridge b's uplink NIC and of b's own interface. The agent completes the config with
+	 * them (the NIC's MAC, addresses and gateway) and guards the uplink move. */
+	void (*uplink_facts)(void *state, const struct hn_bridge *b, struct hn_uplink_facts *out);
 };
 
-extern const struct hn_backend hn_ovs_backend;
-extern const struct hn_backend hn_netlink_backend;
-extern const struct hn_backend hn_virt_backend;
+/* Each backend is declared in its library's public header: hn_ovs_backend (ovs.h),
+ * hn_netlink_backend (netlink.h), hn_virt_backend (virt.h). */
 
 #endif

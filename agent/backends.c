@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "backends.h"
 #include "error.h"
+#include "netlink.h"
+#include "ovs.h"
 #include "plan.h"
+#include "virt.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -63,10 +66,10 @@ const struct hn_backend *hn_backend_of(enum hn_layer layer)
 	/* Never closed: the backend's functions are used until the process exits. */
 	h = open_virt_module(why, sizeof(why));
 	if (h)
-		virt = dlsym(h, "hn_virt_backend");
+		virt = dlsym(h, HN_VIRT_BACKEND_SYMBOL);
 	if (!virt)
 		hn_err(-ENOENT, "cannot load the libvirt backend: %s",
-		       h ? "hn_virt_backend missing from the module" : why);
+		       h ? HN_VIRT_BACKEND_SYMBOL " missing from the module" : why);
 	return virt;
 }
 
@@ -103,18 +106,6 @@ int hn_layers_parse(const char *list, unsigned *mask)
 	if (!*mask)
 		return hn_err(-EINVAL, "no layer named: a list of ovs, netlink, libvirt");
 	return 0;
-}
-
-char *hn_layers_format(unsigned mask, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (int l = 0; l < HN_LAYER_COUNT; l++)
-		if (mask & (1u << l))
-			used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
-						 used ? "," : "", hn_layer_name(l));
-	return buf;
 }
 
 int hn_layers_check_uplink(const struct hn_opts *opts, const struct hn_config *config)

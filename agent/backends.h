@@ -23,10 +23,9 @@ bool hn_layer_wanted(const struct hn_opts *opts, enum hn_layer layer);
  */
 bool hn_layer_optional(const struct hn_config *config, enum hn_layer layer);
 
-/* "ovs,netlink" into a layer mask for hn_opts.layers; -EINVAL on a name that is no layer. */
+/* "ovs,netlink" into a layer mask for hn_opts.layers; -EINVAL on a name that is no layer
+ * (hn_layers_format, plan.h, is the way back). */
 int hn_layers_parse(const char *list, unsigned *mask);
-/* The layers of mask, "ovs,netlink", into buf. */
-char *hn_layers_format(unsigned mask, char *buf, size_t len);
 
 /*
  * `--layers` must not split the uplink move: OVS puts the NIC into its bridge and netlink

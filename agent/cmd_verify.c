@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* hostnet verify: the live host against the config, in monitoring-plugins form. */
-#include "checks.h"
 #include "commands.h"
 #include "config.h"
+#include "converge.h"
 #include "error.h"
-#include "textfile.h"
-#include "verify.h"
+#include "verify_host.h"
 
 #include <getopt.h>
 #include <stdio.h>
-#include <time.h>
+#include <unistd.h>
 
 static const char verify_usage[] =
     "Usage: hostnet [-c FILE] [--json] verify [--no-probes] [--textfile PATH]\n"
@@ -19,21 +18,29 @@ static const char verify_usage[] =
     "                   collector), replacing PATH atomically\n"
     "Exit (monitoring plugins): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n";
 
-/* A config that does not load is UNKNOWN in the textfile too, or monitoring would go on
- * showing the last good run. The error was already reported; this only records it. */
-static void textfile_config_unknown(const char *textfile, const char *why)
+/* verify under the host lock of `up` and `down`: the agent reads the host, verify checks
+ * and probes it (verify.h). */
+static int verify_host(const struct hn_opts *opts, struct hn_config *want, bool probes,
+		       const char *textfile)
 {
-	struct hn_checks checks = {0};
-	struct hn_verify_figures fig = {.heard_seconds = -1};
-	struct timespec now;
+	struct hn_verify_host host;
+	struct hn_verify *v;
+	int lock, status;
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	fig.finished = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-	if (hn_checks_add(&checks, HN_CHECK_UNKNOWN, "config", "a config that loads", "%s", why) ==
-		0 &&
-	    hn_textfile_write(textfile, &checks, &fig) < 0)
-		fprintf(stderr, "hostnet verify: %s\n", hn_errmsg());
-	hn_checks_free(&checks);
+	hn_err_clear();
+	if (hn_verify_begin(opts, textfile, &v) < 0) {
+		hn_report_error(opts, "verify", 3);
+		return 3;
+	}
+	lock = hn_lock_host(opts->timeout_ms);
+	if (lock < 0)
+		return hn_verify_locked_out(v, lock);
+	hn_verify_hold_signals(v);
+	hn_verify_host_read(opts, want, &host);
+	status = hn_verify_end(v, want, &host, probes);
+	hn_verify_host_free(&host);
+	close(lock);
+	return status;
 }
 
 int cmd_verify(int argc, char **argv, struct hn_opts *opts)
@@ -73,12 +80,12 @@ int cmd_verify(int argc, char **argv, struct hn_opts *opts)
 	 * --json the error document is all of stdout, and says "exit": 3. */
 	if (hn_load_config_or_report(opts, "verify", &config) < 0) {
 		if (textfile)
-			textfile_config_unknown(textfile, hn_errmsg() ? hn_errmsg() : "");
+			hn_verify_textfile_config_unknown(textfile, hn_errmsg() ? hn_errmsg() : "");
 		if (!opts->json)
 			printf("HOSTNET UNKNOWN - config %s does not load\n", opts->config_path);
 		return 3;
 	}
-	status = hn_verify_run(opts, &config, probes, textfile);
+	status = verify_host(opts, &config, probes, textfile);
 	hn_config_free(&config);
 	return status;
 }

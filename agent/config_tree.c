@@ -7,7 +7,6 @@
  */
 #include "config_impl.h"
 #include "error.h"
-#include "utf8.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -2,7 +2,6 @@
 #include "converge.h"
 #include "backends.h"
 #include "error.h"
-#include "nl_uplink.h"
 #include "uplink.h"
 
 #include <errno.h>
@@ -53,11 +52,17 @@ void hn_session_close(struct hn_session *s)
 	}
 }
 
-const struct hn_nl_state *hn_session_kernel(struct hn_session *s)
+bool hn_session_reads_kernel(const struct hn_session *s)
 {
-	if (!s->backends[HN_LAYER_NETLINK])
-		return NULL;
-	return hn_netlink_snapshot(s->state[HN_LAYER_NETLINK]);
+	const struct hn_backend *b = s->backends[HN_LAYER_NETLINK];
+
+	return b && b->uplink_facts;
+}
+
+void hn_session_uplink_facts(struct hn_session *s, const struct hn_bridge *b,
+			     struct hn_uplink_facts *out)
+{
+	s->backends[HN_LAYER_NETLINK]->uplink_facts(s->state[HN_LAYER_NETLINK], b, out);
 }
 
 int hn_session_plan(struct hn_session *s, struct hn_config *want, struct hn_plan *plan)
@@ -70,7 +75,7 @@ int hn_session_plan(struct hn_session *s, struct hn_config *want, struct hn_plan
 		if (s->backends[l] && (r = s->backends[l]->read(s->state[l])) < 0)
 			return r;
 	}
-	if (want && hn_session_kernel(s) && (r = hn_uplink_resolve(want, hn_session_kernel(s))) < 0)
+	if (want && hn_session_reads_kernel(s) && (r = hn_uplink_resolve(want, s)) < 0)
 		return r;
 	for (int l = 0; l < HN_LAYER_COUNT; l++) {
 		if (s->backends[l] && (r = s->backends[l]->diff(s->state[l], want, plan)) < 0)
@@ -233,12 +238,11 @@ int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_pla
 int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
 			size_t *applied, int gateway_timeout_ms)
 {
-	bool moves = hn_plan_moves_uplink(plan) && hn_session_kernel(s);
+	bool moves = hn_plan_moves_uplink(plan) && hn_session_reads_kernel(s);
 	char why[1024];
 	int r;
 
-	if (moves &&
-	    (r = hn_uplink_check_before(want, hn_session_kernel(s), gateway_timeout_ms)) < 0)
+	if (moves && (r = hn_uplink_check_before(want, s, gateway_timeout_ms)) < 0)
 		return r;
 	r = hn_session_apply(s, want, plan, applied);
 	if (r < 0 || !moves)

@@ -27,9 +27,12 @@ void hn_session_close(struct hn_session *s);
  * Fills in the uplink facts want leaves to the host (uplink.h). */
 int hn_session_plan(struct hn_session *s, struct hn_config *want, struct hn_plan *plan);
 
-/* The kernel state of the last read, or NULL when the netlink layer is not in use. */
-struct hn_nl_state;
-const struct hn_nl_state *hn_session_kernel(struct hn_session *s);
+/* Does the run read the kernel (the netlink layer)? The uplink facts come from it. */
+bool hn_session_reads_kernel(const struct hn_session *s);
+/* What the kernel's last read shows of bridge b's uplink (backend.h, uplink_facts); only
+ * when hn_session_reads_kernel(s). */
+void hn_session_uplink_facts(struct hn_session *s, const struct hn_bridge *b,
+			     struct hn_uplink_facts *out);
 
 /* Undo, newest first, acts[0..n), all of them applied. */
 int hn_session_rollback(struct hn_session *s, struct hn_action **acts, size_t n);

@@ -80,6 +80,16 @@ char *hn_prefix_format(const struct hn_prefix *p, char *buf)
 	return buf;
 }
 
+uint32_t hn_prefix_mask(unsigned len)
+{
+	return len ? htonl(~UINT32_C(0) << (32 - len)) : 0;
+}
+
+bool hn_prefix_contains(const struct hn_prefix *p, struct in_addr a)
+{
+	return (p->addr.s_addr & hn_prefix_mask(p->len)) == (a.s_addr & hn_prefix_mask(p->len));
+}
+
 const char *hn_datapath_name(enum hn_datapath d)
 {
 	switch (d) {

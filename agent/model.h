@@ -47,6 +47,16 @@ struct hn_prefix {
 /* "198.51.100.10/24" into buf (at least HN_PREFIX_STRLEN). */
 #define HN_PREFIX_STRLEN 24
 char *hn_prefix_format(const struct hn_prefix *p, char *buf);
+/* The netmask of a prefix length 0..32, in network byte order. */
+uint32_t hn_prefix_mask(unsigned len);
+/* Is a in the subnet of p? */
+bool hn_prefix_contains(const struct hn_prefix *p, struct in_addr a);
+
+/* Text is UTF-8: the config's (config.c refuses a file that is not) and what verify writes
+ * for Prometheus (textfile.c). The length of the valid UTF-8 sequence at s (strict: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0. left: the bytes readable
+ * from s, at least 1. */
+size_t hn_utf8_len(const unsigned char *s, size_t left);
 
 struct hn_route {
 	struct hn_prefix to;

@@ -20,6 +20,8 @@ int hn_plan_splice(struct hn_plan *plan, size_t start, size_t end, struct hn_pla
 void hn_plan_free(struct hn_plan *plan, const struct hn_backend *const *backends);
 
 const char *hn_layer_name(enum hn_layer layer);
+/* The layers of mask (bit 1 << enum hn_layer each), "ovs,netlink", into buf. */
+char *hn_layers_format(unsigned mask, char *buf, size_t len);
 const char *hn_op_name(enum hn_op op);
 char hn_op_sign(enum hn_op op); /* '+', '~', '-' */
 void hn_plan_print(FILE *f, const struct hn_plan *plan);

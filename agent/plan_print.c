@@ -19,6 +19,18 @@ const char *hn_layer_name(enum hn_layer layer)
 	return "?";
 }
 
+char *hn_layers_format(unsigned mask, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int l = 0; l < HN_LAYER_COUNT; l++)
+		if (mask & (1u << l))
+			used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+						 used ? "," : "", hn_layer_name(l));
+	return buf;
+}
+
 const char *hn_op_name(enum hn_op op)
 {
 	switch (op) {

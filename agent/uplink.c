@@ -1,44 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "uplink.h"
+#include "converge.h"
 #include "error.h"
-#include "gateway_probe.h"
-#include "nl_uplink.h"
+#include "verify.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ADDRS 16
-
-/* The addresses of ifname, or none when it does not exist (a bridge not yet created). */
-static size_t link_addresses(const struct hn_nl_state *nl, const char *ifname,
-			     struct hn_prefix *out)
+/* The addresses a link's facts hold (none when it does not exist: a bridge not yet made). */
+static size_t held(const struct hn_link_facts *l)
 {
-	size_t n = 0;
-
-	if (hn_nl_link_ipv4(nl, ifname, out, MAX_ADDRS, &n) < 0)
-		return 0;
-	return n < MAX_ADDRS ? n : MAX_ADDRS;
+	return l->n_addrs < HN_LINK_ADDRS_MAX ? l->n_addrs : HN_LINK_ADDRS_MAX;
 }
 
-static int resolve_bridge(struct hn_bridge *b, const struct hn_nl_state *nl)
+static int resolve_bridge(struct hn_bridge *b, const struct hn_uplink_facts *f)
 {
-	int r = hn_nl_link_mac(nl, b->uplink, b->uplink_mac);
+	const struct hn_link_facts *nic = &f->nic;
 
-	if (r < 0)
-		return hn_err(r, "%s: the uplink of bridge %s %s", b->uplink, b->name,
-			      r == -ENODEV ? "does not exist on this host"
-					   : "has no MAC address to give the bridge");
+	if (!nic->exists || !nic->has_mac)
+		return hn_err(nic->exists ? -ENOENT : -ENODEV, "%s: the uplink of bridge %s %s",
+			      b->uplink, b->name,
+			      nic->exists ? "has no MAC address to give the bridge"
+					  : "does not exist on this host");
+	memcpy(b->uplink_mac, nic->mac, sizeof(b->uplink_mac));
 	b->has_uplink_mac = true;
 
 	if (!b->has_addresses) {
-		struct hn_prefix found[MAX_ADDRS];
-		size_t n = link_addresses(nl, b->uplink, found);
-
 		/* Already moved (or half moved by a killed run): the bridge holds them. */
-		if (n == 0)
-			n = link_addresses(nl, b->name, found);
+		const struct hn_link_facts *from = held(nic) ? nic : &f->bridge;
+		size_t n = held(from);
+
 		if (n == 0)
 			return hn_err(
 			    -EADDRNOTAVAIL,
@@ -48,14 +41,14 @@ static int resolve_bridge(struct hn_bridge *b, const struct hn_nl_state *nl)
 		b->addresses = calloc(n, sizeof(*b->addresses));
 		if (!b->addresses)
 			return hn_err(-ENOMEM, "out of memory");
-		memcpy(b->addresses, found, n * sizeof(*found));
+		memcpy(b->addresses, from->addrs, n * sizeof(*from->addrs));
 		b->n_addresses = n;
 		b->has_addresses = true;
 		hn_debug("%s: takes %zu address(es) of %s", b->name, n, b->uplink);
 	}
 	if (!b->has_gateway) {
-		if (hn_nl_default_gateway(nl, b->uplink, &b->gateway) == 0 ||
-		    hn_nl_default_gateway(nl, b->name, &b->gateway) == 0) {
+		if (nic->has_gateway || f->bridge.has_gateway) {
+			b->gateway = nic->has_gateway ? nic->gateway : f->bridge.gateway;
 			b->has_gateway = true;
 		} else {
 			hn_debug("%s: no default gateway through %s or %s: none to move or probe",
@@ -65,13 +58,16 @@ static int resolve_bridge(struct hn_bridge *b, const struct hn_nl_state *nl)
 	return 0;
 }
 
-int hn_uplink_resolve(struct hn_config *c, const struct hn_nl_state *nl)
+int hn_uplink_resolve(struct hn_config *c, struct hn_session *s)
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {
+		struct hn_uplink_facts f;
+		int r;
+
 		if (!c->bridges[i].uplink[0])
 			continue;
-		int r = resolve_bridge(&c->bridges[i], nl);
-
+		hn_session_uplink_facts(s, &c->bridges[i], &f);
+		r = resolve_bridge(&c->bridges[i], &f);
 		if (r < 0)
 			return r;
 	}
@@ -86,13 +82,10 @@ bool hn_plan_moves_uplink(const struct hn_plan *plan)
 	return false;
 }
 
-static bool link_holds(const struct hn_nl_state *nl, const char *ifname, struct in_addr a)
+static bool link_holds(const struct hn_link_facts *l, struct in_addr a)
 {
-	struct hn_prefix found[MAX_ADDRS];
-	size_t n = link_addresses(nl, ifname, found);
-
-	for (size_t i = 0; i < n; i++)
-		if (found[i].addr.s_addr == a.s_addr)
+	for (size_t i = 0; i < held(l); i++)
+		if (l->addrs[i].addr.s_addr == a.s_addr)
 			return true;
 	return false;
 }
@@ -119,10 +112,11 @@ void hn_uplink_mark_kept(struct hn_config *c, const struct hn_plan *plan)
 	}
 }
 
-int hn_uplink_check_before(const struct hn_config *c, const struct hn_nl_state *nl, int timeout_ms)
+int hn_uplink_check_before(const struct hn_config *c, struct hn_session *s, int timeout_ms)
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {
 		const struct hn_bridge *b = &c->bridges[i];
+		struct hn_uplink_facts f;
 		char gw[INET_ADDRSTRLEN];
 		struct in_addr src;
 
@@ -130,11 +124,12 @@ int hn_uplink_check_before(const struct hn_config *c, const struct hn_nl_state *
 			continue;
 		src = b->addresses[0].addr;
 		inet_ntop(AF_INET, &b->gateway, gw, sizeof(gw));
+		hn_session_uplink_facts(s, b, &f);
 		/* A half-moved host may answer from either side; either proves the gateway. */
-		if (link_holds(nl, b->name, src) &&
-		    hn_gateway_probe(b->name, src, b->gateway, timeout_ms) == 0)
+		if (link_holds(&f.bridge, src) &&
+		    hn_gateway_ask(b->name, src, b->gateway, timeout_ms) == 0)
 			continue;
-		if (hn_gateway_probe(b->uplink, src, b->gateway, timeout_ms) == 0)
+		if (hn_gateway_ask(b->uplink, src, b->gateway, timeout_ms) == 0)
 			continue;
 		return hn_err(-EHOSTUNREACH,
 			      "gateway %s does not answer ARP from %s now (waited %d ms): refusing "
@@ -154,7 +149,7 @@ int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_m
 
 		if (!b->uplink[0] || !b->has_gateway || !b->n_addresses)
 			continue;
-		r = hn_gateway_probe(from, b->addresses[0].addr, b->gateway, timeout_ms);
+		r = hn_gateway_ask(from, b->addresses[0].addr, b->gateway, timeout_ms);
 		if (r < 0)
 			return r;
 	}

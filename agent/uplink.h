@@ -9,7 +9,8 @@
 #define HOSTNET_UPLINK_H
 
 #include "backend.h"
-#include "nl_state.h"
+
+struct hn_session;
 
 /* Default bound of the gateway probe after a move; `up --gateway-timeout MS` changes it. */
 #define HN_GATEWAY_TIMEOUT_MS 3000
@@ -17,9 +18,10 @@
 /*
  * For every bridge with an uplink: its MAC (always), and, when the config omits them, the
  * IPv4 addresses and default gateway the NIC holds now, or the bridge if the move is
- * already done. -ENODEV with a message when the uplink NIC does not exist.
+ * already done; from the session's read of the kernel (hn_session_uplink_facts). -ENODEV
+ * with a message when the uplink NIC does not exist.
  */
-int hn_uplink_resolve(struct hn_config *c, const struct hn_nl_state *nl);
+int hn_uplink_resolve(struct hn_config *c, struct hn_session *s);
 
 bool hn_plan_moves_uplink(const struct hn_plan *plan);
 
@@ -35,7 +37,7 @@ void hn_uplink_mark_kept(struct hn_config *c, const struct hn_plan *plan);
  * address is now (the NIC, or the bridge for a half-moved host). Refuse (-EHOSTUNREACH)
  * otherwise: a host that cannot reach its gateway now would be blamed on the move.
  */
-int hn_uplink_check_before(const struct hn_config *c, const struct hn_nl_state *nl, int timeout_ms);
+int hn_uplink_check_before(const struct hn_config *c, struct hn_session *s, int timeout_ms);
 
 /* The gateway answers ARP from each uplink bridge's NIC (from_nic) or from the bridge; a
  * bridge that keeps its uplink on `down` (uplink_kept) is probed from the bridge. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "utf8.h"
+#include "model.h"
 
 size_t hn_utf8_len(const unsigned char *s, size_t left)
 {

@@ -4,7 +4,7 @@
  * through one rtnetlink socket (libnl-route-3). Read: nl_io.c; diff: nlb_diff.c (pure);
  * apply and undo: nlb_apply.c.
  */
-#include "backend.h"
+#include "netlink.h"
 #include "plan.h"
 #include "error.h"
 #include "nl_uplink.h"
@@ -110,9 +110,12 @@ static void nlb_close(void *state)
 	free(b);
 }
 
-const struct hn_nl_state *hn_netlink_snapshot(void *state)
+static void nlb_uplink_facts(void *state, const struct hn_bridge *b, struct hn_uplink_facts *out)
 {
-	return &((struct nl_backend *)state)->cur;
+	struct nl_backend *nb = state;
+
+	hn_nl_link_facts(&nb->cur, b->uplink, &out->nic);
+	hn_nl_link_facts(&nb->cur, b->name, &out->bridge);
 }
 
 const struct hn_backend hn_netlink_backend = {
@@ -125,4 +128,5 @@ const struct hn_backend hn_netlink_backend = {
     .undo = nlb_undo,
     .free_priv = nlb_free_priv,
     .close = nlb_close,
+    .uplink_facts = nlb_uplink_facts,
 };

@@ -2,6 +2,7 @@
 /* The netlink diff: what the config asks of each bridge's interface against what is there. */
 #include "nl_diff.h"
 #include "error.h"
+#include "netlink.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,11 +28,6 @@ struct diff {
 	size_t n_routes, cap_routes;
 };
 
-static uint32_t mask_of(unsigned len)
-{
-	return len ? htonl(~UINT32_C(0) << (32 - len)) : 0;
-}
-
 char *hn_nl_route_format(const struct hn_nl_route *r, const char *ifname, char *buf)
 {
 	char dst[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN + 5] = "";
@@ -47,6 +43,22 @@ char *hn_nl_route_format(const struct hn_nl_route *r, const char *ifname, char *
 	snprintf(buf, HN_NL_ROUTE_STRLEN, "%s/%u%s%s%s", dst, r->dst_len, gw, dev,
 		 r->multipath ? " (multipath)" : "");
 	return buf;
+}
+
+char *hn_netlink_route_text(const struct hn_route *rt, const char *dev, char *buf)
+{
+	struct hn_nl_route r = {.dst = rt->to.addr,
+				.dst_len = rt->to.len,
+				.has_gateway = rt->has_via,
+				.gateway = rt->via};
+
+	return hn_nl_route_format(&r, dev, buf);
+}
+
+bool hn_netlink_prefix_route(const struct hn_prefix *a, const struct hn_prefix *to)
+{
+	return to->len < 32 && a->len == to->len &&
+	       (a->addr.s_addr & hn_prefix_mask(to->len)) == to->addr.s_addr;
 }
 
 static const char *ifname_of(const struct hn_nl_state *s, int ifindex, char *buf)
@@ -178,7 +190,7 @@ static int diff_addresses(struct diff *d, const struct hn_bridge *b)
 		/* The usual broadcast address: the host bits all set. */
 		if (p->len <= 30) {
 			c->addr.has_broadcast = true;
-			c->addr.broadcast.s_addr = p->addr.s_addr | ~mask_of(p->len);
+			c->addr.broadcast.s_addr = p->addr.s_addr | ~hn_prefix_mask(p->len);
 		}
 	}
 	return 0;
@@ -190,8 +202,9 @@ static int diff_addresses(struct diff *d, const struct hn_bridge *b)
 static bool route_comes_with_new_address(const struct diff *d, const struct want_route *w)
 {
 	const struct hn_nl_route *r = &w->route;
+	const struct hn_prefix to = {r->dst, r->dst_len};
 
-	if (r->has_gateway || r->dst_len >= 32)
+	if (r->has_gateway)
 		return false;
 	for (size_t i = 0; i < d->plan->n; i++) {
 		const struct hn_action *a = d->plan->actions[i];
@@ -200,8 +213,8 @@ static bool route_comes_with_new_address(const struct diff *d, const struct want
 		if (a->layer != HN_LAYER_NETLINK || !c || c->kind != HN_NL_ADDR ||
 		    c->op != HN_OP_CREATE || strcmp(c->ifname, w->bridge->name) != 0)
 			continue;
-		if (c->addr.prefixlen == r->dst_len &&
-		    (c->addr.local.s_addr & mask_of(r->dst_len)) == r->dst.s_addr)
+		if (hn_netlink_prefix_route(&(struct hn_prefix){c->addr.local, c->addr.prefixlen},
+					    &to))
 			return true;
 	}
 	return false;
@@ -508,7 +521,7 @@ static int uplink_return(struct diff *d, const struct hn_bridge *b)
 		c->addr.scope = RT_SCOPE_UNIVERSE;
 		if (p->len <= 30) {
 			c->addr.has_broadcast = true;
-			c->addr.broadcast.s_addr = p->addr.s_addr | ~mask_of(p->len);
+			c->addr.broadcast.s_addr = p->addr.s_addr | ~hn_prefix_mask(p->len);
 		}
 		hn_action_detail(last_action(d), "back from %s", b->name);
 	}

@@ -13,6 +13,7 @@
 #define HOSTNET_NL_DIFF_H
 
 #include "backend.h"
+#include "netlink.h"
 #include "nl_state.h"
 
 enum hn_nl_kind {
@@ -62,7 +63,7 @@ struct hn_nl_change {
 int hn_nl_diff(const struct hn_nl_state *cur, const struct hn_config *want, struct hn_plan *plan);
 
 /* "10.99.1.0/24 dev brint", "0.0.0.0/0 via 198.51.100.1 dev br0" into buf. */
-#define HN_NL_ROUTE_STRLEN 80
+#define HN_NL_ROUTE_STRLEN HN_NETLINK_ROUTE_STRLEN
 char *hn_nl_route_format(const struct hn_nl_route *r, const char *ifname, char *buf);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The read snapshot: growing its arrays, finding links, and the uplink facts of netlink.h. */
+/* The read snapshot: growing its arrays, finding links, and the uplink facts of nl_uplink.h. */
 #include "nl_uplink.h"
 #include "error.h"
 
@@ -137,4 +137,18 @@ int hn_nl_default_gateway(const struct hn_nl_state *s, const char *ifname, struc
 		return hn_err(-ENOENT, "%s: no default route through it in the main table", ifname);
 	*gw = best->gateway;
 	return 0;
+}
+
+void hn_nl_link_facts(const struct hn_nl_state *s, const char *ifname, struct hn_link_facts *out)
+{
+	const struct hn_nl_link *l = hn_nl_link_by_name(s, ifname);
+
+	memset(out, 0, sizeof(*out));
+	if (!l)
+		return;
+	out->exists = true;
+	out->ifindex = l->ifindex;
+	out->has_mac = hn_nl_link_mac(s, ifname, out->mac) == 0;
+	hn_nl_link_ipv4(s, ifname, out->addrs, HN_LINK_ADDRS_MAX, &out->n_addrs);
+	out->has_gateway = hn_nl_default_gateway(s, ifname, &out->gateway) == 0;
 }

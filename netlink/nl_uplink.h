@@ -1,25 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What the agent may ask the netlink backend besides the backend verbs: facts about one
- * link from the last read, for the uplink move (issue #6: the NIC's address, default route
- * and MAC go to br0, so the agent must know them before any diff).
+ * Facts about one link in a read snapshot, for the uplink move (the NIC's address, default
+ * route and MAC go to its bridge, so the agent must know them before any diff): the backend
+ * hands them to the agent through its uplink_facts verb (backend.h).
  *
- * Use: after hn_netlink_backend.read(state), s = hn_netlink_snapshot(state), then the
- * helpers below on s. They look at the snapshot only (no kernel round trip), return a
- * negative errno with hn_err() text when the link or the fact is missing.
+ * They look at the snapshot only (no kernel round trip); the helpers return a negative
+ * errno with hn_err() text when the link or the fact is missing.
  */
 #ifndef HOSTNET_NL_UPLINK_H
 #define HOSTNET_NL_UPLINK_H
 
-#include "model.h"
+#include "backend.h"
 #include "nl_state.h"
 
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* The state of the last read of the backend state `nl` (the session's netlink state). */
-const struct hn_nl_state *hn_netlink_snapshot(void *nl);
+/* Everything below about one link at once; out->exists false when there is no such link. */
+void hn_nl_link_facts(const struct hn_nl_state *s, const char *ifname, struct hn_link_facts *out);
 
 /* The link's hardware address. -ENODEV: no such link; -ENOENT: it has none. */
 int hn_nl_link_mac(const struct hn_nl_state *s, const char *ifname, uint8_t mac[6]);

@@ -4,7 +4,7 @@
  * applies every change of an `up` as one transaction, waits for ovs-vswitchd to apply it
  * (cur_cfg), and checks every interface it added.
  */
-#include "backend.h"
+#include "ovs.h"
 #include "error.h"
 #include "ovs_act.h"
 #include "ovs_db.h"
@@ -87,8 +87,7 @@ static int ovs_read(void *state)
 	return 0;
 }
 
-/* ovs.datapath auto: the kernel datapath when its module is loaded, else userspace. */
-static const char *resolve_datapath(const struct hn_config *want)
+const char *hn_ovs_datapath(const struct hn_config *want)
 {
 	if (want && want->datapath == HN_DATAPATH_SYSTEM)
 		return "system";
@@ -121,7 +120,7 @@ static int ovs_diff_state(void *state, const struct hn_config *want, struct hn_p
 
 	if (!s->db)
 		return hn_err(-EINVAL, "ovs: diff before read");
-	s->datapath = resolve_datapath(want);
+	s->datapath = hn_ovs_datapath(want);
 	return diff_into(s, want, plan);
 }
 
@@ -139,63 +138,28 @@ static int set_committed(struct ovs_state *s, struct ovs_act **acts, size_t n)
 	return 0;
 }
 
-/* Every interface the transaction added must have been opened by ovs-vswitchd. Only the
- * interfaces that failed are read (ofport -1, or an error), so the answer stays small
- * however many ports the switch has. */
+/* Every interface the transaction added must have been opened by ovs-vswitchd. */
 static int check_interfaces(struct ovs_state *s, struct ovs_act *const *acts, size_t n)
 {
 	struct ovs_strmap made = {0};
-	const struct ovs_act *bad = NULL;
-	const char *why = NULL;
-	json_t *result;
-	size_t nbad = 0;
+	size_t nbad = 0, first = 0;
+	char why[512], more[64] = "";
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < n; i++)
 		if (acts[i]->kind == OVS_ADD_PORT && acts[i]->made_iface_uuid[0])
 			r = ovs_strmap_put(&made, acts[i]->made_iface_uuid, i);
-	if (r < 0 || !made.n) {
-		ovs_strmap_free(&made);
-		return r < 0 ? hn_err(r, "out of memory") : 0;
-	}
-	r = ovsdb_rpc_call(s->rpc, "transact",
-			   json_pack("[s, {s:s, s:s, s:[[s, s, i]], s:[s, s]},"
-				     " {s:s, s:s, s:[[s, s, [s, []]]], s:[s, s]}]",
-				     OVS_DB_NAME, "op", "select", "table", "Interface", "where",
-				     "ofport", "==", -1, "columns", "_uuid", "error", "op",
-				     "select", "table", "Interface", "where", "error", "!=", "set",
-				     "columns", "_uuid", "error"),
-			   &result);
-	for (size_t k = 0; r == 0 && k < 2; k++) {
-		json_t *rows = json_object_get(json_array_get(result, k), "rows"), *row;
-		size_t i, at;
-
-		json_array_foreach (rows, i, row) {
-			const char *u = ovs_json_uuid(json_object_get(row, "_uuid"));
-			const char *err = json_string_value(json_object_get(row, "error"));
-
-			/* the same interface may be in both lists: count it once */
-			if (!u || !ovs_strmap_get(&made, u, &at) || at == (size_t)-1)
-				continue;
-			ovs_strmap_put(&made, u, (size_t)-1);
-			if (!nbad++) {
-				bad = acts[at];
-				why = err && *err ? err : "it has no OpenFlow port (ofport -1)";
-			}
-		}
-	}
-	if (r == 0 && nbad) {
-		char more[64] = "";
-
-		if (nbad > 1)
-			snprintf(more, sizeof(more), " (and %zu more interface(s))", nbad - 1);
-		r = hn_err(-ENODEV,
-			   "ovs-vswitchd could not open interface %s (port %s on %s): %s%s",
-			   bad->port, bad->port, bad->bridge, why, more);
-	}
-	json_decref(result);
+	if (r == 0 && made.n)
+		r = ovs_cfg_failed_ifaces(s->rpc, &made, &nbad, &first, why, sizeof(why));
 	ovs_strmap_free(&made);
-	return r;
+	if (r == -ENOMEM)
+		return hn_err(r, "out of memory");
+	if (r < 0 || !nbad)
+		return r;
+	if (nbad > 1)
+		snprintf(more, sizeof(more), " (and %zu more interface(s))", nbad - 1);
+	return hn_err(-ENODEV, "ovs-vswitchd could not open interface %s (port %s on %s): %s%s",
+		      acts[first]->port, acts[first]->port, acts[first]->bridge, why, more);
 }
 
 static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *done)

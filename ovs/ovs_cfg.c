@@ -86,3 +86,41 @@ int ovs_cfg_watch_stop(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w)
 	w->id[0] = '\0';
 	return r;
 }
+
+int ovs_cfg_failed_ifaces(struct ovsdb_rpc *rpc, struct ovs_strmap *made, size_t *nbad,
+			  size_t *first, char *why, size_t len)
+{
+	json_t *result = NULL;
+	int r;
+
+	*nbad = 0;
+	r = ovsdb_rpc_call(rpc, "transact",
+			   json_pack("[s, {s:s, s:s, s:[[s, s, i]], s:[s, s]},"
+				     " {s:s, s:s, s:[[s, s, [s, []]]], s:[s, s]}]",
+				     DB, "op", "select", "table", "Interface", "where", "ofport",
+				     "==", -1, "columns", "_uuid", "error", "op", "select", "table",
+				     "Interface", "where", "error", "!=", "set", "columns", "_uuid",
+				     "error"),
+			   &result);
+	for (size_t k = 0; r == 0 && k < 2; k++) {
+		json_t *rows = json_object_get(json_array_get(result, k), "rows"), *row;
+		size_t i, at;
+
+		json_array_foreach (rows, i, row) {
+			const char *u = ovs_json_uuid(json_object_get(row, "_uuid"));
+			const char *err = json_string_value(json_object_get(row, "error"));
+
+			/* the same interface may be in both lists: count it once */
+			if (!u || !ovs_strmap_get(made, u, &at) || at == (size_t)-1)
+				continue;
+			ovs_strmap_put(made, u, (size_t)-1);
+			if (!(*nbad)++) {
+				*first = at;
+				snprintf(why, len, "%s",
+					 err && *err ? err : "it has no OpenFlow port (ofport -1)");
+			}
+		}
+	}
+	json_decref(result);
+	return r;
+}

@@ -16,8 +16,7 @@ void ovs_txn_free(struct ovs_txn *txn)
 	memset(txn, 0, sizeof(*txn));
 }
 
-/* Append op (stolen) with its role. */
-static int push(struct ovs_txn *txn, json_t *op, enum ovs_txn_role role, long act)
+int ovs_txn_push(struct ovs_txn *txn, json_t *op, enum ovs_txn_role role, long act)
 {
 	if (!op)
 		return -ENOMEM;
@@ -77,18 +76,18 @@ static json_t *update_iface_op(const char *name, json_t *row)
 			 where_name(name), "row", row);
 }
 
-static int next_cfg_ops(struct ovs_txn *txn)
+int ovs_txn_next_cfg(struct ovs_txn *txn)
 {
-	int r = push(txn,
-		     json_pack("{s:s, s:s, s:[], s:[[s, s, i]]}", "op", "mutate", "table",
-			       "Open_vSwitch", "where", "mutations", "next_cfg", "+=", 1),
-		     OVS_OP_OTHER, -1);
+	int r = ovs_txn_push(txn,
+			     json_pack("{s:s, s:s, s:[], s:[[s, s, i]]}", "op", "mutate", "table",
+				       "Open_vSwitch", "where", "mutations", "next_cfg", "+=", 1),
+			     OVS_OP_OTHER, -1);
 
 	if (r == 0)
-		r = push(txn,
-			 json_pack("{s:s, s:s, s:[], s:[s]}", "op", "select", "table",
-				   "Open_vSwitch", "where", "columns", "next_cfg"),
-			 OVS_OP_NEXT_CFG, -1);
+		r = ovs_txn_push(txn,
+				 json_pack("{s:s, s:s, s:[], s:[s]}", "op", "select", "table",
+					   "Open_vSwitch", "where", "columns", "next_cfg"),
+				 OVS_OP_NEXT_CFG, -1);
 	return r;
 }
 
@@ -159,12 +158,12 @@ static int edits_flush(struct set_edits *e, struct ovs_txn *txn)
 			json_array_append_new(
 			    muts, json_pack("[s, s, [s, O]]", s->column, "insert", "set", s->ins));
 		if (r == 0 && muts)
-			r = push(txn,
-				 json_pack("{s:s, s:s, s:o, s:o}", "op", "mutate", "table",
-					   s->table, "where",
-					   s->uuid ? where_uuid(s->uuid) : json_array(),
-					   "mutations", muts),
-				 OVS_OP_OTHER, s->act);
+			r = ovs_txn_push(txn,
+					 json_pack("{s:s, s:s, s:o, s:o}", "op", "mutate", "table",
+						   s->table, "where",
+						   s->uuid ? where_uuid(s->uuid) : json_array(),
+						   "mutations", muts),
+					 OVS_OP_OTHER, s->act);
 		else
 			json_decref(muts);
 		if (!muts)
@@ -258,12 +257,13 @@ static int waits_flush(struct waits *w, struct ovs_txn *txn)
 				json_object_set(vals, c, v);
 		}
 		if (r == 0 && vals)
-			r = push(txn,
-				 json_pack("{s:s, s:s, s:i, s:o, s:O, s:s, s:[O]}", "op", "wait",
-					   "table", x->table, "timeout", 0, "where",
-					   x->uuid ? where_uuid(x->uuid) : where_name(x->name),
-					   "columns", x->columns, "until", "==", "rows", vals),
-				 OVS_OP_WAIT, -1);
+			r = ovs_txn_push(
+			    txn,
+			    json_pack("{s:s, s:s, s:i, s:o, s:O, s:s, s:[O]}", "op", "wait",
+				      "table", x->table, "timeout", 0, "where",
+				      x->uuid ? where_uuid(x->uuid) : where_name(x->name),
+				      "columns", x->columns, "until", "==", "rows", vals),
+			    OVS_OP_WAIT, -1);
 		else if (!vals)
 			r = -ENOMEM;
 		json_decref(vals);
@@ -361,14 +361,15 @@ static int build_forward(const struct ovs_db *db, struct ovs_act *const *acts, s
 		if (a->kind != OVS_ADD_PORT)
 			continue;
 		snprintf(name, sizeof(name), "i%zu", i);
-		r = push(txn, insert_op("Interface", json_deep_copy(a->iface_cols), name),
-			 OVS_OP_INSERT_IFACE, (long)i);
+		r = ovs_txn_push(txn, insert_op("Interface", json_deep_copy(a->iface_cols), name),
+				 OVS_OP_INSERT_IFACE, (long)i);
 		port = json_deep_copy(a->cols);
 		if (r == 0 && (!port || json_object_set_new(port, "interfaces", named_ref(name))))
 			r = -ENOMEM;
 		snprintf(name, sizeof(name), "p%zu", i);
 		if (r == 0)
-			r = push(txn, insert_op("Port", port, name), OVS_OP_INSERT_PORT, (long)i);
+			r = ovs_txn_push(txn, insert_op("Port", port, name), OVS_OP_INSERT_PORT,
+					 (long)i);
 		else
 			json_decref(port);
 	}
@@ -401,7 +402,8 @@ static int build_forward(const struct ovs_db *db, struct ovs_act *const *acts, s
 		}
 		json_decref(ports);
 		snprintf(name, sizeof(name), "b%zu", i);
-		r = push(txn, insert_op("Bridge", row, name), OVS_OP_INSERT_BRIDGE, (long)i);
+		r = ovs_txn_push(txn, insert_op("Bridge", row, name), OVS_OP_INSERT_BRIDGE,
+				 (long)i);
 		if (r == 0)
 			r = edit_add(&e, "Open_vSwitch", "bridges", NULL, (long)i, true,
 				     named_ref(name));
@@ -432,18 +434,19 @@ static int build_forward(const struct ovs_db *db, struct ovs_act *const *acts, s
 				     uuid_ref(a->bridge_uuid));
 			break;
 		case OVS_SET_BRIDGE:
-			r = push(txn, update_op("Bridge", a->bridge_uuid, json_deep_copy(a->cols)),
-				 OVS_OP_OTHER, (long)i);
+			r = ovs_txn_push(
+			    txn, update_op("Bridge", a->bridge_uuid, json_deep_copy(a->cols)),
+			    OVS_OP_OTHER, (long)i);
 			break;
 		case OVS_SET_PORT:
 			if (json_object_size(a->cols))
-				r = push(txn,
-					 update_op("Port", a->port_uuid, json_deep_copy(a->cols)),
-					 OVS_OP_OTHER, (long)i);
+				r = ovs_txn_push(
+				    txn, update_op("Port", a->port_uuid, json_deep_copy(a->cols)),
+				    OVS_OP_OTHER, (long)i);
 			if (r == 0 && a->iface_cols)
-				r = push(txn,
-					 update_iface_op(a->port, json_deep_copy(a->iface_cols)),
-					 OVS_OP_OTHER, (long)i);
+				r = ovs_txn_push(
+				    txn, update_iface_op(a->port, json_deep_copy(a->iface_cols)),
+				    OVS_OP_OTHER, (long)i);
 			break;
 		case OVS_ADD_BRIDGE:
 			break;
@@ -453,25 +456,25 @@ static int build_forward(const struct ovs_db *db, struct ovs_act *const *acts, s
 	return r;
 }
 
-static int txn_start(struct ovs_txn *txn, const char *comment)
+int ovs_txn_start(struct ovs_txn *txn, const char *comment)
 {
 	memset(txn, 0, sizeof(*txn));
 	txn->params = json_pack("[s]", OVS_DB_NAME);
 	if (!txn->params)
 		return -ENOMEM;
-	return push(txn, json_pack("{s:s, s:s}", "op", "comment", "comment", comment), OVS_OP_OTHER,
-		    -1);
+	return ovs_txn_push(txn, json_pack("{s:s, s:s}", "op", "comment", "comment", comment),
+			    OVS_OP_OTHER, -1);
 }
 
 int ovs_txn_build(const struct ovs_db *db, struct ovs_act *const *acts, size_t n,
 		  struct ovs_txn *txn)
 {
-	int r = txn_start(txn, "hostnet: converge");
+	int r = ovs_txn_start(txn, "hostnet: converge");
 
 	if (r == 0)
 		r = build_forward(db, acts, n, txn);
 	if (r == 0)
-		r = next_cfg_ops(txn);
+		r = ovs_txn_next_cfg(txn);
 	if (r < 0) {
 		ovs_txn_free(txn);
 		return hn_err(r, "out of memory building the OVS transaction");
@@ -545,11 +548,12 @@ static int restore_ports(struct ovs_txn *txn, const json_t *old, const struct ov
 
 			if (!iu || !ovs_strmap_get(&named, iu, &idx))
 				continue;
-			r = push(txn,
-				 insert_op("Interface",
-					   writable(json_array_get(ifaces, idx), iface_cols),
-					   names[idx]),
-				 OVS_OP_OTHER, -1);
+			r = ovs_txn_push(
+			    txn,
+			    insert_op("Interface",
+				      writable(json_array_get(ifaces, idx), iface_cols),
+				      names[idx]),
+			    OVS_OP_OTHER, -1);
 			if (r == 0)
 				json_array_append_new(list, named_ref(names[idx]));
 		}
@@ -563,7 +567,7 @@ static int restore_ports(struct ovs_txn *txn, const json_t *old, const struct ov
 		}
 		json_decref(list);
 		snprintf(pname, sizeof(pname), "rp%u", (*seq)++);
-		r = push(txn, insert_op("Port", prow, pname), OVS_OP_OTHER, -1);
+		r = ovs_txn_push(txn, insert_op("Port", prow, pname), OVS_OP_OTHER, -1);
 		if (r == 0 && json_array_append_new(refs, named_ref(pname)) < 0)
 			r = -ENOMEM;
 	}
@@ -591,15 +595,18 @@ static int undo_one(struct ovs_txn *txn, struct set_edits *e, const struct ovs_a
 					uuid_ref(a->made_uuid));
 		return 0;
 	case OVS_SET_BRIDGE:
-		return push(txn, update_op("Bridge", a->bridge_uuid, json_deep_copy(a->old_cols)),
-			    OVS_OP_OTHER, i);
+		return ovs_txn_push(
+		    txn, update_op("Bridge", a->bridge_uuid, json_deep_copy(a->old_cols)),
+		    OVS_OP_OTHER, i);
 	case OVS_SET_PORT:
 		if (json_object_size(a->old_cols))
-			r = push(txn, update_op("Port", a->port_uuid, json_deep_copy(a->old_cols)),
-				 OVS_OP_OTHER, i);
+			r = ovs_txn_push(
+			    txn, update_op("Port", a->port_uuid, json_deep_copy(a->old_cols)),
+			    OVS_OP_OTHER, i);
 		if (r == 0 && a->old_iface_cols)
-			r = push(txn, update_iface_op(a->port, json_deep_copy(a->old_iface_cols)),
-				 OVS_OP_OTHER, i);
+			r = ovs_txn_push(
+			    txn, update_iface_op(a->port, json_deep_copy(a->old_iface_cols)),
+			    OVS_OP_OTHER, i);
 		return r;
 	case OVS_MOVE_PORT:
 		if (a->bridge_uuid[0])
@@ -630,7 +637,7 @@ static int undo_one(struct ovs_txn *txn, struct set_edits *e, const struct ovs_a
 		json_decref(refs);
 		snprintf(bname, sizeof(bname), "rb%u", (*seq)++);
 		if (r == 0) {
-			r = push(txn, insert_op("Bridge", row, bname), OVS_OP_OTHER, i);
+			r = ovs_txn_push(txn, insert_op("Bridge", row, bname), OVS_OP_OTHER, i);
 			row = NULL;
 		}
 		json_decref(row);
@@ -647,7 +654,7 @@ int ovs_txn_inverse(struct ovs_act *const *acts, size_t n, struct ovs_txn *txn)
 	struct ovs_strmap moved = {0}, deleted = {0};
 	struct set_edits e = {0};
 	unsigned seq = 0;
-	int r = txn_start(txn, "hostnet: roll back");
+	int r = ovs_txn_start(txn, "hostnet: roll back");
 
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		if (acts[i]->kind == OVS_MOVE_PORT)
@@ -659,7 +666,7 @@ int ovs_txn_inverse(struct ovs_act *const *acts, size_t n, struct ovs_txn *txn)
 		r = undo_one(txn, &e, acts[i], (long)i, &moved, &deleted, &seq);
 	r = edits_flush(&e, txn) ?: r;
 	if (r == 0)
-		r = next_cfg_ops(txn);
+		r = ovs_txn_next_cfg(txn);
 	ovs_strmap_free(&moved);
 	ovs_strmap_free(&deleted);
 	if (r < 0) {

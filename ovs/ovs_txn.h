@@ -35,6 +35,14 @@ struct ovs_txn {
 	size_t n_ops, cap;
 };
 
+/* A transaction's pieces, for the ones built here and for ovs_ports.c's: an empty
+ * transaction with a comment (ovsdb-server logs it), an operation appended (op is stolen,
+ * act: the index of the act it belongs to, or -1), and the ending that increments next_cfg
+ * and selects it. -ENOMEM. */
+int ovs_txn_start(struct ovs_txn *txn, const char *comment);
+int ovs_txn_push(struct ovs_txn *txn, json_t *op, enum ovs_txn_role role, long act);
+int ovs_txn_next_cfg(struct ovs_txn *txn);
+
 /* The transaction that applies acts[0..n) to the snapshot db (which the diff read). */
 int ovs_txn_build(const struct ovs_db *db, struct ovs_act *const *acts, size_t n,
 		  struct ovs_txn *txn);

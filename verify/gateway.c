@@ -1,59 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "gateway.h"
+#include "arp.h"
 #include "error.h"
-#include "nl_io.h"
-#include "nl_uplink.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/if_packet.h>
-#include <net/ethernet.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-/* What the kernel shows of one link. */
-struct link_facts {
-	bool exists;
-	int ifindex;
-	bool has_mac;
-	uint8_t mac[HN_ETH_ALEN];
-	struct in_addr addrs[8];
-	uint8_t lens[8];
-	size_t n_addrs; /* may exceed 8: only the first 8 are kept */
-};
-
-/* One link's facts from a snapshot made by the netlink backend's own reader. */
-static void link_facts_of(const struct hn_nl_state *s, const char *name, struct link_facts *f)
-{
-	const struct hn_nl_link *l = hn_nl_link_by_name(s, name);
-	struct hn_prefix p[8];
-
-	memset(f, 0, sizeof(*f));
-	if (!l)
-		return;
-	f->exists = true;
-	f->ifindex = l->ifindex;
-	f->has_mac = l->has_mac;
-	memcpy(f->mac, l->mac, HN_ETH_ALEN);
-	if (hn_nl_link_ipv4(s, name, p, 8, &f->n_addrs) < 0)
-		return;
-	for (size_t i = 0; i < f->n_addrs && i < 8; i++) {
-		f->addrs[i] = p[i].addr;
-		f->lens[i] = p[i].len;
-	}
-}
-
-static bool same_subnet(struct in_addr a, struct in_addr b, unsigned len)
-{
-	uint32_t mask = len ? htonl(~UINT32_C(0) << (32 - len)) : 0;
-
-	return (a.s_addr & mask) == (b.s_addr & mask);
-}
-
-static int kernel_checks(const struct hn_bridge *b, const struct link_facts *br,
-			 const struct link_facts *up, struct hn_checks *out)
+static int kernel_checks(const struct hn_bridge *b, const struct hn_link_facts *br,
+			 const struct hn_link_facts *up, struct hn_checks *out)
 {
 	char name[64], expected[64], m1[18], m2[18];
 	int r;
@@ -82,51 +39,22 @@ static int kernel_checks(const struct hn_bridge *b, const struct link_facts *br,
 		return hn_checks_add(out, HN_CHECK_OK, name,
 				     "no IPv4 address (moved to the bridge)", "none");
 	return hn_checks_add(out, HN_CHECK_CRITICAL, name, "no IPv4 address (moved to the bridge)",
-			     "%s/%u%s", inet_ntoa(up->addrs[0]), up->lens[0],
+			     "%s/%u%s", inet_ntoa(up->addrs[0].addr), up->addrs[0].len,
 			     up->n_addrs > 1 ? " and more" : "");
 }
 
-static int open_arp_socket(int ifindex)
-{
-	struct sockaddr_ll sll = {
-	    .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP), .sll_ifindex = ifindex};
-	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ARP));
-
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
-	return fd;
-}
-
-int hn_gateway_prepare(struct hn_probe_kernel *k, const struct hn_bridge *b, bool probe,
+int hn_gateway_prepare(const struct hn_bridge *b, const struct hn_uplink_facts *f, bool probe,
 		       struct hn_gateway_probe *g, struct hn_checks *out)
 {
-	struct link_facts br, up;
+	const struct hn_link_facts *br = &f->bridge, *up = &f->nic;
 	struct in_addr gw = {0}, src = {0};
 	char name[96], gws[INET_ADDRSTRLEN] = "?";
-	bool have_gw = b->has_gateway, have_src = false;
+	bool have_gw = b->has_gateway || br->has_gateway, have_src = false;
 	int r;
 
 	g->sock = -1;
-	struct hn_nl_state kernel = {0};
-
-	/* One dump of links, addresses and routes, read as `plan` reads them. */
-	r = hn_nl_read(k->nl, &kernel);
-	if (r < 0)
-		return r;
-	link_facts_of(&kernel, b->name, &br);
-	link_facts_of(&kernel, b->uplink, &up);
-	if (have_gw)
-		gw = b->gateway;
-	else
-		have_gw = hn_nl_default_gateway(&kernel, b->name, &gw) == 0;
-	hn_nl_state_clear(&kernel);
-	r = kernel_checks(b, &br, &up, out);
+	gw = b->has_gateway ? b->gateway : br->gateway;
+	r = kernel_checks(b, br, up, out);
 	if (r < 0 || !probe)
 		return r < 0 ? r : 1;
 	if (have_gw)
@@ -137,27 +65,27 @@ int hn_gateway_prepare(struct hn_probe_kernel *k, const struct hn_bridge *b, boo
 				     "no gateway in the config nor a default route via %s", b->name)
 			   ?: 1;
 	/* From the bridge's own address in the gateway's subnet. */
-	for (size_t i = 0; i < br.n_addrs && i < 8 && !have_src; i++) {
-		if (same_subnet(br.addrs[i], gw, br.lens[i])) {
-			src = br.addrs[i];
+	for (size_t i = 0; i < br->n_addrs && i < HN_LINK_ADDRS_MAX && !have_src; i++) {
+		if (hn_prefix_contains(&br->addrs[i], gw)) {
+			src = br->addrs[i].addr;
 			have_src = true;
 		}
 	}
-	if (!br.exists || !br.has_mac || !have_src)
+	if (!br->exists || !br->has_mac || !have_src)
 		return hn_checks_add(out, HN_CHECK_CRITICAL, name, "an ARP reply",
 				     "not probed: %s has %s", b->name,
-				     !br.exists	   ? "no link"
-				     : !br.has_mac ? "no MAC"
-						   : "no address in the "
-						     "gateway's subnet")
+				     !br->exists    ? "no link"
+				     : !br->has_mac ? "no MAC"
+						    : "no address in the "
+						      "gateway's subnet")
 			   ?: 1;
-	if (!up.has_mac || memcmp(br.mac, up.mac, HN_ETH_ALEN))
+	if (!up->has_mac || memcmp(br->mac, up->mac, HN_ETH_ALEN))
 		return hn_checks_add(out, HN_CHECK_CRITICAL, name, "an ARP reply",
 				     "not probed: %s's MAC is not %s's, an ARP from it would show "
 				     "the provider an unknown MAC",
 				     b->name, b->uplink)
 			   ?: 1;
-	g->sock = open_arp_socket(br.ifindex);
+	g->sock = hn_arp_socket(br->ifindex);
 	if (g->sock < 0)
 		return hn_checks_add(out, HN_CHECK_UNKNOWN, name, "an ARP reply",
 				     "cannot open a packet socket on %s: %s", b->name,
@@ -175,7 +103,7 @@ int hn_gateway_prepare(struct hn_probe_kernel *k, const struct hn_bridge *b, boo
 	run->fixed_source = true;
 	run->cand[0] = src;
 	run->n_cand = 1;
-	memcpy(run->mac, br.mac, HN_ETH_ALEN);
+	memcpy(run->mac, br->mac, HN_ETH_ALEN);
 	return 0;
 }
 

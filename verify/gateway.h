@@ -9,9 +9,8 @@
 #ifndef HOSTNET_VERIFY_GATEWAY_H
 #define HOSTNET_VERIFY_GATEWAY_H
 
+#include "backend.h"
 #include "checks.h"
-#include "model.h"
-#include "probe_link.h"
 #include "reach.h"
 
 struct hn_gateway_probe {
@@ -20,11 +19,12 @@ struct hn_gateway_probe {
 };
 
 /*
- * Read what the kernel shows of bridge b (which has an uplink) and append its checks. Then
- * make g ready for the listening window (0), or append why the gateway is not probed and
- * return 1. With probe false, only the kernel checks. Negative errno: out of memory.
+ * The checks of what the kernel shows of bridge b (which has an uplink): f, read by the
+ * agent. Then make g ready for the listening window (0), or append why the gateway is not
+ * probed and return 1. With probe false, only the kernel checks. Negative errno: out of
+ * memory.
  */
-int hn_gateway_prepare(struct hn_probe_kernel *k, const struct hn_bridge *b, bool probe,
+int hn_gateway_prepare(const struct hn_bridge *b, const struct hn_uplink_facts *f, bool probe,
 		       struct hn_gateway_probe *g, struct hn_checks *out);
 void hn_gateway_close(struct hn_gateway_probe *g);
 

@@ -117,13 +117,6 @@ static int collect_trunks(const struct hn_config *c, const struct hn_bridge *b,
 	return 0;
 }
 
-static bool prefix_contains(const struct hn_prefix *p, struct in_addr a)
-{
-	uint32_t mask = p->len ? htonl(~UINT32_C(0) << (32 - p->len)) : 0;
-
-	return (p->addr.s_addr & mask) == (a.s_addr & mask);
-}
-
 /* The longest prefix the config gives that holds `to`: a bridge address wider than a
  * point-to-point /31, or a route without a gateway (on a link: the subnet is there). */
 static bool find_subnet(const struct hn_config *c, struct in_addr to, struct hn_prefix *out)
@@ -136,7 +129,7 @@ static bool find_subnet(const struct hn_config *c, struct in_addr to, struct hn_
 		for (size_t j = 0; j < b->n_addresses; j++) {
 			const struct hn_prefix *p = &b->addresses[j];
 
-			if (p->len > 0 && p->len < 31 && prefix_contains(p, to) &&
+			if (p->len > 0 && p->len < 31 && hn_prefix_contains(p, to) &&
 			    (!found || p->len > out->len)) {
 				*out = *p;
 				found = true;
@@ -146,14 +139,14 @@ static bool find_subnet(const struct hn_config *c, struct in_addr to, struct hn_
 			const struct hn_prefix *p = &b->routes[j].to;
 
 			if (!b->routes[j].has_via && p->len < 31 && p->len > 0 &&
-			    prefix_contains(p, to) && (!found || p->len > out->len)) {
+			    hn_prefix_contains(p, to) && (!found || p->len > out->len)) {
 				*out = *p;
 				found = true;
 			}
 		}
 	}
 	if (found)
-		out->addr.s_addr &= out->len ? htonl(~UINT32_C(0) << (32 - out->len)) : 0;
+		out->addr.s_addr &= hn_prefix_mask(out->len);
 	return found;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "state_objects.h"
-#include "nl_diff.h"
+#include "netlink.h"
+#include "ovs.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -8,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/types.h>
 
 /* Appends an object; a name already there is skipped (the config may name an address
  * twice; the backends plan it once). Returns its index, or -ENOMEM. */
@@ -42,17 +43,6 @@ static ssize_t add(struct hn_state_objects *o, const char *name, const char *exp
 
 /* ---- OVS (ovs/ovs_diff.c: "bridge B", "port B", "port P on B") ---- */
 
-/* The text of the expectation only: auto resolves as the OVS backend resolves it
- * (ovs_backend.c), the kernel datapath when its module is loaded. */
-static const char *datapath_of(const struct hn_config *want)
-{
-	if (want->datapath == HN_DATAPATH_SYSTEM)
-		return "system";
-	if (want->datapath == HN_DATAPATH_NETDEV)
-		return "netdev";
-	return access("/sys/module/openvswitch", F_OK) == 0 ? "system" : "netdev";
-}
-
 static void vlans_text(unsigned tag, bool has_trunks, const struct hn_vlanset *trunks, char *buf,
 		       size_t len)
 {
@@ -68,7 +58,7 @@ static void vlans_text(unsigned tag, bool has_trunks, const struct hn_vlanset *t
 
 static int derive_ovs(const struct hn_config *want, struct hn_state_objects *o)
 {
-	const char *dp = datapath_of(want);
+	const char *dp = hn_ovs_datapath(want);
 	char name[128], vlans[300];
 
 	for (size_t i = 0; i < want->n_bridges; i++) {
@@ -106,35 +96,26 @@ static int derive_ovs(const struct hn_config *want, struct hn_state_objects *o)
 
 /* ---- netlink (netlink/nl_diff.c: "link B", "address P on B", "route R") ---- */
 
-static uint32_t mask_of(unsigned len)
+static ssize_t add_route(struct hn_state_objects *o, const struct hn_bridge *b,
+			 const struct hn_route *rt)
 {
-	return len ? htonl(~UINT32_C(0) << (32 - len)) : 0;
-}
+	char rs[HN_NETLINK_ROUTE_STRLEN], name[HN_NETLINK_ROUTE_STRLEN + 8];
 
-static ssize_t add_route(struct hn_state_objects *o, const struct hn_bridge *b, struct in_addr to,
-			 unsigned len, bool has_via, struct in_addr via)
-{
-	struct hn_nl_route r = {
-	    .dst = to, .dst_len = (uint8_t)len, .has_gateway = has_via, .gateway = via};
-	char rs[HN_NL_ROUTE_STRLEN], name[HN_NL_ROUTE_STRLEN + 8];
-
-	snprintf(name, sizeof(name), "route %s", hn_nl_route_format(&r, b->name, rs));
+	snprintf(name, sizeof(name), "route %s", hn_netlink_route_text(rt, b->name, rs));
 	return add(o, name, "present");
 }
 
-/* The address object of b whose prefix the kernel turns into route to/len by itself (the
- * rule of nl_diff.c route_comes_with_new_address): index + 1, or 0. */
+/* The address object of b whose prefix the kernel turns into route `to` by itself: index
+ * + 1, or 0. */
 static size_t address_bringing(const struct hn_state_objects *o, size_t first,
-			       const struct hn_bridge *b, struct in_addr to, unsigned len)
+			       const struct hn_bridge *b, const struct hn_prefix *to)
 {
 	char pfx[HN_PREFIX_STRLEN], name[128];
 
-	if (len >= 32)
-		return 0;
 	for (size_t i = 0; b->has_addresses && i < b->n_addresses; i++) {
 		const struct hn_prefix *p = &b->addresses[i];
 
-		if (p->len != len || (p->addr.s_addr & mask_of(len)) != to.s_addr)
+		if (!hn_netlink_prefix_route(p, to))
 			continue;
 		snprintf(name, sizeof(name), "address %s on %s", hn_prefix_format(p, pfx), b->name);
 		for (size_t k = first; k < o->n; k++)
@@ -166,15 +147,16 @@ static int derive_netlink(const struct hn_config *want, struct hn_state_objects 
 		for (size_t k = 0; k < b->n_routes; k++) {
 			const struct hn_route *rt = &b->routes[k];
 
-			at = add_route(o, b, rt->to.addr, rt->to.len, rt->has_via, rt->via);
+			at = add_route(o, b, rt);
 			if (at < 0)
 				return -ENOMEM;
 			if (!rt->has_via && !o->v[at].comes_with)
-				o->v[at].comes_with =
-				    address_bringing(o, first, b, rt->to.addr, rt->to.len);
+				o->v[at].comes_with = address_bringing(o, first, b, &rt->to);
 		}
 		if (b->has_gateway) {
-			at = add_route(o, b, (struct in_addr){0}, 0, true, b->gateway);
+			const struct hn_route dflt = {.has_via = true, .via = b->gateway};
+
+			at = add_route(o, b, &dflt);
 			if (at < 0)
 				return -ENOMEM;
 			snprintf(o->v[at].expected, sizeof(o->v[at].expected),

@@ -9,7 +9,7 @@
  */
 #include "textfile.h"
 #include "error.h"
-#include "utf8.h"
+#include "verify.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -28,10 +28,6 @@ struct hn_verify_figures {
 /* The exposition text of one run. 0, or -EIO when f could not take it. */
 int hn_textfile_format(FILE *f, const struct hn_checks *c, const struct hn_verify_figures *fig);
 
-/* Before the run: can PATH be written (its directory exists and takes files, PATH is not a
- * directory)? 0, or a negative errno with the one-line reason in hn_errmsg(). */
-int hn_textfile_check(const char *path);
-
 /* Replace PATH atomically: a temporary file in its directory, written, fsync'ed, made
  * readable by the collector (0644), renamed over PATH. On failure the temporary file is
  * removed and PATH is left as it was; negative errno, the reason in hn_errmsg(). */

@@ -9,12 +9,11 @@
  */
 #include "verify.h"
 #include "checks.h"
-#include "converge.h"
 #include "error.h"
 #include "gateway.h"
+#include "ovs.h"
 #include "matrix.h"
 #include "probe_link.h"
-#include "probe_ovs.h"
 #include "probe_owner.h"
 #include "probe_plan.h"
 #include "reach.h"
@@ -76,7 +75,7 @@ static void signals_give_back(struct signals *s)
 struct probe_run {
 	struct hn_probe_plan plan;
 	struct hn_probe_kernel kernel;
-	struct hn_probe_ovs *ovs;
+	struct hn_ovs_ports *ovs;
 	struct hn_probe_link *links;
 	size_t n_links; /* made so far */
 	struct hn_matrix matrix;
@@ -98,6 +97,29 @@ static int add_unknown(struct hn_checks *out, const char *name, const char *what
 			     hn_errmsg() ? hn_errmsg() : "failed for an unknown reason");
 }
 
+/* The probe ports whose run is gone (probe_owner.h), from whatever bridge holds them, in
+ * one transaction. */
+static int sweep_ports(struct hn_ovs_ports *ovs, size_t *removed)
+{
+	struct hn_ovs_marked *ports;
+	size_t n, gone = 0;
+	int r = hn_ovs_ports_marked(ovs, HN_PROBE_MARK_KEY, &ports, &n);
+
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (hn_probe_mark_alive(ports[i].mark))
+			continue;
+		hn_debug("removing probe port %s of a verify run that is gone (%s)", ports[i].name,
+			 ports[i].mark);
+		ports[gone++] = ports[i];
+	}
+	if (r == 0)
+		r = hn_ovs_ports_remove(ovs, ports, gone);
+	if (r == 0)
+		*removed = gone;
+	free(ports);
+	return r;
+}
+
 /* Removes what a killed run left: OVS ports (the usual leftover) and links (should the
  * kernel ever keep one past its namespace). */
 static int sweep(struct probe_run *pr, struct hn_checks *out)
@@ -106,7 +128,7 @@ static int sweep(struct probe_run *pr, struct hn_checks *out)
 	int r;
 
 	hn_err_clear();
-	r = hn_probe_ovs_sweep(pr->ovs, &ports);
+	r = sweep_ports(pr->ovs, &ports);
 	if (r == 0)
 		r = hn_probe_links_sweep(&pr->kernel, &links);
 	if (r < 0)
@@ -154,7 +176,7 @@ static int make_links(struct probe_run *pr)
 static int attach(struct probe_run *pr)
 {
 	const struct hn_probe_plan *p = &pr->plan;
-	struct hn_probe_port *ports = calloc(p->n_probes, sizeof(*ports));
+	struct hn_ovs_port *ports = calloc(p->n_probes, sizeof(*ports));
 	int r;
 
 	if (!ports)
@@ -166,13 +188,13 @@ static int attach(struct probe_run *pr)
 		else
 			ports[i].trunks = &p->probes[i].trunks;
 	}
-	r = hn_probe_ovs_attach(pr->ovs, p->bridge, ports, p->n_probes, pr->mark);
+	r = hn_ovs_ports_add(pr->ovs, p->bridge, ports, p->n_probes, HN_PROBE_MARK_KEY, pr->mark);
 	free(ports);
 	return r;
 }
 
-static int prepare_gateways(struct probe_run *pr, const struct hn_config *want, bool probes,
-			    struct hn_checks *out)
+static int prepare_gateways(struct probe_run *pr, const struct hn_config *want,
+			    const struct hn_verify_host *host, bool probes, struct hn_checks *out)
 {
 	size_t n = 0;
 
@@ -180,6 +202,8 @@ static int prepare_gateways(struct probe_run *pr, const struct hn_config *want, 
 		n += want->bridges[i].uplink[0] != '\0';
 	if (!n)
 		return 0;
+	if (!host->uplinks)
+		return hn_err(-EIO, "%s", host->uplinks_error);
 	pr->gateways = calloc(n, sizeof(*pr->gateways));
 	pr->gateway_socks = calloc(n, sizeof(*pr->gateway_socks));
 	if (!pr->gateways || !pr->gateway_socks)
@@ -191,7 +215,7 @@ static int prepare_gateways(struct probe_run *pr, const struct hn_config *want, 
 
 		if (!b->uplink[0])
 			continue;
-		r = hn_gateway_prepare(&pr->kernel, b, probes, g, out);
+		r = hn_gateway_prepare(b, &host->uplinks[i], probes, g, out);
 		if (r < 0)
 			return r;
 		if (r == 0) {
@@ -323,7 +347,7 @@ static int release(struct probe_run *pr, struct hn_checks *out)
 
 	hn_err_clear();
 	if (pr->ovs)
-		r = hn_probe_ovs_detach(pr->ovs);
+		r = hn_ovs_ports_remove_added(pr->ovs);
 	hn_debug("probe ports detached in %.1f ms", (double)(hn_now_us() - t) / 1000.0);
 	t = hn_now_us();
 	if (pr->links) {
@@ -338,7 +362,7 @@ static int release(struct probe_run *pr, struct hn_checks *out)
 		add_unknown(out, "probe clean-up", "every probe port, link and namespace removed");
 	for (size_t i = 0; i < pr->n_gateways; i++)
 		hn_gateway_close(&pr->gateways[i]);
-	hn_probe_ovs_close(pr->ovs);
+	hn_ovs_ports_close(pr->ovs);
 	hn_probe_kernel_close(&pr->kernel);
 	hn_matrix_free(&pr->matrix);
 	hn_probe_plan_free(&pr->plan);
@@ -360,7 +384,7 @@ static int prepare_switch(struct probe_run *pr, const struct hn_opts *opts,
 	int r;
 
 	hn_err_clear();
-	if (hn_probe_ovs_open(opts->ovsdb, opts->timeout_ms, &pr->ovs) < 0)
+	if (hn_ovs_ports_open(opts->ovsdb, opts->timeout_ms, &pr->ovs) < 0)
 		return add_unknown(out, "probes", "probes on the switch") ?: 1;
 	t = hn_now_us();
 	r = sweep(pr, out);
@@ -391,7 +415,8 @@ static int prepare_switch(struct probe_run *pr, const struct hn_opts *opts,
 }
 
 static int run_probes(struct probe_run *pr, const struct hn_opts *opts,
-		      const struct hn_config *want, struct signals *sig, struct hn_checks *out)
+		      const struct hn_config *want, const struct hn_verify_host *host,
+		      struct signals *sig, struct hn_checks *out)
 {
 	int r;
 
@@ -403,10 +428,10 @@ static int run_probes(struct probe_run *pr, const struct hn_opts *opts,
 		return hn_err(-EIO, "no random nonce, or no /proc/self/stat to mark probes with");
 	int64_t t = hn_now_us();
 
-	r = prepare_gateways(pr, want, true, out);
+	r = prepare_gateways(pr, want, host, true, out);
 	if (r < 0)
 		return r;
-	hn_debug("uplink read in %.1f ms", (double)(hn_now_us() - t) / 1000.0);
+	hn_debug("uplink checked in %.1f ms", (double)(hn_now_us() - t) / 1000.0);
 	r = prepare_switch(pr, opts, want, out);
 	if (r < 0)
 		return r;
@@ -464,40 +489,69 @@ static int report_locked(const struct hn_opts *opts, int err, int64_t t0, const 
 	return status;
 }
 
-int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probes,
-		  const char *textfile)
+struct hn_verify {
+	const struct hn_opts *opts;
+	const char *textfile;
+	int64_t t0;
+	bool held; /* hn_verify_hold_signals was called */
+	struct signals sig;
+};
+
+int hn_verify_begin(const struct hn_opts *opts, const char *textfile, struct hn_verify **out)
 {
+	struct hn_verify *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return hn_err(-ENOMEM, "out of memory");
+	v->opts = opts;
+	v->textfile = textfile;
+	v->t0 = hn_now_us();
+	*out = v;
+	return 0;
+}
+
+int hn_verify_locked_out(struct hn_verify *v, int err)
+{
+	int status = report_locked(v->opts, err, v->t0, v->textfile);
+
+	free(v);
+	return status;
+}
+
+void hn_verify_hold_signals(struct hn_verify *v)
+{
+	signals_take(&v->sig);
+	v->held = true;
+}
+
+int hn_verify_end(struct hn_verify *v, const struct hn_config *want,
+		  const struct hn_verify_host *host, bool probes)
+{
+	const struct hn_opts *opts = v->opts;
 	struct hn_verify_figures fig = {0};
 	struct probe_run pr = {.kernel = {.home_fd = -1}, .fig = &fig};
 	struct hn_checks checks = {0};
-	struct signals sig;
-	int64_t t0 = hn_now_us(), t_state;
+	int64_t t_state;
 	char why[1024] = "";
-	int r, clean, lock, status;
+	int r, clean, status;
 
 	hn_err_clear();
-	lock = hn_lock_host(opts->timeout_ms);
-	if (lock < 0)
-		return report_locked(opts, lock, t0, textfile);
-	signals_take(&sig);
-	r = hn_state_checks(opts, want, &checks);
+	if (host->error[0])
+		r = hn_err(-ENOMEM, "%s", host->error);
+	else
+		r = hn_state_checks(opts, want, host, &checks);
 	t_state = hn_now_us();
-	fig.state_seconds = (double)(t_state - t0) / 1e6;
-	hn_debug("state checks done in %.1f ms", (double)(t_state - t0) / 1000.0);
-	if (r == 0 && probes)
-		r = run_probes(&pr, opts, want, &sig, &checks);
-	else if (r == 0) {
-		/* --no-probes: the uplink's kernel facts still count as state. */
-		hn_err_clear();
-		if (hn_probe_kernel_open(&pr.kernel) == 0)
-			r = prepare_gateways(&pr, want, false, &checks);
-		else
-			r = add_unknown(&checks, "uplink state", "the uplink as the config says");
-	}
+	fig.state_seconds = (double)(t_state - v->t0) / 1e6;
+	hn_debug("state checks done in %.1f ms", (double)(t_state - v->t0) / 1000.0);
+	/* --no-probes: the uplink's kernel facts still count as state. */
+	if (r == 0)
+		r = probes ? run_probes(&pr, opts, want, host, &v->sig, &checks)
+			   : prepare_gateways(&pr, want, host, false, &checks);
 	if (r < 0)
 		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : strerror(-r));
 	clean = release(&pr, &checks);
-	signals_give_back(&sig);
+	if (v->held)
+		signals_give_back(&v->sig);
 	fig.probe_seconds = (double)(hn_now_us() - t_state) / 1e6;
 
 	if (r < 0)
@@ -508,8 +562,23 @@ int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probe
 			      "interrupted by signal %d before the probes were read; %s",
 			      (int)stop_signal,
 			      clean == 0 ? "every probe was removed" : "see probe clean-up");
-	status = report(opts, &checks, &fig, t0, textfile);
+	status = report(opts, &checks, &fig, v->t0, v->textfile);
 	hn_checks_free(&checks);
-	close(lock);
+	free(v);
 	return status;
+}
+
+void hn_verify_textfile_config_unknown(const char *textfile, const char *why)
+{
+	struct hn_checks checks = {0};
+	struct hn_verify_figures fig = {.heard_seconds = -1};
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	fig.finished = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+	if (hn_checks_add(&checks, HN_CHECK_UNKNOWN, "config", "a config that loads", "%s", why) ==
+		0 &&
+	    hn_textfile_write(textfile, &checks, &fig) < 0)
+		fprintf(stderr, "hostnet verify: %s\n", hn_errmsg());
+	hn_checks_free(&checks);
 }

@@ -1,19 +1,94 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The verify library: `hostnet verify` turns what the agent read of the host into checks,
+ * probes reachability and VLAN isolation, and reports in monitoring-plugins form. And the
+ * ARP gateway probe `up` guards the uplink move with.
+ *
+ * A run, as the agent (cmd_verify.c) drives it:
+ *   hn_verify_begin              the run's clock starts (waiting for the lock counts)
+ *   (the agent takes the host lock of `up` and `down`; if it cannot: hn_verify_locked_out)
+ *   hn_verify_hold_signals       INT, TERM and HUP no longer kill the run: they end it
+ *                                with a report, and the probes are cleaned up
+ *   (the agent reads and compares every layer on its own: struct hn_verify_host)
+ *   hn_verify_end                the state checks, the probes, the report
+ */
 #ifndef HOSTNET_VERIFY_H
 #define HOSTNET_VERIFY_H
 
 #include "backend.h"
 
+#include <netinet/in.h>
+
+/* Where reading and comparing one layer stopped. */
+enum hn_verify_failure {
+	HN_VERIFY_COMPARED,   /* read and diffed: the plan holds what `up` would change */
+	HN_VERIFY_NO_BACKEND, /* its backend does not load */
+	HN_VERIFY_NO_CONNECT,
+	HN_VERIFY_NO_READ,
+	HN_VERIFY_NO_DIFF,
+};
+
+/* One layer of the host as the agent read it. */
+struct hn_verify_layer {
+	bool used;     /* the run uses it: every layer but what --layers leaves out */
+	bool optional; /* the config does not configure it (hn_layer_optional) */
+	enum hn_verify_failure failed;
+	char why[1024]; /* the message of the failure */
+	struct hn_plan plan;
+};
+
+/* What verify is handed: the host read and compared by the agent as `plan` does, except
+ * that a layer that cannot be read does not stop the others. */
+struct hn_verify_host {
+	struct hn_verify_layer layers[HN_LAYER_COUNT];
+	/* Why the uplink facts that the config leaves to the host could not be filled into
+	 * want (a missing NIC); "" when they were, or when the kernel was not read. */
+	char uplink_error[1024];
+	/* What the kernel shows of each bridge's uplink (indexed like want->bridges, set for
+	 * bridges with an uplink), for the gateway checks; NULL with uplinks_error when it
+	 * could not be read (or no bridge has an uplink). */
+	struct hn_uplink_facts *uplinks;
+	char uplinks_error[1024];
+	/* The agent could not finish reading (out of memory): "" when it did. */
+	char error[1024];
+};
+
+struct hn_verify;
+
+/* A run starts; -ENOMEM (with the message). */
+int hn_verify_begin(const struct hn_opts *opts, const char *textfile, struct hn_verify **out);
+/* The host lock could not be had (err, and hn_errmsg says why): nothing is checked, the
+ * report is UNKNOWN. Ends the run; returns its status. */
+int hn_verify_locked_out(struct hn_verify *v, int err);
+void hn_verify_hold_signals(struct hn_verify *v);
 /*
- * Check the live host against want and, with probes, probe it; print the report. Returns the
- * monitoring-plugins status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. want is completed with
- * what the config leaves to the live host (the uplink's MAC, address and gateway), as `plan`
- * and `up` complete it. Holds the host lock of `up` and `down` for the run; when another
- * run keeps it past opts->timeout_ms, nothing is checked and the report is UNKNOWN.
- * With textfile, the report is also written there for Prometheus (textfile.h); when that
- * fails, a check "textfile" says why and the status is UNKNOWN.
+ * Check host against want (completed with the uplink facts, as `plan` completes it) and,
+ * with probes, probe the host; print the report (--json: one document). With a textfile
+ * (hn_verify_begin), the report is also written there for Prometheus; when that fails, a
+ * check "textfile" says why. Ends the run; returns the monitoring-plugins status: 0 OK,
+ * 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
  */
-int hn_verify_run(const struct hn_opts *opts, struct hn_config *want, bool probes,
-		  const char *textfile);
+int hn_verify_end(struct hn_verify *v, const struct hn_config *want,
+		  const struct hn_verify_host *host, bool probes);
+
+/* `verify --textfile PATH`, before anything runs: can PATH be written (its directory exists
+ * and takes files, PATH is not a directory)? 0, or a negative errno with the one-line
+ * reason in hn_errmsg(). */
+int hn_textfile_check(const char *path);
+/* A config that does not load is UNKNOWN in the textfile too, or monitoring would go on
+ * showing the last good run. The error was already reported; this only records it. */
+void hn_verify_textfile_config_unknown(const char *textfile, const char *why);
+
+/*
+ * "Does the gateway still hear us?" (`up`, around the uplink move): one ARP request for
+ * gateway from ifname, with sender address source (0.0.0.0 makes it an RFC 5227 probe),
+ * repeated until a reply or timeout_ms. ARP, not ICMP: it needs no route and no address on
+ * the interface, is what the provider's switch sees anyway, and is sent from the
+ * interface's own MAC (an unknown MAC on the provider's port gets the server blocked).
+ * 0 when the gateway answered, -ETIMEDOUT when it did not, another negative errno (with
+ * hn_err text) when the probe could not be sent.
+ */
+int hn_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gateway,
+		   int timeout_ms);
 
 #endif

@@ -10,7 +10,7 @@
  * whether it autostarted. Apply records each step that took effect, so undo reverts
  * exactly those, even for an action that failed half way.
  */
-#include "backend.h"
+#include "virt.h"
 #include "error.h"
 #include "virt_conn.h"
 #include "virt_xml.h"

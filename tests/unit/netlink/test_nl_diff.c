@@ -667,6 +667,7 @@ static void addresses_key_absent_means_none_asked(void **unused)
 static void uplink_facts(void **unused)
 {
 	struct hn_nl_state k = {0};
+	struct hn_link_facts f;
 	struct hn_prefix got[2];
 	struct in_addr gw;
 	uint8_t mac[6];
@@ -697,6 +698,19 @@ static void uplink_facts(void **unused)
 	assert_int_equal(hn_nl_link_mac(&k, "eno9", mac), -ENODEV);
 	assert_string_equal(hn_errmsg(), "eno9: no such interface");
 	assert_int_equal(hn_nl_link_ipv4(&k, "eno9", got, 2, &n), -ENODEV);
+
+	/* All of it at once, as the backend hands it to the agent. */
+	hn_nl_link_facts(&k, "eno1", &f);
+	assert_true(f.exists && f.has_mac && f.has_gateway);
+	assert_int_equal(f.ifindex, ENO1);
+	assert_int_equal(f.n_addrs, 3);
+	assert_int_equal(f.addrs[2].addr.s_addr, ip("203.0.113.8").s_addr);
+	assert_int_equal(f.gateway.s_addr, ip("198.51.100.1").s_addr);
+	hn_nl_link_facts(&k, "brint", &f);
+	assert_true(f.exists && !f.has_gateway);
+	assert_int_equal(f.n_addrs, 1);
+	hn_nl_link_facts(&k, "eno9", &f);
+	assert_false(f.exists || f.has_mac || f.n_addrs);
 	hn_nl_state_clear(&k);
 }
 

@@ -272,6 +272,21 @@ json_t *fake_commit_result(const json_t *params)
 
 json_t *fake_last_params, *fake_last_result;
 
+char *fake_reply(json_t *result)
+{
+	char *r = json_dumps(result, JSON_COMPACT), *text;
+	size_t len;
+
+	if (!r)
+		abort();
+	len = strlen(r) + 64;
+	text = malloc(len);
+	snprintf(text, len, "{\"id\":@ID@,\"result\":%s,\"error\":null}", r);
+	free(r);
+	json_decref(result);
+	return text;
+}
+
 char *fake_commit_reply(const json_t *request)
 {
 	json_t *result = fake_commit_result(json_object_get(request, "params"));
@@ -280,16 +295,5 @@ char *fake_commit_reply(const json_t *request)
 	json_decref(fake_last_result);
 	fake_last_params = json_incref(json_object_get(request, "params"));
 	fake_last_result = json_incref(result);
-	char *r = json_dumps(result, JSON_COMPACT), *text;
-	size_t len;
-
-	if (!r)
-		abort();
-	len = strlen(r) + 64;
-
-	text = malloc(len);
-	snprintf(text, len, "{\"id\":@ID@,\"result\":%s,\"error\":null}", r);
-	free(r);
-	json_decref(result);
-	return text;
+	return fake_reply(result);
 }

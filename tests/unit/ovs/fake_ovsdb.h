@@ -51,6 +51,8 @@ json_t *fake_data_json(const char *name);
  * and next_cfg for the select that ends hostnet's transactions. */
 char *fake_commit_reply(const json_t *request);
 json_t *fake_commit_result(const json_t *params);
+/* A reply carrying result (stolen) for the request's id. */
+char *fake_reply(json_t *result);
 /* The last transaction fake_commit_reply() answered, and its result (NULL before). */
 extern json_t *fake_last_params, *fake_last_result;
 extern long long fake_next_cfg;

@@ -3,7 +3,8 @@
  * The OVS backend's apply against a scripted server: a concurrent writer (recorded "wait
  * timed out" reply) is reported with nothing committed, and a new read and diff commit what
  * it calls for; it waits for cur_cfg by monitor, bounded; it names an interface
- * ovs-vswitchd could not open.
+ * ovs-vswitchd could not open. And the ports of ovs.h (verify's probes) on the same
+ * transactions and waits: added marked, found by their mark, removed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include "backend.h"
 #include "error.h"
 #include "fake_ovsdb.h"
+#include "ovs.h"
 #include "ovsdb_rpc.h"
 #include "plan.h"
 
@@ -38,13 +40,19 @@ struct env {
 	struct hn_plan plan;
 };
 
-static void setup(struct env *e, const struct fake_step *steps, size_t n, int timeout_ms)
+/* The scripted server, listening at e->addr. */
+static void serve(struct env *e, const struct fake_step *steps, size_t n)
 {
 	memset(e, 0, sizeof(*e));
 	strcpy(e->dir, "/tmp/hostnet-ovs-XXXXXX");
 	assert_non_null(mkdtemp(e->dir));
 	snprintf(e->addr, sizeof(e->addr), "unix:%s/db.sock", e->dir);
 	fake_ovsdb_listen(&e->fake, e->addr + 5, steps, n);
+}
+
+static void setup(struct env *e, const struct fake_step *steps, size_t n, int timeout_ms)
+{
+	serve(e, steps, n);
 	e->opts.ovsdb = e->addr;
 	e->opts.timeout_ms = timeout_ms;
 	strcpy(e->bridges[0].name, "br0");
@@ -63,15 +71,20 @@ static void plan(struct env *e)
 	assert_int_equal(hn_ovs_backend.diff(e->state, &e->cfg, &e->plan), 0);
 }
 
-static void teardown(struct env *e, size_t steps_served)
+static void stop_serving(struct env *e, size_t steps_served)
 {
-	hn_plan_free(&e->plan, backends);
-	hn_ovs_backend.close(e->state);
 	assert_int_equal(fake_ovsdb_stop(&e->fake), steps_served);
 	assert_string_equal(e->fake.failure, "");
 	fake_ovsdb_free(&e->fake);
 	unlink(e->addr + 5);
 	rmdir(e->dir);
+}
+
+static void teardown(struct env *e, size_t steps_served)
+{
+	hn_plan_free(&e->plan, backends);
+	hn_ovs_backend.close(e->state);
+	stop_serving(e, steps_served);
 }
 
 /* "{"id":@ID@,"result":<data file>,"error":null}" */
@@ -319,6 +332,126 @@ static void interface_the_switch_could_not_open_is_named(void **unused)
 	free(read);
 }
 
+/* ---- ports outside the config (ovs.h) ---- */
+
+static const char no_failed_interfaces[] =
+    "{\"id\":@ID@,\"result\":[{\"rows\":[]},{\"rows\":[]}],\"error\":null}";
+
+/* An access and a trunk port, marked, in one transaction; once ovs-vswitchd has applied it
+ * (cur_cfg) and opened both, they are removed again in one, waited for too. */
+static void ports_added_marked_and_removed(void **unused)
+{
+	const struct fake_step steps[] = {
+	    {.method = "transact", .reply_fn = fake_commit_reply},
+	    {.method = "monitor", .reply_fn = monitor_then_update},
+	    {.method = "monitor_cancel", .reply = cancel_ok},
+	    {.method = "transact", .reply = no_failed_interfaces},
+	    {.method = "transact", .reply_fn = fake_commit_reply},
+	    {.method = "monitor", .reply_fn = monitor_then_update},
+	    {.method = "monitor_cancel", .reply = cancel_ok},
+	};
+	struct hn_vlanset trunks = {0};
+	struct hn_ovs_port ports[] = {{.name = "hnv1-0", .tag = 99}, {.name = "hnv1-1"}};
+	struct hn_ovs_ports *o;
+	struct env e;
+
+	hn_vlanset_add(&trunks, 10);
+	hn_vlanset_add(&trunks, 20);
+	ports[1].trunks = &trunks;
+	fake_next_cfg = 8;
+	serve(&e, steps, 7);
+	assert_int_equal(hn_ovs_ports_open(e.addr, 2000, &o), 0);
+	assert_int_equal(hn_ovs_ports_add(o, "brint", ports, 2, "hostnet-probe", "1:2"), 0);
+	assert_true(commit_has(fake_last_params, "\"external_ids\":[\"map\",[[\"hostnet-probe\","
+						 "\"1:2\"]]]"));
+	assert_true(commit_has(fake_last_params, "\"tag\":99"));
+	assert_true(commit_has(fake_last_params, "\"trunks\":[\"set\",[10,20]]"));
+	assert_true(commit_has(fake_last_params, "[\"name\",\"==\",\"brint\"]"));
+	assert_int_equal(hn_ovs_ports_remove_added(o), 0);
+	assert_true(commit_has(fake_last_params, "\"mutations\":[[\"ports\",\"delete\""));
+	hn_ovs_ports_close(o);
+	stop_serving(&e, 7);
+}
+
+/* Marked ports on two bridges (one a lone uuid, as OVSDB writes a set of one) and one on no
+ * bridge: the two on bridges are found, and removed with one mutation per bridge. */
+static void marked_ports_found_and_removed(void **unused)
+{
+	static const char read[] =
+	    "{\"id\":@ID@,\"error\":null,\"result\":[{\"rows\":["
+	    "{\"_uuid\":[\"uuid\",\"a\"],\"name\":\"hnv7-0\",\"external_ids\":[\"map\","
+	    "[[\"hostnet-probe\",\"7:70\"]]]},"
+	    "{\"_uuid\":[\"uuid\",\"b\"],\"name\":\"eno1\",\"external_ids\":[\"map\",[]]},"
+	    "{\"_uuid\":[\"uuid\",\"c\"],\"name\":\"hnv8-0\",\"external_ids\":[\"map\","
+	    "[[\"hostnet-probe\",\"8:80\"]]]},"
+	    "{\"_uuid\":[\"uuid\",\"d\"],\"name\":\"hnv9-0\",\"external_ids\":[\"map\","
+	    "[[\"hostnet-probe\",\"9:90\"]]]}]},{\"rows\":["
+	    "{\"_uuid\":[\"uuid\",\"br0\"],\"name\":\"br0\",\"ports\":[\"set\",[[\"uuid\","
+	    "\"a\"],[\"uuid\",\"b\"]]]},"
+	    "{\"_uuid\":[\"uuid\",\"brint\"],\"name\":\"brint\",\"ports\":[\"uuid\",\"c\"]}"
+	    "]}]}";
+	const struct fake_step steps[] = {
+	    {.method = "transact", .reply = read},
+	    {.method = "transact", .reply_fn = fake_commit_reply},
+	    {.method = "monitor", .reply_fn = monitor_then_update},
+	    {.method = "monitor_cancel", .reply = cancel_ok},
+	};
+	struct hn_ovs_marked *m;
+	struct hn_ovs_ports *o;
+	struct env e;
+	size_t n;
+
+	fake_next_cfg = 3;
+	serve(&e, steps, 4);
+	assert_int_equal(hn_ovs_ports_open(e.addr, 2000, &o), 0);
+	assert_int_equal(hn_ovs_ports_marked(o, "hostnet-probe", &m, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(m[0].name, "hnv7-0");
+	assert_string_equal(m[0].mark, "7:70");
+	assert_string_equal(m[0].bridge_uuid, "br0");
+	assert_string_equal(m[1].name, "hnv8-0");
+	assert_string_equal(m[1].bridge_uuid, "brint");
+	assert_int_equal(hn_ovs_ports_remove(o, m, n), 0);
+	assert_true(commit_has(fake_last_params, "\"where\":[[\"_uuid\",\"==\",[\"uuid\","
+						 "\"br0\"]]],\"mutations\":[[\"ports\",\"delete\","
+						 "[\"set\",[[\"uuid\",\"a\"]]]]]"));
+	assert_true(commit_has(fake_last_params, "[\"set\",[[\"uuid\",\"c\"]]]"));
+	free(m);
+	hn_ovs_ports_close(o);
+	stop_serving(&e, 4);
+}
+
+/* Ports for a bridge OVSDB does not have: the mutation counts no row, and nothing waits. */
+static char *no_such_bridge(const json_t *request)
+{
+	json_t *result = fake_commit_result(json_object_get(request, "params"));
+	size_t i;
+	json_t *res;
+
+	json_array_foreach (result, i, res) {
+		if (json_object_get(res, "count"))
+			json_object_set_new(res, "count", json_integer(0));
+	}
+	return fake_reply(result);
+}
+
+static void ports_for_a_missing_bridge_are_refused(void **unused)
+{
+	const struct fake_step steps[] = {{.method = "transact", .reply_fn = no_such_bridge}};
+	struct hn_ovs_port port = {.name = "hnv1-0", .tag = 10};
+	struct hn_ovs_ports *o;
+	struct env e;
+
+	fake_next_cfg = 2;
+	serve(&e, steps, 1);
+	assert_int_equal(hn_ovs_ports_open(e.addr, 2000, &o), 0);
+	assert_int_equal(hn_ovs_ports_add(o, "brx", &port, 1, "hostnet-probe", "1:2"), -ENODEV);
+	assert_string_equal(hn_errmsg(), "no bridge brx in OVSDB to attach probes to");
+	assert_int_equal(hn_ovs_ports_remove_added(o), 0); /* nothing was added */
+	hn_ovs_ports_close(o);
+	stop_serving(&e, 1);
+}
+
 static int cleanup(void **unused)
 {
 	json_decref(fake_last_params);
@@ -333,6 +466,9 @@ int main(void)
 	    cmocka_unit_test(a_concurrent_writer_is_reported_with_nothing_committed),
 	    cmocka_unit_test(switch_that_never_applies_times_out),
 	    cmocka_unit_test(interface_the_switch_could_not_open_is_named),
+	    cmocka_unit_test(ports_added_marked_and_removed),
+	    cmocka_unit_test(marked_ports_found_and_removed),
+	    cmocka_unit_test(ports_for_a_missing_bridge_are_refused),
 	};
 
 	return cmocka_run_group_tests_name("ovs_backend", tests, NULL, cleanup);

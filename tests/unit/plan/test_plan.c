@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The agent's ordering of the actions of all backends, on synthetic plans. */
+/* The agent's ordering of the actions of all backends, on synthetic plans; the --layers option. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "backends.h"
 #include "plan.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +96,40 @@ static void text_uses_plus_tilde_minus(void **unused)
 	hn_plan_free(&p, NULL);
 }
 
+static void layers_follow_the_layers_option(void **unused)
+{
+	struct hn_opts lo = {0};
+	struct hn_config one_uplink = {0};
+	struct hn_bridge br0 = {.name = "br0", .uplink = "eno1"};
+	char buf[64];
+
+	assert_true(hn_layer_wanted(&lo, HN_LAYER_VIRT));
+	assert_int_equal(hn_layers_parse("ovs,netlink", &lo.layers), 0);
+	assert_true(hn_layer_wanted(&lo, HN_LAYER_OVS));
+	assert_true(hn_layer_wanted(&lo, HN_LAYER_NETLINK));
+	assert_false(hn_layer_wanted(&lo, HN_LAYER_VIRT));
+	assert_string_equal(hn_layers_format(lo.layers, buf, sizeof(buf)), "ovs,netlink");
+	assert_int_equal(hn_layers_parse("xovs", &lo.layers), -EINVAL);
+	assert_int_equal(hn_layers_parse("ovs,", &lo.layers), 0);
+	assert_int_equal(hn_layers_parse("", &lo.layers), -EINVAL);
+	assert_int_equal(hn_layers_parse(",", &lo.layers), -EINVAL);
+
+	/* The uplink move needs both ovs and netlink, or neither. */
+	one_uplink.bridges = &br0;
+	one_uplink.n_bridges = 1;
+	assert_int_equal(hn_layers_parse("ovs", &lo.layers), 0);
+	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), -EINVAL);
+	assert_int_equal(hn_layers_parse("netlink,libvirt", &lo.layers), 0);
+	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), -EINVAL);
+	assert_int_equal(hn_layers_parse("libvirt", &lo.layers), 0);
+	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), 0);
+	assert_int_equal(hn_layers_parse("netlink,ovs", &lo.layers), 0);
+	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), 0);
+	br0.uplink[0] = '\0';
+	assert_int_equal(hn_layers_parse("ovs", &lo.layers), 0);
+	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -101,6 +137,7 @@ int main(void)
 	    cmocka_unit_test(down_reverses_layers_keeps_backend_order),
 	    cmocka_unit_test(json_lists_every_action),
 	    cmocka_unit_test(text_uses_plus_tilde_minus),
+	    cmocka_unit_test(layers_follow_the_layers_option),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

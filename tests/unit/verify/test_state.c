@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * State checks: one line per object the seed config asks for, CRITICAL when an action of
- * the backend's diff names it (fake backends say what differs), and the object names
- * checked against the real OVS and netlink diffs.
+ * the layer's diff names it (made-up diffs say what differs), UNKNOWN for a layer that
+ * could not be read, and the object names checked against the real OVS and netlink diffs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,9 +10,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "backends.h"
 #include "error.h"
+#include "netlink.h"
 #include "nl_diff.h"
+#include "ovs.h"
 #include "ovs_diff.h"
 #include "plan.h"
 #include "seed_config.h"
@@ -23,79 +24,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What the fake diff plans; fake_error: it fails instead. */
+/* An action of a made-up diff. */
 struct fake_action {
 	enum hn_op op;
 	const char *object, *detail;
 };
-static const struct fake_action *fake_actions;
-static size_t n_fake_actions;
-static bool fake_error;
-static int closed;
 
-#define SAY(list)                                                                                  \
-	do {                                                                                       \
-		fake_actions = (list);                                                             \
-		n_fake_actions = sizeof(list) / sizeof((list)[0]);                                 \
-		fake_error = false;                                                                \
-	} while (0)
-
-static int fake_open(const struct hn_opts *opts, void **state)
-{
-	*state = malloc(1);
-	return 0;
-}
-
-static int fail_open(const struct hn_opts *opts, void **state)
-{
-	*state = NULL;
-	return hn_err(-ECONNREFUSED, "unix:/nowhere: connection refused");
-}
-
-static int fake_read(void *state)
-{
-	return 0;
-}
-
-static int fake_diff(void *state, const struct hn_config *want, struct hn_plan *plan);
-
-static void fake_free_priv(void *priv)
+static void free_priv(void *priv)
 {
 	free(priv);
 }
 
-static void fake_close(void *state)
-{
-	free(state);
-	closed++;
-}
+static const struct hn_backend fake = {.free_priv = free_priv};
+static const struct hn_backend *const owners[HN_LAYER_COUNT] = {&fake, &fake, &fake};
 
-static struct hn_backend fake = {
-    .name = "ovs",
-    .layer = HN_LAYER_OVS,
-    .open = fake_open,
-    .read = fake_read,
-    .diff = fake_diff,
-    .free_priv = fake_free_priv,
-    .close = fake_close,
-};
-
-static int fake_diff(void *state, const struct hn_config *want, struct hn_plan *plan)
+/* A host where only layer was used, read and compared, and its diff said list[0..n). */
+static void compared(struct hn_verify_host *host, enum hn_layer layer,
+		     const struct fake_action *list, size_t n)
 {
-	if (fake_error)
-		return hn_err(-EPROTO, "the database answered nonsense");
-	for (size_t i = 0; i < n_fake_actions; i++) {
+	memset(host, 0, sizeof(*host));
+	host->layers[layer].used = true;
+	for (size_t i = 0; i < n; i++) {
 		struct hn_action *a =
-		    hn_plan_add(plan, fake.layer, fake_actions[i].op, "%s", fake_actions[i].object);
+		    hn_plan_add(&host->layers[layer].plan, layer, list[i].op, "%s", list[i].object);
 
 		assert_non_null(a);
-		hn_action_detail(a, "%s", fake_actions[i].detail);
+		hn_action_detail(a, "%s", list[i].detail);
 		a->priv = malloc(8); /* freed through free_priv, as a backend's */
 	}
-	return 0;
 }
 
-static const struct hn_opts opts = {.timeout_ms = 100};
+static void host_free(struct hn_verify_host *host)
+{
+	for (int l = 0; l < HN_LAYER_COUNT; l++)
+		hn_plan_free(&host->layers[l].plan, owners);
+}
+
+#define SAY(host, layer, list) compared((host), (layer), (list), sizeof(list) / sizeof((list)[0]))
+
+static struct hn_opts opts = {.timeout_ms = 100};
 static const uint8_t eno1_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 
 /* The seed, as the state checks see it once the uplink facts are in. */
@@ -107,13 +74,12 @@ static void seed(struct hn_config *c)
 	memcpy(c->bridges[0].uplink_mac, eno1_mac, sizeof(eno1_mac));
 }
 
-static struct hn_checks run(struct hn_config *want, enum hn_layer layer, const char *name)
+static struct hn_checks run(struct hn_config *want, struct hn_verify_host *host)
 {
 	struct hn_checks c = {0};
 
-	fake.layer = layer;
-	fake.name = name;
-	assert_int_equal(hn_state_check_backend(&fake, &opts, want, &c), 0);
+	assert_int_equal(hn_state_checks(&opts, want, host, &c), 0);
+	host_free(host);
 	return c;
 }
 
@@ -129,15 +95,13 @@ static void line_is(const struct hn_checks *c, size_t i, enum hn_check_status st
 
 static void ovs_ok_is_one_line_per_object(void **unused)
 {
-	static const struct fake_action none[1];
+	struct hn_verify_host host;
 	struct hn_config want;
 	struct hn_checks c;
 
 	seed(&want);
-	SAY(none);
-	n_fake_actions = 0;
-	closed = 0;
-	c = run(&want, HN_LAYER_OVS, "ovs");
+	compared(&host, HN_LAYER_OVS, NULL, 0);
+	c = run(&want, &host);
 	assert_int_equal(c.n, 5);
 	line_is(&c, 0, HN_CHECK_OK, "bridge br0",
 		"datapath netdev, hwaddr 52:54:00:12:34:56 (eno1's)",
@@ -147,7 +111,6 @@ static void ovs_ok_is_one_line_per_object(void **unused)
 		"system, no tag (the uplink)");
 	line_is(&c, 3, HN_CHECK_OK, "bridge brint", "datapath netdev", "datapath netdev");
 	line_is(&c, 4, HN_CHECK_OK, "port brint", "internal, tag 99", "internal, tag 99");
-	assert_int_equal(closed, 1);
 	hn_checks_free(&c);
 	hn_config_free(&want);
 }
@@ -162,6 +125,7 @@ static void ovs_differences_mark_their_object(void **unused)
 	    {HN_OP_REMOVE, "port old0 on brint", "created by hostnet, no longer in the config"},
 	    {HN_OP_CREATE, "bridge br0", "datapath netdev"},
 	};
+	struct hn_verify_host host;
 	struct hn_config want;
 	struct hn_port *p;
 	struct hn_checks c;
@@ -177,8 +141,8 @@ static void ovs_differences_mark_their_object(void **unused)
 	strcpy(p[1].name, "mon0");
 	p[1].type = HN_PORT_INTERNAL;
 	p[1].tag = 250;
-	SAY(diffs);
-	c = run(&want, HN_LAYER_OVS, "ovs");
+	SAY(&host, HN_LAYER_OVS, diffs);
+	c = run(&want, &host);
 	assert_int_equal(c.n, 8); /* 7 objects, and the port the config no longer names */
 	line_is(&c, 0, HN_CHECK_CRITICAL, "bridge br0",
 		"datapath netdev, hwaddr 52:54:00:12:34:56 (eno1's)", "missing");
@@ -203,12 +167,13 @@ static void netlink_lines_name_links_addresses_routes(void **unused)
 	     "replaces 0.0.0.0/0 via 198.51.100.1 dev eno1"},
 	    {HN_OP_REMOVE, "address 198.51.100.10/24 on eno1", "moved to br0"},
 	};
+	struct hn_verify_host host;
 	struct hn_config want;
 	struct hn_checks c;
 
 	seed(&want);
-	SAY(diffs);
-	c = run(&want, HN_LAYER_NETLINK, "netlink");
+	SAY(&host, HN_LAYER_NETLINK, diffs);
+	c = run(&want, &host);
 	assert_int_equal(c.n, 7);
 	line_is(&c, 0, HN_CHECK_OK, "link br0", "up", "up");
 	line_is(&c, 1, HN_CHECK_OK, "address 198.51.100.10/24 on br0", "present", "present");
@@ -231,13 +196,14 @@ static void route_of_a_missing_address_is_not_called_ok(void **unused)
 	static const struct fake_action diffs[] = {
 	    {HN_OP_CREATE, "address 10.99.1.250/24 on brint", ""},
 	};
+	struct hn_verify_host host;
 	struct hn_config want;
 	struct hn_checks c;
 
 	seed(&want);
 	want.bridges[1].addresses[0].len = 24;
-	SAY(diffs);
-	c = run(&want, HN_LAYER_NETLINK, "netlink");
+	SAY(&host, HN_LAYER_NETLINK, diffs);
+	c = run(&want, &host);
 	assert_int_equal(c.n, 6);
 	line_is(&c, 4, HN_CHECK_CRITICAL, "address 10.99.1.250/24 on brint", "present", "missing");
 	line_is(&c, 5, HN_CHECK_UNKNOWN, "route 10.99.1.0/24 dev brint", "present",
@@ -245,8 +211,8 @@ static void route_of_a_missing_address_is_not_called_ok(void **unused)
 		"is missing");
 	hn_checks_free(&c);
 	/* With the address there, the route is the route's own business: OK. */
-	n_fake_actions = 0;
-	c = run(&want, HN_LAYER_NETLINK, "netlink");
+	compared(&host, HN_LAYER_NETLINK, NULL, 0);
+	c = run(&want, &host);
 	assert_int_equal(c.v[5].status, HN_CHECK_OK);
 	hn_checks_free(&c);
 	hn_config_free(&want);
@@ -260,13 +226,13 @@ static void libvirt_networks_and_undefined_ones(void **unused)
 	    {HN_OP_CHANGE, "network intern-vlans", "portgroup 105 missing; redefine, restart"},
 	    {HN_OP_CHANGE, "network ovs-front", "start, autostart"},
 	};
+	struct hn_verify_host host;
 	struct hn_config want;
 	struct hn_checks c;
 
 	seed(&want);
-	SAY(diffs);
-	n_fake_actions = 0;
-	c = run(&want, HN_LAYER_VIRT, "libvirt");
+	compared(&host, HN_LAYER_VIRT, NULL, 0);
+	c = run(&want, &host);
 	assert_int_equal(c.n, 3);
 	line_is(&c, 0, HN_CHECK_OK, "network ovs-front",
 		"defined, active, autostart, bridge br0 (openvswitch), no portgroup",
@@ -279,8 +245,8 @@ static void libvirt_networks_and_undefined_ones(void **unused)
 	line_is(&c, 2, HN_CHECK_OK, "network default", "absent (libvirt.undefine)", "absent");
 	hn_checks_free(&c);
 
-	SAY(diffs);
-	c = run(&want, HN_LAYER_VIRT, "libvirt");
+	SAY(&host, HN_LAYER_VIRT, diffs);
+	c = run(&want, &host);
 	assert_int_equal(c.n, 4);
 	line_is(&c, 0, HN_CHECK_CRITICAL, "network ovs-front",
 		"defined, active, autostart, bridge br0 (openvswitch), no portgroup",
@@ -297,30 +263,51 @@ static void libvirt_networks_and_undefined_ones(void **unused)
 	hn_config_free(&want);
 }
 
-static void a_backend_that_cannot_read_or_compare_is_unknown(void **unused)
+/* The host as the agent left it when a step failed: first what each layer reached, then
+ * the uplink, then the diffs; never an object called OK that was not compared. */
+static void layers_that_cannot_be_read_or_compared_are_unknown(void **unused)
 {
-	struct hn_backend down;
+	struct hn_verify_host host;
 	struct hn_config want;
-	struct hn_checks c = {0};
+	struct hn_checks c;
 
 	seed(&want);
-	fake.layer = HN_LAYER_OVS;
-	fake.name = "ovs";
-	down = fake;
-	down.open = fail_open;
-	assert_int_equal(hn_state_check_backend(&down, &opts, &want, &c), 0);
-	assert_int_equal(c.n, 1);
+	want.has_libvirt = false;
+	memset(&host, 0, sizeof(host));
+	for (int l = 0; l < HN_LAYER_COUNT; l++)
+		host.layers[l].used = true;
+	host.layers[HN_LAYER_OVS].failed = HN_VERIFY_NO_CONNECT;
+	strcpy(host.layers[HN_LAYER_OVS].why, "unix:/nowhere: connection refused");
+	host.layers[HN_LAYER_NETLINK].failed = HN_VERIFY_NO_DIFF;
+	strcpy(host.layers[HN_LAYER_NETLINK].why, "the kernel answered nonsense");
+	host.layers[HN_LAYER_VIRT].optional = true;
+	host.layers[HN_LAYER_VIRT].failed = HN_VERIFY_NO_CONNECT;
+	strcpy(host.uplink_error, "eno1: the uplink of bridge br0 does not exist on this host");
+	c = run(&want, &host);
+	assert_int_equal(c.n, 4);
 	line_is(&c, 0, HN_CHECK_UNKNOWN, "ovs state", "the host as the config says",
 		"cannot connect: unix:/nowhere: connection refused");
-	/* A diff that fails: UNKNOWN, and no object is called OK. */
-	fake_error = true;
-	closed = 0;
-	assert_int_equal(hn_state_check_backend(&fake, &opts, &want, &c), 0);
+	line_is(&c, 1, HN_CHECK_OK, "libvirt", "nothing: the config has no libvirt section",
+		"not configured; libvirtd does not answer, not read");
+	line_is(&c, 2, HN_CHECK_CRITICAL, "uplink", "the uplink NIC present",
+		"eno1: the uplink of bridge br0 does not exist on this host");
+	line_is(&c, 3, HN_CHECK_UNKNOWN, "netlink state", "the host as the config says",
+		"cannot compare: the kernel answered nonsense");
+	hn_checks_free(&c);
+
+	/* A backend that does not load is named by its layer; --layers says what it left. */
+	memset(&host, 0, sizeof(host));
+	host.layers[HN_LAYER_OVS].used = true;
+	host.layers[HN_LAYER_OVS].failed = HN_VERIFY_NO_BACKEND;
+	strcpy(host.layers[HN_LAYER_OVS].why, "no module");
+	opts.layers = 1u << HN_LAYER_OVS;
+	c = run(&want, &host);
+	opts.layers = 0;
 	assert_int_equal(c.n, 2);
-	line_is(&c, 1, HN_CHECK_UNKNOWN, "ovs state", "the host as the config says",
-		"cannot compare: the database answered nonsense");
-	assert_int_equal(closed, 1);
-	fake_error = false;
+	line_is(&c, 0, HN_CHECK_UNKNOWN, "layers", "every layer checked",
+		"only ovs (--layers); netlink,libvirt not checked");
+	line_is(&c, 1, HN_CHECK_UNKNOWN, "ovs", "the host as the config says",
+		"cannot load its backend: no module");
 	hn_checks_free(&c);
 	hn_config_free(&want);
 }
@@ -386,40 +373,6 @@ static void names_are_the_real_diffs_names(void **unused)
 	hn_config_free(&want);
 }
 
-static void layers_follow_the_layers_option(void **unused)
-{
-	struct hn_opts lo = {0};
-	struct hn_config one_uplink = {0};
-	struct hn_bridge br0 = {.name = "br0", .uplink = "eno1"};
-	char buf[64];
-
-	assert_true(hn_layer_wanted(&lo, HN_LAYER_VIRT));
-	assert_int_equal(hn_layers_parse("ovs,netlink", &lo.layers), 0);
-	assert_true(hn_layer_wanted(&lo, HN_LAYER_OVS));
-	assert_true(hn_layer_wanted(&lo, HN_LAYER_NETLINK));
-	assert_false(hn_layer_wanted(&lo, HN_LAYER_VIRT));
-	assert_string_equal(hn_layers_format(lo.layers, buf, sizeof(buf)), "ovs,netlink");
-	assert_int_equal(hn_layers_parse("xovs", &lo.layers), -EINVAL);
-	assert_int_equal(hn_layers_parse("ovs,", &lo.layers), 0);
-	assert_int_equal(hn_layers_parse("", &lo.layers), -EINVAL);
-	assert_int_equal(hn_layers_parse(",", &lo.layers), -EINVAL);
-
-	/* The uplink move needs both ovs and netlink, or neither. */
-	one_uplink.bridges = &br0;
-	one_uplink.n_bridges = 1;
-	assert_int_equal(hn_layers_parse("ovs", &lo.layers), 0);
-	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), -EINVAL);
-	assert_int_equal(hn_layers_parse("netlink,libvirt", &lo.layers), 0);
-	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), -EINVAL);
-	assert_int_equal(hn_layers_parse("libvirt", &lo.layers), 0);
-	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), 0);
-	assert_int_equal(hn_layers_parse("netlink,ovs", &lo.layers), 0);
-	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), 0);
-	br0.uplink[0] = '\0';
-	assert_int_equal(hn_layers_parse("ovs", &lo.layers), 0);
-	assert_int_equal(hn_layers_check_uplink(&lo, &one_uplink), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,10 +381,9 @@ int main(void)
 	    cmocka_unit_test(netlink_lines_name_links_addresses_routes),
 	    cmocka_unit_test(route_of_a_missing_address_is_not_called_ok),
 	    cmocka_unit_test(libvirt_networks_and_undefined_ones),
-	    cmocka_unit_test(a_backend_that_cannot_read_or_compare_is_unknown),
+	    cmocka_unit_test(layers_that_cannot_be_read_or_compared_are_unknown),
 	    cmocka_unit_test(the_seed_asks_for_14_objects),
 	    cmocka_unit_test(names_are_the_real_diffs_names),
-	    cmocka_unit_test(layers_follow_the_layers_option),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include "checks.h"
 #include "error.h"
 #include "textfile.h"
+#include "verify.h"
 
 #include <dirent.h>
 #include <errno.h>

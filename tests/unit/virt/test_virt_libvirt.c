@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "backend.h"
+#include "virt.h"
 #include "config.h"
 #include "error.h"
 #include "plan.h"

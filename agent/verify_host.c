@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "verify_host.h"
+#include "backends.h"
+#include "converge.h"
+#include "error.h"
+#include "plan.h"
+#include "uplink.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failed(struct hn_verify_layer *l, enum hn_verify_failure step)
+{
+	l->failed = step;
+	snprintf(l->why, sizeof(l->why), "%s", hn_errmsg() ? hn_errmsg() : "unknown error");
+	return -1;
+}
+
+int hn_verify_layer_open(const struct hn_backend *b, const struct hn_opts *opts, void **state,
+			 struct hn_verify_layer *l)
+{
+	*state = NULL;
+	if (!b)
+		return failed(l, HN_VERIFY_NO_BACKEND); /* hn_backend_of said why */
+	hn_err_clear();
+	if (b->open(opts, state) < 0)
+		return failed(l, HN_VERIFY_NO_CONNECT);
+	hn_err_clear();
+	if (b->read(*state) < 0) {
+		failed(l, HN_VERIFY_NO_READ);
+		b->close(*state);
+		*state = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void hn_verify_layer_diff(const struct hn_backend *b, void *state, const struct hn_config *want,
+			  struct hn_verify_layer *l)
+{
+	const struct hn_backend *owners[HN_LAYER_COUNT] = {0};
+
+	hn_err_clear();
+	if (b->diff(state, want, &l->plan) == 0)
+		return;
+	failed(l, HN_VERIFY_NO_DIFF);
+	owners[b->layer] = b;
+	hn_plan_free(&l->plan, owners);
+}
+
+static bool has_uplink(const struct hn_config *c)
+{
+	for (size_t i = 0; i < c->n_bridges; i++)
+		if (c->bridges[i].uplink[0])
+			return true;
+	return false;
+}
+
+/* What the kernel shows of each uplink, for the gateway checks. */
+static void read_uplinks(struct hn_session *s, const struct hn_config *want,
+			 struct hn_verify_host *host)
+{
+	if (!hn_session_reads_kernel(s)) {
+		snprintf(host->uplinks_error, sizeof(host->uplinks_error), "%s",
+			 host->layers[HN_LAYER_NETLINK].why);
+		return;
+	}
+	host->uplinks = calloc(want->n_bridges, sizeof(*host->uplinks));
+	if (!host->uplinks) {
+		snprintf(host->error, sizeof(host->error), "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < want->n_bridges; i++)
+		if (want->bridges[i].uplink[0])
+			hn_session_uplink_facts(s, &want->bridges[i], &host->uplinks[i]);
+}
+
+void hn_verify_host_read(const struct hn_opts *opts, struct hn_config *want,
+			 struct hn_verify_host *host)
+{
+	struct hn_session s = {.opts = opts};
+	bool uplinks = has_uplink(want);
+
+	memset(host, 0, sizeof(*host));
+	/* Every read first, then every diff, as `plan` does: the OVS diff needs the uplink
+	 * facts (the NIC's MAC) that come from the kernel. The kernel is read for the gateway
+	 * checks even when --layers leaves its layer out (it is then not compared). */
+	for (int i = 0; i < HN_LAYER_COUNT; i++) {
+		struct hn_verify_layer *l = &host->layers[i];
+		const struct hn_backend *b;
+
+		l->used = hn_layer_wanted(opts, i);
+		l->optional = hn_layer_optional(want, i);
+		if (!l->used && !(i == HN_LAYER_NETLINK && uplinks))
+			continue;
+		b = hn_backend_of(i);
+		if (hn_verify_layer_open(b, opts, &s.state[i], l) == 0)
+			s.backends[i] = b;
+	}
+	if (host->layers[HN_LAYER_NETLINK].used && hn_session_reads_kernel(&s)) {
+		hn_err_clear();
+		if (hn_uplink_resolve(want, &s) < 0)
+			snprintf(host->uplink_error, sizeof(host->uplink_error), "%s",
+				 hn_errmsg() ? hn_errmsg() : "cannot be resolved");
+	}
+	if (uplinks)
+		read_uplinks(&s, want, host);
+	for (int i = 0; i < HN_LAYER_COUNT; i++)
+		if (s.backends[i] && host->layers[i].used)
+			hn_verify_layer_diff(s.backends[i], s.state[i], want, &host->layers[i]);
+	hn_session_close(&s);
+}
+
+void hn_verify_host_free(struct hn_verify_host *host)
+{
+	const struct hn_backend *owners[HN_LAYER_COUNT];
+
+	/* The backends that made the plans' actions, to free them (loaded, if they did). */
+	for (int i = 0; i < HN_LAYER_COUNT; i++)
+		owners[i] = host->layers[i].plan.n ? hn_backend_of(i) : NULL;
+	for (int i = 0; i < HN_LAYER_COUNT; i++)
+		hn_plan_free(&host->layers[i].plan, owners);
+	free(host->uplinks);
+	host->uplinks = NULL;
+}
