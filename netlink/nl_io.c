@@ -78,6 +78,17 @@ void hn_nl_close(struct nl_sock *sk)
 		nl_socket_free(sk);
 }
 
+/* A copy of the socket's callbacks for one exchange, as libnl's own cache reads take: what
+ * is set on the socket (libnl's NLCB debug kinds, the fuzz target's stand-in for the
+ * kernel) then holds for every read, not only libnl's. */
+static struct nl_cb *socket_cb(struct nl_sock *sk)
+{
+	struct nl_cb *s = nl_socket_get_cb(sk), *cb = nl_cb_clone(s);
+
+	nl_cb_put(s);
+	return cb;
+}
+
 /* ---- one request, one answer ---- */
 
 struct answer {
@@ -129,7 +140,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 int hn_nl_talk(struct nl_sock *sk, struct nl_msg *msg, char *why, size_t len)
 {
 	struct answer a = {0};
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	struct nl_cb *cb = socket_cb(sk);
 	int r;
 
 	why[0] = '\0';
@@ -310,7 +321,7 @@ static int read_addrs_once(struct nl_sock *sk, struct hn_nl_state *s)
 {
 	struct ifaddrmsg req = {.ifa_family = AF_INET};
 	struct addr_dump d = {.s = s};
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	struct nl_cb *cb = socket_cb(sk);
 	int r;
 
 	if (!cb)
