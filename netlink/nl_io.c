@@ -374,6 +374,9 @@ int hn_nl_get_link(struct nl_sock *sk, const char *name, struct hn_nl_link *out)
 
 	if (r < 0)
 		return r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV ? -ENODEV : nle_errno(r);
+	/* libnl says 0 for an answer that held no link (an ack, a dump's end). */
+	if (!l)
+		return -EPROTO;
 	memset(out, 0, sizeof(*out));
 	fill_link(l, out);
 	rtnl_link_put(l);
