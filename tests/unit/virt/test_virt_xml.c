@@ -366,6 +366,17 @@ static void bad_documents_are_refused_with_a_reason(void **unused)
 	    0);
 	assert_null(strstr(d.name ? d.name : "", "root:"));
 	hn_virt_netdef_free(&d);
+	/* libxml2 words some errors on two lines; and a value quoted in an error can hold a line
+	 * feed (a character reference). The error is still one line. */
+	assert_int_equal(hn_virt_netdef_parse("<network><name>x\xfd\xfd</name></network>", &d),
+			 -EINVAL);
+	assert_string_equal(hn_errmsg(), "network XML: line 1: Input is not proper UTF-8, "
+					 "indicate encoding ! Bytes: 0xFD 0xFD 0x3C 0x2F");
+	assert_int_equal(hn_virt_netdef_parse(NET("<portgroup name='a&#10;b'><vlan>"
+						  "<tag id='1&#10;'/></vlan></portgroup>"),
+					      &d),
+			 -EINVAL);
+	assert_string_equal(hn_errmsg(), "portgroup a b: <tag> without a VLAN id 0-4095 (id='1 ')");
 }
 
 static void domain_interfaces_are_counted_per_network(void **unused)
