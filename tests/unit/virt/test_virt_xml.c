@@ -214,6 +214,14 @@ static void vlan_reading_follows_libvirt(void **unused)
 	assert_false(d.owned);
 	hn_virt_netdef_free(&d);
 
+	/* libvirt accepts a portgroup name twice and only ever uses the first. */
+	parse(NET("<portgroup name='a'><vlan><tag id='10'/></vlan></portgroup>"
+		  "<portgroup name='a'><vlan><tag id='20'/></vlan></portgroup>"),
+	      &d);
+	assert_int_equal(d.n_pgs, 1);
+	assert_vlans(pg(&d, "a"), false, "10");
+	hn_virt_netdef_free(&d);
+
 	/* <forward/> alone is NAT; no <forward> is an isolated network. */
 	parse("<network><name>x</name><forward/></network>", &d);
 	assert_string_equal(d.forward, "nat");
