@@ -371,6 +371,10 @@ static void __attribute__((format(printf, 2, 3))) note(struct diffs *o, const ch
 	va_start(ap, fmt);
 	vsnprintf(one, sizeof(one), fmt, ap);
 	va_end(ap);
+	/* Names come from the document, and the list is one plan line: no control bytes. */
+	for (char *p = one; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	/* Keep room for "..." so a cut list says it was cut. */
 	if (o->used + strlen(sep) + strlen(one) + 4 <= o->len) {
 		o->used += (size_t)snprintf(o->buf + o->used, o->len - o->used, "%s%s", sep, one);

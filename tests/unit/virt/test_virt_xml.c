@@ -324,6 +324,10 @@ static void differences_are_worded_for_the_plan(void **unused)
 	assert_string_equal(
 	    d, "forward mode nat, want bridge; bridge virbr0, want brint; virtualport none, want "
 	       "openvswitch");
+
+	/* Names come from the document: a line feed in one would split the plan line. */
+	d = differences(NET(""), NET("<portgroup name='a&#10;+ libvirt x&#9;'/>"), false, &n);
+	assert_string_equal(d, "portgroup a?+ libvirt x? not in the config");
 }
 
 /* A long list is cut where it no longer fits, and says so; the count stays exact. */
