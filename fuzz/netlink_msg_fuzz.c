@@ -31,7 +31,9 @@ static int kernel_recv(struct nl_sock *sk, struct sockaddr_nl *from, unsigned ch
 	in += 2, in_left -= 2;
 	if (len > in_left)
 		len = in_left;
-	*buf = malloc(len ? len : 1);
+	if (len == 0)
+		return 0; /* as nl_recv: no buffer with it, libnl frees none */
+	*buf = malloc(len);
 	if (!*buf)
 		return -NLE_NOMEM;
 	memcpy(*buf, in, len);
