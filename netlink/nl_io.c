@@ -252,8 +252,15 @@ static void fill_route(struct rtnl_route *rt, struct hn_nl_route *out)
 static int read_routes(struct nl_sock *sk, struct hn_nl_state *s)
 {
 	struct nl_cache *cache;
-	int r = rtnl_route_alloc_cache(sk, AF_INET, 0, &cache);
+	/* Filled apart: rtnl_route_alloc_cache frees a cache whose dump failed with free(),
+	 * leaking its hash table and the routes read before the failure (libnl 3.7 to 3.12). */
+	int r = rtnl_route_alloc_cache(NULL, AF_INET, 0, &cache);
 
+	if (r == 0) {
+		r = nl_cache_refill(sk, cache);
+		if (r < 0)
+			nl_cache_free(cache);
+	}
 	if (r < 0)
 		return hn_err(nle_errno(r), "netlink: cannot list the routes: %s", nl_geterror(r));
 	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
