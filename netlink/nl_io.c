@@ -106,25 +106,30 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-/* The extended ack attributes follow the nlmsgerr (the request is not copied: CAP_ACK). */
+/* The extended ack attributes follow the nlmsgerr and, without CAP_ACK, the request it
+ * copies. libnl passed a message that holds the nlmsgerr; the lengths past it are the
+ * kernel's word, checked against the message before anything is read. */
 static void read_ext_ack(const struct nlmsgerr *e, struct answer *a)
 {
 	const struct nlmsghdr *h = (const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	size_t skip = sizeof(*e);
-	int len;
+	size_t left = h->nlmsg_len - NLMSG_HDRLEN, skip = sizeof(*e);
 
 	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	if (!(h->nlmsg_flags & NLM_F_CAPPED))
-		skip += e->msg.nlmsg_len - NLMSG_HDRLEN;
-	len = (int)h->nlmsg_len - NLMSG_HDRLEN - (int)skip;
-	if (len <= 0 ||
-	    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + skip), len, NULL) < 0)
+	if (!(h->nlmsg_flags & NLM_F_CAPPED)) {
+		size_t req = e->msg.nlmsg_len;
+
+		if (req < NLMSG_HDRLEN)
+			return;
+		skip += ((req + 3) & ~(size_t)3) - NLMSG_HDRLEN;
+	}
+	if (skip >= left || nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + skip),
+				      (int)(left - skip), NULL) < 0)
 		return;
+	/* The text need not end in a NUL: nla_strlcpy stops at the attribute's end. */
 	if (tb[NLMSGERR_ATTR_MSG])
-		snprintf(a->ext, sizeof(a->ext), "%s",
-			 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+		nla_strlcpy(a->ext, tb[NLMSGERR_ATTR_MSG], sizeof(a->ext));
 }
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
