@@ -311,7 +311,9 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	a->ifindex = (int)ifa->ifa_index;
 	a->prefixlen = ifa->ifa_prefixlen;
 	a->scope = ifa->ifa_scope;
-	a->flags = tb[IFA_FLAGS] ? nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
+	/* nlmsg_parse without a policy checks no attribute's size: each is checked here. */
+	a->flags = tb[IFA_FLAGS] && nla_len(tb[IFA_FLAGS]) >= 4 ? nla_get_u32(tb[IFA_FLAGS])
+								: ifa->ifa_flags;
 	if (tb[IFA_ADDRESS] && nla_len(tb[IFA_ADDRESS]) == 4)
 		memcpy(&a->address, nla_data(tb[IFA_ADDRESS]), 4);
 	if (tb[IFA_LOCAL] && nla_len(tb[IFA_LOCAL]) == 4)
@@ -324,7 +326,7 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	}
 	if (tb[IFA_LABEL])
 		nla_strlcpy(a->label, tb[IFA_LABEL], sizeof(a->label));
-	if (tb[IFA_PROTO])
+	if (tb[IFA_PROTO] && nla_len(tb[IFA_PROTO]) >= 1)
 		a->proto = nla_get_u8(tb[IFA_PROTO]);
 	return NL_OK;
 }
