@@ -7,6 +7,23 @@
 static char message[1024];
 int hn_verbosity;
 
+/* A message is one line whatever the daemons put in it: libxml2's own messages, an
+ * ovsdb-server error's details and the kernel's extended ack can hold line feeds. They
+ * become spaces, other control bytes '?', and the trailing blanks go. */
+static void one_line(char *s)
+{
+	size_t n = 0;
+
+	for (char *p = s; *p; p++, n++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+		else if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
+	while (n && s[n - 1] == ' ')
+		s[--n] = '\0';
+}
+
 /* Through a copy: callers pass the last message in as an argument ("...; rolling back FAILED
  * too (%s)", hn_errmsg()), and vsnprintf must not write over what it is reading. */
 int hn_verr(int err, const char *fmt, va_list ap)
@@ -14,6 +31,7 @@ int hn_verr(int err, const char *fmt, va_list ap)
 	char text[sizeof(message)];
 
 	vsnprintf(text, sizeof(text), fmt, ap);
+	one_line(text);
 	memcpy(message, text, sizeof(message));
 	return err;
 }

@@ -9,7 +9,8 @@
 #include <stdarg.h>
 
 /* Record "what failed and why" and return err (a negative errno) so callers can
- * `return hn_err(-ENOENT, "%s: no such bridge", name);`. A later call replaces the text. */
+ * `return hn_err(-ENOENT, "%s: no such bridge", name);`. A later call replaces the text.
+ * The text is kept on one line: line feeds become spaces, other control bytes '?'. */
 int hn_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int hn_verr(int err, const char *fmt, va_list ap);
 const char *hn_errmsg(void);

@@ -78,6 +78,17 @@ void hn_nl_close(struct nl_sock *sk)
 		nl_socket_free(sk);
 }
 
+/* A copy of the socket's callbacks for one exchange, as libnl's own cache reads take: what
+ * is set on the socket (libnl's NLCB debug kinds, the fuzz target's stand-in for the
+ * kernel) then holds for every read, not only libnl's. */
+static struct nl_cb *socket_cb(struct nl_sock *sk)
+{
+	struct nl_cb *s = nl_socket_get_cb(sk), *cb = nl_cb_clone(s);
+
+	nl_cb_put(s);
+	return cb;
+}
+
 /* ---- one request, one answer ---- */
 
 struct answer {
@@ -95,25 +106,30 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-/* The extended ack attributes follow the nlmsgerr (the request is not copied: CAP_ACK). */
+/* The extended ack attributes follow the nlmsgerr and, without CAP_ACK, the request it
+ * copies. libnl passed a message that holds the nlmsgerr; the lengths past it are the
+ * kernel's word, checked against the message before anything is read. */
 static void read_ext_ack(const struct nlmsgerr *e, struct answer *a)
 {
 	const struct nlmsghdr *h = (const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	size_t skip = sizeof(*e);
-	int len;
+	size_t left = h->nlmsg_len - NLMSG_HDRLEN, skip = sizeof(*e);
 
 	if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	if (!(h->nlmsg_flags & NLM_F_CAPPED))
-		skip += e->msg.nlmsg_len - NLMSG_HDRLEN;
-	len = (int)h->nlmsg_len - NLMSG_HDRLEN - (int)skip;
-	if (len <= 0 ||
-	    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + skip), len, NULL) < 0)
+	if (!(h->nlmsg_flags & NLM_F_CAPPED)) {
+		size_t req = e->msg.nlmsg_len;
+
+		if (req < NLMSG_HDRLEN)
+			return;
+		skip += ((req + 3) & ~(size_t)3) - NLMSG_HDRLEN;
+	}
+	if (skip >= left || nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + skip),
+				      (int)(left - skip), NULL) < 0)
 		return;
+	/* The text need not end in a NUL: nla_strlcpy stops at the attribute's end. */
 	if (tb[NLMSGERR_ATTR_MSG])
-		snprintf(a->ext, sizeof(a->ext), "%s",
-			 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+		nla_strlcpy(a->ext, tb[NLMSGERR_ATTR_MSG], sizeof(a->ext));
 }
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
@@ -129,7 +145,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 int hn_nl_talk(struct nl_sock *sk, struct nl_msg *msg, char *why, size_t len)
 {
 	struct answer a = {0};
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	struct nl_cb *cb = socket_cb(sk);
 	int r;
 
 	why[0] = '\0';
@@ -241,8 +257,15 @@ static void fill_route(struct rtnl_route *rt, struct hn_nl_route *out)
 static int read_routes(struct nl_sock *sk, struct hn_nl_state *s)
 {
 	struct nl_cache *cache;
-	int r = rtnl_route_alloc_cache(sk, AF_INET, 0, &cache);
+	/* Filled apart: rtnl_route_alloc_cache frees a cache whose dump failed with free(),
+	 * leaking its hash table and the routes read before the failure (libnl 3.7 to 3.12). */
+	int r = rtnl_route_alloc_cache(NULL, AF_INET, 0, &cache);
 
+	if (r == 0) {
+		r = nl_cache_refill(sk, cache);
+		if (r < 0)
+			nl_cache_free(cache);
+	}
 	if (r < 0)
 		return hn_err(nle_errno(r), "netlink: cannot list the routes: %s", nl_geterror(r));
 	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
@@ -288,7 +311,9 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	a->ifindex = (int)ifa->ifa_index;
 	a->prefixlen = ifa->ifa_prefixlen;
 	a->scope = ifa->ifa_scope;
-	a->flags = tb[IFA_FLAGS] ? nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
+	/* nlmsg_parse without a policy checks no attribute's size: each is checked here. */
+	a->flags = tb[IFA_FLAGS] && nla_len(tb[IFA_FLAGS]) >= 4 ? nla_get_u32(tb[IFA_FLAGS])
+								: ifa->ifa_flags;
 	if (tb[IFA_ADDRESS] && nla_len(tb[IFA_ADDRESS]) == 4)
 		memcpy(&a->address, nla_data(tb[IFA_ADDRESS]), 4);
 	if (tb[IFA_LOCAL] && nla_len(tb[IFA_LOCAL]) == 4)
@@ -301,7 +326,7 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	}
 	if (tb[IFA_LABEL])
 		nla_strlcpy(a->label, tb[IFA_LABEL], sizeof(a->label));
-	if (tb[IFA_PROTO])
+	if (tb[IFA_PROTO] && nla_len(tb[IFA_PROTO]) >= 1)
 		a->proto = nla_get_u8(tb[IFA_PROTO]);
 	return NL_OK;
 }
@@ -310,7 +335,7 @@ static int read_addrs_once(struct nl_sock *sk, struct hn_nl_state *s)
 {
 	struct ifaddrmsg req = {.ifa_family = AF_INET};
 	struct addr_dump d = {.s = s};
-	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	struct nl_cb *cb = socket_cb(sk);
 	int r;
 
 	if (!cb)
@@ -363,6 +388,9 @@ int hn_nl_get_link(struct nl_sock *sk, const char *name, struct hn_nl_link *out)
 
 	if (r < 0)
 		return r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV ? -ENODEV : nle_errno(r);
+	/* libnl says 0 for an answer that held no link (an ack, a dump's end). */
+	if (!l)
+		return -EPROTO;
 	memset(out, 0, sizeof(*out));
 	fill_link(l, out);
 	rtnl_link_put(l);

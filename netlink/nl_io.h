@@ -23,7 +23,8 @@ int hn_nl_read(struct nl_sock *sk, struct hn_nl_state *out);
  * (Nexthop has invalid gateway)". */
 int hn_nl_talk(struct nl_sock *sk, struct nl_msg *msg, char *why, size_t len);
 
-/* The link named name now (ifindex, flags, mtu): -ENODEV when there is none. */
+/* The link named name now (ifindex, flags, mtu): -ENODEV when there is none, -EPROTO when
+ * the kernel answered without a link. */
 int hn_nl_get_link(struct nl_sock *sk, const char *name, struct hn_nl_link *out);
 
 #endif

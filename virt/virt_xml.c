@@ -218,18 +218,30 @@ static int parse_vlan(xmlNodePtr vlan, struct hn_virt_pg *pg)
 	return 0;
 }
 
+static const struct hn_virt_pg *find_pg(const struct hn_virt_netdef *d, const char *name);
+
 static int parse_portgroup(xmlNodePtr node, struct hn_virt_netdef *d)
 {
-	struct hn_virt_pg *v = realloc(d->pgs, (d->n_pgs + 1) * sizeof(*v)), *pg;
+	char *name = prop(node, "name");
+	struct hn_virt_pg *v, *pg;
 
-	if (!v)
+	if (!name && !(name = strdup("")))
 		return -ENOMEM;
+	/* libvirt takes the first portgroup of a name (virPortGroupFindByName) and accepts
+	 * more: a later one is never used, so it means nothing. */
+	if (find_pg(d, name)) {
+		free(name);
+		return 0;
+	}
+	v = realloc(d->pgs, (d->n_pgs + 1) * sizeof(*v));
+	if (!v) {
+		free(name);
+		return -ENOMEM;
+	}
 	d->pgs = v;
 	pg = &d->pgs[d->n_pgs++];
 	memset(pg, 0, sizeof(*pg));
-	pg->name = prop(node, "name");
-	if (!pg->name && !(pg->name = strdup("")))
-		return -ENOMEM;
+	pg->name = name;
 	/* libvirt reads the first <vlan> only. */
 	for (xmlNodePtr c = node->children; c; c = c->next)
 		if (is_elem(c, "vlan"))
@@ -359,6 +371,10 @@ static void __attribute__((format(printf, 2, 3))) note(struct diffs *o, const ch
 	va_start(ap, fmt);
 	vsnprintf(one, sizeof(one), fmt, ap);
 	va_end(ap);
+	/* Names come from the document, and the list is one plan line: no control bytes. */
+	for (char *p = one; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	/* Keep room for "..." so a cut list says it was cut. */
 	if (o->used + strlen(sep) + strlen(one) + 4 <= o->len) {
 		o->used += (size_t)snprintf(o->buf + o->used, o->len - o->used, "%s%s", sep, one);

@@ -214,6 +214,14 @@ static void vlan_reading_follows_libvirt(void **unused)
 	assert_false(d.owned);
 	hn_virt_netdef_free(&d);
 
+	/* libvirt accepts a portgroup name twice and only ever uses the first. */
+	parse(NET("<portgroup name='a'><vlan><tag id='10'/></vlan></portgroup>"
+		  "<portgroup name='a'><vlan><tag id='20'/></vlan></portgroup>"),
+	      &d);
+	assert_int_equal(d.n_pgs, 1);
+	assert_vlans(pg(&d, "a"), false, "10");
+	hn_virt_netdef_free(&d);
+
 	/* <forward/> alone is NAT; no <forward> is an isolated network. */
 	parse("<network><name>x</name><forward/></network>", &d);
 	assert_string_equal(d.forward, "nat");
@@ -316,6 +324,10 @@ static void differences_are_worded_for_the_plan(void **unused)
 	assert_string_equal(
 	    d, "forward mode nat, want bridge; bridge virbr0, want brint; virtualport none, want "
 	       "openvswitch");
+
+	/* Names come from the document: a line feed in one would split the plan line. */
+	d = differences(NET(""), NET("<portgroup name='a&#10;+ libvirt x&#9;'/>"), false, &n);
+	assert_string_equal(d, "portgroup a?+ libvirt x? not in the config");
 }
 
 /* A long list is cut where it no longer fits, and says so; the count stays exact. */
@@ -366,6 +378,17 @@ static void bad_documents_are_refused_with_a_reason(void **unused)
 	    0);
 	assert_null(strstr(d.name ? d.name : "", "root:"));
 	hn_virt_netdef_free(&d);
+	/* libxml2 words some errors on two lines; and a value quoted in an error can hold a line
+	 * feed (a character reference). The error is still one line. */
+	assert_int_equal(hn_virt_netdef_parse("<network><name>x\xfd\xfd</name></network>", &d),
+			 -EINVAL);
+	assert_string_equal(hn_errmsg(), "network XML: line 1: Input is not proper UTF-8, "
+					 "indicate encoding ! Bytes: 0xFD 0xFD 0x3C 0x2F");
+	assert_int_equal(hn_virt_netdef_parse(NET("<portgroup name='a&#10;b'><vlan>"
+						  "<tag id='1&#10;'/></vlan></portgroup>"),
+					      &d),
+			 -EINVAL);
+	assert_string_equal(hn_errmsg(), "portgroup a b: <tag> without a VLAN id 0-4095 (id='1 ')");
 }
 
 static void domain_interfaces_are_counted_per_network(void **unused)
