@@ -13,7 +13,7 @@
 
 bool hn_json_output;
 
-/* Bad usage exits 2, except for verify: a monitoring plugin says UNKNOWN (DESIGN.md 2). */
+/* Bad usage exits 2, except for verify: a monitoring plugin says UNKNOWN (hostnet(8)). */
 static int usage_status(const char *command)
 {
 	return command && strcmp(command, "verify") == 0 ? 3 : HN_EXIT_USAGE;

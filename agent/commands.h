@@ -5,7 +5,7 @@
 
 #include "backend.h"
 
-/* Exit statuses of up/plan/down/check (DESIGN.md section 2). */
+/* Exit statuses of up/plan/down/check (hostnet(8), EXIT STATUS). */
 enum {
 	HN_EXIT_OK = 0,
 	HN_EXIT_FAILED = 1,

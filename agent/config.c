@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * hostnet.yaml -> struct hn_config: the schema of DESIGN.md section 3, walked over the YAML
+ * hostnet.yaml -> struct hn_config: the schema of hostnet.yaml(5), walked over the YAML
  * tree of config_tree.c. Each mapping is a table of keys and handlers; each list goes
  * through one helper. Errors name the node's FILE:LINE:COL and its path in the file
  * ("bridges.brint.ports.eno2.tag"), say what is wrong and what was expected.

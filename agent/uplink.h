@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The uplink move (DESIGN.md sections 1 and 5): the NIC's address, default route and MAC go
+ * The uplink move (ARCHITECTURE.md): the NIC's address, default route and MAC go
  * to its bridge. The backends do the moving (OVS: the port and other_config:hwaddr; netlink:
  * addresses and routes); this file supplies what the config leaves to the live host and
  * guards the move with gateway probes.

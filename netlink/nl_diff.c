@@ -394,7 +394,7 @@ static int diff_route(struct diff *d, size_t wi)
 	return 0;
 }
 
-/* ---- the uplink move (DESIGN.md section 5) ---- */
+/* ---- the uplink move (ARCHITECTURE.md, "Rules that keep a host alive") ---- */
 
 static const struct hn_nl_link *uplink_of(const struct diff *d, const struct hn_bridge *b)
 {

@@ -3,7 +3,7 @@
  * The uplink side: for each bridge with an uplink, what the kernel shows (the bridge has the
  * uplink's MAC, the uplink has no IPv4 address left) and whether the gateway answers ARP
  * from the bridge. The ARP goes out of the uplink, so it is sent only from the bridge's own
- * MAC, and only when that MAC is the uplink's (DESIGN.md section 5): an unknown MAC on the
+ * MAC, and only when that MAC is the uplink's (ARCHITECTURE.md, the rules): an unknown MAC on the
  * provider's port gets the server blocked.
  */
 #ifndef HOSTNET_VERIFY_GATEWAY_H

@@ -3,7 +3,7 @@
  * Which probes a verify run needs, derived from the config alone (pure: unit-tested on
  * hand-built configs):
  * - the bridge to probe: verify.isolation.bridge, else the first bridge without an uplink
- *   that carries VLANs. Never a bridge with an uplink (DESIGN.md section 5);
+ *   that carries VLANs. Never a bridge with an uplink (ARCHITECTURE.md, the rules);
  * - the VLANs of the matrix: verify.isolation.vlans (else every VLAN the config uses on that
  *   bridge), plus every VLAN of a trunk set and every `from` of the reach list (the bridge's
  *   own tag when the list is derived), since those need senders too. Each gets two access

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# layers.sh - which layers a run uses, and that no switch skips a safety rule (issue 12,
-# items 2 and 3), in a lab host.
+# layers.sh - which layers a run uses, and that no switch skips a safety rule, in a lab
+# host.
 #
 # Cases:
 #   env_switch_is_ignored         HOSTNET_LAYERS=ovs in the environment changes nothing: up

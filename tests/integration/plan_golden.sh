@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # plan_golden.sh - the plan's exact bytes on the seed host, against files checked in under
 # tests/integration/golden/, so that a change of the code's structure that is meant to keep
-# behaviour (issue 13) shows any difference in what people and scripts read.
+# behaviour shows any difference in what people and scripts read.
 #
 # Cases, each in a fresh lab with libvirtd (PLAN_GOLDEN_LAB, default hn-golden):
 #   seed_from_nothing      `plan` and `--json plan` of etc/hostnet.yaml on the lab as made

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # uplink_down_fault.sh - `hostnet down` of a migrated host when the gateway is silent, in a
-# lab host whose upstream enforces port security (as uplink_migration.sh; issue #6: "down
-# moves the address and default route back to eno1, takes eno1 out of br0, and probes the
-# gateway from eno1").
+# lab host whose upstream enforces port security (as uplink_migration.sh). down moves the
+# address and default route back to eno1, takes eno1 out of br0, and probes the gateway from
+# eno1.
 #
 # hostnet runs inside lab UPLINK_DOWN_LAB (default hn-uplink-down) with every layer (no
 # libvirtd, no libvirt section); every case gets a fresh lab, migrated by up.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# uplink_migration.sh - the uplink move of issue #6 in a lab host whose upstream enforces
+# uplink_migration.sh - the uplink move in a lab host whose upstream enforces
 # port security as the seed's provider does (vm-tests/lab-port-security: every frame from a
 # source MAC other than eno1's is dropped, and counted; every case checks the count is 0).
 #
@@ -142,7 +142,7 @@ case_migration_under_ping() {
 	timed_converged_ups || return 1
 	echo "# wall time: migrating up $((t1 - t0)) ms, converged up $CONVERGED"
 	migrated || return 1
-	# The netdev datapath's DUP! replies (DESIGN.md section 6) go with lab-dedup.
+	# The netdev datapath's DUP! replies (ARCHITECTURE.md, "Test beds") go with lab-dedup.
 	"$ROOT/vm-tests/lab-dedup" "$HN_LAB" on || why "lab-dedup on failed" || return 1
 	s=$(in_up ping -n -q -c 50 -i 0.01 -W 1 "${LAB_HOST_ADDR%/*}" 2>&1 | grep transmitted || true)
 	[[ $s == "50 packets transmitted, 50 received, 0% packet loss"* ]] ||

@@ -500,7 +500,7 @@ static void a_foreign_route_in_the_way_is_an_error_and_no_plan(void **unused)
 	hn_nl_state_clear(&k);
 }
 
-/* ---- the uplink move (issue #6) ---- */
+/* ---- the uplink move ---- */
 
 /* A fresh host: eno1 holds the address and the default route, br0 just made by OVS. */
 static void fresh_uplink(struct hn_nl_state *k)
@@ -662,7 +662,7 @@ static void addresses_key_absent_means_none_asked(void **unused)
 	hn_nl_state_clear(&k);
 }
 
-/* ---- the uplink helpers (issue #6) ---- */
+/* ---- the uplink helpers ---- */
 
 static void uplink_facts(void **unused)
 {
