@@ -263,6 +263,40 @@ static void fill_route(struct rtnl_route *rt, struct hn_nl_route *out)
 	}
 }
 
+/* True when the next hops of a route's RTA_MULTIPATH tile it: each at least a struct
+ * rtnexthop, none past the attribute. libnl's route parser steps by a next hop's length
+ * without checking it: on a length of 0 it allocates next hops for ever, on an unaligned
+ * last one it walks past the attribute (libnl 3.7 to 3.12). */
+static bool next_hops_tile(const struct nlattr *mp)
+{
+	const unsigned char *p = nla_data(mp);
+	size_t left = (size_t)nla_len(mp);
+
+	while (left >= sizeof(struct rtnexthop)) {
+		const struct rtnexthop *nh = (const struct rtnexthop *)p;
+		size_t step = RTNH_ALIGN((size_t)nh->rtnh_len);
+
+		if (nh->rtnh_len < sizeof(*nh) || step > left)
+			return false;
+		p += step;
+		left -= step;
+	}
+	return true;
+}
+
+/* Seen before libnl parses a message of the route dump: a route it cannot parse safely is
+ * left out. The kernel never sends one. */
+static int route_guard(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *mp;
+
+	if (h->nlmsg_type != RTM_NEWROUTE || !nlmsg_valid_hdr(h, sizeof(struct rtmsg)))
+		return NL_OK;
+	mp = nlmsg_find_attr(h, sizeof(struct rtmsg), RTA_MULTIPATH);
+	return mp && !next_hops_tile(mp) ? NL_SKIP : NL_OK;
+}
+
 static int read_routes(struct nl_sock *sk, struct hn_nl_state *s)
 {
 	struct nl_cache *cache;
@@ -271,7 +305,10 @@ static int read_routes(struct nl_sock *sk, struct hn_nl_state *s)
 	int r = rtnl_route_alloc_cache(NULL, AF_INET, 0, &cache);
 
 	if (r == 0) {
+		/* The cache's read takes the socket's callbacks: the guard is there for it only. */
+		nl_socket_modify_cb(sk, NL_CB_MSG_IN, NL_CB_CUSTOM, route_guard, NULL);
 		r = nl_cache_refill(sk, cache);
+		nl_socket_modify_cb(sk, NL_CB_MSG_IN, NL_CB_DEFAULT, NULL, NULL);
 		if (r < 0)
 			nl_cache_free(cache);
 	}
