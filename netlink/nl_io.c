@@ -137,7 +137,8 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	struct answer *a = arg;
 
 	a->done = true;
-	a->err = e->error;
+	/* A negative errno; any other number is no answer hostnet can act on. */
+	a->err = e->error < 0 && e->error >= -4095 ? e->error : -EPROTO;
 	read_ext_ack(e, a);
 	return NL_STOP;
 }
