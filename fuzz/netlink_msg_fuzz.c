@@ -93,8 +93,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hn_nl_default_gateway(&s, s.links[i].name, &gw);
 	}
 	hn_nl_state_clear(&s);
+	/* The reason reaches people inside an hn_err message, as nl_apply.c puts it. */
 	r = hn_nl_talk(sk, hn_nl_msg_link(1, true, 1500), why, sizeof(why));
-	check_error(r, why);
+	if (r < 0)
+		check_error(hn_err(r, "lo: set up: %s", why), hn_errmsg());
 	hn_nl_get_link(sk, "br0", &link);
 	return 0;
 }

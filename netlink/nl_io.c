@@ -137,12 +137,15 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	struct answer *a = arg;
 
 	a->done = true;
-	a->err = e->error;
+	/* A negative errno; any other number is no answer hostnet can act on. */
+	a->err = e->error < 0 && e->error >= -4095 ? e->error : -EPROTO;
 	read_ext_ack(e, a);
 	return NL_STOP;
 }
 
-int hn_nl_talk(struct nl_sock *sk, struct nl_msg *msg, char *why, size_t len)
+/* hn_nl_talk, with every message of the answer before the ack given to on_valid (when set). */
+static int talk(struct nl_sock *sk, struct nl_msg *msg, nl_recvmsg_msg_cb_t on_valid, void *arg,
+		char *why, size_t len)
 {
 	struct answer a = {0};
 	struct nl_cb *cb = socket_cb(sk);
@@ -159,6 +162,8 @@ int hn_nl_talk(struct nl_sock *sk, struct nl_msg *msg, char *why, size_t len)
 	}
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &a);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &a);
+	if (on_valid)
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, arg);
 	r = nl_send_auto(sk, msg);
 	nlmsg_free(msg);
 	while (r >= 0 && !a.done) {
@@ -181,6 +186,11 @@ int hn_nl_talk(struct nl_sock *sk, struct nl_msg *msg, char *why, size_t len)
 			snprintf(why, len, "%s", strerror(-a.err));
 	}
 	return a.err;
+}
+
+int hn_nl_talk(struct nl_sock *sk, struct nl_msg *msg, char *why, size_t len)
+{
+	return talk(sk, msg, NULL, NULL, why, len);
 }
 
 /* ---- the read ---- */
@@ -254,6 +264,40 @@ static void fill_route(struct rtnl_route *rt, struct hn_nl_route *out)
 	}
 }
 
+/* True when the next hops of a route's RTA_MULTIPATH tile it: each at least a struct
+ * rtnexthop, none past the attribute. libnl's route parser steps by a next hop's length
+ * without checking it: on a length of 0 it allocates next hops for ever, on an unaligned
+ * last one it walks past the attribute (libnl 3.7 to 3.12). */
+static bool next_hops_tile(const struct nlattr *mp)
+{
+	const unsigned char *p = nla_data(mp);
+	size_t left = (size_t)nla_len(mp);
+
+	while (left >= sizeof(struct rtnexthop)) {
+		const struct rtnexthop *nh = (const struct rtnexthop *)p;
+		size_t step = RTNH_ALIGN((size_t)nh->rtnh_len);
+
+		if (nh->rtnh_len < sizeof(*nh) || step > left)
+			return false;
+		p += step;
+		left -= step;
+	}
+	return true;
+}
+
+/* Seen before libnl parses a message of the route dump: a route it cannot parse safely is
+ * left out. The kernel never sends one. */
+static int route_guard(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *mp;
+
+	if (h->nlmsg_type != RTM_NEWROUTE || !nlmsg_valid_hdr(h, sizeof(struct rtmsg)))
+		return NL_OK;
+	mp = nlmsg_find_attr(h, sizeof(struct rtmsg), RTA_MULTIPATH);
+	return mp && !next_hops_tile(mp) ? NL_SKIP : NL_OK;
+}
+
 static int read_routes(struct nl_sock *sk, struct hn_nl_state *s)
 {
 	struct nl_cache *cache;
@@ -262,7 +306,10 @@ static int read_routes(struct nl_sock *sk, struct hn_nl_state *s)
 	int r = rtnl_route_alloc_cache(NULL, AF_INET, 0, &cache);
 
 	if (r == 0) {
+		/* The cache's read takes the socket's callbacks: the guard is there for it only. */
+		nl_socket_modify_cb(sk, NL_CB_MSG_IN, NL_CB_CUSTOM, route_guard, NULL);
 		r = nl_cache_refill(sk, cache);
+		nl_socket_modify_cb(sk, NL_CB_MSG_IN, NL_CB_DEFAULT, NULL, NULL);
 		if (r < 0)
 			nl_cache_free(cache);
 	}
@@ -381,18 +428,42 @@ int hn_nl_read(struct nl_sock *sk, struct hn_nl_state *out)
 	return r;
 }
 
+struct link_answer {
+	struct hn_nl_link *out;
+	bool found;
+};
+
+static void take_link(struct nl_object *o, void *arg)
+{
+	struct link_answer *la = arg;
+
+	if (!la->found)
+		fill_link((struct rtnl_link *)o, la->out);
+	la->found = true;
+}
+
+static int on_link(struct nl_msg *msg, void *arg)
+{
+	if (nlmsg_hdr(msg)->nlmsg_type == RTM_NEWLINK)
+		nl_msg_parse(msg, take_link, arg);
+	return NL_OK;
+}
+
+/* The answer is walked here, not by rtnl_link_get_kernel: that one keeps the last link of an
+ * answer holding several and leaks the others (libnl 3.7 to 3.12). */
 int hn_nl_get_link(struct nl_sock *sk, const char *name, struct hn_nl_link *out)
 {
-	struct rtnl_link *l = NULL;
-	int r = rtnl_link_get_kernel(sk, 0, name, &l);
+	struct link_answer la = {.out = out};
+	struct nl_msg *msg;
+	char why[200];
+	int r;
 
-	if (r < 0)
-		return r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV ? -ENODEV : nle_errno(r);
-	/* libnl says 0 for an answer that held no link (an ack, a dump's end). */
-	if (!l)
-		return -EPROTO;
 	memset(out, 0, sizeof(*out));
-	fill_link(l, out);
-	rtnl_link_put(l);
-	return 0;
+	if (rtnl_link_build_get_request(0, name, &msg) < 0)
+		msg = NULL; /* talk says -ENOMEM */
+	r = talk(sk, msg, on_link, &la, why, sizeof(why));
+	if (r < 0)
+		return r; /* the kernel's -ENODEV when there is no such link */
+	/* An answer of an ack alone, or of something else. */
+	return la.found ? 0 : -EPROTO;
 }
