@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -38,6 +39,42 @@ static int interface_mac(int fd, const char *ifname, uint8_t mac[ETH_ALEN])
 	return 0;
 }
 
+/*
+ * A socket that hears every ARP frame ifname receives. Bound to ETH_P_ALL, not ETH_P_ARP: a
+ * NIC that is a port of the kernel's OVS datapath hands what it receives to the datapath
+ * before packet sockets of one protocol see it; only ETH_P_ALL sockets still do. That NIC
+ * is exactly where a half-moved host must be probed from (at boot, OVS's database puts eno1
+ * back into br0 while ifupdown gives eno1 the address). A filter keeps the socket to ARP.
+ * Created with protocol 0 so that nothing is queued before the filter and the bind.
+ */
+static int open_arp_socket(int ifindex)
+{
+	struct sock_filter code[] = {
+	    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, (__u32)(SKF_AD_OFF + SKF_AD_PROTOCOL)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, 0xffff),
+	    BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+	struct sockaddr_ll at = {
+	    .sll_family = AF_PACKET,
+	    .sll_protocol = htons(ETH_P_ALL),
+	    .sll_ifindex = ifindex,
+	};
+	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ||
+	    bind(fd, (struct sockaddr *)&at, sizeof(at)) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
 int hn_gateway_probe(const char *ifname, struct in_addr source, struct in_addr gateway,
 		     int timeout_ms)
 {
@@ -58,12 +95,10 @@ int hn_gateway_probe(const char *ifname, struct in_addr source, struct in_addr g
 			      gw);
 	memset(to.sll_addr, 0xff, ETH_ALEN);
 
-	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+	fd = open_arp_socket(to.sll_ifindex);
 	if (fd < 0)
-		return hn_err(-errno, "%s: cannot probe gateway %s: %s", ifname, gw,
-			      strerror(errno));
-	if (bind(fd, (struct sockaddr *)&to, sizeof(to)) < 0 ||
-	    interface_mac(fd, ifname, req.arp_sha) < 0) {
+		return hn_err(fd, "%s: cannot probe gateway %s: %s", ifname, gw, strerror(-fd));
+	if (interface_mac(fd, ifname, req.arp_sha) < 0) {
 		r = hn_err(-errno, "%s: cannot probe gateway %s: %s", ifname, gw, strerror(errno));
 		goto out;
 	}

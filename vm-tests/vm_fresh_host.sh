@@ -14,6 +14,9 @@
 #   kernel datapath        OVSDB says datapath_type system for br0 and brint; the kernel's
 #                          datapath (ovs-dpctl) holds eno1
 #   verify                 OK, every line OK, with its probes; prints its checks and time
+#   half-moved host converges  the state each boot leaves (OVS's database brings br0 back with
+#                          eno1, ifupdown gives eno1 the address and the default route): up
+#                          converges it, plan exits 0, the host answers
 #   enable                 `systemctl enable hostnet`
 # then twice: `vm reboot` (`systemctl reboot` inside, the whole shutdown, a real boot), and
 #   reboot N               the guest is up again; prints the boot's seconds
@@ -82,6 +85,12 @@ verified() {
 	NOTE=$(head -n 1 "$TMP/out" | sed -n 's/.*| checks=\([0-9]*\) failed=\([0-9]*\) time=\(.*\)$/\1 checks in \3/p')
 }
 case_verify() { verified; }
+
+case_half_moved_host_converges() {
+	in_vm sh -c "ip addr flush dev br0 && ip link set br0 down && ip addr add $VM_ADDR dev eno1 &&
+		ip route replace default via $VM_GW dev eno1" || why "could not make the half-moved state" || return 1
+	hv up && rc_is 0 && out_has "up: applied" && hv plan && rc_is 0 && host_answers && portsec_clean
+}
 
 case_enable() {
 	in_vm systemctl enable hostnet >/dev/null 2>&1 || why "systemctl enable hostnet failed" || return 1
@@ -158,6 +167,7 @@ check "up under 5 ms pings" case_up_under_5_ms_pings
 check "plan after up" case_plan_after_up
 check "kernel datapath" case_kernel_datapath
 check "verify" case_verify
+check "half-moved host converges" case_half_moved_host_converges
 check "enable" case_enable
 for n in 1 2; do
 	check "reboot $n" rebooted
