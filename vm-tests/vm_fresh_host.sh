@@ -103,7 +103,7 @@ rebooted() {
 	local t
 	guest_reboot || return 1
 	t=$(in_vm systemd-analyze time | head -n 1)
-	NOTE="up ${BOOTED} s after qemu started; ${t#Startup finished in }"
+	NOTE="$(grep -o 'shut down in [0-9.]* s' "$TMP/vm.log"), up ${BOOTED} s after qemu started again; systemd: ${t#Startup finished in }"
 }
 
 hostnet_ran() {
