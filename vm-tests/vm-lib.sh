@@ -10,7 +10,8 @@
 #   run_cases foo
 #
 # Settings: VM_GUEST the guest's name (unique to the script); VM_KEEP=1 leaves the guest
-# running at the end (to look at it with `vm-tests/vm exec NAME -- ...`; `vm stop NAME` after).
+# running at the end, VM_KEEP=failed only when a case failed (to look at it with
+# `vm-tests/vm exec NAME -- ...`; `vm-tests/vm stop NAME` after).
 #
 # Set on sourcing, besides lib.sh's (ROOT, TMP, RC, ELAPSED, WHY, NOTE, ...):
 #   VM       the tool (vm-tests/vm)          SEED   the seed config, etc/hostnet.yaml
@@ -45,7 +46,14 @@ VM=$ROOT/vm-tests/vm
 SEED=$ROOT/etc/hostnet.yaml
 PING_PID=
 on_exit '[[ -z $PING_PID ]] || kill "$PING_PID" 2>/dev/null'
-on_exit '[[ ${VM_KEEP:-} == 1 ]] || "$VM" stop "$VM_GUEST" >/dev/null 2>&1'
+on_exit 'guest_leave'
+guest_leave() {
+	if [[ ${VM_KEEP:-} == 1 || (${VM_KEEP:-} == failed && $FAILED -gt 0) ]]; then
+		echo "# guest $VM_GUEST left running (VM_KEEP=$VM_KEEP): vm-tests/vm stop $VM_GUEST" >&2
+		return 0
+	fi
+	"$VM" stop "$VM_GUEST" >/dev/null 2>&1
+}
 
 guest_start_or_die() {
 	"$VM" stop "$VM_GUEST" >/dev/null 2>&1 || true
@@ -69,6 +77,11 @@ hv() {
 	t0=$(now_ms)
 	"$VM" exec "$VM_GUEST" -- hostnet "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
 	ELAPSED=$(($(now_ms) - t0))
+	if ((RC > 128 && RC < 125 + 64)); then
+		# Killed by a signal: it said nothing, the guest's journal may.
+		echo "# hostnet $* died of signal $((RC - 128)); the guest's journal then:"
+		in_vm journalctl -b --no-pager -q -n 25 | sed 's/^/#   /'
+	fi
 }
 
 guest_reboot() {
