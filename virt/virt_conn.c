@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -104,6 +105,13 @@ void hn_virt_close(virConnectPtr conn)
 static void init_libvirt(void)
 {
 	init_result = -1;
+	/* libvirt writes to its daemon's socket with write(): when the daemon has hung up
+	 * (restarted, crashed, gone on its idle --timeout), that raises SIGPIPE, which would
+	 * kill hostnet without a word, and an `up` without its rollback. Ignored, the write
+	 * fails with EPIPE and the call reports it like any other libvirt error, as libvirt's
+	 * own clients do it. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		return;
 	if (virInitialize() < 0)
 		return;
 	virSetErrorFunc(NULL, keep_quiet);
