@@ -118,7 +118,8 @@
 #   run_case NAME           run case_NAME (after a fresh lab with HN_FRESH=yes): ok, with
 #                           NOTE in parentheses, or not ok with WHY
 #   run_cases NAME...       run_case each, then finish
-#   run_check NAME CMD...   a case NAME that is CMD (for a table of cases): ok, or not ok
+#   run_check NAME CMD...   a case NAME that is CMD (for a table of cases, or names with
+#                           words of their own): ok, with NOTE in parentheses, or not ok
 #                           with WHY
 #   finish                  print "N passed, N failed" (the script's last line) and return
 #                           non-zero when a case failed
@@ -480,8 +481,9 @@ run_check() {
 	local name=$1
 	shift
 	WHY=
+	NOTE=
 	if "$@"; then
-		ok "$name"
+		ok "$name${NOTE:+ ($NOTE)}"
 	else
 		not_ok "$name" "${WHY:-a command failed}"
 	fi

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# vm_fresh_host.sh - issue 10, points 1 and 2: a fresh Debian 12 host taken over by hostnet,
+# then rebooted twice, in a guest of vm-tests/vm (systemd as PID 1, the kernel's OVS datapath,
+# openvswitch-switch and libvirtd started by systemd, the provider's port security on).
+#
+# The guest (FRESH_GUEST, default vm-fresh) boots as the seed's server before any OVS: eno1
+# holds 198.51.100.10/24 and the default route (ifupdown), libvirt's `default` network is
+# active. Cases, in order (each builds on the one before):
+#   seed config            /etc/hostnet/hostnet.yaml is etc/hostnet.yaml; `check` accepts it
+#   plan on a fresh host   exit 3; `datapath: auto` resolves to the kernel's (system)
+#   up under 5 ms pings    the provider pings the host every 5 ms during `up`: 0 lost, 0 DUP!,
+#                          no foreign MAC at the provider; prints up's time
+#   plan after up          exit 0
+#   kernel datapath        OVSDB says datapath_type system for br0 and brint; the kernel's
+#                          datapath (ovs-dpctl) holds eno1
+#   verify                 OK, every line OK, with its probes; prints its checks and time
+#   half-moved host converges  the state each boot leaves (OVS's database brings br0 back with
+#                          eno1, ifupdown gives eno1 the address and the default route): up
+#                          converges it, plan exits 0, the host answers
+#   enable                 `systemctl enable hostnet`
+# then twice: `vm reboot` (`systemctl reboot` inside, the whole shutdown, a real boot), and
+#   reboot N               the guest is up again; prints the boot's seconds
+#   boot N: hostnet.service   ran and succeeded (systemd and its journal); prints its share of
+#                          the boot (systemd-analyze blame) and what it did
+#   boot N: plan / verify  exit 0 / OK
+#   boot N: reachable      the provider reaches the host, the host reaches 203.0.113.1 beyond
+#                          the gateway, no foreign MAC at the provider
+#   boot N: libvirt networks   ovs-front and intern-vlans active, default gone
+#   boot N: unit order     hostnet.service is After= openvswitch-switch and libvirtd and
+#                          Before= libvirt-guests, and this boot ran it so (start and end
+#                          timestamps)
+#
+# Must run as root; builds the guest image on first use (vm-tests/vm). hostnet under test: see
+# vm-tests/vm (HOSTNET_DEB, else a release build of this tree). Lines starting "# " are
+# figures; the last line is "N passed, N failed". VM_KEEP=1 leaves the guest running.
+
+set -euo pipefail
+
+VM_GUEST=${FRESH_GUEST:-vm-fresh}
+# shellcheck source=vm-tests/vm-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/vm-lib.sh"
+
+case_seed_config() {
+	put_file "$SEED" /etc/hostnet/hostnet.yaml || why "could not write the config" || return 1
+	hv check && rc_is 0
+}
+
+case_plan_on_a_fresh_host() {
+	hv plan && rc_is 3 && out_has "+ ovs      bridge br0: datapath system" &&
+		out_has "- libvirt  network default: destroy, undefine"
+}
+
+case_up_under_5_ms_pings() {
+	local running
+	ping_start 12
+	hv up
+	running=no
+	kill -0 "$PING_PID" 2>/dev/null && running=yes
+	ping_result || return 1
+	# Said whatever the outcome: these are the figures of the move on the kernel datapath.
+	echo "# up under pings: $PING_SENT pings every 5 ms, $PING_LOST lost, $PING_DUPS DUP!; up took $ELAPSED ms"
+	rc_is 0 && out_has "up: applied" || return 1
+	[[ $running == yes ]] || why "the pings ended before up did: the move was not measured whole" || return 1
+	((PING_LOST == 0)) || why "$PING_LOST of $PING_SENT echo replies lost during up" || return 1
+	((PING_DUPS == 0)) || why "$PING_DUPS DUP! replies during up" || return 1
+	portsec_clean
+}
+
+case_plan_after_up() { hv plan && rc_is 0 && out_has "nothing to change"; }
+
+case_kernel_datapath() {
+	local b dp
+	for b in br0 brint; do
+		dp=$(in_vm ovs-vsctl get bridge "$b" datapath_type) || why "no bridge $b in OVSDB" || return 1
+		[[ $dp == system ]] || why "bridge $b: datapath_type $dp, expected system" || return 1
+	done
+	in_vm ovs-dpctl show >"$TMP/dp" || why "ovs-dpctl show failed" || return 1
+	grep -q '^system@ovs-system:' "$TMP/dp" && grep -qE 'port [0-9]+: eno1$' "$TMP/dp" ||
+		why "the kernel datapath lacks eno1: $(tr '\n' '|' <"$TMP/dp")"
+}
+
+verified() {
+	hv verify && rc_is 0 && first_line_is OK && all_ok && status_counts_every_line &&
+		out_has "vlan 10 isolation" && out_has "gateway 198.51.100.1 from br0" || return 1
+	NOTE=$(head -n 1 "$TMP/out" | sed -n 's/.*| checks=\([0-9]*\) failed=\([0-9]*\) time=\(.*\)$/\1 checks in \3/p')
+}
+case_verify() { verified; }
+
+case_half_moved_host_converges() {
+	in_vm sh -c "ip addr flush dev br0 && ip link set br0 down && ip addr add $VM_ADDR dev eno1 &&
+		ip route replace default via $VM_GW dev eno1" || why "could not make the half-moved state" || return 1
+	hv up && rc_is 0 && out_has "up: applied" && hv plan && rc_is 0 && host_answers && portsec_clean
+}
+
+case_enable() {
+	in_vm systemctl enable hostnet >/dev/null 2>&1 || why "systemctl enable hostnet failed" || return 1
+	[[ $(in_vm systemctl is-enabled hostnet) == enabled ]] || why "hostnet.service is not enabled"
+}
+
+# ---- after a reboot ----
+
+rebooted() {
+	local t
+	guest_reboot || return 1
+	t=$(in_vm systemd-analyze time | head -n 1)
+	NOTE="$(grep -o 'shut down in [0-9.]* s' "$TMP/vm.log"), up ${BOOTED} s after qemu started again; systemd: ${t#Startup finished in }"
+}
+
+hostnet_ran() {
+	local blame user took
+	unit_succeeded hostnet.service || return 1
+	in_vm journalctl -b -u hostnet.service --no-pager -q -o cat >"$TMP/journal"
+	grep -qE '^up: (applied [0-9]+ change|nothing to change)' "$TMP/journal" ||
+		why "no 'up:' summary in this boot's journal of hostnet: $(tail -n 3 "$TMP/journal" | tr '\n' '|')" ||
+		return 1
+	blame=$(in_vm systemd-analyze blame | grep ' hostnet.service$' | sed 's/ hostnet.service$//')
+	user=$(in_vm systemd-analyze time | sed -n 's/.* + \(.*\) (userspace).*/\1/p')
+	took=$(seconds "$blame")
+	NOTE="took ${took} s of a $(seconds "$user") s userspace boot; $(grep -E '^up: ' "$TMP/journal")"
+	in_vm systemd-analyze critical-chain hostnet.service 2>&1 | sed -n '4,5s/^/# critical chain: /p'
+}
+
+reachable() {
+	host_answers || return 1
+	in_vm ping -n -q -c 1 -W 2 "$VM_REMOTE" >/dev/null ||
+		why "the host does not reach $VM_REMOTE beyond the gateway" || return 1
+	portsec_clean
+}
+
+libvirt_networks() {
+	local active all
+	active=$(in_vm virsh -q net-list --name | sed '/^$/d' | sort | xargs)
+	all=$(in_vm virsh -q net-list --all --name | sed '/^$/d' | sort | xargs)
+	[[ $active == "intern-vlans ovs-front" ]] || why "active networks: '$active'" || return 1
+	[[ $all == "intern-vlans ovs-front" ]] || why "defined networks: '$all'"
+}
+
+# monotonic UNIT PROPERTY: the property's µs since boot, of this boot's units.
+monotonic() { in_vm systemctl show -p "$2" --value "$1"; }
+
+unit_order() {
+	local after before u start end t
+	after=" $(in_vm systemctl show -p After --value hostnet.service) "
+	before=" $(in_vm systemctl show -p Before --value hostnet.service) "
+	for u in openvswitch-switch.service libvirtd.service; do
+		[[ $after == *" $u "* ]] || why "hostnet.service is not After=$u" || return 1
+	done
+	[[ $before == *" libvirt-guests.service "* ]] ||
+		why "hostnet.service is not Before=libvirt-guests.service" || return 1
+	start=$(monotonic hostnet.service ExecMainStartTimestampMonotonic)
+	end=$(monotonic hostnet.service ActiveEnterTimestampMonotonic)
+	((start > 0 && end > 0)) || why "hostnet.service did not run to the end in this boot" || return 1
+	for u in ovs-vswitchd.service libvirtd.service; do
+		t=$(monotonic "$u" ActiveEnterTimestampMonotonic)
+		((t > 0 && t <= start)) || why "$u became active at $t µs, hostnet started at $start µs" || return 1
+	done
+	t=$(monotonic libvirt-guests.service InactiveExitTimestampMonotonic)
+	((t >= end)) || why "libvirt-guests started at $t µs, before hostnet ended ($end µs)" || return 1
+	NOTE="ovs-vswitchd and libvirtd up, hostnet $((start / 1000))..$((end / 1000)) ms, then libvirt-guests at $((t / 1000)) ms"
+}
+
+guest_start_or_die
+echo "# first boot: up ${BOOTED} s after qemu started"
+check "seed config" case_seed_config
+check "plan on a fresh host" case_plan_on_a_fresh_host
+check "up under 5 ms pings" case_up_under_5_ms_pings
+check "plan after up" case_plan_after_up
+check "kernel datapath" case_kernel_datapath
+check "verify" case_verify
+check "half-moved host converges" case_half_moved_host_converges
+check "enable" case_enable
+for n in 1 2; do
+	check "reboot $n" rebooted
+	check "boot $n: hostnet.service ran and succeeded" hostnet_ran
+	check "boot $n: plan exits 0" case_plan_after_up
+	check "boot $n: verify OK" verified
+	check "boot $n: provider and host reach each other" reachable
+	check "boot $n: libvirt networks active" libvirt_networks
+	check "boot $n: unit order" unit_order
+done
+finish
