@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -42,6 +43,15 @@ static int init_result;
 /* No event loop: keepalive was what needed it, and the guard bounds calls without it. */
 static void init_libvirt(void)
 {
+	/* libvirt writes to its daemon's socket with write(): when the daemon has hung up
+	 * (restarted, crashed, gone on its idle --timeout) or the guard cut a stalled call,
+	 * that raises SIGPIPE, which would kill hostnet without a word, and an `up` without its
+	 * rollback. Ignored, the write fails with EPIPE and the call reports it like any other
+	 * libvirt error, as libvirt's own clients (virsh) do it. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		init_result = -1;
+		return;
+	}
 	init_result = virInitialize();
 	virSetErrorFunc(NULL, keep_quiet);
 }

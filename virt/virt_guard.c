@@ -13,10 +13,9 @@
  * The guard owns duplicates of the sockets, so it never acts on a descriptor number that
  * libvirt has closed and the process reused.
  *
- * A call cut while libvirt still had bytes to send (a definition larger than the socket's
- * buffer, to a daemon that stopped reading) makes its next write fail with EPIPE and raise
- * SIGPIPE, whose default action would end hostnet without a word: SIGPIPE is blocked during
- * each call, and one raised by a cut call is taken before it is unblocked.
+ * A call cut while libvirt still had bytes to send makes its next write fail with EPIPE:
+ * SIGPIPE is ignored from libvirt's initialisation on (virt_conn.c), so that is an error
+ * like any other.
  */
 #include "virt_guard.h"
 #include "error.h"
@@ -45,8 +44,6 @@ struct hn_virt_guard {
 	struct timespec deadline;
 	const char *call;    /* the call armed last */
 	const char *stalled; /* the call that overran */
-	/* The calling thread's own: */
-	sigset_t mask; /* its signal mask before the call */
 };
 
 static int cmp_int(const void *a, const void *b)
@@ -235,17 +232,9 @@ void hn_virt_guard_stop(struct hn_virt_guard *g)
 	guard_free(g);
 }
 
-static sigset_t *sigpipe(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGPIPE);
-	return set;
-}
-
 void hn_virt_guard_arm(struct hn_virt_guard *g, const char *call)
 {
 	struct timespec *t = &g->deadline;
-	sigset_t pipe;
 
 	pthread_mutex_lock(&g->lock);
 	clock_gettime(CLOCK_MONOTONIC, t);
@@ -259,23 +248,13 @@ void hn_virt_guard_arm(struct hn_virt_guard *g, const char *call)
 	g->armed = true;
 	pthread_cond_signal(&g->cond);
 	pthread_mutex_unlock(&g->lock);
-	pthread_sigmask(SIG_BLOCK, sigpipe(&pipe), &g->mask);
 }
 
 void hn_virt_guard_disarm(struct hn_virt_guard *g)
 {
-	const struct timespec now = {0, 0};
-	sigset_t pipe;
-	bool cut;
-
 	pthread_mutex_lock(&g->lock);
 	g->armed = false;
-	cut = g->stalled != NULL;
 	pthread_mutex_unlock(&g->lock);
-	if (cut)
-		while (sigtimedwait(sigpipe(&pipe), NULL, &now) > 0)
-			;
-	pthread_sigmask(SIG_SETMASK, &g->mask, NULL);
 }
 
 const char *hn_virt_guard_stalled(struct hn_virt_guard *g)
