@@ -239,10 +239,15 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 			size_t *applied, int gateway_timeout_ms)
 {
 	bool moves = hn_plan_moves_uplink(plan) && hn_session_reads_kernel(s);
+	bool guarded = moves && hn_plan_moves_nic(want, plan);
 	char why[1024];
 	int r;
 
-	if (moves && (r = hn_uplink_check_before(want, s, gateway_timeout_ms)) < 0)
+	/* A half-done move (the NIC already a port of its bridge, as OVS's database brings it
+	 * back at boot while ifupdown gives the NIC its address) is finished whatever the
+	 * gateway does: the host as it is cannot be reached on the kernel datapath, so a
+	 * silent gateway is no reason to leave it so, nor to go back to it. */
+	if (guarded && (r = hn_uplink_check_before(want, s, gateway_timeout_ms)) < 0)
 		return r;
 	r = hn_session_apply(s, want, plan, applied);
 	if (r < 0 || !moves)
@@ -251,6 +256,13 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 	r = hn_uplink_check_from(want, want->down, gateway_timeout_ms);
 	if (r == 0)
 		return 0;
+	if (!guarded)
+		return hn_err(r,
+			      "%s after finishing a half-done uplink move; not rolled back, since "
+			      "the uplink NIC was already a port of its bridge, where no frame "
+			      "reaches an address left on it: the host answers once the gateway "
+			      "does",
+			      hn_errmsg());
 	/* The gateway stopped answering: the host may be cut off. Put everything back. */
 	snprintf(why, sizeof(why), "%s", hn_errmsg());
 	if (hn_session_rollback(s, plan->actions, *applied) < 0) {

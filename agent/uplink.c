@@ -102,6 +102,24 @@ static bool ovs_removes(const struct hn_plan *plan, const char *iface)
 	return false;
 }
 
+bool hn_plan_moves_nic(const struct hn_config *c, const struct hn_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct hn_action *a = plan->actions[i];
+
+		if (a->layer != HN_LAYER_OVS || !a->uplink)
+			continue;
+		for (size_t k = 0; k < c->n_bridges; k++) {
+			const struct hn_bridge *b = &c->bridges[k];
+
+			if (b->uplink[0] && (strcmp(a->iface, b->uplink) == 0 ||
+					     (a->op == HN_OP_REMOVE && strcmp(a->iface, b->name) == 0)))
+				return true;
+		}
+	}
+	return false;
+}
+
 void hn_uplink_mark_kept(struct hn_config *c, const struct hn_plan *plan)
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {

@@ -26,6 +26,14 @@ int hn_uplink_resolve(struct hn_config *c, struct hn_session *s);
 bool hn_plan_moves_uplink(const struct hn_plan *plan);
 
 /*
+ * Does plan put an uplink NIC on its bridge (`up`) or take it off (`down`, or the bridge
+ * removed with it)? When not, the plan only finishes a move that is half done: the NIC is a
+ * port of its bridge already, where on the kernel datapath an address left on the NIC is out
+ * of reach, so neither a silent gateway nor a rollback can make the host reachable again.
+ */
+bool hn_plan_moves_nic(const struct hn_config *c, const struct hn_plan *plan);
+
+/*
  * `down`, once the OVS part of plan is known: which uplink bridges stay with their NIC on
  * them (neither is removed: hostnet did not create them), so that the netlink part leaves
  * the address on the bridge instead of giving it back to the NIC (hn_bridge.uplink_kept).
