@@ -112,8 +112,9 @@ bool hn_plan_moves_nic(const struct hn_config *c, const struct hn_plan *plan)
 		for (size_t k = 0; k < c->n_bridges; k++) {
 			const struct hn_bridge *b = &c->bridges[k];
 
-			if (b->uplink[0] && (strcmp(a->iface, b->uplink) == 0 ||
-					     (a->op == HN_OP_REMOVE && strcmp(a->iface, b->name) == 0)))
+			if (b->uplink[0] &&
+			    (strcmp(a->iface, b->uplink) == 0 ||
+			     (a->op == HN_OP_REMOVE && strcmp(a->iface, b->name) == 0)))
 				return true;
 		}
 	}
