@@ -3,9 +3,9 @@
 # exiting on its --timeout as Debian's runs it): hostnet must say so in one line and exit 1,
 # never die of SIGPIPE without a word (as it did, in a guest under load, on ~1% of runs).
 #
-# hostnet runs inside lab hn-virt-closed (started --libvirt) with HOSTNET_LAYERS=libvirt on
+# hostnet runs inside lab hn-virt-closed (started --libvirt) with --layers libvirt on
 # the seed's networks, converged first. It then talks to libvirtd through
-# libvirt_close_proxy.py, which closes the connection right after libvirtd's Nth answer;
+# libvirt_proxy.py's close mode, which closes the connection right after libvirtd's Nth answer;
 # each case tries N = 1, 2, ... until a run ends before the Nth answer (the whole
 # conversation was covered). At every N: not killed by a signal; exit 0, or exit 1 with one
 # line on stderr.
@@ -34,7 +34,7 @@ stop_proxy() {
 
 start_proxy() {
 	local i
-	/usr/bin/python3 "$ROOT/tests/integration/libvirt_close_proxy.py" "$PROXY_SOCK" "$REAL_SOCK" "$1" &
+	python3 "$ROOT/tests/integration/libvirt_proxy.py" "$PROXY_SOCK" "$REAL_SOCK" close "$1" &
 	PROXY_PID=$!
 	for ((i = 0; i < 100; i++)); do
 		[[ -S $PROXY_SOCK ]] && return 0

@@ -3,7 +3,7 @@
 # within --timeout, says which call libvirtd did not answer, and leaves nothing unreported.
 #
 # The stall is made certain, not timed: hostnet talks to libvirtd through
-# libvirt_stall_proxy.py (qemu:///system?socket=...), which SIGSTOPs libvirtd just before it
+# libvirt_proxy.py's stall mode (qemu:///system?socket=...), which SIGSTOPs libvirtd just before it
 # forwards hostnet's Nth call of a given API function, so libvirtd is stopped between two of
 # hostnet's calls with the stalled one unread in its socket. It is continued once hostnet
 # has exited, and then carries that call out, as a real stall would end.
@@ -67,7 +67,7 @@ stop_proxy() {
 hn_stalled() {
 	local call=$1 nth=$2 conf=$3 real=$LAB_LIBVIRT stopped i
 	shift 3
-	python3 "$ROOT/tests/integration/libvirt_stall_proxy.py" "$PROXY_SOCK" "$REAL_SOCK" \
+	python3 "$ROOT/tests/integration/libvirt_proxy.py" "$PROXY_SOCK" "$REAL_SOCK" stall \
 		"$LIBVIRTD_PID" "$call" "$nth" &
 	PROXY_PID=$!
 	for ((i = 0; i < 50; i++)); do
