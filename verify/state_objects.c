@@ -2,6 +2,7 @@
 #include "state_objects.h"
 #include "netlink.h"
 #include "ovs.h"
+#include "plan.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -235,57 +236,59 @@ static bool split_change(const char *detail, char *expected, char *found, size_t
 /* What one action says was found, for the line of the object it names. */
 static void found_of(const struct hn_action *a, char *found, size_t len)
 {
-	char expected[sizeof(a->detail)];
+	char expected[HN_DETAIL_STRLEN], detail[HN_DETAIL_STRLEN];
 	const char *semi;
+
+	hn_action_detail(a, detail, sizeof(detail));
 
 	switch (a->op) {
 	case HN_OP_CREATE:
 		snprintf(found, len, "missing");
 		return;
 	case HN_OP_REMOVE:
-		snprintf(found, len, "present%s%s", a->detail[0] ? ": " : "", a->detail);
+		snprintf(found, len, "present%s%s", detail[0] ? ": " : "", detail);
 		return;
 	case HN_OP_CHANGE:
 	default:
-		if (split_change(a->detail, expected, found, len))
+		if (split_change(detail, expected, found, len))
 			return;
 		/* A libvirt network: "DIFFERENCES; STEPS", or the steps alone when it only
 		 * needs starting or autostarting (virt_backend.c plan_ensure). */
-		if (a->layer == HN_LAYER_VIRT && (semi = strstr(a->detail, "; ")))
-			snprintf(found, len, "%.*s (`hostnet up` would %s)",
-				 (int)(semi - a->detail), a->detail, semi + 2);
+		if (a->layer == HN_LAYER_VIRT && (semi = strstr(detail, "; ")))
+			snprintf(found, len, "%.*s (`hostnet up` would %s)", (int)(semi - detail),
+				 detail, semi + 2);
 		else if (a->layer == HN_LAYER_VIRT)
-			snprintf(found, len, "not as configured (`hostnet up` would %s)",
-				 a->detail);
+			snprintf(found, len, "not as configured (`hostnet up` would %s)", detail);
 		/* A route whose place holds another one (nl_diff.c: "replaces R"). */
-		else if (strncmp(a->detail, "replaces ", 9) == 0)
-			snprintf(found, len, "in its place: %s", a->detail + 9);
+		else if (strncmp(detail, "replaces ", 9) == 0)
+			snprintf(found, len, "in its place: %s", detail + 9);
 		else
-			snprintf(found, len, "differs: %s",
-				 a->detail[0] ? a->detail : "(no detail)");
+			snprintf(found, len, "differs: %s", detail[0] ? detail : "(no detail)");
 	}
 }
 
 /* An action no object of the config names: a line of its own. */
 static int drift_check(const struct hn_action *a, struct hn_checks *out)
 {
-	char expected[sizeof(a->detail)], found[sizeof(a->detail) + 64];
+	char expected[HN_DETAIL_STRLEN], found[HN_DETAIL_STRLEN + 64], detail[HN_DETAIL_STRLEN];
+	char object[HN_OBJECT_STRLEN];
+
+	hn_action_detail(a, detail, sizeof(detail));
+	hn_object_format(&a->obj, object, sizeof(object));
 
 	switch (a->op) {
 	case HN_OP_CREATE:
-		return hn_checks_add(out, HN_CHECK_CRITICAL, a->object, "present as configured",
-				     "missing%s%s", a->detail[0] ? ": " : "", a->detail);
+		return hn_checks_add(out, HN_CHECK_CRITICAL, object, "present as configured",
+				     "missing%s%s", detail[0] ? ": " : "", detail);
 	case HN_OP_REMOVE:
-		return hn_checks_add(out, HN_CHECK_CRITICAL, a->object, "absent", "present%s%s",
-				     a->detail[0] ? ": " : "", a->detail);
+		return hn_checks_add(out, HN_CHECK_CRITICAL, object, "absent", "present%s%s",
+				     detail[0] ? ": " : "", detail);
 	case HN_OP_CHANGE:
 	default:
-		if (split_change(a->detail, expected, found, sizeof(expected)))
-			return hn_checks_add(out, HN_CHECK_CRITICAL, a->object, expected, "%s",
-					     found);
+		if (split_change(detail, expected, found, sizeof(expected)))
+			return hn_checks_add(out, HN_CHECK_CRITICAL, object, expected, "%s", found);
 		found_of(a, found, sizeof(found));
-		return hn_checks_add(out, HN_CHECK_CRITICAL, a->object, "as configured", "%s",
-				     found);
+		return hn_checks_add(out, HN_CHECK_CRITICAL, object, "as configured", "%s", found);
 	}
 }
 
@@ -300,7 +303,7 @@ static struct hn_state_object *named(struct hn_state_objects *o, const char *obj
 /* Adds what a to its object's found text: "; " between the actions that name it. */
 static int attribute(struct hn_state_object *k, const struct hn_action *a)
 {
-	char found[sizeof(a->detail) + 64];
+	char found[HN_DETAIL_STRLEN + 64];
 	char *joined;
 
 	found_of(a, found, sizeof(found));
@@ -326,7 +329,9 @@ int hn_state_objects_report(struct hn_state_objects *objs, const struct hn_plan 
 	if (!matched)
 		return -ENOMEM;
 	for (size_t i = 0; i < plan->n && r == 0; i++) {
-		struct hn_state_object *k = named(objs, plan->actions[i]->object);
+		char object[HN_OBJECT_STRLEN];
+		struct hn_state_object *k =
+		    named(objs, hn_object_format(&plan->actions[i]->obj, object, sizeof(object)));
 
 		if (k) {
 			r = attribute(k, plan->actions[i]);

@@ -257,16 +257,21 @@ static int users_note(struct virt_state *s, const struct cur_net *c, char *buf, 
 	return 1;
 }
 
+/* The steps and differences of a change are its remark: what libvirt is asked to do does
+ * not reduce to fields of the network. */
 static int add_action(struct hn_plan *plan, enum hn_op op, struct virt_change *ch,
 		      const char *detail, bool disruptive)
 {
-	struct hn_action *a = hn_plan_add(plan, HN_LAYER_VIRT, op, "network %s", ch->name);
+	struct hn_object obj;
+	struct hn_action *a;
 
+	hn_object_set(&obj, HN_KIND_NETWORK, ch->name, NULL, NULL);
+	a = hn_plan_add(plan, op, &obj);
 	if (!a) {
 		change_free(ch);
 		return hn_err(-ENOMEM, "libvirt: out of memory");
 	}
-	hn_action_detail(a, "%s", detail);
+	hn_action_remark(a, "%s", detail);
 	a->disruptive = disruptive;
 	a->priv = ch;
 	return 0;

@@ -24,10 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An action of a made-up diff. */
+/* An action of a made-up diff: its object, and its detail as the remark. */
 struct fake_action {
 	enum hn_op op;
-	const char *object, *detail;
+	enum hn_kind kind;
+	const char *name, *on, *via, *detail;
 };
 
 static void free_priv(void *priv)
@@ -45,11 +46,14 @@ static void compared(struct hn_verify_host *host, enum hn_layer layer,
 	memset(host, 0, sizeof(*host));
 	host->layers[layer].used = true;
 	for (size_t i = 0; i < n; i++) {
-		struct hn_action *a =
-		    hn_plan_add(&host->layers[layer].plan, layer, list[i].op, "%s", list[i].object);
+		struct hn_object obj;
+		struct hn_action *a;
 
+		hn_object_set(&obj, list[i].kind, list[i].name, list[i].on, list[i].via);
+		a = hn_plan_add(&host->layers[layer].plan, list[i].op, &obj);
 		assert_non_null(a);
-		hn_action_detail(a, "%s", list[i].detail);
+		assert_int_equal(a->layer, layer);
+		hn_action_remark(a, "%s", list[i].detail);
 		a->priv = malloc(8); /* freed through free_priv, as a backend's */
 	}
 }
@@ -118,12 +122,14 @@ static void ovs_ok_is_one_line_per_object(void **unused)
 static void ovs_differences_mark_their_object(void **unused)
 {
 	static const struct fake_action diffs[] = {
-	    {HN_OP_CHANGE, "port brint", "tag 10 -> 99"},
-	    {HN_OP_CHANGE, "port trunk0 on brint", "bridge br0 -> brint"},
-	    {HN_OP_CHANGE, "port trunk0 on brint", "tag 10 -> none, trunks [] -> [10,20]"},
-	    {HN_OP_CREATE, "port mon0 on brint", "internal, tag 250"},
-	    {HN_OP_REMOVE, "port old0 on brint", "created by hostnet, no longer in the config"},
-	    {HN_OP_CREATE, "bridge br0", "datapath netdev"},
+	    {HN_OP_CHANGE, HN_KIND_PORT, "brint", "brint", NULL, "tag 10 -> 99"},
+	    {HN_OP_CHANGE, HN_KIND_PORT, "trunk0", "brint", NULL, "bridge br0 -> brint"},
+	    {HN_OP_CHANGE, HN_KIND_PORT, "trunk0", "brint", NULL,
+	     "tag 10 -> none, trunks [] -> [10,20]"},
+	    {HN_OP_CREATE, HN_KIND_PORT, "mon0", "brint", NULL, "internal, tag 250"},
+	    {HN_OP_REMOVE, HN_KIND_PORT, "old0", "brint", NULL,
+	     "created by hostnet, no longer in the config"},
+	    {HN_OP_CREATE, HN_KIND_BRIDGE, "br0", NULL, NULL, "datapath netdev"},
 	};
 	struct hn_verify_host host;
 	struct hn_config want;
@@ -161,11 +167,11 @@ static void ovs_differences_mark_their_object(void **unused)
 static void netlink_lines_name_links_addresses_routes(void **unused)
 {
 	static const struct fake_action diffs[] = {
-	    {HN_OP_CREATE, "address 10.99.1.250/32 on brint", ""},
-	    {HN_OP_CHANGE, "link brint", "down -> up"},
-	    {HN_OP_CHANGE, "route 0.0.0.0/0 via 198.51.100.1 dev br0",
+	    {HN_OP_CREATE, HN_KIND_ADDRESS, "10.99.1.250/32", "brint", NULL, ""},
+	    {HN_OP_CHANGE, HN_KIND_LINK, "brint", NULL, NULL, "down -> up"},
+	    {HN_OP_CHANGE, HN_KIND_ROUTE, "0.0.0.0/0", "br0", "198.51.100.1",
 	     "replaces 0.0.0.0/0 via 198.51.100.1 dev eno1"},
-	    {HN_OP_REMOVE, "address 198.51.100.10/24 on eno1", "moved to br0"},
+	    {HN_OP_REMOVE, HN_KIND_ADDRESS, "198.51.100.10/24", "eno1", NULL, "moved to br0"},
 	};
 	struct hn_verify_host host;
 	struct hn_config want;
@@ -194,7 +200,7 @@ static void netlink_lines_name_links_addresses_routes(void **unused)
 static void route_of_a_missing_address_is_not_called_ok(void **unused)
 {
 	static const struct fake_action diffs[] = {
-	    {HN_OP_CREATE, "address 10.99.1.250/24 on brint", ""},
+	    {HN_OP_CREATE, HN_KIND_ADDRESS, "10.99.1.250/24", "brint", NULL, ""},
 	};
 	struct hn_verify_host host;
 	struct hn_config want;
@@ -221,10 +227,12 @@ static void route_of_a_missing_address_is_not_called_ok(void **unused)
 static void libvirt_networks_and_undefined_ones(void **unused)
 {
 	static const struct fake_action diffs[] = {
-	    {HN_OP_REMOVE, "network default", "destroy, undefine"},
-	    {HN_OP_REMOVE, "network old", "destroy, undefine (hostnet's, no longer in the config)"},
-	    {HN_OP_CHANGE, "network intern-vlans", "portgroup 105 missing; redefine, restart"},
-	    {HN_OP_CHANGE, "network ovs-front", "start, autostart"},
+	    {HN_OP_REMOVE, HN_KIND_NETWORK, "default", NULL, NULL, "destroy, undefine"},
+	    {HN_OP_REMOVE, HN_KIND_NETWORK, "old", NULL, NULL,
+	     "destroy, undefine (hostnet's, no longer in the config)"},
+	    {HN_OP_CHANGE, HN_KIND_NETWORK, "intern-vlans", NULL, NULL,
+	     "portgroup 105 missing; redefine, restart"},
+	    {HN_OP_CHANGE, HN_KIND_NETWORK, "ovs-front", NULL, NULL, "start, autostart"},
 	};
 	struct hn_verify_host host;
 	struct hn_config want;
