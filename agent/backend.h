@@ -40,7 +40,8 @@ enum hn_op {
 	HN_OP_REMOVE, /* printed '-' */
 };
 
-/* What an action is about. Each kind belongs to one layer (hn_kind_layer). */
+/* What an action or an observation is about. Each kind belongs to one layer
+ * (hn_kind_layer). */
 enum hn_kind {
 	HN_KIND_BRIDGE,	 /* ovs: a bridge */
 	HN_KIND_PORT,	 /* ovs: a port, and its interface of the same name, on a bridge */
@@ -72,7 +73,7 @@ enum hn_shown {
 	HN_SHOWN_NAMED,	   /* "tag 10 -> 99", "mtu -> 9000"; on a create "tag 99" */
 	HN_SHOWN_BARE,	   /* the values alone: "absent -> up"; on a create "internal" */
 	HN_SHOWN_REPLACED, /* "replaces " and the value read: what holds the object's place */
-	HN_SHOWN_NOT,	   /* data only (--json): the action's remark says it */
+	HN_SHOWN_NOT,	   /* data only (--json, verify): the action's remark says it */
 };
 
 /*
@@ -119,9 +120,26 @@ struct hn_action {
 	void *priv;
 };
 
+/*
+ * What a diff read of one object the config asks for, whether or not it plans a change to
+ * it: each field with the value read and the value wanted (a reading the diff does not
+ * compare, such as a link's MTU the config leaves alone, has no wanted value). `plan` and
+ * `up` ignore them; verify reports them, so that what it says it found was read.
+ */
+struct hn_observation {
+	struct hn_object obj;
+	bool exists;	  /* on the host; false: the fields hold what is wanted only */
+	bool want_absent; /* the config asks for it to be gone (libvirt.undefine) */
+	struct hn_fields fields;
+	/* Set when the read cannot say whether the object is as wanted, and why. */
+	char unsure[192];
+};
+
 struct hn_plan {
 	struct hn_action **actions;
 	size_t n, cap;
+	struct hn_observation **observed;
+	size_t n_observed, cap_observed;
 	/* What the plan deliberately leaves as it is and the user would otherwise expect to
 	 * change (`down` keeping an uplink on a bridge hostnet did not create): one line each. */
 	char **notes;
@@ -138,6 +156,9 @@ bool hn_object_equal(const struct hn_object *a, const struct hn_object *b);
 struct hn_action *hn_plan_add(struct hn_plan *plan, enum hn_op op, const struct hn_object *obj);
 void hn_action_remark(struct hn_action *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Append what the diff read of obj; NULL on allocation failure. */
+struct hn_observation *hn_plan_observe(struct hn_plan *plan, const struct hn_object *obj,
+				       bool exists);
 /* Append a field; read or want NULL: absent. Values longer than HN_VALUE_LEN are cut. */
 void hn_fields_add(struct hn_fields *f, const char *name, enum hn_shown shown, const char *read,
 		   const char *want);

@@ -75,6 +75,29 @@ void hn_action_remark(struct hn_action *a, const char *fmt, ...)
 	va_end(ap);
 }
 
+struct hn_observation *hn_plan_observe(struct hn_plan *plan, const struct hn_object *obj,
+				       bool exists)
+{
+	struct hn_observation *o;
+
+	if (plan->n_observed == plan->cap_observed) {
+		size_t cap = plan->cap_observed ? plan->cap_observed * 2 : 16;
+		struct hn_observation **v = realloc(plan->observed, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		plan->observed = v;
+		plan->cap_observed = cap;
+	}
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->obj = *obj;
+	o->exists = exists;
+	plan->observed[plan->n_observed++] = o;
+	return o;
+}
+
 void hn_fields_add(struct hn_fields *f, const char *name, enum hn_shown shown, const char *read,
 		   const char *want)
 {
@@ -201,6 +224,9 @@ void hn_plan_free(struct hn_plan *plan, const struct hn_backend *const *backends
 			backends[a->layer]->free_priv(a->priv);
 		free(a);
 	}
+	for (size_t i = 0; i < plan->n_observed; i++)
+		free(plan->observed[i]);
+	free(plan->observed);
 	for (size_t i = 0; i < plan->n_notes; i++)
 		free(plan->notes[i]);
 	free(plan->notes);

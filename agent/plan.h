@@ -13,7 +13,8 @@
 int hn_plan_order(struct hn_plan *plan, bool down);
 size_t hn_plan_count(const struct hn_plan *plan, enum hn_layer layer);
 /* Replace plan's actions [start, end) by all of with's (with is left empty), freeing the
- * replaced ones with b's free_priv. */
+ * replaced ones with b's free_priv. with's observations are dropped: only verify reads
+ * them, and verify applies nothing. */
 int hn_plan_splice(struct hn_plan *plan, size_t start, size_t end, struct hn_plan *with,
 		   const struct hn_backend *b);
 /* backends is indexed by enum hn_layer, to free each action's priv. */

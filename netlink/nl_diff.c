@@ -134,6 +134,27 @@ static void remember_device(const struct diff *d, struct hn_nl_change *c, int if
 
 /* ---- links ---- */
 
+/* The link as read: up or down, and its MTU, which the config may leave alone. */
+static int observe_link(struct diff *d, const struct hn_bridge *b, const struct hn_nl_link *l,
+			const struct hn_object *obj)
+{
+	struct hn_observation *o = hn_plan_observe(d->plan, obj, l != NULL);
+	char read[16], want[16];
+
+	if (!o)
+		return -ENOMEM;
+	hn_fields_add(&o->fields, "state", HN_SHOWN_BARE,
+		      l ? (l->flags & IFF_UP ? "up" : "down") : NULL, "up");
+	if (l)
+		snprintf(read, sizeof(read), "%u", l->mtu);
+	if (b->mtu)
+		snprintf(want, sizeof(want), "%u", b->mtu);
+	if (l || b->mtu)
+		hn_fields_add(&o->fields, "mtu", HN_SHOWN_NAMED, l ? read : NULL,
+			      b->mtu ? want : NULL);
+	return 0;
+}
+
 static int diff_link(struct diff *d, const struct hn_bridge *b)
 {
 	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, b->name);
@@ -143,6 +164,8 @@ static int diff_link(struct diff *d, const struct hn_bridge *b)
 	struct hn_object obj;
 
 	hn_object_set(&obj, HN_KIND_LINK, b->name, NULL, NULL);
+	if (observe_link(d, b, l, &obj) < 0)
+		return -ENOMEM;
 	if (!l || !(l->flags & IFF_UP))
 		hn_fields_add(&f, "state", HN_SHOWN_BARE, l ? "down" : "absent", "up");
 	if (b->mtu && (!l || l->mtu != b->mtu)) {
@@ -162,6 +185,19 @@ static int diff_link(struct diff *d, const struct hn_bridge *b)
 }
 
 /* ---- addresses ---- */
+
+/* An address's IFA_PROTO (IFAPROT_*), as a reading. */
+static const char *addr_proto_name(uint8_t proto, char *buf)
+{
+	static const char *const names[] = {"unspec", "kernel_lo", "kernel_ra", "kernel_ll"};
+
+	if (proto < sizeof(names) / sizeof(names[0]))
+		return names[proto];
+	if (proto == HN_NL_PROTO)
+		return "hostnet";
+	snprintf(buf, 8, "%u", proto);
+	return buf;
+}
 
 static bool addr_is(const struct hn_nl_addr *a, int ifindex, const struct hn_prefix *p)
 {
@@ -186,21 +222,31 @@ static int diff_addresses(struct diff *d, const struct hn_bridge *b)
 		return 0;
 	for (size_t i = 0; i < b->n_addresses; i++) {
 		const struct hn_prefix *p = &b->addresses[i];
+		const struct hn_nl_addr *found = NULL;
+		struct hn_observation *o;
 		struct hn_nl_change *c;
 		struct hn_object obj;
-		bool found = false;
+		char proto[16];
 
 		if (named_before(b, i, p))
 			continue; /* named twice */
 		for (size_t k = 0; l && k < d->cur->n_addrs; k++) {
 			if (addr_is(&d->cur->addrs[k], l->ifindex, p)) {
 				d->addr_kept[k] = true;
-				found = true;
+				found = found ? found : &d->cur->addrs[k];
 			}
 		}
+		address_object(p, b->name, &obj);
+		o = hn_plan_observe(d->plan, &obj, found != NULL);
+		if (!o)
+			return -ENOMEM;
+		/* Who added it: not compared (an address is kept whoever added it). The kernel
+		 * sends IFA_PROTO only when it is set. */
+		if (found && found->proto)
+			hn_fields_add(&o->fields, "proto", HN_SHOWN_NAMED,
+				      addr_proto_name(found->proto, proto), NULL);
 		if (found)
 			continue;
-		address_object(p, b->name, &obj);
 		c = add_action(d, HN_NL_ADDR, HN_OP_CREATE, b->name, &obj);
 		if (!c)
 			return -ENOMEM;
@@ -217,16 +263,17 @@ static int diff_addresses(struct diff *d, const struct hn_bridge *b)
 	return 0;
 }
 
-/* True when the kernel itself will add r as the prefix route of an address this plan adds
- * (an address /N, N < 32, brings "prefix/N dev X scope link"): adding it too would fail
- * with "File exists". */
-static bool route_comes_with_new_address(const struct diff *d, const struct want_route *w)
+/* The address this plan adds whose prefix route the kernel itself will add as r (an
+ * address /N, N < 32, brings "prefix/N dev X scope link"): adding r too would fail with
+ * "File exists". NULL: none. */
+static const struct hn_action *route_comes_with_new_address(const struct diff *d,
+							    const struct want_route *w)
 {
 	const struct hn_nl_route *r = &w->route;
 	const struct hn_prefix to = {r->dst, r->dst_len};
 
 	if (r->has_gateway)
-		return false;
+		return NULL;
 	for (size_t i = 0; i < d->plan->n; i++) {
 		const struct hn_action *a = d->plan->actions[i];
 		const struct hn_nl_change *c = a->priv;
@@ -236,9 +283,9 @@ static bool route_comes_with_new_address(const struct diff *d, const struct want
 			continue;
 		if (hn_netlink_prefix_route(&(struct hn_prefix){c->addr.local, c->addr.prefixlen},
 					    &to))
-			return true;
+			return a;
 	}
-	return false;
+	return NULL;
 }
 
 /* ---- routes ---- */
@@ -253,6 +300,8 @@ static const char *proto_name(uint8_t proto, char *buf)
 
 	if (proto < sizeof(names) / sizeof(names[0]) && names[proto])
 		return names[proto];
+	if (proto == HN_NL_PROTO)
+		return "hostnet";
 	snprintf(buf, 8, "%u", proto);
 	return buf;
 }
@@ -340,6 +389,26 @@ static int collect_routes(struct diff *d)
 static bool uplink_route(const struct diff *d, const struct want_route *w,
 			 const struct hn_nl_route *cr);
 
+/* A route of the config as read: the route itself (cr, with who added it, which is not
+ * compared), or nothing, or another route in its place. */
+static int observe_route(struct diff *d, const struct hn_object *obj, const struct hn_nl_route *cr,
+			 const struct hn_nl_route *instead)
+{
+	struct hn_observation *o = hn_plan_observe(d->plan, obj, cr != NULL);
+	char buf[HN_NL_ROUTE_STRLEN], name[IFNAMSIZ];
+
+	if (!o)
+		return -ENOMEM;
+	if (cr)
+		hn_fields_add(&o->fields, "proto", HN_SHOWN_NAMED, proto_name(cr->protocol, buf),
+			      NULL);
+	if (instead)
+		hn_fields_add(
+		    &o->fields, "instead", HN_SHOWN_NAMED,
+		    hn_nl_route_format(instead, ifname_of(d->cur, instead->oif, name), buf), NULL);
+	return 0;
+}
+
 static int diff_route(struct diff *d, size_t wi)
 {
 	const struct want_route *w = &d->routes[wi];
@@ -348,6 +417,8 @@ static int diff_route(struct diff *d, size_t wi)
 	char rs[HN_NL_ROUTE_STRLEN], os[HN_NL_ROUTE_STRLEN], name[IFNAMSIZ];
 	ssize_t mine = -1, foreign = -1;
 	bool taken = false; /* a route hostnet did not add, taken over by the uplink move */
+	const struct hn_action *with;
+	struct hn_observation *o;
 	struct hn_nl_change *c;
 	struct hn_object obj;
 
@@ -369,7 +440,7 @@ static int diff_route(struct diff *d, size_t wi)
 			continue;
 		if (l && same_path(cr, &w->route, ifindex)) {
 			d->route_kept[i] = true;
-			return 0;
+			return observe_route(d, &obj, cr, NULL);
 		}
 		if (owned_route(cr)) {
 			if (!d->route_kept[i] && mine < 0)
@@ -395,8 +466,19 @@ static int diff_route(struct diff *d, size_t wi)
 			      rs, hn_nl_route_format(cr, ifname_of(d->cur, cr->oif, name), os),
 			      proto_name(cr->protocol, proto));
 	}
-	if (mine < 0 && route_comes_with_new_address(d, w))
+	if (mine < 0 && (with = route_comes_with_new_address(d, w))) {
+		char addr[HN_OBJECT_STRLEN];
+
+		o = hn_plan_observe(d->plan, &obj, false);
+		if (!o)
+			return -ENOMEM;
+		snprintf(o->unsure, sizeof(o->unsure),
+			 "the kernel adds it with %s, which is missing",
+			 hn_object_format(&with->obj, addr, sizeof(addr)));
 		return 0;
+	}
+	if (observe_route(d, &obj, NULL, mine >= 0 ? &d->cur->routes[mine] : NULL) < 0)
+		return -ENOMEM;
 	c = add_action(d, HN_NL_ROUTE, mine >= 0 ? HN_OP_CHANGE : HN_OP_CREATE, w->bridge->name,
 		       &obj);
 	if (!c)
@@ -667,7 +749,7 @@ int hn_nl_diff(const struct hn_nl_state *cur, const struct hn_config *want, stru
 	/* `down` (want->down): the config is there for the uplink's sake; netlink removes
 	 * what it owns, as with no config at all. */
 	struct diff d = {.cur = cur, .want = want && !want->down ? want : NULL, .plan = plan};
-	size_t first = plan->n;
+	size_t first = plan->n, first_observed = plan->n_observed;
 	int r;
 
 	d.addr_kept = calloc(cur->n_addrs + 1, sizeof(bool));
@@ -684,6 +766,9 @@ int hn_nl_diff(const struct hn_nl_state *cur, const struct hn_config *want, stru
 			free(plan->actions[i]);
 		}
 		plan->n = first;
+		for (size_t i = first_observed; i < plan->n_observed; i++)
+			free(plan->observed[i]);
+		plan->n_observed = first_observed;
 	}
 	free(d.addr_kept);
 	free(d.route_kept);

@@ -390,12 +390,72 @@ static int move_port(struct diff *d, const struct hn_bridge *wb, const struct ov
 	return 0;
 }
 
+/* ---- what was read of the objects the config asks for (verify reports it) ---- */
+
+static int observe_bridge(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb)
+{
+	struct hn_observation *o;
+	struct hn_object obj;
+	char mac[18];
+
+	object_of(wb->name, NULL, &obj);
+	o = hn_plan_observe(d->plan, &obj, cb != NULL);
+	if (!o)
+		return oom();
+	hn_fields_add(&o->fields, "datapath", HN_SHOWN_NAMED,
+		      cb ? (*cb->datapath_type ? cb->datapath_type : "system") : NULL, d->datapath);
+	if (wb->has_uplink_mac)
+		mac_text(wb, mac, sizeof(mac));
+	if (wb->has_uplink_mac || (cb && cb->hwaddr))
+		hn_fields_add(&o->fields, "hwaddr", HN_SHOWN_NAMED,
+			      cb ? (cb->hwaddr ? cb->hwaddr : "none") : NULL,
+			      wb->has_uplink_mac ? mac : NULL);
+	return 0;
+}
+
+/* A port's type, its VLANs (a tag or trunks when either side has one, so that an untagged
+ * port reads "system" and a stray tag still shows), an unusual vlan_mode, and the bridge it
+ * is on when that is another one. */
+static int observe_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_port *cp,
+			const struct want_port *wp)
+{
+	static const struct hn_vlanset none;
+	const struct hn_vlanset *want_trunks = wp->has_trunks ? wp->trunks : &none;
+	const struct ovs_iface *ci = cp ? ovs_db_port_iface(d->db, cp) : NULL;
+	char t1[256], t2[256];
+	struct hn_observation *o;
+	struct hn_object obj;
+
+	object_of(wb->name, wp->name, &obj);
+	o = hn_plan_observe(d->plan, &obj, cp != NULL);
+	if (!o)
+		return oom();
+	hn_fields_add(&o->fields, "type", HN_SHOWN_BARE, ci ? type_text(ci->type) : NULL,
+		      wp->internal ? "internal" : "system");
+	if (wp->tag || (cp && cp->tag))
+		hn_fields_add(&o->fields, "tag", HN_SHOWN_NAMED,
+			      cp ? tag_text(cp->tag, t1, sizeof(t1)) : NULL,
+			      tag_text(wp->tag, t2, sizeof(t2)));
+	if (wp->has_trunks || (cp && !hn_vlanset_empty(&cp->trunks)))
+		hn_fields_add(&o->fields, "trunks", HN_SHOWN_NAMED,
+			      cp ? trunks_text(&cp->trunks, t1, sizeof(t1)) : NULL,
+			      trunks_text(want_trunks, t2, sizeof(t2)));
+	if (cp && cp->vlan_mode)
+		hn_fields_add(&o->fields, "vlan_mode", HN_SHOWN_NAMED, cp->vlan_mode, NULL);
+	if (cp && cp->bridge >= 0 && strcmp(d->db->bridges[cp->bridge].name, wb->name) != 0)
+		hn_fields_add(&o->fields, "bridge", HN_SHOWN_NAMED, d->db->bridges[cp->bridge].name,
+			      wb->name);
+	return 0;
+}
+
 static int converge_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb,
 			 const struct want_port *wp)
 {
 	const struct ovs_port *cp = ovs_db_port(d->db, wp->name);
-	int r;
+	int r = observe_port(d, wb, cp, wp);
 
+	if (r < 0)
+		return r;
 	if (!cp)
 		return add_port(d, wb, cb, wp);
 	if (cp->bridge < 0)
@@ -558,7 +618,9 @@ static int converge_bridge(struct diff *d, const struct hn_bridge *wb)
 
 	if (!wps)
 		return oom();
-	r = cb ? set_bridge(d, wb, cb) : add_bridge(d, wb);
+	r = observe_bridge(d, wb, cb);
+	if (r == 0)
+		r = cb ? set_bridge(d, wb, cb) : add_bridge(d, wb);
 	n = want_ports(wb, wps);
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = converge_port(d, wb, cb, &wps[i]);
