@@ -46,17 +46,9 @@ char *hn_nl_route_format(const struct hn_nl_route *r, const char *ifname, char *
 	return buf;
 }
 
-char *hn_netlink_route_text(const struct hn_route *rt, const char *dev, char *buf)
-{
-	struct hn_nl_route r = {.dst = rt->to.addr,
-				.dst_len = rt->to.len,
-				.has_gateway = rt->has_via,
-				.gateway = rt->via};
-
-	return hn_nl_route_format(&r, dev, buf);
-}
-
-bool hn_netlink_prefix_route(const struct hn_prefix *a, const struct hn_prefix *to)
+/* Does the kernel add route `to` by itself with address a (on the address's link, with no
+ * gateway)? The prefix route of an address /N, N < 32, is "prefix/N dev X scope link". */
+static bool prefix_route(const struct hn_prefix *a, const struct hn_prefix *to)
 {
 	return to->len < 32 && a->len == to->len &&
 	       (a->addr.s_addr & hn_prefix_mask(to->len)) == to->addr.s_addr;
@@ -281,8 +273,7 @@ static const struct hn_action *route_comes_with_new_address(const struct diff *d
 		if (a->layer != HN_LAYER_NETLINK || !c || c->kind != HN_NL_ADDR ||
 		    c->op != HN_OP_CREATE || strcmp(c->ifname, w->bridge->name) != 0)
 			continue;
-		if (hn_netlink_prefix_route(&(struct hn_prefix){c->addr.local, c->addr.prefixlen},
-					    &to))
+		if (prefix_route(&(struct hn_prefix){c->addr.local, c->addr.prefixlen}, &to))
 			return a;
 	}
 	return NULL;
