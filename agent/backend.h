@@ -40,20 +40,79 @@ enum hn_op {
 	HN_OP_REMOVE, /* printed '-' */
 };
 
+/* What an action or an observation is about. Each kind belongs to one layer
+ * (hn_kind_layer). */
+enum hn_kind {
+	HN_KIND_BRIDGE,	 /* ovs: a bridge */
+	HN_KIND_PORT,	 /* ovs: a port, and its interface of the same name, on a bridge */
+	HN_KIND_LINK,	 /* netlink: a network interface */
+	HN_KIND_ADDRESS, /* netlink: an IPv4 address on a link */
+	HN_KIND_ROUTE,	 /* netlink: a route of the main table */
+	HN_KIND_NETWORK, /* libvirt: a network */
+	HN_KIND_COUNT,
+};
+
 /*
- * One change to the host. The text fields are for people and for --json; `priv` is the
- * backend's own description of the change, including what it needs to undo it (the old
- * value is read at diff time, so the inverse is known before anything is touched).
+ * An object of the host, as data. People read it as hn_object_format (plan.h) writes it:
+ * "bridge br0", "port br0" (a bridge's own port), "port eno1 on br0", "link brint",
+ * "address 10.99.1.250/32 on brint", "route 0.0.0.0/0 via 198.51.100.1 dev br0",
+ * "network intern-vlans". Two objects are the same when every member is.
+ */
+struct hn_object {
+	enum hn_kind kind;
+	/* A bridge, port, link or network name; an address "10.99.1.250/32"; a route's
+	 * destination "0.0.0.0/0". */
+	char name[64];
+	char on[64];	/* a port's bridge, an address's link, a route's device ("": none) */
+	char via[16];	/* a route's gateway ("": none) */
+	bool multipath; /* a route with several next hops; `on` is the first one's device */
+};
+
+/* How a field reads in a plan line (plan_print.c). */
+enum hn_shown {
+	HN_SHOWN_NAMED,	   /* "tag 10 -> 99", "mtu -> 9000"; on a create "tag 99" */
+	HN_SHOWN_BARE,	   /* the values alone: "absent -> up"; on a create "internal" */
+	HN_SHOWN_REPLACED, /* "replaces " and the value read: what holds the object's place */
+	HN_SHOWN_NOT,	   /* data only (--json, verify): the action's remark says it */
+};
+
+/*
+ * One property of an object: the value read from the host and the value the config wants,
+ * each formatted by the backend as people write it ("99", "none", "[10,20]", "netdev"), or
+ * absent. The values stay in their slots: nothing parses them back.
+ */
+#define HN_VALUE_LEN  160
+#define HN_FIELDS_MAX 8
+struct hn_field {
+	char name[16]; /* "tag", "datapath", "mtu" */
+	bool has_read, has_want;
+	char read[HN_VALUE_LEN], want[HN_VALUE_LEN];
+	enum hn_shown shown;
+};
+
+struct hn_fields {
+	struct hn_field v[HN_FIELDS_MAX];
+	size_t n;
+};
+
+/*
+ * One change to the host: the object and the fields that change (a removal has none). The
+ * plan line people read is derived from them (hn_action_detail, plan.h); `remark` says
+ * what the fields do not: a reason ("not hostnet's; the uplink move takes it"), libvirt's
+ * steps ("redefine, restart"). `priv` is the backend's own description of the change,
+ * including what it needs to undo it (the old value is read at diff time, so the inverse
+ * is known before anything is touched).
  */
 struct hn_action {
-	enum hn_layer layer;
+	enum hn_layer layer; /* hn_kind_layer(obj.kind) */
 	enum hn_op op;
-	char object[128]; /* "bridge br0", "port brint", "address 10.99.1.250/32 on brint" */
+	struct hn_object obj;
+	struct hn_fields fields;
+	char remark[256];
 	/* The interface the action is about: the bridge, port or link it makes, changes or
 	 * removes ("" for a libvirt network). The agent's uplink bookkeeping reads it. */
 	char iface[16];
-	char detail[256]; /* "tag 10 -> 99"; may be empty */
-	bool disruptive;  /* e.g. restarts a libvirt network VMs are using: announced */
+	bool disruptive; /* e.g. restarts a libvirt network VMs are using: announced */
 	/* Changes how the host reaches its gateway (the uplink NIC joins or leaves its bridge,
 	 * an address or the default route moves): the agent probes the gateway before and
 	 * after, and rolls everything back when it stops answering. */
@@ -61,20 +120,48 @@ struct hn_action {
 	void *priv;
 };
 
+/*
+ * What a diff read of one object the config asks for, whether or not it plans a change to
+ * it: each field with the value read and the value wanted (a reading the diff does not
+ * compare, such as a link's MTU the config leaves alone, has no wanted value). `plan` and
+ * `up` ignore them; verify reports them, so that what it says it found was read.
+ */
+struct hn_observation {
+	struct hn_object obj;
+	bool exists;	  /* on the host; false: the fields hold what is wanted only */
+	bool want_absent; /* the config asks for it to be gone (libvirt.undefine) */
+	struct hn_fields fields;
+	/* Set when the read cannot say whether the object is as wanted, and why. */
+	char unsure[192];
+};
+
 struct hn_plan {
 	struct hn_action **actions;
 	size_t n, cap;
+	struct hn_observation **observed;
+	size_t n_observed, cap_observed;
 	/* What the plan deliberately leaves as it is and the user would otherwise expect to
 	 * change (`down` keeping an uplink on a bridge hostnet did not create): one line each. */
 	char **notes;
 	size_t n_notes;
 };
 
-/* Append a new zeroed action to plan; NULL on allocation failure. */
-struct hn_action *hn_plan_add(struct hn_plan *plan, enum hn_layer layer, enum hn_op op,
-			      const char *object_fmt, ...) __attribute__((format(printf, 4, 5)));
-void hn_action_detail(struct hn_action *a, const char *fmt, ...)
+enum hn_layer hn_kind_layer(enum hn_kind kind);
+/* obj = {kind, name, on, via}; on and via may be NULL. */
+void hn_object_set(struct hn_object *obj, enum hn_kind kind, const char *name, const char *on,
+		   const char *via);
+bool hn_object_equal(const struct hn_object *a, const struct hn_object *b);
+
+/* Append a new action on obj to plan (its layer is obj's); NULL on allocation failure. */
+struct hn_action *hn_plan_add(struct hn_plan *plan, enum hn_op op, const struct hn_object *obj);
+void hn_action_remark(struct hn_action *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Append what the diff read of obj; NULL on allocation failure. */
+struct hn_observation *hn_plan_observe(struct hn_plan *plan, const struct hn_object *obj,
+				       bool exists);
+/* Append a field; read or want NULL: absent. Values longer than HN_VALUE_LEN are cut. */
+void hn_fields_add(struct hn_fields *f, const char *name, enum hn_shown shown, const char *read,
+		   const char *want);
 /* Append a note to plan; -ENOMEM when it cannot be stored. */
 int hn_plan_note(struct hn_plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

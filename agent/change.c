@@ -20,6 +20,7 @@
  * concurrent writer, and either way the user must hear of it. */
 static int confirm(struct hn_session *s, struct hn_config *want)
 {
+	char object[HN_OBJECT_STRLEN], detail[HN_DETAIL_STRLEN];
 	struct hn_plan left = {0};
 	int r = hn_session_plan(s, want, &left);
 
@@ -27,8 +28,9 @@ static int confirm(struct hn_session *s, struct hn_config *want)
 		r = hn_err(-EAGAIN,
 			   "applied, but the host still differs in %zu place(s), first: %s%s%s; "
 			   "run `hostnet plan`",
-			   left.n, left.actions[0]->object, left.actions[0]->detail[0] ? ": " : "",
-			   left.actions[0]->detail);
+			   left.n, hn_object_format(&left.actions[0]->obj, object, sizeof(object)),
+			   hn_action_detail(left.actions[0], detail, sizeof(detail))[0] ? ": " : "",
+			   detail);
 	hn_plan_free(&left, s->backends);
 	return r;
 }

@@ -128,9 +128,7 @@ static bool needs_consent(const struct hn_action *a)
 static bool was_shown(const struct hn_action *a, struct hn_action *const *shown, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (shown[i]->op == a->op && shown[i]->disruptive == a->disruptive &&
-		    strcmp(shown[i]->object, a->object) == 0 &&
-		    strcmp(shown[i]->detail, a->detail) == 0)
+		if (hn_action_same(shown[i], a))
 			return true;
 	return false;
 }
@@ -153,6 +151,7 @@ static int replan_layer(struct hn_session *s, struct hn_config *want, struct hn_
 		r = b->diff(s->state[layer], want, &fresh);
 	for (size_t i = 0; r == 0 && i < fresh.n; i++) {
 		const struct hn_action *a = fresh.actions[i];
+		char object[HN_OBJECT_STRLEN], detail[HN_DETAIL_STRLEN];
 
 		if (needs_consent(a) && !was_shown(a, plan->actions + start, *end - start))
 			r = hn_err(
@@ -160,8 +159,10 @@ static int replan_layer(struct hn_session *s, struct hn_config *want, struct hn_
 			    "another client changed %s while hostnet applied its plan, which "
 			    "now holds `%c %s %s%s%s`, a change that was not shown: none of "
 			    "the %s changes were made; run `hostnet plan`, then `hostnet up`",
-			    layer_state(layer), hn_op_sign(a->op), hn_layer_name(layer), a->object,
-			    a->detail[0] ? ": " : "", a->detail, hn_layer_name(layer));
+			    layer_state(layer), hn_op_sign(a->op), hn_layer_name(layer),
+			    hn_object_format(&a->obj, object, sizeof(object)),
+			    hn_action_detail(a, detail, sizeof(detail))[0] ? ": " : "", detail,
+			    hn_layer_name(layer));
 	}
 	if (r == 0)
 		r = hn_plan_note(plan,
@@ -206,7 +207,7 @@ int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_pla
 				continue; /* the layer again, with its new actions */
 		}
 		if (r < 0) {
-			char why[sizeof(((struct hn_action *)0)->object) + 1024];
+			char why[HN_OBJECT_STRLEN + 1024];
 			size_t undone = start + done;
 			int u;
 

@@ -2,17 +2,50 @@
 /* The plan: the actions of every backend, in the order they will be applied. */
 #include "plan.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct hn_action *hn_plan_add(struct hn_plan *plan, enum hn_layer layer, enum hn_op op,
-			      const char *object_fmt, ...)
+enum hn_layer hn_kind_layer(enum hn_kind kind)
+{
+	switch (kind) {
+	case HN_KIND_BRIDGE:
+	case HN_KIND_PORT:
+		return HN_LAYER_OVS;
+	case HN_KIND_LINK:
+	case HN_KIND_ADDRESS:
+	case HN_KIND_ROUTE:
+		return HN_LAYER_NETLINK;
+	case HN_KIND_NETWORK:
+	case HN_KIND_COUNT:
+		break;
+	}
+	return HN_LAYER_VIRT;
+}
+
+void hn_object_set(struct hn_object *obj, enum hn_kind kind, const char *name, const char *on,
+		   const char *via)
+{
+	memset(obj, 0, sizeof(*obj));
+	obj->kind = kind;
+	snprintf(obj->name, sizeof(obj->name), "%s", name);
+	snprintf(obj->on, sizeof(obj->on), "%s", on ? on : "");
+	snprintf(obj->via, sizeof(obj->via), "%s", via ? via : "");
+}
+
+bool hn_object_equal(const struct hn_object *a, const struct hn_object *b)
+{
+	return a->kind == b->kind && a->multipath == b->multipath &&
+	       strcmp(a->name, b->name) == 0 && strcmp(a->on, b->on) == 0 &&
+	       strcmp(a->via, b->via) == 0;
+}
+
+struct hn_action *hn_plan_add(struct hn_plan *plan, enum hn_op op, const struct hn_object *obj)
 {
 	struct hn_action *a;
-	va_list ap;
 
 	if (plan->n == plan->cap) {
 		size_t cap = plan->cap ? plan->cap * 2 : 16;
@@ -26,22 +59,84 @@ struct hn_action *hn_plan_add(struct hn_plan *plan, enum hn_layer layer, enum hn
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return NULL;
-	a->layer = layer;
+	a->layer = hn_kind_layer(obj->kind);
 	a->op = op;
-	va_start(ap, object_fmt);
-	vsnprintf(a->object, sizeof(a->object), object_fmt, ap);
-	va_end(ap);
+	a->obj = *obj;
 	plan->actions[plan->n++] = a;
 	return a;
 }
 
-void hn_action_detail(struct hn_action *a, const char *fmt, ...)
+void hn_action_remark(struct hn_action *a, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(a->detail, sizeof(a->detail), fmt, ap);
+	vsnprintf(a->remark, sizeof(a->remark), fmt, ap);
 	va_end(ap);
+}
+
+struct hn_observation *hn_plan_observe(struct hn_plan *plan, const struct hn_object *obj,
+				       bool exists)
+{
+	struct hn_observation *o;
+
+	if (plan->n_observed == plan->cap_observed) {
+		size_t cap = plan->cap_observed ? plan->cap_observed * 2 : 16;
+		struct hn_observation **v = realloc(plan->observed, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		plan->observed = v;
+		plan->cap_observed = cap;
+	}
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->obj = *obj;
+	o->exists = exists;
+	plan->observed[plan->n_observed++] = o;
+	return o;
+}
+
+void hn_fields_add(struct hn_fields *f, const char *name, enum hn_shown shown, const char *read,
+		   const char *want)
+{
+	struct hn_field *x;
+
+	/* A backend records a handful per object; more is a bug, not the host's doing. */
+	assert(f->n < HN_FIELDS_MAX);
+	if (f->n >= HN_FIELDS_MAX)
+		return;
+	x = &f->v[f->n++];
+	memset(x, 0, sizeof(*x));
+	snprintf(x->name, sizeof(x->name), "%s", name);
+	x->shown = shown;
+	x->has_read = read != NULL;
+	x->has_want = want != NULL;
+	snprintf(x->read, sizeof(x->read), "%s", read ? read : "");
+	snprintf(x->want, sizeof(x->want), "%s", want ? want : "");
+}
+
+static bool fields_equal(const struct hn_fields *a, const struct hn_fields *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct hn_field *x = &a->v[i], *y = &b->v[i];
+
+		if (x->shown != y->shown || x->has_read != y->has_read ||
+		    x->has_want != y->has_want || strcmp(x->name, y->name) != 0 ||
+		    strcmp(x->read, y->read) != 0 || strcmp(x->want, y->want) != 0)
+			return false;
+	}
+	return true;
+}
+
+bool hn_action_same(const struct hn_action *a, const struct hn_action *b)
+{
+	return a->op == b->op && a->disruptive == b->disruptive &&
+	       hn_object_equal(&a->obj, &b->obj) && fields_equal(&a->fields, &b->fields) &&
+	       strcmp(a->remark, b->remark) == 0;
 }
 
 int hn_plan_note(struct hn_plan *plan, const char *fmt, ...)
@@ -129,6 +224,9 @@ void hn_plan_free(struct hn_plan *plan, const struct hn_backend *const *backends
 			backends[a->layer]->free_priv(a->priv);
 		free(a);
 	}
+	for (size_t i = 0; i < plan->n_observed; i++)
+		free(plan->observed[i]);
+	free(plan->observed);
 	for (size_t i = 0; i < plan->n_notes; i++)
 		free(plan->notes[i]);
 	free(plan->notes);

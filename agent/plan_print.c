@@ -3,6 +3,8 @@
 #include "plan.h"
 
 #include <jansson.h>
+#include <stdarg.h>
+#include <string.h>
 
 const char *hn_layer_name(enum hn_layer layer)
 {
@@ -49,17 +51,188 @@ char hn_op_sign(enum hn_op op)
 	return op == HN_OP_CREATE ? '+' : op == HN_OP_CHANGE ? '~' : '-';
 }
 
+const char *hn_kind_name(enum hn_kind kind)
+{
+	static const char *const names[] = {
+	    [HN_KIND_BRIDGE] = "bridge",   [HN_KIND_PORT] = "port",   [HN_KIND_LINK] = "link",
+	    [HN_KIND_ADDRESS] = "address", [HN_KIND_ROUTE] = "route", [HN_KIND_NETWORK] = "network",
+	};
+
+	return kind < HN_KIND_COUNT ? names[kind] : "?";
+}
+
+char *hn_object_format(const struct hn_object *o, char *buf, size_t len)
+{
+	switch (o->kind) {
+	case HN_KIND_PORT:
+		/* A bridge's own internal port is named after the bridge. */
+		if (o->on[0] && strcmp(o->on, o->name) != 0) {
+			snprintf(buf, len, "port %s on %s", o->name, o->on);
+			return buf;
+		}
+		break;
+	case HN_KIND_ADDRESS:
+		snprintf(buf, len, "address %s on %s", o->name, o->on);
+		return buf;
+	case HN_KIND_ROUTE:
+		snprintf(buf, len, "route %s%s%s%s%s%s", o->name, o->via[0] ? " via " : "", o->via,
+			 o->on[0] ? " dev " : "", o->on, o->multipath ? " (multipath)" : "");
+		return buf;
+	default:
+		break;
+	}
+	snprintf(buf, len, "%s %s", hn_kind_name(o->kind), o->name);
+	return buf;
+}
+
+/* Appends to buf[len], which holds *used bytes, sep first when something is there. */
+static void append(char *buf, size_t len, size_t *used, const char *sep, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void append(char *buf, size_t len, size_t *used, const char *sep, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= len)
+		return;
+	if (*used) {
+		n = snprintf(buf + *used, len - *used, "%s", sep);
+		*used += n > 0 ? (size_t)n : 0;
+		if (*used >= len)
+			return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	*used += n > 0 ? (size_t)n : 0;
+}
+
+/* One field of an action as people read it, or nothing. */
+static void field_text(const struct hn_field *f, enum hn_op op, char *buf, size_t len, size_t *used)
+{
+	const char *want = f->has_want ? f->want : "none";
+
+	switch (f->shown) {
+	case HN_SHOWN_NOT:
+		return;
+	case HN_SHOWN_REPLACED:
+		if (f->has_read)
+			append(buf, len, used, ", ", "replaces %s", f->read);
+		return;
+	case HN_SHOWN_BARE:
+		if (op == HN_OP_CREATE)
+			append(buf, len, used, ", ", "%s", want);
+		else
+			append(buf, len, used, ", ", "%s -> %s", f->read, want);
+		return;
+	case HN_SHOWN_NAMED:
+		if (op == HN_OP_CREATE)
+			append(buf, len, used, ", ", "%s %s", f->name, want);
+		else
+			append(buf, len, used, ", ", "%s%s%s -> %s", f->name,
+			       f->has_read ? " " : "", f->read, want);
+		return;
+	}
+}
+
+char *hn_action_detail(const struct hn_action *a, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	/* A removal's fields are what is there: the remark says why it goes. */
+	for (size_t i = 0; a->op != HN_OP_REMOVE && i < a->fields.n; i++)
+		field_text(&a->fields.v[i], a->op, buf, len, &used);
+	if (a->remark[0])
+		append(buf, len, &used, " ", "%s", a->remark);
+	return buf;
+}
+
 void hn_plan_print(FILE *f, const struct hn_plan *plan)
 {
+	char object[HN_OBJECT_STRLEN], detail[HN_DETAIL_STRLEN];
+
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct hn_action *a = plan->actions[i];
 
+		hn_action_detail(a, detail, sizeof(detail));
 		fprintf(f, "%c %-8s %s%s%s%s\n", hn_op_sign(a->op), hn_layer_name(a->layer),
-			a->object, a->detail[0] ? ": " : "", a->detail,
-			a->disruptive ? "  (DISRUPTIVE: in use)" : "");
+			hn_object_format(&a->obj, object, sizeof(object)), detail[0] ? ": " : "",
+			detail, a->disruptive ? "  (DISRUPTIVE: in use)" : "");
 	}
 	for (size_t i = 0; i < plan->n_notes; i++)
 		fprintf(f, "note: %s\n", plan->notes[i]);
+}
+
+/* The names of an object's kind: what its `on` is to it. */
+static const char *on_key(enum hn_kind kind)
+{
+	return kind == HN_KIND_PORT				  ? "bridge"
+	       : kind == HN_KIND_ADDRESS || kind == HN_KIND_ROUTE ? "dev"
+								  : NULL;
+}
+
+static json_t *or_null(bool has, const char *s)
+{
+	return has ? json_string(s) : json_null();
+}
+
+json_t *hn_object_json(const struct hn_object *o)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s}", "layer", hn_layer_name(hn_kind_layer(o->kind)),
+			      "kind", hn_kind_name(o->kind), "name", o->name);
+	const char *key = on_key(o->kind);
+
+	if (j && key && o->on[0] && json_object_set_new(j, key, json_string(o->on)) < 0)
+		goto fail;
+	if (j && o->via[0] && json_object_set_new(j, "via", json_string(o->via)) < 0)
+		goto fail;
+	if (j && o->multipath && json_object_set_new(j, "multipath", json_true()) < 0)
+		goto fail;
+	return j;
+fail:
+	json_decref(j);
+	return NULL;
+}
+
+json_t *hn_fields_json(const struct hn_fields *f)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; list && i < f->n; i++) {
+		const struct hn_field *x = &f->v[i];
+		json_t *o = json_pack("{s:s, s:o, s:o}", "field", x->name, "found",
+				      or_null(x->has_read, x->read), "expected",
+				      or_null(x->has_want, x->want));
+
+		if (!o || json_array_append_new(list, o) < 0) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
+/* One action: its line's text, and the same as data. */
+static json_t *action_json(const struct hn_action *a)
+{
+	char object[HN_OBJECT_STRLEN], detail[HN_DETAIL_STRLEN];
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:b}", "layer", hn_layer_name(a->layer), "op", hn_op_name(a->op),
+	    "object", hn_object_format(&a->obj, object, sizeof(object)), "detail",
+	    hn_action_detail(a, detail, sizeof(detail)), "disruptive", a->disruptive);
+	json_t *id = hn_object_json(&a->obj), *fields = hn_fields_json(&a->fields);
+
+	/* The object's identity beside the line's keys ("kind", "name", "bridge"...), then
+	 * what changes. */
+	if (!o || !id || !fields || json_object_update(o, id) < 0 ||
+	    json_object_set(o, "fields", fields) < 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	json_decref(id);
+	json_decref(fields);
+	return o;
 }
 
 int hn_plan_print_json(FILE *f, const struct hn_plan *plan, const char *command, const char *result)
@@ -73,10 +246,7 @@ int hn_plan_print_json(FILE *f, const struct hn_plan *plan, const char *command,
 		if (json_array_append_new(notes, json_string(plan->notes[i])) < 0)
 			goto out;
 	for (size_t i = 0; i < plan->n; i++) {
-		const struct hn_action *a = plan->actions[i];
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "layer", hn_layer_name(a->layer),
-				      "op", hn_op_name(a->op), "object", a->object, "detail",
-				      a->detail, "disruptive", a->disruptive);
+		json_t *o = action_json(plan->actions[i]);
 
 		if (!o || json_array_append_new(list, o) < 0)
 			goto out;

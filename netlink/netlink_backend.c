@@ -59,12 +59,14 @@ static int nlb_diff(void *state, const struct hn_config *want, struct hn_plan *p
 static int nlb_apply(void *state, struct hn_action **acts, size_t n, size_t *done)
 {
 	struct nl_backend *b = state;
+	char object[HN_OBJECT_STRLEN];
 
 	*done = 0;
 	for (size_t i = 0; i < n; i++) {
 		int r;
 
-		hn_debug("netlink: %s %s", hn_op_name(acts[i]->op), acts[i]->object);
+		hn_debug("netlink: %s %s", hn_op_name(acts[i]->op),
+			 hn_object_format(&acts[i]->obj, object, sizeof(object)));
 		r = hn_nl_apply_change(b->sk, acts[i]->priv);
 		if (r < 0)
 			return r;
@@ -76,13 +78,14 @@ static int nlb_apply(void *state, struct hn_action **acts, size_t n, size_t *don
 static int nlb_undo(void *state, struct hn_action **acts, size_t n)
 {
 	struct nl_backend *b = state;
-	char why[512], first_why[512] = "";
+	char why[512], first_why[512] = "", object[HN_OBJECT_STRLEN];
 	int first = 0;
 
 	for (size_t i = n; i-- > 0;) {
 		int r;
 
-		hn_debug("netlink: undo %s %s", hn_op_name(acts[i]->op), acts[i]->object);
+		hn_debug("netlink: undo %s %s", hn_op_name(acts[i]->op),
+			 hn_object_format(&acts[i]->obj, object, sizeof(object)));
 		r = hn_nl_undo_change(b->sk, acts[i]->priv, why, sizeof(why));
 		if (r < 0 && !first) {
 			first = r;

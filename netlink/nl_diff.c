@@ -3,6 +3,7 @@
 #include "nl_diff.h"
 #include "error.h"
 #include "netlink.h"
+#include "plan.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -45,17 +46,9 @@ char *hn_nl_route_format(const struct hn_nl_route *r, const char *ifname, char *
 	return buf;
 }
 
-char *hn_netlink_route_text(const struct hn_route *rt, const char *dev, char *buf)
-{
-	struct hn_nl_route r = {.dst = rt->to.addr,
-				.dst_len = rt->to.len,
-				.has_gateway = rt->has_via,
-				.gateway = rt->via};
-
-	return hn_nl_route_format(&r, dev, buf);
-}
-
-bool hn_netlink_prefix_route(const struct hn_prefix *a, const struct hn_prefix *to)
+/* Does the kernel add route `to` by itself with address a (on the address's link, with no
+ * gateway)? The prefix route of an address /N, N < 32, is "prefix/N dev X scope link". */
+static bool prefix_route(const struct hn_prefix *a, const struct hn_prefix *to)
 {
 	return to->len < 32 && a->len == to->len &&
 	       (a->addr.s_addr & hn_prefix_mask(to->len)) == to->addr.s_addr;
@@ -73,15 +66,36 @@ static const char *ifname_of(const struct hn_nl_state *s, int ifindex, char *buf
 	return buf;
 }
 
+/* ---- objects as data ---- */
+
+static void route_object(const struct hn_nl_route *r, const char *ifname, struct hn_object *obj)
+{
+	char dst[INET_ADDRSTRLEN], name[INET_ADDRSTRLEN + 4], gw[INET_ADDRSTRLEN] = "";
+
+	inet_ntop(AF_INET, &r->dst, dst, sizeof(dst));
+	snprintf(name, sizeof(name), "%s/%u", dst, r->dst_len);
+	if (r->has_gateway)
+		inet_ntop(AF_INET, &r->gateway, gw, sizeof(gw));
+	hn_object_set(obj, HN_KIND_ROUTE, name, ifname, gw);
+	obj->multipath = r->multipath;
+}
+
+static void address_object(const struct hn_prefix *p, const char *ifname, struct hn_object *obj)
+{
+	char pfx[HN_PREFIX_STRLEN];
+
+	hn_object_set(obj, HN_KIND_ADDRESS, hn_prefix_format(p, pfx), ifname, NULL);
+}
+
 static struct hn_nl_change *add_action(struct diff *d, enum hn_nl_kind kind, enum hn_op op,
-				       const char *ifname, const char *object)
+				       const char *ifname, const struct hn_object *obj)
 {
 	struct hn_nl_change *c = calloc(1, sizeof(*c));
 	struct hn_action *a;
 
 	if (!c)
 		return NULL;
-	a = hn_plan_add(d->plan, HN_LAYER_NETLINK, op, "%s", object);
+	a = hn_plan_add(d->plan, op, obj);
 	if (!a) {
 		free(c);
 		return NULL;
@@ -112,34 +126,70 @@ static void remember_device(const struct diff *d, struct hn_nl_change *c, int if
 
 /* ---- links ---- */
 
+/* The link as read: up or down, and its MTU, which the config may leave alone. */
+static int observe_link(struct diff *d, const struct hn_bridge *b, const struct hn_nl_link *l,
+			const struct hn_object *obj)
+{
+	struct hn_observation *o = hn_plan_observe(d->plan, obj, l != NULL);
+	char read[16], want[16];
+
+	if (!o)
+		return -ENOMEM;
+	hn_fields_add(&o->fields, "state", HN_SHOWN_BARE,
+		      l ? (l->flags & IFF_UP ? "up" : "down") : NULL, "up");
+	if (l)
+		snprintf(read, sizeof(read), "%u", l->mtu);
+	if (b->mtu)
+		snprintf(want, sizeof(want), "%u", b->mtu);
+	if (l || b->mtu)
+		hn_fields_add(&o->fields, "mtu", HN_SHOWN_NAMED, l ? read : NULL,
+			      b->mtu ? want : NULL);
+	return 0;
+}
+
 static int diff_link(struct diff *d, const struct hn_bridge *b)
 {
 	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, b->name);
-	char detail[128] = "", object[IFNAMSIZ + 8];
+	char read[16], want[16];
+	struct hn_fields f = {0};
 	struct hn_nl_change *c;
-	size_t n = 0;
+	struct hn_object obj;
 
-	if (!l)
-		n += (size_t)snprintf(detail, sizeof(detail), "absent -> up");
-	else if (!(l->flags & IFF_UP))
-		n += (size_t)snprintf(detail, sizeof(detail), "down -> up");
-	if (b->mtu && !l)
-		snprintf(detail + n, sizeof(detail) - n, ", mtu -> %u", b->mtu);
-	else if (b->mtu && l->mtu != b->mtu)
-		snprintf(detail + n, sizeof(detail) - n, "%smtu %u -> %u", n ? ", " : "", l->mtu,
-			 b->mtu);
-	if (!detail[0])
+	hn_object_set(&obj, HN_KIND_LINK, b->name, NULL, NULL);
+	if (observe_link(d, b, l, &obj) < 0)
+		return -ENOMEM;
+	if (!l || !(l->flags & IFF_UP))
+		hn_fields_add(&f, "state", HN_SHOWN_BARE, l ? "down" : "absent", "up");
+	if (b->mtu && (!l || l->mtu != b->mtu)) {
+		if (l)
+			snprintf(read, sizeof(read), "%u", l->mtu);
+		snprintf(want, sizeof(want), "%u", b->mtu);
+		hn_fields_add(&f, "mtu", HN_SHOWN_NAMED, l ? read : NULL, want);
+	}
+	if (!f.n)
 		return 0;
-	snprintf(object, sizeof(object), "link %s", b->name);
-	c = add_action(d, HN_NL_LINK, HN_OP_CHANGE, b->name, object);
+	c = add_action(d, HN_NL_LINK, HN_OP_CHANGE, b->name, &obj);
 	if (!c)
 		return -ENOMEM;
 	c->mtu = b->mtu;
-	hn_action_detail(last_action(d), "%s", detail);
+	last_action(d)->fields = f;
 	return 0;
 }
 
 /* ---- addresses ---- */
+
+/* An address's IFA_PROTO (IFAPROT_*), as a reading. */
+static const char *addr_proto_name(uint8_t proto, char *buf)
+{
+	static const char *const names[] = {"unspec", "kernel_lo", "kernel_ra", "kernel_ll"};
+
+	if (proto < sizeof(names) / sizeof(names[0]))
+		return names[proto];
+	if (proto == HN_NL_PROTO)
+		return "hostnet";
+	snprintf(buf, 8, "%u", proto);
+	return buf;
+}
 
 static bool addr_is(const struct hn_nl_addr *a, int ifindex, const struct hn_prefix *p)
 {
@@ -164,23 +214,32 @@ static int diff_addresses(struct diff *d, const struct hn_bridge *b)
 		return 0;
 	for (size_t i = 0; i < b->n_addresses; i++) {
 		const struct hn_prefix *p = &b->addresses[i];
-		char object[HN_PREFIX_STRLEN + IFNAMSIZ + 16], pfx[HN_PREFIX_STRLEN];
+		const struct hn_nl_addr *found = NULL;
+		struct hn_observation *o;
 		struct hn_nl_change *c;
-		bool found = false;
+		struct hn_object obj;
+		char proto[16];
 
 		if (named_before(b, i, p))
 			continue; /* named twice */
 		for (size_t k = 0; l && k < d->cur->n_addrs; k++) {
 			if (addr_is(&d->cur->addrs[k], l->ifindex, p)) {
 				d->addr_kept[k] = true;
-				found = true;
+				found = found ? found : &d->cur->addrs[k];
 			}
 		}
+		address_object(p, b->name, &obj);
+		o = hn_plan_observe(d->plan, &obj, found != NULL);
+		if (!o)
+			return -ENOMEM;
+		/* Who added it: not compared (an address is kept whoever added it). The kernel
+		 * sends IFA_PROTO only when it is set. */
+		if (found && found->proto)
+			hn_fields_add(&o->fields, "proto", HN_SHOWN_NAMED,
+				      addr_proto_name(found->proto, proto), NULL);
 		if (found)
 			continue;
-		snprintf(object, sizeof(object), "address %s on %s", hn_prefix_format(p, pfx),
-			 b->name);
-		c = add_action(d, HN_NL_ADDR, HN_OP_CREATE, b->name, object);
+		c = add_action(d, HN_NL_ADDR, HN_OP_CREATE, b->name, &obj);
 		if (!c)
 			return -ENOMEM;
 		c->addr.local = c->addr.address = p->addr;
@@ -196,16 +255,17 @@ static int diff_addresses(struct diff *d, const struct hn_bridge *b)
 	return 0;
 }
 
-/* True when the kernel itself will add r as the prefix route of an address this plan adds
- * (an address /N, N < 32, brings "prefix/N dev X scope link"): adding it too would fail
- * with "File exists". */
-static bool route_comes_with_new_address(const struct diff *d, const struct want_route *w)
+/* The address this plan adds whose prefix route the kernel itself will add as r (an
+ * address /N, N < 32, brings "prefix/N dev X scope link"): adding r too would fail with
+ * "File exists". NULL: none. */
+static const struct hn_action *route_comes_with_new_address(const struct diff *d,
+							    const struct want_route *w)
 {
 	const struct hn_nl_route *r = &w->route;
 	const struct hn_prefix to = {r->dst, r->dst_len};
 
 	if (r->has_gateway)
-		return false;
+		return NULL;
 	for (size_t i = 0; i < d->plan->n; i++) {
 		const struct hn_action *a = d->plan->actions[i];
 		const struct hn_nl_change *c = a->priv;
@@ -213,11 +273,10 @@ static bool route_comes_with_new_address(const struct diff *d, const struct want
 		if (a->layer != HN_LAYER_NETLINK || !c || c->kind != HN_NL_ADDR ||
 		    c->op != HN_OP_CREATE || strcmp(c->ifname, w->bridge->name) != 0)
 			continue;
-		if (hn_netlink_prefix_route(&(struct hn_prefix){c->addr.local, c->addr.prefixlen},
-					    &to))
-			return true;
+		if (prefix_route(&(struct hn_prefix){c->addr.local, c->addr.prefixlen}, &to))
+			return a;
 	}
-	return false;
+	return NULL;
 }
 
 /* ---- routes ---- */
@@ -232,6 +291,8 @@ static const char *proto_name(uint8_t proto, char *buf)
 
 	if (proto < sizeof(names) / sizeof(names[0]) && names[proto])
 		return names[proto];
+	if (proto == HN_NL_PROTO)
+		return "hostnet";
 	snprintf(buf, 8, "%u", proto);
 	return buf;
 }
@@ -319,18 +380,41 @@ static int collect_routes(struct diff *d)
 static bool uplink_route(const struct diff *d, const struct want_route *w,
 			 const struct hn_nl_route *cr);
 
+/* A route of the config as read: the route itself (cr, with who added it, which is not
+ * compared), or nothing, or another route in its place. */
+static int observe_route(struct diff *d, const struct hn_object *obj, const struct hn_nl_route *cr,
+			 const struct hn_nl_route *instead)
+{
+	struct hn_observation *o = hn_plan_observe(d->plan, obj, cr != NULL);
+	char buf[HN_NL_ROUTE_STRLEN], name[IFNAMSIZ];
+
+	if (!o)
+		return -ENOMEM;
+	if (cr)
+		hn_fields_add(&o->fields, "proto", HN_SHOWN_NAMED, proto_name(cr->protocol, buf),
+			      NULL);
+	if (instead)
+		hn_fields_add(
+		    &o->fields, "instead", HN_SHOWN_NAMED,
+		    hn_nl_route_format(instead, ifname_of(d->cur, instead->oif, name), buf), NULL);
+	return 0;
+}
+
 static int diff_route(struct diff *d, size_t wi)
 {
 	const struct want_route *w = &d->routes[wi];
 	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, w->bridge->name);
 	int ifindex = l ? l->ifindex : 0;
 	char rs[HN_NL_ROUTE_STRLEN], os[HN_NL_ROUTE_STRLEN], name[IFNAMSIZ];
-	char object[HN_NL_ROUTE_STRLEN + 8];
 	ssize_t mine = -1, foreign = -1;
 	bool taken = false; /* a route hostnet did not add, taken over by the uplink move */
+	const struct hn_action *with;
+	struct hn_observation *o;
 	struct hn_nl_change *c;
+	struct hn_object obj;
 
 	hn_nl_route_format(&w->route, w->bridge->name, rs);
+	route_object(&w->route, w->bridge->name, &obj);
 	for (size_t i = 0; i < wi; i++) {
 		if (same_slot(&d->routes[i].route, &w->route))
 			return hn_err(
@@ -347,7 +431,7 @@ static int diff_route(struct diff *d, size_t wi)
 			continue;
 		if (l && same_path(cr, &w->route, ifindex)) {
 			d->route_kept[i] = true;
-			return 0;
+			return observe_route(d, &obj, cr, NULL);
 		}
 		if (owned_route(cr)) {
 			if (!d->route_kept[i] && mine < 0)
@@ -373,11 +457,21 @@ static int diff_route(struct diff *d, size_t wi)
 			      rs, hn_nl_route_format(cr, ifname_of(d->cur, cr->oif, name), os),
 			      proto_name(cr->protocol, proto));
 	}
-	if (mine < 0 && route_comes_with_new_address(d, w))
+	if (mine < 0 && (with = route_comes_with_new_address(d, w))) {
+		char addr[HN_OBJECT_STRLEN];
+
+		o = hn_plan_observe(d->plan, &obj, false);
+		if (!o)
+			return -ENOMEM;
+		snprintf(o->unsure, sizeof(o->unsure),
+			 "the kernel adds it with %s, which is missing",
+			 hn_object_format(&with->obj, addr, sizeof(addr)));
 		return 0;
-	snprintf(object, sizeof(object), "route %s", rs);
+	}
+	if (observe_route(d, &obj, NULL, mine >= 0 ? &d->cur->routes[mine] : NULL) < 0)
+		return -ENOMEM;
 	c = add_action(d, HN_NL_ROUTE, mine >= 0 ? HN_OP_CHANGE : HN_OP_CREATE, w->bridge->name,
-		       object);
+		       &obj);
 	if (!c)
 		return -ENOMEM;
 	c->route = w->route;
@@ -387,9 +481,11 @@ static int diff_route(struct diff *d, size_t wi)
 		d->route_kept[mine] = true;
 		c->old = *cr;
 		remember_device(d, c, cr->oif);
-		hn_action_detail(last_action(d), "replaces %s%s",
-				 hn_nl_route_format(cr, ifname_of(d->cur, cr->oif, name), os),
-				 taken ? " (not hostnet's; the uplink move takes it)" : "");
+		hn_fields_add(&last_action(d)->fields, "instead", HN_SHOWN_REPLACED,
+			      hn_nl_route_format(cr, ifname_of(d->cur, cr->oif, name), os), NULL);
+		if (taken)
+			hn_action_remark(last_action(d),
+					 "(not hostnet's; the uplink move takes it)");
 	}
 	return 0;
 }
@@ -429,38 +525,37 @@ static int uplink_release(struct diff *d, const struct hn_bridge *b)
 	 * flush them with the address; removing them first lets undo bring them back. */
 	for (size_t i = 0; u && i < d->cur->n_routes; i++) {
 		const struct hn_nl_route *cr = &d->cur->routes[i];
-		char rs[HN_NL_ROUTE_STRLEN], object[HN_NL_ROUTE_STRLEN + 8];
 		struct hn_nl_change *c;
+		struct hn_object obj;
 
 		if (cr->oif != u->ifindex || cr->dst_len != 0 || d->route_kept[i] ||
 		    cr->table != RT_TABLE_MAIN)
 			continue;
-		snprintf(object, sizeof(object), "route %s", hn_nl_route_format(cr, u->name, rs));
-		c = add_action(d, HN_NL_ROUTE, HN_OP_REMOVE, u->name, object);
+		route_object(cr, u->name, &obj);
+		c = add_action(d, HN_NL_ROUTE, HN_OP_REMOVE, u->name, &obj);
 		if (!c)
 			return -ENOMEM;
 		c->old = *cr;
 		remember_device(d, c, cr->oif);
-		hn_action_detail(last_action(d),
+		hn_action_remark(last_action(d),
 				 "leaves with the uplink's address (not hostnet's; the uplink move "
 				 "takes it)");
 	}
 	for (size_t i = 0; u && i < d->cur->n_addrs; i++) {
 		const struct hn_nl_addr *ca = &d->cur->addrs[i];
-		char object[HN_PREFIX_STRLEN + IFNAMSIZ + 16], pfx[HN_PREFIX_STRLEN];
 		struct hn_prefix p = {ca->local, ca->prefixlen};
 		struct hn_nl_change *c;
+		struct hn_object obj;
 
 		if (ca->ifindex != u->ifindex || !bridge_takes(b, ca))
 			continue;
-		snprintf(object, sizeof(object), "address %s on %s", hn_prefix_format(&p, pfx),
-			 u->name);
-		c = add_action(d, HN_NL_ADDR, HN_OP_REMOVE, u->name, object);
+		address_object(&p, u->name, &obj);
+		c = add_action(d, HN_NL_ADDR, HN_OP_REMOVE, u->name, &obj);
 		if (!c)
 			return -ENOMEM;
 		c->addr = *ca;
 		remember_device(d, c, ca->ifindex);
-		hn_action_detail(last_action(d),
+		hn_action_remark(last_action(d),
 				 "moved to %s (not hostnet's; the uplink move takes it)", b->name);
 	}
 	return 0;
@@ -503,17 +598,16 @@ static int uplink_return(struct diff *d, const struct hn_bridge *b)
 		return uplink_stays(d, b, l);
 	for (size_t i = 0; i < b->n_addresses; i++) {
 		const struct hn_prefix *p = &b->addresses[i];
-		char object[HN_PREFIX_STRLEN + IFNAMSIZ + 16], pfx[HN_PREFIX_STRLEN];
 		struct hn_nl_change *c;
+		struct hn_object obj;
 		bool held = false;
 
 		for (size_t k = 0; k < d->cur->n_addrs; k++)
 			held |= addr_is(&d->cur->addrs[k], u->ifindex, p);
 		if (held || named_before(b, i, p))
 			continue;
-		snprintf(object, sizeof(object), "address %s on %s", hn_prefix_format(p, pfx),
-			 u->name);
-		c = add_action(d, HN_NL_ADDR, HN_OP_CREATE, u->name, object);
+		address_object(p, u->name, &obj);
+		c = add_action(d, HN_NL_ADDR, HN_OP_CREATE, u->name, &obj);
 		if (!c)
 			return -ENOMEM;
 		c->addr.local = c->addr.address = p->addr;
@@ -523,18 +617,20 @@ static int uplink_return(struct diff *d, const struct hn_bridge *b)
 			c->addr.has_broadcast = true;
 			c->addr.broadcast.s_addr = p->addr.s_addr | ~hn_prefix_mask(p->len);
 		}
-		hn_action_detail(last_action(d), "back from %s", b->name);
+		hn_action_remark(last_action(d), "back from %s", b->name);
 	}
 	for (size_t i = 0; l && i < d->cur->n_routes; i++) {
 		const struct hn_nl_route *cr = &d->cur->routes[i];
-		char rs[HN_NL_ROUTE_STRLEN], object[HN_NL_ROUTE_STRLEN + 8];
+		char rs[HN_NL_ROUTE_STRLEN];
 		struct hn_nl_change *c;
+		struct hn_object obj;
 
 		if (!owned_route(cr) || cr->dst_len != 0 || cr->oif != l->ifindex ||
 		    !cr->has_gateway || d->route_kept[i])
 			continue;
-		d->route_kept[i] = true; /* replaced, not removed */
-		c = add_action(d, HN_NL_ROUTE, HN_OP_CHANGE, u->name, "");
+		d->route_kept[i] = true;	 /* replaced, not removed */
+		route_object(cr, u->name, &obj); /* the same route, through the NIC again */
+		c = add_action(d, HN_NL_ROUTE, HN_OP_CHANGE, u->name, &obj);
 		if (!c)
 			return -ENOMEM;
 		c->old = *cr;
@@ -542,10 +638,9 @@ static int uplink_return(struct diff *d, const struct hn_bridge *b)
 		c->route = *cr;
 		c->route.protocol = RTPROT_BOOT; /* the NIC's own again, as `ip route add` makes */
 		c->route.oif = u->ifindex;
-		snprintf(object, sizeof(object), "route %s",
-			 hn_nl_route_format(&c->route, u->name, rs));
-		snprintf(last_action(d)->object, sizeof(last_action(d)->object), "%s", object);
-		hn_action_detail(last_action(d), "back from %s", b->name);
+		hn_fields_add(&last_action(d)->fields, "instead", HN_SHOWN_NOT,
+			      hn_nl_route_format(cr, l->name, rs), NULL);
+		hn_action_remark(last_action(d), "back from %s", b->name);
 	}
 	return 0;
 }
@@ -573,15 +668,16 @@ static int prune_routes(struct diff *d)
 {
 	for (size_t i = 0; i < d->cur->n_routes; i++) {
 		const struct hn_nl_route *cr = &d->cur->routes[i];
-		char rs[HN_NL_ROUTE_STRLEN], object[HN_NL_ROUTE_STRLEN + 8], name[IFNAMSIZ];
+		char name[IFNAMSIZ];
 		const char *ifname;
 		struct hn_nl_change *c;
+		struct hn_object obj;
 
 		if (!owned_route(cr) || d->route_kept[i])
 			continue;
 		ifname = ifname_of(d->cur, cr->oif, name);
-		snprintf(object, sizeof(object), "route %s", hn_nl_route_format(cr, ifname, rs));
-		c = add_action(d, HN_NL_ROUTE, HN_OP_REMOVE, ifname, object);
+		route_object(cr, ifname, &obj);
+		c = add_action(d, HN_NL_ROUTE, HN_OP_REMOVE, ifname, &obj);
 		if (!c)
 			return -ENOMEM;
 		c->old = *cr;
@@ -594,18 +690,17 @@ static int prune_addresses(struct diff *d)
 {
 	for (size_t i = 0; i < d->cur->n_addrs; i++) {
 		const struct hn_nl_addr *ca = &d->cur->addrs[i];
-		char object[HN_PREFIX_STRLEN + IFNAMSIZ + 16], pfx[HN_PREFIX_STRLEN],
-		    name[IFNAMSIZ];
 		struct hn_prefix p = {ca->local, ca->prefixlen};
+		char name[IFNAMSIZ];
 		const char *ifname;
 		struct hn_nl_change *c;
+		struct hn_object obj;
 
 		if (ca->proto != HN_NL_PROTO || d->addr_kept[i])
 			continue;
 		ifname = ifname_of(d->cur, ca->ifindex, name);
-		snprintf(object, sizeof(object), "address %s on %s", hn_prefix_format(&p, pfx),
-			 ifname);
-		c = add_action(d, HN_NL_ADDR, HN_OP_REMOVE, ifname, object);
+		address_object(&p, ifname, &obj);
+		c = add_action(d, HN_NL_ADDR, HN_OP_REMOVE, ifname, &obj);
 		if (!c)
 			return -ENOMEM;
 		c->addr = *ca;
@@ -645,7 +740,7 @@ int hn_nl_diff(const struct hn_nl_state *cur, const struct hn_config *want, stru
 	/* `down` (want->down): the config is there for the uplink's sake; netlink removes
 	 * what it owns, as with no config at all. */
 	struct diff d = {.cur = cur, .want = want && !want->down ? want : NULL, .plan = plan};
-	size_t first = plan->n;
+	size_t first = plan->n, first_observed = plan->n_observed;
 	int r;
 
 	d.addr_kept = calloc(cur->n_addrs + 1, sizeof(bool));
@@ -662,6 +757,9 @@ int hn_nl_diff(const struct hn_nl_state *cur, const struct hn_config *want, stru
 			free(plan->actions[i]);
 		}
 		plan->n = first;
+		for (size_t i = first_observed; i < plan->n_observed; i++)
+			free(plan->observed[i]);
+		plan->n_observed = first_observed;
 	}
 	free(d.addr_kept);
 	free(d.route_kept);

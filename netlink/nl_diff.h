@@ -63,7 +63,7 @@ struct hn_nl_change {
 int hn_nl_diff(const struct hn_nl_state *cur, const struct hn_config *want, struct hn_plan *plan);
 
 /* "10.99.1.0/24 dev brint", "0.0.0.0/0 via 198.51.100.1 dev br0" into buf. */
-#define HN_NL_ROUTE_STRLEN HN_NETLINK_ROUTE_STRLEN
+#define HN_NL_ROUTE_STRLEN 80
 char *hn_nl_route_format(const struct hn_nl_route *r, const char *ifname, char *buf);
 
 #endif

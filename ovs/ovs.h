@@ -3,7 +3,6 @@
  * The ovs library: Open vSwitch through its database (RFC 7047), on hostnet's own client.
  * What other folders may use of it:
  * - the OVS backend (backend.h);
- * - the datapath type a config resolves to;
  * - ports outside the config, for verify's probes: added and removed in one transaction each,
  *   marked in external_ids so that a later run finds what a killed one left. They go
  *   through the same connection code, transactions and cur_cfg wait as the backend's.
@@ -17,10 +16,6 @@
 #include <stddef.h>
 
 extern const struct hn_backend hn_ovs_backend;
-
-/* The datapath_type of the bridges of want (NULL: the default): ovs.datapath, whose auto
- * is the kernel datapath when its module is loaded, else userspace. "system" or "netdev". */
-const char *hn_ovs_datapath(const struct hn_config *want);
 
 /* A connection for ports outside the config. */
 struct hn_ovs_ports;

@@ -87,7 +87,9 @@ static int ovs_read(void *state)
 	return 0;
 }
 
-const char *hn_ovs_datapath(const struct hn_config *want)
+/* The datapath_type of the bridges of want (NULL: the default): ovs.datapath, whose auto
+ * is the kernel datapath when its module is loaded, else userspace. "system" or "netdev". */
+static const char *datapath_of(const struct hn_config *want)
 {
 	if (want && want->datapath == HN_DATAPATH_SYSTEM)
 		return "system";
@@ -120,7 +122,7 @@ static int ovs_diff_state(void *state, const struct hn_config *want, struct hn_p
 
 	if (!s->db)
 		return hn_err(-EINVAL, "ovs: diff before read");
-	s->datapath = hn_ovs_datapath(want);
+	s->datapath = datapath_of(want);
 	return diff_into(s, want, plan);
 }
 

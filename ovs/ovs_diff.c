@@ -5,7 +5,6 @@
 #include "ovs_act.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +50,20 @@ static bool is_uplink(const struct diff *d, const char *name)
 	return false;
 }
 
+/* A bridge (port NULL), or a port on bridge. */
+static void object_of(const char *bridge, const char *port, struct hn_object *obj)
+{
+	if (port)
+		hn_object_set(obj, HN_KIND_PORT, port, bridge, NULL);
+	else
+		hn_object_set(obj, HN_KIND_BRIDGE, bridge, NULL, NULL);
+}
+
 static struct ovs_act *add_act(struct diff *d, enum hn_op op, enum ovs_act_kind kind,
 			       const char *bridge, const char *port)
 {
 	struct ovs_act *a = calloc(1, sizeof(*a));
+	struct hn_object obj;
 	struct hn_action *h;
 
 	if (!a)
@@ -62,12 +71,8 @@ static struct ovs_act *add_act(struct diff *d, enum hn_op op, enum ovs_act_kind 
 	a->kind = kind;
 	snprintf(a->bridge, sizeof(a->bridge), "%s", bridge);
 	snprintf(a->port, sizeof(a->port), "%s", port ? port : "");
-	if (!port)
-		h = hn_plan_add(d->plan, HN_LAYER_OVS, op, "bridge %s", bridge);
-	else if (strcmp(port, bridge) == 0)
-		h = hn_plan_add(d->plan, HN_LAYER_OVS, op, "port %s", port);
-	else
-		h = hn_plan_add(d->plan, HN_LAYER_OVS, op, "port %s on %s", port, bridge);
+	object_of(bridge, port, &obj);
+	h = hn_plan_add(d->plan, op, &obj);
 	if (!h) {
 		free(a);
 		return NULL;
@@ -120,21 +125,27 @@ static const char *trunks_text(const struct hn_vlanset *s, char *buf, size_t len
 	return buf;
 }
 
-/* Appends ", " between the parts of a detail. */
-static void detail_add(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void detail_add(char *buf, size_t len, const char *fmt, ...)
+/* A tag as the plan and verify say it: "99", "none". */
+static const char *tag_text(unsigned tag, char *buf, size_t len)
 {
-	size_t used = strlen(buf);
-	va_list ap;
+	if (tag)
+		snprintf(buf, len, "%u", tag);
+	else
+		snprintf(buf, len, "none");
+	return buf;
+}
 
-	if (used && used + 2 < len) {
-		memcpy(buf + used, ", ", 3);
-		used += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
+/* An interface's type as people say it: "" and "system" are both a system device. */
+static const char *type_text(const char *type)
+{
+	return !*type ? "system" : type;
+}
+
+static void mac_text(const struct hn_bridge *wb, char *mac, size_t len)
+{
+	const uint8_t *m = wb->uplink_mac;
+
+	snprintf(mac, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
 static int oom(void)
@@ -153,20 +164,19 @@ static int keep(json_t *obj, const char *key, json_t *value)
 static int add_bridge(struct diff *d, const struct hn_bridge *wb)
 {
 	struct ovs_act *a = add_act(d, HN_OP_CREATE, OVS_ADD_BRIDGE, wb->name, NULL);
+	struct hn_fields *f;
 	json_t *other;
 
 	if (!a)
 		return oom();
-	hn_action_detail(last_action(d), "datapath %s", d->datapath);
+	f = &last_action(d)->fields;
+	hn_fields_add(f, "datapath", HN_SHOWN_NAMED, NULL, d->datapath);
 	if (wb->has_uplink_mac) {
 		char mac[18];
-		const uint8_t *m = wb->uplink_mac;
 
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-			 m[4], m[5]);
+		mac_text(wb, mac, sizeof(mac));
 		other = json_pack("[s, [[s, s]]]", "map", "hwaddr", mac);
-		detail_add(last_action(d)->detail, sizeof(last_action(d)->detail), "hwaddr %s",
-			   mac);
+		hn_fields_add(f, "hwaddr", HN_SHOWN_NAMED, NULL, mac);
 	} else {
 		other = json_pack("[s, []]", "map");
 	}
@@ -195,30 +205,26 @@ static json_t *with_hwaddr(const json_t *old, const char *mac)
 static int set_bridge(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb)
 {
 	const char *cur_dp = *cb->datapath_type ? cb->datapath_type : "system";
-	char detail[256] = "", mac[18] = "";
+	char mac[18] = "";
 	json_t *cols = json_object(), *old = json_object();
+	struct hn_fields f = {0};
 	struct ovs_act *a;
 	int r = 0;
 
 	if (!cols || !old)
 		goto fail;
 	if (strcmp(cur_dp, d->datapath) != 0) {
-		detail_add(detail, sizeof(detail), "datapath %s -> %s", cur_dp, d->datapath);
+		hn_fields_add(&f, "datapath", HN_SHOWN_NAMED, cur_dp, d->datapath);
 		if (json_object_set_new(cols, "datapath_type", json_string(d->datapath)) < 0 ||
 		    keep(old, "datapath_type", json_object_get(cb->row, "datapath_type")) < 0)
 			goto fail;
 	}
-	if (wb->has_uplink_mac) {
-		const uint8_t *m = wb->uplink_mac;
-
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-			 m[4], m[5]);
-	}
+	if (wb->has_uplink_mac)
+		mac_text(wb, mac, sizeof(mac));
 	if (*mac && (!cb->hwaddr || strcasecmp(cb->hwaddr, mac) != 0)) {
 		json_t *oc = json_object_get(cb->row, "other_config");
 
-		detail_add(detail, sizeof(detail), "hwaddr %s -> %s",
-			   cb->hwaddr ? cb->hwaddr : "none", mac);
+		hn_fields_add(&f, "hwaddr", HN_SHOWN_NAMED, cb->hwaddr ? cb->hwaddr : "none", mac);
 		if (json_object_set_new(cols, "other_config", with_hwaddr(oc, mac)) < 0 ||
 		    keep(old, "other_config", oc) < 0)
 			goto fail;
@@ -234,7 +240,7 @@ static int set_bridge(struct diff *d, const struct hn_bridge *wb, const struct o
 	copy_uuid(a->bridge_uuid, cb->uuid);
 	a->cols = cols;
 	a->old_cols = old;
-	hn_action_detail(last_action(d), "%s", detail);
+	last_action(d)->fields = f;
 	/* a new MAC on the bridge the host talks to its gateway through */
 	last_action(d)->uplink = json_object_get(cols, "other_config") != NULL;
 	return r;
@@ -250,29 +256,30 @@ static int add_port(struct diff *d, const struct hn_bridge *wb, const struct ovs
 		    const struct want_port *wp)
 {
 	struct ovs_act *a = add_act(d, HN_OP_CREATE, OVS_ADD_PORT, wb->name, wp->name);
-	char detail[256] = "", tr[256];
+	char tr[256], tag[16];
+	struct hn_fields *f;
 
 	if (!a)
 		return oom();
+	f = &last_action(d)->fields;
 	copy_uuid(a->bridge_uuid, cb ? cb->uuid : NULL);
 	a->cols = json_pack("{s:s, s:o}", "name", wp->name, "external_ids", owner_map());
 	a->iface_cols = json_pack("{s:s, s:s, s:o}", "name", wp->name, "type",
 				  wp->internal ? "internal" : "", "external_ids", owner_map());
 	if (!a->cols || !a->iface_cols)
 		return oom();
-	detail_add(detail, sizeof(detail), "%s", wp->internal ? "internal" : "system");
+	hn_fields_add(f, "type", HN_SHOWN_BARE, NULL, wp->internal ? "internal" : "system");
 	if (wp->tag) {
 		if (json_object_set_new(a->cols, "tag", json_integer(wp->tag)) < 0)
 			return oom();
-		detail_add(detail, sizeof(detail), "tag %u", wp->tag);
+		hn_fields_add(f, "tag", HN_SHOWN_NAMED, NULL, tag_text(wp->tag, tag, sizeof(tag)));
 	}
 	if (wp->has_trunks) {
 		if (json_object_set_new(a->cols, "trunks", trunks_json(wp->trunks)) < 0)
 			return oom();
-		detail_add(detail, sizeof(detail), "trunks %s",
-			   trunks_text(wp->trunks, tr, sizeof(tr)));
+		hn_fields_add(f, "trunks", HN_SHOWN_NAMED, NULL,
+			      trunks_text(wp->trunks, tr, sizeof(tr)));
 	}
-	hn_action_detail(last_action(d), "%s", detail);
 	return 0;
 }
 
@@ -294,7 +301,8 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct ovs
 	bool type_differs = ci && strcmp(ci->type, want_type) != 0 &&
 			    !(!wp->internal && strcmp(ci->type, "system") == 0);
 	json_t *cols, *old, *icols = NULL, *iold = NULL;
-	char detail[256] = "", t1[256], t2[256];
+	char t1[256], t2[256];
+	struct hn_fields f = {0};
 	struct ovs_act *a;
 
 	/* The common case, on every port of every converged run: nothing to build. */
@@ -306,35 +314,29 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct ovs
 	if (!cols || !old)
 		goto fail;
 	if (cp->tag != wp->tag) {
-		char was[16] = "none";
-
-		if (cp->tag)
-			snprintf(was, sizeof(was), "%u", cp->tag);
-		if (wp->tag)
-			detail_add(detail, sizeof(detail), "tag %s -> %u", was, wp->tag);
-		else
-			detail_add(detail, sizeof(detail), "tag %s -> none", was);
+		hn_fields_add(&f, "tag", HN_SHOWN_NAMED, tag_text(cp->tag, t1, sizeof(t1)),
+			      tag_text(wp->tag, t2, sizeof(t2)));
 		if (json_object_set_new(cols, "tag", tag_json(wp->tag)) < 0 ||
 		    keep(old, "tag", json_object_get(cp->row, "tag")) < 0)
 			goto fail;
 	}
 	if (!hn_vlanset_equal(&cp->trunks, want_trunks)) {
-		detail_add(detail, sizeof(detail), "trunks %s -> %s",
-			   trunks_text(&cp->trunks, t1, sizeof(t1)),
-			   trunks_text(want_trunks, t2, sizeof(t2)));
+		hn_fields_add(&f, "trunks", HN_SHOWN_NAMED,
+			      trunks_text(&cp->trunks, t1, sizeof(t1)),
+			      trunks_text(want_trunks, t2, sizeof(t2)));
 		if (json_object_set_new(cols, "trunks", trunks_json(want_trunks)) < 0 ||
 		    keep(old, "trunks", json_object_get(cp->row, "trunks")) < 0)
 			goto fail;
 	}
 	if (!vlan_mode_ok(cp->vlan_mode, wp->tag)) {
-		detail_add(detail, sizeof(detail), "vlan_mode %s -> default", cp->vlan_mode);
+		hn_fields_add(&f, "vlan_mode", HN_SHOWN_NAMED, cp->vlan_mode, "default");
 		if (json_object_set_new(cols, "vlan_mode", empty_set()) < 0 ||
 		    keep(old, "vlan_mode", json_object_get(cp->row, "vlan_mode")) < 0)
 			goto fail;
 	}
 	if (type_differs) {
-		detail_add(detail, sizeof(detail), "type %s -> %s", *ci->type ? ci->type : "system",
-			   wp->internal ? "internal" : "system");
+		hn_fields_add(&f, "type", HN_SHOWN_NAMED, type_text(ci->type),
+			      wp->internal ? "internal" : "system");
 		icols = json_pack("{s:s}", "type", want_type);
 		iold = json_pack("{s:s}", "type", ci->type);
 		if (!icols || !iold)
@@ -353,7 +355,7 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct ovs
 	a->old_cols = old;
 	a->iface_cols = icols;
 	a->old_iface_cols = iold;
-	hn_action_detail(last_action(d), "%s", detail);
+	last_action(d)->fields = f;
 	return 0;
 fail:
 	json_decref(cols);
@@ -384,7 +386,65 @@ static int move_port(struct diff *d, const struct hn_bridge *wb, const struct ov
 	copy_uuid(a->from_uuid, from->uuid);
 	copy_uuid(a->bridge_uuid, cb ? cb->uuid : NULL);
 	copy_uuid(a->port_uuid, cp->uuid);
-	hn_action_detail(last_action(d), "bridge %s -> %s", from->name, wb->name);
+	hn_fields_add(&last_action(d)->fields, "bridge", HN_SHOWN_NAMED, from->name, wb->name);
+	return 0;
+}
+
+/* ---- what was read of the objects the config asks for (verify reports it) ---- */
+
+static int observe_bridge(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb)
+{
+	struct hn_observation *o;
+	struct hn_object obj;
+	char mac[18];
+
+	object_of(wb->name, NULL, &obj);
+	o = hn_plan_observe(d->plan, &obj, cb != NULL);
+	if (!o)
+		return oom();
+	hn_fields_add(&o->fields, "datapath", HN_SHOWN_NAMED,
+		      cb ? (*cb->datapath_type ? cb->datapath_type : "system") : NULL, d->datapath);
+	if (wb->has_uplink_mac)
+		mac_text(wb, mac, sizeof(mac));
+	if (wb->has_uplink_mac || (cb && cb->hwaddr))
+		hn_fields_add(&o->fields, "hwaddr", HN_SHOWN_NAMED,
+			      cb ? (cb->hwaddr ? cb->hwaddr : "none") : NULL,
+			      wb->has_uplink_mac ? mac : NULL);
+	return 0;
+}
+
+/* A port's type, its VLANs (a tag or trunks when either side has one, so that an untagged
+ * port reads "system" and a stray tag still shows), an unusual vlan_mode, and the bridge it
+ * is on when that is another one. */
+static int observe_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_port *cp,
+			const struct want_port *wp)
+{
+	static const struct hn_vlanset none;
+	const struct hn_vlanset *want_trunks = wp->has_trunks ? wp->trunks : &none;
+	const struct ovs_iface *ci = cp ? ovs_db_port_iface(d->db, cp) : NULL;
+	char t1[256], t2[256];
+	struct hn_observation *o;
+	struct hn_object obj;
+
+	object_of(wb->name, wp->name, &obj);
+	o = hn_plan_observe(d->plan, &obj, cp != NULL);
+	if (!o)
+		return oom();
+	hn_fields_add(&o->fields, "type", HN_SHOWN_BARE, ci ? type_text(ci->type) : NULL,
+		      wp->internal ? "internal" : "system");
+	if (wp->tag || (cp && cp->tag))
+		hn_fields_add(&o->fields, "tag", HN_SHOWN_NAMED,
+			      cp ? tag_text(cp->tag, t1, sizeof(t1)) : NULL,
+			      tag_text(wp->tag, t2, sizeof(t2)));
+	if (wp->has_trunks || (cp && !hn_vlanset_empty(&cp->trunks)))
+		hn_fields_add(&o->fields, "trunks", HN_SHOWN_NAMED,
+			      cp ? trunks_text(&cp->trunks, t1, sizeof(t1)) : NULL,
+			      trunks_text(want_trunks, t2, sizeof(t2)));
+	if (cp && cp->vlan_mode)
+		hn_fields_add(&o->fields, "vlan_mode", HN_SHOWN_NAMED, cp->vlan_mode, NULL);
+	if (cp && cp->bridge >= 0 && strcmp(d->db->bridges[cp->bridge].name, wb->name) != 0)
+		hn_fields_add(&o->fields, "bridge", HN_SHOWN_NAMED, d->db->bridges[cp->bridge].name,
+			      wb->name);
 	return 0;
 }
 
@@ -392,8 +452,10 @@ static int converge_port(struct diff *d, const struct hn_bridge *wb, const struc
 			 const struct want_port *wp)
 {
 	const struct ovs_port *cp = ovs_db_port(d->db, wp->name);
-	int r;
+	int r = observe_port(d, wb, cp, wp);
 
+	if (r < 0)
+		return r;
 	if (!cp)
 		return add_port(d, wb, cb, wp);
 	if (cp->bridge < 0)
@@ -434,7 +496,7 @@ static int del_port(struct diff *d, const struct ovs_bridge *cb, size_t pi)
 	copy_uuid(a->bridge_uuid, cb->uuid);
 	copy_uuid(a->port_uuid, p->uuid);
 	a->old_rows = old_rows_of(d->db, NULL, &pi, 1);
-	hn_action_detail(last_action(d), "%s", why_removed(d));
+	hn_action_remark(last_action(d), "%s", why_removed(d));
 	return a->old_rows ? 0 : oom();
 }
 
@@ -466,7 +528,7 @@ static int del_bridge(struct diff *d, const struct ovs_bridge *cb)
 {
 	struct ovs_act *a = add_act(d, HN_OP_REMOVE, OVS_DEL_BRIDGE, cb->name, NULL);
 	char names[160] = "";
-	size_t foreign = 0;
+	size_t foreign = 0, used = 0;
 
 	if (!a)
 		return oom();
@@ -479,20 +541,21 @@ static int del_bridge(struct diff *d, const struct ovs_bridge *cb)
 
 		/* The bridge's own internal port goes with it by definition: not counted. */
 		if (!p->owned && !wanted(d, p->name) && strcmp(p->name, cb->name) != 0 &&
-		    foreign++ < 4)
-			detail_add(names, sizeof(names), "%s", p->name);
+		    foreign++ < 4 && used < sizeof(names))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+						 used ? ", " : "", p->name);
 		if (is_uplink(d, p->name))
 			last_action(d)->uplink = true;
 	}
 	if (foreign) {
-		hn_action_detail(
+		hn_action_remark(
 		    last_action(d),
 		    "created by hostnet; %zu port(s) hostnet did not create go with it "
 		    "(%s%s)",
 		    foreign, names, foreign > 4 ? ", ..." : "");
 		last_action(d)->disruptive = true;
 	} else {
-		hn_action_detail(last_action(d), "%s", why_removed(d));
+		hn_action_remark(last_action(d), "%s", why_removed(d));
 	}
 	return 0;
 }
@@ -555,7 +618,9 @@ static int converge_bridge(struct diff *d, const struct hn_bridge *wb)
 
 	if (!wps)
 		return oom();
-	r = cb ? set_bridge(d, wb, cb) : add_bridge(d, wb);
+	r = observe_bridge(d, wb, cb);
+	if (r == 0)
+		r = cb ? set_bridge(d, wb, cb) : add_bridge(d, wb);
 	n = want_ports(wb, wps);
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = converge_port(d, wb, cb, &wps[i]);

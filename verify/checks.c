@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "checks.h"
+#include "plan.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -35,6 +36,7 @@ int hn_checks_add(struct hn_checks *c, enum hn_check_status status, const char *
 	}
 	k = &c->v[c->n];
 	k->status = status;
+	k->data = NULL;
 	k->name = strdup(name);
 	k->expected = strdup(expected);
 	va_start(ap, found_fmt);
@@ -52,9 +54,25 @@ int hn_checks_add(struct hn_checks *c, enum hn_check_status status, const char *
 	return 0;
 }
 
+int hn_checks_describe(struct hn_checks *c, const struct hn_object *obj, bool exists,
+		       const struct hn_fields *fields)
+{
+	struct hn_check_data *d = malloc(sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	d->obj = *obj;
+	d->exists = exists;
+	d->fields = *fields;
+	free(c->v[c->n - 1].data);
+	c->v[c->n - 1].data = d;
+	return 0;
+}
+
 void hn_checks_free(struct hn_checks *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].data);
 		free(c->v[i].name);
 		free(c->v[i].expected);
 		free(c->v[i].found);
@@ -143,6 +161,25 @@ void hn_checks_print(FILE *f, const struct hn_checks *c, double seconds)
 	}
 }
 
+/* {"name", "status", "expected", "found"} as the line says them; a state check also
+ * {"object", "exists", "fields": [{"field", "expected", "found"}]}, the same as data. */
+static json_t *check_json(const struct hn_check *k)
+{
+	json_t *o =
+	    json_pack("{s:s, s:s, s:s, s:s}", "name", k->name, "status",
+		      hn_check_status_name(k->status), "expected", k->expected, "found", k->found);
+
+	if (!o || !k->data)
+		return o;
+	if (json_object_set_new(o, "object", hn_object_json(&k->data->obj)) < 0 ||
+	    json_object_set_new(o, "exists", json_boolean(k->data->exists)) < 0 ||
+	    json_object_set_new(o, "fields", hn_fields_json(&k->data->fields)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 int hn_checks_print_json(FILE *f, const struct hn_checks *c, double seconds)
 {
 	enum hn_check_status st = hn_checks_status(c);
@@ -152,9 +189,7 @@ int hn_checks_print_json(FILE *f, const struct hn_checks *c, double seconds)
 	if (!list)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->n; i++) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "name", c->v[i].name, "status",
-				      hn_check_status_name(c->v[i].status), "expected",
-				      c->v[i].expected, "found", c->v[i].found);
+		json_t *o = check_json(&c->v[i]);
 
 		if (!o || json_array_append_new(list, o) < 0) {
 			json_decref(list);

@@ -8,6 +8,8 @@
 #ifndef HOSTNET_VERIFY_CHECKS_H
 #define HOSTNET_VERIFY_CHECKS_H
 
+#include "backend.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -24,6 +26,15 @@ struct hn_check {
 	char *name;	/* "vlan 10 isolation", "trunk vlansext" */
 	char *expected; /* "frames of VLAN 10 only" */
 	char *found;	/* "frames of VLAN 10 and 20 (from probe 3)" */
+	/* A state check: the object and each field's value read and wanted, as data for
+	 * --json (hn_checks_describe). NULL for the probes' checks. */
+	struct hn_check_data *data;
+};
+
+struct hn_check_data {
+	struct hn_object obj;
+	bool exists; /* the object was read on the host */
+	struct hn_fields fields;
 };
 
 struct hn_checks {
@@ -35,6 +46,9 @@ struct hn_checks {
 int hn_checks_add(struct hn_checks *c, enum hn_check_status status, const char *name,
 		  const char *expected, const char *found_fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* The last check added is about obj, read (exists) with fields: copied. -ENOMEM. */
+int hn_checks_describe(struct hn_checks *c, const struct hn_object *obj, bool exists,
+		       const struct hn_fields *fields);
 void hn_checks_free(struct hn_checks *c);
 
 const char *hn_check_status_name(enum hn_check_status s);

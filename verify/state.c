@@ -50,26 +50,19 @@ static int reached(enum hn_layer i, const struct hn_verify_layer *l, struct hn_c
 }
 
 /* The layer's diff against want, one line per object the config asks for. */
-static int compared(const struct hn_config *want, enum hn_layer i, const struct hn_verify_layer *l,
-		    struct hn_checks *out)
+static int compared(enum hn_layer i, const struct hn_verify_layer *l, struct hn_checks *out)
 {
-	struct hn_state_objects objs = {0};
 	char state[64];
-	int r;
 
 	snprintf(state, sizeof(state), "%s state", hn_layer_name(i));
 	if (l->failed == HN_VERIFY_NO_DIFF)
 		return hn_checks_add(out, HN_CHECK_UNKNOWN, state, "the host as the config says",
 				     "cannot %s: %s", cannot[l->failed], l->why);
-	r = hn_state_objects_derive(want, i, &objs);
-	if (r == 0)
-		r = hn_state_objects_report(&objs, &l->plan, out);
-	hn_state_objects_free(&objs);
-	return r < 0 ? -ENOMEM : 0;
+	return hn_state_objects_report(&l->plan, out) < 0 ? -ENOMEM : 0;
 }
 
-int hn_state_checks(const struct hn_opts *opts, const struct hn_config *want,
-		    const struct hn_verify_host *host, struct hn_checks *out)
+int hn_state_checks(const struct hn_opts *opts, const struct hn_verify_host *host,
+		    struct hn_checks *out)
 {
 	int r = layers_left_out(opts, out);
 
@@ -85,7 +78,7 @@ int hn_state_checks(const struct hn_opts *opts, const struct hn_config *want,
 		const struct hn_verify_layer *l = &host->layers[i];
 
 		if (l->used && (l->failed == HN_VERIFY_COMPARED || l->failed == HN_VERIFY_NO_DIFF))
-			r = compared(want, i, l, out);
+			r = compared(i, l, out);
 	}
 	return r;
 }

@@ -539,7 +539,7 @@ int hn_verify_end(struct hn_verify *v, const struct hn_config *want,
 	if (host->error[0])
 		r = hn_err(-ENOMEM, "%s", host->error);
 	else
-		r = hn_state_checks(opts, want, host, &checks);
+		r = hn_state_checks(opts, host, &checks);
 	t_state = hn_now_us();
 	fig.state_seconds = (double)(t_state - v->t0) / 1e6;
 	hn_debug("state checks done in %.1f ms", (double)(t_state - v->t0) / 1000.0);

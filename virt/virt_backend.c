@@ -257,16 +257,23 @@ static int users_note(struct virt_state *s, const struct cur_net *c, char *buf, 
 	return 1;
 }
 
+/* The steps and differences of a change are its remark: what libvirt is asked to do does
+ * not reduce to fields of the network. fields (NULL: none) are what changes, as data. */
 static int add_action(struct hn_plan *plan, enum hn_op op, struct virt_change *ch,
-		      const char *detail, bool disruptive)
+		      const char *detail, bool disruptive, const struct hn_fields *fields)
 {
-	struct hn_action *a = hn_plan_add(plan, HN_LAYER_VIRT, op, "network %s", ch->name);
+	struct hn_object obj;
+	struct hn_action *a;
 
+	hn_object_set(&obj, HN_KIND_NETWORK, ch->name, NULL, NULL);
+	a = hn_plan_add(plan, op, &obj);
 	if (!a) {
 		change_free(ch);
 		return hn_err(-ENOMEM, "libvirt: out of memory");
 	}
-	hn_action_detail(a, "%s", detail);
+	hn_action_remark(a, "%s", detail);
+	if (fields)
+		a->fields = *fields;
 	a->disruptive = disruptive;
 	a->priv = ch;
 	return 0;
@@ -288,7 +295,7 @@ static int plan_remove(struct virt_state *s, const struct cur_net *c, const char
 	snprintf(detail, sizeof(detail), "%s%s%s%s%s", c->active ? "destroy" : "",
 		 c->active && c->persistent ? ", " : "", c->persistent ? "undefine" : "", why,
 		 users);
-	return add_action(plan, HN_OP_REMOVE, ch, detail, disruptive > 0);
+	return add_action(plan, HN_OP_REMOVE, ch, detail, disruptive > 0, NULL);
 }
 
 static int refuse_foreign(const struct hn_network *net)
@@ -312,6 +319,57 @@ static void steps_text(unsigned steps, bool exists, char *buf, size_t len)
 		 steps & STEP_AUTOSTART ? ", autostart" : "");
 }
 
+static const char *or_none(const char *s)
+{
+	return s ? s : "none";
+}
+
+/*
+ * What was read of a network the config asks for (c; NULL: none of that name), against
+ * want, what hostnet would define. diffs: how its definitions differ from want, as
+ * plan_ensure words them ("" when they do not).
+ */
+static int observe_network(struct hn_plan *plan, const struct hn_network *net,
+			   const struct cur_net *c, const struct hn_virt_netdef *want,
+			   const char *diffs, struct hn_fields *changes)
+{
+	struct hn_observation *o;
+	struct hn_object obj;
+	char have_pgs[16], want_pgs[16];
+
+	hn_object_set(&obj, HN_KIND_NETWORK, net->name, NULL, NULL);
+	o = hn_plan_observe(plan, &obj, c != NULL);
+	if (!o)
+		return hn_err(-ENOMEM, "libvirt: out of memory");
+	hn_fields_add(&o->fields, "persistent", HN_SHOWN_BARE,
+		      c ? (c->persistent ? "defined" : "transient") : NULL, "defined");
+	hn_fields_add(&o->fields, "active", HN_SHOWN_BARE,
+		      c ? (c->active ? "active" : "inactive") : NULL, "active");
+	hn_fields_add(&o->fields, "autostart", HN_SHOWN_BARE,
+		      c ? (c->autostart ? "autostart" : "no autostart") : NULL, "autostart");
+	hn_fields_add(&o->fields, "bridge", HN_SHOWN_NAMED, c ? or_none(c->def.bridge) : NULL,
+		      or_none(want->bridge));
+	hn_fields_add(&o->fields, "virtualport", HN_SHOWN_NAMED,
+		      c ? or_none(c->def.virtualport) : NULL, or_none(want->virtualport));
+	snprintf(want_pgs, sizeof(want_pgs), "%zu", want->n_pgs);
+	if (c)
+		snprintf(have_pgs, sizeof(have_pgs), "%zu", c->def.n_pgs);
+	hn_fields_add(&o->fields, "portgroups", HN_SHOWN_NAMED, c ? have_pgs : NULL, want_pgs);
+	/* The comparison by meaning (virt_xml.h) has the last word: portgroups, their VLANs,
+	 * the forward mode, the running definition. */
+	hn_fields_add(&o->fields, "definition", HN_SHOWN_BARE,
+		      c ? (diffs[0] ? diffs : "as configured") : NULL, "as configured");
+	/* What a change would set, as data: the plan line says it in its remark. */
+	for (size_t i = 0; i < o->fields.n; i++) {
+		const struct hn_field *x = &o->fields.v[i];
+
+		if (!x->has_read || strcmp(x->read, x->want) != 0)
+			hn_fields_add(changes, x->name, HN_SHOWN_NOT, x->has_read ? x->read : NULL,
+				      x->want);
+	}
+	return 0;
+}
+
 static int plan_ensure(struct virt_state *s, const struct hn_network *net, struct hn_plan *plan)
 {
 	struct cur_net *c = find_cur(s, net->name);
@@ -320,6 +378,7 @@ static int plan_ensure(struct virt_state *s, const struct hn_network *net, struc
 	/* The differences, cut to leave room in the detail for the steps and users notes. */
 	char diffs[128] = "", steps[64], users[64] = "", detail[256];
 	unsigned nd = 0, nl = 0, todo = 0;
+	struct hn_fields changes = {0};
 	int disruptive = 0;
 	char *xml;
 	int r;
@@ -356,7 +415,12 @@ static int plan_ensure(struct virt_state *s, const struct hn_network *net, struc
 		if (!c->autostart)
 			todo |= STEP_AUTOSTART;
 	}
+	r = observe_network(plan, net, c, &want, diffs, &changes);
 	hn_virt_netdef_free(&want);
+	if (r < 0) {
+		free(xml);
+		return r;
+	}
 	if (!todo) {
 		free(xml);
 		return 0;
@@ -382,7 +446,8 @@ static int plan_ensure(struct virt_state *s, const struct hn_network *net, struc
 		ch->xml = xml;
 	else
 		free(xml);
-	return add_action(plan, c ? HN_OP_CHANGE : HN_OP_CREATE, ch, detail, disruptive > 0);
+	return add_action(plan, c ? HN_OP_CHANGE : HN_OP_CREATE, ch, detail, disruptive > 0,
+			  &changes);
 }
 
 static int diff_down(struct virt_state *s, struct hn_plan *plan)
@@ -396,6 +461,23 @@ static int diff_down(struct virt_state *s, struct hn_plan *plan)
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
+
+/* A network libvirt.undefine names: read as there (c) or not. */
+static int observe_gone(struct hn_plan *plan, const char *name, const struct cur_net *c)
+{
+	struct hn_observation *o;
+	struct hn_object obj;
+
+	hn_object_set(&obj, HN_KIND_NETWORK, name, NULL, NULL);
+	o = hn_plan_observe(plan, &obj, c != NULL);
+	if (!o)
+		return hn_err(-ENOMEM, "libvirt: out of memory");
+	o->want_absent = true;
+	if (c)
+		hn_fields_add(&o->fields, "active", HN_SHOWN_BARE,
+			      c->active ? "active" : "inactive", NULL);
 	return 0;
 }
 
@@ -427,8 +509,10 @@ static int virt_diff(void *state, const struct hn_config *want, struct hn_plan *
 
 		for (size_t j = 0; j < i; j++)
 			again |= strcmp(want->undefine[j], want->undefine[i]) == 0;
+		if (!again)
+			r = observe_gone(plan, want->undefine[i], c);
 		/* The one way hostnet removes a network it did not make: the config names it. */
-		if (c && !again)
+		if (r == 0 && c && !again)
 			r = plan_remove(s, c,
 					c->def.owned
 					    ? " (named in libvirt.undefine)"

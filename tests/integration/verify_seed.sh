@@ -7,8 +7,10 @@
 # The lab runs libvirtd, whose networks `hostnet --layers libvirt up` defines (networks
 # defined by hand would not be hostnet's); the probes cover the whole VLAN matrix of the seed.
 #
-# Cases: a correct host passes (text and --json, and --no-probes sends nothing); each of
-# these, made behind hostnet's back, is CRITICAL and named: a port's tag changed, a VLAN
+# Cases: a correct host passes (text and --json, and --no-probes sends nothing), its state
+# lines showing values read from the host, values the diff does not compare included (an MTU
+# changed, who added a route); each of these, made behind hostnet's back, is CRITICAL, named
+# and shown as read: a link down, a port's tag changed, a VLAN
 # missing from a trunk, an extra VLAN on a trunk, the hypervisor's internal port moved to
 # another VLAN, its address removed, an L2 path joining two VLANs made outside OVS (a veth
 # pair whose ends are access ports of VLAN 10 and 20; a Linux bridge joining two such
@@ -94,20 +96,29 @@ setup() {
 	traces >"$TMP/before"
 }
 
+# Who added the seed's routes, as the kernel says: `ip route` (boot) when the seed was built by
+# hand, hostnet (protocol 104) with VERIFY_BUILD=up.
+seed_route_proto() {
+	if [[ ${VERIFY_BUILD:-} == up ]]; then echo hostnet; else echo boot; fi
+}
+
 # The state checks of the seed: one OK line per object the config asks for, expected and
-# found, and the status line counts every line.
+# found as read (values the diff does not compare too: MTUs, who added a route), and the
+# status line counts every line.
 state_lines_are_per_object() {
-	line_is OK "bridge br0" "expected datapath netdev, hwaddr $LAB_ENO1_MAC (eno1's)" &&
-		line_is OK "port br0" "expected internal, no tag" &&
-		line_is OK "port eno1 on br0" "expected system, no tag (the uplink)" &&
+	local proto
+	proto=$(seed_route_proto)
+	line_is OK "bridge br0" "expected datapath netdev, hwaddr $LAB_ENO1_MAC, found datapath netdev, hwaddr $LAB_ENO1_MAC" &&
+		line_is OK "port br0" "expected internal, found internal" &&
+		line_is OK "port eno1 on br0" "expected system, found system" &&
 		line_is OK "bridge brint" "expected datapath netdev, found datapath netdev" &&
 		line_is OK "port brint" "expected internal, tag 99, found internal, tag 99" &&
-		line_is OK "link br0" "expected up, found up" &&
-		line_is OK "link brint" "expected up, found up" &&
+		line_is OK "link br0" "expected up, found up, mtu $(in_lab cat /sys/class/net/br0/mtu)" &&
+		line_is OK "link brint" "expected up, found up, mtu $(in_lab cat /sys/class/net/brint/mtu)" &&
 		line_is OK "address 198.51.100.10/24 on br0" "found present" &&
 		line_is OK "address 10.99.1.250/32 on brint" "found present" &&
-		line_is OK "route 10.99.1.0/24 dev brint" "found present" &&
-		line_is OK "route 0.0.0.0/0 via 198.51.100.1 dev br0" "found present" &&
+		line_is OK "route 10.99.1.0/24 dev brint" "expected present, found present, proto $proto" &&
+		line_is OK "route 0.0.0.0/0 via 198.51.100.1 dev br0" "found present, proto $proto" &&
 		line_is OK "bridge br0 mac" "expected eno1's MAC" &&
 		line_is OK "uplink eno1 address" "found none" || return 1
 	! grep -qE '^[A-Z]+ +(ovs|netlink) state: ' "$TMP/out" || why "a per-layer state line" || return 1
@@ -162,14 +173,28 @@ case_json_is_one_document() {
 	setup || return 1
 	hn verify-seed.yaml --json verify
 	rc_is 0 || return 1
-	python3 - "$TMP/out" 2>"$TMP/py" <<'EOF' || why "JSON: $(tail -n 1 "$TMP/py")" || return 1
+	python3 - "$TMP/out" "$(in_lab cat /sys/class/net/br0/mtu)" 2>"$TMP/py" <<'EOF' ||
 import json, sys
 doc = json.load(open(sys.argv[1]))
 assert doc["command"] == "verify" and doc["status"] == "OK" and doc["exit"] == 0, doc
 assert doc["checks"] == len(doc["results"]) > 40 and doc["failed"] == 0, doc
+text = {"name", "status", "expected", "found"}
 for r in doc["results"]:
-    assert set(r) == {"name", "status", "expected", "found"} and r["status"] == "OK", r
+    assert set(r) in (text, text | {"object", "exists", "fields"}) and r["status"] == "OK", r
+# The state checks carry what they are about and what was read, as data.
+state = {r["name"]: r for r in doc["results"] if "object" in r}
+assert len(state) == 14, sorted(state)
+port = state["port brint"]
+assert port["object"] == {"layer": "ovs", "kind": "port", "name": "brint", "bridge": "brint"}, port
+assert port["exists"] is True, port
+assert {"field": "tag", "found": "99", "expected": "99"} in port["fields"], port
+mtu = [f for f in state["link br0"]["fields"] if f["field"] == "mtu"]
+assert mtu == [{"field": "mtu", "found": sys.argv[2], "expected": None}], mtu
+route = state["route 0.0.0.0/0 via 198.51.100.1 dev br0"]["object"]
+assert route == {"layer": "netlink", "kind": "route", "name": "0.0.0.0/0", "dev": "br0",
+                 "via": "198.51.100.1"}, route
 EOF
+		why "JSON: $(tail -n 1 "$TMP/py")" || return 1
 	nothing_left
 }
 
@@ -202,21 +227,25 @@ case_port_tag_changed() {
 	port_set_by_hand mon0 tag=20 || return 1
 	first_line_is CRITICAL || return 1
 	critical_names mon0 || return 1
-	line_is CRITICAL "port mon0 on brint" "expected internal, tag 250, found tag 20" || return 1
-	line_is OK "port trunk0 on brint" "expected system, trunks 10,20" || return 1
+	line_is CRITICAL "port mon0 on brint" "expected internal, tag 250, found internal, tag 20" ||
+		return 1
+	line_is OK "port trunk0 on brint" "expected system, trunks [10,20], found system, trunks [10,20]" ||
+		return 1
 	nothing_left
 }
 
 case_vlan_missing_from_a_trunk() {
 	port_set_by_hand trunk0 trunks=10 || return 1
 	critical_names trunk0 || return 1
-	line_is CRITICAL "port trunk0 on brint" "found trunks [10]" || return 1
+	line_is CRITICAL "port trunk0 on brint" "expected system, trunks [10,20], found system, trunks [10]" ||
+		return 1
 	nothing_left
 }
 
 case_extra_vlan_on_a_trunk() {
 	port_set_by_hand trunk0 trunks=10,20,99 || return 1
 	critical_names trunk0 || return 1
+	line_is CRITICAL "port trunk0 on brint" "found system, trunks [10,20,99]" || return 1
 	nothing_left
 }
 
@@ -225,7 +254,7 @@ case_hypervisor_port_moved_to_vlan_10() {
 	must vsctl set port brint tag=10 || return 1
 	hn verify-seed.yaml verify
 	rc_is 2 || return 1
-	line_is CRITICAL "port brint" "expected internal, tag 99, found tag 10" || return 1
+	line_is CRITICAL "port brint" "expected internal, tag 99, found internal, tag 10" || return 1
 	# The probes see it too: VLAN 99 lost the host, VLAN 10 reaches it.
 	line_is CRITICAL "reach 10.99.1.250 from vlan 99" "no ARP reply" || return 1
 	line_is CRITICAL "reach 10.99.1.250 from vlan 10" "is at" || return 1
@@ -236,7 +265,8 @@ case_hypervisor_address_removed() {
 	setup || return 1
 	must in_lab ip addr del 10.99.1.250/32 dev brint || return 1
 	verify_drifted verify-seed.yaml || return 1
-	line_is CRITICAL "address 10.99.1.250/32 on brint" "found missing" || return 1
+	line_is CRITICAL "address 10.99.1.250/32 on brint" "expected present, found missing" ||
+		return 1
 	line_is CRITICAL "reach 10.99.1.250 from vlan 99" "no ARP reply" || return 1
 	nothing_left
 }
@@ -284,7 +314,8 @@ case_host_port_answers_for_vlan_99_on_vlan_250() {
 	verify_drifted verify-ports.yaml || return 1
 	line_is CRITICAL "reach 10.99.1.250 from vlan 250" "answers ARP" || return 1
 	line_is OK "reach 10.99.1.250 from vlan 99" || return 1
-	line_is OK "port mon0 on brint" "found internal, tag 250" || return 1
+	line_is OK "port mon0 on brint" "expected internal, tag 250, found internal, tag 250" ||
+		return 1
 	nothing_left
 }
 
@@ -298,7 +329,34 @@ case_bridge_mac_differs_from_uplink() {
 	rc_is 2 || return 1
 	line_is CRITICAL "bridge br0 mac" "found 02:00:00:00:00:99" || return 1
 	line_is CRITICAL "gateway 198.51.100.1 from br0" "not probed" || return 1
-	critical_names "bridge br0" || return 1
+	line_is CRITICAL "bridge br0" "expected datapath netdev, hwaddr $LAB_ENO1_MAC, found datapath netdev, hwaddr 02:00:00:00:00:99" ||
+		return 1
+	nothing_left
+}
+
+# Values the diff does not compare are still read and shown as they are: br0's MTU (the
+# config sets none) and who added brint's route. The host stays OK: nothing differs from
+# what the config asks.
+case_values_not_compared_are_read() {
+	setup || return 1
+	must in_lab ip link set br0 mtu 1400 || return 1
+	must in_lab ip route replace 10.99.1.0/24 dev brint proto static || return 1
+	hn verify-seed.yaml verify --no-probes
+	rc_is 0 || return 1
+	line_is OK "link br0" "expected up, found up, mtu 1400" || return 1
+	line_is OK "route 10.99.1.0/24 dev brint" "expected present, found present, proto static" ||
+		return 1
+	nothing_left
+}
+
+# A value the diff compares, changed behind hostnet's back: the line shows it as read, and
+# what is read besides (the link's MTU).
+case_link_down_is_shown_as_read() {
+	setup || return 1
+	must in_lab ip link set brint down || return 1
+	verify_drifted verify-seed.yaml || return 1
+	line_is CRITICAL "link brint" "expected up, found down, mtu $(in_lab cat /sys/class/net/brint/mtu)" ||
+		return 1
 	nothing_left
 }
 
@@ -441,6 +499,8 @@ CASES=(
 	linux_bridge_joins_vlan_10_and_20
 	host_port_answers_for_vlan_99_on_vlan_250
 	bridge_mac_differs_from_uplink
+	values_not_compared_are_read
+	link_down_is_shown_as_read
 	ovsdb_unreachable_is_unknown
 	vswitchd_dead_is_bounded
 	kill_9_leftovers_removed_by_next_run

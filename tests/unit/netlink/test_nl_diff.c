@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "error.h"
+#include "kernel_state.h"
 #include "nl_diff.h"
 #include "nl_msg.h"
 #include "nl_uplink.h"
@@ -32,65 +33,6 @@ static const struct hn_backend test_backend = {.free_priv = free};
 static const struct hn_backend *const backends[HN_LAYER_COUNT] = {
     [HN_LAYER_NETLINK] = &test_backend,
 };
-
-static struct in_addr ip(const char *s)
-{
-	struct in_addr a;
-
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return a;
-}
-
-static struct hn_prefix pfx(const char *s, unsigned len)
-{
-	return (struct hn_prefix){ip(s), (uint8_t)len};
-}
-
-/* ---- the kernel side ---- */
-
-static void link_(struct hn_nl_state *s, int ifindex, const char *name, bool up, unsigned mtu)
-{
-	struct hn_nl_link *l = hn_nl_state_add_link(s);
-
-	assert_non_null(l);
-	l->ifindex = ifindex;
-	snprintf(l->name, sizeof(l->name), "%s", name);
-	l->flags = up ? IFF_UP : 0;
-	l->mtu = mtu;
-	l->has_mac = true;
-	memcpy(l->mac, (uint8_t[]){0x52, 0x54, 0, 0, 0, (uint8_t)ifindex}, 6);
-}
-
-static void addr_(struct hn_nl_state *s, int ifindex, const char *a, unsigned len, uint8_t proto)
-{
-	struct hn_nl_addr *x = hn_nl_state_add_addr(s);
-
-	assert_non_null(x);
-	x->ifindex = ifindex;
-	x->local = x->address = ip(a);
-	x->prefixlen = (uint8_t)len;
-	x->proto = proto;
-}
-
-static struct hn_nl_route *route_(struct hn_nl_state *s, const char *dst, unsigned len,
-				  const char *via, int oif, uint8_t proto)
-{
-	struct hn_nl_route *r = hn_nl_state_add_route(s);
-
-	assert_non_null(r);
-	r->table = RT_TABLE_MAIN;
-	r->dst = ip(dst);
-	r->dst_len = (uint8_t)len;
-	r->protocol = proto;
-	r->type = RTN_UNICAST;
-	r->scope = via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-	r->oif = oif;
-	if (via) {
-		r->has_gateway = true;
-		r->gateway = ip(via);
-	}
-	return r;
-}
 
 /* ---- the config side: the seed's brint and br0, as the parser would give them ---- */
 
@@ -155,16 +97,15 @@ static void diff_ok(const struct hn_nl_state *k, const struct hn_config *c, stru
 /* "+ address 10.99.1.250/32 on brint: detail" per action, to compare whole plans. */
 static void assert_plan(const struct hn_plan *p, const char *const *want, size_t n)
 {
-	char line[512];
+	char line[1024], object[HN_OBJECT_STRLEN], detail[HN_DETAIL_STRLEN];
 
 	for (size_t i = 0; i < p->n && i < n; i++) {
 		const struct hn_action *a = p->actions[i];
 
-		snprintf(line, sizeof(line), "%c %s%s%s",
-			 a->op == HN_OP_CREATE	 ? '+'
-			 : a->op == HN_OP_CHANGE ? '~'
-						 : '-',
-			 a->object, a->detail[0] ? ": " : "", a->detail);
+		hn_action_detail(a, detail, sizeof(detail));
+		snprintf(line, sizeof(line), "%c %s%s%s", hn_op_sign(a->op),
+			 hn_object_format(&a->obj, object, sizeof(object)), detail[0] ? ": " : "",
+			 detail);
 		assert_string_equal(line, want[i]);
 		assert_int_equal(a->layer, HN_LAYER_NETLINK);
 		assert_non_null(a->priv);
@@ -246,6 +187,7 @@ static void converged_host_gives_an_empty_plan(void **unused)
 	brint_converged(&k);
 	diff_ok(&k, &s.c, &p);
 	assert_int_equal(p.n, 0);
+	hn_plan_free(&p, backends);
 	hn_nl_state_clear(&k);
 }
 
@@ -261,6 +203,7 @@ static void what_others_added_satisfies_the_config_too(void **unused)
 	route_(&k, "10.99.1.0", 24, NULL, BRINT, RTPROT_BOOT);
 	diff_ok(&k, &s.c, &p);
 	assert_int_equal(p.n, 0);
+	hn_plan_free(&p, backends);
 	hn_nl_state_clear(&k);
 }
 
@@ -357,6 +300,7 @@ static void foreign_addresses_and_routes_are_left_alone(void **unused)
 	route_(&k, "10.50.0.0", 16, "10.99.1.1", BRINT, RTPROT_STATIC);
 	diff_ok(&k, &s.c, &p);
 	assert_int_equal(p.n, 0);
+	hn_plan_free(&p, backends);
 	hn_nl_state_clear(&k);
 }
 
@@ -373,6 +317,7 @@ static void only_hostnets_kind_of_route_is_its(void **unused)
 	route_(&k, "10.62.0.0", 16, NULL, 0, HN_NL_PROTO)->multipath = true;
 	diff_ok(&k, &s.c, &p);
 	assert_int_equal(p.n, 0);
+	hn_plan_free(&p, backends);
 	hn_nl_state_clear(&k);
 }
 
@@ -479,6 +424,7 @@ static void a_foreign_route_in_the_way_is_an_error_and_no_plan(void **unused)
 {
 	struct hn_nl_state k = {0};
 	struct hn_plan p = {0};
+	struct hn_object obj;
 	struct seed s;
 
 	seed_init(&s);
@@ -488,14 +434,16 @@ static void a_foreign_route_in_the_way_is_an_error_and_no_plan(void **unused)
 	/* Not the uplink's: someone's default route through brint. */
 	route_(&k, "0.0.0.0", 0, "10.99.1.1", BRINT, RTPROT_BOOT);
 	/* Another backend's action already in the plan stays; none of netlink's is left. */
-	assert_non_null(hn_plan_add(&p, HN_LAYER_OVS, HN_OP_CREATE, "bridge br0"));
+	hn_object_set(&obj, HN_KIND_BRIDGE, "br0", NULL, NULL);
+	assert_non_null(hn_plan_add(&p, HN_OP_CREATE, &obj));
 	assert_int_equal(hn_nl_diff(&k, &s.c, &p), -EEXIST);
 	assert_string_equal(hn_errmsg(),
 			    "route 0.0.0.0/0 via 198.51.100.1 dev br0: the main table already has "
 			    "0.0.0.0/0 via 10.99.1.1 dev brint (proto boot), which hostnet did not "
 			    "add; remove it or change the config");
 	assert_int_equal(p.n, 1);
-	assert_string_equal(p.actions[0]->object, "bridge br0");
+	assert_int_equal(p.n_observed, 0);
+	assert_string_equal(p.actions[0]->obj.name, "br0");
 	hn_plan_free(&p, backends);
 	hn_nl_state_clear(&k);
 }
@@ -659,6 +607,7 @@ static void addresses_key_absent_means_none_asked(void **unused)
 	link_(&k, BR0, "br0", true, 1500);
 	diff_ok(&k, &s.c, &p);
 	assert_int_equal(p.n, 0);
+	hn_plan_free(&p, backends);
 	hn_nl_state_clear(&k);
 }
 

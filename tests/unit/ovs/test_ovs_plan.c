@@ -303,7 +303,9 @@ static void down_removes_only_what_hostnet_made(void **unused)
 	load(&w, "mixed.json");
 	assert_int_equal(diff(&w, true), 0);
 	assert_int_equal(w.plan.n, 4);
-	assert_non_null(strstr(w.plan.actions[3]->object, "port old0 on brx"));
+	assert_int_equal(w.plan.actions[3]->obj.kind, HN_KIND_PORT);
+	assert_string_equal(w.plan.actions[3]->obj.name, "old0");
+	assert_string_equal(w.plan.actions[3]->obj.on, "brx");
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(((struct ovs_act *)w.plan.actions[i]->priv)->kind, OVS_DEL_BRIDGE);
 	v = acts_of(&w.plan);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The agent's ordering of the actions of all backends, on synthetic plans; the --layers option. */
+/* The agent's ordering of the actions of all backends, on synthetic plans, and their text and
+ * JSON; the --layers option. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,26 +15,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void add(struct hn_plan *p, enum hn_layer l, const char *name)
+static struct hn_action *add(struct hn_plan *p, enum hn_op op, enum hn_kind kind, const char *name,
+			     const char *on, const char *via)
 {
-	assert_non_null(hn_plan_add(p, l, HN_OP_CREATE, "%s", name));
+	struct hn_object obj;
+	struct hn_action *a;
+
+	hn_object_set(&obj, kind, name, on, via);
+	a = hn_plan_add(p, op, &obj);
+	assert_non_null(a);
+	assert_int_equal(a->layer, hn_kind_layer(kind));
+	return a;
 }
 
 static void assert_order(const struct hn_plan *p, const char *const *names)
 {
+	char object[HN_OBJECT_STRLEN];
+
 	for (size_t i = 0; i < p->n; i++)
-		assert_string_equal(p->actions[i]->object, names[i]);
+		assert_string_equal(hn_object_format(&p->actions[i]->obj, object, sizeof(object)),
+				    names[i]);
 }
 
 static void up_puts_ovs_before_netlink_before_libvirt(void **unused)
 {
 	struct hn_plan p = {0};
 
-	add(&p, HN_LAYER_VIRT, "network intern-vlans");
-	add(&p, HN_LAYER_NETLINK, "address 10.99.1.250/32 on brint");
-	add(&p, HN_LAYER_OVS, "bridge brint");
-	add(&p, HN_LAYER_NETLINK, "route 10.99.1.0/24 dev brint");
-	add(&p, HN_LAYER_OVS, "port brint");
+	add(&p, HN_OP_CREATE, HN_KIND_NETWORK, "intern-vlans", NULL, NULL);
+	add(&p, HN_OP_CREATE, HN_KIND_ADDRESS, "10.99.1.250/32", "brint", NULL);
+	add(&p, HN_OP_CREATE, HN_KIND_BRIDGE, "brint", NULL, NULL);
+	add(&p, HN_OP_CREATE, HN_KIND_ROUTE, "10.99.1.0/24", "brint", NULL);
+	add(&p, HN_OP_CREATE, HN_KIND_PORT, "brint", "brint", NULL);
 	assert_int_equal(hn_plan_order(&p, false), 0);
 	assert_order(&p, (const char *const[]){
 			     "bridge brint", "port brint", "address 10.99.1.250/32 on brint",
@@ -45,10 +57,10 @@ static void down_reverses_layers_keeps_backend_order(void **unused)
 {
 	struct hn_plan p = {0};
 
-	add(&p, HN_LAYER_OVS, "bridge brint");
-	add(&p, HN_LAYER_NETLINK, "route 10.99.1.0/24 dev brint");
-	add(&p, HN_LAYER_NETLINK, "address 10.99.1.250/32 on brint");
-	add(&p, HN_LAYER_VIRT, "network intern-vlans");
+	add(&p, HN_OP_REMOVE, HN_KIND_BRIDGE, "brint", NULL, NULL);
+	add(&p, HN_OP_REMOVE, HN_KIND_ROUTE, "10.99.1.0/24", "brint", NULL);
+	add(&p, HN_OP_REMOVE, HN_KIND_ADDRESS, "10.99.1.250/32", "brint", NULL);
+	add(&p, HN_OP_REMOVE, HN_KIND_NETWORK, "intern-vlans", NULL, NULL);
 	assert_int_equal(hn_plan_order(&p, true), 0);
 	assert_order(&p,
 		     (const char *const[]){"network intern-vlans", "route 10.99.1.0/24 dev brint",
@@ -57,43 +69,115 @@ static void down_reverses_layers_keeps_backend_order(void **unused)
 	hn_plan_free(&p, NULL);
 }
 
-static void json_lists_every_action(void **unused)
+static char *json_of(const struct hn_plan *p)
 {
-	struct hn_plan p = {0};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	struct hn_action *a;
 
-	a = hn_plan_add(&p, HN_LAYER_OVS, HN_OP_CHANGE, "port %s", "brint");
-	hn_action_detail(a, "tag %u -> %u", 10u, 99u);
 	assert_non_null(f);
-	assert_true(hn_plan_print_json(f, &p, "plan", "pending") == 0);
+	assert_true(hn_plan_print_json(f, p, "plan", "pending") == 0);
 	fclose(f);
-	assert_non_null(strstr(buf, "\"op\":\"change\""));
-	assert_non_null(strstr(buf, "\"detail\":\"tag 10 -> 99\""));
-	assert_non_null(strstr(buf, "\"changes\":1"));
+	return buf;
+}
+
+/* The line's text, and the same as data: kind, names, each field read and wanted. */
+static void json_lists_every_action_as_text_and_data(void **unused)
+{
+	struct hn_plan p = {0};
+	struct hn_action *a;
+	char *buf;
+
+	a = add(&p, HN_OP_CHANGE, HN_KIND_PORT, "trunk0", "brint", NULL);
+	hn_fields_add(&a->fields, "tag", HN_SHOWN_NAMED, "10", "none");
+	a = add(&p, HN_OP_CHANGE, HN_KIND_ROUTE, "0.0.0.0/0", "br0", "198.51.100.1");
+	hn_fields_add(&a->fields, "instead", HN_SHOWN_REPLACED,
+		      "0.0.0.0/0 via 198.51.100.1 dev eno1", NULL);
+	buf = json_of(&p);
+	assert_non_null(strstr(buf, "\"changes\":2"));
+	assert_non_null(
+	    strstr(buf, "{\"layer\":\"ovs\",\"op\":\"change\",\"object\":\"port trunk0 on brint\","
+			"\"detail\":\"tag 10 -> none\",\"disruptive\":false,\"kind\":\"port\","
+			"\"name\":\"trunk0\",\"bridge\":\"brint\",\"fields\":[{\"field\":\"tag\","
+			"\"found\":\"10\",\"expected\":\"none\"}]}"));
+	assert_non_null(strstr(buf, "\"kind\":\"route\",\"name\":\"0.0.0.0/0\",\"dev\":\"br0\","
+				    "\"via\":\"198.51.100.1\",\"fields\":[{\"field\":\"instead\","
+				    "\"found\":\"0.0.0.0/0 via 198.51.100.1 dev eno1\","
+				    "\"expected\":null}]"));
 	free(buf);
 	hn_plan_free(&p, NULL);
 }
 
-static void text_uses_plus_tilde_minus(void **unused)
+static char *text_of(const struct hn_plan *p)
 {
-	struct hn_plan p = {0};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	hn_plan_add(&p, HN_LAYER_OVS, HN_OP_CREATE, "bridge br0");
-	hn_action_detail(hn_plan_add(&p, HN_LAYER_OVS, HN_OP_CHANGE, "port brint"), "tag 10 -> 99");
-	hn_plan_add(&p, HN_LAYER_VIRT, HN_OP_REMOVE, "network default");
-	hn_plan_print(f, &p);
+	assert_non_null(f);
+	hn_plan_print(f, p);
 	fclose(f);
-	assert_string_equal(buf, "+ ovs      bridge br0\n"
-				 "~ ovs      port brint: tag 10 -> 99\n"
-				 "- libvirt  network default\n");
+	return buf;
+}
+
+/* The plan lines people read, each derived from the fields as their `shown` says. */
+static void text_is_derived_from_the_fields(void **unused)
+{
+	struct hn_plan p = {0};
+	struct hn_action *a;
+	char *buf;
+
+	a = add(&p, HN_OP_CREATE, HN_KIND_BRIDGE, "br0", NULL, NULL);
+	hn_fields_add(&a->fields, "datapath", HN_SHOWN_NAMED, NULL, "netdev");
+	hn_fields_add(&a->fields, "hwaddr", HN_SHOWN_NAMED, NULL, "52:54:00:12:34:56");
+	a = add(&p, HN_OP_CREATE, HN_KIND_PORT, "brint", "brint", NULL);
+	hn_fields_add(&a->fields, "type", HN_SHOWN_BARE, NULL, "internal");
+	hn_fields_add(&a->fields, "tag", HN_SHOWN_NAMED, NULL, "99");
+	a = add(&p, HN_OP_CHANGE, HN_KIND_PORT, "brint", "brint", NULL);
+	hn_fields_add(&a->fields, "tag", HN_SHOWN_NAMED, "10", "99");
+	a = add(&p, HN_OP_CHANGE, HN_KIND_LINK, "brint", NULL, NULL);
+	hn_fields_add(&a->fields, "state", HN_SHOWN_BARE, "absent", "up");
+	hn_fields_add(&a->fields, "mtu", HN_SHOWN_NAMED, NULL, "9000");
+	a = add(&p, HN_OP_CHANGE, HN_KIND_ROUTE, "0.0.0.0/0", "br0", "198.51.100.1");
+	hn_fields_add(&a->fields, "instead", HN_SHOWN_REPLACED,
+		      "0.0.0.0/0 via 198.51.100.1 dev eno1", NULL);
+	hn_action_remark(a, "(not hostnet's; the uplink move takes it)");
+	a = add(&p, HN_OP_CHANGE, HN_KIND_ROUTE, "0.0.0.0/0", "eno1", "198.51.100.1");
+	hn_fields_add(&a->fields, "instead", HN_SHOWN_NOT, "0.0.0.0/0 via 198.51.100.1 dev br0",
+		      NULL);
+	hn_action_remark(a, "back from br0");
+	a = add(&p, HN_OP_REMOVE, HN_KIND_NETWORK, "default", NULL, NULL);
+	hn_fields_add(&a->fields, "active", HN_SHOWN_BARE, "active", NULL);
+	hn_action_remark(a, "destroy, undefine");
+	a->disruptive = true;
+	buf = text_of(&p);
+	assert_string_equal(buf,
+			    "+ ovs      bridge br0: datapath netdev, hwaddr 52:54:00:12:34:56\n"
+			    "+ ovs      port brint: internal, tag 99\n"
+			    "~ ovs      port brint: tag 10 -> 99\n"
+			    "~ netlink  link brint: absent -> up, mtu -> 9000\n"
+			    "~ netlink  route 0.0.0.0/0 via 198.51.100.1 dev br0: replaces "
+			    "0.0.0.0/0 via 198.51.100.1 dev eno1 (not hostnet's; the uplink "
+			    "move takes it)\n"
+			    "~ netlink  route 0.0.0.0/0 via 198.51.100.1 dev eno1: back from br0\n"
+			    "- libvirt  network default: destroy, undefine  (DISRUPTIVE: in "
+			    "use)\n");
 	free(buf);
 	hn_plan_free(&p, NULL);
+}
+
+/* An object's identity is every name it has: the same port on another bridge is another. */
+static void objects_are_the_same_by_every_name(void **unused)
+{
+	struct hn_object a, b;
+
+	hn_object_set(&a, HN_KIND_PORT, "trunk0", "brint", NULL);
+	hn_object_set(&b, HN_KIND_PORT, "trunk0", "brint", NULL);
+	assert_true(hn_object_equal(&a, &b));
+	hn_object_set(&b, HN_KIND_PORT, "trunk0", "br0", NULL);
+	assert_false(hn_object_equal(&a, &b));
+	hn_object_set(&b, HN_KIND_LINK, "trunk0", "brint", NULL);
+	assert_false(hn_object_equal(&a, &b));
 }
 
 static void layers_follow_the_layers_option(void **unused)
@@ -135,8 +219,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(up_puts_ovs_before_netlink_before_libvirt),
 	    cmocka_unit_test(down_reverses_layers_keeps_backend_order),
-	    cmocka_unit_test(json_lists_every_action),
-	    cmocka_unit_test(text_uses_plus_tilde_minus),
+	    cmocka_unit_test(json_lists_every_action_as_text_and_data),
+	    cmocka_unit_test(text_is_derived_from_the_fields),
+	    cmocka_unit_test(objects_are_the_same_by_every_name),
 	    cmocka_unit_test(layers_follow_the_layers_option),
 	};
 

@@ -41,7 +41,11 @@ static int fake_read(void *state)
 
 static int fake_diff(void *state, const struct hn_config *want, struct hn_plan *plan)
 {
-	struct hn_action *a = hn_plan_add(plan, HN_LAYER_OVS, HN_OP_CHANGE, "port brint");
+	struct hn_object obj;
+	struct hn_action *a;
+
+	hn_object_set(&obj, HN_KIND_PORT, "brint", "brint", NULL);
+	a = hn_plan_add(plan, HN_OP_CHANGE, &obj);
 
 	assert_non_null(a);
 	a->priv = malloc(8); /* freed through free_priv, as a backend's */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * State checks: one line per object the seed config asks for, CRITICAL when an action of
- * the layer's diff names it (made-up diffs say what differs), UNKNOWN for a layer that
- * could not be read, and the object names checked against the real OVS and netlink diffs.
+ * State checks: one line per object the seed config asks for, with the values the real OVS
+ * and netlink diffs read (readings they do not compare included), CRITICAL when an action of
+ * the diff names the object, UNKNOWN for what a read cannot tell or a layer that could not be
+ * read, and the same as data in --json.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,9 +12,9 @@
 #include <cmocka.h>
 
 #include "error.h"
-#include "netlink.h"
+#include "kernel_state.h"
 #include "nl_diff.h"
-#include "ovs.h"
+#include "ovs_act.h"
 #include "ovs_diff.h"
 #include "plan.h"
 #include "seed_config.h"
@@ -21,14 +22,9 @@
 #include "state_objects.h"
 
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* An action of a made-up diff. */
-struct fake_action {
-	enum hn_op op;
-	const char *object, *detail;
-};
 
 static void free_priv(void *priv)
 {
@@ -38,34 +34,10 @@ static void free_priv(void *priv)
 static const struct hn_backend fake = {.free_priv = free_priv};
 static const struct hn_backend *const owners[HN_LAYER_COUNT] = {&fake, &fake, &fake};
 
-/* A host where only layer was used, read and compared, and its diff said list[0..n). */
-static void compared(struct hn_verify_host *host, enum hn_layer layer,
-		     const struct fake_action *list, size_t n)
-{
-	memset(host, 0, sizeof(*host));
-	host->layers[layer].used = true;
-	for (size_t i = 0; i < n; i++) {
-		struct hn_action *a =
-		    hn_plan_add(&host->layers[layer].plan, layer, list[i].op, "%s", list[i].object);
-
-		assert_non_null(a);
-		hn_action_detail(a, "%s", list[i].detail);
-		a->priv = malloc(8); /* freed through free_priv, as a backend's */
-	}
-}
-
-static void host_free(struct hn_verify_host *host)
-{
-	for (int l = 0; l < HN_LAYER_COUNT; l++)
-		hn_plan_free(&host->layers[l].plan, owners);
-}
-
-#define SAY(host, layer, list) compared((host), (layer), (list), sizeof(list) / sizeof((list)[0]))
-
 static struct hn_opts opts = {.timeout_ms = 100};
 static const uint8_t eno1_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 
-/* The seed, as the state checks see it once the uplink facts are in. */
+/* The seed, as the diffs see it once the uplink facts are in. */
 static void seed(struct hn_config *c)
 {
 	seed_config(c, true);
@@ -74,117 +46,206 @@ static void seed(struct hn_config *c)
 	memcpy(c->bridges[0].uplink_mac, eno1_mac, sizeof(eno1_mac));
 }
 
-static struct hn_checks run(struct hn_config *want, struct hn_verify_host *host)
+/* A host where only layer was used, read and compared. */
+static void used(struct hn_verify_host *host, enum hn_layer layer)
+{
+	memset(host, 0, sizeof(*host));
+	host->layers[layer].used = true;
+}
+
+static void host_free(struct hn_verify_host *host)
+{
+	for (int l = 0; l < HN_LAYER_COUNT; l++)
+		hn_plan_free(&host->layers[l].plan, owners);
+}
+
+static struct hn_checks run(struct hn_verify_host *host)
 {
 	struct hn_checks c = {0};
 
-	assert_int_equal(hn_state_checks(&opts, want, host, &c), 0);
+	assert_int_equal(hn_state_checks(&opts, host, &c), 0);
 	host_free(host);
 	return c;
 }
 
-static void line_is(const struct hn_checks *c, size_t i, enum hn_check_status status,
-		    const char *name, const char *expected, const char *found)
+/* The check called name: its status, expected and found. */
+static const struct hn_check *line_is(const struct hn_checks *c, enum hn_check_status status,
+				      const char *name, const char *expected, const char *found)
 {
-	assert_true(i < c->n);
-	assert_string_equal(c->v[i].name, name);
-	assert_string_equal(c->v[i].expected, expected);
-	assert_string_equal(c->v[i].found, found);
-	assert_int_equal(c->v[i].status, status);
+	for (size_t i = 0; i < c->n; i++) {
+		if (strcmp(c->v[i].name, name) != 0)
+			continue;
+		assert_string_equal(c->v[i].expected, expected);
+		assert_string_equal(c->v[i].found, found);
+		assert_int_equal(c->v[i].status, status);
+		return &c->v[i];
+	}
+	fail_msg("no line %s", name);
+	return NULL;
 }
 
-static void ovs_ok_is_one_line_per_object(void **unused)
-{
-	struct hn_verify_host host;
-	struct hn_config want;
-	struct hn_checks c;
+/* ---- OVS: a snapshot as ovsdb-server answers the backend's read ---- */
 
-	seed(&want);
-	compared(&host, HN_LAYER_OVS, NULL, 0);
-	c = run(&want, &host);
-	assert_int_equal(c.n, 5);
-	line_is(&c, 0, HN_CHECK_OK, "bridge br0",
-		"datapath netdev, hwaddr 52:54:00:12:34:56 (eno1's)",
-		"datapath netdev, hwaddr 52:54:00:12:34:56 (eno1's)");
-	line_is(&c, 1, HN_CHECK_OK, "port br0", "internal, no tag", "internal, no tag");
-	line_is(&c, 2, HN_CHECK_OK, "port eno1 on br0", "system, no tag (the uplink)",
-		"system, no tag (the uplink)");
-	line_is(&c, 3, HN_CHECK_OK, "bridge brint", "datapath netdev", "datapath netdev");
-	line_is(&c, 4, HN_CHECK_OK, "port brint", "internal, tag 99", "internal, tag 99");
-	hn_checks_free(&c);
-	hn_config_free(&want);
-}
+/* The seed converged by hand (nothing marked hostnet's), with brint's tag changed to 10 and
+ * a trunk0 NIC on brint with trunks 10 only. */
+// clang-format off
+static const char seed_snapshot[] =
+    "[{\"rows\": [{\"_uuid\": [\"uuid\", \"root\"], \"cur_cfg\": 1, \"next_cfg\": 1,"
+    "   \"bridges\": [\"set\", [[\"uuid\", \"b1\"], [\"uuid\", \"b2\"]]]}]},"
+    " {\"rows\": ["
+    "  {\"_uuid\": [\"uuid\", \"b1\"], \"name\": \"br0\", \"datapath_type\": \"netdev\","
+    "   \"external_ids\": [\"map\", []],"
+    "   \"other_config\": [\"map\", [[\"hwaddr\", \"52:54:00:12:34:56\"]]],"
+    "   \"ports\": [\"set\", [[\"uuid\", \"p1\"], [\"uuid\", \"p2\"]]]},"
+    "  {\"_uuid\": [\"uuid\", \"b2\"], \"name\": \"brint\", \"datapath_type\": \"netdev\","
+    "   \"external_ids\": [\"map\", []], \"other_config\": [\"map\", []],"
+    "   \"ports\": [\"set\", [[\"uuid\", \"p3\"], [\"uuid\", \"p4\"]]]}]},"
+    " {\"rows\": ["
+    "  {\"_uuid\": [\"uuid\", \"p1\"], \"name\": \"br0\", \"tag\": [\"set\", []],"
+    "   \"trunks\": [\"set\", []], \"vlan_mode\": [\"set\", []], \"external_ids\": [\"map\", []]},"
+    "  {\"_uuid\": [\"uuid\", \"p2\"], \"name\": \"eno1\", \"tag\": [\"set\", []],"
+    "   \"trunks\": [\"set\", []], \"vlan_mode\": [\"set\", []], \"external_ids\": [\"map\", []]},"
+    "  {\"_uuid\": [\"uuid\", \"p3\"], \"name\": \"brint\", \"tag\": 10,"
+    "   \"trunks\": [\"set\", []], \"vlan_mode\": [\"set\", []], \"external_ids\": [\"map\", []]},"
+    "  {\"_uuid\": [\"uuid\", \"p4\"], \"name\": \"trunk0\", \"tag\": [\"set\", []],"
+    "   \"trunks\": 10, \"vlan_mode\": [\"set\", []], \"external_ids\": [\"map\", []]}]},"
+    " {\"rows\": [{\"name\": \"br0\", \"type\": \"internal\"}, {\"name\": \"eno1\", \"type\": \"\"},"
+    "  {\"name\": \"brint\", \"type\": \"internal\"}, {\"name\": \"trunk0\", \"type\": \"\"}]}]";
+// clang-format on
 
-static void ovs_differences_mark_their_object(void **unused)
+/* want with a trunk NIC on brint carrying 10 and 20. */
+static void with_trunk0(struct hn_config *want)
 {
-	static const struct fake_action diffs[] = {
-	    {HN_OP_CHANGE, "port brint", "tag 10 -> 99"},
-	    {HN_OP_CHANGE, "port trunk0 on brint", "bridge br0 -> brint"},
-	    {HN_OP_CHANGE, "port trunk0 on brint", "tag 10 -> none, trunks [] -> [10,20]"},
-	    {HN_OP_CREATE, "port mon0 on brint", "internal, tag 250"},
-	    {HN_OP_REMOVE, "port old0 on brint", "created by hostnet, no longer in the config"},
-	    {HN_OP_CREATE, "bridge br0", "datapath netdev"},
-	};
-	struct hn_verify_host host;
-	struct hn_config want;
 	struct hn_port *p;
-	struct hn_checks c;
 
-	seed(&want);
-	/* brint also holds a trunk NIC and an internal access port. */
-	want.bridges[1].n_ports = 2;
-	want.bridges[1].ports = p = calloc(2, sizeof(*p));
-	strcpy(p[0].name, "trunk0");
-	p[0].has_trunks = true;
-	hn_vlanset_add(&p[0].trunks, 10);
-	hn_vlanset_add(&p[0].trunks, 20);
-	strcpy(p[1].name, "mon0");
-	p[1].type = HN_PORT_INTERNAL;
-	p[1].tag = 250;
-	SAY(&host, HN_LAYER_OVS, diffs);
-	c = run(&want, &host);
-	assert_int_equal(c.n, 8); /* 7 objects, and the port the config no longer names */
-	line_is(&c, 0, HN_CHECK_CRITICAL, "bridge br0",
-		"datapath netdev, hwaddr 52:54:00:12:34:56 (eno1's)", "missing");
-	line_is(&c, 4, HN_CHECK_CRITICAL, "port brint", "internal, tag 99", "tag 10");
-	/* Two actions on one object: one line saying both. */
-	line_is(&c, 5, HN_CHECK_CRITICAL, "port trunk0 on brint", "system, trunks 10,20",
-		"bridge br0; differs: tag 10 -> none, trunks [] -> [10,20]");
-	line_is(&c, 6, HN_CHECK_CRITICAL, "port mon0 on brint", "internal, tag 250", "missing");
-	line_is(&c, 7, HN_CHECK_CRITICAL, "port old0 on brint", "absent",
-		"present: created by hostnet, no longer in the config");
-	assert_int_equal(c.v[3].status, HN_CHECK_OK); /* bridge brint */
-	hn_checks_free(&c);
-	hn_config_free(&want);
+	want->bridges[1].n_ports = 1;
+	want->bridges[1].ports = p = calloc(1, sizeof(*p));
+	strcpy(p->name, "trunk0");
+	p->has_trunks = true;
+	hn_vlanset_add(&p->trunks, 10);
+	hn_vlanset_add(&p->trunks, 20);
 }
 
-static void netlink_lines_name_links_addresses_routes(void **unused)
+/* The OVS diff of want against snapshot (NULL: an empty database), as verify is handed it. */
+static void ovs_compared(struct hn_verify_host *host, const struct hn_config *want,
+			 const char *snapshot)
 {
-	static const struct fake_action diffs[] = {
-	    {HN_OP_CREATE, "address 10.99.1.250/32 on brint", ""},
-	    {HN_OP_CHANGE, "link brint", "down -> up"},
-	    {HN_OP_CHANGE, "route 0.0.0.0/0 via 198.51.100.1 dev br0",
-	     "replaces 0.0.0.0/0 via 198.51.100.1 dev eno1"},
-	    {HN_OP_REMOVE, "address 198.51.100.10/24 on eno1", "moved to br0"},
-	};
+	struct ovs_db empty = {0}, *db = &empty;
+	json_error_t e;
+	json_t *snap;
+
+	used(host, HN_LAYER_OVS);
+	if (snapshot) {
+		snap = json_loads(snapshot, 0, &e);
+		if (!snap)
+			fail_msg("snapshot: %s", e.text);
+		assert_int_equal(ovs_db_parse(snap, &db), 0);
+		json_decref(snap);
+	}
+	assert_int_equal(ovs_diff(db, want, "netdev", &host->layers[HN_LAYER_OVS].plan), 0);
+	for (size_t i = 0; i < host->layers[HN_LAYER_OVS].plan.n; i++) {
+		ovs_act_free(host->layers[HN_LAYER_OVS].plan.actions[i]->priv);
+		host->layers[HN_LAYER_OVS].plan.actions[i]->priv = NULL;
+	}
+	if (db != &empty)
+		ovs_db_free(db);
+}
+
+/* OK lines say what ovsdb-server holds; a CRITICAL one the value that differs, as read. */
+static void ovs_lines_say_what_was_read(void **unused)
+{
 	struct hn_verify_host host;
 	struct hn_config want;
 	struct hn_checks c;
 
 	seed(&want);
-	SAY(&host, HN_LAYER_NETLINK, diffs);
-	c = run(&want, &host);
+	with_trunk0(&want);
+	ovs_compared(&host, &want, seed_snapshot);
+	c = run(&host);
+	assert_int_equal(c.n, 6);
+	line_is(&c, HN_CHECK_OK, "bridge br0", "datapath netdev, hwaddr 52:54:00:12:34:56",
+		"datapath netdev, hwaddr 52:54:00:12:34:56");
+	line_is(&c, HN_CHECK_OK, "port br0", "internal", "internal");
+	line_is(&c, HN_CHECK_OK, "port eno1 on br0", "system", "system");
+	line_is(&c, HN_CHECK_OK, "bridge brint", "datapath netdev", "datapath netdev");
+	line_is(&c, HN_CHECK_CRITICAL, "port brint", "internal, tag 99", "internal, tag 10");
+	line_is(&c, HN_CHECK_CRITICAL, "port trunk0 on brint", "system, trunks [10,20]",
+		"system, trunks [10]");
+	hn_checks_free(&c);
+	hn_config_free(&want);
+}
+
+/* On an empty database every object the config asks for is missing, and each is named by
+ * an action of the diff: one CRITICAL line each, and no line of its own for an action. */
+static void every_object_of_an_empty_switch_is_critical(void **unused)
+{
+	struct hn_verify_host host;
+	struct hn_config want;
+	struct hn_checks c;
+
+	seed(&want);
+	with_trunk0(&want);
+	ovs_compared(&host, &want, NULL);
+	assert_int_equal(host.layers[HN_LAYER_OVS].plan.n, 6);
+	c = run(&host);
+	assert_int_equal(c.n, 6);
+	for (size_t i = 0; i < c.n; i++)
+		if (c.v[i].status != HN_CHECK_CRITICAL || strncmp(c.v[i].found, "missing", 7) != 0)
+			fail_msg("%s: %s", c.v[i].name, c.v[i].found);
+	line_is(&c, HN_CHECK_CRITICAL, "port brint", "internal, tag 99", "missing");
+	hn_checks_free(&c);
+	hn_config_free(&want);
+}
+
+/* ---- netlink: the kernel's state, built as nl_io.c reads it ---- */
+
+enum { LO = 1, ENO1, BR0, BRINT };
+
+static void netlink_compared(struct hn_verify_host *host, const struct hn_config *want,
+			     struct hn_nl_state *k)
+{
+	used(host, HN_LAYER_NETLINK);
+	if (hn_nl_diff(k, want, &host->layers[HN_LAYER_NETLINK].plan) < 0)
+		fail_msg("diff: %s", hn_errmsg());
+	hn_nl_state_clear(k);
+}
+
+/*
+ * br0 made by hand before the uplink moved (its MTU lowered, which the config leaves alone),
+ * brint down with hostnet's address, its route added by `ip route` (proto boot): the lines
+ * show the MTU and who added each route, values no diff compares; the default route still
+ * through eno1 is named as read, and eno1's address is a line of its own.
+ */
+static void netlink_lines_say_what_the_kernel_shows(void **unused)
+{
+	struct hn_verify_host host;
+	struct hn_nl_state k = {0};
+	struct hn_config want;
+	struct hn_checks c;
+
+	seed(&want);
+	link_(&k, LO, "lo", true, 65536);
+	link_(&k, ENO1, "eno1", true, 1500);
+	link_(&k, BR0, "br0", true, 1400);
+	link_(&k, BRINT, "brint", false, 1500);
+	addr_(&k, ENO1, "198.51.100.10", 24, 0);
+	addr_(&k, BR0, "198.51.100.10", 24, 0);
+	addr_(&k, BRINT, "10.99.1.250", 32, HN_NL_PROTO);
+	route_(&k, "0.0.0.0", 0, "198.51.100.1", ENO1, RTPROT_BOOT);
+	route_(&k, "10.99.1.0", 24, NULL, BRINT, RTPROT_BOOT);
+	netlink_compared(&host, &want, &k);
+	c = run(&host);
 	assert_int_equal(c.n, 7);
-	line_is(&c, 0, HN_CHECK_OK, "link br0", "up", "up");
-	line_is(&c, 1, HN_CHECK_OK, "address 198.51.100.10/24 on br0", "present", "present");
-	line_is(&c, 2, HN_CHECK_CRITICAL, "route 0.0.0.0/0 via 198.51.100.1 dev br0",
-		"present (the default route)", "in its place: 0.0.0.0/0 via 198.51.100.1 dev eno1");
-	line_is(&c, 3, HN_CHECK_CRITICAL, "link brint", "up", "down");
-	line_is(&c, 4, HN_CHECK_CRITICAL, "address 10.99.1.250/32 on brint", "present", "missing");
-	line_is(&c, 5, HN_CHECK_OK, "route 10.99.1.0/24 dev brint", "present", "present");
-	/* The uplink NIC still holding br0's address names no object of the config. */
-	line_is(&c, 6, HN_CHECK_CRITICAL, "address 198.51.100.10/24 on eno1", "absent",
-		"present: moved to br0");
+	line_is(&c, HN_CHECK_OK, "link br0", "up", "up, mtu 1400");
+	line_is(&c, HN_CHECK_CRITICAL, "link brint", "up", "down, mtu 1500");
+	line_is(&c, HN_CHECK_OK, "address 198.51.100.10/24 on br0", "present", "present");
+	line_is(&c, HN_CHECK_OK, "address 10.99.1.250/32 on brint", "present",
+		"present, proto hostnet");
+	line_is(&c, HN_CHECK_OK, "route 10.99.1.0/24 dev brint", "present", "present, proto boot");
+	line_is(&c, HN_CHECK_CRITICAL, "route 0.0.0.0/0 via 198.51.100.1 dev br0", "present",
+		"missing, instead 0.0.0.0/0 via 198.51.100.1 dev eno1");
+	line_is(&c, HN_CHECK_CRITICAL, "address 198.51.100.10/24 on eno1", "absent",
+		"present: moved to br0 (not hostnet's; the uplink move takes it)");
 	hn_checks_free(&c);
 	hn_config_free(&want);
 }
@@ -193,72 +254,111 @@ static void netlink_lines_name_links_addresses_routes(void **unused)
  * address, it plans no route, so the route's line cannot say OK. */
 static void route_of_a_missing_address_is_not_called_ok(void **unused)
 {
-	static const struct fake_action diffs[] = {
-	    {HN_OP_CREATE, "address 10.99.1.250/24 on brint", ""},
-	};
 	struct hn_verify_host host;
+	struct hn_nl_state k = {0};
 	struct hn_config want;
 	struct hn_checks c;
 
 	seed(&want);
 	want.bridges[1].addresses[0].len = 24;
-	SAY(&host, HN_LAYER_NETLINK, diffs);
-	c = run(&want, &host);
-	assert_int_equal(c.n, 6);
-	line_is(&c, 4, HN_CHECK_CRITICAL, "address 10.99.1.250/24 on brint", "present", "missing");
-	line_is(&c, 5, HN_CHECK_UNKNOWN, "route 10.99.1.0/24 dev brint", "present",
+	link_(&k, BR0, "br0", true, 1500);
+	link_(&k, BRINT, "brint", true, 1500);
+	addr_(&k, BR0, "198.51.100.10", 24, 0);
+	route_(&k, "0.0.0.0", 0, "198.51.100.1", BR0, HN_NL_PROTO);
+	netlink_compared(&host, &want, &k);
+	c = run(&host);
+	line_is(&c, HN_CHECK_CRITICAL, "address 10.99.1.250/24 on brint", "present", "missing");
+	line_is(&c, HN_CHECK_UNKNOWN, "route 10.99.1.0/24 dev brint", "present",
 		"not told apart: the kernel adds it with address 10.99.1.250/24 on brint, which "
 		"is missing");
-	hn_checks_free(&c);
-	/* With the address there, the route is the route's own business: OK. */
-	compared(&host, HN_LAYER_NETLINK, NULL, 0);
-	c = run(&want, &host);
-	assert_int_equal(c.v[5].status, HN_CHECK_OK);
+	line_is(&c, HN_CHECK_OK, "route 0.0.0.0/0 via 198.51.100.1 dev br0", "present",
+		"present, proto hostnet");
 	hn_checks_free(&c);
 	hn_config_free(&want);
 }
 
+/* ---- libvirt: observations and actions as virt_backend.c records them ---- */
+
+static struct hn_observation *observe(struct hn_plan *p, const char *name, bool exists)
+{
+	struct hn_observation *o;
+	struct hn_object obj;
+
+	hn_object_set(&obj, HN_KIND_NETWORK, name, NULL, NULL);
+	o = hn_plan_observe(p, &obj, exists);
+	assert_non_null(o);
+	return o;
+}
+
+static void act(struct hn_plan *p, enum hn_op op, const char *name, const char *remark)
+{
+	struct hn_object obj;
+	struct hn_action *a;
+
+	hn_object_set(&obj, HN_KIND_NETWORK, name, NULL, NULL);
+	a = hn_plan_add(p, op, &obj);
+	assert_non_null(a);
+	hn_action_remark(a, "%s", remark);
+	a->priv = malloc(8); /* freed through free_priv, as a backend's */
+}
+
 static void libvirt_networks_and_undefined_ones(void **unused)
 {
-	static const struct fake_action diffs[] = {
-	    {HN_OP_REMOVE, "network default", "destroy, undefine"},
-	    {HN_OP_REMOVE, "network old", "destroy, undefine (hostnet's, no longer in the config)"},
-	    {HN_OP_CHANGE, "network intern-vlans", "portgroup 105 missing; redefine, restart"},
-	    {HN_OP_CHANGE, "network ovs-front", "start, autostart"},
-	};
+	struct hn_verify_host host;
+	struct hn_plan *p = &host.layers[HN_LAYER_VIRT].plan;
+	struct hn_observation *o;
+	struct hn_checks c;
+
+	used(&host, HN_LAYER_VIRT);
+	o = observe(p, "intern-vlans", true);
+	hn_fields_add(&o->fields, "active", HN_SHOWN_BARE, "active", "active");
+	hn_fields_add(&o->fields, "portgroups", HN_SHOWN_NAMED, "14", "15");
+	hn_fields_add(&o->fields, "definition", HN_SHOWN_BARE, "portgroup 105 missing",
+		      "as configured");
+	o = observe(p, "ovs-front", true);
+	hn_fields_add(&o->fields, "active", HN_SHOWN_BARE, "active", "active");
+	observe(p, "default", true)->want_absent = true;
+	observe(p, "gone", false)->want_absent = true;
+	act(p, HN_OP_CHANGE, "intern-vlans", "portgroup 105 missing; redefine, restart");
+	act(p, HN_OP_REMOVE, "default", "destroy, undefine (not hostnet's; named in ...)");
+	act(p, HN_OP_REMOVE, "old", "destroy, undefine (hostnet's, no longer in the config)");
+	c = run(&host);
+	assert_int_equal(c.n, 5);
+	line_is(&c, HN_CHECK_CRITICAL, "network intern-vlans",
+		"active, portgroups 15, as configured",
+		"active, portgroups 14, portgroup 105 missing");
+	line_is(&c, HN_CHECK_OK, "network ovs-front", "active", "active");
+	line_is(&c, HN_CHECK_CRITICAL, "network default", "absent", "present");
+	line_is(&c, HN_CHECK_OK, "network gone", "absent", "absent");
+	line_is(&c, HN_CHECK_CRITICAL, "network old", "absent",
+		"present: destroy, undefine (hostnet's, no longer in the config)");
+	hn_checks_free(&c);
+}
+
+/* --json: a state check carries its object, whether it was read, and each field's value
+ * read and wanted, as data beside the line's text. */
+static void json_carries_expected_and_found_as_data(void **unused)
+{
 	struct hn_verify_host host;
 	struct hn_config want;
 	struct hn_checks c;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
 
 	seed(&want);
-	compared(&host, HN_LAYER_VIRT, NULL, 0);
-	c = run(&want, &host);
-	assert_int_equal(c.n, 3);
-	line_is(&c, 0, HN_CHECK_OK, "network ovs-front",
-		"defined, active, autostart, bridge br0 (openvswitch), no portgroup",
-		"defined, active, autostart, bridge br0 (openvswitch), no portgroup");
-	line_is(&c, 1, HN_CHECK_OK, "network intern-vlans",
-		"defined, active, autostart, bridge brint (openvswitch), 15 portgroups as "
-		"configured",
-		"defined, active, autostart, bridge brint (openvswitch), 15 portgroups as "
-		"configured");
-	line_is(&c, 2, HN_CHECK_OK, "network default", "absent (libvirt.undefine)", "absent");
-	hn_checks_free(&c);
-
-	SAY(&host, HN_LAYER_VIRT, diffs);
-	c = run(&want, &host);
-	assert_int_equal(c.n, 4);
-	line_is(&c, 0, HN_CHECK_CRITICAL, "network ovs-front",
-		"defined, active, autostart, bridge br0 (openvswitch), no portgroup",
-		"not as configured (`hostnet up` would start, autostart)");
-	line_is(&c, 1, HN_CHECK_CRITICAL, "network intern-vlans",
-		"defined, active, autostart, bridge brint (openvswitch), 15 portgroups as "
-		"configured",
-		"portgroup 105 missing (`hostnet up` would redefine, restart)");
-	line_is(&c, 2, HN_CHECK_CRITICAL, "network default", "absent (libvirt.undefine)",
-		"present: destroy, undefine");
-	line_is(&c, 3, HN_CHECK_CRITICAL, "network old", "absent",
-		"present: destroy, undefine (hostnet's, no longer in the config)");
+	ovs_compared(&host, &want, seed_snapshot);
+	c = run(&host);
+	assert_non_null(f);
+	assert_int_equal(hn_checks_print_json(f, &c, 0.5), 0);
+	fclose(f);
+	assert_non_null(strstr(
+	    buf, "{\"name\":\"port brint\",\"status\":\"CRITICAL\",\"expected\":\"internal, tag "
+		 "99\",\"found\":\"internal, tag 10\",\"object\":{\"layer\":\"ovs\",\"kind\":"
+		 "\"port\",\"name\":\"brint\",\"bridge\":\"brint\"},\"exists\":true,\"fields\":["
+		 "{\"field\":\"type\",\"found\":\"internal\",\"expected\":\"internal\"},{\"field\":"
+		 "\"tag\",\"found\":\"10\",\"expected\":\"99\"}]}"));
+	free(buf);
 	hn_checks_free(&c);
 	hn_config_free(&want);
 }
@@ -268,11 +368,8 @@ static void libvirt_networks_and_undefined_ones(void **unused)
 static void layers_that_cannot_be_read_or_compared_are_unknown(void **unused)
 {
 	struct hn_verify_host host;
-	struct hn_config want;
 	struct hn_checks c;
 
-	seed(&want);
-	want.has_libvirt = false;
 	memset(&host, 0, sizeof(host));
 	for (int l = 0; l < HN_LAYER_COUNT; l++)
 		host.layers[l].used = true;
@@ -283,16 +380,17 @@ static void layers_that_cannot_be_read_or_compared_are_unknown(void **unused)
 	host.layers[HN_LAYER_VIRT].optional = true;
 	host.layers[HN_LAYER_VIRT].failed = HN_VERIFY_NO_CONNECT;
 	strcpy(host.uplink_error, "eno1: the uplink of bridge br0 does not exist on this host");
-	c = run(&want, &host);
+	c = run(&host);
 	assert_int_equal(c.n, 4);
-	line_is(&c, 0, HN_CHECK_UNKNOWN, "ovs state", "the host as the config says",
+	line_is(&c, HN_CHECK_UNKNOWN, "ovs state", "the host as the config says",
 		"cannot connect: unix:/nowhere: connection refused");
-	line_is(&c, 1, HN_CHECK_OK, "libvirt", "nothing: the config has no libvirt section",
+	line_is(&c, HN_CHECK_OK, "libvirt", "nothing: the config has no libvirt section",
 		"not configured; libvirtd does not answer, not read");
-	line_is(&c, 2, HN_CHECK_CRITICAL, "uplink", "the uplink NIC present",
+	line_is(&c, HN_CHECK_CRITICAL, "uplink", "the uplink NIC present",
 		"eno1: the uplink of bridge br0 does not exist on this host");
-	line_is(&c, 3, HN_CHECK_UNKNOWN, "netlink state", "the host as the config says",
+	line_is(&c, HN_CHECK_UNKNOWN, "netlink state", "the host as the config says",
 		"cannot compare: the kernel answered nonsense");
+	assert_string_equal(c.v[3].name, "netlink state"); /* the diffs come last */
 	hn_checks_free(&c);
 
 	/* A backend that does not load is named by its layer; --layers says what it left. */
@@ -301,89 +399,26 @@ static void layers_that_cannot_be_read_or_compared_are_unknown(void **unused)
 	host.layers[HN_LAYER_OVS].failed = HN_VERIFY_NO_BACKEND;
 	strcpy(host.layers[HN_LAYER_OVS].why, "no module");
 	opts.layers = 1u << HN_LAYER_OVS;
-	c = run(&want, &host);
+	c = run(&host);
 	opts.layers = 0;
 	assert_int_equal(c.n, 2);
-	line_is(&c, 0, HN_CHECK_UNKNOWN, "layers", "every layer checked",
+	line_is(&c, HN_CHECK_UNKNOWN, "layers", "every layer checked",
 		"only ovs (--layers); netlink,libvirt not checked");
-	line_is(&c, 1, HN_CHECK_UNKNOWN, "ovs", "the host as the config says",
+	line_is(&c, HN_CHECK_UNKNOWN, "ovs", "the host as the config says",
 		"cannot load its backend: no module");
 	hn_checks_free(&c);
-	hn_config_free(&want);
-}
-
-/* 5 OVS objects, 6 netlink, 3 libvirt: the seed host's state lines. */
-static void the_seed_asks_for_14_objects(void **unused)
-{
-	struct hn_state_objects o = {0};
-	struct hn_config want;
-
-	seed(&want);
-	for (int l = 0; l < HN_LAYER_COUNT; l++)
-		assert_int_equal(hn_state_objects_derive(&want, l, &o), 0);
-	assert_int_equal(o.n, 14);
-	hn_state_objects_free(&o);
-	hn_config_free(&want);
-}
-
-/* Every object has the name the real diff gives it, and nothing else: on an empty host
- * every action of the real OVS and netlink diffs names one object, and each object is
- * named. */
-static void names_are_the_real_diffs_names(void **unused)
-{
-	const struct hn_backend *by_layer[HN_LAYER_COUNT] = {0};
-	struct hn_nl_state empty_kernel = {0};
-	struct ovs_db empty_db = {0};
-	struct hn_plan plan = {0};
-	struct hn_config want;
-	struct hn_port *p;
-
-	seed(&want);
-	want.bridges[1].n_ports = 2;
-	want.bridges[1].ports = p = calloc(2, sizeof(*p));
-	strcpy(p[0].name, "trunk0");
-	p[0].has_trunks = true;
-	hn_vlanset_add(&p[0].trunks, 10);
-	strcpy(p[1].name, "mon0");
-	p[1].type = HN_PORT_INTERNAL;
-	p[1].tag = 250;
-	by_layer[HN_LAYER_OVS] = &hn_ovs_backend;
-	by_layer[HN_LAYER_NETLINK] = &hn_netlink_backend;
-	for (int layer = HN_LAYER_OVS; layer <= HN_LAYER_NETLINK; layer++) {
-		struct hn_state_objects o = {0};
-		struct hn_checks c = {0};
-
-		if (layer == HN_LAYER_OVS)
-			assert_int_equal(ovs_diff(&empty_db, &want, "netdev", &plan), 0);
-		else
-			assert_int_equal(hn_nl_diff(&empty_kernel, &want, &plan), 0);
-		assert_int_equal(hn_state_objects_derive(&want, layer, &o), 0);
-		assert_int_equal(plan.n, o.n);
-		assert_int_equal(hn_state_objects_report(&o, &plan, &c), 0);
-		/* One line per object, each CRITICAL: no action was left unmatched. */
-		assert_int_equal(c.n, o.n);
-		for (size_t i = 0; i < c.n; i++) {
-			if (c.v[i].status != HN_CHECK_CRITICAL)
-				fail_msg("%s: %s", c.v[i].name, c.v[i].found);
-		}
-		hn_checks_free(&c);
-		hn_state_objects_free(&o);
-		hn_plan_free(&plan, by_layer);
-	}
-	hn_config_free(&want);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(ovs_ok_is_one_line_per_object),
-	    cmocka_unit_test(ovs_differences_mark_their_object),
-	    cmocka_unit_test(netlink_lines_name_links_addresses_routes),
+	    cmocka_unit_test(ovs_lines_say_what_was_read),
+	    cmocka_unit_test(every_object_of_an_empty_switch_is_critical),
+	    cmocka_unit_test(netlink_lines_say_what_the_kernel_shows),
 	    cmocka_unit_test(route_of_a_missing_address_is_not_called_ok),
 	    cmocka_unit_test(libvirt_networks_and_undefined_ones),
+	    cmocka_unit_test(json_carries_expected_and_found_as_data),
 	    cmocka_unit_test(layers_that_cannot_be_read_or_compared_are_unknown),
-	    cmocka_unit_test(the_seed_asks_for_14_objects),
-	    cmocka_unit_test(names_are_the_real_diffs_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

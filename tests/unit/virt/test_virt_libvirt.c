@@ -103,13 +103,28 @@ static void apply_all(struct fx *fx, struct hn_plan *p)
 	assert_int_equal(done, p->n);
 }
 
+/* An action's line as people read it, object then detail. */
+static const char *object_of(const struct hn_action *a)
+{
+	static char buf[HN_OBJECT_STRLEN];
+
+	return hn_object_format(&a->obj, buf, sizeof(buf));
+}
+
+static const char *detail_of(const struct hn_action *a)
+{
+	static char buf[HN_DETAIL_STRLEN];
+
+	return hn_action_detail(a, buf, sizeof(buf));
+}
+
 static void assert_no_change(struct fx *fx, const struct hn_config *want)
 {
 	struct hn_plan p = {0};
 
 	make_plan(fx, want, &p);
 	if (p.n)
-		fail_msg("still to do: %s: %s", p.actions[0]->object, p.actions[0]->detail);
+		fail_msg("still to do: %s: %s", object_of(p.actions[0]), detail_of(p.actions[0]));
 	hn_plan_free(&p, backends);
 }
 
@@ -130,8 +145,9 @@ static void assert_action(const struct hn_plan *p, size_t i, enum hn_op op, cons
 	assert_true(i < p->n);
 	assert_int_equal(p->actions[i]->layer, HN_LAYER_VIRT);
 	assert_int_equal(p->actions[i]->op, op);
-	assert_string_equal(p->actions[i]->object, object);
-	assert_string_equal(p->actions[i]->detail, detail);
+	assert_int_equal(p->actions[i]->obj.kind, HN_KIND_NETWORK);
+	assert_string_equal(object_of(p->actions[i]), object);
+	assert_string_equal(detail_of(p->actions[i]), detail);
 	assert_int_equal(p->actions[i]->disruptive, disruptive);
 }
 
@@ -241,7 +257,7 @@ static void built_xml_survives_libvirt(void **fxp)
 
 		make_plan(fx, &fx->want, &p);
 		assert_int_equal(p.n, 1);
-		assert_string_equal(p.actions[0]->object, "network default");
+		assert_string_equal(object_of(p.actions[0]), "network default");
 		hn_plan_free(&p, backends);
 	}
 }
@@ -390,10 +406,10 @@ static void marked_network_is_taken_over(void **fxp)
 	make_plan(fx, &fx->want, &p);
 	assert_int_equal(p.n, 3);
 	assert_int_equal(p.actions[2]->op, HN_OP_CHANGE);
-	assert_string_equal(p.actions[2]->object, "network intern-vlans");
-	assert_non_null(strstr(p.actions[2]->detail, "virtualport none, want openvswitch; "
+	assert_string_equal(object_of(p.actions[2]), "network intern-vlans");
+	assert_non_null(strstr(p.actions[2]->remark, "virtualport none, want openvswitch; "
 						     "portgroup vlansadmin missing;"));
-	assert_string_equal(p.actions[2]->detail + strlen(p.actions[2]->detail) -
+	assert_string_equal(p.actions[2]->remark + strlen(p.actions[2]->remark) -
 				strlen("; redefine, start, autostart"),
 			    "; redefine, start, autostart");
 	apply_all(fx, &p);
