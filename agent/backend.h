@@ -138,8 +138,12 @@ struct hn_observation {
 struct hn_plan {
 	struct hn_action **actions;
 	size_t n, cap;
+	/* Observations are kept only when observe is set (verify); otherwise each one the diff
+	 * makes lands in scratch and is forgotten, so `plan` and `up` pay nothing for them. */
+	bool observe;
 	struct hn_observation **observed;
 	size_t n_observed, cap_observed;
+	struct hn_observation scratch;
 	/* What the plan deliberately leaves as it is and the user would otherwise expect to
 	 * change (`down` keeping an uplink on a bridge hostnet did not create): one line each. */
 	char **notes;

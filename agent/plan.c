@@ -78,8 +78,16 @@ void hn_action_remark(struct hn_action *a, const char *fmt, ...)
 struct hn_observation *hn_plan_observe(struct hn_plan *plan, const struct hn_object *obj,
 				       bool exists)
 {
-	struct hn_observation *o;
+	struct hn_observation *o = &plan->scratch;
 
+	if (!plan->observe) {
+		o->obj = *obj;
+		o->exists = exists;
+		o->want_absent = false;
+		o->fields.n = 0;
+		o->unsure[0] = '\0';
+		return o;
+	}
 	if (plan->n_observed == plan->cap_observed) {
 		size_t cap = plan->cap_observed ? plan->cap_observed * 2 : 16;
 		struct hn_observation **v = realloc(plan->observed, cap * sizeof(*v));

@@ -42,6 +42,7 @@ void hn_verify_layer_diff(const struct hn_backend *b, void *state, const struct 
 	const struct hn_backend *owners[HN_LAYER_COUNT] = {0};
 
 	hn_err_clear();
+	l->plan.observe = true; /* what verify reports it found */
 	if (b->diff(state, want, &l->plan) == 0)
 		return;
 	failed(l, HN_VERIFY_NO_DIFF);

@@ -51,6 +51,9 @@ static void used(struct hn_verify_host *host, enum hn_layer layer)
 {
 	memset(host, 0, sizeof(*host));
 	host->layers[layer].used = true;
+	/* As agent/verify_host.c asks the diffs: keep what they read. */
+	for (int l = 0; l < HN_LAYER_COUNT; l++)
+		host->layers[l].plan.observe = true;
 }
 
 static void host_free(struct hn_verify_host *host)
