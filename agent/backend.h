@@ -77,6 +77,21 @@ enum hn_shown {
 };
 
 /*
+ * Where an action falls in the uplink move, which hn_plan_order follows across layers. On
+ * the kernel datapath the NIC's own address stops receiving the moment the NIC joins its
+ * bridge, so on `up` the bridge first gets ready (made, up, with the host's address: MAIN),
+ * then the NIC joins it (NIC), then the default route and the NIC's address move over
+ * (SWITCH); `down` runs it backwards: the NIC gets its address and route back (SWITCH),
+ * leaves the bridge (NIC), then the rest goes (MAIN). No frame finds the host without an
+ * address on the interface that receives it.
+ */
+enum hn_stage {
+	HN_STAGE_MAIN,	 /* everything but the two below */
+	HN_STAGE_NIC,	 /* the uplink NIC joins (up) or leaves (down) its bridge */
+	HN_STAGE_SWITCH, /* the default route and the NIC's addresses move */
+};
+
+/*
  * One property of an object: the value read from the host and the value the config wants,
  * each formatted by the backend as people write it ("99", "none", "[10,20]", "netdev"), or
  * absent. The values stay in their slots: nothing parses them back.
@@ -113,6 +128,7 @@ struct hn_action {
 	 * removes ("" for a libvirt network). The agent's uplink bookkeeping reads it. */
 	char iface[16];
 	bool disruptive; /* e.g. restarts a libvirt network VMs are using: announced */
+	enum hn_stage stage;
 	/* Changes how the host reaches its gateway (the uplink NIC joins or leaves its bridge,
 	 * an address or the default route moves): the agent probes the gateway before and
 	 * after, and rolls everything back when it stops answering. */

@@ -165,6 +165,30 @@ int hn_plan_note(struct hn_plan *plan, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * The place of an action's group in the plan. up: OVS, netlink (MAIN), the NIC joins (OVS),
+ * the route and address switch (netlink), libvirt. down: libvirt, the switch back (netlink),
+ * the NIC leaves (OVS), netlink, OVS (MAIN).
+ */
+#define N_GROUPS 5
+static int group_of(const struct hn_action *a, bool down)
+{
+	static const int up_main[HN_LAYER_COUNT] = {[HN_LAYER_OVS] = 0, [HN_LAYER_NETLINK] = 1,
+						    [HN_LAYER_VIRT] = 4};
+	static const int down_main[HN_LAYER_COUNT] = {[HN_LAYER_VIRT] = 0, [HN_LAYER_NETLINK] = 3,
+						      [HN_LAYER_OVS] = 4};
+
+	switch (a->stage) {
+	case HN_STAGE_NIC:
+		return 2;
+	case HN_STAGE_SWITCH:
+		return down ? 1 : 3;
+	case HN_STAGE_MAIN:
+		break;
+	}
+	return down ? down_main[a->layer] : up_main[a->layer];
+}
+
 int hn_plan_order(struct hn_plan *plan, bool down)
 {
 	struct hn_action **sorted;
@@ -175,15 +199,12 @@ int hn_plan_order(struct hn_plan *plan, bool down)
 	sorted = malloc(plan->n * sizeof(*sorted));
 	if (!sorted)
 		return -ENOMEM;
-	/* A stable bucket pass per layer: each backend's own order (an address before the
+	/* A stable bucket pass per group: each backend's own order (an address before the
 	 * route that needs it) is what it asked for, on up and on down alike. */
-	for (int l = 0; l < HN_LAYER_COUNT; l++) {
-		int layer = down ? HN_LAYER_COUNT - 1 - l : l;
-
+	for (int g = 0; g < N_GROUPS; g++)
 		for (size_t i = 0; i < plan->n; i++)
-			if ((int)plan->actions[i]->layer == layer)
+			if (group_of(plan->actions[i], down) == g)
 				sorted[k++] = plan->actions[i];
-	}
 	memcpy(plan->actions, sorted, plan->n * sizeof(*sorted));
 	free(sorted);
 	return 0;

@@ -8,8 +8,9 @@
 #include <stdio.h>
 
 /* up: OVS, then netlink, then libvirt (a bridge must exist before its address, and before
- * a network that names it). down: the layers in reverse. Within a layer the backend's own
- * order is kept. */
+ * a network that names it), with the uplink move's stages (backend.h) between the first two
+ * and libvirt. down: all of it backwards. Within a layer and stage the backend's own order
+ * is kept. */
 int hn_plan_order(struct hn_plan *plan, bool down);
 size_t hn_plan_count(const struct hn_plan *plan, enum hn_layer layer);
 /* Replace plan's actions [start, end) by all of with's (with is left empty), freeing the

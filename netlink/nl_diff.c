@@ -246,6 +246,8 @@ static int diff_addresses(struct diff *d, const struct hn_bridge *b)
 		c->addr.prefixlen = p->len;
 		c->addr.scope = RT_SCOPE_UNIVERSE;
 		c->addr.proto = HN_NL_PROTO;
+		if (b->uplink[0])
+			c->addr.route_metric = HN_NL_UPLINK_BRIDGE_METRIC;
 		/* The usual broadcast address: the host bits all set. */
 		if (p->len <= 30) {
 			c->addr.has_broadcast = true;
@@ -475,6 +477,10 @@ static int diff_route(struct diff *d, size_t wi)
 	if (!c)
 		return -ENOMEM;
 	c->route = w->route;
+	/* An uplink bridge's default route moves only once the NIC is on the bridge (backend.h):
+	 * before, frames sent through the bridge go nowhere. */
+	if (w->bridge->uplink[0] && w->route.dst_len == 0)
+		last_action(d)->stage = HN_STAGE_SWITCH;
 	if (mine >= 0) {
 		const struct hn_nl_route *cr = &d->cur->routes[mine];
 
@@ -515,8 +521,9 @@ static bool bridge_takes(const struct hn_bridge *b, const struct hn_nl_addr *a)
 	return false;
 }
 
-/* up: the addresses the bridge now holds leave the NIC. Last of all: the bridge has them
- * and the default route already goes through it, so nothing the host answers on is lost. */
+/* up: the addresses the bridge now holds leave the NIC. Last of all (the SWITCH stage,
+ * after the route): the bridge has them, the NIC is its port and the default route goes
+ * through it, so nothing the host answers on is lost. */
 static int uplink_release(struct diff *d, const struct hn_bridge *b)
 {
 	const struct hn_nl_link *u = uplink_of(d, b);
@@ -537,6 +544,7 @@ static int uplink_release(struct diff *d, const struct hn_bridge *b)
 			return -ENOMEM;
 		c->old = *cr;
 		remember_device(d, c, cr->oif);
+		last_action(d)->stage = HN_STAGE_SWITCH;
 		hn_action_remark(last_action(d),
 				 "leaves with the uplink's address (not hostnet's; the uplink move "
 				 "takes it)");
@@ -555,6 +563,7 @@ static int uplink_release(struct diff *d, const struct hn_bridge *b)
 			return -ENOMEM;
 		c->addr = *ca;
 		remember_device(d, c, ca->ifindex);
+		last_action(d)->stage = HN_STAGE_SWITCH;
 		hn_action_remark(last_action(d),
 				 "moved to %s (not hostnet's; the uplink move takes it)", b->name);
 	}
@@ -585,8 +594,10 @@ static int uplink_stays(struct diff *d, const struct hn_bridge *b, const struct 
 	return 0;
 }
 
-/* down: the NIC gets back the bridge's addresses and default route, before hostnet's own
- * are removed from the bridge. The address is the NIC's again, so it carries no mark. */
+/* down: the NIC gets back the bridge's addresses and default route (the SWITCH stage: while
+ * it is still the bridge's port, which receives for it), before it leaves the bridge and
+ * hostnet's own are removed from the bridge. The address is the NIC's again, so it carries
+ * no mark. */
 static int uplink_return(struct diff *d, const struct hn_bridge *b)
 {
 	const struct hn_nl_link *u = uplink_of(d, b);
@@ -617,6 +628,7 @@ static int uplink_return(struct diff *d, const struct hn_bridge *b)
 			c->addr.has_broadcast = true;
 			c->addr.broadcast.s_addr = p->addr.s_addr | ~hn_prefix_mask(p->len);
 		}
+		last_action(d)->stage = HN_STAGE_SWITCH;
 		hn_action_remark(last_action(d), "back from %s", b->name);
 	}
 	for (size_t i = 0; l && i < d->cur->n_routes; i++) {
@@ -640,6 +652,7 @@ static int uplink_return(struct diff *d, const struct hn_bridge *b)
 		c->route.oif = u->ifindex;
 		hn_fields_add(&last_action(d)->fields, "instead", HN_SHOWN_NOT,
 			      hn_nl_route_format(cr, l->name, rs), NULL);
+		last_action(d)->stage = HN_STAGE_SWITCH;
 		hn_action_remark(last_action(d), "back from %s", b->name);
 	}
 	return 0;

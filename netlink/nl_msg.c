@@ -60,6 +60,8 @@ struct nl_msg *hn_nl_msg_addr(int type, const struct hn_nl_addr *a)
 			r = nla_put_u32(msg, IFA_FLAGS, a->flags & RESTORED_ADDR_FLAGS);
 		if (r == 0 && a->proto)
 			r = nla_put_u8(msg, IFA_PROTO, a->proto);
+		if (r == 0 && a->route_metric)
+			r = nla_put_u32(msg, IFA_RT_PRIORITY, a->route_metric);
 	}
 	if (r < 0) {
 		nlmsg_free(msg);

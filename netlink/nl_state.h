@@ -36,6 +36,16 @@
  */
 #define HN_NL_PROTO 104
 
+/*
+ * The metric of the prefix route of an address hostnet puts on an uplink bridge. While the
+ * uplink NIC and its bridge both hold the host's address (the uplink move, both ways), two
+ * prefix routes to the same subnet exist and the kernel sends by the lower metric: the NIC's
+ * (0) must win, since it sends on the wire whether or not it is the bridge's port yet,
+ * while the bridge only does once the NIC is its port. Once the move is done the bridge's
+ * is the only one, and its metric changes nothing.
+ */
+#define HN_NL_UPLINK_BRIDGE_METRIC 1
+
 struct hn_nl_link {
 	int ifindex;
 	char name[IFNAMSIZ];
@@ -53,6 +63,9 @@ struct hn_nl_addr {
 	uint8_t prefixlen;
 	uint8_t scope;
 	uint8_t proto; /* IFA_PROTO; 0 when the kernel sent none */
+	/* IFA_RT_PRIORITY: the metric of the prefix route the kernel adds with the address;
+	 * 0, the kernel's default (not read back: only hostnet's own adds set it). */
+	uint32_t route_metric;
 	uint32_t flags;
 	bool has_broadcast;
 	struct in_addr broadcast;

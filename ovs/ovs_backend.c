@@ -26,9 +26,9 @@ struct ovs_state {
 	struct ovs_db *db;
 	const char *datapath;
 	struct ovs_cfg_watch cfg; /* the cur_cfg monitor while an apply runs */
-	/* What the last committed transaction did, for undo (points into a plan). */
-	struct ovs_act **committed;
-	size_t n_committed;
+	/* A transaction of this run was committed since db was read: a later one (the uplink
+	 * NIC's own step, backend.h) reads again first, for the rows that one made. */
+	bool stale;
 };
 
 static void free_priv(void *priv)
@@ -60,7 +60,6 @@ static void ovs_close(void *state)
 
 	if (!s)
 		return;
-	free(s->committed);
 	ovs_db_free(s->db);
 	ovsdb_rpc_close(s->rpc);
 	free(s);
@@ -81,6 +80,7 @@ static int ovs_read(void *state)
 		return r;
 	ovs_db_free(s->db);
 	s->db = db;
+	s->stale = false;
 	hn_debug("ovs: read %zu bridge(s), %zu port(s), %zu interface(s); next_cfg %lld, "
 		 "cur_cfg %lld",
 		 db->n_bridges, db->n_ports, db->n_ifaces, db->next_cfg, db->cur_cfg);
@@ -126,17 +126,34 @@ static int ovs_diff_state(void *state, const struct hn_config *want, struct hn_p
 	return diff_into(s, want, plan);
 }
 
-static int set_committed(struct ovs_state *s, struct ovs_act **acts, size_t n)
+static bool makes_bridge(struct ovs_act *const *acts, size_t n, const char *bridge)
 {
-	struct ovs_act **v = n ? malloc(n * sizeof(*v)) : NULL;
+	for (size_t i = 0; i < n; i++)
+		if (acts[i]->kind == OVS_ADD_BRIDGE && strcmp(acts[i]->bridge, bridge) == 0)
+			return true;
+	return false;
+}
 
-	if (n && !v)
-		return hn_err(-ENOMEM, "out of memory");
-	if (n)
-		memcpy(v, acts, n * sizeof(*v));
-	free(s->committed);
-	s->committed = v;
-	s->n_committed = n;
+/*
+ * Ports bound for a bridge that an earlier transaction of this run made (the uplink NIC
+ * joining a new br0): the diff could not know its uuid; the read since has it.
+ */
+static int resolve_new_bridges(struct ovs_state *s, struct ovs_act *const *acts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ovs_act *a = acts[i];
+		const struct ovs_bridge *b;
+
+		if ((a->kind != OVS_ADD_PORT && a->kind != OVS_MOVE_PORT) || a->bridge_uuid[0] ||
+		    makes_bridge(acts, n, a->bridge))
+			continue;
+		b = ovs_db_bridge(s->db, a->bridge);
+		if (!b)
+			return hn_err(-ENOENT, "bridge %s, made by this run, is gone from OVSDB: "
+					       "another client removed it",
+				      a->bridge);
+		snprintf(a->bridge_uuid, sizeof(a->bridge_uuid), "%s", b->uuid);
+	}
 	return 0;
 }
 
@@ -182,6 +199,15 @@ static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *don
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		v[i] = acts[i]->priv;
+	/* A second transaction of one run (the uplink NIC's step comes apart from the rest,
+	 * backend.h) waits on the rows as the first one left them, not as the diff read them:
+	 * read again. A writer between the diff and this read goes unseen by the waits; the
+	 * re-read after apply (`up`'s confirm) still sees what it changed. */
+	if (s->stale && (r = ovs_read(s)) < 0)
+		goto out;
+	r = resolve_new_bridges(s, v, nv);
+	if (r < 0)
+		goto out;
 	r = ovs_txn_build(s->db, v, nv, &txn);
 	if (r < 0)
 		goto out;
@@ -205,10 +231,8 @@ static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *don
 				    "read and its write");
 	if (r < 0)
 		goto out;
-	r = set_committed(s, v, nv);
-	if (r < 0)
-		goto out;
 	/* From here on the database holds the change: the agent must undo it on failure. */
+	s->stale = true;
 	*done = n;
 	if (nv) {
 		hn_debug("ovs: committed %zu change(s), next_cfg %lld", nv, next_cfg);
@@ -238,15 +262,22 @@ out:
 static int ovs_undo(void *state, struct hn_action **acts, size_t n)
 {
 	struct ovs_state *s = state;
+	struct ovs_act **v = calloc(n + 1, sizeof(*v));
 	struct ovs_txn txn;
 	json_t *result;
 	int r;
 
-	(void)acts;
-	(void)n;
-	if (!s->n_committed)
+	if (!v)
+		return hn_err(-ENOMEM, "out of memory");
+	if (!n) {
+		free(v);
 		return 0;
-	r = ovs_txn_inverse(s->committed, s->n_committed, &txn);
+	}
+	/* acts are what one apply committed: one transaction, inverted as a whole. */
+	for (size_t i = 0; i < n; i++)
+		v[i] = acts[i]->priv;
+	r = ovs_txn_inverse(v, n, &txn);
+	free(v);
 	if (r < 0)
 		return r;
 	/* No wait for ovs-vswitchd here: undo often follows its failure, and the database is
@@ -257,8 +288,7 @@ static int ovs_undo(void *state, struct hn_action **acts, size_t n)
 		json_decref(result);
 	}
 	ovs_txn_free(&txn);
-	if (r == 0)
-		s->n_committed = 0;
+	s->stale = true;
 	return r;
 }
 

@@ -80,6 +80,9 @@ static struct ovs_act *add_act(struct diff *d, enum hn_op op, enum ovs_act_kind 
 	h->priv = a;
 	h->uplink = port && is_uplink(d, port);
 	snprintf(h->iface, sizeof(h->iface), "%s", port ? port : bridge);
+	/* The uplink NIC joining or leaving its bridge is a step of its own (backend.h). */
+	if (h->uplink && (kind == OVS_ADD_PORT || kind == OVS_MOVE_PORT || kind == OVS_DEL_PORT))
+		h->stage = HN_STAGE_NIC;
 	return a;
 }
 
@@ -526,26 +529,45 @@ static int prune_ports(struct diff *d, const struct ovs_bridge *cb)
 
 static int del_bridge(struct diff *d, const struct ovs_bridge *cb)
 {
-	struct ovs_act *a = add_act(d, HN_OP_REMOVE, OVS_DEL_BRIDGE, cb->name, NULL);
+	size_t *keep = calloc(cb->n_ports + 1, sizeof(*keep)), n_keep = 0;
 	char names[160] = "";
 	size_t foreign = 0, used = 0;
+	struct ovs_act *a;
+	int r = 0;
 
-	if (!a)
+	if (!keep)
 		return oom();
-	copy_uuid(a->bridge_uuid, cb->uuid);
-	a->old_rows = old_rows_of(d->db, cb, cb->ports, cb->n_ports);
-	if (!a->old_rows)
-		return oom();
+	/* The uplink NIC leaves first, in a step of its own (the NIC stage, backend.h), once it
+	 * has its address back; the bridge goes later, without it. */
+	for (size_t i = 0; r == 0 && i < cb->n_ports; i++) {
+		const struct ovs_port *p = &d->db->ports[cb->ports[i]];
+
+		if (!is_uplink(d, p->name)) {
+			keep[n_keep++] = cb->ports[i];
+			continue;
+		}
+		r = del_port(d, cb, cb->ports[i]);
+		if (r == 0 && !p->owned)
+			hn_action_remark(last_action(d),
+					 "not hostnet's; it leaves bridge %s, which hostnet created",
+					 cb->name);
+	}
+	a = r == 0 ? add_act(d, HN_OP_REMOVE, OVS_DEL_BRIDGE, cb->name, NULL) : NULL;
+	if (a) {
+		copy_uuid(a->bridge_uuid, cb->uuid);
+		a->old_rows = old_rows_of(d->db, cb, keep, n_keep);
+	}
+	free(keep);
+	if (!a || !a->old_rows)
+		return r < 0 ? r : oom();
 	for (size_t i = 0; i < cb->n_ports; i++) {
 		const struct ovs_port *p = &d->db->ports[cb->ports[i]];
 
 		/* The bridge's own internal port goes with it by definition: not counted. */
 		if (!p->owned && !wanted(d, p->name) && strcmp(p->name, cb->name) != 0 &&
-		    foreign++ < 4 && used < sizeof(names))
+		    !is_uplink(d, p->name) && foreign++ < 4 && used < sizeof(names))
 			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
 						 used ? ", " : "", p->name);
-		if (is_uplink(d, p->name))
-			last_action(d)->uplink = true;
 	}
 	if (foreign) {
 		hn_action_remark(

@@ -95,6 +95,7 @@ int ovs_txn_next_cfg(struct ovs_txn *txn)
 
 struct set_edit {
 	const char *table, *column, *uuid; /* uuid NULL: the Open_vSwitch row (where []) */
+	const char *name;		   /* instead of uuid: the row of this name */
 	json_t *del, *ins;
 	long act; /* the first act that edits it, for messages */
 };
@@ -106,11 +107,13 @@ struct set_edits {
 };
 
 static struct set_edit *edit_of(struct set_edits *e, const char *table, const char *column,
-				const char *uuid, long act)
+				const char *uuid, const char *name, long act)
 {
+	char key[OVS_UUID_LEN + 64];
 	size_t i;
 
-	if (ovs_strmap_get(&e->by_uuid, uuid ? uuid : "", &i))
+	snprintf(key, sizeof(key), "%s%s", name ? "name:" : "", name ? name : uuid ? uuid : "");
+	if (ovs_strmap_get(&e->by_uuid, key, &i))
 		return &e->v[i];
 	if (e->n == e->cap) {
 		size_t cap = e->cap ? e->cap * 2 : 8;
@@ -121,9 +124,8 @@ static struct set_edit *edit_of(struct set_edits *e, const char *table, const ch
 		e->v = v;
 		e->cap = cap;
 	}
-	e->v[e->n] = (struct set_edit){table, column, uuid, json_array(), json_array(), act};
-	if (!e->v[e->n].del || !e->v[e->n].ins ||
-	    ovs_strmap_put(&e->by_uuid, uuid ? uuid : "", e->n) < 0) {
+	e->v[e->n] = (struct set_edit){table, column, uuid, name, json_array(), json_array(), act};
+	if (!e->v[e->n].del || !e->v[e->n].ins || ovs_strmap_put(&e->by_uuid, key, e->n) < 0) {
 		json_decref(e->v[e->n].del);
 		json_decref(e->v[e->n].ins);
 		return NULL;
@@ -131,16 +133,33 @@ static struct set_edit *edit_of(struct set_edits *e, const char *table, const ch
 	return &e->v[e->n++];
 }
 
-static int edit_add(struct set_edits *e, const char *table, const char *column, const char *uuid,
-		    long act, bool insert, json_t *ref)
+static int edit_ref(struct set_edits *e, const char *table, const char *column, const char *uuid,
+		    const char *name, long act, bool insert, json_t *ref)
 {
-	struct set_edit *s = edit_of(e, table, column, uuid, act);
+	struct set_edit *s = edit_of(e, table, column, uuid, name, act);
 
 	if (!s || !ref) {
 		json_decref(ref);
 		return -ENOMEM;
 	}
 	return json_array_append_new(insert ? s->ins : s->del, ref) < 0 ? -ENOMEM : 0;
+}
+
+static int edit_add(struct set_edits *e, const char *table, const char *column, const char *uuid,
+		    long act, bool insert, json_t *ref)
+{
+	return edit_ref(e, table, column, uuid, NULL, act, insert, ref);
+}
+
+/*
+ * A rollback names bridges by name, not by the uuid the diff read: a rollback that spans
+ * several transactions of one run (the uplink NIC's step is one of its own) may have made
+ * the bridge anew since, under a new uuid, before it puts a port back on it.
+ */
+static int edit_bridge_ports(struct set_edits *e, const char *bridge, long act, bool insert,
+			     json_t *ref)
+{
+	return edit_ref(e, "Bridge", "ports", NULL, bridge, act, insert, ref);
 }
 
 static int edits_flush(struct set_edits *e, struct ovs_txn *txn)
@@ -161,7 +180,9 @@ static int edits_flush(struct set_edits *e, struct ovs_txn *txn)
 			r = ovs_txn_push(txn,
 					 json_pack("{s:s, s:s, s:o, s:o}", "op", "mutate", "table",
 						   s->table, "where",
-						   s->uuid ? where_uuid(s->uuid) : json_array(),
+						   s->name   ? where_name(s->name)
+						   : s->uuid ? where_uuid(s->uuid)
+							     : json_array(),
 						   "mutations", muts),
 					 OVS_OP_OTHER, s->act);
 		else
@@ -591,8 +612,7 @@ static int undo_one(struct ovs_txn *txn, struct set_edits *e, const struct ovs_a
 				       : 0;
 	case OVS_ADD_PORT:
 		if (a->bridge_uuid[0] && a->made_uuid[0])
-			return edit_add(e, "Bridge", "ports", a->bridge_uuid, i, false,
-					uuid_ref(a->made_uuid));
+			return edit_bridge_ports(e, a->bridge, i, false, uuid_ref(a->made_uuid));
 		return 0;
 	case OVS_SET_BRIDGE:
 		return ovs_txn_push(
@@ -610,19 +630,17 @@ static int undo_one(struct ovs_txn *txn, struct set_edits *e, const struct ovs_a
 		return r;
 	case OVS_MOVE_PORT:
 		if (a->bridge_uuid[0])
-			r = edit_add(e, "Bridge", "ports", a->bridge_uuid, i, false,
-				     uuid_ref(a->port_uuid));
+			r = edit_bridge_ports(e, a->bridge, i, false, uuid_ref(a->port_uuid));
 		/* A bridge removed by the same transaction is re-created with it. */
 		if (r == 0 && !ovs_strmap_get(deleted, a->from, &dummy))
-			r = edit_add(e, "Bridge", "ports", a->from_uuid, i, true,
-				     uuid_ref(a->port_uuid));
+			r = edit_bridge_ports(e, a->from, i, true, uuid_ref(a->port_uuid));
 		return r;
 	case OVS_DEL_PORT:
 		refs = json_array();
 		r = refs ? restore_ports(txn, a->old_rows, NULL, seq, refs) : -ENOMEM;
 		for (size_t k = 0; r == 0 && k < json_array_size(refs); k++)
-			r = edit_add(e, "Bridge", "ports", a->bridge_uuid, i, true,
-				     json_incref(json_array_get(refs, k)));
+			r = edit_bridge_ports(e, a->bridge, i, true,
+					      json_incref(json_array_get(refs, k)));
 		json_decref(refs);
 		return r;
 	case OVS_DEL_BRIDGE: {

@@ -319,6 +319,43 @@ static void down_removes_only_what_hostnet_made(void **unused)
 	free_world(&w);
 }
 
+/* down of the converged seed: eno1 leaves br0 in a step of its own (the NIC stage), and br0
+ * goes later without it: its undo makes br0 again with its own port only, eno1's puts eno1
+ * back on it. */
+static void down_takes_the_uplink_off_before_its_bridge_goes(void **unused)
+{
+	struct world w = {0};
+	const struct hn_action *eno1 = NULL, *br0 = NULL;
+
+	seed_config(&w);
+	w.cfg.down = true;
+	load(&w, "seed.json");
+	assert_int_equal(ovs_diff(w.db, &w.cfg, "netdev", &w.plan), 0);
+	for (size_t i = 0; i < w.plan.n; i++) {
+		const struct hn_action *a = w.plan.actions[i];
+
+		if (a->obj.kind == HN_KIND_PORT && strcmp(a->obj.name, "eno1") == 0)
+			eno1 = a;
+		if (a->obj.kind == HN_KIND_BRIDGE && strcmp(a->obj.name, "br0") == 0)
+			br0 = a;
+	}
+	assert_non_null(eno1);
+	assert_non_null(br0);
+	assert_int_equal(eno1->op, HN_OP_REMOVE);
+	assert_int_equal(eno1->stage, HN_STAGE_NIC);
+	assert_true(eno1->uplink);
+	assert_int_equal(br0->stage, HN_STAGE_MAIN);
+	assert_false(br0->uplink);
+	/* br0's undo rows hold its own port, not eno1 (whose undo is its own action's). */
+	{
+		const json_t *ports =
+		    json_object_get(((const struct ovs_act *)br0->priv)->old_rows, "ports");
+
+		assert_int_equal(json_array_size(ports), 1);
+	}
+	free_world(&w);
+}
+
 static void foreign_bridge_named_by_config_is_managed_not_marked(void **unused)
 {
 	struct world w = {0};
@@ -657,6 +694,7 @@ int main(void)
 	    cmocka_unit_test(drift_is_set_back_under_waits),
 	    cmocka_unit_test(foreign_bridge_untouched_owned_dropped_bridge_pruned),
 	    cmocka_unit_test(down_removes_only_what_hostnet_made),
+	    cmocka_unit_test(down_takes_the_uplink_off_before_its_bridge_goes),
 	    cmocka_unit_test(foreign_bridge_named_by_config_is_managed_not_marked),
 	    cmocka_unit_test(port_held_by_a_foreign_bridge_is_refused),
 	    cmocka_unit_test(port_moves_out_of_a_pruned_bridge),

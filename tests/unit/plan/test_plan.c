@@ -53,6 +53,48 @@ static void up_puts_ovs_before_netlink_before_libvirt(void **unused)
 	hn_plan_free(&p, NULL);
 }
 
+/* The uplink move across layers: the bridge made and given the host's address, then the NIC
+ * joins, then the route and the NIC's address move, then libvirt. */
+static void up_stages_the_uplink_move(void **unused)
+{
+	struct hn_plan p = {0};
+
+	add(&p, HN_OP_CREATE, HN_KIND_NETWORK, "ovs-front", NULL, NULL);
+	add(&p, HN_OP_CREATE, HN_KIND_BRIDGE, "br0", NULL, NULL);
+	add(&p, HN_OP_CREATE, HN_KIND_PORT, "eno1", "br0", NULL)->stage = HN_STAGE_NIC;
+	add(&p, HN_OP_CREATE, HN_KIND_ADDRESS, "198.51.100.10/24", "br0", NULL);
+	add(&p, HN_OP_CHANGE, HN_KIND_ROUTE, "0.0.0.0/0", "br0", "198.51.100.1")->stage =
+	    HN_STAGE_SWITCH;
+	add(&p, HN_OP_REMOVE, HN_KIND_ADDRESS, "198.51.100.10/24", "eno1", NULL)->stage =
+	    HN_STAGE_SWITCH;
+	add(&p, HN_OP_CREATE, HN_KIND_BRIDGE, "brint", NULL, NULL);
+	assert_int_equal(hn_plan_order(&p, false), 0);
+	assert_order(&p, (const char *const[]){
+			     "bridge br0", "bridge brint", "address 198.51.100.10/24 on br0",
+			     "port eno1 on br0", "route 0.0.0.0/0 via 198.51.100.1 dev br0",
+			     "address 198.51.100.10/24 on eno1", "network ovs-front"});
+	hn_plan_free(&p, NULL);
+}
+
+/* down, backwards: libvirt, the NIC gets its address and route back, leaves the bridge, then
+ * the rest goes (netlink before OVS). */
+static void down_stages_the_uplink_move_backwards(void **unused)
+{
+	struct hn_plan p = {0};
+
+	add(&p, HN_OP_REMOVE, HN_KIND_BRIDGE, "br0", NULL, NULL);
+	add(&p, HN_OP_REMOVE, HN_KIND_PORT, "eno1", "br0", NULL)->stage = HN_STAGE_NIC;
+	add(&p, HN_OP_CREATE, HN_KIND_ADDRESS, "198.51.100.10/24", "eno1", NULL)->stage =
+	    HN_STAGE_SWITCH;
+	add(&p, HN_OP_REMOVE, HN_KIND_ADDRESS, "198.51.100.10/24", "br0", NULL);
+	add(&p, HN_OP_REMOVE, HN_KIND_NETWORK, "ovs-front", NULL, NULL);
+	assert_int_equal(hn_plan_order(&p, true), 0);
+	assert_order(&p, (const char *const[]){
+			     "network ovs-front", "address 198.51.100.10/24 on eno1",
+			     "port eno1 on br0", "address 198.51.100.10/24 on br0", "bridge br0"});
+	hn_plan_free(&p, NULL);
+}
+
 static void down_reverses_layers_keeps_backend_order(void **unused)
 {
 	struct hn_plan p = {0};
@@ -219,6 +261,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(up_puts_ovs_before_netlink_before_libvirt),
 	    cmocka_unit_test(down_reverses_layers_keeps_backend_order),
+	    cmocka_unit_test(up_stages_the_uplink_move),
+	    cmocka_unit_test(down_stages_the_uplink_move_backwards),
 	    cmocka_unit_test(json_lists_every_action_as_text_and_data),
 	    cmocka_unit_test(text_is_derived_from_the_fields),
 	    cmocka_unit_test(objects_are_the_same_by_every_name),
