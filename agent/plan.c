@@ -173,10 +173,10 @@ int hn_plan_note(struct hn_plan *plan, const char *fmt, ...)
 #define N_GROUPS 5
 static int group_of(const struct hn_action *a, bool down)
 {
-	static const int up_main[HN_LAYER_COUNT] = {[HN_LAYER_OVS] = 0, [HN_LAYER_NETLINK] = 1,
-						    [HN_LAYER_VIRT] = 4};
-	static const int down_main[HN_LAYER_COUNT] = {[HN_LAYER_VIRT] = 0, [HN_LAYER_NETLINK] = 3,
-						      [HN_LAYER_OVS] = 4};
+	static const int up_main[HN_LAYER_COUNT] = {
+	    [HN_LAYER_OVS] = 0, [HN_LAYER_NETLINK] = 1, [HN_LAYER_VIRT] = 4};
+	static const int down_main[HN_LAYER_COUNT] = {
+	    [HN_LAYER_VIRT] = 0, [HN_LAYER_NETLINK] = 3, [HN_LAYER_OVS] = 4};
 
 	switch (a->stage) {
 	case HN_STAGE_NIC:
