@@ -44,13 +44,19 @@ int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const cha
 	int r, lock, status = HN_EXIT_OK;
 
 	lock = hn_lock_host(LOCK_WAIT_MS);
-	if (lock < 0 || hn_session_open(&session, opts, want) < 0) {
+	/* up: a libvirtd that does not answer does not hold the host's own network back. */
+	if (lock < 0 || hn_session_open(&session, opts, want, !want->down) < 0) {
 		hn_report_error(opts, command, HN_EXIT_FAILED);
 		if (lock >= 0)
 			close(lock);
 		return HN_EXIT_FAILED;
 	}
 	r = hn_session_plan(&session, want, &plan);
+	if (r == 0 && session.virt_unreached[0])
+		r = hn_plan_note(&plan,
+				 "%s: the host's network converges without it; its networks "
+				 "are not in this plan",
+				 session.virt_unreached);
 	if (r == 0 && !opts->json)
 		hn_plan_print(stdout, &plan);
 	if (r == 0 && plan.n) {
@@ -59,6 +65,12 @@ int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const cha
 		if (r == 0)
 			r = confirm(&session, want);
 	}
+	if (r == 0 && session.virt_unreached[0])
+		r = hn_err(-EHOSTUNREACH,
+			   "%s; the host's network was converged (%zu change(s)), the libvirt "
+			   "networks were not: run `hostnet up` again once libvirtd answers "
+			   "(hostnet.service does, every 30 s)",
+			   session.virt_unreached, applied);
 	if (r < 0) {
 		hn_report_error(opts, command, HN_EXIT_FAILED);
 		status = HN_EXIT_FAILED;

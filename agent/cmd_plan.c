@@ -22,7 +22,7 @@ int cmd_plan(int argc, char **argv, struct hn_opts *opts)
 		return r > 0 ? HN_EXIT_OK : HN_EXIT_USAGE;
 	if (hn_load_config_or_report(opts, "plan", &config) < 0)
 		return HN_EXIT_USAGE;
-	if (hn_session_open(&session, opts, &config) < 0) {
+	if (hn_session_open(&session, opts, &config, false) < 0) {
 		hn_report_error(opts, "plan", HN_EXIT_FAILED);
 		hn_config_free(&config);
 		return HN_EXIT_FAILED;

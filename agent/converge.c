@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 int hn_session_open(struct hn_session *s, const struct hn_opts *opts,
-		    const struct hn_config *config)
+		    const struct hn_config *config, bool virt_apart)
 {
 	memset(s, 0, sizeof(*s));
 	s->opts = opts;
@@ -30,6 +30,13 @@ int hn_session_open(struct hn_session *s, const struct hn_opts *opts,
 		if (r < 0 && hn_layer_optional(config, l)) {
 			hn_debug("%s: not in the config and not reachable (%s): left alone",
 				 hn_layer_name(l), hn_errmsg() ? hn_errmsg() : strerror(-r));
+			hn_err_clear();
+			continue;
+		}
+		if (r < 0 && virt_apart && l == HN_LAYER_VIRT) {
+			snprintf(s->virt_unreached, sizeof(s->virt_unreached), "%s",
+				 hn_errmsg() ? hn_errmsg() : strerror(-r));
+			hn_debug("%s: the host's network converges without it", s->virt_unreached);
 			hn_err_clear();
 			continue;
 		}
@@ -185,13 +192,12 @@ static int replan_layer(struct hn_session *s, struct hn_config *want, struct hn_
 }
 
 int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
-		     size_t *applied)
+		     unsigned mask, size_t *at)
 {
-	size_t start = 0;
+	size_t from = *at, start = *at;
 	int tries = 0;
 
-	*applied = 0;
-	while (start < plan->n) {
+	while (start < plan->n && (mask & (1u << plan->actions[start]->layer))) {
 		enum hn_layer layer = plan->actions[start]->layer;
 		size_t end = start, done = 0;
 		int r;
@@ -208,14 +214,14 @@ int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_pla
 		}
 		if (r < 0) {
 			char why[HN_OBJECT_STRLEN + 1024];
-			size_t undone = start + done;
+			size_t undone = start + done - from;
 			int u;
 
 			snprintf(why, sizeof(why), "%s%s", hn_errmsg() ? hn_errmsg() : strerror(-r),
 				 r == -EAGAIN && tries >= REPLAN_TRIES
 				     ? ", each time it was read again"
 				     : "");
-			u = hn_session_rollback(s, plan->actions, undone);
+			u = hn_session_rollback(s, plan->actions + from, undone);
 			if (u < 0)
 				return hn_err(r,
 					      "%s; rolling back the %zu change(s) made before it "
@@ -231,30 +237,20 @@ int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_pla
 				      why, undone);
 		}
 		start = end;
-		*applied = end;
+		*at = end;
 	}
 	return 0;
 }
 
-int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
-			size_t *applied, int gateway_timeout_ms)
+/* After the move the address is on the bridge; after `down`, on the NIC. A gateway that does
+ * not answer undoes plan->actions[0, *applied), unless the plan only finished a half-done
+ * move (then there is no better state to go back to). */
+static int check_after(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
+		       size_t *applied, bool guarded, int gateway_timeout_ms)
 {
-	bool moves = hn_plan_moves_uplink(plan) && hn_session_reads_kernel(s);
-	bool guarded = moves && hn_plan_moves_nic(want, plan);
 	char why[1024];
-	int r;
+	int r = hn_uplink_check_from(want, want->down, gateway_timeout_ms);
 
-	/* A half-done move (the NIC already a port of its bridge, as OVS's database brings it
-	 * back at boot while ifupdown gives the NIC its address) is finished whatever the
-	 * gateway does: the host as it is cannot be reached on the kernel datapath, so a
-	 * silent gateway is no reason to leave it so, nor to go back to it. */
-	if (guarded && (r = hn_uplink_check_before(want, s, gateway_timeout_ms)) < 0)
-		return r;
-	r = hn_session_apply(s, want, plan, applied);
-	if (r < 0 || !moves)
-		return r;
-	/* After the move the address is on the bridge; after `down`, on the NIC. */
-	r = hn_uplink_check_from(want, want->down, gateway_timeout_ms);
 	if (r == 0)
 		return 0;
 	if (!guarded)
@@ -275,15 +271,58 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 			      "`hostnet plan` to see how the host stands",
 			      why, undo);
 	}
+	int n = (int)*applied;
+
 	*applied = 0;
 	/* Rolled back: the address is where it was before this run. */
 	int back = hn_uplink_check_from(want, !want->down, gateway_timeout_ms);
 
 	return hn_err(r,
-		      "%s after the change; all %zu change(s) were rolled back and the gateway "
+		      "%s after the change; all %d change(s) were rolled back and the gateway "
 		      "%s",
-		      why, plan->n,
-		      back == 0 ? "answers again as before" : "does NOT answer now either");
+		      why, n, back == 0 ? "answers again as before" : "does NOT answer now either");
+}
+
+int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
+			size_t *applied, int gateway_timeout_ms)
+{
+	const unsigned every = (1u << HN_LAYER_COUNT) - 1;
+	const unsigned host = every & ~(1u << HN_LAYER_VIRT);
+	bool moves = hn_plan_moves_uplink(plan) && hn_session_reads_kernel(s);
+	bool guarded = moves && hn_plan_moves_nic(want, plan);
+	size_t at = 0;
+	int r;
+
+	/* A half-done move (the NIC already a port of its bridge, as OVS's database brings it
+	 * back at boot while ifupdown gives the NIC its address) is finished whatever the
+	 * gateway does: the host as it is cannot be reached on the kernel datapath, so a
+	 * silent gateway is no reason to leave it so, nor to go back to it. */
+	if (guarded && (r = hn_uplink_check_before(want, s, gateway_timeout_ms)) < 0)
+		return r;
+	/* `up`: the host's own network first, one unit with its gateway check. `down`: all of
+	 * it is one unit, libvirt first (a network leaves before the bridge it names). */
+	r = hn_session_apply(s, want, plan, want->down ? every : host, &at);
+	*applied = at;
+	if (r == 0 && moves)
+		r = check_after(s, want, plan, applied, guarded, gateway_timeout_ms);
+	if (r < 0 || at == plan->n)
+		return r;
+	/*
+	 * libvirt's networks, on a host network its gateway has just answered on: a unit of
+	 * their own. A libvirtd that fails or stalls here undoes libvirt's changes only; taking
+	 * the host's network back for it would cut a working host off (at boot, libvirtd is
+	 * often the slowest to answer, and the retry of hostnet.service finishes the job).
+	 */
+	size_t host_done = at;
+
+	r = hn_session_apply(s, want, plan, every, &at);
+	*applied = at;
+	if (r < 0)
+		return hn_err(r,
+			      "%s; the host's network (%zu change(s) before it) was converged and "
+			      "stays so",
+			      hn_errmsg(), host_done);
+	return 0;
 }
 
 /*

@@ -12,15 +12,19 @@ struct hn_session {
 	const struct hn_opts *opts;
 	const struct hn_backend *backends[HN_LAYER_COUNT];
 	void *state[HN_LAYER_COUNT];
+	/* `up` went on without libvirt, which did not answer (hn_session_open): why. */
+	char virt_unreached[512];
 };
 
 /*
  * Open the backend of every layer the run uses (bounded); on failure, the ones opened are
  * closed again. A config without a `libvirt:` section does not need libvirtd: when it does
- * not answer, the run goes on without that layer (hn_layer_optional).
+ * not answer, the run goes on without that layer (hn_layer_optional). With virt_apart (`up`),
+ * a libvirtd that does not answer does not keep the host's own network from converging:
+ * the run goes on without libvirt and s->virt_unreached says why; the run must then fail.
  */
 int hn_session_open(struct hn_session *s, const struct hn_opts *opts,
-		    const struct hn_config *config);
+		    const struct hn_config *config, bool virt_apart);
 void hn_session_close(struct hn_session *s);
 
 /* Read the host and compute the ordered plan towards want (NULL or want->down: `down`).
@@ -38,18 +42,22 @@ void hn_session_uplink_facts(struct hn_session *s, const struct hn_bridge *b,
 int hn_session_rollback(struct hn_session *s, struct hn_action **acts, size_t n);
 
 /*
- * Apply the plan. On failure every applied action is undone, newest first, and the
- * message says what failed and what was rolled back. *applied counts what stayed applied.
- * A layer that finds the host changed under it (backend.h, apply) is planned again: its
- * new actions replace the old in plan and are shown, or the run fails if one of them
- * removes, disrupts or moves the uplink where the shown plan did not.
+ * Apply plan->actions from *at on, as long as they are of the layers in mask (a bit
+ * 1 << enum hn_layer each); *at ends after the last one applied. On failure every action
+ * this call applied is undone, newest first, and the message says what failed and what was
+ * rolled back. A layer that finds the host changed under it (backend.h, apply) is planned
+ * again: its new actions replace the old in plan and are shown, or the run fails if one of
+ * them removes, disrupts or moves the uplink where the shown plan did not.
  */
 int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
-		     size_t *applied);
+		     unsigned mask, size_t *at);
 
 /*
- * apply, guarded when the plan moves an uplink: the gateway must answer before (else
+ * Apply the plan, guarded when it moves an uplink: the gateway must answer before (else
  * nothing is touched) and after (else everything is rolled back and the error says so).
+ * On `up` the host's own network (OVS, kernel) is one unit and libvirt's networks, applied
+ * after it, another: a libvirt failure undoes libvirt's changes only, and the host keeps
+ * the network its gateway has just answered on. *applied counts what stayed applied.
  */
 int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
 			size_t *applied, int gateway_timeout_ms);

@@ -19,6 +19,11 @@
 #                                 verify (OK, one line "libvirt: not configured") all work
 #   libvirt_section_needs_libvirtd
 #                                 a libvirt section and no libvirtd: plan exits 1, one line
+#   up_without_libvirtd_converges_the_host_network
+#                                 a libvirt section and no libvirtd: up still moves the uplink
+#                                 (the host's own network is a unit of its own), says in a
+#                                 note that libvirt's networks are not in the plan, and exits
+#                                 1 in one line saying the host's network was converged
 #   libvirt_without_section_prunes_hostnets_own
 #                                 (libvirtd running) a network hostnet defined is removed by
 #                                 up once the config has no libvirt section at all; a foreign
@@ -80,6 +85,17 @@ case_libvirt_section_needs_libvirtd() {
 	rc_is 1 && err_is_one_line_with "libvirt" && out_is_empty
 }
 
+case_up_without_libvirtd_converges_the_host_network() {
+	lab_settled || return 1
+	hn virt-front-only.yaml up
+	rc_is 1 && out_has "note: libvirt: cannot connect" &&
+		err_is_one_line_with "the host's network was converged (7 change(s)), the libvirt networks were not" ||
+		return 1
+	uplink_on_br0 && host_answers || return 1
+	hn virt-front-only.yaml up
+	rc_is 1 && err_has "the host's network was converged (0 change(s))"
+}
+
 case_libvirt_without_section_prunes_hostnets_own() {
 	must vsh net-define "$ROOT/tests/unit/virt/seed-intern.xml" || return 1
 	HN_LAYERS=libvirt hn virt-front-only.yaml up && rc_is 0 || return 1
@@ -94,7 +110,7 @@ case_libvirt_without_section_prunes_hostnets_own() {
 need_hostnet
 for name in env_switch_is_ignored layers_that_split_the_uplink_are_refused bad_layer_name \
 	verify_with_layers_is_never_ok no_libvirt_section_needs_no_libvirtd \
-	libvirt_section_needs_libvirtd; do
+	libvirt_section_needs_libvirtd up_without_libvirtd_converges_the_host_network; do
 	run_case "$name"
 done
 HN_LIBVIRT=yes
