@@ -149,8 +149,9 @@ static int resolve_new_bridges(struct ovs_state *s, struct ovs_act *const *acts,
 			continue;
 		b = ovs_db_bridge(s->db, a->bridge);
 		if (!b)
-			return hn_err(-ENOENT, "bridge %s, made by this run, is gone from OVSDB: "
-					       "another client removed it",
+			return hn_err(-ENOENT,
+				      "bridge %s, made by this run, is gone from OVSDB: "
+				      "another client removed it",
 				      a->bridge);
 		snprintf(a->bridge_uuid, sizeof(a->bridge_uuid), "%s", b->uuid);
 	}
