@@ -548,9 +548,9 @@ static int del_bridge(struct diff *d, const struct ovs_bridge *cb)
 		}
 		r = del_port(d, cb, cb->ports[i]);
 		if (r == 0 && !p->owned)
-			hn_action_remark(last_action(d),
-					 "not hostnet's; it leaves bridge %s, which hostnet created",
-					 cb->name);
+			hn_action_remark(
+			    last_action(d),
+			    "not hostnet's; it leaves bridge %s, which hostnet created", cb->name);
 	}
 	a = r == 0 ? add_act(d, HN_OP_REMOVE, OVS_DEL_BRIDGE, cb->name, NULL) : NULL;
 	if (a) {
