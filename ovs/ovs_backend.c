@@ -149,8 +149,9 @@ static int resolve_new_bridges(struct ovs_state *s, struct ovs_act *const *acts,
 			continue;
 		b = ovs_db_bridge(s->db, a->bridge);
 		if (!b)
-			return hn_err(-ENOENT, "bridge %s, made by this run, is gone from OVSDB: "
-					       "another client removed it",
+			return hn_err(-ENOENT,
+				      "bridge %s, made by this run, is gone from OVSDB: "
+				      "another client removed it",
 				      a->bridge);
 		snprintf(a->bridge_uuid, sizeof(a->bridge_uuid), "%s", b->uuid);
 	}
@@ -213,11 +214,8 @@ static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *don
 		goto out;
 	r = ovsdb_rpc_call(s->rpc, "transact", json_incref(txn.params), &result);
 	if (r < 0) {
-		char why[1024];
-
-		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
 		r = hn_err(r, "%s; whether OVS took the change is unknown: run `hostnet plan`",
-			   why);
+			   hn_errmsg() ? hn_errmsg() : "");
 		ovs_txn_free(&txn);
 		goto out;
 	}
@@ -245,16 +243,14 @@ static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *don
 out:
 	free(v);
 	if (s->cfg.id[0]) {
-		/* keep the first error's message: the cancel only tidies up */
-		char why[1024];
-		int rr;
+		/* after a failure, the cancel only tidies up: its own failure is not reported */
+		struct hn_error cancel;
 
-		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
-		rr = ovs_cfg_watch_stop(s->rpc, &s->cfg);
-		if (r < 0)
-			hn_err(r, "%s", why);
-		else
-			r = rr;
+		if (r == 0)
+			return ovs_cfg_watch_stop(s->rpc, &s->cfg);
+		hn_err_push(&cancel);
+		ovs_cfg_watch_stop(s->rpc, &s->cfg);
+		hn_err_pop(&cancel);
 	}
 	return r;
 }

@@ -83,11 +83,12 @@ static int wait_applied(struct hn_ovs_ports *o, long long next_cfg)
 	if (r == -ETIMEDOUT)
 		o->stalled = true;
 	if (r < 0) {
-		char why[1024];
+		struct hn_error cancel; /* only tidies up: the wait's failure is reported */
 
-		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
+		hn_err_push(&cancel);
 		ovs_cfg_watch_stop(o->rpc, &o->cfg);
-		return hn_err(r, "%s", why);
+		hn_err_pop(&cancel);
+		return r;
 	}
 	return ovs_cfg_watch_stop(o->rpc, &o->cfg);
 }
@@ -327,11 +328,11 @@ int hn_ovs_ports_add(struct hn_ovs_ports *o, const char *bridge, const struct hn
 		if (r == 0)
 			r = check_interfaces(o, &txn, result, ports);
 		if (r < 0) {
-			char why[1024];
+			struct hn_error undo; /* the failure to report is the one before */
 
-			snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
+			hn_err_push(&undo);
 			hn_ovs_ports_remove_added(o);
-			r = hn_err(r, "%s", why);
+			hn_err_pop(&undo);
 		}
 	}
 	ovs_txn_free(&txn);

@@ -46,7 +46,7 @@ static int reached(enum hn_layer i, const struct hn_verify_layer *l, struct hn_c
 	snprintf(state, sizeof(state), "%s state", name);
 	return hn_checks_add(
 	    out, HN_CHECK_UNKNOWN, l->failed == HN_VERIFY_NO_BACKEND ? name : state,
-	    "the host as the config says", "cannot %s: %s", cannot[l->failed], l->why);
+	    "the host as the config says", "cannot %s: %s", cannot[l->failed], l->err.msg);
 }
 
 /* The layer's diff against want, one line per object the config asks for. */
@@ -57,7 +57,7 @@ static int compared(enum hn_layer i, const struct hn_verify_layer *l, struct hn_
 	snprintf(state, sizeof(state), "%s state", hn_layer_name(i));
 	if (l->failed == HN_VERIFY_NO_DIFF)
 		return hn_checks_add(out, HN_CHECK_UNKNOWN, state, "the host as the config says",
-				     "cannot %s: %s", cannot[l->failed], l->why);
+				     "cannot %s: %s", cannot[l->failed], l->err.msg);
 	return hn_state_objects_report(&l->plan, out) < 0 ? -ENOMEM : 0;
 }
 
@@ -71,9 +71,9 @@ int hn_state_checks(const struct hn_opts *opts, const struct hn_verify_host *hos
 	for (int i = 0; i < HN_LAYER_COUNT && r == 0; i++)
 		if (host->layers[i].used)
 			r = reached(i, &host->layers[i], out);
-	if (r == 0 && host->uplink_error[0])
+	if (r == 0 && host->uplink_error.msg[0])
 		r = hn_checks_add(out, HN_CHECK_CRITICAL, "uplink", "the uplink NIC present", "%s",
-				  host->uplink_error);
+				  host->uplink_error.msg);
 	for (int i = 0; i < HN_LAYER_COUNT && r == 0; i++) {
 		const struct hn_verify_layer *l = &host->layers[i];
 

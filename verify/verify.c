@@ -203,7 +203,7 @@ static int prepare_gateways(struct probe_run *pr, const struct hn_config *want,
 	if (!n)
 		return 0;
 	if (!host->uplinks)
-		return hn_err(-EIO, "%s", host->uplinks_error);
+		return hn_err(-EIO, "%s", host->layers[HN_LAYER_NETLINK].err.msg);
 	pr->gateways = calloc(n, sizeof(*pr->gateways));
 	pr->gateway_socks = calloc(n, sizeof(*pr->gateway_socks));
 	if (!pr->gateways || !pr->gateway_socks)
@@ -338,14 +338,13 @@ static int forget_probe_addresses(struct probe_run *pr)
 }
 
 /* Release everything, in the order that leaves nothing: the ports leave the switch first,
- * then the links and their namespaces. */
+ * then the links and their namespaces. Run in an error context of its own (hn_verify_end). */
 static int release(struct probe_run *pr, struct hn_checks *out)
 {
 	int r = 0;
 
 	int64_t t = hn_now_us();
 
-	hn_err_clear();
 	if (pr->ovs)
 		r = hn_ovs_ports_remove_added(pr->ovs);
 	hn_debug("probe ports detached in %.1f ms", (double)(hn_now_us() - t) / 1000.0);
@@ -531,8 +530,8 @@ int hn_verify_end(struct hn_verify *v, const struct hn_config *want,
 	struct hn_verify_figures fig = {0};
 	struct probe_run pr = {.kernel = {.home_fd = -1}, .fig = &fig};
 	struct hn_checks checks = {0};
+	struct hn_error cleanup; /* release's: it says its failures in a check of its own */
 	int64_t t_state;
-	char why[1024] = "";
 	int r, clean, status;
 
 	hn_err_clear();
@@ -547,15 +546,16 @@ int hn_verify_end(struct hn_verify *v, const struct hn_config *want,
 	if (r == 0)
 		r = probes ? run_probes(&pr, opts, want, host, &v->sig, &checks)
 			   : prepare_gateways(&pr, want, host, false, &checks);
-	if (r < 0)
-		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : strerror(-r));
+	hn_err_push(&cleanup);
 	clean = release(&pr, &checks);
+	hn_err_pop(&cleanup);
 	if (v->held)
 		signals_give_back(&v->sig);
 	fig.probe_seconds = (double)(hn_now_us() - t_state) / 1e6;
 
 	if (r < 0)
-		hn_checks_add(&checks, HN_CHECK_UNKNOWN, "verify", "a complete run", "%s", why);
+		hn_checks_add(&checks, HN_CHECK_UNKNOWN, "verify", "a complete run", "%s",
+			      hn_errmsg() ? hn_errmsg() : strerror(-r));
 	/* Interrupted: what was checked before stands; the rest is unknown. */
 	if (stop_signal)
 		hn_checks_add(&checks, HN_CHECK_UNKNOWN, "verify", "a complete run",

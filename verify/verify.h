@@ -16,6 +16,7 @@
 #define HOSTNET_VERIFY_H
 
 #include "backend.h"
+#include "error.h"
 
 #include <netinet/in.h>
 
@@ -33,7 +34,7 @@ struct hn_verify_layer {
 	bool used;     /* the run uses it: every layer but what --layers leaves out */
 	bool optional; /* the config does not configure it (hn_layer_optional) */
 	enum hn_verify_failure failed;
-	char why[1024]; /* the message of the failure */
+	struct hn_error err; /* the message of the failure: its context while it was read */
 	struct hn_plan plan;
 };
 
@@ -43,12 +44,11 @@ struct hn_verify_host {
 	struct hn_verify_layer layers[HN_LAYER_COUNT];
 	/* Why the uplink facts that the config leaves to the host could not be filled into
 	 * want (a missing NIC); "" when they were, or when the kernel was not read. */
-	char uplink_error[1024];
+	struct hn_error uplink_error;
 	/* What the kernel shows of each bridge's uplink (indexed like want->bridges, set for
-	 * bridges with an uplink), for the gateway checks; NULL with uplinks_error when it
-	 * could not be read (or no bridge has an uplink). */
+	 * bridges with an uplink), for the gateway checks; NULL when no bridge has an uplink,
+	 * or when the kernel could not be read (the netlink layer's err says why). */
 	struct hn_uplink_facts *uplinks;
-	char uplinks_error[1024];
 	/* The agent could not finish reading (out of memory): "" when it did. */
 	char error[1024];
 };

@@ -120,12 +120,8 @@ static int read_one(struct virt_state *s, virNetworkPtr net, struct cur_net *c)
 	r = hn_virt_netdef_parse(c->xml, &c->def);
 	if (r == 0 && active)
 		r = hn_virt_netdef_parse(c->live_xml, &c->live);
-	if (r < 0) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", hn_errmsg());
-		return hn_err(r, "libvirt network %s: %s", name, why);
-	}
+	if (r < 0)
+		return hn_err(r, "libvirt network %s: %s", name, hn_errmsg());
 	return 1;
 fail:
 	if (virGetLastErrorCode() == VIR_ERR_NO_NETWORK) {
@@ -747,8 +743,8 @@ static int not_undone(struct virt_state *s, struct hn_action **acts, size_t n)
 static int virt_undo(void *state, struct hn_action **acts, size_t n)
 {
 	struct virt_state *s = state;
+	struct hn_error later; /* after the first failure: its message is the one reported */
 	int first = 0;
-	char msg[1024] = "";
 
 	if (hn_virt_stalled(s->v))
 		return not_undone(s, acts, n);
@@ -757,11 +753,11 @@ static int virt_undo(void *state, struct hn_action **acts, size_t n)
 
 		if (r < 0 && !first) {
 			first = r;
-			snprintf(msg, sizeof(msg), "%s", hn_errmsg() ? hn_errmsg() : "");
+			hn_err_push(&later);
 		}
 	}
 	if (first)
-		hn_err(first, "%s", msg);
+		hn_err_pop(&later);
 	return first;
 }
 

@@ -377,12 +377,12 @@ static void layers_that_cannot_be_read_or_compared_are_unknown(void **unused)
 	for (int l = 0; l < HN_LAYER_COUNT; l++)
 		host.layers[l].used = true;
 	host.layers[HN_LAYER_OVS].failed = HN_VERIFY_NO_CONNECT;
-	strcpy(host.layers[HN_LAYER_OVS].why, "unix:/nowhere: connection refused");
+	strcpy(host.layers[HN_LAYER_OVS].err.msg, "unix:/nowhere: connection refused");
 	host.layers[HN_LAYER_NETLINK].failed = HN_VERIFY_NO_DIFF;
-	strcpy(host.layers[HN_LAYER_NETLINK].why, "the kernel answered nonsense");
+	strcpy(host.layers[HN_LAYER_NETLINK].err.msg, "the kernel answered nonsense");
 	host.layers[HN_LAYER_VIRT].optional = true;
 	host.layers[HN_LAYER_VIRT].failed = HN_VERIFY_NO_CONNECT;
-	strcpy(host.uplink_error, "eno1: the uplink of bridge br0 does not exist on this host");
+	strcpy(host.uplink_error.msg, "eno1: the uplink of bridge br0 does not exist on this host");
 	c = run(&host);
 	assert_int_equal(c.n, 4);
 	line_is(&c, HN_CHECK_UNKNOWN, "ovs state", "the host as the config says",
@@ -400,7 +400,7 @@ static void layers_that_cannot_be_read_or_compared_are_unknown(void **unused)
 	memset(&host, 0, sizeof(host));
 	host.layers[HN_LAYER_OVS].used = true;
 	host.layers[HN_LAYER_OVS].failed = HN_VERIFY_NO_BACKEND;
-	strcpy(host.layers[HN_LAYER_OVS].why, "no module");
+	strcpy(host.layers[HN_LAYER_OVS].err.msg, "no module");
 	opts.layers = 1u << HN_LAYER_OVS;
 	c = run(&host);
 	opts.layers = 0;
