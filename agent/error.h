@@ -23,6 +23,8 @@
 #define HOSTNET_ERROR_H
 
 #include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 struct hn_error {
 	char msg[1024];		/* one line; "" while nothing failed */
@@ -49,5 +51,52 @@ void hn_err_clear(void);
 /* -v: progress on stderr for people debugging a host. */
 extern int hn_verbosity;
 void hn_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Clean-up on scope exit, in systemd's style, for functions with several ways out:
+ *
+ *	_cleanup_free_ char *buf = NULL;
+ *	_cleanup_close_ int fd = -1;
+ *	...
+ *	return hn_err(...);	(buf freed, fd closed)
+ *	...
+ *	*out = TAKE_PTR(buf);	(the caller owns it now: not freed on return)
+ *
+ * A variable so marked is initialised where it is declared. jansson has its own,
+ * json_auto_t; a library declares the helpers of its own types with HN_DEFINE_CLEANUP, in
+ * its own headers, so that this one needs no library's.
+ */
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+/* static inline void name(type *p): free_fn(*p) unless it is NULL. */
+#define HN_DEFINE_CLEANUP(name, type, free_fn)                                                     \
+	static inline void name(type *p)                                                           \
+	{                                                                                          \
+		if (*p)                                                                            \
+			free_fn(*p);                                                               \
+	}
+
+static inline void hn_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static inline void hn_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+#define _cleanup_free_	_cleanup_(hn_freep)
+#define _cleanup_close_ _cleanup_(hn_closep)
+
+/* The value of a _cleanup_ variable, which no longer owns it (left NULL). */
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) *take_ = &(p);                                                       \
+		__typeof__(p) taken_ = *take_;                                                     \
+		*take_ = NULL;                                                                     \
+		taken_;                                                                            \
+	})
 
 #endif

@@ -182,108 +182,96 @@ static int check_interfaces(struct ovs_state *s, struct ovs_act *const *acts, si
 		      acts[first]->port, acts[first]->port, acts[first]->bridge, why, more);
 }
 
-static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *done)
+/* acts committed in one transaction, then taken by ovs-vswitchd (watched through s->cfg). */
+static int commit(struct ovs_state *s, struct hn_action **acts, size_t n, size_t *done)
 {
-	struct ovs_state *s = state;
-	struct ovs_act **v = calloc(n + 1, sizeof(*v));
-	size_t nv = n;
+	_cleanup_free_ struct ovs_act **v = calloc(n + 1, sizeof(*v));
+	_cleanup_(ovs_txn_free) struct ovs_txn txn = {0};
+	json_auto_t *result = NULL;
 	long long next_cfg = 0;
-	struct ovs_txn txn;
-	json_t *result;
-	int r = 0;
+	int r;
 
-	*done = 0;
 	if (!v)
 		return hn_err(-ENOMEM, "out of memory");
-	r = ovs_cfg_watch_start(s->rpc, &s->cfg);
-	if (r < 0)
-		goto out;
 	for (size_t i = 0; i < n; i++)
 		v[i] = acts[i]->priv;
 	/* A second transaction of one run (the uplink NIC's step comes apart from the rest,
 	 * backend.h) waits on the rows as the first one left them, not as the diff read them:
 	 * read again. A writer between the diff and this read goes unseen by the waits; the
 	 * re-read after apply (`up`'s confirm) still sees what it changed. */
-	if (s->stale && (r = ovs_read(s)) < 0)
-		goto out;
-	r = resolve_new_bridges(s, v, nv);
-	if (r < 0)
-		goto out;
-	r = ovs_txn_build(s->db, v, nv, &txn);
-	if (r < 0)
-		goto out;
+	if ((s->stale && (r = ovs_read(s)) < 0) || (r = resolve_new_bridges(s, v, n)) < 0 ||
+	    (r = ovs_txn_build(s->db, v, n, &txn)) < 0)
+		return r;
 	r = ovsdb_rpc_call(s->rpc, "transact", json_incref(txn.params), &result);
-	if (r < 0) {
-		r = hn_err(r, "%s; whether OVS took the change is unknown: run `hostnet plan`",
-			   hn_errmsg() ? hn_errmsg() : "");
-		ovs_txn_free(&txn);
-		goto out;
-	}
+	if (r < 0)
+		return hn_err(r, "%s; whether OVS took the change is unknown: run `hostnet plan`",
+			      hn_errmsg() ? hn_errmsg() : "");
 	r = ovs_txn_result(&txn, result, v, &next_cfg);
-	json_decref(result);
-	ovs_txn_free(&txn);
 	/* The transaction's waits failed: another client wrote what hostnet read. Nothing was
 	 * committed; the agent reads and plans again and shows the new plan (backend.h). */
 	if (r == -EAGAIN)
-		r = hn_err(-EAGAIN, "another client changed the OVS database between hostnet's "
-				    "read and its write");
+		return hn_err(-EAGAIN, "another client changed the OVS database between "
+				       "hostnet's read and its write");
 	if (r < 0)
-		goto out;
+		return r;
 	/* From here on the database holds the change: the agent must undo it on failure. */
 	s->stale = true;
 	*done = n;
-	if (nv) {
-		hn_debug("ovs: committed %zu change(s), next_cfg %lld", nv, next_cfg);
-		r = ovs_cfg_wait(s->rpc, &s->cfg, next_cfg, s->opts->timeout_ms);
-		if (r == 0)
-			r = ovs_cfg_watch_stop(s->rpc, &s->cfg);
-		if (r == 0)
-			r = check_interfaces(s, v, nv);
-	}
-out:
-	free(v);
-	if (s->cfg.id[0]) {
-		/* after a failure, the cancel only tidies up: its own failure is not reported */
-		struct hn_error cancel;
+	if (!n)
+		return 0;
+	hn_debug("ovs: committed %zu change(s), next_cfg %lld", n, next_cfg);
+	r = ovs_cfg_wait(s->rpc, &s->cfg, next_cfg, s->opts->timeout_ms);
+	if (r == 0)
+		r = ovs_cfg_watch_stop(s->rpc, &s->cfg);
+	if (r == 0)
+		r = check_interfaces(s, v, n);
+	return r;
+}
 
-		if (r == 0)
-			return ovs_cfg_watch_stop(s->rpc, &s->cfg);
-		hn_err_push(&cancel);
-		ovs_cfg_watch_stop(s->rpc, &s->cfg);
-		hn_err_pop(&cancel);
-	}
+static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *done)
+{
+	struct ovs_state *s = state;
+	struct hn_error cancel;
+	int r;
+
+	*done = 0;
+	r = ovs_cfg_watch_start(s->rpc, &s->cfg);
+	if (r == 0)
+		r = commit(s, acts, n, done);
+	if (!s->cfg.id[0])
+		return r;
+	if (r == 0)
+		return ovs_cfg_watch_stop(s->rpc, &s->cfg);
+	/* after a failure, the cancel only tidies up: its own failure is not reported */
+	hn_err_push(&cancel);
+	ovs_cfg_watch_stop(s->rpc, &s->cfg);
+	hn_err_pop(&cancel);
 	return r;
 }
 
 static int ovs_undo(void *state, struct hn_action **acts, size_t n)
 {
 	struct ovs_state *s = state;
-	struct ovs_act **v = calloc(n + 1, sizeof(*v));
-	struct ovs_txn txn;
-	json_t *result;
+	_cleanup_free_ struct ovs_act **v = calloc(n + 1, sizeof(*v));
+	_cleanup_(ovs_txn_free) struct ovs_txn txn = {0};
+	json_auto_t *result = NULL;
 	int r;
 
 	if (!v)
 		return hn_err(-ENOMEM, "out of memory");
-	if (!n) {
-		free(v);
+	if (!n)
 		return 0;
-	}
 	/* acts are what one apply committed: one transaction, inverted as a whole. */
 	for (size_t i = 0; i < n; i++)
 		v[i] = acts[i]->priv;
 	r = ovs_txn_inverse(v, n, &txn);
-	free(v);
 	if (r < 0)
 		return r;
 	/* No wait for ovs-vswitchd here: undo often follows its failure, and the database is
 	 * what it converges to whenever it runs. */
 	r = ovsdb_rpc_call(s->rpc, "transact", json_incref(txn.params), &result);
-	if (r == 0) {
+	if (r == 0)
 		r = ovs_txn_result(&txn, result, NULL, NULL);
-		json_decref(result);
-	}
-	ovs_txn_free(&txn);
 	s->stale = true;
 	return r;
 }

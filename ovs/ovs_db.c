@@ -298,7 +298,7 @@ static int parse_bridges(struct ovs_db *db, json_t *rows)
 
 int ovs_db_parse(json_t *result, struct ovs_db **out)
 {
-	struct ovs_db *db = calloc(1, sizeof(*db));
+	_cleanup_(ovs_db_freep) struct ovs_db *db = calloc(1, sizeof(*db));
 	json_t *root, *rr, *br, *pr, *ir, *v;
 	int r;
 
@@ -308,31 +308,24 @@ int ovs_db_parse(json_t *result, struct ovs_db **out)
 	db->reply = json_incref(result);
 	for (size_t i = 0; i < json_array_size(result); i++) {
 		json_t *e = json_array_get(result, i);
+		char text[512];
 
-		if (json_object_get(e, "error")) {
-			char text[512];
-
-			ovs_db_free(db);
+		if (json_object_get(e, "error"))
 			return hn_err(-EREMOTEIO,
 				      "ovsdb-server could not read the switch state: %s",
 				      ovsdb_error_text(e, text, sizeof(text)));
-		}
 	}
 	rr = rows_of(result, 0);
 	br = rows_of(result, 1);
 	pr = rows_of(result, 2);
 	ir = rows_of(result, 3);
-	if (!rr || !br || !pr || !ir) {
-		ovs_db_free(db);
+	if (!rr || !br || !pr || !ir)
 		return bad("an unexpected shape");
-	}
-	if (json_array_size(rr) != 1) {
-		ovs_db_free(db);
+	if (json_array_size(rr) != 1)
 		return hn_err(-EPROTO,
 			      "the Open_vSwitch table has %zu rows instead of one: "
 			      "the database is not initialized",
 			      json_array_size(rr));
-	}
 	root = json_array_get(rr, 0);
 	db->root_row = root;
 	db->root_uuid = ovs_json_uuid(json_object_get(root, "_uuid"));
@@ -340,20 +333,16 @@ int ovs_db_parse(json_t *result, struct ovs_db **out)
 	db->next_cfg = json_is_integer(v) ? json_integer_value(v) : 0;
 	v = json_object_get(root, "cur_cfg");
 	db->cur_cfg = json_is_integer(v) ? json_integer_value(v) : 0;
-	if (!db->root_uuid) {
-		ovs_db_free(db);
+	if (!db->root_uuid)
 		return bad("an Open_vSwitch row without _uuid");
-	}
 	r = parse_ifaces(db, ir);
 	if (r == 0)
 		r = parse_ports(db, pr);
 	if (r == 0)
 		r = parse_bridges(db, br);
-	if (r < 0) {
-		ovs_db_free(db);
+	if (r < 0)
 		return r == -ENOMEM ? hn_err(r, "out of memory reading the switch state") : r;
-	}
-	*out = db;
+	*out = TAKE_PTR(db);
 	return 0;
 }
 

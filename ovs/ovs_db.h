@@ -9,6 +9,7 @@
 #ifndef HOSTNET_OVS_DB_H
 #define HOSTNET_OVS_DB_H
 
+#include "error.h"
 #include "model.h"
 
 #include <jansson.h>
@@ -75,6 +76,7 @@ json_t *ovs_db_read_params(void);
  * the reply does not have the expected shape. */
 int ovs_db_parse(json_t *result, struct ovs_db **out);
 void ovs_db_free(struct ovs_db *db);
+HN_DEFINE_CLEANUP(ovs_db_freep, struct ovs_db *, ovs_db_free)
 
 const struct ovs_bridge *ovs_db_bridge(const struct ovs_db *db, const char *name);
 const struct ovs_port *ovs_db_port(const struct ovs_db *db, const char *name);

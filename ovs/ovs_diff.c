@@ -209,18 +209,18 @@ static int set_bridge(struct diff *d, const struct hn_bridge *wb, const struct o
 {
 	const char *cur_dp = *cb->datapath_type ? cb->datapath_type : "system";
 	char mac[18] = "";
-	json_t *cols = json_object(), *old = json_object();
+	json_auto_t *cols = json_object();
+	json_auto_t *old = json_object();
 	struct hn_fields f = {0};
 	struct ovs_act *a;
-	int r = 0;
 
 	if (!cols || !old)
-		goto fail;
+		return oom();
 	if (strcmp(cur_dp, d->datapath) != 0) {
 		hn_fields_add(&f, "datapath", HN_SHOWN_NAMED, cur_dp, d->datapath);
 		if (json_object_set_new(cols, "datapath_type", json_string(d->datapath)) < 0 ||
 		    keep(old, "datapath_type", json_object_get(cb->row, "datapath_type")) < 0)
-			goto fail;
+			return oom();
 	}
 	if (wb->has_uplink_mac)
 		mac_text(wb, mac, sizeof(mac));
@@ -230,27 +230,20 @@ static int set_bridge(struct diff *d, const struct hn_bridge *wb, const struct o
 		hn_fields_add(&f, "hwaddr", HN_SHOWN_NAMED, cb->hwaddr ? cb->hwaddr : "none", mac);
 		if (json_object_set_new(cols, "other_config", with_hwaddr(oc, mac)) < 0 ||
 		    keep(old, "other_config", oc) < 0)
-			goto fail;
+			return oom();
 	}
-	if (json_object_size(cols) == 0) {
-		json_decref(cols);
-		json_decref(old);
+	if (json_object_size(cols) == 0)
 		return 0;
-	}
 	a = add_act(d, HN_OP_CHANGE, OVS_SET_BRIDGE, wb->name, NULL);
 	if (!a)
-		goto fail;
+		return oom();
 	copy_uuid(a->bridge_uuid, cb->uuid);
-	a->cols = cols;
-	a->old_cols = old;
-	last_action(d)->fields = f;
 	/* a new MAC on the bridge the host talks to its gateway through */
 	last_action(d)->uplink = json_object_get(cols, "other_config") != NULL;
-	return r;
-fail:
-	json_decref(cols);
-	json_decref(old);
-	return oom();
+	last_action(d)->fields = f;
+	a->cols = TAKE_PTR(cols);
+	a->old_cols = TAKE_PTR(old);
+	return 0;
 }
 
 /* ---- ports ---- */
@@ -303,7 +296,10 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct ovs
 	/* "" and "system" are both a system device. */
 	bool type_differs = ci && strcmp(ci->type, want_type) != 0 &&
 			    !(!wp->internal && strcmp(ci->type, "system") == 0);
-	json_t *cols, *old, *icols = NULL, *iold = NULL;
+	json_auto_t *cols = NULL;
+	json_auto_t *old = NULL;
+	json_auto_t *icols = NULL;
+	json_auto_t *iold = NULL;
 	char t1[256], t2[256];
 	struct hn_fields f = {0};
 	struct ovs_act *a;
@@ -315,13 +311,13 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct ovs
 	cols = json_object();
 	old = json_object();
 	if (!cols || !old)
-		goto fail;
+		return oom();
 	if (cp->tag != wp->tag) {
 		hn_fields_add(&f, "tag", HN_SHOWN_NAMED, tag_text(cp->tag, t1, sizeof(t1)),
 			      tag_text(wp->tag, t2, sizeof(t2)));
 		if (json_object_set_new(cols, "tag", tag_json(wp->tag)) < 0 ||
 		    keep(old, "tag", json_object_get(cp->row, "tag")) < 0)
-			goto fail;
+			return oom();
 	}
 	if (!hn_vlanset_equal(&cp->trunks, want_trunks)) {
 		hn_fields_add(&f, "trunks", HN_SHOWN_NAMED,
@@ -329,13 +325,13 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct ovs
 			      trunks_text(want_trunks, t2, sizeof(t2)));
 		if (json_object_set_new(cols, "trunks", trunks_json(want_trunks)) < 0 ||
 		    keep(old, "trunks", json_object_get(cp->row, "trunks")) < 0)
-			goto fail;
+			return oom();
 	}
 	if (!vlan_mode_ok(cp->vlan_mode, wp->tag)) {
 		hn_fields_add(&f, "vlan_mode", HN_SHOWN_NAMED, cp->vlan_mode, "default");
 		if (json_object_set_new(cols, "vlan_mode", empty_set()) < 0 ||
 		    keep(old, "vlan_mode", json_object_get(cp->row, "vlan_mode")) < 0)
-			goto fail;
+			return oom();
 	}
 	if (type_differs) {
 		hn_fields_add(&f, "type", HN_SHOWN_NAMED, type_text(ci->type),
@@ -343,29 +339,20 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct ovs
 		icols = json_pack("{s:s}", "type", want_type);
 		iold = json_pack("{s:s}", "type", ci->type);
 		if (!icols || !iold)
-			goto fail;
+			return oom();
 	}
-	if (json_object_size(cols) == 0 && !icols) {
-		json_decref(cols);
-		json_decref(old);
+	if (json_object_size(cols) == 0 && !icols)
 		return 0;
-	}
 	a = add_act(d, HN_OP_CHANGE, OVS_SET_PORT, wb->name, wp->name);
 	if (!a)
-		goto fail;
+		return oom();
 	copy_uuid(a->port_uuid, cp->uuid);
-	a->cols = cols;
-	a->old_cols = old;
-	a->iface_cols = icols;
-	a->old_iface_cols = iold;
+	a->cols = TAKE_PTR(cols);
+	a->old_cols = TAKE_PTR(old);
+	a->iface_cols = TAKE_PTR(icols);
+	a->old_iface_cols = TAKE_PTR(iold);
 	last_action(d)->fields = f;
 	return 0;
-fail:
-	json_decref(cols);
-	json_decref(old);
-	json_decref(icols);
-	json_decref(iold);
-	return oom();
 }
 
 static int move_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb,

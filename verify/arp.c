@@ -83,8 +83,9 @@ int hn_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gat
 	uint8_t mac[HN_ETH_ALEN], req[HN_FRAME_MAX], frame[HN_FRAME_MAX];
 	char gw[INET_ADDRSTRLEN];
 	int64_t deadline, next_send = 0;
+	_cleanup_close_ int fd = -1;
 	size_t len;
-	int ifindex, fd, r = -ETIMEDOUT;
+	int ifindex;
 
 	inet_ntop(AF_INET, &gateway, gw, sizeof(gw));
 	ifindex = (int)if_nametoindex(ifname);
@@ -94,10 +95,9 @@ int hn_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gat
 	fd = hn_arp_socket(ifindex);
 	if (fd < 0)
 		return hn_err(fd, "%s: cannot probe gateway %s: %s", ifname, gw, strerror(-fd));
-	if (interface_mac(fd, ifname, mac) < 0) {
-		r = hn_err(-errno, "%s: cannot probe gateway %s: %s", ifname, gw, strerror(errno));
-		goto out;
-	}
+	if (interface_mac(fd, ifname, mac) < 0)
+		return hn_err(-errno, "%s: cannot probe gateway %s: %s", ifname, gw,
+			      strerror(errno));
 	len = hn_frame_arp_request(req, mac, 0, source, gateway);
 
 	deadline = hn_now_us() / 1000 + timeout_ms;
@@ -109,11 +109,9 @@ int hn_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gat
 		if (now >= deadline)
 			break;
 		if (now >= next_send) {
-			if (send(fd, req, len, 0) < 0) {
-				r = hn_err(-errno, "%s: cannot send ARP for %s: %s", ifname, gw,
-					   strerror(errno));
-				goto out;
-			}
+			if (send(fd, req, len, 0) < 0)
+				return hn_err(-errno, "%s: cannot send ARP for %s: %s", ifname, gw,
+					      strerror(errno));
 			next_send = now + RESEND_MS;
 		}
 		int64_t wait = (next_send < deadline ? next_send : deadline) - now;
@@ -121,14 +119,9 @@ int hn_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gat
 		if (poll(&pfd, 1, (int)wait) <= 0)
 			continue;
 		n = recv(fd, frame, sizeof(frame), MSG_DONTWAIT);
-		if (n > 0 && gateway_answer(frame, (size_t)n, gateway, mac)) {
-			r = 0;
-			break;
-		}
+		if (n > 0 && gateway_answer(frame, (size_t)n, gateway, mac))
+			return 0;
 	}
-	if (r == -ETIMEDOUT)
-		hn_err(r, "%s: gateway %s did not answer ARP within %d ms", ifname, gw, timeout_ms);
-out:
-	close(fd);
-	return r;
+	return hn_err(-ETIMEDOUT, "%s: gateway %s did not answer ARP within %d ms", ifname, gw,
+		      timeout_ms);
 }

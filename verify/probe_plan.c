@@ -271,7 +271,7 @@ static const struct hn_bridge *probed_bridge(const struct hn_config *c)
 int hn_probe_plan_build(const struct hn_config *c, struct hn_probe_plan *out)
 {
 	const struct hn_bridge *b = probed_bridge(c);
-	struct hn_probe_spec *trunks = NULL;
+	_cleanup_free_ struct hn_probe_spec *trunks = NULL;
 	size_t n_trunks = 0, cap_trunks = 0, cap_em = 0;
 	unsigned n_vlans;
 	int r = -ENOMEM;
@@ -371,12 +371,10 @@ int hn_probe_plan_build(const struct hn_config *c, struct hn_probe_plan *out)
 		if (a < 0)
 			out->reach[i].n_cand = 0;
 	}
-	free(trunks);
 	return 0;
 fail:
 	if (r == -ENOMEM)
 		hn_err(r, "out of memory planning the probes");
-	free(trunks);
 	hn_probe_plan_free(out);
 	return r;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The error contexts (error.h): hn_err writes to the innermost, a pushed context leaves the
- * one below it as it was, each thread has its own, and every message is one line.
+ * one below it as it was, each thread has its own, and every message is one line. And the
+ * clean-up helpers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +13,10 @@
 #include "error.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void outside_any_context_the_threads_own_takes_it(void **unused)
@@ -106,6 +110,32 @@ static void every_message_is_one_line(void **unused)
 	hn_err_clear();
 }
 
+/* The clean-up helpers of error.h: what a scope owns goes with it, unless taken. */
+static char *kept_or_not(bool keep, int *fd_seen)
+{
+	_cleanup_free_ char *buf = strdup("owned");
+	_cleanup_close_ int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	*fd_seen = fd;
+	return keep ? TAKE_PTR(buf) : NULL;
+}
+
+static void a_scope_frees_and_closes_what_it_did_not_hand_over(void **unused)
+{
+	char *buf;
+	int fd;
+
+	/* Not kept: freed (the sanitizer build would call it a leak) and closed. */
+	assert_null(kept_or_not(false, &fd));
+	assert_true(fd >= 0);
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
+	assert_int_equal(errno, EBADF);
+	/* Taken: the caller owns it. */
+	buf = kept_or_not(true, &fd);
+	assert_string_equal(buf, "owned");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +143,7 @@ int main(void)
 	    cmocka_unit_test(a_pushed_context_leaves_the_one_below_as_it_was),
 	    cmocka_unit_test(each_thread_has_its_own),
 	    cmocka_unit_test(every_message_is_one_line),
+	    cmocka_unit_test(a_scope_frees_and_closes_what_it_did_not_hand_over),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
