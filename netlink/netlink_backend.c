@@ -122,7 +122,7 @@ static void nlb_uplink_facts(void *state, const struct hn_bridge *b, struct hn_u
 	hn_nl_link_facts(&nb->cur, b->name, &out->bridge);
 }
 
-const struct hn_backend hn_netlink_backend = {
+const struct hn_backend hn_nl_backend = {
     .name = "netlink",
     .layer = HN_LAYER_NETLINK,
     .open = nlb_open,
