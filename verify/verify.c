@@ -176,7 +176,7 @@ static int make_links(struct probe_run *pr)
 static int attach(struct probe_run *pr)
 {
 	const struct hn_probe_plan *p = &pr->plan;
-	struct hn_ovs_port *ports = calloc(p->n_probes, sizeof(*ports));
+	struct hn_ovs_port_spec *ports = calloc(p->n_probes, sizeof(*ports));
 	int r;
 
 	if (!ports)

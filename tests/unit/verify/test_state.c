@@ -133,7 +133,7 @@ static void with_trunk0(struct hn_config *want)
 static void ovs_compared(struct hn_verify_host *host, const struct hn_config *want,
 			 const char *snapshot)
 {
-	struct ovs_db empty = {0}, *db = &empty;
+	struct hn_ovs_db empty = {0}, *db = &empty;
 	json_error_t e;
 	json_t *snap;
 
@@ -142,16 +142,16 @@ static void ovs_compared(struct hn_verify_host *host, const struct hn_config *wa
 		snap = json_loads(snapshot, 0, &e);
 		if (!snap)
 			fail_msg("snapshot: %s", e.text);
-		assert_int_equal(ovs_db_parse(snap, &db), 0);
+		assert_int_equal(hn_ovs_db_parse(snap, &db), 0);
 		json_decref(snap);
 	}
-	assert_int_equal(ovs_diff(db, want, "netdev", &host->layers[HN_LAYER_OVS].plan), 0);
+	assert_int_equal(hn_ovs_diff(db, want, "netdev", &host->layers[HN_LAYER_OVS].plan), 0);
 	for (size_t i = 0; i < host->layers[HN_LAYER_OVS].plan.n; i++) {
-		ovs_act_free(host->layers[HN_LAYER_OVS].plan.actions[i]->priv);
+		hn_ovs_act_free(host->layers[HN_LAYER_OVS].plan.actions[i]->priv);
 		host->layers[HN_LAYER_OVS].plan.actions[i]->priv = NULL;
 	}
 	if (db != &empty)
-		ovs_db_free(db);
+		hn_ovs_db_free(db);
 }
 
 /* OK lines say what ovsdb-server holds; a CRITICAL one the value that differs, as read. */
