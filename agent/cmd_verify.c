@@ -72,7 +72,7 @@ int cmd_verify(int argc, char **argv, struct hn_opts *opts)
 	/* Before anything runs: a textfile that cannot be written is found out in a second,
 	 * not after the probes. */
 	hn_err_clear();
-	if (textfile && hn_textfile_check(textfile) < 0) {
+	if (textfile && hn_verify_textfile_check(textfile) < 0) {
 		hn_report_error(opts, "verify", 3);
 		return 3;
 	}

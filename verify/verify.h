@@ -74,7 +74,7 @@ int hn_verify_end(struct hn_verify *v, const struct hn_config *want,
 /* `verify --textfile PATH`, before anything runs: can PATH be written (its directory exists
  * and takes files, PATH is not a directory)? 0, or a negative errno with the one-line
  * reason in hn_errmsg(). */
-int hn_textfile_check(const char *path);
+int hn_verify_textfile_check(const char *path);
 /* A config that does not load is UNKNOWN in the textfile too, or monitoring would go on
  * showing the last good run. The error was already reported; this only records it. */
 void hn_verify_textfile_config_unknown(const char *textfile, const char *why);
@@ -88,7 +88,7 @@ void hn_verify_textfile_config_unknown(const char *textfile, const char *why);
  * 0 when the gateway answered, -ETIMEDOUT when it did not, another negative errno (with
  * hn_err text) when the probe could not be sent.
  */
-int hn_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gateway,
-		   int timeout_ms);
+int hn_verify_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gateway,
+			  int timeout_ms);
 
 #endif
