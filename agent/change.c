@@ -103,7 +103,7 @@ int hn_change_command(int argc, char **argv, struct hn_opts *opts, const char *u
 		return HN_EXIT_USAGE;
 	}
 	if (opts->dry_run)
-		return cmd_plan(1, (char *[]){"plan", NULL}, opts);
+		return hn_cmd_plan(1, (char *[]){"plan", NULL}, opts);
 	if (hn_load_config_or_report(opts, command, &config) < 0)
 		return HN_EXIT_USAGE;
 	if (hn_layers_check_uplink(opts, &config) < 0) {

@@ -970,19 +970,19 @@ static int top_libvirt(struct walker *w, const struct hn_node *n, void *obj)
 
 static int isolation_bridge(struct walker *w, const struct hn_node *n, void *obj)
 {
-	return known_bridge(w, n, ((struct hn_verify_opts *)obj)->isolation_bridge);
+	return known_bridge(w, n, ((struct hn_config_verify *)obj)->isolation_bridge);
 }
 
 static int isolation_vlans(struct walker *w, const struct hn_node *n, void *obj)
 {
-	return parse_vlan_set(w, n, &((struct hn_verify_opts *)obj)->isolation_vlans);
+	return parse_vlan_set(w, n, &((struct hn_config_verify *)obj)->isolation_vlans);
 }
 
 static int verify_isolation(struct walker *w, const struct hn_node *n, void *obj)
 {
 	FIELDS(fields, "verify.isolation", {"bridge", isolation_bridge},
 	       {"vlans", isolation_vlans});
-	struct hn_verify_opts *v = obj;
+	struct hn_config_verify *v = obj;
 	int r;
 
 	if (n->kind != HN_NODE_MAP)
@@ -1042,7 +1042,7 @@ static int reach_item(struct walker *w, const struct hn_node *item, void *slot)
 
 static int verify_reach(struct walker *w, const struct hn_node *n, void *obj)
 {
-	struct hn_verify_opts *v = obj;
+	struct hn_config_verify *v = obj;
 
 	v->has_reach = true;
 	return walk_list(w, n, "a list of " EXPECT_REACH, sizeof(*v->reach), reach_item, &v->reach,

@@ -20,8 +20,8 @@ static int failed(struct hn_verify_layer *l, enum hn_verify_failure step)
 	return -1;
 }
 
-int hn_verify_layer_open(const struct hn_backend *b, const struct hn_opts *opts, void **state,
-			 struct hn_verify_layer *l)
+int hn_layer_open(const struct hn_backend *b, const struct hn_opts *opts, void **state,
+		  struct hn_verify_layer *l)
 {
 	*state = NULL;
 	if (!b)
@@ -38,8 +38,8 @@ int hn_verify_layer_open(const struct hn_backend *b, const struct hn_opts *opts,
 	return 0;
 }
 
-void hn_verify_layer_diff(const struct hn_backend *b, void *state, const struct hn_config *want,
-			  struct hn_verify_layer *l)
+void hn_layer_diff(const struct hn_backend *b, void *state, const struct hn_config *want,
+		   struct hn_verify_layer *l)
 {
 	const struct hn_backend *owners[HN_LAYER_COUNT] = {0};
 
@@ -75,8 +75,7 @@ static void read_uplinks(struct hn_session *s, const struct hn_config *want,
 			hn_session_uplink_facts(s, &want->bridges[i], &host->uplinks[i]);
 }
 
-void hn_verify_host_read(const struct hn_opts *opts, struct hn_config *want,
-			 struct hn_verify_host *host)
+void hn_host_read(const struct hn_opts *opts, struct hn_config *want, struct hn_verify_host *host)
 {
 	struct hn_session s = {.opts = opts};
 	bool uplinks = has_uplink(want);
@@ -95,7 +94,7 @@ void hn_verify_host_read(const struct hn_opts *opts, struct hn_config *want,
 			continue;
 		hn_err_push(&l->err);
 		b = hn_backend_of(i);
-		if (hn_verify_layer_open(b, opts, &s.state[i], l) == 0)
+		if (hn_layer_open(b, opts, &s.state[i], l) == 0)
 			s.backends[i] = b;
 		hn_err_pop(&l->err);
 	}
@@ -115,13 +114,13 @@ void hn_verify_host_read(const struct hn_opts *opts, struct hn_config *want,
 		if (!s.backends[i] || !l->used)
 			continue;
 		hn_err_push(&l->err);
-		hn_verify_layer_diff(s.backends[i], s.state[i], want, l);
+		hn_layer_diff(s.backends[i], s.state[i], want, l);
 		hn_err_pop(&l->err);
 	}
 	hn_session_close(&s);
 }
 
-void hn_verify_host_free(struct hn_verify_host *host)
+void hn_host_free(struct hn_verify_host *host)
 {
 	const struct hn_backend *owners[HN_LAYER_COUNT];
 

@@ -71,13 +71,13 @@ static const struct hn_backend fake = {
 static const struct hn_opts opts = {.timeout_ms = 100};
 static const struct hn_config want;
 
-/* As hn_verify_host_read calls them: in the layer's own error context. */
+/* As hn_host_read calls them: in the layer's own error context. */
 static int layer_open(const struct hn_backend *b, void **state, struct hn_verify_layer *l)
 {
 	int r;
 
 	hn_err_push(&l->err);
-	r = hn_verify_layer_open(b, &opts, state, l);
+	r = hn_layer_open(b, &opts, state, l);
 	hn_err_pop(&l->err);
 	return r;
 }
@@ -85,7 +85,7 @@ static int layer_open(const struct hn_backend *b, void **state, struct hn_verify
 static void layer_diff(const struct hn_backend *b, void *state, struct hn_verify_layer *l)
 {
 	hn_err_push(&l->err);
-	hn_verify_layer_diff(b, state, &want, l);
+	hn_layer_diff(b, state, &want, l);
 	hn_err_pop(&l->err);
 }
 
@@ -126,7 +126,7 @@ static void each_failing_step_is_named_with_its_reason(void **unused)
 	memset(&l, 0, sizeof(l));
 	hn_err_push(&l.err);
 	hn_err(-ENOENT, "cannot load the libvirt backend: no module");
-	assert_int_equal(hn_verify_layer_open(NULL, &opts, &state, &l), -1);
+	assert_int_equal(hn_layer_open(NULL, &opts, &state, &l), -1);
 	hn_err_pop(&l.err);
 	assert_int_equal(l.failed, HN_VERIFY_NO_BACKEND);
 	assert_string_equal(l.err.msg, "cannot load the libvirt backend: no module");
