@@ -22,12 +22,13 @@
 #ifndef HOSTNET_ERROR_H
 #define HOSTNET_ERROR_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 struct hn_error {
-	char msg[1024];		/* one line; "" while nothing failed */
+	char msg[1024];		/* one line; "" until hn_err writes one */
 	struct hn_error *outer; /* the context it was pushed over (error.c's) */
 };
 
@@ -81,10 +82,14 @@ static inline void hn_freep(void *p)
 	free(*(void **)p);
 }
 
+/* errno as it was: the clean-up runs on the way out, and the caller may still read it. */
 static inline void hn_closep(int *fd)
 {
+	int saved = errno;
+
 	if (*fd >= 0)
 		close(*fd);
+	errno = saved;
 }
 
 #define _cleanup_free_	_cleanup_(hn_freep)
