@@ -103,19 +103,25 @@ struct set_edit {
 
 struct set_edits {
 	struct set_edit *v;
-	size_t n, cap;
-	struct hn_ovs_strmap by_uuid;
+	size_t n, cap; /* a few: one per row, the bridges and the Open_vSwitch row */
 };
+
+/* The row of s: by name when either names it, else by uuid (NULL: the Open_vSwitch row). */
+static bool same_row(const struct set_edit *s, const char *uuid, const char *name)
+{
+	if (name || s->name)
+		return name && s->name && strcmp(name, s->name) == 0;
+	if (uuid || s->uuid)
+		return uuid && s->uuid && strcmp(uuid, s->uuid) == 0;
+	return true;
+}
 
 static struct set_edit *edit_of(struct set_edits *e, const char *table, const char *column,
 				const char *uuid, const char *name, long act)
 {
-	char key[HN_OVS_UUID_LEN + 64];
-	size_t i;
-
-	snprintf(key, sizeof(key), "%s%s", name ? "name:" : "", name ? name : uuid ? uuid : "");
-	if (hn_ovs_strmap_get(&e->by_uuid, key, &i))
-		return &e->v[i];
+	for (size_t i = 0; i < e->n; i++)
+		if (same_row(&e->v[i], uuid, name))
+			return &e->v[i];
 	if (e->n == e->cap) {
 		size_t cap = e->cap ? e->cap * 2 : 8;
 		struct set_edit *v = realloc(e->v, cap * sizeof(*v));
@@ -126,7 +132,7 @@ static struct set_edit *edit_of(struct set_edits *e, const char *table, const ch
 		e->cap = cap;
 	}
 	e->v[e->n] = (struct set_edit){table, column, uuid, name, json_array(), json_array(), act};
-	if (!e->v[e->n].del || !e->v[e->n].ins || hn_ovs_strmap_put(&e->by_uuid, key, e->n) < 0) {
+	if (!e->v[e->n].del || !e->v[e->n].ins) {
 		json_decref(e->v[e->n].del);
 		json_decref(e->v[e->n].ins);
 		return NULL;
@@ -194,7 +200,6 @@ static int edits_flush(struct set_edits *e, struct hn_ovs_txn *txn)
 		json_decref(s->ins);
 	}
 	free(e->v);
-	hn_ovs_strmap_free(&e->by_uuid);
 	memset(e, 0, sizeof(*e));
 	return r;
 }

@@ -684,6 +684,57 @@ static void undo_of_down_rebuilds_what_it_removed(void **unused)
 	free_world(&w);
 }
 
+/* One rollback that takes ports off many bridges: each bridge's mutation holds its own port,
+ * never another bridge's (the edits of a transaction are grouped by bridge). */
+static void undo_on_many_bridges_keeps_each_port_on_its_own(void **unused)
+{
+	enum { N = 16 };
+	struct hn_ovs_act acts[N], *v[N];
+	struct hn_ovs_txn inv;
+	json_t *mutates;
+	bool seen[N] = {false};
+	size_t n = 0;
+
+	memset(acts, 0, sizeof(acts));
+	for (int i = 0; i < N; i++) {
+		acts[i].kind = HN_OVS_ADD_PORT;
+		snprintf(acts[i].bridge, sizeof(acts[i].bridge), "br%d", i);
+		snprintf(acts[i].port, sizeof(acts[i].port), "p%d", i);
+		snprintf(acts[i].bridge_uuid, sizeof(acts[i].bridge_uuid),
+			 "00000000-0000-0000-0000-%012d", i);
+		snprintf(acts[i].made_uuid, sizeof(acts[i].made_uuid),
+			 "11111111-0000-0000-0000-%012d", i);
+		v[i] = &acts[i];
+	}
+	assert_int_equal(hn_ovs_txn_inverse(v, N, &inv), 0);
+	mutates = ops_of(&inv, "mutate");
+	for (size_t i = 0; i < json_array_size(mutates); i++) {
+		const char *table, *col, *eq, *bridge, *mcol, *mop, *set, *tag, *port;
+		char want[HN_OVS_UUID_LEN + 1];
+		int k;
+
+		/* {"table": "Bridge", "where": [["name", "==", BRIDGE]], "mutations": [["ports",
+		 * "delete", ["set", [["uuid", PORT]]]]]}: one per bridge, its own port only */
+		if (json_unpack(json_array_get(mutates, i), "{s:s}", "table", &table) != 0 ||
+		    strcmp(table, "Bridge") != 0)
+			continue;
+		assert_int_equal(json_unpack(json_array_get(mutates, i),
+					     "{s:[[s,s,s]], s:[[s,s,[s,[[s,s]]]]]}", "where", &col,
+					     &eq, &bridge, "mutations", &mcol, &mop, &set, &tag,
+					     &port),
+				 0);
+		assert_int_equal(sscanf(bridge, "br%d", &k), 1);
+		assert_false(seen[k]);
+		seen[k] = true;
+		snprintf(want, sizeof(want), "11111111-0000-0000-0000-%012d", k);
+		assert_string_equal(port, want);
+		n++;
+	}
+	assert_int_equal(n, N);
+	hn_ovs_txn_free(&inv);
+	json_decref(mutates);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -709,6 +760,7 @@ int main(void)
 	    cmocka_unit_test(undo_of_drift_repair_writes_the_old_values),
 	    cmocka_unit_test(undo_of_seed_removes_the_bridges_made),
 	    cmocka_unit_test(undo_of_down_rebuilds_what_it_removed),
+	    cmocka_unit_test(undo_on_many_bridges_keeps_each_port_on_its_own),
 	};
 
 	return cmocka_run_group_tests_name("ovs_plan", tests, NULL, NULL);
