@@ -235,6 +235,6 @@ struct hn_backend {
 };
 
 /* Each backend is declared in its library's public header: hn_ovs_backend (ovs.h),
- * hn_netlink_backend (netlink.h), hn_virt_backend (virt.h). */
+ * hn_nl_backend (netlink.h), hn_virt_backend (virt.h). */
 
 #endif

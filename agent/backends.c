@@ -55,7 +55,7 @@ const struct hn_backend *hn_backend_of(enum hn_layer layer)
 	case HN_LAYER_OVS:
 		return &hn_ovs_backend;
 	case HN_LAYER_NETLINK:
-		return &hn_netlink_backend;
+		return &hn_nl_backend;
 	case HN_LAYER_VIRT:
 		break;
 	case HN_LAYER_COUNT:

@@ -38,17 +38,15 @@ static int confirm(struct hn_session *s, struct hn_config *want)
 int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const char *command,
 		   int gateway_timeout_ms)
 {
+	_cleanup_close_ int lock = hn_lock_host(LOCK_WAIT_MS);
 	struct hn_session session;
 	struct hn_plan plan = {0};
 	size_t applied = 0;
-	int r, lock, status = HN_EXIT_OK;
+	int r, status = HN_EXIT_OK;
 
-	lock = hn_lock_host(LOCK_WAIT_MS);
 	/* up: a libvirtd that does not answer does not hold the host's own network back. */
 	if (lock < 0 || hn_session_open(&session, opts, want, !want->down) < 0) {
 		hn_report_error(opts, command, HN_EXIT_FAILED);
-		if (lock >= 0)
-			close(lock);
 		return HN_EXIT_FAILED;
 	}
 	r = hn_session_plan(&session, want, &plan);
@@ -83,7 +81,6 @@ int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const cha
 	}
 	hn_plan_free(&plan, session.backends);
 	hn_session_close(&session);
-	close(lock);
 	return status;
 }
 
@@ -118,7 +115,7 @@ int hn_change_command(int argc, char **argv, struct hn_opts *opts, const char *u
 		return HN_EXIT_USAGE;
 	}
 	if (opts->dry_run)
-		return cmd_plan(1, (char *[]){"plan", NULL}, opts);
+		return hn_cmd_plan(1, (char *[]){"plan", NULL}, opts);
 	if (hn_load_config_or_report(opts, command, &config) < 0)
 		return HN_EXIT_USAGE;
 	if (hn_layers_check_uplink(opts, &config) < 0) {

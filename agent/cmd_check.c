@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-int cmd_check(int argc, char **argv, struct hn_opts *opts)
+int hn_cmd_check(int argc, char **argv, struct hn_opts *opts)
 {
 	struct hn_config config = {0};
 	int r = hn_no_args(

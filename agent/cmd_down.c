@@ -10,7 +10,7 @@ static const char down_usage[] =
     "  --gateway-timeout MS  how long the gateway has to answer ARP from the NIC afterwards\n"
     "                        before everything is put back (default 3000)\n";
 
-int cmd_down(int argc, char **argv, struct hn_opts *opts)
+int hn_cmd_down(int argc, char **argv, struct hn_opts *opts)
 {
 	/* The config says which NIC each bridge took its address from; without it, down
 	 * could remove br0 and leave the host with no address at all. */

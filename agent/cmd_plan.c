@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-int cmd_plan(int argc, char **argv, struct hn_opts *opts)
+int hn_cmd_plan(int argc, char **argv, struct hn_opts *opts)
 {
 	struct hn_config config = {0};
 	struct hn_session session;

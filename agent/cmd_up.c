@@ -11,7 +11,7 @@ static const char up_usage[] =
     "                        moves before everything is rolled back (default 3000)\n"
     "Exit 0: converged, 1: failed (what was rolled back is said), 2: bad usage or config.\n";
 
-int cmd_up(int argc, char **argv, struct hn_opts *opts)
+int hn_cmd_up(int argc, char **argv, struct hn_opts *opts)
 {
 	return hn_change_command(argc, argv, opts, up_usage, false);
 }

@@ -36,14 +36,14 @@ static int verify_host(const struct hn_opts *opts, struct hn_config *want, bool 
 	if (lock < 0)
 		return hn_verify_locked_out(v, lock);
 	hn_verify_hold_signals(v);
-	hn_verify_host_read(opts, want, &host);
+	hn_host_read(opts, want, &host);
 	status = hn_verify_end(v, want, &host, probes);
-	hn_verify_host_free(&host);
+	hn_host_free(&host);
 	close(lock);
 	return status;
 }
 
-int cmd_verify(int argc, char **argv, struct hn_opts *opts)
+int hn_cmd_verify(int argc, char **argv, struct hn_opts *opts)
 {
 	static const struct option longopts[] = {
 	    {"no-probes", no_argument, NULL, 'P'},
@@ -72,7 +72,7 @@ int cmd_verify(int argc, char **argv, struct hn_opts *opts)
 	/* Before anything runs: a textfile that cannot be written is found out in a second,
 	 * not after the probes. */
 	hn_err_clear();
-	if (textfile && hn_textfile_check(textfile) < 0) {
+	if (textfile && hn_verify_textfile_check(textfile) < 0) {
 		hn_report_error(opts, "verify", 3);
 		return 3;
 	}

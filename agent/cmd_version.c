@@ -7,7 +7,7 @@
 #define HOSTNET_VERSION "unknown"
 #endif
 
-int cmd_version(int argc, char **argv, struct hn_opts *opts)
+int hn_cmd_version(int argc, char **argv, struct hn_opts *opts)
 {
 	int r = hn_no_args(argc, argv, "Usage: hostnet version\n");
 

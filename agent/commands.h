@@ -14,12 +14,12 @@ enum {
 };
 
 /* argv[0] is the command's name; opts are the global options already parsed. */
-int cmd_up(int argc, char **argv, struct hn_opts *opts);
-int cmd_plan(int argc, char **argv, struct hn_opts *opts);
-int cmd_verify(int argc, char **argv, struct hn_opts *opts);
-int cmd_down(int argc, char **argv, struct hn_opts *opts);
-int cmd_check(int argc, char **argv, struct hn_opts *opts);
-int cmd_version(int argc, char **argv, struct hn_opts *opts);
+int hn_cmd_up(int argc, char **argv, struct hn_opts *opts);
+int hn_cmd_plan(int argc, char **argv, struct hn_opts *opts);
+int hn_cmd_verify(int argc, char **argv, struct hn_opts *opts);
+int hn_cmd_down(int argc, char **argv, struct hn_opts *opts);
+int hn_cmd_check(int argc, char **argv, struct hn_opts *opts);
+int hn_cmd_version(int argc, char **argv, struct hn_opts *opts);
 
 /* --json: every outcome of the run is one JSON document on stdout. Set by main before any
  * option is parsed, so that the reports below, which bad usage reaches before (or without)

@@ -970,19 +970,19 @@ static int top_libvirt(struct walker *w, const struct hn_node *n, void *obj)
 
 static int isolation_bridge(struct walker *w, const struct hn_node *n, void *obj)
 {
-	return known_bridge(w, n, ((struct hn_verify_opts *)obj)->isolation_bridge);
+	return known_bridge(w, n, ((struct hn_config_verify *)obj)->isolation_bridge);
 }
 
 static int isolation_vlans(struct walker *w, const struct hn_node *n, void *obj)
 {
-	return parse_vlan_set(w, n, &((struct hn_verify_opts *)obj)->isolation_vlans);
+	return parse_vlan_set(w, n, &((struct hn_config_verify *)obj)->isolation_vlans);
 }
 
 static int verify_isolation(struct walker *w, const struct hn_node *n, void *obj)
 {
 	FIELDS(fields, "verify.isolation", {"bridge", isolation_bridge},
 	       {"vlans", isolation_vlans});
-	struct hn_verify_opts *v = obj;
+	struct hn_config_verify *v = obj;
 	int r;
 
 	if (n->kind != HN_NODE_MAP)
@@ -1042,7 +1042,7 @@ static int reach_item(struct walker *w, const struct hn_node *item, void *slot)
 
 static int verify_reach(struct walker *w, const struct hn_node *n, void *obj)
 {
-	struct hn_verify_opts *v = obj;
+	struct hn_config_verify *v = obj;
 
 	v->has_reach = true;
 	return walk_list(w, n, "a list of " EXPECT_REACH, sizeof(*v->reach), reach_item, &v->reach,
@@ -1093,34 +1093,24 @@ int hn_config_parse(const char *name, const char *buf, size_t len, struct hn_con
 static int read_file(const char *path, char **buf, size_t *len)
 {
 	size_t cap = 64 * 1024, used = 0;
+	_cleanup_free_ char *data = NULL;
+	_cleanup_close_ int fd = -1;
 	struct stat st;
-	char *data;
-	int fd, r = 0;
 
 	/* O_NONBLOCK: a FIFO with no writer must not hang the open. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
+	if (fd < 0 || fstat(fd, &st) < 0)
 		return hn_err(-errno, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		r = hn_err(-errno, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		r = hn_err(-EISDIR, "%s: is a directory, expected a YAML file", path);
-		goto out;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size > HN_CONFIG_MAX_BYTES) {
-		r = hn_err(-EFBIG, "%s: the file is over %u bytes, expected a config file", path,
-			   HN_CONFIG_MAX_BYTES);
-		goto out;
-	}
+	if (S_ISDIR(st.st_mode))
+		return hn_err(-EISDIR, "%s: is a directory, expected a YAML file", path);
+	if (S_ISREG(st.st_mode) && st.st_size > HN_CONFIG_MAX_BYTES)
+		return hn_err(-EFBIG, "%s: the file is over %u bytes, expected a config file", path,
+			      HN_CONFIG_MAX_BYTES);
 	if (!S_ISREG(st.st_mode))
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK); /* a pipe: wait for it */
 	data = malloc(cap);
-	if (!data) {
-		r = hn_err(-ENOMEM, "%s: out of memory", path);
-		goto out;
-	}
+	if (!data)
+		return hn_err(-ENOMEM, "%s: out of memory", path);
 	/* Read one byte past the limit, so a pipe or a growing file is caught too. */
 	while (used <= HN_CONFIG_MAX_BYTES) {
 		ssize_t n;
@@ -1128,37 +1118,26 @@ static int read_file(const char *path, char **buf, size_t *len)
 		if (used == cap) {
 			char *more = realloc(data, cap * 2);
 
-			if (!more) {
-				free(data);
-				r = hn_err(-ENOMEM, "%s: out of memory", path);
-				goto out;
-			}
+			if (!more)
+				return hn_err(-ENOMEM, "%s: out of memory", path);
 			data = more;
 			cap *= 2;
 		}
 		n = read(fd, data + used, cap - used);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			r = hn_err(-errno, "%s: %s", path, strerror(errno));
-			free(data);
-			goto out;
-		}
+		if (n < 0)
+			return hn_err(-errno, "%s: %s", path, strerror(errno));
 		if (n == 0)
 			break;
 		used += (size_t)n;
 	}
-	if (used > HN_CONFIG_MAX_BYTES) {
-		free(data);
-		r = hn_err(-EFBIG, "%s: the file is over %u bytes, expected a config file", path,
-			   HN_CONFIG_MAX_BYTES);
-		goto out;
-	}
-	*buf = data;
+	if (used > HN_CONFIG_MAX_BYTES)
+		return hn_err(-EFBIG, "%s: the file is over %u bytes, expected a config file", path,
+			      HN_CONFIG_MAX_BYTES);
+	*buf = TAKE_PTR(data);
 	*len = used;
-out:
-	close(fd);
-	return r;
+	return 0;
 }
 
 int hn_config_load(const char *path, struct hn_config *out)

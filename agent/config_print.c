@@ -82,7 +82,7 @@ static void print_network(FILE *f, const struct hn_network *n)
 	}
 }
 
-static void print_verify(FILE *f, const struct hn_verify_opts *v)
+static void print_verify(FILE *f, const struct hn_config_verify *v)
 {
 	char a[INET_ADDRSTRLEN];
 
@@ -245,7 +245,7 @@ static json_t *network_json(struct jb *jb, const struct hn_network *n)
 	return o;
 }
 
-static json_t *verify_json(struct jb *jb, const struct hn_verify_opts *v)
+static json_t *verify_json(struct jb *jb, const struct hn_config_verify *v)
 {
 	json_t *o = json_object(), *arr;
 

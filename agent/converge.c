@@ -96,6 +96,7 @@ int hn_session_plan(struct hn_session *s, struct hn_config *want, struct hn_plan
 
 int hn_session_rollback(struct hn_session *s, struct hn_action **acts, size_t n)
 {
+	struct hn_error later; /* after the first failure: its message is the one reported */
 	int first = 0;
 	size_t end = n;
 
@@ -109,10 +110,14 @@ int hn_session_rollback(struct hn_session *s, struct hn_action **acts, size_t n)
 		hn_debug("rolling back %zu %s action(s)", end - start, hn_layer_name(layer));
 		int r = s->backends[layer]->undo(s->state[layer], acts + start, end - start);
 
-		if (r < 0 && !first)
+		if (r < 0 && !first) {
 			first = r;
+			hn_err_push(&later);
+		}
 		end = start;
 	}
+	if (first)
+		hn_err_pop(&later);
 	return first;
 }
 
@@ -213,28 +218,31 @@ int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_pla
 				continue; /* the layer again, with its new actions */
 		}
 		if (r < 0) {
-			char why[HN_OBJECT_STRLEN + 1024];
+			/* stays put: the rollback reports to a context of its own */
+			const char *why = hn_errmsg() ? hn_errmsg() : strerror(-r);
+			const char *again = r == -EAGAIN && tries >= REPLAN_TRIES
+						? ", each time it was read again"
+						: "";
 			size_t undone = start + done - from;
+			struct hn_error undo;
 			int u;
 
-			snprintf(why, sizeof(why), "%s%s", hn_errmsg() ? hn_errmsg() : strerror(-r),
-				 r == -EAGAIN && tries >= REPLAN_TRIES
-				     ? ", each time it was read again"
-				     : "");
+			hn_err_push(&undo);
 			u = hn_session_rollback(s, plan->actions + from, undone);
+			hn_err_pop(&undo);
 			if (u < 0)
 				return hn_err(r,
-					      "%s; rolling back the %zu change(s) made before it "
+					      "%s%s; rolling back the %zu change(s) made before it "
 					      "FAILED too (%s): the host is half-converged, run "
 					      "`hostnet plan` to see how it stands",
-					      why, undone,
-					      hn_errmsg() ? hn_errmsg() : strerror(-u));
+					      why, again, undone,
+					      undo.msg[0] ? undo.msg : strerror(-u));
 			if (!undone)
-				return hn_err(r, "%s", why);
+				return hn_err(r, "%s%s", why, again);
 			return hn_err(r,
-				      "%s; the %zu change(s) made before it were rolled back, "
+				      "%s%s; the %zu change(s) made before it were rolled back, "
 				      "the host is as it was",
-				      why, undone);
+				      why, again, undone);
 		}
 		start = end;
 		*at = end;
@@ -248,8 +256,10 @@ int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_pla
 static int check_after(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
 		       size_t *applied, bool guarded, int gateway_timeout_ms)
 {
-	char why[1024];
 	int r = hn_uplink_check_from(want, want->down, gateway_timeout_ms);
+	size_t n = *applied;
+	struct hn_error undo;
+	int u, back;
 
 	if (r == 0)
 		return 0;
@@ -260,27 +270,23 @@ static int check_after(struct hn_session *s, struct hn_config *want, struct hn_p
 			      "reaches an address left on it: the host answers once the gateway "
 			      "does",
 			      hn_errmsg());
-	/* The gateway stopped answering: the host may be cut off. Put everything back. */
-	snprintf(why, sizeof(why), "%s", hn_errmsg());
-	if (hn_session_rollback(s, plan->actions, *applied) < 0) {
-		char undo[1024];
-
-		snprintf(undo, sizeof(undo), "%s", hn_errmsg());
+	/* The gateway stopped answering: the host may be cut off. Put everything back, and
+	 * ask again: the address is where it was before this run. */
+	hn_err_push(&undo);
+	u = hn_session_rollback(s, plan->actions, n);
+	back = u < 0 ? -1 : hn_uplink_check_from(want, !want->down, gateway_timeout_ms);
+	hn_err_pop(&undo);
+	if (u < 0)
 		return hn_err(r,
 			      "%s after the change; rolling it back FAILED too (%s): run "
 			      "`hostnet plan` to see how the host stands",
-			      why, undo);
-	}
-	int n = (int)*applied;
-
+			      hn_errmsg(), undo.msg);
 	*applied = 0;
-	/* Rolled back: the address is where it was before this run. */
-	int back = hn_uplink_check_from(want, !want->down, gateway_timeout_ms);
-
 	return hn_err(r,
-		      "%s after the change; all %d change(s) were rolled back and the gateway "
+		      "%s after the change; all %zu change(s) were rolled back and the gateway "
 		      "%s",
-		      why, n, back == 0 ? "answers again as before" : "does NOT answer now either");
+		      hn_errmsg(), n,
+		      back == 0 ? "answers again as before" : "does NOT answer now either");
 }
 
 int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
@@ -290,7 +296,7 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 	const unsigned host = every & ~(1u << HN_LAYER_VIRT);
 	bool moves = hn_plan_moves_uplink(plan) && hn_session_reads_kernel(s);
 	bool guarded = moves && hn_plan_moves_nic(want, plan);
-	size_t at = 0;
+	size_t at = 0, host_done;
 	int r;
 
 	/* A half-done move (the NIC already a port of its bridge, as OVS's database brings it
@@ -313,8 +319,7 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 	 * the host's network back for it would cut a working host off (at boot, libvirtd is
 	 * often the slowest to answer, and the retry of hostnet.service finishes the job).
 	 */
-	size_t host_done = at;
-
+	host_done = at;
 	r = hn_session_apply(s, want, plan, every, &at);
 	*applied = at;
 	if (r < 0)

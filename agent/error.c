@@ -1,11 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "error.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
-static char message[1024];
+/* The thread's own context, below any pushed one; and the innermost (NULL: its own). */
+static _Thread_local struct hn_error root;
+static _Thread_local struct hn_error *top;
 int hn_verbosity;
+
+static struct hn_error *innermost(void)
+{
+	return top ? top : &root;
+}
+
+void hn_err_push(struct hn_error *e)
+{
+	e->msg[0] = '\0';
+	e->outer = top;
+	top = e;
+}
+
+/* A pop out of order would leave hn_err writing into a context that has gone out of scope:
+ * a bug in the caller, stopped here rather than found as a corrupted stack later. */
+void hn_err_pop(struct hn_error *e)
+{
+	assert(top == e);
+	top = e->outer;
+	e->outer = NULL;
+}
 
 /* A message is one line whatever the daemons put in it: libxml2's own messages, an
  * ovsdb-server error's details and the kernel's extended ack can hold line feeds. They
@@ -24,15 +48,15 @@ static void one_line(char *s)
 		s[--n] = '\0';
 }
 
-/* Through a copy: callers pass the last message in as an argument ("...; rolling back FAILED
- * too (%s)", hn_errmsg()), and vsnprintf must not write over what it is reading. */
+/* Through a buffer of its own: callers quote the message they replace ("libvirt network
+ * %s: %s", name, hn_errmsg()), and vsnprintf must not write over what it is reading. */
 int hn_verr(int err, const char *fmt, va_list ap)
 {
-	char text[sizeof(message)];
+	char text[sizeof(root.msg)];
 
 	vsnprintf(text, sizeof(text), fmt, ap);
 	one_line(text);
-	memcpy(message, text, sizeof(message));
+	memcpy(innermost()->msg, text, sizeof(text));
 	return err;
 }
 
@@ -48,12 +72,14 @@ int hn_err(int err, const char *fmt, ...)
 
 const char *hn_errmsg(void)
 {
-	return message[0] ? message : NULL;
+	const char *msg = innermost()->msg;
+
+	return msg[0] ? msg : NULL;
 }
 
 void hn_err_clear(void)
 {
-	message[0] = '\0';
+	innermost()->msg[0] = '\0';
 }
 
 void hn_debug(const char *fmt, ...)

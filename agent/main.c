@@ -15,12 +15,12 @@ static const struct {
 	int (*run)(int argc, char **argv, struct hn_opts *opts);
 	const char *description;
 } commands[] = {
-    {"up", cmd_up, "converge the host to the config (idempotent; safe at every boot)"},
-    {"plan", cmd_plan, "print what `up` would change, change nothing (exit 3: changes pending)"},
-    {"verify", cmd_verify, "check the live host against the config and probe it"},
-    {"down", cmd_down, "remove what hostnet created, give the uplink address back to the NIC"},
-    {"check", cmd_check, "validate the config and print the state it asks for"},
-    {"version", cmd_version, "print the version"},
+    {"up", hn_cmd_up, "converge the host to the config (idempotent; safe at every boot)"},
+    {"plan", hn_cmd_plan, "print what `up` would change, change nothing (exit 3: changes pending)"},
+    {"verify", hn_cmd_verify, "check the live host against the config and probe it"},
+    {"down", hn_cmd_down, "remove what hostnet created, give the uplink address back to the NIC"},
+    {"check", hn_cmd_check, "validate the config and print the state it asks for"},
+    {"version", hn_cmd_version, "print the version"},
 };
 
 static void usage_text(FILE *f)
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 		case 'h':
 			return usage();
 		case 'V':
-			return cmd_version(1, (char *[]){"version", NULL}, &opts);
+			return hn_cmd_version(1, (char *[]){"version", NULL}, &opts);
 		default:
 			return hn_bad_option(NULL, argv, c);
 		}

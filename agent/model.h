@@ -145,7 +145,7 @@ enum hn_datapath {
 	HN_DATAPATH_NETDEV,
 };
 
-struct hn_verify_opts {
+struct hn_config_verify {
 	bool has_isolation;
 	char isolation_bridge[IFNAMSIZ];
 	struct hn_vlanset isolation_vlans;
@@ -173,7 +173,7 @@ struct hn_config {
 	char **undefine;
 	size_t n_undefine;
 
-	struct hn_verify_opts verify;
+	struct hn_config_verify verify;
 };
 
 const char *hn_datapath_name(enum hn_datapath d);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The plan as people read it (+ create, ~ change, - remove) and as one JSON document. */
 #include "plan.h"
+#include "error.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -179,25 +180,21 @@ static json_t *or_null(bool has, const char *s)
 
 json_t *hn_object_json(const struct hn_object *o)
 {
-	json_t *j = json_pack("{s:s, s:s, s:s}", "layer", hn_layer_name(hn_kind_layer(o->kind)),
-			      "kind", hn_kind_name(o->kind), "name", o->name);
+	json_auto_t *j =
+	    json_pack("{s:s, s:s, s:s}", "layer", hn_layer_name(hn_kind_layer(o->kind)), "kind",
+		      hn_kind_name(o->kind), "name", o->name);
 	const char *key = on_key(o->kind);
 
-	if (j && key && o->on[0] && json_object_set_new(j, key, json_string(o->on)) < 0)
-		goto fail;
-	if (j && o->via[0] && json_object_set_new(j, "via", json_string(o->via)) < 0)
-		goto fail;
-	if (j && o->multipath && json_object_set_new(j, "multipath", json_true()) < 0)
-		goto fail;
-	return j;
-fail:
-	json_decref(j);
-	return NULL;
+	if (!j || (key && o->on[0] && json_object_set_new(j, key, json_string(o->on)) < 0) ||
+	    (o->via[0] && json_object_set_new(j, "via", json_string(o->via)) < 0) ||
+	    (o->multipath && json_object_set_new(j, "multipath", json_true()) < 0))
+		return NULL;
+	return TAKE_PTR(j);
 }
 
 json_t *hn_fields_json(const struct hn_fields *f)
 {
-	json_t *list = json_array();
+	json_auto_t *list = json_array();
 
 	for (size_t i = 0; list && i < f->n; i++) {
 		const struct hn_field *x = &f->v[i];
@@ -205,62 +202,52 @@ json_t *hn_fields_json(const struct hn_fields *f)
 				      or_null(x->has_read, x->read), "expected",
 				      or_null(x->has_want, x->want));
 
-		if (!o || json_array_append_new(list, o) < 0) {
-			json_decref(list);
+		if (json_array_append_new(list, o) < 0)
 			return NULL;
-		}
 	}
-	return list;
+	return TAKE_PTR(list);
 }
 
 /* One action: its line's text, and the same as data. */
 static json_t *action_json(const struct hn_action *a)
 {
 	char object[HN_OBJECT_STRLEN], detail[HN_DETAIL_STRLEN];
-	json_t *o = json_pack(
+	json_auto_t *o = json_pack(
 	    "{s:s, s:s, s:s, s:s, s:b}", "layer", hn_layer_name(a->layer), "op", hn_op_name(a->op),
 	    "object", hn_object_format(&a->obj, object, sizeof(object)), "detail",
 	    hn_action_detail(a, detail, sizeof(detail)), "disruptive", a->disruptive);
-	json_t *id = hn_object_json(&a->obj), *fields = hn_fields_json(&a->fields);
+	json_auto_t *id = hn_object_json(&a->obj);
+	json_auto_t *fields = hn_fields_json(&a->fields);
 
 	/* The object's identity beside the line's keys ("kind", "name", "bridge"...), then
 	 * what changes. */
 	if (!o || !id || !fields || json_object_update(o, id) < 0 ||
-	    json_object_set(o, "fields", fields) < 0) {
-		json_decref(o);
-		o = NULL;
-	}
-	json_decref(id);
-	json_decref(fields);
-	return o;
+	    json_object_set(o, "fields", fields) < 0)
+		return NULL;
+	return TAKE_PTR(o);
 }
 
 int hn_plan_print_json(FILE *f, const struct hn_plan *plan, const char *command, const char *result)
 {
-	json_t *doc = json_object(), *list = json_array(), *notes = json_array();
-	int r = -1;
+	json_auto_t *doc = json_object();
+	json_auto_t *list = json_array();
+	json_auto_t *notes = json_array();
+	int r;
 
 	if (!doc || !list || !notes)
-		goto out;
+		return -1;
 	for (size_t i = 0; i < plan->n_notes; i++)
 		if (json_array_append_new(notes, json_string(plan->notes[i])) < 0)
-			goto out;
-	for (size_t i = 0; i < plan->n; i++) {
-		json_t *o = action_json(plan->actions[i]);
-
-		if (!o || json_array_append_new(list, o) < 0)
-			goto out;
-	}
+			return -1;
+	for (size_t i = 0; i < plan->n; i++)
+		if (json_array_append_new(list, action_json(plan->actions[i])) < 0)
+			return -1;
 	if (json_object_set_new(doc, "command", json_string(command)) < 0 ||
 	    json_object_set_new(doc, "result", json_string(result)) < 0 ||
 	    json_object_set_new(doc, "changes", json_integer((json_int_t)plan->n)) < 0 ||
 	    json_object_set(doc, "actions", list) < 0 || json_object_set(doc, "notes", notes) < 0)
-		goto out;
+		return -1;
 	r = json_dumpf(doc, f, JSON_COMPACT);
 	fputc('\n', f);
-out:
-	json_decref(notes);
-	json_decref(list);
-	json_decref(doc);
 	return r;
 }

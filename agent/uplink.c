@@ -146,9 +146,9 @@ int hn_uplink_check_before(const struct hn_config *c, struct hn_session *s, int 
 		hn_session_uplink_facts(s, b, &f);
 		/* A half-moved host may answer from either side; either proves the gateway. */
 		if (link_holds(&f.bridge, src) &&
-		    hn_gateway_ask(b->name, src, b->gateway, timeout_ms) == 0)
+		    hn_verify_gateway_ask(b->name, src, b->gateway, timeout_ms) == 0)
 			continue;
-		if (hn_gateway_ask(b->uplink, src, b->gateway, timeout_ms) == 0)
+		if (hn_verify_gateway_ask(b->uplink, src, b->gateway, timeout_ms) == 0)
 			continue;
 		return hn_err(-EHOSTUNREACH,
 			      "gateway %s does not answer ARP from %s now (waited %d ms): refusing "
@@ -168,7 +168,7 @@ int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_m
 
 		if (!b->uplink[0] || !b->has_gateway || !b->n_addresses)
 			continue;
-		r = hn_gateway_ask(from, b->addresses[0].addr, b->gateway, timeout_ms);
+		r = hn_verify_gateway_ask(from, b->addresses[0].addr, b->gateway, timeout_ms);
 		if (r < 0)
 			return r;
 	}

@@ -6,24 +6,26 @@
 #include "plan.h"
 #include "uplink.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The reason is in l->err, the innermost context (verify_host.h). */
 static int failed(struct hn_verify_layer *l, enum hn_verify_failure step)
 {
 	l->failed = step;
-	snprintf(l->why, sizeof(l->why), "%s", hn_errmsg() ? hn_errmsg() : "unknown error");
+	if (!l->err.msg[0])
+		hn_err(-EIO, "unknown error");
 	return -1;
 }
 
-int hn_verify_layer_open(const struct hn_backend *b, const struct hn_opts *opts, void **state,
-			 struct hn_verify_layer *l)
+int hn_layer_open(const struct hn_backend *b, const struct hn_opts *opts, void **state,
+		  struct hn_verify_layer *l)
 {
 	*state = NULL;
 	if (!b)
 		return failed(l, HN_VERIFY_NO_BACKEND); /* hn_backend_of said why */
-	hn_err_clear();
 	if (b->open(opts, state) < 0)
 		return failed(l, HN_VERIFY_NO_CONNECT);
 	hn_err_clear();
@@ -36,12 +38,11 @@ int hn_verify_layer_open(const struct hn_backend *b, const struct hn_opts *opts,
 	return 0;
 }
 
-void hn_verify_layer_diff(const struct hn_backend *b, void *state, const struct hn_config *want,
-			  struct hn_verify_layer *l)
+void hn_layer_diff(const struct hn_backend *b, void *state, const struct hn_config *want,
+		   struct hn_verify_layer *l)
 {
 	const struct hn_backend *owners[HN_LAYER_COUNT] = {0};
 
-	hn_err_clear();
 	l->plan.observe = true; /* what verify reports it found */
 	if (b->diff(state, want, &l->plan) == 0)
 		return;
@@ -62,11 +63,8 @@ static bool has_uplink(const struct hn_config *c)
 static void read_uplinks(struct hn_session *s, const struct hn_config *want,
 			 struct hn_verify_host *host)
 {
-	if (!hn_session_reads_kernel(s)) {
-		snprintf(host->uplinks_error, sizeof(host->uplinks_error), "%s",
-			 host->layers[HN_LAYER_NETLINK].why);
-		return;
-	}
+	if (!hn_session_reads_kernel(s))
+		return; /* the netlink layer's err says why */
 	host->uplinks = calloc(want->n_bridges, sizeof(*host->uplinks));
 	if (!host->uplinks) {
 		snprintf(host->error, sizeof(host->error), "out of memory");
@@ -77,8 +75,7 @@ static void read_uplinks(struct hn_session *s, const struct hn_config *want,
 			hn_session_uplink_facts(s, &want->bridges[i], &host->uplinks[i]);
 }
 
-void hn_verify_host_read(const struct hn_opts *opts, struct hn_config *want,
-			 struct hn_verify_host *host)
+void hn_host_read(const struct hn_opts *opts, struct hn_config *want, struct hn_verify_host *host)
 {
 	struct hn_session s = {.opts = opts};
 	bool uplinks = has_uplink(want);
@@ -95,25 +92,35 @@ void hn_verify_host_read(const struct hn_opts *opts, struct hn_config *want,
 		l->optional = hn_layer_optional(want, i);
 		if (!l->used && !(i == HN_LAYER_NETLINK && uplinks))
 			continue;
+		hn_err_push(&l->err);
 		b = hn_backend_of(i);
-		if (hn_verify_layer_open(b, opts, &s.state[i], l) == 0)
+		if (hn_layer_open(b, opts, &s.state[i], l) == 0)
 			s.backends[i] = b;
+		hn_err_pop(&l->err);
 	}
 	if (host->layers[HN_LAYER_NETLINK].used && hn_session_reads_kernel(&s)) {
-		hn_err_clear();
-		if (hn_uplink_resolve(want, &s) < 0)
-			snprintf(host->uplink_error, sizeof(host->uplink_error), "%s",
-				 hn_errmsg() ? hn_errmsg() : "cannot be resolved");
+		hn_err_push(&host->uplink_error);
+		if (hn_uplink_resolve(want, &s) == 0)
+			hn_err_clear(); /* what it tried and got past is no error */
+		else if (!hn_errmsg())
+			hn_err(-ENODEV, "cannot be resolved");
+		hn_err_pop(&host->uplink_error);
 	}
 	if (uplinks)
 		read_uplinks(&s, want, host);
-	for (int i = 0; i < HN_LAYER_COUNT; i++)
-		if (s.backends[i] && host->layers[i].used)
-			hn_verify_layer_diff(s.backends[i], s.state[i], want, &host->layers[i]);
+	for (int i = 0; i < HN_LAYER_COUNT; i++) {
+		struct hn_verify_layer *l = &host->layers[i];
+
+		if (!s.backends[i] || !l->used)
+			continue;
+		hn_err_push(&l->err);
+		hn_layer_diff(s.backends[i], s.state[i], want, l);
+		hn_err_pop(&l->err);
+	}
 	hn_session_close(&s);
 }
 
-void hn_verify_host_free(struct hn_verify_host *host)
+void hn_host_free(struct hn_verify_host *host)
 {
 	const struct hn_backend *owners[HN_LAYER_COUNT];
 

@@ -11,16 +11,16 @@
 
 /* Read and compare the host against want, completing want with the uplink facts as `plan`
  * does. The backends are closed again before it returns. */
-void hn_verify_host_read(const struct hn_opts *opts, struct hn_config *want,
-			 struct hn_verify_host *host);
-void hn_verify_host_free(struct hn_verify_host *host);
+void hn_host_read(const struct hn_opts *opts, struct hn_config *want, struct hn_verify_host *host);
+void hn_host_free(struct hn_verify_host *host);
 
 /* One layer's backend b: opened and read (0, *state is open), or l says which step failed
- * and why (-1, nothing left open). */
-int hn_verify_layer_open(const struct hn_backend *b, const struct hn_opts *opts, void **state,
-			 struct hn_verify_layer *l);
-/* Its diff against want into l->plan, or l says it failed. */
-void hn_verify_layer_diff(const struct hn_backend *b, void *state, const struct hn_config *want,
-			  struct hn_verify_layer *l);
+ * and why (-1, nothing left open). Called with l->err the innermost error context
+ * (hn_err_push), where what fails is said: that of hn_backend_of too, when b is NULL. */
+int hn_layer_open(const struct hn_backend *b, const struct hn_opts *opts, void **state,
+		  struct hn_verify_layer *l);
+/* Its diff against want into l->plan, or l says it failed (in l->err, pushed as above). */
+void hn_layer_diff(const struct hn_backend *b, void *state, const struct hn_config *want,
+		   struct hn_verify_layer *l);
 
 #endif

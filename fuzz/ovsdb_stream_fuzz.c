@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* libFuzzer target: any bytes as what ovsdb-server sends over one connection, read as
- * hostnet's OVS backend reads it: the snapshot transact (ovs_db_parse), then the cur_cfg
+ * hostnet's OVS backend reads it: the snapshot transact (hn_ovs_db_parse), then the cur_cfg
  * monitor and its notifications. The first two input bytes choose how the rest is cut into
  * reads, so message boundaries fall anywhere. Never a crash, leak or hang; errors are one
  * line. */
@@ -49,9 +49,9 @@ static void serve(int fd, uint16_t seed, const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ovs_cfg_watch w = {0};
-	struct ovsdb_rpc *rpc;
-	struct ovs_db *db = NULL;
+	struct hn_ovs_cfg_watch w = {0};
+	struct hn_ovs_rpc *rpc;
+	struct hn_ovs_db *db = NULL;
 	long long wait_for = 1;
 	json_t *result;
 	int sv[2], r;
@@ -60,31 +60,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0)
 		return 0;
 	serve(sv[1], (uint16_t)(data[0] | data[1] << 8), data + 2, size - 2);
-	if (ovsdb_rpc_from_fd(sv[0], "unix:fuzz", 10, &rpc) < 0)
+	if (hn_ovs_rpc_from_fd(sv[0], "unix:fuzz", 10, &rpc) < 0)
 		__builtin_trap();
 	hn_err_clear();
-	r = ovsdb_rpc_call(rpc, "transact", ovs_db_read_params(), &result);
+	r = hn_ovs_rpc_call(rpc, "transact", hn_ovs_db_read_params(), &result);
 	if (r == 0) {
-		r = ovs_db_parse(result, &db);
+		r = hn_ovs_db_parse(result, &db);
 		json_decref(result);
 	}
 	check_error(r);
 	for (size_t i = 0; db && i < db->n_bridges; i++)
-		if (ovs_db_bridge(db, db->bridges[i].name) == NULL)
+		if (hn_ovs_db_bridge(db, db->bridges[i].name) == NULL)
 			__builtin_trap();
 	for (size_t i = 0; db && i < db->n_ports; i++)
-		ovs_db_port_iface(db, ovs_db_port(db, db->ports[i].name));
+		hn_ovs_db_port_iface(db, hn_ovs_db_port(db, db->ports[i].name));
 	/* As after a commit: one step past what the read saw. */
 	if (db && db->next_cfg < LLONG_MAX)
 		wait_for = db->next_cfg + 1;
 	hn_err_clear();
-	r = ovs_cfg_watch_start(rpc, &w);
+	r = hn_ovs_cfg_watch_start(rpc, &w);
 	if (r == 0)
-		r = ovs_cfg_wait(rpc, &w, wait_for, 10);
+		r = hn_ovs_cfg_wait(rpc, &w, wait_for, 10);
 	check_error(r);
-	ovs_cfg_watch_stop(rpc, &w);
-	ovs_db_free(db);
-	ovsdb_rpc_close(rpc);
+	hn_ovs_cfg_watch_stop(rpc, &w);
+	hn_ovs_db_free(db);
+	hn_ovs_rpc_close(rpc);
 	close(sv[1]);
 	return 0;
 }

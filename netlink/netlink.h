@@ -9,6 +9,6 @@
 
 #include "backend.h"
 
-extern const struct hn_backend hn_netlink_backend;
+extern const struct hn_backend hn_nl_backend;
 
 #endif

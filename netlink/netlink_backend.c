@@ -78,7 +78,8 @@ static int nlb_apply(void *state, struct hn_action **acts, size_t n, size_t *don
 static int nlb_undo(void *state, struct hn_action **acts, size_t n)
 {
 	struct nl_backend *b = state;
-	char why[512], first_why[512] = "", object[HN_OBJECT_STRLEN];
+	struct hn_error later; /* after the first failure: its message is the one reported */
+	char object[HN_OBJECT_STRLEN];
 	int first = 0;
 
 	for (size_t i = n; i-- > 0;) {
@@ -86,15 +87,15 @@ static int nlb_undo(void *state, struct hn_action **acts, size_t n)
 
 		hn_debug("netlink: undo %s %s", hn_op_name(acts[i]->op),
 			 hn_object_format(&acts[i]->obj, object, sizeof(object)));
-		r = hn_nl_undo_change(b->sk, acts[i]->priv, why, sizeof(why));
+		r = hn_nl_undo_change(b->sk, acts[i]->priv);
 		if (r < 0 && !first) {
 			first = r;
-			snprintf(first_why, sizeof(first_why), "%s", why);
+			hn_err_push(&later);
 		}
 	}
 	if (first)
-		return hn_err(first, "%s", first_why);
-	return 0;
+		hn_err_pop(&later);
+	return first;
 }
 
 static void nlb_free_priv(void *priv)
@@ -121,7 +122,7 @@ static void nlb_uplink_facts(void *state, const struct hn_bridge *b, struct hn_u
 	hn_nl_link_facts(&nb->cur, b->name, &out->bridge);
 }
 
-const struct hn_backend hn_netlink_backend = {
+const struct hn_backend hn_nl_backend = {
     .name = "netlink",
     .layer = HN_LAYER_NETLINK,
     .open = nlb_open,

@@ -163,20 +163,18 @@ int hn_nl_apply_change(struct nl_sock *sk, struct hn_nl_change *c)
 /* ---- undo ---- */
 
 static int undo_talk(struct nl_sock *sk, struct nl_msg *msg, int fine, const char *what,
-		     const struct hn_nl_change *c, char *why, size_t len)
+		     const struct hn_nl_change *c)
 {
 	char reason[WHY_LEN], w[IFNAMSIZ + 2];
 	int r;
 
-	if (!msg) {
-		snprintf(why, len, "%sundo %s: out of memory", who(c, w, sizeof(w)), what);
-		return -ENOMEM;
-	}
+	if (!msg)
+		return hn_err(-ENOMEM, "%sundo %s: out of memory", who(c, w, sizeof(w)), what);
 	r = hn_nl_talk(sk, msg, reason, sizeof(reason));
 	if (r == fine)
 		return 0;
 	if (r < 0)
-		snprintf(why, len, "%sundo %s: %s", who(c, w, sizeof(w)), what, reason);
+		return hn_err(r, "%sundo %s: %s", who(c, w, sizeof(w)), what, reason);
 	return r;
 }
 
@@ -189,8 +187,7 @@ static int undo_talk(struct nl_sock *sk, struct nl_msg *msg, int fine, const cha
  * re-creates the OVS bridges with new ifindexes) and set up again if it was up when read.
  * *ifindex is left alone when the change recorded no device.
  */
-static int device_back(struct nl_sock *sk, const struct hn_nl_change *c, int *ifindex, char *why,
-		       size_t len)
+static int device_back(struct nl_sock *sk, const struct hn_nl_change *c, int *ifindex)
 {
 	struct timespec step = {0, 10 * 1000 * 1000};
 	struct hn_nl_link l;
@@ -202,21 +199,19 @@ static int device_back(struct nl_sock *sk, const struct hn_nl_change *c, int *if
 		nanosleep(&step, NULL);
 		waited += 10;
 	}
-	if (r < 0) {
-		snprintf(why, len, "%s: undo: the interface is %s", c->old_ifname,
-			 r == -ENODEV ? "gone" : strerror(-r));
-		return r;
-	}
+	if (r < 0)
+		return hn_err(r, "%s: undo: the interface is %s", c->old_ifname,
+			      r == -ENODEV ? "gone" : strerror(-r));
 	*ifindex = l.ifindex;
 	if (c->old_up && !(l.flags & IFF_UP)) {
-		r = undo_talk(sk, hn_nl_msg_link(l.ifindex, true, 0), 0, "set up", c, why, len);
+		r = undo_talk(sk, hn_nl_msg_link(l.ifindex, true, 0), 0, "set up", c);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c, char *why, size_t len)
+int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c)
 {
 	char what[HN_NL_ROUTE_STRLEN + 16];
 	struct hn_nl_addr a = c->addr;
@@ -231,29 +226,29 @@ int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c, char *wh
 		return undo_talk(sk,
 				 hn_nl_msg_link(c->ifindex, c->old_link_up,
 						c->mtu && c->mtu != c->old_mtu ? c->old_mtu : 0),
-				 0, what, c, why, len);
+				 0, what, c);
 	case HN_NL_ADDR:
 		a.ifindex = c->ifindex;
 		snprintf(what, sizeof(what), "%s ", c->op == HN_OP_CREATE ? "add" : "remove");
 		prefix_of(&a, what + strlen(what));
 		if (c->op == HN_OP_CREATE)
 			return undo_talk(sk, hn_nl_msg_addr(RTM_DELADDR, &a), -EADDRNOTAVAIL, what,
-					 c, why, len);
-		if ((r = device_back(sk, c, &a.ifindex, why, len)) < 0)
+					 c);
+		if ((r = device_back(sk, c, &a.ifindex)) < 0)
 			return r;
-		return undo_talk(sk, hn_nl_msg_addr(RTM_NEWADDR, &a), -EEXIST, what, c, why, len);
+		return undo_talk(sk, hn_nl_msg_addr(RTM_NEWADDR, &a), -EEXIST, what, c);
 	case HN_NL_ROUTE:
 		snprintf(what, sizeof(what), "%s route ",
 			 c->op == HN_OP_CREATE	 ? "add"
 			 : c->op == HN_OP_CHANGE ? "replace"
 						 : "remove");
-		if (c->op != HN_OP_CREATE && (r = device_back(sk, c, &old.oif, why, len)) < 0)
+		if (c->op != HN_OP_CREATE && (r = device_back(sk, c, &old.oif)) < 0)
 			return r;
 		if (c->op == HN_OP_REMOVE) {
 			hn_nl_route_format(&old, NULL, what + strlen(what));
 			return undo_talk(
 			    sk, hn_nl_msg_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &old),
-			    -EEXIST, what, c, why, len);
+			    -EEXIST, what, c);
 		}
 		rt = c->route;
 		rt.oif = c->ifindex;
@@ -261,10 +256,8 @@ int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c, char *wh
 		if (c->op == HN_OP_CHANGE)
 			return undo_talk(
 			    sk, hn_nl_msg_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &old),
-			    0, what, c, why, len);
-		return undo_talk(sk, hn_nl_msg_route(RTM_DELROUTE, 0, &rt), -ESRCH, what, c, why,
-				 len);
+			    0, what, c);
+		return undo_talk(sk, hn_nl_msg_route(RTM_DELROUTE, 0, &rt), -ESRCH, what, c);
 	}
-	snprintf(why, len, "netlink: unknown action");
-	return -EINVAL;
+	return hn_err(-EINVAL, "netlink: unknown action");
 }

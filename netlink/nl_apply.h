@@ -13,7 +13,7 @@
 int hn_nl_apply_change(struct nl_sock *sk, struct hn_nl_change *c);
 
 /* Undo c, which was applied. Something already as it was before is not an error. On
- * failure the reason is written to why. */
-int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c, char *why, size_t len);
+ * failure, hn_err() text as for apply ("brint: undo add 10.99.1.250/32: ..."). */
+int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c);
 
 #endif

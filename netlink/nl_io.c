@@ -7,6 +7,7 @@
  */
 #include "nl_io.h"
 #include "error.h"
+#include "nl_msg.h"
 
 #include <errno.h>
 #include <linux/if_addr.h>
@@ -25,6 +26,10 @@
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
+
+HN_DEFINE_CLEANUP(nl_socket_freep, struct nl_sock *, nl_socket_free)
+HN_DEFINE_CLEANUP(nl_cb_putp, struct nl_cb *, nl_cb_put)
+HN_DEFINE_CLEANUP(nl_cache_freep, struct nl_cache *, nl_cache_free)
 
 /* A dump the kernel says was interrupted by a concurrent change is read again. */
 #define DUMP_TRIES 5
@@ -47,18 +52,16 @@ static int nle_errno(int nle)
 int hn_nl_open(struct nl_sock **skp, int timeout_ms)
 {
 	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-	struct nl_sock *sk = nl_socket_alloc();
+	_cleanup_(nl_socket_freep) struct nl_sock *sk = nl_socket_alloc();
 	int one = 1, r, fd;
 
 	*skp = NULL;
 	if (!sk)
 		return hn_err(-ENOMEM, "netlink: out of memory");
 	r = nl_connect(sk, NETLINK_ROUTE);
-	if (r < 0) {
-		nl_socket_free(sk);
+	if (r < 0)
 		return hn_err(nle_errno(r), "netlink: cannot open a NETLINK_ROUTE socket: %s",
 			      nl_geterror(r));
-	}
 	fd = nl_socket_get_fd(sk);
 	/* A dump bigger than a page is read whole rather than truncated. */
 	nl_socket_enable_msg_peek(sk);
@@ -68,7 +71,7 @@ int hn_nl_open(struct nl_sock **skp, int timeout_ms)
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	/* The kernel always answers; the bound is against a bug of ours, not a hang of it. */
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	*skp = sk;
+	*skp = TAKE_PTR(sk);
 	return 0;
 }
 
@@ -147,16 +150,13 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 static int talk(struct nl_sock *sk, struct nl_msg *msg, nl_recvmsg_msg_cb_t on_valid, void *arg,
 		char *why, size_t len)
 {
+	_cleanup_(hn_nl_msg_freep) struct nl_msg *owned = msg; /* freed on every way out */
+	_cleanup_(nl_cb_putp) struct nl_cb *cb = socket_cb(sk);
 	struct answer a = {0};
-	struct nl_cb *cb = socket_cb(sk);
 	int r;
 
 	why[0] = '\0';
-	if (!cb || !msg) {
-		if (cb)
-			nl_cb_put(cb);
-		if (msg)
-			nlmsg_free(msg);
+	if (!cb || !owned) {
 		snprintf(why, len, "%s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
@@ -164,14 +164,12 @@ static int talk(struct nl_sock *sk, struct nl_msg *msg, nl_recvmsg_msg_cb_t on_v
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &a);
 	if (on_valid)
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, arg);
-	r = nl_send_auto(sk, msg);
-	nlmsg_free(msg);
+	r = nl_send_auto(sk, owned);
 	while (r >= 0 && !a.done) {
 		r = nl_recvmsgs_report(sk, cb);
 		if (r == 0 && !a.done)
 			r = -NLE_AGAIN; /* nothing came within the timeout */
 	}
-	nl_cb_put(cb);
 	if (!a.done) {
 		if (r == -NLE_AGAIN)
 			snprintf(why, len, "no answer from the kernel in time");
@@ -211,7 +209,7 @@ static void fill_link(struct rtnl_link *l, struct hn_nl_link *out)
 
 static int read_links(struct nl_sock *sk, struct hn_nl_state *s)
 {
-	struct nl_cache *cache;
+	_cleanup_(nl_cache_freep) struct nl_cache *cache = NULL;
 	int r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
 
 	if (r < 0)
@@ -219,13 +217,10 @@ static int read_links(struct nl_sock *sk, struct hn_nl_state *s)
 	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
 		struct hn_nl_link *l = hn_nl_state_add_link(s);
 
-		if (!l) {
-			nl_cache_free(cache);
+		if (!l)
 			return hn_err(-ENOMEM, "netlink: out of memory");
-		}
 		fill_link((struct rtnl_link *)o, l);
 	}
-	nl_cache_free(cache);
 	return 0;
 }
 
@@ -300,7 +295,7 @@ static int route_guard(struct nl_msg *msg, void *arg)
 
 static int read_routes(struct nl_sock *sk, struct hn_nl_state *s)
 {
-	struct nl_cache *cache;
+	_cleanup_(nl_cache_freep) struct nl_cache *cache = NULL;
 	/* Filled apart: rtnl_route_alloc_cache frees a cache whose dump failed with free(),
 	 * leaking its hash table and the routes read before the failure (libnl 3.7 to 3.12). */
 	int r = rtnl_route_alloc_cache(NULL, AF_INET, 0, &cache);
@@ -310,8 +305,6 @@ static int read_routes(struct nl_sock *sk, struct hn_nl_state *s)
 		nl_socket_modify_cb(sk, NL_CB_MSG_IN, NL_CB_CUSTOM, route_guard, NULL);
 		r = nl_cache_refill(sk, cache);
 		nl_socket_modify_cb(sk, NL_CB_MSG_IN, NL_CB_DEFAULT, NULL, NULL);
-		if (r < 0)
-			nl_cache_free(cache);
 	}
 	if (r < 0)
 		return hn_err(nle_errno(r), "netlink: cannot list the routes: %s", nl_geterror(r));
@@ -322,13 +315,10 @@ static int read_routes(struct nl_sock *sk, struct hn_nl_state *s)
 		if (rtnl_route_get_family(rt) != AF_INET)
 			continue;
 		out = hn_nl_state_add_route(s);
-		if (!out) {
-			nl_cache_free(cache);
+		if (!out)
 			return hn_err(-ENOMEM, "netlink: out of memory");
-		}
 		fill_route(rt, out);
 	}
-	nl_cache_free(cache);
 	return 0;
 }
 

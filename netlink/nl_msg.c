@@ -20,16 +20,12 @@ struct nl_msg *hn_nl_msg_link(int ifindex, bool up, unsigned mtu)
 	    .ifi_flags = up ? IFF_UP : 0,
 	    .ifi_change = IFF_UP,
 	};
-	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
+	_cleanup_(hn_nl_msg_freep) struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
 
-	if (!msg)
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    (mtu && nla_put_u32(msg, IFLA_MTU, mtu) < 0))
 		return NULL;
-	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    (mtu && nla_put_u32(msg, IFLA_MTU, mtu) < 0)) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+	return TAKE_PTR(msg);
 }
 
 struct nl_msg *hn_nl_msg_addr(int type, const struct hn_nl_addr *a)
@@ -41,7 +37,7 @@ struct nl_msg *hn_nl_msg_addr(int type, const struct hn_nl_addr *a)
 	    .ifa_index = (unsigned)a->ifindex,
 	};
 	int flags = type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_EXCL : 0;
-	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
+	_cleanup_(hn_nl_msg_freep) struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
 	int r;
 
 	if (!msg)
@@ -63,11 +59,7 @@ struct nl_msg *hn_nl_msg_addr(int type, const struct hn_nl_addr *a)
 		if (r == 0 && a->route_metric)
 			r = nla_put_u32(msg, IFA_RT_PRIORITY, a->route_metric);
 	}
-	if (r < 0) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+	return r < 0 ? NULL : TAKE_PTR(msg);
 }
 
 struct nl_msg *hn_nl_msg_route(int type, int flags, const struct hn_nl_route *r)
@@ -82,7 +74,7 @@ struct nl_msg *hn_nl_msg_route(int type, int flags, const struct hn_nl_route *r)
 	    .rtm_scope = type == RTM_DELROUTE ? RT_SCOPE_NOWHERE : r->scope,
 	    .rtm_type = r->type,
 	};
-	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
+	_cleanup_(hn_nl_msg_freep) struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
 	int e;
 
 	if (!msg)
@@ -100,9 +92,5 @@ struct nl_msg *hn_nl_msg_route(int type, int flags, const struct hn_nl_route *r)
 		e = nla_put_u32(msg, RTA_PRIORITY, r->priority);
 	if (e == 0 && r->has_prefsrc)
 		e = nla_put(msg, RTA_PREFSRC, 4, &r->prefsrc);
-	if (e < 0) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+	return e < 0 ? NULL : TAKE_PTR(msg);
 }

@@ -8,6 +8,7 @@
 #ifndef HOSTNET_NL_MSG_H
 #define HOSTNET_NL_MSG_H
 
+#include "error.h"
 #include "nl_state.h"
 
 #include <netlink/netlink.h>
@@ -23,5 +24,8 @@ struct nl_msg *hn_nl_msg_addr(int type, const struct hn_nl_addr *a);
 /* RTM_NEWROUTE with flags (NLM_F_CREATE | NLM_F_EXCL, or NLM_F_CREATE | NLM_F_REPLACE) or
  * RTM_DELROUTE (flags 0) of r. A removal carries r's protocol, which the kernel matches. */
 struct nl_msg *hn_nl_msg_route(int type, int flags, const struct hn_nl_route *r);
+
+/* _cleanup_(hn_nl_msg_freep) struct nl_msg *msg (error.h) */
+HN_DEFINE_CLEANUP(hn_nl_msg_freep, struct nl_msg *, nlmsg_free)
 
 #endif

@@ -12,19 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-void json_stream_init(struct json_stream *s)
+void hn_ovs_json_stream_init(struct hn_ovs_json_stream *s)
 {
 	memset(s, 0, sizeof(*s));
 }
 
-void json_stream_free(struct json_stream *s)
+void hn_ovs_json_stream_free(struct hn_ovs_json_stream *s)
 {
 	free(s->buf);
 	memset(s, 0, sizeof(*s));
 }
 
 /* Drop consumed bytes once they are the bigger part of the buffer. */
-static void compact(struct json_stream *s)
+static void compact(struct hn_ovs_json_stream *s)
 {
 	if (s->start == 0 || s->start < s->len / 2)
 		return;
@@ -34,10 +34,10 @@ static void compact(struct json_stream *s)
 	s->start = 0;
 }
 
-int json_stream_feed(struct json_stream *s, const void *data, size_t n)
+int hn_ovs_json_stream_feed(struct hn_ovs_json_stream *s, const void *data, size_t n)
 {
 	compact(s);
-	if (s->len + n > JSON_STREAM_MAX)
+	if (s->len + n > HN_OVS_JSON_STREAM_MAX)
 		return -EMSGSIZE;
 	if (s->len + n + 1 > s->cap) {
 		size_t cap = s->cap ? s->cap : 4096;
@@ -56,11 +56,11 @@ int json_stream_feed(struct json_stream *s, const void *data, size_t n)
 	return 0;
 }
 
-static int push(struct json_stream *s, char c)
+static int push(struct hn_ovs_json_stream *s, char c)
 {
 	unsigned d = s->depth;
 
-	if (d >= JSON_STREAM_DEPTH)
+	if (d >= HN_OVS_JSON_STREAM_DEPTH)
 		return -1;
 	if (c == '{')
 		s->open_brace[d / 8] |= (uint8_t)(1u << (d % 8));
@@ -71,7 +71,7 @@ static int push(struct json_stream *s, char c)
 }
 
 /* Close the innermost bracket with c: false when c is not its kind. */
-static bool pop_matches(struct json_stream *s, char c)
+static bool pop_matches(struct hn_ovs_json_stream *s, char c)
 {
 	unsigned d = s->depth - 1;
 	bool brace = s->open_brace[d / 8] & (1u << (d % 8));
@@ -82,7 +82,7 @@ static bool pop_matches(struct json_stream *s, char c)
 	return true;
 }
 
-static int broken(struct json_stream *s, char *err, size_t errlen, const char *why)
+static int broken(struct hn_ovs_json_stream *s, char *err, size_t errlen, const char *why)
 {
 	s->broken = true;
 	snprintf(err, errlen, "%s", why);
@@ -94,7 +94,7 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-int json_stream_next(struct json_stream *s, json_t **msg, char *err, size_t errlen)
+int hn_ovs_json_stream_next(struct hn_ovs_json_stream *s, json_t **msg, char *err, size_t errlen)
 {
 	*msg = NULL;
 	if (s->broken) {
@@ -157,7 +157,7 @@ int json_stream_next(struct json_stream *s, json_t **msg, char *err, size_t errl
 	return 0;
 }
 
-bool json_stream_partial(const struct json_stream *s)
+bool hn_ovs_json_stream_partial(const struct hn_ovs_json_stream *s)
 {
 	return s->depth > 0;
 }

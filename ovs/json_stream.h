@@ -13,36 +13,36 @@
 #include <stdint.h>
 
 /* A server that sends more than this without ending a message is broken or hostile. */
-#define JSON_STREAM_MAX (64u << 20)
+#define HN_OVS_JSON_STREAM_MAX (64u << 20)
 /* Nesting deeper than jansson's own limit cannot be parsed anyway. */
-#define JSON_STREAM_DEPTH 2048
+#define HN_OVS_JSON_STREAM_DEPTH 2048
 
-struct json_stream {
+struct hn_ovs_json_stream {
 	char *buf;
 	size_t len, cap; /* bytes held: buf[0..len) */
 	size_t start;	 /* first byte of the message being scanned */
 	size_t scan;	 /* bytes of buf already looked at */
 	unsigned depth;	 /* nesting of { and [; 0 = between messages */
 	/* Bit d set: the bracket open at depth d+1 is '{', so '}' must close it. */
-	uint8_t open_brace[JSON_STREAM_DEPTH / 8];
+	uint8_t open_brace[HN_OVS_JSON_STREAM_DEPTH / 8];
 	bool in_string, escape;
 	bool broken; /* a malformed message was seen: the stream cannot resync */
 };
 
-void json_stream_init(struct json_stream *s);
-void json_stream_free(struct json_stream *s);
+void hn_ovs_json_stream_init(struct hn_ovs_json_stream *s);
+void hn_ovs_json_stream_free(struct hn_ovs_json_stream *s);
 
-/* Append bytes received. -ENOMEM, or -EMSGSIZE past JSON_STREAM_MAX. */
-int json_stream_feed(struct json_stream *s, const void *data, size_t n);
+/* Append bytes received. -ENOMEM, or -EMSGSIZE past HN_OVS_JSON_STREAM_MAX. */
+int hn_ovs_json_stream_feed(struct hn_ovs_json_stream *s, const void *data, size_t n);
 
 /*
  * Take the next complete message: 1 and *msg (the caller's reference), 0 when more bytes
  * are needed, -EPROTO when the bytes are not JSON (why in err, and the stream stays
  * broken). Whitespace between messages is skipped; anything else there is an error.
  */
-int json_stream_next(struct json_stream *s, json_t **msg, char *err, size_t errlen);
+int hn_ovs_json_stream_next(struct hn_ovs_json_stream *s, json_t **msg, char *err, size_t errlen);
 
 /* True when part of a message is held: EOF now means "closed mid-message". */
-bool json_stream_partial(const struct json_stream *s);
+bool hn_ovs_json_stream_partial(const struct hn_ovs_json_stream *s);
 
 #endif

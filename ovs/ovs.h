@@ -20,7 +20,7 @@ extern const struct hn_backend hn_ovs_backend;
 /* A connection for ports outside the config. */
 struct hn_ovs_ports;
 
-struct hn_ovs_port {
+struct hn_ovs_port_spec {
 	const char *name;		 /* a system device: the port and its interface */
 	unsigned tag;			 /* access port on this VLAN; 0 for a trunk */
 	const struct hn_vlanset *trunks; /* trunk port carrying this set; NULL for access */
@@ -50,8 +50,9 @@ int hn_ovs_ports_remove(struct hn_ovs_ports *o, const struct hn_ovs_marked *port
  * every interface. On failure what was added is removed again. -ENODEV: no such bridge, or
  * an interface could not be opened (the message names it).
  */
-int hn_ovs_ports_add(struct hn_ovs_ports *o, const char *bridge, const struct hn_ovs_port *ports,
-		     size_t n, const char *key, const char *value);
+int hn_ovs_ports_add(struct hn_ovs_ports *o, const char *bridge,
+		     const struct hn_ovs_port_spec *ports, size_t n, const char *key,
+		     const char *value);
 /*
  * Remove what hn_ovs_ports_add added, in one transaction, and wait (bounded) until
  * ovs-vswitchd has let go of the interfaces: a link deleted while it still reads from it

@@ -22,10 +22,10 @@
 
 struct ovs_state {
 	const struct hn_opts *opts;
-	struct ovsdb_rpc *rpc;
-	struct ovs_db *db;
+	struct hn_ovs_rpc *rpc;
+	struct hn_ovs_db *db;
 	const char *datapath;
-	struct ovs_cfg_watch cfg; /* the cur_cfg monitor while an apply runs */
+	struct hn_ovs_cfg_watch cfg; /* the cur_cfg monitor while an apply runs */
 	/* A transaction of this run was committed since db was read: a later one (the uplink
 	 * NIC's own step, backend.h) reads again first, for the rows that one made. */
 	bool stale;
@@ -33,7 +33,7 @@ struct ovs_state {
 
 static void free_priv(void *priv)
 {
-	ovs_act_free(priv);
+	hn_ovs_act_free(priv);
 }
 
 static int ovs_open(const struct hn_opts *opts, void **state)
@@ -45,7 +45,7 @@ static int ovs_open(const struct hn_opts *opts, void **state)
 	if (!s)
 		return hn_err(-ENOMEM, "out of memory");
 	s->opts = opts;
-	r = ovsdb_rpc_open(opts->ovsdb, opts->timeout_ms, &s->rpc);
+	r = hn_ovs_rpc_open(opts->ovsdb, opts->timeout_ms, &s->rpc);
 	if (r < 0) {
 		free(s);
 		return r;
@@ -60,25 +60,25 @@ static void ovs_close(void *state)
 
 	if (!s)
 		return;
-	ovs_db_free(s->db);
-	ovsdb_rpc_close(s->rpc);
+	hn_ovs_db_free(s->db);
+	hn_ovs_rpc_close(s->rpc);
 	free(s);
 }
 
 static int ovs_read(void *state)
 {
 	struct ovs_state *s = state;
-	struct ovs_db *db;
+	struct hn_ovs_db *db;
 	json_t *result;
-	int r = ovsdb_rpc_call(s->rpc, "transact", ovs_db_read_params(), &result);
+	int r = hn_ovs_rpc_call(s->rpc, "transact", hn_ovs_db_read_params(), &result);
 
 	if (r < 0)
 		return r;
-	r = ovs_db_parse(result, &db);
+	r = hn_ovs_db_parse(result, &db);
 	json_decref(result);
 	if (r < 0)
 		return r;
-	ovs_db_free(s->db);
+	hn_ovs_db_free(s->db);
 	s->db = db;
 	s->stale = false;
 	hn_debug("ovs: read %zu bridge(s), %zu port(s), %zu interface(s); next_cfg %lld, "
@@ -104,14 +104,14 @@ static int diff_into(struct ovs_state *s, const struct hn_config *want, struct h
 {
 	size_t from = plan->n;
 	json_t *result;
-	int r = ovs_diff(s->db, want, s->datapath, plan);
+	int r = hn_ovs_diff(s->db, want, s->datapath, plan);
 
-	if (r < 0 || !ovs_plan_removes(plan, from))
+	if (r < 0 || !hn_ovs_plan_removes(plan, from))
 		return r;
-	r = ovsdb_rpc_call(s->rpc, "transact", ovs_details_params(), &result);
+	r = hn_ovs_rpc_call(s->rpc, "transact", hn_ovs_details_params(), &result);
 	if (r < 0)
 		return r;
-	r = ovs_attach_details(plan, from, result);
+	r = hn_ovs_attach_details(plan, from, result);
 	json_decref(result);
 	return r;
 }
@@ -126,10 +126,10 @@ static int ovs_diff_state(void *state, const struct hn_config *want, struct hn_p
 	return diff_into(s, want, plan);
 }
 
-static bool makes_bridge(struct ovs_act *const *acts, size_t n, const char *bridge)
+static bool makes_bridge(struct hn_ovs_act *const *acts, size_t n, const char *bridge)
 {
 	for (size_t i = 0; i < n; i++)
-		if (acts[i]->kind == OVS_ADD_BRIDGE && strcmp(acts[i]->bridge, bridge) == 0)
+		if (acts[i]->kind == HN_OVS_ADD_BRIDGE && strcmp(acts[i]->bridge, bridge) == 0)
 			return true;
 	return false;
 }
@@ -138,16 +138,16 @@ static bool makes_bridge(struct ovs_act *const *acts, size_t n, const char *brid
  * Ports bound for a bridge that an earlier transaction of this run made (the uplink NIC
  * joining a new br0): the diff could not know its uuid; the read since has it.
  */
-static int resolve_new_bridges(struct ovs_state *s, struct ovs_act *const *acts, size_t n)
+static int resolve_new_bridges(struct ovs_state *s, struct hn_ovs_act *const *acts, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct ovs_act *a = acts[i];
-		const struct ovs_bridge *b;
+		struct hn_ovs_act *a = acts[i];
+		const struct hn_ovs_bridge *b;
 
-		if ((a->kind != OVS_ADD_PORT && a->kind != OVS_MOVE_PORT) || a->bridge_uuid[0] ||
-		    makes_bridge(acts, n, a->bridge))
+		if ((a->kind != HN_OVS_ADD_PORT && a->kind != HN_OVS_MOVE_PORT) ||
+		    a->bridge_uuid[0] || makes_bridge(acts, n, a->bridge))
 			continue;
-		b = ovs_db_bridge(s->db, a->bridge);
+		b = hn_ovs_db_bridge(s->db, a->bridge);
 		if (!b)
 			return hn_err(-ENOENT,
 				      "bridge %s, made by this run, is gone from OVSDB: "
@@ -159,19 +159,19 @@ static int resolve_new_bridges(struct ovs_state *s, struct ovs_act *const *acts,
 }
 
 /* Every interface the transaction added must have been opened by ovs-vswitchd. */
-static int check_interfaces(struct ovs_state *s, struct ovs_act *const *acts, size_t n)
+static int check_interfaces(struct ovs_state *s, struct hn_ovs_act *const *acts, size_t n)
 {
-	struct ovs_strmap made = {0};
+	struct hn_ovs_strmap made = {0};
 	size_t nbad = 0, first = 0;
 	char why[512], more[64] = "";
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < n; i++)
-		if (acts[i]->kind == OVS_ADD_PORT && acts[i]->made_iface_uuid[0])
-			r = ovs_strmap_put(&made, acts[i]->made_iface_uuid, i);
+		if (acts[i]->kind == HN_OVS_ADD_PORT && acts[i]->made_iface_uuid[0])
+			r = hn_ovs_strmap_put(&made, acts[i]->made_iface_uuid, i);
 	if (r == 0 && made.n)
-		r = ovs_cfg_failed_ifaces(s->rpc, &made, &nbad, &first, why, sizeof(why));
-	ovs_strmap_free(&made);
+		r = hn_ovs_cfg_failed_ifaces(s->rpc, &made, &nbad, &first, why, sizeof(why));
+	hn_ovs_strmap_free(&made);
 	if (r == -ENOMEM)
 		return hn_err(r, "out of memory");
 	if (r < 0 || !nbad)
@@ -182,113 +182,96 @@ static int check_interfaces(struct ovs_state *s, struct ovs_act *const *acts, si
 		      acts[first]->port, acts[first]->port, acts[first]->bridge, why, more);
 }
 
-static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *done)
+/* acts committed in one transaction, then taken by ovs-vswitchd (watched through s->cfg). */
+static int commit(struct ovs_state *s, struct hn_action **acts, size_t n, size_t *done)
 {
-	struct ovs_state *s = state;
-	struct ovs_act **v = calloc(n + 1, sizeof(*v));
-	size_t nv = n;
+	_cleanup_free_ struct hn_ovs_act **v = calloc(n + 1, sizeof(*v));
+	_cleanup_(hn_ovs_txn_free) struct hn_ovs_txn txn = {0};
+	json_auto_t *result = NULL;
 	long long next_cfg = 0;
-	struct ovs_txn txn;
-	json_t *result;
-	int r = 0;
+	int r;
 
-	*done = 0;
 	if (!v)
 		return hn_err(-ENOMEM, "out of memory");
-	r = ovs_cfg_watch_start(s->rpc, &s->cfg);
-	if (r < 0)
-		goto out;
 	for (size_t i = 0; i < n; i++)
 		v[i] = acts[i]->priv;
 	/* A second transaction of one run (the uplink NIC's step comes apart from the rest,
 	 * backend.h) waits on the rows as the first one left them, not as the diff read them:
 	 * read again. A writer between the diff and this read goes unseen by the waits; the
 	 * re-read after apply (`up`'s confirm) still sees what it changed. */
-	if (s->stale && (r = ovs_read(s)) < 0)
-		goto out;
-	r = resolve_new_bridges(s, v, nv);
+	if ((s->stale && (r = ovs_read(s)) < 0) || (r = resolve_new_bridges(s, v, n)) < 0 ||
+	    (r = hn_ovs_txn_build(s->db, v, n, &txn)) < 0)
+		return r;
+	r = hn_ovs_rpc_call(s->rpc, "transact", json_incref(txn.params), &result);
 	if (r < 0)
-		goto out;
-	r = ovs_txn_build(s->db, v, nv, &txn);
-	if (r < 0)
-		goto out;
-	r = ovsdb_rpc_call(s->rpc, "transact", json_incref(txn.params), &result);
-	if (r < 0) {
-		char why[1024];
-
-		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
-		r = hn_err(r, "%s; whether OVS took the change is unknown: run `hostnet plan`",
-			   why);
-		ovs_txn_free(&txn);
-		goto out;
-	}
-	r = ovs_txn_result(&txn, result, v, &next_cfg);
-	json_decref(result);
-	ovs_txn_free(&txn);
+		return hn_err(r, "%s; whether OVS took the change is unknown: run `hostnet plan`",
+			      hn_errmsg() ? hn_errmsg() : "");
+	r = hn_ovs_txn_result(&txn, result, v, &next_cfg);
 	/* The transaction's waits failed: another client wrote what hostnet read. Nothing was
 	 * committed; the agent reads and plans again and shows the new plan (backend.h). */
 	if (r == -EAGAIN)
-		r = hn_err(-EAGAIN, "another client changed the OVS database between hostnet's "
-				    "read and its write");
+		return hn_err(-EAGAIN, "another client changed the OVS database between "
+				       "hostnet's read and its write");
 	if (r < 0)
-		goto out;
+		return r;
 	/* From here on the database holds the change: the agent must undo it on failure. */
 	s->stale = true;
 	*done = n;
-	if (nv) {
-		hn_debug("ovs: committed %zu change(s), next_cfg %lld", nv, next_cfg);
-		r = ovs_cfg_wait(s->rpc, &s->cfg, next_cfg, s->opts->timeout_ms);
-		if (r == 0)
-			r = ovs_cfg_watch_stop(s->rpc, &s->cfg);
-		if (r == 0)
-			r = check_interfaces(s, v, nv);
-	}
-out:
-	free(v);
-	if (s->cfg.id[0]) {
-		/* keep the first error's message: the cancel only tidies up */
-		char why[1024];
-		int rr;
+	if (!n)
+		return 0;
+	hn_debug("ovs: committed %zu change(s), next_cfg %lld", n, next_cfg);
+	r = hn_ovs_cfg_wait(s->rpc, &s->cfg, next_cfg, s->opts->timeout_ms);
+	if (r == 0)
+		r = hn_ovs_cfg_watch_stop(s->rpc, &s->cfg);
+	if (r == 0)
+		r = check_interfaces(s, v, n);
+	return r;
+}
 
-		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
-		rr = ovs_cfg_watch_stop(s->rpc, &s->cfg);
-		if (r < 0)
-			hn_err(r, "%s", why);
-		else
-			r = rr;
-	}
+static int ovs_apply(void *state, struct hn_action **acts, size_t n, size_t *done)
+{
+	struct ovs_state *s = state;
+	struct hn_error cancel;
+	int r;
+
+	*done = 0;
+	r = hn_ovs_cfg_watch_start(s->rpc, &s->cfg);
+	if (r == 0)
+		r = commit(s, acts, n, done);
+	if (!s->cfg.id[0])
+		return r;
+	if (r == 0)
+		return hn_ovs_cfg_watch_stop(s->rpc, &s->cfg);
+	/* after a failure, the cancel only tidies up: its own failure is not reported */
+	hn_err_push(&cancel);
+	hn_ovs_cfg_watch_stop(s->rpc, &s->cfg);
+	hn_err_pop(&cancel);
 	return r;
 }
 
 static int ovs_undo(void *state, struct hn_action **acts, size_t n)
 {
 	struct ovs_state *s = state;
-	struct ovs_act **v = calloc(n + 1, sizeof(*v));
-	struct ovs_txn txn;
-	json_t *result;
+	_cleanup_free_ struct hn_ovs_act **v = calloc(n + 1, sizeof(*v));
+	_cleanup_(hn_ovs_txn_free) struct hn_ovs_txn txn = {0};
+	json_auto_t *result = NULL;
 	int r;
 
 	if (!v)
 		return hn_err(-ENOMEM, "out of memory");
-	if (!n) {
-		free(v);
+	if (!n)
 		return 0;
-	}
 	/* acts are what one apply committed: one transaction, inverted as a whole. */
 	for (size_t i = 0; i < n; i++)
 		v[i] = acts[i]->priv;
-	r = ovs_txn_inverse(v, n, &txn);
-	free(v);
+	r = hn_ovs_txn_inverse(v, n, &txn);
 	if (r < 0)
 		return r;
 	/* No wait for ovs-vswitchd here: undo often follows its failure, and the database is
 	 * what it converges to whenever it runs. */
-	r = ovsdb_rpc_call(s->rpc, "transact", json_incref(txn.params), &result);
-	if (r == 0) {
-		r = ovs_txn_result(&txn, result, NULL, NULL);
-		json_decref(result);
-	}
-	ovs_txn_free(&txn);
+	r = hn_ovs_rpc_call(s->rpc, "transact", json_incref(txn.params), &result);
+	if (r == 0)
+		r = hn_ovs_txn_result(&txn, result, NULL, NULL);
 	s->stale = true;
 	return r;
 }

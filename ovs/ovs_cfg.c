@@ -27,15 +27,15 @@ static bool cur_cfg_of(const json_t *updates, long long *cur)
 	return false;
 }
 
-int ovs_cfg_watch_start(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w)
+int hn_ovs_cfg_watch_start(struct hn_ovs_rpc *rpc, struct hn_ovs_cfg_watch *w)
 {
 	json_t *result;
 	int r;
 
 	snprintf(w->id, sizeof(w->id), "hostnet-cfg-%u", ++w->serial);
-	r = ovsdb_rpc_call(rpc, "monitor",
-			   json_pack("[s, s, {s:{s:[s]}}]", DB, w->id, DB, "columns", "cur_cfg"),
-			   &result);
+	r = hn_ovs_rpc_call(rpc, "monitor",
+			    json_pack("[s, s, {s:{s:[s]}}]", DB, w->id, DB, "columns", "cur_cfg"),
+			    &result);
 	if (r < 0) {
 		w->id[0] = '\0';
 		return r;
@@ -46,14 +46,15 @@ int ovs_cfg_watch_start(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w)
 	return 0;
 }
 
-int ovs_cfg_wait(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w, long long next_cfg, int timeout_ms)
+int hn_ovs_cfg_wait(struct hn_ovs_rpc *rpc, struct hn_ovs_cfg_watch *w, long long next_cfg,
+		    int timeout_ms)
 {
-	int64_t deadline = ovsdb_now_ms() + timeout_ms;
+	int64_t deadline = hn_ovs_now_ms() + timeout_ms;
 
 	while (w->cur < next_cfg) {
 		json_t *msg, *params;
 		const char *method, *id;
-		int r = ovsdb_rpc_notification(rpc, deadline, &msg);
+		int r = hn_ovs_rpc_notification(rpc, deadline, &msg);
 
 		if (r == -ETIMEDOUT)
 			return hn_err(-ETIMEDOUT,
@@ -74,46 +75,46 @@ int ovs_cfg_wait(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w, long long next_
 	return 0;
 }
 
-int ovs_cfg_watch_stop(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w)
+int hn_ovs_cfg_watch_stop(struct hn_ovs_rpc *rpc, struct hn_ovs_cfg_watch *w)
 {
 	json_t *result = NULL;
 	int r;
 
 	if (!w->id[0])
 		return 0;
-	r = ovsdb_rpc_call(rpc, "monitor_cancel", json_pack("[s]", w->id), &result);
+	r = hn_ovs_rpc_call(rpc, "monitor_cancel", json_pack("[s]", w->id), &result);
 	json_decref(result);
 	w->id[0] = '\0';
 	return r;
 }
 
-int ovs_cfg_failed_ifaces(struct ovsdb_rpc *rpc, struct ovs_strmap *made, size_t *nbad,
-			  size_t *first, char *why, size_t len)
+int hn_ovs_cfg_failed_ifaces(struct hn_ovs_rpc *rpc, struct hn_ovs_strmap *made, size_t *nbad,
+			     size_t *first, char *why, size_t len)
 {
 	json_t *result = NULL;
 	int r;
 
 	*nbad = 0;
-	r = ovsdb_rpc_call(rpc, "transact",
-			   json_pack("[s, {s:s, s:s, s:[[s, s, i]], s:[s, s]},"
-				     " {s:s, s:s, s:[[s, s, [s, []]]], s:[s, s]}]",
-				     DB, "op", "select", "table", "Interface", "where", "ofport",
-				     "==", -1, "columns", "_uuid", "error", "op", "select", "table",
-				     "Interface", "where", "error", "!=", "set", "columns", "_uuid",
-				     "error"),
-			   &result);
+	r = hn_ovs_rpc_call(rpc, "transact",
+			    json_pack("[s, {s:s, s:s, s:[[s, s, i]], s:[s, s]},"
+				      " {s:s, s:s, s:[[s, s, [s, []]]], s:[s, s]}]",
+				      DB, "op", "select", "table", "Interface", "where", "ofport",
+				      "==", -1, "columns", "_uuid", "error", "op", "select",
+				      "table", "Interface", "where", "error", "!=", "set",
+				      "columns", "_uuid", "error"),
+			    &result);
 	for (size_t k = 0; r == 0 && k < 2; k++) {
 		json_t *rows = json_object_get(json_array_get(result, k), "rows"), *row;
 		size_t i, at;
 
 		json_array_foreach (rows, i, row) {
-			const char *u = ovs_json_uuid(json_object_get(row, "_uuid"));
+			const char *u = hn_ovs_json_uuid(json_object_get(row, "_uuid"));
 			const char *err = json_string_value(json_object_get(row, "error"));
 
 			/* the same interface may be in both lists: count it once */
-			if (!u || !ovs_strmap_get(made, u, &at) || at == (size_t)-1)
+			if (!u || !hn_ovs_strmap_get(made, u, &at) || at == (size_t)-1)
 				continue;
-			ovs_strmap_put(made, u, (size_t)-1);
+			hn_ovs_strmap_put(made, u, (size_t)-1);
 			if (!(*nbad)++) {
 				*first = at;
 				snprintf(why, len, "%s",

@@ -11,20 +11,20 @@
 #include "ovs_db.h"
 #include "ovsdb_rpc.h"
 
-struct ovs_cfg_watch {
+struct hn_ovs_cfg_watch {
 	char id[32];	 /* the monitor's id; "" when none runs */
 	long long cur;	 /* the last cur_cfg seen; -1 before any */
 	unsigned serial; /* makes each monitor's id unique on the connection */
 };
 
 /* Start the monitor; w->cur is cur_cfg now. */
-int ovs_cfg_watch_start(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w);
+int hn_ovs_cfg_watch_start(struct hn_ovs_rpc *rpc, struct hn_ovs_cfg_watch *w);
 /* Wait until cur_cfg >= next_cfg, at most timeout_ms; -ETIMEDOUT with a message naming
  * ovs-vswitchd otherwise. */
-int ovs_cfg_wait(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w, long long next_cfg,
-		 int timeout_ms);
+int hn_ovs_cfg_wait(struct hn_ovs_rpc *rpc, struct hn_ovs_cfg_watch *w, long long next_cfg,
+		    int timeout_ms);
 /* Cancel the monitor, if one runs. */
-int ovs_cfg_watch_stop(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w);
+int hn_ovs_cfg_watch_stop(struct hn_ovs_rpc *rpc, struct hn_ovs_cfg_watch *w);
 
 /*
  * Once cur_cfg has caught up: of the interfaces a transaction made (their uuids are the
@@ -33,7 +33,7 @@ int ovs_cfg_watch_stop(struct ovsdb_rpc *rpc, struct ovs_cfg_watch *w);
  * *nbad counts them; the first one's value in made goes to *first and its error to why.
  * made is left with values changed.
  */
-int ovs_cfg_failed_ifaces(struct ovsdb_rpc *rpc, struct ovs_strmap *made, size_t *nbad,
-			  size_t *first, char *why, size_t len);
+int hn_ovs_cfg_failed_ifaces(struct hn_ovs_rpc *rpc, struct hn_ovs_strmap *made, size_t *nbad,
+			     size_t *first, char *why, size_t len);
 
 #endif

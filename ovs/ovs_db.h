@@ -9,6 +9,7 @@
 #ifndef HOSTNET_OVS_DB_H
 #define HOSTNET_OVS_DB_H
 
+#include "error.h"
 #include "model.h"
 
 #include <jansson.h>
@@ -16,12 +17,12 @@
 #include <stddef.h>
 
 /* external_ids key on every Bridge, Port and Interface hostnet creates. */
-#define OVS_OWNER_KEY	"hostnet-owner"
-#define OVS_OWNER_VALUE "hostnet"
-#define OVS_DB_NAME	"Open_vSwitch"
+#define HN_OVS_OWNER_KEY   "hostnet-owner"
+#define HN_OVS_OWNER_VALUE "hostnet"
+#define HN_OVS_DB_NAME	   "Open_vSwitch"
 
-struct ovs_strmap {
-	struct ovs_strmap_slot {
+struct hn_ovs_strmap {
+	struct hn_ovs_strmap_slot {
 		const char *key;
 		size_t value;
 	} * slots;
@@ -30,12 +31,12 @@ struct ovs_strmap {
 
 /* Only name and type are read: a port's own interface has the port's name, and its type
  * is all the diff compares. Removals fetch whole rows later (ovs_diff.h). */
-struct ovs_iface {
+struct hn_ovs_iface {
 	const char *name, *type; /* type "" = a system device */
 	json_t *row;
 };
 
-struct ovs_port {
+struct hn_ovs_port {
 	const char *uuid, *name;
 	unsigned tag; /* 0 = none */
 	struct hn_vlanset trunks;
@@ -45,7 +46,7 @@ struct ovs_port {
 	json_t *row;
 };
 
-struct ovs_bridge {
+struct hn_ovs_bridge {
 	const char *uuid, *name;
 	const char *datapath_type; /* "" = the default, system */
 	const char *hwaddr;	   /* other_config:hwaddr, NULL when unset */
@@ -55,43 +56,45 @@ struct ovs_bridge {
 	json_t *row;
 };
 
-struct ovs_db {
+struct hn_ovs_db {
 	json_t *reply;
 	const char *root_uuid; /* the Open_vSwitch row */
 	json_t *root_row;
 	long long next_cfg, cur_cfg;
-	struct ovs_bridge *bridges;
+	struct hn_ovs_bridge *bridges;
 	size_t n_bridges;
-	struct ovs_port *ports;
+	struct hn_ovs_port *ports;
 	size_t n_ports;
-	struct ovs_iface *ifaces;
+	struct hn_ovs_iface *ifaces;
 	size_t n_ifaces;
-	struct ovs_strmap bridge_by_name, port_by_name, port_by_uuid, iface_by_name;
+	struct hn_ovs_strmap bridge_by_name, port_by_name, port_by_uuid, iface_by_name;
 };
 
 /* The params of the `transact` that reads the snapshot. */
-json_t *ovs_db_read_params(void);
+json_t *hn_ovs_db_read_params(void);
 /* Parse the result of that transact (a reference is taken). -EPROTO with a message when
  * the reply does not have the expected shape. */
-int ovs_db_parse(json_t *result, struct ovs_db **out);
-void ovs_db_free(struct ovs_db *db);
+int hn_ovs_db_parse(json_t *result, struct hn_ovs_db **out);
+void hn_ovs_db_free(struct hn_ovs_db *db);
+HN_DEFINE_CLEANUP(hn_ovs_db_freep, struct hn_ovs_db *, hn_ovs_db_free)
 
-const struct ovs_bridge *ovs_db_bridge(const struct ovs_db *db, const char *name);
-const struct ovs_port *ovs_db_port(const struct ovs_db *db, const char *name);
+const struct hn_ovs_bridge *hn_ovs_db_bridge(const struct hn_ovs_db *db, const char *name);
+const struct hn_ovs_port *hn_ovs_db_port(const struct hn_ovs_db *db, const char *name);
 /* The interface of the port's name (a plain port's only one), or NULL. */
-const struct ovs_iface *ovs_db_port_iface(const struct ovs_db *db, const struct ovs_port *p);
+const struct hn_ovs_iface *hn_ovs_db_port_iface(const struct hn_ovs_db *db,
+						const struct hn_ovs_port *p);
 
 /* OVSDB's JSON notation (RFC 7047 section 5.1). */
-const char *ovs_json_uuid(const json_t *v); /* ["uuid", "..."] */
+const char *hn_ovs_json_uuid(const json_t *v); /* ["uuid", "..."] */
 /* The atoms of a set: ["set", [...]], or a lone atom standing for a set of one. */
-size_t ovs_json_set_size(const json_t *v);
-json_t *ovs_json_set_at(const json_t *v, size_t i);
+size_t hn_ovs_json_set_size(const json_t *v);
+json_t *hn_ovs_json_set_at(const json_t *v, size_t i);
 /* map lookup in ["map", [[k, v], ...]]; NULL when absent. */
-const json_t *ovs_json_map_get(const json_t *map, const char *key);
+const json_t *hn_ovs_json_map_get(const json_t *map, const char *key);
 
 /* A small string -> index hash (names and uuids). */
-int ovs_strmap_put(struct ovs_strmap *m, const char *key, size_t value);
-bool ovs_strmap_get(const struct ovs_strmap *m, const char *key, size_t *value);
-void ovs_strmap_free(struct ovs_strmap *m);
+int hn_ovs_strmap_put(struct hn_ovs_strmap *m, const char *key, size_t value);
+bool hn_ovs_strmap_get(const struct hn_ovs_strmap *m, const char *key, size_t *value);
+void hn_ovs_strmap_free(struct hn_ovs_strmap *m);
 
 #endif

@@ -20,15 +20,15 @@ struct want_port {
 };
 
 struct diff {
-	const struct ovs_db *db;
+	const struct hn_ovs_db *db;
 	const struct hn_config *want; /* NULL on `down` */
 	const struct hn_config *cfg;  /* the config even on `down`: it names the uplinks */
 	const char *datapath;
 	struct hn_plan *plan;
-	struct ovs_strmap wanted; /* port name -> index of its bridge in want */
+	struct hn_ovs_strmap wanted; /* port name -> index of its bridge in want */
 };
 
-void ovs_act_free(struct ovs_act *a)
+void hn_ovs_act_free(struct hn_ovs_act *a)
 {
 	if (!a)
 		return;
@@ -59,10 +59,10 @@ static void object_of(const char *bridge, const char *port, struct hn_object *ob
 		hn_object_set(obj, HN_KIND_BRIDGE, bridge, NULL, NULL);
 }
 
-static struct ovs_act *add_act(struct diff *d, enum hn_op op, enum ovs_act_kind kind,
-			       const char *bridge, const char *port)
+static struct hn_ovs_act *add_act(struct diff *d, enum hn_op op, enum hn_ovs_act_kind kind,
+				  const char *bridge, const char *port)
 {
-	struct ovs_act *a = calloc(1, sizeof(*a));
+	struct hn_ovs_act *a = calloc(1, sizeof(*a));
 	struct hn_object obj;
 	struct hn_action *h;
 
@@ -81,7 +81,8 @@ static struct ovs_act *add_act(struct diff *d, enum hn_op op, enum ovs_act_kind 
 	h->uplink = port && is_uplink(d, port);
 	snprintf(h->iface, sizeof(h->iface), "%s", port ? port : bridge);
 	/* The uplink NIC joining or leaving its bridge is a step of its own (backend.h). */
-	if (h->uplink && (kind == OVS_ADD_PORT || kind == OVS_MOVE_PORT || kind == OVS_DEL_PORT))
+	if (h->uplink &&
+	    (kind == HN_OVS_ADD_PORT || kind == HN_OVS_MOVE_PORT || kind == HN_OVS_DEL_PORT))
 		h->stage = HN_STAGE_NIC;
 	return a;
 }
@@ -93,7 +94,7 @@ static struct hn_action *last_action(struct diff *d)
 
 static void copy_uuid(char *dst, const char *uuid)
 {
-	snprintf(dst, OVS_UUID_LEN + 1, "%s", uuid ? uuid : "");
+	snprintf(dst, HN_OVS_UUID_LEN + 1, "%s", uuid ? uuid : "");
 }
 
 static json_t *empty_set(void)
@@ -103,7 +104,7 @@ static json_t *empty_set(void)
 
 static json_t *owner_map(void)
 {
-	return json_pack("[s, [[s, s]]]", "map", OVS_OWNER_KEY, OVS_OWNER_VALUE);
+	return json_pack("[s, [[s, s]]]", "map", HN_OVS_OWNER_KEY, HN_OVS_OWNER_VALUE);
 }
 
 static json_t *tag_json(unsigned tag)
@@ -166,7 +167,7 @@ static int keep(json_t *obj, const char *key, json_t *value)
 
 static int add_bridge(struct diff *d, const struct hn_bridge *wb)
 {
-	struct ovs_act *a = add_act(d, HN_OP_CREATE, OVS_ADD_BRIDGE, wb->name, NULL);
+	struct hn_ovs_act *a = add_act(d, HN_OP_CREATE, HN_OVS_ADD_BRIDGE, wb->name, NULL);
 	struct hn_fields *f;
 	json_t *other;
 
@@ -205,22 +206,22 @@ static json_t *with_hwaddr(const json_t *old, const char *mac)
 	return json_pack("[s, o]", "map", pairs);
 }
 
-static int set_bridge(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb)
+static int set_bridge(struct diff *d, const struct hn_bridge *wb, const struct hn_ovs_bridge *cb)
 {
 	const char *cur_dp = *cb->datapath_type ? cb->datapath_type : "system";
 	char mac[18] = "";
-	json_t *cols = json_object(), *old = json_object();
+	json_auto_t *cols = json_object();
+	json_auto_t *old = json_object();
 	struct hn_fields f = {0};
-	struct ovs_act *a;
-	int r = 0;
+	struct hn_ovs_act *a;
 
 	if (!cols || !old)
-		goto fail;
+		return oom();
 	if (strcmp(cur_dp, d->datapath) != 0) {
 		hn_fields_add(&f, "datapath", HN_SHOWN_NAMED, cur_dp, d->datapath);
 		if (json_object_set_new(cols, "datapath_type", json_string(d->datapath)) < 0 ||
 		    keep(old, "datapath_type", json_object_get(cb->row, "datapath_type")) < 0)
-			goto fail;
+			return oom();
 	}
 	if (wb->has_uplink_mac)
 		mac_text(wb, mac, sizeof(mac));
@@ -230,35 +231,28 @@ static int set_bridge(struct diff *d, const struct hn_bridge *wb, const struct o
 		hn_fields_add(&f, "hwaddr", HN_SHOWN_NAMED, cb->hwaddr ? cb->hwaddr : "none", mac);
 		if (json_object_set_new(cols, "other_config", with_hwaddr(oc, mac)) < 0 ||
 		    keep(old, "other_config", oc) < 0)
-			goto fail;
+			return oom();
 	}
-	if (json_object_size(cols) == 0) {
-		json_decref(cols);
-		json_decref(old);
+	if (json_object_size(cols) == 0)
 		return 0;
-	}
-	a = add_act(d, HN_OP_CHANGE, OVS_SET_BRIDGE, wb->name, NULL);
+	a = add_act(d, HN_OP_CHANGE, HN_OVS_SET_BRIDGE, wb->name, NULL);
 	if (!a)
-		goto fail;
+		return oom();
 	copy_uuid(a->bridge_uuid, cb->uuid);
-	a->cols = cols;
-	a->old_cols = old;
-	last_action(d)->fields = f;
 	/* a new MAC on the bridge the host talks to its gateway through */
 	last_action(d)->uplink = json_object_get(cols, "other_config") != NULL;
-	return r;
-fail:
-	json_decref(cols);
-	json_decref(old);
-	return oom();
+	last_action(d)->fields = f;
+	a->cols = TAKE_PTR(cols);
+	a->old_cols = TAKE_PTR(old);
+	return 0;
 }
 
 /* ---- ports ---- */
 
-static int add_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb,
+static int add_port(struct diff *d, const struct hn_bridge *wb, const struct hn_ovs_bridge *cb,
 		    const struct want_port *wp)
 {
-	struct ovs_act *a = add_act(d, HN_OP_CREATE, OVS_ADD_PORT, wb->name, wp->name);
+	struct hn_ovs_act *a = add_act(d, HN_OP_CREATE, HN_OVS_ADD_PORT, wb->name, wp->name);
 	char tr[256], tag[16];
 	struct hn_fields *f;
 
@@ -293,20 +287,23 @@ static bool vlan_mode_ok(const char *mode, unsigned tag)
 	return !mode || strcmp(mode, tag ? "access" : "trunk") == 0;
 }
 
-static int set_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_port *cp,
+static int set_port(struct diff *d, const struct hn_bridge *wb, const struct hn_ovs_port *cp,
 		    const struct want_port *wp)
 {
 	static const struct hn_vlanset none;
 	const struct hn_vlanset *want_trunks = wp->has_trunks ? wp->trunks : &none;
-	const struct ovs_iface *ci = ovs_db_port_iface(d->db, cp);
+	const struct hn_ovs_iface *ci = hn_ovs_db_port_iface(d->db, cp);
 	const char *want_type = wp->internal ? "internal" : "";
 	/* "" and "system" are both a system device. */
 	bool type_differs = ci && strcmp(ci->type, want_type) != 0 &&
 			    !(!wp->internal && strcmp(ci->type, "system") == 0);
-	json_t *cols, *old, *icols = NULL, *iold = NULL;
+	json_auto_t *cols = NULL;
+	json_auto_t *old = NULL;
+	json_auto_t *icols = NULL;
+	json_auto_t *iold = NULL;
 	char t1[256], t2[256];
 	struct hn_fields f = {0};
-	struct ovs_act *a;
+	struct hn_ovs_act *a;
 
 	/* The common case, on every port of every converged run: nothing to build. */
 	if (cp->tag == wp->tag && hn_vlanset_equal(&cp->trunks, want_trunks) &&
@@ -315,13 +312,13 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct ovs
 	cols = json_object();
 	old = json_object();
 	if (!cols || !old)
-		goto fail;
+		return oom();
 	if (cp->tag != wp->tag) {
 		hn_fields_add(&f, "tag", HN_SHOWN_NAMED, tag_text(cp->tag, t1, sizeof(t1)),
 			      tag_text(wp->tag, t2, sizeof(t2)));
 		if (json_object_set_new(cols, "tag", tag_json(wp->tag)) < 0 ||
 		    keep(old, "tag", json_object_get(cp->row, "tag")) < 0)
-			goto fail;
+			return oom();
 	}
 	if (!hn_vlanset_equal(&cp->trunks, want_trunks)) {
 		hn_fields_add(&f, "trunks", HN_SHOWN_NAMED,
@@ -329,13 +326,13 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct ovs
 			      trunks_text(want_trunks, t2, sizeof(t2)));
 		if (json_object_set_new(cols, "trunks", trunks_json(want_trunks)) < 0 ||
 		    keep(old, "trunks", json_object_get(cp->row, "trunks")) < 0)
-			goto fail;
+			return oom();
 	}
 	if (!vlan_mode_ok(cp->vlan_mode, wp->tag)) {
 		hn_fields_add(&f, "vlan_mode", HN_SHOWN_NAMED, cp->vlan_mode, "default");
 		if (json_object_set_new(cols, "vlan_mode", empty_set()) < 0 ||
 		    keep(old, "vlan_mode", json_object_get(cp->row, "vlan_mode")) < 0)
-			goto fail;
+			return oom();
 	}
 	if (type_differs) {
 		hn_fields_add(&f, "type", HN_SHOWN_NAMED, type_text(ci->type),
@@ -343,36 +340,27 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct ovs
 		icols = json_pack("{s:s}", "type", want_type);
 		iold = json_pack("{s:s}", "type", ci->type);
 		if (!icols || !iold)
-			goto fail;
+			return oom();
 	}
-	if (json_object_size(cols) == 0 && !icols) {
-		json_decref(cols);
-		json_decref(old);
+	if (json_object_size(cols) == 0 && !icols)
 		return 0;
-	}
-	a = add_act(d, HN_OP_CHANGE, OVS_SET_PORT, wb->name, wp->name);
+	a = add_act(d, HN_OP_CHANGE, HN_OVS_SET_PORT, wb->name, wp->name);
 	if (!a)
-		goto fail;
+		return oom();
 	copy_uuid(a->port_uuid, cp->uuid);
-	a->cols = cols;
-	a->old_cols = old;
-	a->iface_cols = icols;
-	a->old_iface_cols = iold;
+	a->cols = TAKE_PTR(cols);
+	a->old_cols = TAKE_PTR(old);
+	a->iface_cols = TAKE_PTR(icols);
+	a->old_iface_cols = TAKE_PTR(iold);
 	last_action(d)->fields = f;
 	return 0;
-fail:
-	json_decref(cols);
-	json_decref(old);
-	json_decref(icols);
-	json_decref(iold);
-	return oom();
 }
 
-static int move_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb,
-		     const struct ovs_port *cp)
+static int move_port(struct diff *d, const struct hn_bridge *wb, const struct hn_ovs_bridge *cb,
+		     const struct hn_ovs_port *cp)
 {
-	const struct ovs_bridge *from = &d->db->bridges[cp->bridge];
-	struct ovs_act *a;
+	const struct hn_ovs_bridge *from = &d->db->bridges[cp->bridge];
+	struct hn_ovs_act *a;
 
 	/* Taking a port out of a bridge the operator keeps for himself would change a
 	 * foreign bridge behind his back: only when the config or hostnet has a claim. */
@@ -382,7 +370,7 @@ static int move_port(struct diff *d, const struct hn_bridge *wb, const struct ov
 			      "hostnet did not create, so hostnet will not take it from there: "
 			      "take it off %s first, or name bridge %s in the config",
 			      cp->name, from->name, from->name, from->name);
-	a = add_act(d, HN_OP_CHANGE, OVS_MOVE_PORT, wb->name, cp->name);
+	a = add_act(d, HN_OP_CHANGE, HN_OVS_MOVE_PORT, wb->name, cp->name);
 	if (!a)
 		return oom();
 	snprintf(a->from, sizeof(a->from), "%s", from->name);
@@ -395,7 +383,8 @@ static int move_port(struct diff *d, const struct hn_bridge *wb, const struct ov
 
 /* ---- what was read of the objects the config asks for (verify reports it) ---- */
 
-static int observe_bridge(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb)
+static int observe_bridge(struct diff *d, const struct hn_bridge *wb,
+			  const struct hn_ovs_bridge *cb)
 {
 	struct hn_observation *o;
 	struct hn_object obj;
@@ -419,12 +408,12 @@ static int observe_bridge(struct diff *d, const struct hn_bridge *wb, const stru
 /* A port's type, its VLANs (a tag or trunks when either side has one, so that an untagged
  * port reads "system" and a stray tag still shows), an unusual vlan_mode, and the bridge it
  * is on when that is another one. */
-static int observe_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_port *cp,
+static int observe_port(struct diff *d, const struct hn_bridge *wb, const struct hn_ovs_port *cp,
 			const struct want_port *wp)
 {
 	static const struct hn_vlanset none;
 	const struct hn_vlanset *want_trunks = wp->has_trunks ? wp->trunks : &none;
-	const struct ovs_iface *ci = cp ? ovs_db_port_iface(d->db, cp) : NULL;
+	const struct hn_ovs_iface *ci = cp ? hn_ovs_db_port_iface(d->db, cp) : NULL;
 	char t1[256], t2[256];
 	struct hn_observation *o;
 	struct hn_object obj;
@@ -451,10 +440,10 @@ static int observe_port(struct diff *d, const struct hn_bridge *wb, const struct
 	return 0;
 }
 
-static int converge_port(struct diff *d, const struct hn_bridge *wb, const struct ovs_bridge *cb,
+static int converge_port(struct diff *d, const struct hn_bridge *wb, const struct hn_ovs_bridge *cb,
 			 const struct want_port *wp)
 {
-	const struct ovs_port *cp = ovs_db_port(d->db, wp->name);
+	const struct hn_ovs_port *cp = hn_ovs_db_port(d->db, wp->name);
 	int r = observe_port(d, wb, cp, wp);
 
 	if (r < 0)
@@ -472,9 +461,9 @@ static int converge_port(struct diff *d, const struct hn_bridge *wb, const struc
 }
 
 /* {"bridge": row|null, "ports": [rows], "ifaces": []}: what a removal takes away, as
- * read; ovs_attach_details() makes the rows whole. */
-static json_t *old_rows_of(const struct ovs_db *db, const struct ovs_bridge *b, const size_t *ports,
-			   size_t n)
+ * read; hn_ovs_attach_details() makes the rows whole. */
+static json_t *old_rows_of(const struct hn_ovs_db *db, const struct hn_ovs_bridge *b,
+			   const size_t *ports, size_t n)
 {
 	json_t *pl = json_array();
 
@@ -489,10 +478,10 @@ static const char *why_removed(const struct diff *d)
 	return d->want ? "created by hostnet, no longer in the config" : "created by hostnet";
 }
 
-static int del_port(struct diff *d, const struct ovs_bridge *cb, size_t pi)
+static int del_port(struct diff *d, const struct hn_ovs_bridge *cb, size_t pi)
 {
-	const struct ovs_port *p = &d->db->ports[pi];
-	struct ovs_act *a = add_act(d, HN_OP_REMOVE, OVS_DEL_PORT, cb->name, p->name);
+	const struct hn_ovs_port *p = &d->db->ports[pi];
+	struct hn_ovs_act *a = add_act(d, HN_OP_REMOVE, HN_OVS_DEL_PORT, cb->name, p->name);
 
 	if (!a)
 		return oom();
@@ -507,15 +496,15 @@ static bool wanted(const struct diff *d, const char *port)
 {
 	size_t i;
 
-	return ovs_strmap_get(&d->wanted, port, &i);
+	return hn_ovs_strmap_get(&d->wanted, port, &i);
 }
 
 /* Ports of a bridge that the config does not name anywhere: hostnet's go, others stay
  * (a VM's tap that libvirt added, say). */
-static int prune_ports(struct diff *d, const struct ovs_bridge *cb)
+static int prune_ports(struct diff *d, const struct hn_ovs_bridge *cb)
 {
 	for (size_t i = 0; i < cb->n_ports; i++) {
-		const struct ovs_port *p = &d->db->ports[cb->ports[i]];
+		const struct hn_ovs_port *p = &d->db->ports[cb->ports[i]];
 		int r;
 
 		if (p->owned && !wanted(d, p->name)) {
@@ -527,12 +516,12 @@ static int prune_ports(struct diff *d, const struct ovs_bridge *cb)
 	return 0;
 }
 
-static int del_bridge(struct diff *d, const struct ovs_bridge *cb)
+static int del_bridge(struct diff *d, const struct hn_ovs_bridge *cb)
 {
 	size_t *keep = calloc(cb->n_ports + 1, sizeof(*keep)), n_keep = 0;
 	char names[160] = "";
 	size_t foreign = 0, used = 0;
-	struct ovs_act *a;
+	struct hn_ovs_act *a;
 	int r = 0;
 
 	if (!keep)
@@ -540,7 +529,7 @@ static int del_bridge(struct diff *d, const struct ovs_bridge *cb)
 	/* The uplink NIC leaves first, in a step of its own (the NIC stage, backend.h), once it
 	 * has its address back; the bridge goes later, without it. */
 	for (size_t i = 0; r == 0 && i < cb->n_ports; i++) {
-		const struct ovs_port *p = &d->db->ports[cb->ports[i]];
+		const struct hn_ovs_port *p = &d->db->ports[cb->ports[i]];
 
 		if (!is_uplink(d, p->name)) {
 			keep[n_keep++] = cb->ports[i];
@@ -552,7 +541,7 @@ static int del_bridge(struct diff *d, const struct ovs_bridge *cb)
 			    last_action(d),
 			    "not hostnet's; it leaves bridge %s, which hostnet created", cb->name);
 	}
-	a = r == 0 ? add_act(d, HN_OP_REMOVE, OVS_DEL_BRIDGE, cb->name, NULL) : NULL;
+	a = r == 0 ? add_act(d, HN_OP_REMOVE, HN_OVS_DEL_BRIDGE, cb->name, NULL) : NULL;
 	if (a) {
 		copy_uuid(a->bridge_uuid, cb->uuid);
 		a->old_rows = old_rows_of(d->db, cb, keep, n_keep);
@@ -561,7 +550,7 @@ static int del_bridge(struct diff *d, const struct ovs_bridge *cb)
 	if (!a || !a->old_rows)
 		return r < 0 ? r : oom();
 	for (size_t i = 0; i < cb->n_ports; i++) {
-		const struct ovs_port *p = &d->db->ports[cb->ports[i]];
+		const struct hn_ovs_port *p = &d->db->ports[cb->ports[i]];
 
 		/* The bridge's own internal port goes with it by definition: not counted. */
 		if (!p->owned && !wanted(d, p->name) && strcmp(p->name, cb->name) != 0 &&
@@ -613,7 +602,7 @@ static int index_wanted(struct diff *d)
 			return oom();
 		n = want_ports(wb, wps);
 		for (size_t i = 0; i < n; i++) {
-			if (ovs_strmap_get(&d->wanted, wps[i].name, &prev)) {
+			if (hn_ovs_strmap_get(&d->wanted, wps[i].name, &prev)) {
 				int r =
 				    hn_err(-EINVAL, "port %s is named twice (bridges %s and %s)",
 					   wps[i].name, d->want->bridges[prev].name, wb->name);
@@ -621,7 +610,7 @@ static int index_wanted(struct diff *d)
 				free(wps);
 				return r;
 			}
-			if (ovs_strmap_put(&d->wanted, wps[i].name, b) < 0) {
+			if (hn_ovs_strmap_put(&d->wanted, wps[i].name, b) < 0) {
 				free(wps);
 				return oom();
 			}
@@ -633,7 +622,7 @@ static int index_wanted(struct diff *d)
 
 static int converge_bridge(struct diff *d, const struct hn_bridge *wb)
 {
-	const struct ovs_bridge *cb = ovs_db_bridge(d->db, wb->name);
+	const struct hn_ovs_bridge *cb = hn_ovs_db_bridge(d->db, wb->name);
 	struct want_port *wps = calloc(wb->n_ports + 2, sizeof(*wps));
 	size_t n;
 	int r;
@@ -652,8 +641,8 @@ static int converge_bridge(struct diff *d, const struct hn_bridge *wb)
 	return r;
 }
 
-int ovs_diff(const struct ovs_db *db, const struct hn_config *want, const char *datapath,
-	     struct hn_plan *plan)
+int hn_ovs_diff(const struct hn_ovs_db *db, const struct hn_config *want, const char *datapath,
+		struct hn_plan *plan)
 {
 	struct diff d = {.db = db, .cfg = want, .datapath = datapath, .plan = plan};
 	int r;
@@ -666,75 +655,76 @@ int ovs_diff(const struct ovs_db *db, const struct hn_config *want, const char *
 	/* Bridges the config does not name: hostnet's own go, with whatever is on them;
 	 * on anyone else's, only the ports hostnet put there go. */
 	for (size_t i = 0; r == 0 && i < db->n_bridges; i++) {
-		const struct ovs_bridge *cb = &db->bridges[i];
+		const struct hn_ovs_bridge *cb = &db->bridges[i];
 
 		if (want && hn_config_bridge(want, cb->name))
 			continue;
 		r = cb->owned ? del_bridge(&d, cb) : prune_ports(&d, cb);
 	}
-	ovs_strmap_free(&d.wanted);
+	hn_ovs_strmap_free(&d.wanted);
 	return r;
 }
 
 /* ---- whole rows for undoing removals ---- */
 
-bool ovs_plan_removes(const struct hn_plan *plan, size_t from)
+bool hn_ovs_plan_removes(const struct hn_plan *plan, size_t from)
 {
 	for (size_t i = from; i < plan->n; i++) {
-		const struct ovs_act *a = plan->actions[i]->priv;
+		const struct hn_ovs_act *a = plan->actions[i]->priv;
 
 		if (plan->actions[i]->layer == HN_LAYER_OVS && a &&
-		    (a->kind == OVS_DEL_PORT || a->kind == OVS_DEL_BRIDGE))
+		    (a->kind == HN_OVS_DEL_PORT || a->kind == HN_OVS_DEL_BRIDGE))
 			return true;
 	}
 	return false;
 }
 
-json_t *ovs_details_params(void)
+json_t *hn_ovs_details_params(void)
 {
 	return json_pack("[s, {s:s, s:s, s:[], s:[s, s, s, s, s, s, s]},"
 			 " {s:s, s:s, s:[], s:[s, s, s, s, s]}]",
-			 OVS_DB_NAME, "op", "select", "table", "Port", "where", "columns", "_uuid",
-			 "name", "interfaces", "tag", "trunks", "vlan_mode", "external_ids", "op",
-			 "select", "table", "Interface", "where", "columns", "_uuid", "name",
-			 "type", "options", "external_ids");
+			 HN_OVS_DB_NAME, "op", "select", "table", "Port", "where", "columns",
+			 "_uuid", "name", "interfaces", "tag", "trunks", "vlan_mode",
+			 "external_ids", "op", "select", "table", "Interface", "where", "columns",
+			 "_uuid", "name", "type", "options", "external_ids");
 }
 
 /* uuid -> row of a select result's rows. */
-static int index_rows(const json_t *rows, struct ovs_strmap *m)
+static int index_rows(const json_t *rows, struct hn_ovs_strmap *m)
 {
 	size_t i;
 	json_t *row;
 
 	json_array_foreach (rows, i, row) {
-		const char *u = ovs_json_uuid(json_object_get(row, "_uuid"));
+		const char *u = hn_ovs_json_uuid(json_object_get(row, "_uuid"));
 
-		if (u && ovs_strmap_put(m, u, i) < 0)
+		if (u && hn_ovs_strmap_put(m, u, i) < 0)
 			return -ENOMEM;
 	}
 	return 0;
 }
 
-static int attach(json_t *old, const json_t *prows, const struct ovs_strmap *pmap,
-		  const json_t *irows, const struct ovs_strmap *imap)
+static int attach(json_t *old, const json_t *prows, const struct hn_ovs_strmap *pmap,
+		  const json_t *irows, const struct hn_ovs_strmap *imap)
 {
 	json_t *ports = json_object_get(old, "ports"), *ifaces = json_object_get(old, "ifaces");
 
 	for (size_t i = 0; i < json_array_size(ports); i++) {
-		const char *u = ovs_json_uuid(json_object_get(json_array_get(ports, i), "_uuid"));
+		const char *u =
+		    hn_ovs_json_uuid(json_object_get(json_array_get(ports, i), "_uuid"));
 		const json_t *full, *ifs;
 		size_t at;
 
 		/* Gone since the diff's read: the commit's waits will see it and retry. */
-		if (!u || !ovs_strmap_get(pmap, u, &at))
+		if (!u || !hn_ovs_strmap_get(pmap, u, &at))
 			continue;
 		full = json_array_get(prows, at);
 		ifs = json_object_get(full, "interfaces");
-		for (size_t k = 0; k < ovs_json_set_size(ifs); k++) {
-			const char *iu = ovs_json_uuid(ovs_json_set_at(ifs, k));
+		for (size_t k = 0; k < hn_ovs_json_set_size(ifs); k++) {
+			const char *iu = hn_ovs_json_uuid(hn_ovs_json_set_at(ifs, k));
 			size_t ia;
 
-			if (iu && ovs_strmap_get(imap, iu, &ia) &&
+			if (iu && hn_ovs_strmap_get(imap, iu, &ia) &&
 			    json_array_append(ifaces, json_array_get(irows, ia)) < 0)
 				return -ENOMEM;
 		}
@@ -744,11 +734,11 @@ static int attach(json_t *old, const json_t *prows, const struct ovs_strmap *pma
 	return 0;
 }
 
-int ovs_attach_details(struct hn_plan *plan, size_t from, const json_t *result)
+int hn_ovs_attach_details(struct hn_plan *plan, size_t from, const json_t *result)
 {
 	const json_t *prows = json_object_get(json_array_get(result, 0), "rows");
 	const json_t *irows = json_object_get(json_array_get(result, 1), "rows");
-	struct ovs_strmap pmap = {0}, imap = {0};
+	struct hn_ovs_strmap pmap = {0}, imap = {0};
 	int r;
 
 	if (!json_is_array(prows) || !json_is_array(irows))
@@ -758,12 +748,12 @@ int ovs_attach_details(struct hn_plan *plan, size_t from, const json_t *result)
 	if (r == 0)
 		r = index_rows(irows, &imap);
 	for (size_t i = from; r == 0 && i < plan->n; i++) {
-		struct ovs_act *a = plan->actions[i]->priv;
+		struct hn_ovs_act *a = plan->actions[i]->priv;
 
 		if (plan->actions[i]->layer == HN_LAYER_OVS && a && a->old_rows)
 			r = attach(a->old_rows, prows, &pmap, irows, &imap);
 	}
-	ovs_strmap_free(&pmap);
-	ovs_strmap_free(&imap);
+	hn_ovs_strmap_free(&pmap);
+	hn_ovs_strmap_free(&imap);
 	return r < 0 ? hn_err(r, "out of memory") : 0;
 }

@@ -17,18 +17,18 @@
 /* datapath: the resolved ovs.datapath, "system" or "netdev". want NULL or want->down:
  * remove every bridge and port hostnet owns (`down`; the config, when given, still names
  * the uplinks, whose actions get hn_action.uplink). Each action's priv is a struct
- * ovs_act. */
-int ovs_diff(const struct ovs_db *db, const struct hn_config *want, const char *datapath,
-	     struct hn_plan *plan);
+ * hn_ovs_act. */
+int hn_ovs_diff(const struct hn_ovs_db *db, const struct hn_config *want, const char *datapath,
+		struct hn_plan *plan);
 
 /*
  * The read holds what a diff compares, not whole rows; undoing a removal needs them whole.
  * When the actions from index `from` on remove something, the backend reads
- * ovs_details_params() (the ports and interfaces, every column hostnet can write back)
- * and ovs_attach_details() completes each removal's old rows with that result.
+ * hn_ovs_details_params() (the ports and interfaces, every column hostnet can write back)
+ * and hn_ovs_attach_details() completes each removal's old rows with that result.
  */
-bool ovs_plan_removes(const struct hn_plan *plan, size_t from);
-json_t *ovs_details_params(void);
-int ovs_attach_details(struct hn_plan *plan, size_t from, const json_t *result);
+bool hn_ovs_plan_removes(const struct hn_plan *plan, size_t from);
+json_t *hn_ovs_details_params(void);
+int hn_ovs_attach_details(struct hn_plan *plan, size_t from, const json_t *result);
 
 #endif

@@ -13,11 +13,11 @@
 #include <string.h>
 
 struct hn_ovs_ports {
-	struct ovsdb_rpc *rpc;
+	struct hn_ovs_rpc *rpc;
 	int timeout_ms;
-	struct ovs_cfg_watch cfg;
+	struct hn_ovs_cfg_watch cfg;
 	bool stalled; /* a wait for ovs-vswitchd timed out: do not wait for it again */
-	char bridge[OVS_NAME_MAX];
+	char bridge[HN_OVS_NAME_MAX];
 	json_t *added; /* ["uuid", U] of the ports hn_ovs_ports_add added */
 };
 
@@ -29,7 +29,7 @@ int hn_ovs_ports_open(const char *ovsdb, int timeout_ms, struct hn_ovs_ports **o
 	if (!o)
 		return hn_err(-ENOMEM, "out of memory");
 	o->timeout_ms = timeout_ms;
-	r = ovsdb_rpc_open(ovsdb, timeout_ms, &o->rpc);
+	r = hn_ovs_rpc_open(ovsdb, timeout_ms, &o->rpc);
 	if (r < 0) {
 		free(o);
 		return r;
@@ -42,26 +42,26 @@ void hn_ovs_ports_close(struct hn_ovs_ports *o)
 {
 	if (!o)
 		return;
-	ovsdb_rpc_close(o->rpc);
+	hn_ovs_rpc_close(o->rpc);
 	json_decref(o->added);
 	free(o);
 }
 
 /* End txn (r: how building it went) with next_cfg and commit it; *result (when result is not
  * NULL) is the server's answer. The caller frees txn. */
-static int commit(struct hn_ovs_ports *o, struct ovs_txn *txn, int r, json_t **result,
+static int commit(struct hn_ovs_ports *o, struct hn_ovs_txn *txn, int r, json_t **result,
 		  long long *next_cfg)
 {
 	json_t *answer = NULL;
 
 	if (r == 0)
-		r = ovs_txn_next_cfg(txn);
+		r = hn_ovs_txn_next_cfg(txn);
 	if (r < 0)
 		return hn_err(r, "out of memory");
-	r = ovsdb_rpc_call(o->rpc, "transact", json_incref(txn->params), &answer);
+	r = hn_ovs_rpc_call(o->rpc, "transact", json_incref(txn->params), &answer);
 	if (r == 0)
-		r = ovs_txn_result(txn, answer, NULL, next_cfg);
-	/* A name taken since the read: ovs_txn_result calls it a conflict, unexplained. */
+		r = hn_ovs_txn_result(txn, answer, NULL, next_cfg);
+	/* A name taken since the read: hn_ovs_txn_result calls it a conflict, unexplained. */
 	if (r == -EAGAIN)
 		r = hn_err(-EEXIST, "a port or interface of the same name is already in OVSDB");
 	if (r == 0 && result)
@@ -76,28 +76,29 @@ static int commit(struct hn_ovs_ports *o, struct ovs_txn *txn, int r, json_t **r
  * initial reply already holds cur_cfg, so nothing is missed. */
 static int wait_applied(struct hn_ovs_ports *o, long long next_cfg)
 {
-	int r = ovs_cfg_watch_start(o->rpc, &o->cfg);
+	int r = hn_ovs_cfg_watch_start(o->rpc, &o->cfg);
 
 	if (r == 0)
-		r = ovs_cfg_wait(o->rpc, &o->cfg, next_cfg, o->timeout_ms);
+		r = hn_ovs_cfg_wait(o->rpc, &o->cfg, next_cfg, o->timeout_ms);
 	if (r == -ETIMEDOUT)
 		o->stalled = true;
 	if (r < 0) {
-		char why[1024];
+		struct hn_error cancel; /* only tidies up: the wait's failure is reported */
 
-		snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
-		ovs_cfg_watch_stop(o->rpc, &o->cfg);
-		return hn_err(r, "%s", why);
+		hn_err_push(&cancel);
+		hn_ovs_cfg_watch_stop(o->rpc, &o->cfg);
+		hn_err_pop(&cancel);
+		return r;
 	}
-	return ovs_cfg_watch_stop(o->rpc, &o->cfg);
+	return hn_ovs_cfg_watch_stop(o->rpc, &o->cfg);
 }
 
 /* ---- marked ports ---- */
 
 static bool in_set(const json_t *set, const char *uuid)
 {
-	for (size_t i = 0; i < ovs_json_set_size(set); i++) {
-		const char *u = ovs_json_uuid(ovs_json_set_at(set, i));
+	for (size_t i = 0; i < hn_ovs_json_set_size(set); i++) {
+		const char *u = hn_ovs_json_uuid(hn_ovs_json_set_at(set, i));
 
 		if (u && strcmp(u, uuid) == 0)
 			return true;
@@ -117,9 +118,9 @@ static int add_marked(struct hn_ovs_marked **v, size_t *n, const json_t *port, c
 	snprintf(m->name, sizeof(m->name), "%s",
 		 json_string_value(json_object_get(port, "name")) ?: "");
 	snprintf(m->mark, sizeof(m->mark), "%s", mark);
-	snprintf(m->uuid, sizeof(m->uuid), "%s", ovs_json_uuid(json_object_get(port, "_uuid")));
+	snprintf(m->uuid, sizeof(m->uuid), "%s", hn_ovs_json_uuid(json_object_get(port, "_uuid")));
 	snprintf(m->bridge_uuid, sizeof(m->bridge_uuid), "%s",
-		 ovs_json_uuid(json_object_get(bridge, "_uuid")) ?: "");
+		 hn_ovs_json_uuid(json_object_get(bridge, "_uuid")) ?: "");
 	return 0;
 }
 
@@ -132,23 +133,23 @@ int hn_ovs_ports_marked(struct hn_ovs_ports *o, const char *key, struct hn_ovs_m
 
 	*out = NULL;
 	*n = 0;
-	r = ovsdb_rpc_call(
+	r = hn_ovs_rpc_call(
 	    o->rpc, "transact",
 	    json_pack("[s, {s:s, s:s, s:[], s:[s, s, s]}, {s:s, s:s, s:[], s:[s, s, s]}]",
-		      OVS_DB_NAME, "op", "select", "table", "Port", "where", "columns", "_uuid",
+		      HN_OVS_DB_NAME, "op", "select", "table", "Port", "where", "columns", "_uuid",
 		      "name", "external_ids", "op", "select", "table", "Bridge", "where", "columns",
 		      "_uuid", "name", "ports"),
 	    &result);
 	/* A read: no operation of a transaction of ours to name in an error. */
 	if (r == 0)
-		r = ovs_txn_result(&(struct ovs_txn){0}, result, NULL, NULL);
+		r = hn_ovs_txn_result(&(struct hn_ovs_txn){0}, result, NULL, NULL);
 	ports = json_object_get(json_array_get(result, 0), "rows");
 	bridges = json_object_get(json_array_get(result, 1), "rows");
 	json_array_foreach (bridges, i, bridge) {
 		json_array_foreach (ports, j, port) {
 			const char *mark = json_string_value(
-			    ovs_json_map_get(json_object_get(port, "external_ids"), key));
-			const char *uuid = ovs_json_uuid(json_object_get(port, "_uuid"));
+			    hn_ovs_json_map_get(json_object_get(port, "external_ids"), key));
+			const char *uuid = hn_ovs_json_uuid(json_object_get(port, "_uuid"));
 
 			if (r == 0 && mark && uuid &&
 			    in_set(json_object_get(bridge, "ports"), uuid))
@@ -165,13 +166,13 @@ int hn_ovs_ports_marked(struct hn_ovs_ports *o, const char *key, struct hn_ovs_m
 }
 
 /* Append to txn the removal of refs (["uuid", U]...) from the bridge that where selects. */
-static int remove_op(struct ovs_txn *txn, json_t *where, json_t *refs)
+static int remove_op(struct hn_ovs_txn *txn, json_t *where, json_t *refs)
 {
-	return ovs_txn_push(txn,
-			    json_pack("{s:s, s:s, s:o, s:[[s, s, [s, o]]]}", "op", "mutate",
-				      "table", "Bridge", "where", where, "mutations", "ports",
-				      "delete", "set", refs),
-			    OVS_OP_OTHER, -1);
+	return hn_ovs_txn_push(txn,
+			       json_pack("{s:s, s:s, s:o, s:[[s, s, [s, o]]]}", "op", "mutate",
+					 "table", "Bridge", "where", where, "mutations", "ports",
+					 "delete", "set", refs),
+			       HN_OVS_OP_OTHER, -1);
 }
 
 static json_t *uuid_ref(const char *uuid)
@@ -181,13 +182,13 @@ static json_t *uuid_ref(const char *uuid)
 
 int hn_ovs_ports_remove(struct hn_ovs_ports *o, const struct hn_ovs_marked *ports, size_t n)
 {
-	struct ovs_txn txn;
+	struct hn_ovs_txn txn;
 	long long next_cfg = 0;
 	int r;
 
 	if (n == 0)
 		return 0;
-	r = ovs_txn_start(&txn, "hostnet: remove probe ports");
+	r = hn_ovs_txn_start(&txn, "hostnet: remove probe ports");
 	/* One mutation per bridge: ports come bridge after bridge (hn_ovs_ports_marked). */
 	for (size_t i = 0; r == 0 && i < n;) {
 		const char *bridge = ports[i].bridge_uuid;
@@ -201,13 +202,13 @@ int hn_ovs_ports_remove(struct hn_ovs_ports *o, const struct hn_ovs_marked *port
 			: -ENOMEM;
 	}
 	r = commit(o, &txn, r, NULL, &next_cfg);
-	ovs_txn_free(&txn);
+	hn_ovs_txn_free(&txn);
 	return r < 0 ? r : wait_applied(o, next_cfg);
 }
 
 /* ---- adding ports, and removing what was added ---- */
 
-static json_t *port_row(const struct hn_ovs_port *p, const char *iface, const char *key,
+static json_t *port_row(const struct hn_ovs_port_spec *p, const char *iface, const char *key,
 			const char *value)
 {
 	json_t *row = json_pack("{s:s, s:[s, s], s:[s, [[s, s]]]}", "name", p->name, "interfaces",
@@ -231,29 +232,29 @@ static json_t *port_row(const struct hn_ovs_port *p, const char *iface, const ch
 
 /* The transaction of hn_ovs_ports_add: an Interface and a Port per port, the bridge's
  * mutation at *mutate_at. */
-static int add_txn(const char *bridge, const struct hn_ovs_port *ports, size_t n, const char *key,
-		   const char *value, struct ovs_txn *txn, size_t *mutate_at)
+static int add_txn(const char *bridge, const struct hn_ovs_port_spec *ports, size_t n,
+		   const char *key, const char *value, struct hn_ovs_txn *txn, size_t *mutate_at)
 {
 	json_t *named = json_array();
-	int r = named ? ovs_txn_start(txn, "hostnet: add probe ports") : -ENOMEM;
+	int r = named ? hn_ovs_txn_start(txn, "hostnet: add probe ports") : -ENOMEM;
 
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		char iface[24], port[24];
 
 		snprintf(iface, sizeof(iface), "i%zu", i);
 		snprintf(port, sizeof(port), "p%zu", i);
-		r = ovs_txn_push(txn,
-				 json_pack("{s:s, s:s, s:s, s:{s:s, s:[s, [[s, s]]]}}", "op",
-					   "insert", "table", "Interface", "uuid-name", iface,
-					   "row", "name", ports[i].name, "external_ids", "map", key,
-					   value),
-				 OVS_OP_INSERT_IFACE, (long)i);
+		r = hn_ovs_txn_push(txn,
+				    json_pack("{s:s, s:s, s:s, s:{s:s, s:[s, [[s, s]]]}}", "op",
+					      "insert", "table", "Interface", "uuid-name", iface,
+					      "row", "name", ports[i].name, "external_ids", "map",
+					      key, value),
+				    HN_OVS_OP_INSERT_IFACE, (long)i);
 		if (r == 0)
-			r = ovs_txn_push(txn,
-					 json_pack("{s:s, s:s, s:s, s:o}", "op", "insert", "table",
-						   "Port", "uuid-name", port, "row",
-						   port_row(&ports[i], iface, key, value)),
-					 OVS_OP_INSERT_PORT, (long)i);
+			r = hn_ovs_txn_push(txn,
+					    json_pack("{s:s, s:s, s:s, s:o}", "op", "insert",
+						      "table", "Port", "uuid-name", port, "row",
+						      port_row(&ports[i], iface, key, value)),
+					    HN_OVS_OP_INSERT_PORT, (long)i);
 		if (r == 0 && json_array_append_new(named, json_pack("[s, s]", "named-uuid", port)))
 			r = -ENOMEM;
 	}
@@ -261,33 +262,33 @@ static int add_txn(const char *bridge, const struct hn_ovs_port *ports, size_t n
 	/* The bridge must exist: a mutate of no row would leave the ports unreferenced and
 	 * OVSDB would drop them silently (hence its count, checked). */
 	if (r == 0)
-		r = ovs_txn_push(txn,
-				 json_pack("{s:s, s:s, s:[[s, s, s]], s:[[s, s, [s, O]]]}", "op",
-					   "mutate", "table", "Bridge", "where", "name", "==",
-					   bridge, "mutations", "ports", "insert", "set", named),
-				 OVS_OP_OTHER, -1);
+		r = hn_ovs_txn_push(txn,
+				    json_pack("{s:s, s:s, s:[[s, s, s]], s:[[s, s, [s, O]]]}", "op",
+					      "mutate", "table", "Bridge", "where", "name", "==",
+					      bridge, "mutations", "ports", "insert", "set", named),
+				    HN_OVS_OP_OTHER, -1);
 	json_decref(named);
 	return r;
 }
 
 /* Every interface added must have been opened by ovs-vswitchd. */
-static int check_interfaces(struct hn_ovs_ports *o, const struct ovs_txn *txn, const json_t *result,
-			    const struct hn_ovs_port *ports)
+static int check_interfaces(struct hn_ovs_ports *o, const struct hn_ovs_txn *txn,
+			    const json_t *result, const struct hn_ovs_port_spec *ports)
 {
-	struct ovs_strmap made = {0};
+	struct hn_ovs_strmap made = {0};
 	size_t nbad = 0, first = 0;
 	char why[512];
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < txn->n_ops; i++)
-		if (txn->ops[i].role == OVS_OP_INSERT_IFACE)
-			r = ovs_strmap_put(
+		if (txn->ops[i].role == HN_OVS_OP_INSERT_IFACE)
+			r = hn_ovs_strmap_put(
 			    &made,
-			    ovs_json_uuid(json_object_get(json_array_get(result, i), "uuid")),
+			    hn_ovs_json_uuid(json_object_get(json_array_get(result, i), "uuid")),
 			    (size_t)txn->ops[i].act);
 	if (r == 0)
-		r = ovs_cfg_failed_ifaces(o->rpc, &made, &nbad, &first, why, sizeof(why));
-	ovs_strmap_free(&made);
+		r = hn_ovs_cfg_failed_ifaces(o->rpc, &made, &nbad, &first, why, sizeof(why));
+	hn_ovs_strmap_free(&made);
 	if (r == -ENOMEM)
 		return hn_err(r, "out of memory");
 	if (r < 0 || !nbad)
@@ -296,10 +297,11 @@ static int check_interfaces(struct hn_ovs_ports *o, const struct ovs_txn *txn, c
 		      ports[first].name, o->bridge, why, nbad > 1 ? " (and others)" : "");
 }
 
-int hn_ovs_ports_add(struct hn_ovs_ports *o, const char *bridge, const struct hn_ovs_port *ports,
-		     size_t n, const char *key, const char *value)
+int hn_ovs_ports_add(struct hn_ovs_ports *o, const char *bridge,
+		     const struct hn_ovs_port_spec *ports, size_t n, const char *key,
+		     const char *value)
 {
-	struct ovs_txn txn;
+	struct hn_ovs_txn txn;
 	json_t *result = NULL;
 	long long next_cfg = 0;
 	size_t mutate_at = 0;
@@ -320,39 +322,39 @@ int hn_ovs_ports_add(struct hn_ovs_ports *o, const char *bridge, const struct hn
 		json_decref(o->added);
 		o->added = json_array();
 		for (size_t i = 0; i < txn.n_ops; i++)
-			if (txn.ops[i].role == OVS_OP_INSERT_PORT)
+			if (txn.ops[i].role == HN_OVS_OP_INSERT_PORT)
 				json_array_append(
 				    o->added, json_object_get(json_array_get(result, i), "uuid"));
 		r = wait_applied(o, next_cfg);
 		if (r == 0)
 			r = check_interfaces(o, &txn, result, ports);
 		if (r < 0) {
-			char why[1024];
+			struct hn_error undo; /* the failure to report is the one before */
 
-			snprintf(why, sizeof(why), "%s", hn_errmsg() ? hn_errmsg() : "");
+			hn_err_push(&undo);
 			hn_ovs_ports_remove_added(o);
-			r = hn_err(r, "%s", why);
+			hn_err_pop(&undo);
 		}
 	}
-	ovs_txn_free(&txn);
+	hn_ovs_txn_free(&txn);
 	json_decref(result);
 	return r;
 }
 
 int hn_ovs_ports_remove_added(struct hn_ovs_ports *o)
 {
-	struct ovs_txn txn;
+	struct hn_ovs_txn txn;
 	long long next_cfg = 0;
 	int r;
 
 	if (!o->added || json_array_size(o->added) == 0)
 		return 0;
-	r = ovs_txn_start(&txn, "hostnet: remove probe ports");
+	r = hn_ovs_txn_start(&txn, "hostnet: remove probe ports");
 	if (r == 0)
 		r = remove_op(&txn, json_pack("[[s, s, s]]", "name", "==", o->bridge),
 			      json_incref(o->added));
 	r = commit(o, &txn, r, NULL, &next_cfg);
-	ovs_txn_free(&txn);
+	hn_ovs_txn_free(&txn);
 	if (r < 0)
 		return r;
 	json_decref(o->added);

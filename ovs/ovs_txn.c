@@ -9,20 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-void ovs_txn_free(struct ovs_txn *txn)
+void hn_ovs_txn_free(struct hn_ovs_txn *txn)
 {
 	json_decref(txn->params);
 	free(txn->ops);
 	memset(txn, 0, sizeof(*txn));
 }
 
-int ovs_txn_push(struct ovs_txn *txn, json_t *op, enum ovs_txn_role role, long act)
+int hn_ovs_txn_push(struct hn_ovs_txn *txn, json_t *op, enum hn_ovs_txn_role role, long act)
 {
 	if (!op)
 		return -ENOMEM;
 	if (txn->n_ops == txn->cap) {
 		size_t cap = txn->cap ? txn->cap * 2 : 32;
-		struct ovs_txn_op *v = realloc(txn->ops, cap * sizeof(*v));
+		struct hn_ovs_txn_op *v = realloc(txn->ops, cap * sizeof(*v));
 
 		if (!v) {
 			json_decref(op);
@@ -33,7 +33,7 @@ int ovs_txn_push(struct ovs_txn *txn, json_t *op, enum ovs_txn_role role, long a
 	}
 	if (json_array_append_new(txn->params, op) < 0)
 		return -ENOMEM;
-	txn->ops[txn->n_ops++] = (struct ovs_txn_op){role, act};
+	txn->ops[txn->n_ops++] = (struct hn_ovs_txn_op){role, act};
 	return 0;
 }
 
@@ -76,18 +76,19 @@ static json_t *update_iface_op(const char *name, json_t *row)
 			 where_name(name), "row", row);
 }
 
-int ovs_txn_next_cfg(struct ovs_txn *txn)
+int hn_ovs_txn_next_cfg(struct hn_ovs_txn *txn)
 {
-	int r = ovs_txn_push(txn,
-			     json_pack("{s:s, s:s, s:[], s:[[s, s, i]]}", "op", "mutate", "table",
-				       "Open_vSwitch", "where", "mutations", "next_cfg", "+=", 1),
-			     OVS_OP_OTHER, -1);
+	int r =
+	    hn_ovs_txn_push(txn,
+			    json_pack("{s:s, s:s, s:[], s:[[s, s, i]]}", "op", "mutate", "table",
+				      "Open_vSwitch", "where", "mutations", "next_cfg", "+=", 1),
+			    HN_OVS_OP_OTHER, -1);
 
 	if (r == 0)
-		r = ovs_txn_push(txn,
-				 json_pack("{s:s, s:s, s:[], s:[s]}", "op", "select", "table",
-					   "Open_vSwitch", "where", "columns", "next_cfg"),
-				 OVS_OP_NEXT_CFG, -1);
+		r = hn_ovs_txn_push(txn,
+				    json_pack("{s:s, s:s, s:[], s:[s]}", "op", "select", "table",
+					      "Open_vSwitch", "where", "columns", "next_cfg"),
+				    HN_OVS_OP_NEXT_CFG, -1);
 	return r;
 }
 
@@ -102,19 +103,25 @@ struct set_edit {
 
 struct set_edits {
 	struct set_edit *v;
-	size_t n, cap;
-	struct ovs_strmap by_uuid;
+	size_t n, cap; /* a few: one per row, the bridges and the Open_vSwitch row */
 };
+
+/* The row of s: by name when either names it, else by uuid (NULL: the Open_vSwitch row). */
+static bool same_row(const struct set_edit *s, const char *uuid, const char *name)
+{
+	if (name || s->name)
+		return name && s->name && strcmp(name, s->name) == 0;
+	if (uuid || s->uuid)
+		return uuid && s->uuid && strcmp(uuid, s->uuid) == 0;
+	return true;
+}
 
 static struct set_edit *edit_of(struct set_edits *e, const char *table, const char *column,
 				const char *uuid, const char *name, long act)
 {
-	char key[OVS_UUID_LEN + 64];
-	size_t i;
-
-	snprintf(key, sizeof(key), "%s%s", name ? "name:" : "", name ? name : uuid ? uuid : "");
-	if (ovs_strmap_get(&e->by_uuid, key, &i))
-		return &e->v[i];
+	for (size_t i = 0; i < e->n; i++)
+		if (same_row(&e->v[i], uuid, name))
+			return &e->v[i];
 	if (e->n == e->cap) {
 		size_t cap = e->cap ? e->cap * 2 : 8;
 		struct set_edit *v = realloc(e->v, cap * sizeof(*v));
@@ -125,7 +132,7 @@ static struct set_edit *edit_of(struct set_edits *e, const char *table, const ch
 		e->cap = cap;
 	}
 	e->v[e->n] = (struct set_edit){table, column, uuid, name, json_array(), json_array(), act};
-	if (!e->v[e->n].del || !e->v[e->n].ins || ovs_strmap_put(&e->by_uuid, key, e->n) < 0) {
+	if (!e->v[e->n].del || !e->v[e->n].ins) {
 		json_decref(e->v[e->n].del);
 		json_decref(e->v[e->n].ins);
 		return NULL;
@@ -162,7 +169,7 @@ static int edit_bridge_ports(struct set_edits *e, const char *bridge, long act, 
 	return edit_ref(e, "Bridge", "ports", NULL, bridge, act, insert, ref);
 }
 
-static int edits_flush(struct set_edits *e, struct ovs_txn *txn)
+static int edits_flush(struct set_edits *e, struct hn_ovs_txn *txn)
 {
 	int r = 0;
 
@@ -177,14 +184,14 @@ static int edits_flush(struct set_edits *e, struct ovs_txn *txn)
 			json_array_append_new(
 			    muts, json_pack("[s, s, [s, O]]", s->column, "insert", "set", s->ins));
 		if (r == 0 && muts)
-			r = ovs_txn_push(txn,
-					 json_pack("{s:s, s:s, s:o, s:o}", "op", "mutate", "table",
-						   s->table, "where",
-						   s->name   ? where_name(s->name)
-						   : s->uuid ? where_uuid(s->uuid)
-							     : json_array(),
-						   "mutations", muts),
-					 OVS_OP_OTHER, s->act);
+			r = hn_ovs_txn_push(txn,
+					    json_pack("{s:s, s:s, s:o, s:o}", "op", "mutate",
+						      "table", s->table, "where",
+						      s->name	? where_name(s->name)
+						      : s->uuid ? where_uuid(s->uuid)
+								: json_array(),
+						      "mutations", muts),
+					    HN_OVS_OP_OTHER, s->act);
 		else
 			json_decref(muts);
 		if (!muts)
@@ -193,7 +200,6 @@ static int edits_flush(struct set_edits *e, struct ovs_txn *txn)
 		json_decref(s->ins);
 	}
 	free(e->v);
-	ovs_strmap_free(&e->by_uuid);
 	memset(e, 0, sizeof(*e));
 	return r;
 }
@@ -210,7 +216,7 @@ struct wait {
 struct waits {
 	struct wait *v;
 	size_t n, cap;
-	struct ovs_strmap by_uuid;
+	struct hn_ovs_strmap by_uuid;
 };
 
 static int wait_on(struct waits *w, const char *table, const char *uuid, const json_t *row,
@@ -222,7 +228,7 @@ static int wait_on(struct waits *w, const char *table, const char *uuid, const j
 
 	if (!row || !key)
 		return 0; /* created in this transaction: nothing was read */
-	if (!ovs_strmap_get(&w->by_uuid, key, &i)) {
+	if (!hn_ovs_strmap_get(&w->by_uuid, key, &i)) {
 		if (w->n == w->cap) {
 			size_t cap = w->cap ? w->cap * 2 : 16;
 			struct wait *v = realloc(w->v, cap * sizeof(*v));
@@ -234,7 +240,7 @@ static int wait_on(struct waits *w, const char *table, const char *uuid, const j
 		}
 		i = w->n;
 		w->v[i] = (struct wait){table, uuid, key, row, json_array()};
-		if (!w->v[i].columns || ovs_strmap_put(&w->by_uuid, key, i) < 0) {
+		if (!w->v[i].columns || hn_ovs_strmap_put(&w->by_uuid, key, i) < 0) {
 			json_decref(w->v[i].columns);
 			return -ENOMEM;
 		}
@@ -262,7 +268,7 @@ static int wait_on_cols(struct waits *w, const char *table, const char *uuid, co
 	return r;
 }
 
-static int waits_flush(struct waits *w, struct ovs_txn *txn)
+static int waits_flush(struct waits *w, struct hn_ovs_txn *txn)
 {
 	int r = 0;
 
@@ -278,25 +284,25 @@ static int waits_flush(struct waits *w, struct ovs_txn *txn)
 				json_object_set(vals, c, v);
 		}
 		if (r == 0 && vals)
-			r = ovs_txn_push(
+			r = hn_ovs_txn_push(
 			    txn,
 			    json_pack("{s:s, s:s, s:i, s:o, s:O, s:s, s:[O]}", "op", "wait",
 				      "table", x->table, "timeout", 0, "where",
 				      x->uuid ? where_uuid(x->uuid) : where_name(x->name),
 				      "columns", x->columns, "until", "==", "rows", vals),
-			    OVS_OP_WAIT, -1);
+			    HN_OVS_OP_WAIT, -1);
 		else if (!vals)
 			r = -ENOMEM;
 		json_decref(vals);
 		json_decref(x->columns);
 	}
 	free(w->v);
-	ovs_strmap_free(&w->by_uuid);
+	hn_ovs_strmap_free(&w->by_uuid);
 	memset(w, 0, sizeof(*w));
 	return r;
 }
 
-static const json_t *bridge_row(const struct ovs_db *db, const char *uuid)
+static const json_t *bridge_row(const struct hn_ovs_db *db, const char *uuid)
 {
 	for (size_t i = 0; *uuid && i < db->n_bridges; i++)
 		if (strcmp(db->bridges[i].uuid, uuid) == 0)
@@ -304,54 +310,54 @@ static const json_t *bridge_row(const struct ovs_db *db, const char *uuid)
 	return NULL;
 }
 
-static const json_t *port_row(const struct ovs_db *db, const char *uuid)
+static const json_t *port_row(const struct hn_ovs_db *db, const char *uuid)
 {
 	size_t i;
 
-	return ovs_strmap_get(&db->port_by_uuid, uuid, &i) ? db->ports[i].row : NULL;
+	return hn_ovs_strmap_get(&db->port_by_uuid, uuid, &i) ? db->ports[i].row : NULL;
 }
 
-static const json_t *iface_row(const struct ovs_db *db, const char *name)
+static const json_t *iface_row(const struct hn_ovs_db *db, const char *name)
 {
 	size_t i;
 
-	return ovs_strmap_get(&db->iface_by_name, name, &i) ? db->ifaces[i].row : NULL;
+	return hn_ovs_strmap_get(&db->iface_by_name, name, &i) ? db->ifaces[i].row : NULL;
 }
 
 /* What each act depends on, as the diff read it. */
-static int collect_waits(const struct ovs_db *db, struct ovs_act *const *acts, size_t n,
+static int collect_waits(const struct hn_ovs_db *db, struct hn_ovs_act *const *acts, size_t n,
 			 struct waits *w)
 {
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		const struct ovs_act *a = acts[i];
+		const struct hn_ovs_act *a = acts[i];
 
 		switch (a->kind) {
-		case OVS_ADD_BRIDGE:
+		case HN_OVS_ADD_BRIDGE:
 			r = wait_on(w, "Open_vSwitch", db->root_uuid, db->root_row, "bridges");
 			break;
-		case OVS_DEL_BRIDGE:
+		case HN_OVS_DEL_BRIDGE:
 			r = wait_on(w, "Open_vSwitch", db->root_uuid, db->root_row, "bridges");
 			if (r == 0)
 				r = wait_on(w, "Bridge", a->bridge_uuid,
 					    bridge_row(db, a->bridge_uuid), "ports");
 			break;
-		case OVS_SET_BRIDGE:
+		case HN_OVS_SET_BRIDGE:
 			r = wait_on_cols(w, "Bridge", a->bridge_uuid,
 					 bridge_row(db, a->bridge_uuid), a->cols);
 			break;
-		case OVS_MOVE_PORT:
+		case HN_OVS_MOVE_PORT:
 			r = wait_on(w, "Bridge", a->from_uuid, bridge_row(db, a->from_uuid),
 				    "ports");
 			/* fall through */
-		case OVS_ADD_PORT:
-		case OVS_DEL_PORT:
+		case HN_OVS_ADD_PORT:
+		case HN_OVS_DEL_PORT:
 			if (r == 0)
 				r = wait_on(w, "Bridge", a->bridge_uuid,
 					    bridge_row(db, a->bridge_uuid), "ports");
 			break;
-		case OVS_SET_PORT:
+		case HN_OVS_SET_PORT:
 			r = wait_on_cols(w, "Port", a->port_uuid, port_row(db, a->port_uuid),
 					 a->cols);
 			if (r == 0 && a->iface_cols)
@@ -363,8 +369,8 @@ static int collect_waits(const struct ovs_db *db, struct ovs_act *const *acts, s
 	return r;
 }
 
-static int build_forward(const struct ovs_db *db, struct ovs_act *const *acts, size_t n,
-			 struct ovs_txn *txn)
+static int build_forward(const struct hn_ovs_db *db, struct hn_ovs_act *const *acts, size_t n,
+			 struct hn_ovs_txn *txn)
 {
 	struct waits w = {0};
 	struct set_edits e = {0};
@@ -376,40 +382,41 @@ static int build_forward(const struct ovs_db *db, struct ovs_act *const *acts, s
 	/* New rows first (named uuids may be referred to before or after their insert,
 	 * but this order reads naturally: interfaces, ports, bridges). */
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		const struct ovs_act *a = acts[i];
+		const struct hn_ovs_act *a = acts[i];
 		json_t *port;
 
-		if (a->kind != OVS_ADD_PORT)
+		if (a->kind != HN_OVS_ADD_PORT)
 			continue;
 		snprintf(name, sizeof(name), "i%zu", i);
-		r = ovs_txn_push(txn, insert_op("Interface", json_deep_copy(a->iface_cols), name),
-				 OVS_OP_INSERT_IFACE, (long)i);
+		r = hn_ovs_txn_push(txn,
+				    insert_op("Interface", json_deep_copy(a->iface_cols), name),
+				    HN_OVS_OP_INSERT_IFACE, (long)i);
 		port = json_deep_copy(a->cols);
 		if (r == 0 && (!port || json_object_set_new(port, "interfaces", named_ref(name))))
 			r = -ENOMEM;
 		snprintf(name, sizeof(name), "p%zu", i);
 		if (r == 0)
-			r = ovs_txn_push(txn, insert_op("Port", port, name), OVS_OP_INSERT_PORT,
-					 (long)i);
+			r = hn_ovs_txn_push(txn, insert_op("Port", port, name),
+					    HN_OVS_OP_INSERT_PORT, (long)i);
 		else
 			json_decref(port);
 	}
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		const struct ovs_act *a = acts[i];
+		const struct hn_ovs_act *a = acts[i];
 		json_t *row, *ports;
 
-		if (a->kind != OVS_ADD_BRIDGE)
+		if (a->kind != HN_OVS_ADD_BRIDGE)
 			continue;
 		ports = json_array();
 		/* Its ports: new ones and ones moved in. */
 		for (size_t k = 0; ports && k < n; k++) {
-			const struct ovs_act *p = acts[k];
+			const struct hn_ovs_act *p = acts[k];
 
-			if ((p->kind != OVS_ADD_PORT && p->kind != OVS_MOVE_PORT) ||
+			if ((p->kind != HN_OVS_ADD_PORT && p->kind != HN_OVS_MOVE_PORT) ||
 			    p->bridge_uuid[0] || strcmp(p->bridge, a->bridge) != 0)
 				continue;
 			snprintf(name, sizeof(name), "p%zu", k);
-			json_array_append_new(ports, p->kind == OVS_ADD_PORT
+			json_array_append_new(ports, p->kind == HN_OVS_ADD_PORT
 							 ? named_ref(name)
 							 : uuid_ref(p->port_uuid));
 		}
@@ -423,53 +430,53 @@ static int build_forward(const struct ovs_db *db, struct ovs_act *const *acts, s
 		}
 		json_decref(ports);
 		snprintf(name, sizeof(name), "b%zu", i);
-		r = ovs_txn_push(txn, insert_op("Bridge", row, name), OVS_OP_INSERT_BRIDGE,
-				 (long)i);
+		r = hn_ovs_txn_push(txn, insert_op("Bridge", row, name), HN_OVS_OP_INSERT_BRIDGE,
+				    (long)i);
 		if (r == 0)
 			r = edit_add(&e, "Open_vSwitch", "bridges", NULL, (long)i, true,
 				     named_ref(name));
 	}
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		const struct ovs_act *a = acts[i];
+		const struct hn_ovs_act *a = acts[i];
 
 		snprintf(name, sizeof(name), "p%zu", i);
 		switch (a->kind) {
-		case OVS_ADD_PORT:
+		case HN_OVS_ADD_PORT:
 			if (a->bridge_uuid[0])
 				r = edit_add(&e, "Bridge", "ports", a->bridge_uuid, (long)i, true,
 					     named_ref(name));
 			break;
-		case OVS_MOVE_PORT:
+		case HN_OVS_MOVE_PORT:
 			r = edit_add(&e, "Bridge", "ports", a->from_uuid, (long)i, false,
 				     uuid_ref(a->port_uuid));
 			if (r == 0 && a->bridge_uuid[0])
 				r = edit_add(&e, "Bridge", "ports", a->bridge_uuid, (long)i, true,
 					     uuid_ref(a->port_uuid));
 			break;
-		case OVS_DEL_PORT:
+		case HN_OVS_DEL_PORT:
 			r = edit_add(&e, "Bridge", "ports", a->bridge_uuid, (long)i, false,
 				     uuid_ref(a->port_uuid));
 			break;
-		case OVS_DEL_BRIDGE:
+		case HN_OVS_DEL_BRIDGE:
 			r = edit_add(&e, "Open_vSwitch", "bridges", NULL, (long)i, false,
 				     uuid_ref(a->bridge_uuid));
 			break;
-		case OVS_SET_BRIDGE:
-			r = ovs_txn_push(
+		case HN_OVS_SET_BRIDGE:
+			r = hn_ovs_txn_push(
 			    txn, update_op("Bridge", a->bridge_uuid, json_deep_copy(a->cols)),
-			    OVS_OP_OTHER, (long)i);
+			    HN_OVS_OP_OTHER, (long)i);
 			break;
-		case OVS_SET_PORT:
+		case HN_OVS_SET_PORT:
 			if (json_object_size(a->cols))
-				r = ovs_txn_push(
+				r = hn_ovs_txn_push(
 				    txn, update_op("Port", a->port_uuid, json_deep_copy(a->cols)),
-				    OVS_OP_OTHER, (long)i);
+				    HN_OVS_OP_OTHER, (long)i);
 			if (r == 0 && a->iface_cols)
-				r = ovs_txn_push(
+				r = hn_ovs_txn_push(
 				    txn, update_iface_op(a->port, json_deep_copy(a->iface_cols)),
-				    OVS_OP_OTHER, (long)i);
+				    HN_OVS_OP_OTHER, (long)i);
 			break;
-		case OVS_ADD_BRIDGE:
+		case HN_OVS_ADD_BRIDGE:
 			break;
 		}
 	}
@@ -477,27 +484,27 @@ static int build_forward(const struct ovs_db *db, struct ovs_act *const *acts, s
 	return r;
 }
 
-int ovs_txn_start(struct ovs_txn *txn, const char *comment)
+int hn_ovs_txn_start(struct hn_ovs_txn *txn, const char *comment)
 {
 	memset(txn, 0, sizeof(*txn));
-	txn->params = json_pack("[s]", OVS_DB_NAME);
+	txn->params = json_pack("[s]", HN_OVS_DB_NAME);
 	if (!txn->params)
 		return -ENOMEM;
-	return ovs_txn_push(txn, json_pack("{s:s, s:s}", "op", "comment", "comment", comment),
-			    OVS_OP_OTHER, -1);
+	return hn_ovs_txn_push(txn, json_pack("{s:s, s:s}", "op", "comment", "comment", comment),
+			       HN_OVS_OP_OTHER, -1);
 }
 
-int ovs_txn_build(const struct ovs_db *db, struct ovs_act *const *acts, size_t n,
-		  struct ovs_txn *txn)
+int hn_ovs_txn_build(const struct hn_ovs_db *db, struct hn_ovs_act *const *acts, size_t n,
+		     struct hn_ovs_txn *txn)
 {
-	int r = ovs_txn_start(txn, "hostnet: converge");
+	int r = hn_ovs_txn_start(txn, "hostnet: converge");
 
 	if (r == 0)
 		r = build_forward(db, acts, n, txn);
 	if (r == 0)
-		r = ovs_txn_next_cfg(txn);
+		r = hn_ovs_txn_next_cfg(txn);
 	if (r < 0) {
-		ovs_txn_free(txn);
+		hn_ovs_txn_free(txn);
 		return hn_err(r, "out of memory building the OVS transaction");
 	}
 	return 0;
@@ -532,49 +539,49 @@ static const char *const bridge_cols[] = {"name", "datapath_type", "other_config
  * uuid is in alive (moved by the same transaction, so they still exist). Appends to refs
  * a reference to every port (new or alive) in old order.
  */
-static int restore_ports(struct ovs_txn *txn, const json_t *old, const struct ovs_strmap *alive,
-			 unsigned *seq, json_t *refs)
+static int restore_ports(struct hn_ovs_txn *txn, const json_t *old,
+			 const struct hn_ovs_strmap *alive, unsigned *seq, json_t *refs)
 {
 	const json_t *ports = json_object_get(old, "ports"),
 		     *ifaces = json_object_get(old, "ifaces");
-	struct ovs_strmap named = {0};
+	struct hn_ovs_strmap named = {0};
 	char(*names)[16] = calloc(json_array_size(ifaces) + 1, sizeof(*names));
 	json_t *row;
 	size_t i, dummy;
 	int r = names ? 0 : -ENOMEM;
 
 	json_array_foreach (ifaces, i, row) {
-		const char *u = ovs_json_uuid(json_object_get(row, "_uuid"));
+		const char *u = hn_ovs_json_uuid(json_object_get(row, "_uuid"));
 
 		if (r || !u)
 			continue;
 		snprintf(names[i], sizeof(names[i]), "ri%u", (*seq)++);
-		r = ovs_strmap_put(&named, u, i);
+		r = hn_ovs_strmap_put(&named, u, i);
 	}
 	json_array_foreach (ports, i, row) {
-		const char *u = ovs_json_uuid(json_object_get(row, "_uuid"));
+		const char *u = hn_ovs_json_uuid(json_object_get(row, "_uuid"));
 		json_t *ifs = json_object_get(row, "interfaces"), *list, *prow;
 		char pname[16];
 
 		if (r || !u)
 			continue;
-		if (alive && ovs_strmap_get(alive, u, &dummy)) {
+		if (alive && hn_ovs_strmap_get(alive, u, &dummy)) {
 			r = json_array_append_new(refs, uuid_ref(u)) < 0 ? -ENOMEM : 0;
 			continue;
 		}
 		list = json_array();
-		for (size_t k = 0; list && r == 0 && k < ovs_json_set_size(ifs); k++) {
-			const char *iu = ovs_json_uuid(ovs_json_set_at(ifs, k));
+		for (size_t k = 0; list && r == 0 && k < hn_ovs_json_set_size(ifs); k++) {
+			const char *iu = hn_ovs_json_uuid(hn_ovs_json_set_at(ifs, k));
 			size_t idx;
 
-			if (!iu || !ovs_strmap_get(&named, iu, &idx))
+			if (!iu || !hn_ovs_strmap_get(&named, iu, &idx))
 				continue;
-			r = ovs_txn_push(
+			r = hn_ovs_txn_push(
 			    txn,
 			    insert_op("Interface",
 				      writable(json_array_get(ifaces, idx), iface_cols),
 				      names[idx]),
-			    OVS_OP_OTHER, -1);
+			    HN_OVS_OP_OTHER, -1);
 			if (r == 0)
 				json_array_append_new(list, named_ref(names[idx]));
 		}
@@ -588,54 +595,55 @@ static int restore_ports(struct ovs_txn *txn, const json_t *old, const struct ov
 		}
 		json_decref(list);
 		snprintf(pname, sizeof(pname), "rp%u", (*seq)++);
-		r = ovs_txn_push(txn, insert_op("Port", prow, pname), OVS_OP_OTHER, -1);
+		r = hn_ovs_txn_push(txn, insert_op("Port", prow, pname), HN_OVS_OP_OTHER, -1);
 		if (r == 0 && json_array_append_new(refs, named_ref(pname)) < 0)
 			r = -ENOMEM;
 	}
-	ovs_strmap_free(&named);
+	hn_ovs_strmap_free(&named);
 	free(names);
 	return r;
 }
 
-static int undo_one(struct ovs_txn *txn, struct set_edits *e, const struct ovs_act *a, long i,
-		    const struct ovs_strmap *moved, const struct ovs_strmap *deleted, unsigned *seq)
+static int undo_one(struct hn_ovs_txn *txn, struct set_edits *e, const struct hn_ovs_act *a, long i,
+		    const struct hn_ovs_strmap *moved, const struct hn_ovs_strmap *deleted,
+		    unsigned *seq)
 {
 	json_t *refs;
 	size_t dummy;
 	int r = 0;
 
 	switch (a->kind) {
-	case OVS_ADD_BRIDGE:
+	case HN_OVS_ADD_BRIDGE:
 		/* Its ports and interfaces go with it (garbage collection). */
 		return a->made_uuid[0] ? edit_add(e, "Open_vSwitch", "bridges", NULL, i, false,
 						  uuid_ref(a->made_uuid))
 				       : 0;
-	case OVS_ADD_PORT:
+	case HN_OVS_ADD_PORT:
 		if (a->bridge_uuid[0] && a->made_uuid[0])
 			return edit_bridge_ports(e, a->bridge, i, false, uuid_ref(a->made_uuid));
 		return 0;
-	case OVS_SET_BRIDGE:
-		return ovs_txn_push(
+	case HN_OVS_SET_BRIDGE:
+		return hn_ovs_txn_push(
 		    txn, update_op("Bridge", a->bridge_uuid, json_deep_copy(a->old_cols)),
-		    OVS_OP_OTHER, i);
-	case OVS_SET_PORT:
+		    HN_OVS_OP_OTHER, i);
+	case HN_OVS_SET_PORT:
 		if (json_object_size(a->old_cols))
-			r = ovs_txn_push(
+			r = hn_ovs_txn_push(
 			    txn, update_op("Port", a->port_uuid, json_deep_copy(a->old_cols)),
-			    OVS_OP_OTHER, i);
+			    HN_OVS_OP_OTHER, i);
 		if (r == 0 && a->old_iface_cols)
-			r = ovs_txn_push(
+			r = hn_ovs_txn_push(
 			    txn, update_iface_op(a->port, json_deep_copy(a->old_iface_cols)),
-			    OVS_OP_OTHER, i);
+			    HN_OVS_OP_OTHER, i);
 		return r;
-	case OVS_MOVE_PORT:
+	case HN_OVS_MOVE_PORT:
 		if (a->bridge_uuid[0])
 			r = edit_bridge_ports(e, a->bridge, i, false, uuid_ref(a->port_uuid));
 		/* A bridge removed by the same transaction is re-created with it. */
-		if (r == 0 && !ovs_strmap_get(deleted, a->from, &dummy))
+		if (r == 0 && !hn_ovs_strmap_get(deleted, a->from, &dummy))
 			r = edit_bridge_ports(e, a->from, i, true, uuid_ref(a->port_uuid));
 		return r;
-	case OVS_DEL_PORT:
+	case HN_OVS_DEL_PORT:
 		refs = json_array();
 		r = refs ? restore_ports(txn, a->old_rows, NULL, seq, refs) : -ENOMEM;
 		for (size_t k = 0; r == 0 && k < json_array_size(refs); k++)
@@ -643,7 +651,7 @@ static int undo_one(struct ovs_txn *txn, struct set_edits *e, const struct ovs_a
 					      json_incref(json_array_get(refs, k)));
 		json_decref(refs);
 		return r;
-	case OVS_DEL_BRIDGE: {
+	case HN_OVS_DEL_BRIDGE: {
 		json_t *row = writable(json_object_get(a->old_rows, "bridge"), bridge_cols);
 		char bname[16];
 
@@ -655,7 +663,8 @@ static int undo_one(struct ovs_txn *txn, struct set_edits *e, const struct ovs_a
 		json_decref(refs);
 		snprintf(bname, sizeof(bname), "rb%u", (*seq)++);
 		if (r == 0) {
-			r = ovs_txn_push(txn, insert_op("Bridge", row, bname), OVS_OP_OTHER, i);
+			r = hn_ovs_txn_push(txn, insert_op("Bridge", row, bname), HN_OVS_OP_OTHER,
+					    i);
 			row = NULL;
 		}
 		json_decref(row);
@@ -667,28 +676,28 @@ static int undo_one(struct ovs_txn *txn, struct set_edits *e, const struct ovs_a
 	return 0;
 }
 
-int ovs_txn_inverse(struct ovs_act *const *acts, size_t n, struct ovs_txn *txn)
+int hn_ovs_txn_inverse(struct hn_ovs_act *const *acts, size_t n, struct hn_ovs_txn *txn)
 {
-	struct ovs_strmap moved = {0}, deleted = {0};
+	struct hn_ovs_strmap moved = {0}, deleted = {0};
 	struct set_edits e = {0};
 	unsigned seq = 0;
-	int r = ovs_txn_start(txn, "hostnet: roll back");
+	int r = hn_ovs_txn_start(txn, "hostnet: roll back");
 
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		if (acts[i]->kind == OVS_MOVE_PORT)
-			r = ovs_strmap_put(&moved, acts[i]->port_uuid, i);
-		else if (acts[i]->kind == OVS_DEL_BRIDGE)
-			r = ovs_strmap_put(&deleted, acts[i]->bridge, i);
+		if (acts[i]->kind == HN_OVS_MOVE_PORT)
+			r = hn_ovs_strmap_put(&moved, acts[i]->port_uuid, i);
+		else if (acts[i]->kind == HN_OVS_DEL_BRIDGE)
+			r = hn_ovs_strmap_put(&deleted, acts[i]->bridge, i);
 	}
 	for (size_t i = n; r == 0 && i-- > 0;)
 		r = undo_one(txn, &e, acts[i], (long)i, &moved, &deleted, &seq);
 	r = edits_flush(&e, txn) ?: r;
 	if (r == 0)
-		r = ovs_txn_next_cfg(txn);
-	ovs_strmap_free(&moved);
-	ovs_strmap_free(&deleted);
+		r = hn_ovs_txn_next_cfg(txn);
+	hn_ovs_strmap_free(&moved);
+	hn_ovs_strmap_free(&deleted);
 	if (r < 0) {
-		ovs_txn_free(txn);
+		hn_ovs_txn_free(txn);
 		return hn_err(r, "out of memory building the OVS rollback transaction");
 	}
 	return 0;
@@ -696,23 +705,23 @@ int ovs_txn_inverse(struct ovs_act *const *acts, size_t n, struct ovs_txn *txn)
 
 /* ---- the result ---- */
 
-static bool is_conflict(const struct ovs_txn *txn, size_t at, const char *error,
+static bool is_conflict(const struct hn_ovs_txn *txn, size_t at, const char *error,
 			const char *details)
 {
-	if (at < txn->n_ops && txn->ops[at].role == OVS_OP_WAIT)
+	if (at < txn->n_ops && txn->ops[at].role == HN_OVS_OP_WAIT)
 		return strcmp(error, "timed out") == 0;
 	/* A name taken since the read: the index on name refuses the second row. */
 	return strcmp(error, "constraint violation") == 0 && details &&
 	       strstr(details, "identical values");
 }
 
-static const char *act_text(const struct ovs_act *a, char *buf, size_t len)
+static const char *act_text(const struct hn_ovs_act *a, char *buf, size_t len)
 {
 	static const char *const verb[] = {
-	    [OVS_ADD_BRIDGE] = "adding",   [OVS_SET_BRIDGE] = "changing",
-	    [OVS_DEL_BRIDGE] = "removing", [OVS_ADD_PORT] = "adding",
-	    [OVS_SET_PORT] = "changing",   [OVS_MOVE_PORT] = "moving",
-	    [OVS_DEL_PORT] = "removing",
+	    [HN_OVS_ADD_BRIDGE] = "adding",   [HN_OVS_SET_BRIDGE] = "changing",
+	    [HN_OVS_DEL_BRIDGE] = "removing", [HN_OVS_ADD_PORT] = "adding",
+	    [HN_OVS_SET_PORT] = "changing",   [HN_OVS_MOVE_PORT] = "moving",
+	    [HN_OVS_DEL_PORT] = "removing",
 	};
 
 	if (a->port[0])
@@ -722,8 +731,8 @@ static const char *act_text(const struct ovs_act *a, char *buf, size_t len)
 	return buf;
 }
 
-int ovs_txn_result(const struct ovs_txn *txn, const json_t *result, struct ovs_act *const *acts,
-		   long long *next_cfg)
+int hn_ovs_txn_result(const struct hn_ovs_txn *txn, const json_t *result,
+		      struct hn_ovs_act *const *acts, long long *next_cfg)
 {
 	size_t i;
 	json_t *res;
@@ -742,17 +751,17 @@ int ovs_txn_result(const struct ovs_txn *txn, const json_t *result, struct ovs_a
 		if (acts && i < txn->n_ops && txn->ops[i].act >= 0)
 			act_text(acts[txn->ops[i].act], who, sizeof(who));
 		return hn_err(-EREMOTEIO, "ovsdb-server refused the transaction%s: %s", who,
-			      ovsdb_error_text(res, text, sizeof(text)));
+			      hn_ovs_error_text(res, text, sizeof(text)));
 	}
 	if (json_array_size(result) < txn->n_ops)
 		return hn_err(-EPROTO, "ovsdb-server answered %zu of %zu operations",
 			      json_array_size(result), txn->n_ops);
 	for (i = 0; i < txn->n_ops; i++) {
-		const struct ovs_txn_op *op = &txn->ops[i];
+		const struct hn_ovs_txn_op *op = &txn->ops[i];
 		const json_t *r = json_array_get(result, i);
-		const char *u = ovs_json_uuid(json_object_get(r, "uuid"));
+		const char *u = hn_ovs_json_uuid(json_object_get(r, "uuid"));
 
-		if (op->role == OVS_OP_NEXT_CFG) {
+		if (op->role == HN_OVS_OP_NEXT_CFG) {
 			json_t *v = json_object_get(json_array_get(json_object_get(r, "rows"), 0),
 						    "next_cfg");
 
@@ -762,10 +771,10 @@ int ovs_txn_result(const struct ovs_txn *txn, const json_t *result, struct ovs_a
 		}
 		if (!acts || op->act < 0 || !u)
 			continue;
-		if (op->role == OVS_OP_INSERT_IFACE)
-			snprintf(acts[op->act]->made_iface_uuid, OVS_UUID_LEN + 1, "%s", u);
-		else if (op->role == OVS_OP_INSERT_PORT || op->role == OVS_OP_INSERT_BRIDGE)
-			snprintf(acts[op->act]->made_uuid, OVS_UUID_LEN + 1, "%s", u);
+		if (op->role == HN_OVS_OP_INSERT_IFACE)
+			snprintf(acts[op->act]->made_iface_uuid, HN_OVS_UUID_LEN + 1, "%s", u);
+		else if (op->role == HN_OVS_OP_INSERT_PORT || op->role == HN_OVS_OP_INSERT_BRIDGE)
+			snprintf(acts[op->act]->made_uuid, HN_OVS_UUID_LEN + 1, "%s", u);
 	}
 	return 0;
 }

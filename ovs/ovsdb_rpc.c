@@ -16,16 +16,16 @@
 #include <time.h>
 #include <unistd.h>
 
-struct ovsdb_rpc {
+struct hn_ovs_rpc {
 	int fd;
 	char *name; /* the address as given, for messages */
 	int timeout_ms;
 	json_int_t next_id;
-	struct json_stream in;
+	struct hn_ovs_json_stream in;
 	json_t *pending; /* notifications received while waiting for a reply */
 };
 
-int64_t ovsdb_now_ms(void)
+int64_t hn_ovs_now_ms(void)
 {
 	struct timespec ts;
 
@@ -36,7 +36,7 @@ int64_t ovsdb_now_ms(void)
 static int wait_fd(int fd, short events, int64_t deadline)
 {
 	for (;;) {
-		int64_t left = deadline - ovsdb_now_ms();
+		int64_t left = deadline - hn_ovs_now_ms();
 		struct pollfd p = {.fd = fd, .events = events};
 		int r;
 
@@ -109,7 +109,7 @@ static int connect_bounded(int fd, const struct sockaddr *sa, socklen_t len, int
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN) {
-			if (ovsdb_now_ms() >= deadline)
+			if (hn_ovs_now_ms() >= deadline)
 				return -ETIMEDOUT;
 			nanosleep(&pause, NULL);
 			continue;
@@ -127,11 +127,11 @@ static int connect_bounded(int fd, const struct sockaddr *sa, socklen_t len, int
 	return 0;
 }
 
-int ovsdb_rpc_open(const char *addr, int timeout_ms, struct ovsdb_rpc **out)
+int hn_ovs_rpc_open(const char *addr, int timeout_ms, struct hn_ovs_rpc **out)
 {
 	struct sockaddr_storage ss = {0};
 	socklen_t len;
-	int64_t deadline = ovsdb_now_ms() + timeout_ms;
+	int64_t deadline = hn_ovs_now_ms() + timeout_ms;
 	int fd, r;
 
 	*out = NULL;
@@ -157,15 +157,15 @@ int ovsdb_rpc_open(const char *addr, int timeout_ms, struct ovsdb_rpc **out)
 		close(fd);
 		return connect_error(addr, -r, timeout_ms);
 	}
-	r = ovsdb_rpc_from_fd(fd, addr, timeout_ms, out);
+	r = hn_ovs_rpc_from_fd(fd, addr, timeout_ms, out);
 	if (r < 0)
 		close(fd);
 	return r;
 }
 
-int ovsdb_rpc_from_fd(int fd, const char *name, int timeout_ms, struct ovsdb_rpc **out)
+int hn_ovs_rpc_from_fd(int fd, const char *name, int timeout_ms, struct hn_ovs_rpc **out)
 {
-	struct ovsdb_rpc *rpc = calloc(1, sizeof(*rpc));
+	struct hn_ovs_rpc *rpc = calloc(1, sizeof(*rpc));
 
 	*out = NULL;
 	if (!rpc || !(rpc->name = strdup(name)) || !(rpc->pending = json_array())) {
@@ -176,34 +176,34 @@ int ovsdb_rpc_from_fd(int fd, const char *name, int timeout_ms, struct ovsdb_rpc
 	}
 	rpc->fd = fd;
 	rpc->timeout_ms = timeout_ms;
-	json_stream_init(&rpc->in);
+	hn_ovs_json_stream_init(&rpc->in);
 	*out = rpc;
 	return 0;
 }
 
-void ovsdb_rpc_close(struct ovsdb_rpc *rpc)
+void hn_ovs_rpc_close(struct hn_ovs_rpc *rpc)
 {
 	if (!rpc)
 		return;
 	if (rpc->fd >= 0)
 		close(rpc->fd);
-	json_stream_free(&rpc->in);
+	hn_ovs_json_stream_free(&rpc->in);
 	json_decref(rpc->pending);
 	free(rpc->name);
 	free(rpc);
 }
 
-const char *ovsdb_rpc_name(const struct ovsdb_rpc *rpc)
+const char *hn_ovs_rpc_name(const struct hn_ovs_rpc *rpc)
 {
 	return rpc->name;
 }
 
-int ovsdb_rpc_timeout(const struct ovsdb_rpc *rpc)
+int hn_ovs_rpc_timeout(const struct hn_ovs_rpc *rpc)
 {
 	return rpc->timeout_ms;
 }
 
-const char *ovsdb_error_text(const json_t *error, char *buf, size_t len)
+const char *hn_ovs_error_text(const json_t *error, char *buf, size_t len)
 {
 	const char *e = json_string_value(json_object_get(error, "error"));
 	const char *d = json_string_value(json_object_get(error, "details"));
@@ -221,7 +221,7 @@ const char *ovsdb_error_text(const json_t *error, char *buf, size_t len)
 	return buf;
 }
 
-static int send_msg(struct ovsdb_rpc *rpc, json_t *msg, const char *method, int64_t deadline)
+static int send_msg(struct hn_ovs_rpc *rpc, json_t *msg, const char *method, int64_t deadline)
 {
 	char *text = json_dumps(msg, JSON_COMPACT);
 	size_t len, off = 0;
@@ -263,14 +263,14 @@ static int send_msg(struct ovsdb_rpc *rpc, json_t *msg, const char *method, int6
 
 /* The next message off the wire, whatever it is, waiting until deadline. `what` says
  * what was awaited, for messages. */
-static int recv_msg(struct ovsdb_rpc *rpc, int64_t deadline, const char *what, json_t **msg)
+static int recv_msg(struct hn_ovs_rpc *rpc, int64_t deadline, const char *what, json_t **msg)
 {
 	char err[256];
 
 	for (;;) {
 		char buf[65536];
 		ssize_t n;
-		int r = json_stream_next(&rpc->in, msg, err, sizeof(err));
+		int r = hn_ovs_json_stream_next(&rpc->in, msg, err, sizeof(err));
 
 		if (r > 0)
 			return 0;
@@ -282,7 +282,7 @@ static int recv_msg(struct ovsdb_rpc *rpc, int64_t deadline, const char *what, j
 			    rpc->name, what, err);
 		n = recv(rpc->fd, buf, sizeof(buf), 0);
 		if (n > 0) {
-			r = json_stream_feed(&rpc->in, buf, (size_t)n);
+			r = hn_ovs_json_stream_feed(&rpc->in, buf, (size_t)n);
 			if (r < 0)
 				return hn_err(
 				    r, "ovsdb-server at %s: %s while waiting for %s", rpc->name,
@@ -293,7 +293,8 @@ static int recv_msg(struct ovsdb_rpc *rpc, int64_t deadline, const char *what, j
 		if (n == 0)
 			return hn_err(-ECONNRESET, "ovsdb-server at %s closed the connection %s %s",
 				      rpc->name,
-				      json_stream_partial(&rpc->in) ? "in the middle of" : "before",
+				      hn_ovs_json_stream_partial(&rpc->in) ? "in the middle of"
+									   : "before",
 				      what);
 		if (errno == EINTR)
 			continue;
@@ -311,7 +312,7 @@ static int recv_msg(struct ovsdb_rpc *rpc, int64_t deadline, const char *what, j
 
 /* Requests the server makes of us: answer "echo" (its liveness probe), queue
  * notifications. 1 when msg was one of those (and is consumed), 0 when it is a reply. */
-static int handle_request(struct ovsdb_rpc *rpc, json_t *msg, int64_t deadline)
+static int handle_request(struct hn_ovs_rpc *rpc, json_t *msg, int64_t deadline)
 {
 	const char *method = json_string_value(json_object_get(msg, "method"));
 	json_t *id = json_object_get(msg, "id");
@@ -339,9 +340,9 @@ static int handle_request(struct ovsdb_rpc *rpc, json_t *msg, int64_t deadline)
 	return 1;
 }
 
-int ovsdb_rpc_call(struct ovsdb_rpc *rpc, const char *method, json_t *params, json_t **result)
+int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_t **result)
 {
-	int64_t deadline = ovsdb_now_ms() + rpc->timeout_ms;
+	int64_t deadline = hn_ovs_now_ms() + rpc->timeout_ms;
 	json_int_t id = ++rpc->next_id;
 	char what[128];
 	json_t *req;
@@ -381,7 +382,7 @@ int ovsdb_rpc_call(struct ovsdb_rpc *rpc, const char *method, json_t *params, js
 		err = json_object_get(msg, "error");
 		if (err && !json_is_null(err)) {
 			r = hn_err(-EREMOTEIO, "ovsdb-server at %s refused `%s`: %s", rpc->name,
-				   method, ovsdb_error_text(err, text, sizeof(text)));
+				   method, hn_ovs_error_text(err, text, sizeof(text)));
 			json_decref(msg);
 			return r;
 		}
@@ -395,7 +396,7 @@ int ovsdb_rpc_call(struct ovsdb_rpc *rpc, const char *method, json_t *params, js
 	}
 }
 
-int ovsdb_rpc_notification(struct ovsdb_rpc *rpc, int64_t deadline, json_t **out)
+int hn_ovs_rpc_notification(struct hn_ovs_rpc *rpc, int64_t deadline, json_t **out)
 {
 	*out = NULL;
 	for (;;) {

@@ -10,33 +10,33 @@
 #include <jansson.h>
 #include <stdint.h>
 
-struct ovsdb_rpc;
+struct hn_ovs_rpc;
 
 /* Connect, bounded by timeout_ms. */
-int ovsdb_rpc_open(const char *addr, int timeout_ms, struct ovsdb_rpc **out);
+int hn_ovs_rpc_open(const char *addr, int timeout_ms, struct hn_ovs_rpc **out);
 /* Take over a connected stream socket (unit tests play the server on a socketpair). */
-int ovsdb_rpc_from_fd(int fd, const char *name, int timeout_ms, struct ovsdb_rpc **out);
-void ovsdb_rpc_close(struct ovsdb_rpc *rpc);
-const char *ovsdb_rpc_name(const struct ovsdb_rpc *rpc);
+int hn_ovs_rpc_from_fd(int fd, const char *name, int timeout_ms, struct hn_ovs_rpc **out);
+void hn_ovs_rpc_close(struct hn_ovs_rpc *rpc);
+const char *hn_ovs_rpc_name(const struct hn_ovs_rpc *rpc);
 
 /*
  * Send {"method": method, "params": params, "id": N} and wait for the reply with that id,
  * at most the connection's timeout. params is stolen. On success *result is the reply's
  * "result" (the caller's reference). A reply with a non-null "error" is -EREMOTEIO with
  * the server's error and details in the message. Echo requests from the server are
- * answered; notifications that arrive meanwhile are kept for ovsdb_rpc_notification().
+ * answered; notifications that arrive meanwhile are kept for hn_ovs_rpc_notification().
  */
-int ovsdb_rpc_call(struct ovsdb_rpc *rpc, const char *method, json_t *params, json_t **result);
+int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_t **result);
 
 /* The next notification (a message with a method and a null id), waiting until
  * deadline (CLOCK_MONOTONIC ms). -ETIMEDOUT without a message when it passes. */
-int ovsdb_rpc_notification(struct ovsdb_rpc *rpc, int64_t deadline, json_t **msg);
+int hn_ovs_rpc_notification(struct hn_ovs_rpc *rpc, int64_t deadline, json_t **msg);
 
 /* CLOCK_MONOTONIC in milliseconds. */
-int64_t ovsdb_now_ms(void);
-int ovsdb_rpc_timeout(const struct ovsdb_rpc *rpc);
+int64_t hn_ovs_now_ms(void);
+int hn_ovs_rpc_timeout(const struct hn_ovs_rpc *rpc);
 
 /* "error: details" of an OVSDB error object ({"error": ..., "details": ...}) into buf. */
-const char *ovsdb_error_text(const json_t *error, char *buf, size_t len);
+const char *hn_ovs_error_text(const json_t *error, char *buf, size_t len);
 
 #endif

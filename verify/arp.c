@@ -29,7 +29,7 @@
  * while ifupdown gives eno1 the address). Created with protocol 0, so that nothing is
  * queued before the filter and the bind.
  */
-int hn_arp_socket(int ifindex)
+int hn_verify_arp_socket(int ifindex)
 {
 	struct sock_filter code[] = {
 	    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, (__u32)(SKF_AD_OFF + SKF_AD_PROTOCOL)),
@@ -54,66 +54,64 @@ int hn_arp_socket(int ifindex)
 	return fd;
 }
 
-static int interface_mac(int fd, const char *ifname, uint8_t mac[HN_ETH_ALEN])
+static int interface_mac(int fd, const char *ifname, uint8_t mac[HN_VERIFY_ETH_ALEN])
 {
 	struct ifreq ifr = {0};
 
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
 		return -errno;
-	memcpy(mac, ifr.ifr_hwaddr.sa_data, HN_ETH_ALEN);
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, HN_VERIFY_ETH_ALEN);
 	return 0;
 }
 
 /* Only the gateway's own answer counts, to us. */
 static bool gateway_answer(const uint8_t *frame, size_t len, struct in_addr gateway,
-			   const uint8_t mac[HN_ETH_ALEN])
+			   const uint8_t mac[HN_VERIFY_ETH_ALEN])
 {
-	struct hn_eth e;
-	struct hn_arp arp;
+	struct hn_verify_eth e;
+	struct hn_verify_arp arp;
 
-	return hn_eth_parse(frame, len, &e) == 0 && hn_frame_parse_arp(&e, &arp) == 0 &&
-	       arp.op == HN_ARP_REPLY && arp.spa.s_addr == gateway.s_addr &&
-	       memcmp(arp.tha, mac, HN_ETH_ALEN) == 0;
+	return hn_verify_eth_parse(frame, len, &e) == 0 &&
+	       hn_verify_frame_parse_arp(&e, &arp) == 0 && arp.op == HN_VERIFY_ARP_REPLY &&
+	       arp.spa.s_addr == gateway.s_addr && memcmp(arp.tha, mac, HN_VERIFY_ETH_ALEN) == 0;
 }
 
-int hn_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gateway,
-		   int timeout_ms)
+int hn_verify_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gateway,
+			  int timeout_ms)
 {
-	uint8_t mac[HN_ETH_ALEN], req[HN_FRAME_MAX], frame[HN_FRAME_MAX];
+	uint8_t mac[HN_VERIFY_ETH_ALEN], req[HN_VERIFY_FRAME_MAX], frame[HN_VERIFY_FRAME_MAX];
 	char gw[INET_ADDRSTRLEN];
 	int64_t deadline, next_send = 0;
+	_cleanup_close_ int fd = -1;
 	size_t len;
-	int ifindex, fd, r = -ETIMEDOUT;
+	int ifindex;
 
 	inet_ntop(AF_INET, &gateway, gw, sizeof(gw));
 	ifindex = (int)if_nametoindex(ifname);
 	if (!ifindex)
 		return hn_err(-ENODEV, "%s: cannot probe gateway %s: no such interface", ifname,
 			      gw);
-	fd = hn_arp_socket(ifindex);
+	fd = hn_verify_arp_socket(ifindex);
 	if (fd < 0)
 		return hn_err(fd, "%s: cannot probe gateway %s: %s", ifname, gw, strerror(-fd));
-	if (interface_mac(fd, ifname, mac) < 0) {
-		r = hn_err(-errno, "%s: cannot probe gateway %s: %s", ifname, gw, strerror(errno));
-		goto out;
-	}
-	len = hn_frame_arp_request(req, mac, 0, source, gateway);
+	if (interface_mac(fd, ifname, mac) < 0)
+		return hn_err(-errno, "%s: cannot probe gateway %s: %s", ifname, gw,
+			      strerror(errno));
+	len = hn_verify_frame_arp_request(req, mac, 0, source, gateway);
 
-	deadline = hn_now_us() / 1000 + timeout_ms;
+	deadline = hn_verify_now_us() / 1000 + timeout_ms;
 	for (;;) {
-		int64_t now = hn_now_us() / 1000;
+		int64_t now = hn_verify_now_us() / 1000;
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		ssize_t n;
 
 		if (now >= deadline)
 			break;
 		if (now >= next_send) {
-			if (send(fd, req, len, 0) < 0) {
-				r = hn_err(-errno, "%s: cannot send ARP for %s: %s", ifname, gw,
-					   strerror(errno));
-				goto out;
-			}
+			if (send(fd, req, len, 0) < 0)
+				return hn_err(-errno, "%s: cannot send ARP for %s: %s", ifname, gw,
+					      strerror(errno));
 			next_send = now + RESEND_MS;
 		}
 		int64_t wait = (next_send < deadline ? next_send : deadline) - now;
@@ -121,14 +119,9 @@ int hn_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gat
 		if (poll(&pfd, 1, (int)wait) <= 0)
 			continue;
 		n = recv(fd, frame, sizeof(frame), MSG_DONTWAIT);
-		if (n > 0 && gateway_answer(frame, (size_t)n, gateway, mac)) {
-			r = 0;
-			break;
-		}
+		if (n > 0 && gateway_answer(frame, (size_t)n, gateway, mac))
+			return 0;
 	}
-	if (r == -ETIMEDOUT)
-		hn_err(r, "%s: gateway %s did not answer ARP within %d ms", ifname, gw, timeout_ms);
-out:
-	close(fd);
-	return r;
+	return hn_err(-ETIMEDOUT, "%s: gateway %s did not answer ARP within %d ms", ifname, gw,
+		      timeout_ms);
 }

@@ -13,21 +13,21 @@
 
 static const char *const status_names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 
-const char *hn_check_status_name(enum hn_check_status s)
+const char *hn_verify_check_status_name(enum hn_verify_check_status s)
 {
-	return s <= HN_CHECK_UNKNOWN ? status_names[s] : "UNKNOWN";
+	return s <= HN_VERIFY_CHECK_UNKNOWN ? status_names[s] : "UNKNOWN";
 }
 
-int hn_checks_add(struct hn_checks *c, enum hn_check_status status, const char *name,
-		  const char *expected, const char *found_fmt, ...)
+int hn_verify_checks_add(struct hn_verify_checks *c, enum hn_verify_check_status status,
+			 const char *name, const char *expected, const char *found_fmt, ...)
 {
-	struct hn_check *k;
+	struct hn_verify_check *k;
 	va_list ap;
 	int n;
 
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 32;
-		struct hn_check *v = realloc(c->v, cap * sizeof(*v));
+		struct hn_verify_check *v = realloc(c->v, cap * sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
@@ -54,10 +54,10 @@ int hn_checks_add(struct hn_checks *c, enum hn_check_status status, const char *
 	return 0;
 }
 
-int hn_checks_describe(struct hn_checks *c, const struct hn_object *obj, bool exists,
-		       const struct hn_fields *fields)
+int hn_verify_checks_describe(struct hn_verify_checks *c, const struct hn_object *obj, bool exists,
+			      const struct hn_fields *fields)
 {
-	struct hn_check_data *d = malloc(sizeof(*d));
+	struct hn_verify_check_data *d = malloc(sizeof(*d));
 
 	if (!d)
 		return -ENOMEM;
@@ -69,7 +69,7 @@ int hn_checks_describe(struct hn_checks *c, const struct hn_object *obj, bool ex
 	return 0;
 }
 
-void hn_checks_free(struct hn_checks *c)
+void hn_verify_checks_free(struct hn_verify_checks *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		free(c->v[i].data);
@@ -81,38 +81,38 @@ void hn_checks_free(struct hn_checks *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int rank(enum hn_check_status s)
+static int rank(enum hn_verify_check_status s)
 {
-	static const int ranks[] = {[HN_CHECK_OK] = 0,
-				    [HN_CHECK_UNKNOWN] = 1,
-				    [HN_CHECK_WARNING] = 2,
-				    [HN_CHECK_CRITICAL] = 3};
+	static const int ranks[] = {[HN_VERIFY_CHECK_OK] = 0,
+				    [HN_VERIFY_CHECK_UNKNOWN] = 1,
+				    [HN_VERIFY_CHECK_WARNING] = 2,
+				    [HN_VERIFY_CHECK_CRITICAL] = 3};
 
-	return s <= HN_CHECK_UNKNOWN ? ranks[s] : 1;
+	return s <= HN_VERIFY_CHECK_UNKNOWN ? ranks[s] : 1;
 }
 
-bool hn_check_worse(enum hn_check_status a, enum hn_check_status b)
+bool hn_verify_check_worse(enum hn_verify_check_status a, enum hn_verify_check_status b)
 {
 	return rank(a) > rank(b);
 }
 
-enum hn_check_status hn_checks_status(const struct hn_checks *c)
+enum hn_verify_check_status hn_verify_checks_status(const struct hn_verify_checks *c)
 {
-	enum hn_check_status worst = HN_CHECK_OK;
+	enum hn_verify_check_status worst = HN_VERIFY_CHECK_OK;
 
 	for (size_t i = 0; i < c->n; i++)
 		if (rank(c->v[i].status) > rank(worst))
 			worst = c->v[i].status;
 	/* No check at all proves nothing. */
-	return c->n ? worst : HN_CHECK_UNKNOWN;
+	return c->n ? worst : HN_VERIFY_CHECK_UNKNOWN;
 }
 
-size_t hn_checks_failed(const struct hn_checks *c)
+size_t hn_verify_checks_failed(const struct hn_verify_checks *c)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < c->n; i++)
-		n += c->v[i].status != HN_CHECK_OK;
+		n += c->v[i].status != HN_VERIFY_CHECK_OK;
 	return n;
 }
 
@@ -123,12 +123,12 @@ static void put_clean(FILE *f, const char *s)
 		fputc(*s == '|' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
-void hn_checks_print(FILE *f, const struct hn_checks *c, double seconds)
+void hn_verify_checks_print(FILE *f, const struct hn_verify_checks *c, double seconds)
 {
-	enum hn_check_status st = hn_checks_status(c);
-	size_t failed = hn_checks_failed(c), named = 0;
+	enum hn_verify_check_status st = hn_verify_checks_status(c);
+	size_t failed = hn_verify_checks_failed(c), named = 0;
 
-	fprintf(f, "HOSTNET %s - ", hn_check_status_name(st));
+	fprintf(f, "HOSTNET %s - ", hn_verify_check_status_name(st));
 	if (c->n == 0)
 		fputs("no check could run", f);
 	else if (failed == 0)
@@ -136,7 +136,7 @@ void hn_checks_print(FILE *f, const struct hn_checks *c, double seconds)
 	else {
 		fprintf(f, "%zu of %zu checks failed: ", failed, c->n);
 		/* The worst first: a monitoring UI shows this line alone. */
-		for (int want = rank(HN_CHECK_CRITICAL); want > 0 && named < SUMMARY_NAMES;
+		for (int want = rank(HN_VERIFY_CHECK_CRITICAL); want > 0 && named < SUMMARY_NAMES;
 		     want--) {
 			for (size_t i = 0; i < c->n && named < SUMMARY_NAMES; i++) {
 				if (rank(c->v[i].status) != want)
@@ -151,7 +151,7 @@ void hn_checks_print(FILE *f, const struct hn_checks *c, double seconds)
 	}
 	fprintf(f, " | checks=%zu failed=%zu time=%.3fs\n", c->n, failed, seconds);
 	for (size_t i = 0; i < c->n; i++) {
-		fprintf(f, "%-8s ", hn_check_status_name(c->v[i].status));
+		fprintf(f, "%-8s ", hn_verify_check_status_name(c->v[i].status));
 		put_clean(f, c->v[i].name);
 		fputs(": expected ", f);
 		put_clean(f, c->v[i].expected);
@@ -163,11 +163,11 @@ void hn_checks_print(FILE *f, const struct hn_checks *c, double seconds)
 
 /* {"name", "status", "expected", "found"} as the line says them; a state check also
  * {"object", "exists", "fields": [{"field", "expected", "found"}]}, the same as data. */
-static json_t *check_json(const struct hn_check *k)
+static json_t *check_json(const struct hn_verify_check *k)
 {
-	json_t *o =
-	    json_pack("{s:s, s:s, s:s, s:s}", "name", k->name, "status",
-		      hn_check_status_name(k->status), "expected", k->expected, "found", k->found);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "name", k->name, "status",
+			      hn_verify_check_status_name(k->status), "expected", k->expected,
+			      "found", k->found);
 
 	if (!o || !k->data)
 		return o;
@@ -180,9 +180,9 @@ static json_t *check_json(const struct hn_check *k)
 	return o;
 }
 
-int hn_checks_print_json(FILE *f, const struct hn_checks *c, double seconds)
+int hn_verify_checks_print_json(FILE *f, const struct hn_verify_checks *c, double seconds)
 {
-	enum hn_check_status st = hn_checks_status(c);
+	enum hn_verify_check_status st = hn_verify_checks_status(c);
 	json_t *doc, *list = json_array();
 	int r = -ENOMEM;
 
@@ -196,10 +196,10 @@ int hn_checks_print_json(FILE *f, const struct hn_checks *c, double seconds)
 			return -ENOMEM;
 		}
 	}
-	doc =
-	    json_pack("{s:s, s:s, s:i, s:I, s:I, s:f, s:o}", "command", "verify", "status",
-		      hn_check_status_name(st), "exit", (int)st, "checks", (json_int_t)c->n,
-		      "failed", (json_int_t)hn_checks_failed(c), "time", seconds, "results", list);
+	doc = json_pack("{s:s, s:s, s:i, s:I, s:I, s:f, s:o}", "command", "verify", "status",
+			hn_verify_check_status_name(st), "exit", (int)st, "checks",
+			(json_int_t)c->n, "failed", (json_int_t)hn_verify_checks_failed(c), "time",
+			seconds, "results", list);
 	if (doc && json_dumpf(doc, f, JSON_COMPACT) == 0) {
 		fputc('\n', f);
 		r = 0;

@@ -23,7 +23,7 @@ static const uint8_t probe_magic[4] = {'H', 'N', 'V', 'P'};
 #define PROBE_VERSION 1
 #define PROBE_LEN     24
 
-const uint8_t hn_mac_broadcast[HN_ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+const uint8_t hn_verify_mac_broadcast[HN_VERIFY_ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -52,13 +52,13 @@ static uint64_t get64(const uint8_t *p)
 }
 
 /* Ethernet header (with the tag when tag != 0); returns the offset of the payload. */
-static size_t put_eth(uint8_t *buf, const uint8_t dst[HN_ETH_ALEN], const uint8_t src[HN_ETH_ALEN],
-		      unsigned tag, uint16_t type)
+static size_t put_eth(uint8_t *buf, const uint8_t dst[HN_VERIFY_ETH_ALEN],
+		      const uint8_t src[HN_VERIFY_ETH_ALEN], unsigned tag, uint16_t type)
 {
-	size_t off = 2 * HN_ETH_ALEN;
+	size_t off = 2 * HN_VERIFY_ETH_ALEN;
 
-	memcpy(buf, dst, HN_ETH_ALEN);
-	memcpy(buf + HN_ETH_ALEN, src, HN_ETH_ALEN);
+	memcpy(buf, dst, HN_VERIFY_ETH_ALEN);
+	memcpy(buf + HN_VERIFY_ETH_ALEN, src, HN_VERIFY_ETH_ALEN);
 	if (tag) {
 		put16(buf + off, TPID_8021Q);
 		put16(buf + off + 2, (uint16_t)(tag & 0x0fff));
@@ -71,23 +71,23 @@ static size_t put_eth(uint8_t *buf, const uint8_t dst[HN_ETH_ALEN], const uint8_
 /* Zero padding up to the Ethernet minimum. */
 static size_t pad(uint8_t *buf, size_t len)
 {
-	if (len < HN_FRAME_MIN) {
-		memset(buf + len, 0, HN_FRAME_MIN - len);
-		len = HN_FRAME_MIN;
+	if (len < HN_VERIFY_FRAME_MIN) {
+		memset(buf + len, 0, HN_VERIFY_FRAME_MIN - len);
+		len = HN_VERIFY_FRAME_MIN;
 	}
 	return len;
 }
 
-int hn_eth_parse(const uint8_t *frame, size_t len, struct hn_eth *out)
+int hn_verify_eth_parse(const uint8_t *frame, size_t len, struct hn_verify_eth *out)
 {
-	size_t off = 2 * HN_ETH_ALEN;
+	size_t off = 2 * HN_VERIFY_ETH_ALEN;
 	uint16_t type;
 
 	memset(out, 0, sizeof(*out));
 	if (len < ETH_HLEN)
 		return -EINVAL;
 	out->dst = frame;
-	out->src = frame + HN_ETH_ALEN;
+	out->src = frame + HN_VERIFY_ETH_ALEN;
 	type = get16(frame + off);
 	if (type == TPID_8021Q || type == TPID_8021AD) {
 		if (len < ETH_HLEN + VLAN_HLEN)
@@ -103,10 +103,10 @@ int hn_eth_parse(const uint8_t *frame, size_t len, struct hn_eth *out)
 	return 0;
 }
 
-size_t hn_frame_probe(uint8_t *buf, const uint8_t src[HN_ETH_ALEN], unsigned tag,
-		      const struct hn_probe_msg *msg)
+size_t hn_verify_frame_probe(uint8_t *buf, const uint8_t src[HN_VERIFY_ETH_ALEN], unsigned tag,
+			     const struct hn_verify_probe_msg *msg)
 {
-	size_t off = put_eth(buf, hn_mac_broadcast, src, tag, HN_PROBE_ETHERTYPE);
+	size_t off = put_eth(buf, hn_verify_mac_broadcast, src, tag, HN_VERIFY_PROBE_ETHERTYPE);
 	uint8_t *p = buf + off;
 
 	memcpy(p, probe_magic, 4);
@@ -121,12 +121,12 @@ size_t hn_frame_probe(uint8_t *buf, const uint8_t src[HN_ETH_ALEN], unsigned tag
 	return pad(buf, off + PROBE_LEN);
 }
 
-int hn_frame_parse_probe(const struct hn_eth *e, struct hn_probe_msg *msg)
+int hn_verify_frame_parse_probe(const struct hn_verify_eth *e, struct hn_verify_probe_msg *msg)
 {
 	const uint8_t *p = e->payload;
 
-	if (e->type != HN_PROBE_ETHERTYPE || e->len < PROBE_LEN || memcmp(p, probe_magic, 4) ||
-	    p[4] != PROBE_VERSION)
+	if (e->type != HN_VERIFY_PROBE_ETHERTYPE || e->len < PROBE_LEN ||
+	    memcmp(p, probe_magic, 4) || p[4] != PROBE_VERSION)
 		return -ENOMSG;
 	msg->emission = get16(p + 6);
 	msg->sender = get16(p + 8);
@@ -136,58 +136,58 @@ int hn_frame_parse_probe(const struct hn_eth *e, struct hn_probe_msg *msg)
 	return 0;
 }
 
-size_t hn_frame_arp(uint8_t *buf, const uint8_t dst[HN_ETH_ALEN], unsigned tag,
-		    const struct hn_arp *arp)
+size_t hn_verify_frame_arp(uint8_t *buf, const uint8_t dst[HN_VERIFY_ETH_ALEN], unsigned tag,
+			   const struct hn_verify_arp *arp)
 {
 	size_t off = put_eth(buf, dst, arp->sha, tag, ETHERTYPE_ARP);
 	uint8_t *p = buf + off;
 
 	put16(p, 1);		    /* hardware: Ethernet */
 	put16(p + 2, ETHERTYPE_IP); /* protocol: IPv4 */
-	p[4] = HN_ETH_ALEN;
+	p[4] = HN_VERIFY_ETH_ALEN;
 	p[5] = 4;
 	put16(p + 6, arp->op);
-	memcpy(p + 8, arp->sha, HN_ETH_ALEN);
+	memcpy(p + 8, arp->sha, HN_VERIFY_ETH_ALEN);
 	memcpy(p + 14, &arp->spa, 4);
-	memcpy(p + 18, arp->tha, HN_ETH_ALEN);
+	memcpy(p + 18, arp->tha, HN_VERIFY_ETH_ALEN);
 	memcpy(p + 24, &arp->tpa, 4);
 	return pad(buf, off + ARP_LEN);
 }
 
-size_t hn_frame_arp_probe(uint8_t *buf, const uint8_t src[HN_ETH_ALEN], unsigned tag,
-			  struct in_addr addr)
+size_t hn_verify_frame_arp_probe(uint8_t *buf, const uint8_t src[HN_VERIFY_ETH_ALEN], unsigned tag,
+				 struct in_addr addr)
 {
-	struct hn_arp arp = {.op = HN_ARP_REQUEST, .tpa = addr};
+	struct hn_verify_arp arp = {.op = HN_VERIFY_ARP_REQUEST, .tpa = addr};
 
-	memcpy(arp.sha, src, HN_ETH_ALEN);
-	return hn_frame_arp(buf, hn_mac_broadcast, tag, &arp);
+	memcpy(arp.sha, src, HN_VERIFY_ETH_ALEN);
+	return hn_verify_frame_arp(buf, hn_verify_mac_broadcast, tag, &arp);
 }
 
-size_t hn_frame_arp_request(uint8_t *buf, const uint8_t src[HN_ETH_ALEN], unsigned tag,
-			    struct in_addr source, struct in_addr target)
+size_t hn_verify_frame_arp_request(uint8_t *buf, const uint8_t src[HN_VERIFY_ETH_ALEN],
+				   unsigned tag, struct in_addr source, struct in_addr target)
 {
-	struct hn_arp arp = {.op = HN_ARP_REQUEST, .spa = source, .tpa = target};
+	struct hn_verify_arp arp = {.op = HN_VERIFY_ARP_REQUEST, .spa = source, .tpa = target};
 
-	memcpy(arp.sha, src, HN_ETH_ALEN);
-	return hn_frame_arp(buf, hn_mac_broadcast, tag, &arp);
+	memcpy(arp.sha, src, HN_VERIFY_ETH_ALEN);
+	return hn_verify_frame_arp(buf, hn_verify_mac_broadcast, tag, &arp);
 }
 
-int hn_frame_parse_arp(const struct hn_eth *e, struct hn_arp *arp)
+int hn_verify_frame_parse_arp(const struct hn_verify_eth *e, struct hn_verify_arp *arp)
 {
 	const uint8_t *p = e->payload;
 
 	if (e->type != ETHERTYPE_ARP || e->len < ARP_LEN || get16(p) != 1 ||
-	    get16(p + 2) != ETHERTYPE_IP || p[4] != HN_ETH_ALEN || p[5] != 4)
+	    get16(p + 2) != ETHERTYPE_IP || p[4] != HN_VERIFY_ETH_ALEN || p[5] != 4)
 		return -ENOMSG;
 	arp->op = get16(p + 6);
-	memcpy(arp->sha, p + 8, HN_ETH_ALEN);
+	memcpy(arp->sha, p + 8, HN_VERIFY_ETH_ALEN);
 	memcpy(&arp->spa, p + 14, 4);
-	memcpy(arp->tha, p + 18, HN_ETH_ALEN);
+	memcpy(arp->tha, p + 18, HN_VERIFY_ETH_ALEN);
 	memcpy(&arp->tpa, p + 24, 4);
 	return 0;
 }
 
-uint16_t hn_inet_csum(const void *data, size_t len)
+uint16_t hn_verify_inet_csum(const void *data, size_t len)
 {
 	const uint8_t *p = data;
 	uint32_t sum = 0;
@@ -201,9 +201,9 @@ uint16_t hn_inet_csum(const void *data, size_t len)
 	return (uint16_t)~sum;
 }
 
-size_t hn_frame_icmp_echo(uint8_t *buf, const uint8_t src[HN_ETH_ALEN],
-			  const uint8_t dst[HN_ETH_ALEN], unsigned tag,
-			  const struct hn_icmp_echo *echo)
+size_t hn_verify_frame_icmp_echo(uint8_t *buf, const uint8_t src[HN_VERIFY_ETH_ALEN],
+				 const uint8_t dst[HN_VERIFY_ETH_ALEN], unsigned tag,
+				 const struct hn_verify_icmp_echo *echo)
 {
 	size_t off = put_eth(buf, dst, src, tag, ETHERTYPE_IP);
 	uint8_t *ip = buf + off, *icmp = ip + IP_HLEN;
@@ -219,7 +219,7 @@ size_t hn_frame_icmp_echo(uint8_t *buf, const uint8_t src[HN_ETH_ALEN],
 	put16(ip + 10, 0);
 	memcpy(ip + 12, &echo->src, 4);
 	memcpy(ip + 16, &echo->dst, 4);
-	put16(ip + 10, hn_inet_csum(ip, IP_HLEN));
+	put16(ip + 10, hn_verify_inet_csum(ip, IP_HLEN));
 
 	icmp[0] = echo->reply ? ICMP_REPLY : ICMP_ECHO;
 	icmp[1] = 0;
@@ -227,11 +227,11 @@ size_t hn_frame_icmp_echo(uint8_t *buf, const uint8_t src[HN_ETH_ALEN],
 	put16(icmp + 4, echo->id);
 	put16(icmp + 6, echo->seq);
 	put64(icmp + 8, echo->nonce);
-	put16(icmp + 2, hn_inet_csum(icmp, icmp_len));
+	put16(icmp + 2, hn_verify_inet_csum(icmp, icmp_len));
 	return pad(buf, off + IP_HLEN + icmp_len);
 }
 
-int hn_frame_parse_icmp_echo(const struct hn_eth *e, struct hn_icmp_echo *echo)
+int hn_verify_frame_parse_icmp_echo(const struct hn_verify_eth *e, struct hn_verify_icmp_echo *echo)
 {
 	const uint8_t *ip = e->payload, *icmp;
 	size_t ihl, total;
@@ -242,11 +242,11 @@ int hn_frame_parse_icmp_echo(const struct hn_eth *e, struct hn_icmp_echo *echo)
 	total = get16(ip + 2);
 	/* Whole datagrams only (no fragment), and the checksums must hold. */
 	if (ihl < IP_HLEN || total < ihl + ICMP_HLEN + 8 || total > e->len ||
-	    ip[9] != IPPROTO_ICMP_ || (get16(ip + 6) & 0x3fff) || hn_inet_csum(ip, ihl) != 0)
+	    ip[9] != IPPROTO_ICMP_ || (get16(ip + 6) & 0x3fff) || hn_verify_inet_csum(ip, ihl) != 0)
 		return -ENOMSG;
 	icmp = ip + ihl;
 	if ((icmp[0] != ICMP_ECHO && icmp[0] != ICMP_REPLY) || icmp[1] != 0 ||
-	    hn_inet_csum(icmp, total - ihl) != 0)
+	    hn_verify_inet_csum(icmp, total - ihl) != 0)
 		return -ENOMSG;
 	echo->reply = icmp[0] == ICMP_REPLY;
 	memcpy(&echo->src, ip + 12, 4);
@@ -257,7 +257,7 @@ int hn_frame_parse_icmp_echo(const struct hn_eth *e, struct hn_icmp_echo *echo)
 	return 0;
 }
 
-char *hn_mac_format(const uint8_t mac[HN_ETH_ALEN], char *buf)
+char *hn_verify_mac_format(const uint8_t mac[HN_VERIFY_ETH_ALEN], char *buf)
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
 		 mac[5]);

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 static int kernel_checks(const struct hn_bridge *b, const struct hn_link_facts *br,
-			 const struct hn_link_facts *up, struct hn_checks *out)
+			 const struct hn_link_facts *up, struct hn_verify_checks *out)
 {
 	char name[64], expected[64], m1[18], m2[18];
 	int r;
@@ -18,33 +18,37 @@ static int kernel_checks(const struct hn_bridge *b, const struct hn_link_facts *
 	snprintf(name, sizeof(name), "bridge %s mac", b->name);
 	if (!br->exists || !up->exists || !br->has_mac || !up->has_mac) {
 		snprintf(expected, sizeof(expected), "%s's MAC", b->uplink);
-		r = hn_checks_add(out, HN_CHECK_CRITICAL, name, expected, "%s",
-				  !br->exists	? "no such link"
-				  : !up->exists ? "no uplink link"
-						: "no MAC");
+		r = hn_verify_checks_add(out, HN_VERIFY_CHECK_CRITICAL, name, expected, "%s",
+					 !br->exists   ? "no such link"
+					 : !up->exists ? "no uplink link"
+						       : "no MAC");
 	} else {
 		snprintf(expected, sizeof(expected), "%s's MAC %s", b->uplink,
-			 hn_mac_format(up->mac, m1));
-		r = hn_checks_add(
-		    out, memcmp(br->mac, up->mac, HN_ETH_ALEN) ? HN_CHECK_CRITICAL : HN_CHECK_OK,
-		    name, expected, "%s", hn_mac_format(br->mac, m2));
+			 hn_verify_mac_format(up->mac, m1));
+		r = hn_verify_checks_add(out,
+					 memcmp(br->mac, up->mac, HN_VERIFY_ETH_ALEN)
+					     ? HN_VERIFY_CHECK_CRITICAL
+					     : HN_VERIFY_CHECK_OK,
+					 name, expected, "%s", hn_verify_mac_format(br->mac, m2));
 	}
 	if (r < 0)
 		return r;
 	snprintf(name, sizeof(name), "uplink %s address", b->uplink);
 	if (!up->exists)
-		return hn_checks_add(out, HN_CHECK_CRITICAL, name,
-				     "no IPv4 address (moved to the bridge)", "no such link");
+		return hn_verify_checks_add(out, HN_VERIFY_CHECK_CRITICAL, name,
+					    "no IPv4 address (moved to the bridge)",
+					    "no such link");
 	if (up->n_addrs == 0)
-		return hn_checks_add(out, HN_CHECK_OK, name,
-				     "no IPv4 address (moved to the bridge)", "none");
-	return hn_checks_add(out, HN_CHECK_CRITICAL, name, "no IPv4 address (moved to the bridge)",
-			     "%s/%u%s", inet_ntoa(up->addrs[0].addr), up->addrs[0].len,
-			     up->n_addrs > 1 ? " and more" : "");
+		return hn_verify_checks_add(out, HN_VERIFY_CHECK_OK, name,
+					    "no IPv4 address (moved to the bridge)", "none");
+	return hn_verify_checks_add(
+	    out, HN_VERIFY_CHECK_CRITICAL, name, "no IPv4 address (moved to the bridge)", "%s/%u%s",
+	    inet_ntoa(up->addrs[0].addr), up->addrs[0].len, up->n_addrs > 1 ? " and more" : "");
 }
 
-int hn_gateway_prepare(const struct hn_bridge *b, const struct hn_uplink_facts *f, bool probe,
-		       struct hn_gateway_probe *g, struct hn_checks *out)
+int hn_verify_gateway_prepare(const struct hn_bridge *b, const struct hn_uplink_facts *f,
+			      bool probe, struct hn_verify_gateway_probe *g,
+			      struct hn_verify_checks *out)
 {
 	const struct hn_link_facts *br = &f->bridge, *up = &f->nic;
 	struct in_addr gw = {0}, src = {0};
@@ -61,8 +65,9 @@ int hn_gateway_prepare(const struct hn_bridge *b, const struct hn_uplink_facts *
 		inet_ntop(AF_INET, &gw, gws, sizeof(gws));
 	snprintf(name, sizeof(name), "gateway %s from %s", gws, b->name);
 	if (!have_gw)
-		return hn_checks_add(out, HN_CHECK_UNKNOWN, name, "an ARP reply",
-				     "no gateway in the config nor a default route via %s", b->name)
+		return hn_verify_checks_add(out, HN_VERIFY_CHECK_UNKNOWN, name, "an ARP reply",
+					    "no gateway in the config nor a default route via %s",
+					    b->name)
 			   ?: 1;
 	/* From the bridge's own address in the gateway's subnet. */
 	for (size_t i = 0; i < br->n_addrs && i < HN_LINK_ADDRS_MAX && !have_src; i++) {
@@ -72,27 +77,28 @@ int hn_gateway_prepare(const struct hn_bridge *b, const struct hn_uplink_facts *
 		}
 	}
 	if (!br->exists || !br->has_mac || !have_src)
-		return hn_checks_add(out, HN_CHECK_CRITICAL, name, "an ARP reply",
-				     "not probed: %s has %s", b->name,
-				     !br->exists    ? "no link"
-				     : !br->has_mac ? "no MAC"
-						    : "no address in the "
-						      "gateway's subnet")
+		return hn_verify_checks_add(out, HN_VERIFY_CHECK_CRITICAL, name, "an ARP reply",
+					    "not probed: %s has %s", b->name,
+					    !br->exists	   ? "no link"
+					    : !br->has_mac ? "no MAC"
+							   : "no address in the "
+							     "gateway's subnet")
 			   ?: 1;
-	if (!up->has_mac || memcmp(br->mac, up->mac, HN_ETH_ALEN))
-		return hn_checks_add(out, HN_CHECK_CRITICAL, name, "an ARP reply",
-				     "not probed: %s's MAC is not %s's, an ARP from it would show "
-				     "the provider an unknown MAC",
-				     b->name, b->uplink)
+	if (!up->has_mac || memcmp(br->mac, up->mac, HN_VERIFY_ETH_ALEN))
+		return hn_verify_checks_add(
+			   out, HN_VERIFY_CHECK_CRITICAL, name, "an ARP reply",
+			   "not probed: %s's MAC is not %s's, an ARP from it would show "
+			   "the provider an unknown MAC",
+			   b->name, b->uplink)
 			   ?: 1;
-	g->sock = hn_arp_socket(br->ifindex);
+	g->sock = hn_verify_arp_socket(br->ifindex);
 	if (g->sock < 0)
-		return hn_checks_add(out, HN_CHECK_UNKNOWN, name, "an ARP reply",
-				     "cannot open a packet socket on %s: %s", b->name,
-				     strerror(-g->sock))
+		return hn_verify_checks_add(out, HN_VERIFY_CHECK_UNKNOWN, name, "an ARP reply",
+					    "cannot open a packet socket on %s: %s", b->name,
+					    strerror(-g->sock))
 			   ?: 1;
 
-	struct hn_reach_run *run = &g->run;
+	struct hn_verify_reach_run *run = &g->run;
 
 	memset(run, 0, sizeof(*run));
 	snprintf(run->name, sizeof(run->name), "%s", name);
@@ -103,11 +109,11 @@ int hn_gateway_prepare(const struct hn_bridge *b, const struct hn_uplink_facts *
 	run->fixed_source = true;
 	run->cand[0] = src;
 	run->n_cand = 1;
-	memcpy(run->mac, br->mac, HN_ETH_ALEN);
+	memcpy(run->mac, br->mac, HN_VERIFY_ETH_ALEN);
 	return 0;
 }
 
-void hn_gateway_close(struct hn_gateway_probe *g)
+void hn_verify_gateway_close(struct hn_verify_gateway_probe *g)
 {
 	if (g->sock >= 0)
 		close(g->sock);

@@ -13,8 +13,8 @@
 #include "checks.h"
 #include "reach.h"
 
-struct hn_gateway_probe {
-	struct hn_reach_run run;
+struct hn_verify_gateway_probe {
+	struct hn_verify_reach_run run;
 	int sock; /* AF_PACKET on the bridge, ARP only; -1 when not probing */
 };
 
@@ -24,8 +24,9 @@ struct hn_gateway_probe {
  * probed and return 1. With probe false, only the kernel checks. Negative errno: out of
  * memory.
  */
-int hn_gateway_prepare(const struct hn_bridge *b, const struct hn_uplink_facts *f, bool probe,
-		       struct hn_gateway_probe *g, struct hn_checks *out);
-void hn_gateway_close(struct hn_gateway_probe *g);
+int hn_verify_gateway_prepare(const struct hn_bridge *b, const struct hn_uplink_facts *f,
+			      bool probe, struct hn_verify_gateway_probe *g,
+			      struct hn_verify_checks *out);
+void hn_verify_gateway_close(struct hn_verify_gateway_probe *g);
 
 #endif

@@ -35,7 +35,7 @@ static void text_add(struct text *t, const char *fmt, ...)
 		t->len = sizeof(t->buf) - 1;
 }
 
-int hn_matrix_init(struct hn_matrix *m, const struct hn_probe_plan *plan)
+int hn_verify_matrix_init(struct hn_verify_matrix *m, const struct hn_verify_probe_plan *plan)
 {
 	size_t n = plan->n_probes * plan->n_emissions;
 
@@ -46,42 +46,44 @@ int hn_matrix_init(struct hn_matrix *m, const struct hn_probe_plan *plan)
 		return -ENOMEM;
 	for (size_t r = 0; r < plan->n_probes; r++)
 		for (size_t e = 0; e < plan->n_emissions; e++)
-			m->expected += hn_matrix_expected(plan, r, e);
+			m->expected += hn_verify_matrix_expected(plan, r, e);
 	return 0;
 }
 
-void hn_matrix_free(struct hn_matrix *m)
+void hn_verify_matrix_free(struct hn_verify_matrix *m)
 {
 	free(m->h);
 	memset(m, 0, sizeof(*m));
 }
 
-bool hn_matrix_expected(const struct hn_probe_plan *p, size_t receiver, size_t emission)
+bool hn_verify_matrix_expected(const struct hn_verify_probe_plan *p, size_t receiver,
+			       size_t emission)
 {
-	const struct hn_emission *e = &p->emissions[emission];
+	const struct hn_verify_emission *e = &p->emissions[emission];
 
 	return e->admitted && e->probe != receiver &&
-	       hn_probe_carries(&p->probes[receiver], e->vlan);
+	       hn_verify_probe_carries(&p->probes[receiver], e->vlan);
 }
 
-const struct hn_hearing *hn_matrix_at(const struct hn_matrix *m, size_t receiver, size_t emission)
+const struct hn_verify_hearing *hn_verify_matrix_at(const struct hn_verify_matrix *m,
+						    size_t receiver, size_t emission)
 {
 	return &m->h[receiver * m->plan->n_emissions + emission];
 }
 
 /* Heard the way it must be: untagged on an access probe, tagged with the VLAN on a trunk. */
-static bool heard_right(const struct hn_probe_plan *p, const struct hn_hearing *h, size_t r,
-			size_t e)
+static bool heard_right(const struct hn_verify_probe_plan *p, const struct hn_verify_hearing *h,
+			size_t r, size_t e)
 {
-	if (p->probes[r].kind == HN_PROBE_ACCESS)
+	if (p->probes[r].kind == HN_VERIFY_PROBE_ACCESS)
 		return h->untagged > 0;
 	return h->n_tags == 1 && h->tags[0] == p->emissions[e].vlan;
 }
 
-void hn_matrix_record(struct hn_matrix *m, size_t receiver, size_t emission, bool tagged,
-		      unsigned vid)
+void hn_verify_matrix_record(struct hn_verify_matrix *m, size_t receiver, size_t emission,
+			     bool tagged, unsigned vid)
 {
-	struct hn_hearing *h = &m->h[receiver * m->plan->n_emissions + emission];
+	struct hn_verify_hearing *h = &m->h[receiver * m->plan->n_emissions + emission];
 	bool was_right = heard_right(m->plan, h, receiver, emission);
 
 	if (!tagged) {
@@ -92,30 +94,30 @@ void hn_matrix_record(struct hn_matrix *m, size_t receiver, size_t emission, boo
 
 		for (unsigned i = 0; i < h->n_tags; i++)
 			known |= h->tags[i] == vid;
-		if (!known && h->n_tags < HN_HEARING_TAGS)
+		if (!known && h->n_tags < HN_VERIFY_HEARING_TAGS)
 			h->tags[h->n_tags++] = (uint16_t)vid;
 		else if (!known)
 			h->more_tags = true;
 		if (h->tagged < UINT16_MAX)
 			h->tagged++;
 	}
-	if (hn_matrix_expected(m->plan, receiver, emission) && !was_right &&
+	if (hn_verify_matrix_expected(m->plan, receiver, emission) && !was_right &&
 	    heard_right(m->plan, h, receiver, emission))
 		m->heard++;
 }
 
-bool hn_matrix_complete(const struct hn_matrix *m)
+bool hn_verify_matrix_complete(const struct hn_verify_matrix *m)
 {
 	return m->heard == m->expected;
 }
 
-static bool heard_at_all(const struct hn_hearing *h)
+static bool heard_at_all(const struct hn_verify_hearing *h)
 {
 	return h->untagged || h->tagged;
 }
 
 /* The tags of h into a set. */
-static void tags_of(const struct hn_hearing *h, struct hn_vlanset *set)
+static void tags_of(const struct hn_verify_hearing *h, struct hn_vlanset *set)
 {
 	for (unsigned i = 0; i < h->n_tags; i++)
 		hn_vlanset_add(set, h->tags[i]);
@@ -135,7 +137,7 @@ static const char *how_set(bool untagged, const struct hn_vlanset *tags, bool mo
 	return buf;
 }
 
-static const char *how(const struct hn_hearing *h, char *buf, size_t len)
+static const char *how(const struct hn_verify_hearing *h, char *buf, size_t len)
 {
 	struct hn_vlanset tags = {0};
 
@@ -145,10 +147,11 @@ static const char *how(const struct hn_hearing *h, char *buf, size_t len)
 
 /* "vlan V forwarding": the two probes of V hear each other, untagged; and every trunk that
  * carries V delivers its tagged frames to them (reported by the trunk's ingress check). */
-static int check_forwarding(const struct hn_matrix *m, unsigned v, struct hn_checks *out)
+static int check_forwarding(const struct hn_verify_matrix *m, unsigned v,
+			    struct hn_verify_checks *out)
 {
-	const struct hn_probe_plan *p = m->plan;
-	int a = hn_probe_plan_access(p, v, 'a'), b = hn_probe_plan_access(p, v, 'b');
+	const struct hn_verify_probe_plan *p = m->plan;
+	int a = hn_verify_probe_plan_access(p, v, 'a'), b = hn_verify_probe_plan_access(p, v, 'b');
 	char name[64], expected[128];
 	struct text t = {0};
 	bool ok = true;
@@ -160,7 +163,7 @@ static int check_forwarding(const struct hn_matrix *m, unsigned v, struct hn_che
 		int r = side ? b : a, s = side ? a : b;
 
 		for (size_t e = 0; e < p->n_emissions; e++) {
-			const struct hn_hearing *h = hn_matrix_at(m, (size_t)r, e);
+			const struct hn_verify_hearing *h = hn_verify_matrix_at(m, (size_t)r, e);
 			char buf[64];
 
 			if (p->emissions[e].probe != (unsigned)s)
@@ -180,15 +183,17 @@ static int check_forwarding(const struct hn_matrix *m, unsigned v, struct hn_che
 			}
 		}
 	}
-	return hn_checks_add(out, ok ? HN_CHECK_OK : HN_CHECK_CRITICAL, name, expected, "%s",
-			     ok ? "a and b hear each other" : t.buf);
+	return hn_verify_checks_add(out, ok ? HN_VERIFY_CHECK_OK : HN_VERIFY_CHECK_CRITICAL, name,
+				    expected, "%s", ok ? "a and b hear each other" : t.buf);
 }
 
 /* "vlan V isolation": nothing of another VLAN reaches V's probes, whatever the path. */
-static int check_isolation(const struct hn_matrix *m, unsigned v, struct hn_checks *out)
+static int check_isolation(const struct hn_verify_matrix *m, unsigned v,
+			   struct hn_verify_checks *out)
 {
-	const struct hn_probe_plan *p = m->plan;
-	int probes[2] = {hn_probe_plan_access(p, v, 'a'), hn_probe_plan_access(p, v, 'b')};
+	const struct hn_verify_probe_plan *p = m->plan;
+	int probes[2] = {hn_verify_probe_plan_access(p, v, 'a'),
+			 hn_verify_probe_plan_access(p, v, 'b')};
 	struct hn_vlanset leaked = {0}, leak_tags = {0}, own_tags = {0};
 	bool by[2] = {false, false}, own_by[2] = {false, false};
 	char name[64], expected[64], set[HN_VLANSET_STRLEN], tags[HN_VLANSET_STRLEN];
@@ -198,13 +203,14 @@ static int check_isolation(const struct hn_matrix *m, unsigned v, struct hn_chec
 	snprintf(name, sizeof(name), "vlan %u isolation", v);
 	snprintf(expected, sizeof(expected), "frames of VLAN %u only", v);
 	for (size_t e = 0; e < p->n_emissions; e++) {
-		const struct hn_emission *em = &p->emissions[e];
+		const struct hn_verify_emission *em = &p->emissions[e];
 
 		/* Frames a trunk must drop are its ingress check's business. */
 		if (!em->admitted)
 			continue;
 		for (int i = 0; i < 2; i++) {
-			const struct hn_hearing *h = hn_matrix_at(m, (size_t)probes[i], e);
+			const struct hn_verify_hearing *h =
+			    hn_verify_matrix_at(m, (size_t)probes[i], e);
 
 			if (em->vlan != v && (h->untagged || h->tagged)) {
 				hn_vlanset_add(&leaked, em->vlan);
@@ -230,16 +236,17 @@ static int check_isolation(const struct hn_matrix *m, unsigned v, struct hn_chec
 		text_add(&t, "probe %s hears VLAN %u frames tagged %s on an access port",
 			 who[own_by[0] + 2 * own_by[1]], v,
 			 hn_vlanset_format(&own_tags, tags, sizeof(tags)));
-	return hn_checks_add(out, t.len ? HN_CHECK_CRITICAL : HN_CHECK_OK, name, expected, "%s",
-			     t.len ? t.buf : expected);
+	return hn_verify_checks_add(out, t.len ? HN_VERIFY_CHECK_CRITICAL : HN_VERIFY_CHECK_OK,
+				    name, expected, "%s", t.len ? t.buf : expected);
 }
 
 /* "trunk NAMES": the trunk probe receives its set, each VLAN tagged with its id, and
  * nothing else. */
-static int check_trunk_egress(const struct hn_matrix *m, size_t r, struct hn_checks *out)
+static int check_trunk_egress(const struct hn_verify_matrix *m, size_t r,
+			      struct hn_verify_checks *out)
 {
-	const struct hn_probe_plan *p = m->plan;
-	const struct hn_probe_spec *s = &p->probes[r];
+	const struct hn_verify_probe_plan *p = m->plan;
+	const struct hn_verify_probe_spec *s = &p->probes[r];
 	struct hn_vlanset got = {0}, missing = {0}, extra = {0};
 	char name[160], expected[HN_VLANSET_STRLEN + 32], set[HN_VLANSET_STRLEN];
 	struct text t = {0};
@@ -255,9 +262,9 @@ static int check_trunk_egress(const struct hn_matrix *m, size_t r, struct hn_che
 		char buf[HN_VLANSET_STRLEN + 32];
 
 		for (size_t e = 0; e < p->n_emissions; e++) {
-			const struct hn_hearing *h = hn_matrix_at(m, r, e);
+			const struct hn_verify_hearing *h = hn_verify_matrix_at(m, r, e);
 
-			if (p->emissions[e].vlan != v || !hn_matrix_expected(p, r, e))
+			if (p->emissions[e].vlan != v || !hn_verify_matrix_expected(p, r, e))
 				continue;
 			want++;
 			right += heard_right(p, h, r, e) && !h->untagged;
@@ -277,8 +284,8 @@ static int check_trunk_egress(const struct hn_matrix *m, size_t r, struct hn_che
 				 how_set(untagged, &tags, more, buf, sizeof(buf)));
 	}
 	for (size_t e = 0; e < p->n_emissions; e++) {
-		const struct hn_emission *em = &p->emissions[e];
-		const struct hn_hearing *h = hn_matrix_at(m, r, e);
+		const struct hn_verify_emission *em = &p->emissions[e];
+		const struct hn_verify_hearing *h = hn_verify_matrix_at(m, r, e);
 
 		if (em->admitted && em->probe != r && !hn_vlanset_has(&s->trunks, em->vlan) &&
 		    (h->untagged || h->tagged))
@@ -289,21 +296,23 @@ static int check_trunk_egress(const struct hn_matrix *m, size_t r, struct hn_che
 	if (!hn_vlanset_empty(&extra))
 		text_add(&t, "extra %s", hn_vlanset_format(&extra, set, sizeof(set)));
 	if (t.len == 0)
-		return hn_checks_add(out, HN_CHECK_OK, name, expected, "%s tagged",
-				     hn_vlanset_format(&got, set, sizeof(set)));
+		return hn_verify_checks_add(out, HN_VERIFY_CHECK_OK, name, expected, "%s tagged",
+					    hn_vlanset_format(&got, set, sizeof(set)));
 	/* Lead with what does work, then the faults. */
 	if (!hn_vlanset_empty(&got))
-		return hn_checks_add(out, HN_CHECK_CRITICAL, name, expected, "%s tagged; %s",
-				     hn_vlanset_format(&got, set, sizeof(set)), t.buf);
-	return hn_checks_add(out, HN_CHECK_CRITICAL, name, expected, "%s", t.buf);
+		return hn_verify_checks_add(out, HN_VERIFY_CHECK_CRITICAL, name, expected,
+					    "%s tagged; %s",
+					    hn_vlanset_format(&got, set, sizeof(set)), t.buf);
+	return hn_verify_checks_add(out, HN_VERIFY_CHECK_CRITICAL, name, expected, "%s", t.buf);
 }
 
 /* "trunk NAMES ingress": what the trunk probe tags with a VLAN of its set reaches that
  * VLAN's access probes; what it tags with any other VLAN reaches nobody. */
-static int check_trunk_ingress(const struct hn_matrix *m, size_t t_probe, struct hn_checks *out)
+static int check_trunk_ingress(const struct hn_verify_matrix *m, size_t t_probe,
+			       struct hn_verify_checks *out)
 {
-	const struct hn_probe_plan *p = m->plan;
-	const struct hn_probe_spec *s = &p->probes[t_probe];
+	const struct hn_verify_probe_plan *p = m->plan;
+	const struct hn_verify_probe_spec *s = &p->probes[t_probe];
 	struct hn_vlanset undelivered = {0}, admitted = {0};
 	char name[176], expected[HN_VLANSET_STRLEN + 64], set[HN_VLANSET_STRLEN];
 	size_t dropped = 0;
@@ -314,15 +323,15 @@ static int check_trunk_ingress(const struct hn_matrix *m, size_t t_probe, struct
 	snprintf(expected, sizeof(expected), "tags %s delivered to their VLANs, other tags dropped",
 		 set);
 	for (size_t e = 0; e < p->n_emissions; e++) {
-		const struct hn_emission *em = &p->emissions[e];
+		const struct hn_verify_emission *em = &p->emissions[e];
 		bool anyone = false;
 
 		if (em->probe != t_probe)
 			continue;
 		for (size_t r = 0; r < p->n_probes; r++) {
-			const struct hn_hearing *h = hn_matrix_at(m, r, e);
+			const struct hn_verify_hearing *h = hn_verify_matrix_at(m, r, e);
 
-			if (em->admitted && p->probes[r].kind == HN_PROBE_ACCESS &&
+			if (em->admitted && p->probes[r].kind == HN_VERIFY_PROBE_ACCESS &&
 			    p->probes[r].vlan == em->vlan && !heard_right(p, h, r, e))
 				hn_vlanset_add(&undelivered, em->vlan);
 			if (!em->admitted && heard_at_all(h))
@@ -340,15 +349,16 @@ static int check_trunk_ingress(const struct hn_matrix *m, size_t t_probe, struct
 		text_add(&t, "tags %s outside the set admitted",
 			 hn_vlanset_format(&admitted, set, sizeof(set)));
 	if (t.len)
-		return hn_checks_add(out, HN_CHECK_CRITICAL, name, expected, "%s", t.buf);
-	return hn_checks_add(out, HN_CHECK_OK, name, expected,
-			     "%s delivered; %zu other tag(s) dropped",
-			     hn_vlanset_format(&s->trunks, set, sizeof(set)), dropped);
+		return hn_verify_checks_add(out, HN_VERIFY_CHECK_CRITICAL, name, expected, "%s",
+					    t.buf);
+	return hn_verify_checks_add(out, HN_VERIFY_CHECK_OK, name, expected,
+				    "%s delivered; %zu other tag(s) dropped",
+				    hn_vlanset_format(&s->trunks, set, sizeof(set)), dropped);
 }
 
-int hn_matrix_evaluate(const struct hn_matrix *m, struct hn_checks *out)
+int hn_verify_matrix_evaluate(const struct hn_verify_matrix *m, struct hn_verify_checks *out)
 {
-	const struct hn_probe_plan *p = m->plan;
+	const struct hn_verify_probe_plan *p = m->plan;
 	int r = 0;
 
 	hn_vlanset_foreach (v, &p->vlans) {
@@ -358,7 +368,7 @@ int hn_matrix_evaluate(const struct hn_matrix *m, struct hn_checks *out)
 			r = check_isolation(m, v, out);
 	}
 	for (size_t i = 0; i < p->n_probes && r == 0; i++) {
-		if (p->probes[i].kind != HN_PROBE_TRUNK)
+		if (p->probes[i].kind != HN_VERIFY_PROBE_TRUNK)
 			continue;
 		r = check_trunk_egress(m, i, out);
 		if (r == 0)

@@ -21,38 +21,41 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define HN_HEARING_TAGS 4
+#define HN_VERIFY_HEARING_TAGS 4
 
-struct hn_hearing {
-	uint16_t untagged;		/* frames heard without a tag */
-	uint16_t tagged;		/* frames heard with a tag */
-	uint16_t tags[HN_HEARING_TAGS]; /* the distinct VLAN ids they carried, first seen first */
+struct hn_verify_hearing {
+	uint16_t untagged; /* frames heard without a tag */
+	uint16_t tagged;   /* frames heard with a tag */
+	uint16_t
+	    tags[HN_VERIFY_HEARING_TAGS]; /* the distinct VLAN ids they carried, first seen first */
 	uint8_t n_tags;
 	bool more_tags; /* more distinct ids than tags[] holds */
 };
 
-struct hn_matrix {
-	const struct hn_probe_plan *plan;
-	struct hn_hearing *h; /* [receiver * n_emissions + emission] */
-	size_t expected;      /* pairs that must be heard */
-	size_t heard;	      /* of those, heard as they should be */
+struct hn_verify_matrix {
+	const struct hn_verify_probe_plan *plan;
+	struct hn_verify_hearing *h; /* [receiver * n_emissions + emission] */
+	size_t expected;	     /* pairs that must be heard */
+	size_t heard;		     /* of those, heard as they should be */
 };
 
-int hn_matrix_init(struct hn_matrix *m, const struct hn_probe_plan *plan);
-void hn_matrix_free(struct hn_matrix *m);
+int hn_verify_matrix_init(struct hn_verify_matrix *m, const struct hn_verify_probe_plan *plan);
+void hn_verify_matrix_free(struct hn_verify_matrix *m);
 
-bool hn_matrix_expected(const struct hn_probe_plan *p, size_t receiver, size_t emission);
+bool hn_verify_matrix_expected(const struct hn_verify_probe_plan *p, size_t receiver,
+			       size_t emission);
 /* One frame of emission heard by receiver; tagged with VLAN id vid when tagged. */
-void hn_matrix_record(struct hn_matrix *m, size_t receiver, size_t emission, bool tagged,
-		      unsigned vid);
-const struct hn_hearing *hn_matrix_at(const struct hn_matrix *m, size_t receiver, size_t emission);
+void hn_verify_matrix_record(struct hn_verify_matrix *m, size_t receiver, size_t emission,
+			     bool tagged, unsigned vid);
+const struct hn_verify_hearing *hn_verify_matrix_at(const struct hn_verify_matrix *m,
+						    size_t receiver, size_t emission);
 /* Every expected pair heard as it should be. */
-bool hn_matrix_complete(const struct hn_matrix *m);
+bool hn_verify_matrix_complete(const struct hn_verify_matrix *m);
 
 /*
  * Append the checks: per VLAN "vlan V forwarding" and "vlan V isolation"; per trunk probe
  * "trunk NAMES" (what it receives) and "trunk NAMES ingress" (what it may send).
  */
-int hn_matrix_evaluate(const struct hn_matrix *m, struct hn_checks *out);
+int hn_verify_matrix_evaluate(const struct hn_verify_matrix *m, struct hn_verify_checks *out);
 
 #endif

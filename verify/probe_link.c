@@ -26,7 +26,7 @@
  * every probe. */
 #define PEER_NAME "probe"
 
-int hn_probe_kernel_open(struct hn_probe_kernel *k)
+int hn_verify_probe_kernel_open(struct hn_verify_probe_kernel *k)
 {
 	int r;
 
@@ -35,18 +35,18 @@ int hn_probe_kernel_open(struct hn_probe_kernel *k)
 		return hn_err(-errno, "cannot open this network namespace: %s", strerror(errno));
 	k->nl = nl_socket_alloc();
 	if (!k->nl) {
-		hn_probe_kernel_close(k);
+		hn_verify_probe_kernel_close(k);
 		return hn_err(-ENOMEM, "out of memory opening netlink");
 	}
 	r = nl_connect(k->nl, NETLINK_ROUTE);
 	if (r < 0) {
-		hn_probe_kernel_close(k);
+		hn_verify_probe_kernel_close(k);
 		return hn_err(-EIO, "cannot open route netlink: %s", nl_geterror(r));
 	}
 	return 0;
 }
 
-void hn_probe_kernel_close(struct hn_probe_kernel *k)
+void hn_verify_probe_kernel_close(struct hn_verify_probe_kernel *k)
 {
 	if (k->nl)
 		nl_socket_free(k->nl);
@@ -74,7 +74,7 @@ static void write_knob(const char *path, const char *value)
  * IPv6 is off for the links born there, so the probe sends nothing of its own (no DAD,
  * no MLD) into the switch.
  */
-static int enter_new_namespace(struct hn_probe_kernel *k, struct hn_probe_link *p)
+static int enter_new_namespace(struct hn_verify_probe_kernel *k, struct hn_verify_probe_link *p)
 {
 	int err = 0;
 
@@ -98,7 +98,7 @@ static int enter_new_namespace(struct hn_probe_kernel *k, struct hn_probe_link *
 	return err;
 }
 
-static int add_veth(struct hn_probe_kernel *k, struct hn_probe_link *p)
+static int add_veth(struct hn_verify_probe_kernel *k, struct hn_verify_probe_link *p)
 {
 	struct rtnl_link *link = rtnl_link_veth_alloc(), *peer;
 	struct nl_addr *mac = NULL, *peer_mac = NULL;
@@ -107,8 +107,8 @@ static int add_veth(struct hn_probe_kernel *k, struct hn_probe_link *p)
 	if (!link)
 		return hn_err(-ENOMEM, "out of memory");
 	peer = rtnl_link_veth_get_peer(link);
-	mac = nl_addr_build(AF_LLC, p->host_mac, HN_ETH_ALEN);
-	peer_mac = nl_addr_build(AF_LLC, p->mac, HN_ETH_ALEN);
+	mac = nl_addr_build(AF_LLC, p->host_mac, HN_VERIFY_ETH_ALEN);
+	peer_mac = nl_addr_build(AF_LLC, p->mac, HN_VERIFY_ETH_ALEN);
 	if (peer && mac && peer_mac) {
 		rtnl_link_set_name(link, p->host_name);
 		rtnl_link_set_addr(link, mac);
@@ -136,7 +136,7 @@ static int add_veth(struct hn_probe_kernel *k, struct hn_probe_link *p)
 /* The host's end is an OVS port, but on the userspace datapath it is also a kernel interface
  * that receives every frame the probe sends: it must not answer ARP for the host's
  * addresses (arp_ignore 8), or a VLAN that must not reach the host would seem to. */
-static void quiet_host_end(const struct hn_probe_link *p)
+static void quiet_host_end(const struct hn_verify_probe_link *p)
 {
 	char path[96];
 
@@ -150,7 +150,7 @@ static void quiet_host_end(const struct hn_probe_link *p)
  * Bring the probe's end up and bind the socket to it. Both go through the socket, whose
  * ioctls act in the socket's namespace: no need to enter it again.
  */
-static int bind_socket(struct hn_probe_link *p)
+static int bind_socket(struct hn_verify_probe_link *p)
 {
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL)};
 	struct ifreq ifr = {0};
@@ -176,7 +176,7 @@ static int bind_socket(struct hn_probe_link *p)
 	return 0;
 }
 
-int hn_probe_link_create(struct hn_probe_kernel *k, struct hn_probe_link *p)
+int hn_verify_probe_link_create(struct hn_verify_probe_kernel *k, struct hn_verify_probe_link *p)
 {
 	int r;
 
@@ -189,11 +189,11 @@ int hn_probe_link_create(struct hn_probe_kernel *k, struct hn_probe_link *p)
 		r = bind_socket(p);
 	}
 	if (r < 0)
-		hn_probe_link_close(p);
+		hn_verify_probe_link_close(p);
 	return r;
 }
 
-void hn_probe_link_close(struct hn_probe_link *p)
+void hn_verify_probe_link_close(struct hn_verify_probe_link *p)
 {
 	if (p->sock >= 0)
 		close(p->sock);
@@ -203,8 +203,8 @@ void hn_probe_link_close(struct hn_probe_link *p)
 }
 
 /* Is every link of the group one of ours? Then one request may delete the group. */
-static bool group_is_ours(struct hn_probe_kernel *k, uint32_t group, const struct hn_probe_link *p,
-			  size_t n)
+static bool group_is_ours(struct hn_verify_probe_kernel *k, uint32_t group,
+			  const struct hn_verify_probe_link *p, size_t n)
 {
 	struct nl_cache *cache = NULL;
 	bool ours = true;
@@ -226,7 +226,7 @@ static bool group_is_ours(struct hn_probe_kernel *k, uint32_t group, const struc
 	return ours;
 }
 
-static int delete_group(struct hn_probe_kernel *k, uint32_t group)
+static int delete_group(struct hn_verify_probe_kernel *k, uint32_t group)
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELLINK, 0);
@@ -244,7 +244,7 @@ static int delete_group(struct hn_probe_kernel *k, uint32_t group)
 	return r;
 }
 
-static int delete_one(struct hn_probe_kernel *k, const char *name)
+static int delete_one(struct hn_verify_probe_kernel *k, const char *name)
 {
 	struct rtnl_link *l = rtnl_link_alloc();
 	int r;
@@ -270,7 +270,7 @@ struct closer {
 	size_t n;
 };
 
-static void close_sockets_start(struct closer *c, struct hn_probe_link *p, size_t n)
+static void close_sockets_start(struct closer *c, struct hn_verify_probe_link *p, size_t n)
 {
 	c->n = n;
 	c->threads = calloc(n ? n : 1, sizeof(*c->threads));
@@ -297,7 +297,8 @@ static void close_sockets_join(struct closer *c)
 	free(c->started);
 }
 
-int hn_probe_links_remove(struct hn_probe_kernel *k, struct hn_probe_link *p, size_t n)
+int hn_verify_probe_links_remove(struct hn_verify_probe_kernel *k, struct hn_verify_probe_link *p,
+				 size_t n)
 {
 	struct closer closer;
 	int first = 0;
@@ -322,26 +323,27 @@ int hn_probe_links_remove(struct hn_probe_kernel *k, struct hn_probe_link *p, si
 	}
 	close_sockets_join(&closer);
 	for (size_t i = 0; i < n; i++)
-		hn_probe_link_close(&p[i]);
+		hn_verify_probe_link_close(&p[i]);
 	return first;
 }
 
-static const struct hn_probe_addr *used_by_probe(const struct hn_probe_addr *used, size_t n,
-						 struct rtnl_neigh *neigh)
+static const struct hn_verify_probe_addr *used_by_probe(const struct hn_verify_probe_addr *used,
+							size_t n, struct rtnl_neigh *neigh)
 {
 	struct nl_addr *dst = rtnl_neigh_get_dst(neigh), *ll = rtnl_neigh_get_lladdr(neigh);
 
 	if (rtnl_neigh_get_family(neigh) != AF_INET || !dst || nl_addr_get_len(dst) != 4 || !ll ||
-	    nl_addr_get_len(ll) != HN_ETH_ALEN)
+	    nl_addr_get_len(ll) != HN_VERIFY_ETH_ALEN)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		if (memcmp(nl_addr_get_binary_addr(dst), &used[i].addr, 4) == 0 &&
-		    memcmp(nl_addr_get_binary_addr(ll), used[i].mac, HN_ETH_ALEN) == 0)
+		    memcmp(nl_addr_get_binary_addr(ll), used[i].mac, HN_VERIFY_ETH_ALEN) == 0)
 			return &used[i];
 	return NULL;
 }
 
-int hn_probe_neigh_forget(struct hn_probe_kernel *k, const struct hn_probe_addr *used, size_t n)
+int hn_verify_probe_neigh_forget(struct hn_verify_probe_kernel *k,
+				 const struct hn_verify_probe_addr *used, size_t n)
 {
 	struct nl_cache *cache = NULL;
 	int r, first = 0;
@@ -352,7 +354,8 @@ int hn_probe_neigh_forget(struct hn_probe_kernel *k, const struct hn_probe_addr 
 	if (r < 0)
 		return hn_err(-EIO, "cannot list neighbours: %s", nl_geterror(r));
 	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		const struct hn_probe_addr *u = used_by_probe(used, n, (struct rtnl_neigh *)o);
+		const struct hn_verify_probe_addr *u =
+		    used_by_probe(used, n, (struct rtnl_neigh *)o);
 
 		if (!u)
 			continue;
@@ -367,7 +370,7 @@ int hn_probe_neigh_forget(struct hn_probe_kernel *k, const struct hn_probe_addr 
 	return first;
 }
 
-int hn_probe_links_sweep(struct hn_probe_kernel *k, size_t *removed)
+int hn_verify_probe_links_sweep(struct hn_verify_probe_kernel *k, size_t *removed)
 {
 	struct nl_cache *cache = NULL;
 	int r = rtnl_link_alloc_cache(k->nl, AF_UNSPEC, &cache), first = 0;
@@ -381,9 +384,9 @@ int hn_probe_links_sweep(struct hn_probe_kernel *k, size_t *removed)
 		unsigned index;
 		pid_t pid;
 
-		if (!name || !hn_probe_link_name_parse(name, &pid, &index))
+		if (!name || !hn_verify_probe_link_name_parse(name, &pid, &index))
 			continue;
-		if (pid != getpid() && hn_probe_pid_alive(pid))
+		if (pid != getpid() && hn_verify_probe_pid_alive(pid))
 			continue;
 		hn_debug("removing link %s left by a verify run that is gone", name);
 		r = rtnl_link_delete(k->nl, l);

@@ -8,20 +8,20 @@
 #include <string.h>
 #include <unistd.h>
 
-int hn_probe_link_name(char buf[IFNAMSIZ], pid_t pid, unsigned index)
+int hn_verify_probe_link_name(char buf[IFNAMSIZ], pid_t pid, unsigned index)
 {
-	int n = snprintf(buf, IFNAMSIZ, HN_PROBE_LINK_PREFIX "%x-%u", (unsigned)pid, index);
+	int n = snprintf(buf, IFNAMSIZ, HN_VERIFY_PROBE_LINK_PREFIX "%x-%u", (unsigned)pid, index);
 
 	return n > 0 && n < IFNAMSIZ ? 0 : -ENAMETOOLONG;
 }
 
-bool hn_probe_link_name_parse(const char *name, pid_t *pid, unsigned *index)
+bool hn_verify_probe_link_name_parse(const char *name, pid_t *pid, unsigned *index)
 {
-	const char *p = name + strlen(HN_PROBE_LINK_PREFIX);
+	const char *p = name + strlen(HN_VERIFY_PROBE_LINK_PREFIX);
 	unsigned long v, i;
 	char *end;
 
-	if (strncmp(name, HN_PROBE_LINK_PREFIX, strlen(HN_PROBE_LINK_PREFIX)) ||
+	if (strncmp(name, HN_VERIFY_PROBE_LINK_PREFIX, strlen(HN_VERIFY_PROBE_LINK_PREFIX)) ||
 	    !((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
 		return false;
 	v = strtoul(p, &end, 16);
@@ -67,18 +67,18 @@ static int read_start_time(pid_t pid, unsigned long long *start, char *state)
 	return 0;
 }
 
-int hn_probe_mark_self(char buf[HN_PROBE_MARK_LEN])
+int hn_verify_probe_mark_self(char buf[HN_VERIFY_PROBE_MARK_LEN])
 {
 	unsigned long long start;
 	int r = read_start_time(getpid(), &start, NULL);
 
 	if (r < 0)
 		return r;
-	snprintf(buf, HN_PROBE_MARK_LEN, "%d:%llu", (int)getpid(), start);
+	snprintf(buf, HN_VERIFY_PROBE_MARK_LEN, "%d:%llu", (int)getpid(), start);
 	return 0;
 }
 
-bool hn_probe_mark_parse(const char *mark, pid_t *pid, unsigned long long *start)
+bool hn_verify_probe_mark_parse(const char *mark, pid_t *pid, unsigned long long *start)
 {
 	unsigned long p;
 	char *end;
@@ -95,7 +95,7 @@ bool hn_probe_mark_parse(const char *mark, pid_t *pid, unsigned long long *start
 	return true;
 }
 
-bool hn_probe_pid_alive(pid_t pid)
+bool hn_verify_probe_pid_alive(pid_t pid)
 {
 	unsigned long long start;
 	char state = 0;
@@ -103,13 +103,13 @@ bool hn_probe_pid_alive(pid_t pid)
 	return read_start_time(pid, &start, &state) == 0 && state != 'Z' && state != 'X';
 }
 
-bool hn_probe_mark_alive(const char *mark)
+bool hn_verify_probe_mark_alive(const char *mark)
 {
 	unsigned long long start, now_start;
 	char state = 0;
 	pid_t pid;
 
-	if (!hn_probe_mark_parse(mark, &pid, &start))
+	if (!hn_verify_probe_mark_parse(mark, &pid, &start))
 		return false;
 	if (read_start_time(pid, &now_start, &state) < 0)
 		return false;

@@ -16,23 +16,23 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define HN_PROBE_MARK_KEY    "hostnet-probe"
-#define HN_PROBE_LINK_PREFIX "hnv"
-#define HN_PROBE_MARK_LEN    48
+#define HN_VERIFY_PROBE_MARK_KEY    "hostnet-probe"
+#define HN_VERIFY_PROBE_LINK_PREFIX "hnv"
+#define HN_VERIFY_PROBE_MARK_LEN    48
 
 /* "hnv<pid hex>-<index>": at most 3 + 6 + 1 + 3 bytes for pid_max 4194304 and 512 probes. */
-int hn_probe_link_name(char buf[IFNAMSIZ], pid_t pid, unsigned index);
-/* Parse a name made by hn_probe_link_name; false for any other name. */
-bool hn_probe_link_name_parse(const char *name, pid_t *pid, unsigned *index);
+int hn_verify_probe_link_name(char buf[IFNAMSIZ], pid_t pid, unsigned index);
+/* Parse a name made by hn_verify_probe_link_name; false for any other name. */
+bool hn_verify_probe_link_name_parse(const char *name, pid_t *pid, unsigned *index);
 
 /* This process's mark "PID:STARTTIME" (start time in clock ticks since boot, as in
  * /proc/PID/stat field 22). -errno when /proc cannot tell. */
-int hn_probe_mark_self(char buf[HN_PROBE_MARK_LEN]);
+int hn_verify_probe_mark_self(char buf[HN_VERIFY_PROBE_MARK_LEN]);
 /* Parse "PID:STARTTIME"; false when malformed. */
-bool hn_probe_mark_parse(const char *mark, pid_t *pid, unsigned long long *start);
+bool hn_verify_probe_mark_parse(const char *mark, pid_t *pid, unsigned long long *start);
 /* Is the run that wrote mark still running? A malformed mark counts as gone. */
-bool hn_probe_mark_alive(const char *mark);
+bool hn_verify_probe_mark_alive(const char *mark);
 /* Is the process pid alive (a zombie is not: it holds no namespace)? */
-bool hn_probe_pid_alive(pid_t pid);
+bool hn_verify_probe_pid_alive(pid_t pid);
 
 #endif

@@ -73,31 +73,31 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 }
 
 /* One trunk probe per distinct set; a set used twice is one probe naming both users. */
-static int add_trunk(struct hn_probe_spec **probes, size_t *n, size_t *cap,
+static int add_trunk(struct hn_verify_probe_spec **probes, size_t *n, size_t *cap,
 		     const struct hn_vlanset *set, const char *name)
 {
 	for (size_t i = 0; i < *n; i++) {
-		struct hn_probe_spec *s = &(*probes)[i];
+		struct hn_verify_probe_spec *s = &(*probes)[i];
 		size_t used = strlen(s->names);
 
-		if (s->kind != HN_PROBE_TRUNK || !hn_vlanset_equal(&s->trunks, set))
+		if (s->kind != HN_VERIFY_PROBE_TRUNK || !hn_vlanset_equal(&s->trunks, set))
 			continue;
 		snprintf(s->names + used, sizeof(s->names) - used, ",%s", name);
 		return 0;
 	}
 	if (grow((void **)probes, cap, *n, sizeof(**probes)) < 0)
 		return -ENOMEM;
-	struct hn_probe_spec *s = &(*probes)[(*n)++];
+	struct hn_verify_probe_spec *s = &(*probes)[(*n)++];
 
 	memset(s, 0, sizeof(*s));
-	s->kind = HN_PROBE_TRUNK;
+	s->kind = HN_VERIFY_PROBE_TRUNK;
 	s->trunks = *set;
 	snprintf(s->names, sizeof(s->names), "%s", name);
 	return 0;
 }
 
 static int collect_trunks(const struct hn_config *c, const struct hn_bridge *b,
-			  struct hn_probe_spec **trunks, size_t *n, size_t *cap)
+			  struct hn_verify_probe_spec **trunks, size_t *n, size_t *cap)
 {
 	for (size_t i = 0; i < c->n_networks; i++) {
 		const struct hn_network *net = &c->networks[i];
@@ -167,10 +167,10 @@ static bool config_uses_address(const struct hn_config *c, uint32_t a)
 	return false;
 }
 
-static bool taken_by_plan(const struct hn_probe_plan *p, size_t upto, uint32_t a)
+static bool taken_by_plan(const struct hn_verify_probe_plan *p, size_t upto, uint32_t a)
 {
 	for (size_t i = 0; i < upto; i++) {
-		const struct hn_reach_spec *r = &p->reach[i];
+		const struct hn_verify_reach_spec *r = &p->reach[i];
 
 		if (ntohl(r->to.s_addr) == a)
 			return true;
@@ -186,16 +186,16 @@ static bool taken_by_plan(const struct hn_probe_plan *p, size_t upto, uint32_t a
  * by hand, and DHCP pools usually start low), skipping the target, every address the config
  * names and every candidate of an earlier entry, so no two entries share an address.
  */
-static void pick_candidates(const struct hn_config *c, struct hn_probe_plan *p, size_t i)
+static void pick_candidates(const struct hn_config *c, struct hn_verify_probe_plan *p, size_t i)
 {
-	struct hn_reach_spec *r = &p->reach[i];
+	struct hn_verify_reach_spec *r = &p->reach[i];
 	uint32_t net = ntohl(r->subnet.addr.s_addr);
 	uint32_t size = r->subnet.len >= 31 ? 0 : UINT32_C(1) << (32 - r->subnet.len);
 	uint32_t target = ntohl(r->to.s_addr);
 
 	r->n_cand = 0;
 	/* size - 1 is the broadcast address, 0 the network. */
-	for (uint32_t off = size ? size - 2 : 0; off >= 1 && r->n_cand < HN_REACH_CANDIDATES;
+	for (uint32_t off = size ? size - 2 : 0; off >= 1 && r->n_cand < HN_VERIFY_REACH_CANDIDATES;
 	     off--) {
 		uint32_t a = net + off;
 
@@ -205,10 +205,10 @@ static void pick_candidates(const struct hn_config *c, struct hn_probe_plan *p, 
 	}
 }
 
-static int add_reach(struct hn_probe_plan *p, size_t *cap, unsigned from, struct in_addr to,
+static int add_reach(struct hn_verify_probe_plan *p, size_t *cap, unsigned from, struct in_addr to,
 		     bool expect_ok, bool derived)
 {
-	struct hn_reach_spec *r;
+	struct hn_verify_reach_spec *r;
 
 	if (grow((void **)&p->reach, cap, p->n_reach, sizeof(*p->reach)) < 0)
 		return -ENOMEM;
@@ -222,7 +222,7 @@ static int add_reach(struct hn_probe_plan *p, size_t *cap, unsigned from, struct
 }
 
 static int build_reach(const struct hn_config *c, const struct hn_bridge *b,
-		       struct hn_probe_plan *p)
+		       struct hn_verify_probe_plan *p)
 {
 	size_t cap = 0;
 
@@ -246,7 +246,7 @@ static int build_reach(const struct hn_config *c, const struct hn_bridge *b,
 		}
 	}
 	for (size_t i = 0; i < p->n_reach; i++) {
-		struct hn_reach_spec *r = &p->reach[i];
+		struct hn_verify_reach_spec *r = &p->reach[i];
 
 		if (!find_subnet(c, r->to, &r->subnet)) {
 			r->subnet.addr.s_addr = r->to.s_addr & htonl(0xffffff00);
@@ -268,10 +268,10 @@ static const struct hn_bridge *probed_bridge(const struct hn_config *c)
 	return NULL;
 }
 
-int hn_probe_plan_build(const struct hn_config *c, struct hn_probe_plan *out)
+int hn_verify_probe_plan_build(const struct hn_config *c, struct hn_verify_probe_plan *out)
 {
 	const struct hn_bridge *b = probed_bridge(c);
-	struct hn_probe_spec *trunks = NULL;
+	_cleanup_free_ struct hn_verify_probe_spec *trunks = NULL;
 	size_t n_trunks = 0, cap_trunks = 0, cap_em = 0;
 	unsigned n_vlans;
 	int r = -ENOMEM;
@@ -308,11 +308,11 @@ int hn_probe_plan_build(const struct hn_config *c, struct hn_probe_plan *out)
 
 	n_vlans = hn_vlanset_count(&out->vlans);
 	out->n_probes = 2 * (size_t)n_vlans + n_trunks;
-	if (out->n_probes > HN_PROBE_MAX) {
+	if (out->n_probes > HN_VERIFY_PROBE_MAX) {
 		r = hn_err(-EINVAL,
 			   "bridge %s: %u VLANs and %zu trunk sets need %zu probes, more than the "
 			   "%d one run may attach; narrow verify.isolation.vlans",
-			   b->name, n_vlans, n_trunks, out->n_probes, HN_PROBE_MAX);
+			   b->name, n_vlans, n_trunks, out->n_probes, HN_VERIFY_PROBE_MAX);
 		goto fail;
 	}
 	out->probes = calloc(out->n_probes ? out->n_probes : 1, sizeof(*out->probes));
@@ -322,7 +322,7 @@ int hn_probe_plan_build(const struct hn_config *c, struct hn_probe_plan *out)
 
 	hn_vlanset_foreach (v, &out->vlans) {
 		for (char side = 'a'; side <= 'b'; side++, k++) {
-			out->probes[k].kind = HN_PROBE_ACCESS;
+			out->probes[k].kind = HN_VERIFY_PROBE_ACCESS;
 			out->probes[k].vlan = v;
 			out->probes[k].side = side;
 		}
@@ -331,10 +331,10 @@ int hn_probe_plan_build(const struct hn_config *c, struct hn_probe_plan *out)
 		memcpy(out->probes + k, trunks, n_trunks * sizeof(*trunks));
 
 	for (size_t i = 0; i < out->n_probes; i++) {
-		const struct hn_probe_spec *s = &out->probes[i];
-		struct hn_emission e = {.probe = (unsigned)i};
+		const struct hn_verify_probe_spec *s = &out->probes[i];
+		struct hn_verify_emission e = {.probe = (unsigned)i};
 
-		if (s->kind == HN_PROBE_ACCESS) {
+		if (s->kind == HN_VERIFY_PROBE_ACCESS) {
 			e.vlan = s->vlan;
 			e.admitted = true;
 			if (grow((void **)&out->emissions, &cap_em, out->n_emissions, sizeof(e)) <
@@ -365,23 +365,21 @@ int hn_probe_plan_build(const struct hn_config *c, struct hn_probe_plan *out)
 		goto fail;
 	for (size_t i = 0; i < out->n_reach; i++) {
 		/* Every `from` joined the matrix above, so its probe exists. */
-		int a = hn_probe_plan_access(out, out->reach[i].from_vlan, 'a');
+		int a = hn_verify_probe_plan_access(out, out->reach[i].from_vlan, 'a');
 
 		out->reach[i].probe = a < 0 ? 0 : (unsigned)a;
 		if (a < 0)
 			out->reach[i].n_cand = 0;
 	}
-	free(trunks);
 	return 0;
 fail:
 	if (r == -ENOMEM)
 		hn_err(r, "out of memory planning the probes");
-	free(trunks);
-	hn_probe_plan_free(out);
+	hn_verify_probe_plan_free(out);
 	return r;
 }
 
-void hn_probe_plan_free(struct hn_probe_plan *p)
+void hn_verify_probe_plan_free(struct hn_verify_probe_plan *p)
 {
 	free(p->probes);
 	free(p->emissions);
@@ -389,23 +387,24 @@ void hn_probe_plan_free(struct hn_probe_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-int hn_probe_plan_access(const struct hn_probe_plan *p, unsigned vlan, char side)
+int hn_verify_probe_plan_access(const struct hn_verify_probe_plan *p, unsigned vlan, char side)
 {
 	for (size_t i = 0; i < p->n_probes; i++)
-		if (p->probes[i].kind == HN_PROBE_ACCESS && p->probes[i].vlan == vlan &&
+		if (p->probes[i].kind == HN_VERIFY_PROBE_ACCESS && p->probes[i].vlan == vlan &&
 		    p->probes[i].side == side)
 			return (int)i;
 	return -1;
 }
 
-bool hn_probe_carries(const struct hn_probe_spec *r, unsigned vlan)
+bool hn_verify_probe_carries(const struct hn_verify_probe_spec *r, unsigned vlan)
 {
-	return r->kind == HN_PROBE_ACCESS ? r->vlan == vlan : hn_vlanset_has(&r->trunks, vlan);
+	return r->kind == HN_VERIFY_PROBE_ACCESS ? r->vlan == vlan
+						 : hn_vlanset_has(&r->trunks, vlan);
 }
 
-char *hn_probe_label(const struct hn_probe_spec *s, char *buf, size_t len)
+char *hn_verify_probe_label(const struct hn_verify_probe_spec *s, char *buf, size_t len)
 {
-	if (s->kind == HN_PROBE_ACCESS)
+	if (s->kind == HN_VERIFY_PROBE_ACCESS)
 		snprintf(buf, len, "vlan %u %c", s->vlan, s->side);
 	else
 		snprintf(buf, len, "trunk %s", s->names);

@@ -29,31 +29,31 @@
 #include <stddef.h>
 
 /* A bound on what one run puts on a switch: 2 x 250 VLANs and a few trunks. */
-#define HN_PROBE_MAX 512
+#define HN_VERIFY_PROBE_MAX 512
 /* Free-address candidates each reach entry checks at once. */
-#define HN_REACH_CANDIDATES 3
+#define HN_VERIFY_REACH_CANDIDATES 3
 
-enum hn_probe_kind {
-	HN_PROBE_ACCESS,
-	HN_PROBE_TRUNK,
+enum hn_verify_probe_kind {
+	HN_VERIFY_PROBE_ACCESS,
+	HN_VERIFY_PROBE_TRUNK,
 };
 
-struct hn_probe_spec {
-	enum hn_probe_kind kind;
+struct hn_verify_probe_spec {
+	enum hn_verify_probe_kind kind;
 	unsigned vlan;		  /* access: its VLAN */
 	char side;		  /* access: 'a' or 'b' */
 	struct hn_vlanset trunks; /* trunk: the set */
 	char names[128];	  /* trunk: the portgroups and ports using the set */
 };
 
-struct hn_emission {
+struct hn_verify_emission {
 	unsigned probe; /* the sender */
 	unsigned vlan;	/* access: the sender's VLAN; trunk: the tag written */
 	bool tagged;
 	bool admitted; /* the switch must carry it (else it must drop it) */
 };
 
-struct hn_reach_spec {
+struct hn_verify_reach_spec {
 	unsigned from_vlan;
 	struct in_addr to;
 	bool expect_ok;
@@ -61,34 +61,34 @@ struct hn_reach_spec {
 	struct hn_prefix subnet; /* where the probe address is taken */
 	bool subnet_guessed;	 /* the config covers `to` with no prefix: a /24 is assumed */
 	unsigned probe;		 /* the access probe that sends */
-	struct in_addr cand[HN_REACH_CANDIDATES];
+	struct in_addr cand[HN_VERIFY_REACH_CANDIDATES];
 	unsigned n_cand; /* 0: the subnet has no address left to borrow */
 };
 
-struct hn_probe_plan {
+struct hn_verify_probe_plan {
 	char bridge[IFNAMSIZ]; /* "" when nothing to probe */
 	struct hn_vlanset vlans;
-	struct hn_probe_spec *probes;
+	struct hn_verify_probe_spec *probes;
 	size_t n_probes;
-	struct hn_emission *emissions;
+	struct hn_verify_emission *emissions;
 	size_t n_emissions;
-	struct hn_reach_spec *reach;
+	struct hn_verify_reach_spec *reach;
 	size_t n_reach;
 };
 
 /*
  * Build the plan. 0 with an empty bridge name when the config has no bridge to probe
  * (nothing carries VLANs). -EINVAL with hn_err text when probing is refused (the bridge
- * carries an uplink, or would need more than HN_PROBE_MAX probes); -ENOMEM.
+ * carries an uplink, or would need more than HN_VERIFY_PROBE_MAX probes); -ENOMEM.
  */
-int hn_probe_plan_build(const struct hn_config *c, struct hn_probe_plan *out);
-void hn_probe_plan_free(struct hn_probe_plan *p);
+int hn_verify_probe_plan_build(const struct hn_config *c, struct hn_verify_probe_plan *out);
+void hn_verify_probe_plan_free(struct hn_verify_probe_plan *p);
 
 /* The access probe of VLAN vlan on side 'a' or 'b', or -1. */
-int hn_probe_plan_access(const struct hn_probe_plan *p, unsigned vlan, char side);
+int hn_verify_probe_plan_access(const struct hn_verify_probe_plan *p, unsigned vlan, char side);
 /* Does probe r receive frames of VLAN vlan (access: its own; trunk: its set)? */
-bool hn_probe_carries(const struct hn_probe_spec *r, unsigned vlan);
+bool hn_verify_probe_carries(const struct hn_verify_probe_spec *r, unsigned vlan);
 /* "vlan 10 a", "trunk vlansext" into buf (at least 160 bytes); returns buf. */
-char *hn_probe_label(const struct hn_probe_spec *s, char *buf, size_t len);
+char *hn_verify_probe_label(const struct hn_verify_probe_spec *s, char *buf, size_t len);
 
 #endif

@@ -17,7 +17,7 @@
 #include "checks.h"
 #include "verify.h"
 
-int hn_state_checks(const struct hn_opts *opts, const struct hn_verify_host *host,
-		    struct hn_checks *out);
+int hn_verify_state_checks(const struct hn_opts *opts, const struct hn_verify_host *host,
+			   struct hn_verify_checks *out);
 
 #endif

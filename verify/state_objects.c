@@ -80,30 +80,30 @@ static void found_of(const struct hn_observation *o, struct text *t)
 }
 
 /* The line of an object the config asks for, with its values as data for --json. */
-static int object_line(const struct hn_observation *o, bool changed, struct hn_checks *out)
+static int object_line(const struct hn_observation *o, bool changed, struct hn_verify_checks *out)
 {
 	struct text expected = {0}, found = {0};
 	char name[HN_OBJECT_STRLEN];
-	enum hn_check_status status = HN_CHECK_OK;
+	enum hn_verify_check_status status = HN_VERIFY_CHECK_OK;
 	int r;
 
 	expected_of(o, &expected);
 	if (changed) {
-		status = HN_CHECK_CRITICAL;
+		status = HN_VERIFY_CHECK_CRITICAL;
 		found_of(o, &found);
 	} else if (o->unsure[0]) {
-		status = HN_CHECK_UNKNOWN;
+		status = HN_VERIFY_CHECK_UNKNOWN;
 		put(&found, "not told apart: %s", o->unsure);
 	} else {
 		found_of(o, &found);
 	}
-	r = hn_checks_add(out, status, hn_object_format(&o->obj, name, sizeof(name)), expected.buf,
-			  "%s", found.buf);
-	return r < 0 ? r : hn_checks_describe(out, &o->obj, o->exists, &o->fields);
+	r = hn_verify_checks_add(out, status, hn_object_format(&o->obj, name, sizeof(name)),
+				 expected.buf, "%s", found.buf);
+	return r < 0 ? r : hn_verify_checks_describe(out, &o->obj, o->exists, &o->fields);
 }
 
 /* An action no object of the config names: a line of its own, from the action's fields. */
-static int action_line(const struct hn_action *a, struct hn_checks *out)
+static int action_line(const struct hn_action *a, struct hn_verify_checks *out)
 {
 	struct text expected = {0}, found = {0};
 	char name[HN_OBJECT_STRLEN];
@@ -130,12 +130,14 @@ static int action_line(const struct hn_action *a, struct hn_checks *out)
 			put(&found, "not as configured");
 		break;
 	}
-	r = hn_checks_add(out, HN_CHECK_CRITICAL, hn_object_format(&a->obj, name, sizeof(name)),
-			  expected.buf, "%s%s%s", found.buf, a->remark[0] ? ": " : "", a->remark);
-	return r < 0 ? r : hn_checks_describe(out, &a->obj, a->op != HN_OP_CREATE, &a->fields);
+	r = hn_verify_checks_add(out, HN_VERIFY_CHECK_CRITICAL,
+				 hn_object_format(&a->obj, name, sizeof(name)), expected.buf,
+				 "%s%s%s", found.buf, a->remark[0] ? ": " : "", a->remark);
+	return r < 0 ? r
+		     : hn_verify_checks_describe(out, &a->obj, a->op != HN_OP_CREATE, &a->fields);
 }
 
-int hn_state_objects_report(const struct hn_plan *plan, struct hn_checks *out)
+int hn_verify_state_objects_report(const struct hn_plan *plan, struct hn_verify_checks *out)
 {
 	bool *named = calloc(plan->n + 1, sizeof(*named));
 	int r = 0;

@@ -19,6 +19,6 @@
 
 /* One check per object plan's diff observed (OK, CRITICAL, or UNKNOWN when the read could
  * not tell), then one CRITICAL check per action that names none. -ENOMEM. */
-int hn_state_objects_report(const struct hn_plan *plan, struct hn_checks *out);
+int hn_verify_state_objects_report(const struct hn_plan *plan, struct hn_verify_checks *out);
 
 #endif

@@ -75,17 +75,17 @@ static void label_value(FILE *f, const char *s)
 
 static int by_name(const void *a, const void *b)
 {
-	const struct hn_check *x = *(const struct hn_check *const *)a;
-	const struct hn_check *y = *(const struct hn_check *const *)b;
+	const struct hn_verify_check *x = *(const struct hn_verify_check *const *)a;
+	const struct hn_verify_check *y = *(const struct hn_verify_check *const *)b;
 
 	return strcmp(x->name, y->name);
 }
 
 /* One sample per check name, sorted: a label set may appear once in a family, and two
  * checks of one name (rare: "probes" failing twice) are one subject, so the worst counts. */
-static int check_statuses(FILE *f, const struct hn_checks *c)
+static int check_statuses(FILE *f, const struct hn_verify_checks *c)
 {
-	const struct hn_check **v = calloc(c->n ? c->n : 1, sizeof(*v));
+	const struct hn_verify_check **v = calloc(c->n ? c->n : 1, sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
@@ -95,11 +95,11 @@ static int check_statuses(FILE *f, const struct hn_checks *c)
 	family(f, "hostnet_verify_check_status",
 	       "Status of each check of the last run by name: " STATUS_HELP ".");
 	for (size_t i = 0; i < c->n;) {
-		enum hn_check_status worst = v[i]->status;
+		enum hn_verify_check_status worst = v[i]->status;
 		size_t j = i + 1;
 
 		for (; j < c->n && strcmp(v[j]->name, v[i]->name) == 0; j++)
-			if (hn_check_worse(v[j]->status, worst))
+			if (hn_verify_check_worse(v[j]->status, worst))
 				worst = v[j]->status;
 		fputs("hostnet_verify_check_status{check=\"", f);
 		label_value(f, v[i]->name);
@@ -110,18 +110,19 @@ static int check_statuses(FILE *f, const struct hn_checks *c)
 	return 0;
 }
 
-static void counts(FILE *f, const struct hn_checks *c)
+static void counts(FILE *f, const struct hn_verify_checks *c)
 {
 	static const char *const labels[] = {"ok", "warning", "critical", "unknown"};
 	size_t n[4] = {0};
 
 	for (size_t i = 0; i < c->n; i++)
-		n[c->v[i].status <= HN_CHECK_UNKNOWN ? c->v[i].status : HN_CHECK_UNKNOWN]++;
+		n[c->v[i].status <= HN_VERIFY_CHECK_UNKNOWN ? c->v[i].status
+							    : HN_VERIFY_CHECK_UNKNOWN]++;
 	family(f, "hostnet_verify_checks", "Checks of the last run, by status.");
 	for (size_t s = 0; s < 4; s++)
 		fprintf(f, "hostnet_verify_checks{status=\"%s\"} %zu\n", labels[s], n[s]);
 	gauge(f, "hostnet_verify_checks_failed", "Checks of the last run that were not OK.",
-	      (double)hn_checks_failed(c), "%.0f");
+	      (double)hn_verify_checks_failed(c), "%.0f");
 }
 
 static void window(FILE *f, const struct hn_verify_figures *fig)
@@ -145,12 +146,13 @@ static void window(FILE *f, const struct hn_verify_figures *fig)
 	      fig->window && fig->heard_seconds >= 0 ? fig->heard_seconds : NAN, "%.6f");
 }
 
-int hn_textfile_format(FILE *f, const struct hn_checks *c, const struct hn_verify_figures *fig)
+int hn_verify_textfile_format(FILE *f, const struct hn_verify_checks *c,
+			      const struct hn_verify_figures *fig)
 {
 	if (check_statuses(f, c) < 0)
 		return -ENOMEM;
 	gauge(f, "hostnet_verify_status", "Result of the last hostnet verify run: " STATUS_HELP ".",
-	      (double)hn_checks_status(c), "%.0f");
+	      (double)hn_verify_checks_status(c), "%.0f");
 	counts(f, c);
 	gauge(f, "hostnet_verify_duration_seconds", "Wall time of the last run.", fig->seconds,
 	      "%.6f");
@@ -191,7 +193,7 @@ static int dir_of(const char *path, char dir[PATH_MAX])
 	return 0;
 }
 
-int hn_textfile_check(const char *path)
+int hn_verify_textfile_check(const char *path)
 {
 	char dir[PATH_MAX];
 	struct stat st;
@@ -230,8 +232,8 @@ static void sync_dir(const char *dir)
 	}
 }
 
-int hn_textfile_write(const char *path, const struct hn_checks *c,
-		      const struct hn_verify_figures *fig)
+int hn_verify_textfile_write(const char *path, const struct hn_verify_checks *c,
+			     const struct hn_verify_figures *fig)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -252,7 +254,7 @@ int hn_textfile_write(const char *path, const struct hn_checks *c,
 		close(fd);
 		goto fail;
 	}
-	r = hn_textfile_format(f, c, fig);
+	r = hn_verify_textfile_format(f, c, fig);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	/* mkstemp makes it 0600; node_exporter runs as its own user. */

@@ -26,12 +26,13 @@ struct hn_verify_figures {
 };
 
 /* The exposition text of one run. 0, or -EIO when f could not take it. */
-int hn_textfile_format(FILE *f, const struct hn_checks *c, const struct hn_verify_figures *fig);
+int hn_verify_textfile_format(FILE *f, const struct hn_verify_checks *c,
+			      const struct hn_verify_figures *fig);
 
 /* Replace PATH atomically: a temporary file in its directory, written, fsync'ed, made
  * readable by the collector (0644), renamed over PATH. On failure the temporary file is
  * removed and PATH is left as it was; negative errno, the reason in hn_errmsg(). */
-int hn_textfile_write(const char *path, const struct hn_checks *c,
-		      const struct hn_verify_figures *fig);
+int hn_verify_textfile_write(const char *path, const struct hn_verify_checks *c,
+			     const struct hn_verify_figures *fig);
 
 #endif

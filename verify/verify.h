@@ -16,6 +16,7 @@
 #define HOSTNET_VERIFY_H
 
 #include "backend.h"
+#include "error.h"
 
 #include <netinet/in.h>
 
@@ -33,7 +34,7 @@ struct hn_verify_layer {
 	bool used;     /* the run uses it: every layer but what --layers leaves out */
 	bool optional; /* the config does not configure it (hn_layer_optional) */
 	enum hn_verify_failure failed;
-	char why[1024]; /* the message of the failure */
+	struct hn_error err; /* the message of the failure: its context while it was read */
 	struct hn_plan plan;
 };
 
@@ -43,12 +44,11 @@ struct hn_verify_host {
 	struct hn_verify_layer layers[HN_LAYER_COUNT];
 	/* Why the uplink facts that the config leaves to the host could not be filled into
 	 * want (a missing NIC); "" when they were, or when the kernel was not read. */
-	char uplink_error[1024];
+	struct hn_error uplink_error;
 	/* What the kernel shows of each bridge's uplink (indexed like want->bridges, set for
-	 * bridges with an uplink), for the gateway checks; NULL with uplinks_error when it
-	 * could not be read (or no bridge has an uplink). */
+	 * bridges with an uplink), for the gateway checks; NULL when no bridge has an uplink,
+	 * or when the kernel could not be read (the netlink layer's err says why). */
 	struct hn_uplink_facts *uplinks;
-	char uplinks_error[1024];
 	/* The agent could not finish reading (out of memory): "" when it did. */
 	char error[1024];
 };
@@ -74,7 +74,7 @@ int hn_verify_end(struct hn_verify *v, const struct hn_config *want,
 /* `verify --textfile PATH`, before anything runs: can PATH be written (its directory exists
  * and takes files, PATH is not a directory)? 0, or a negative errno with the one-line
  * reason in hn_errmsg(). */
-int hn_textfile_check(const char *path);
+int hn_verify_textfile_check(const char *path);
 /* A config that does not load is UNKNOWN in the textfile too, or monitoring would go on
  * showing the last good run. The error was already reported; this only records it. */
 void hn_verify_textfile_config_unknown(const char *textfile, const char *why);
@@ -88,7 +88,7 @@ void hn_verify_textfile_config_unknown(const char *textfile, const char *why);
  * 0 when the gateway answered, -ETIMEDOUT when it did not, another negative errno (with
  * hn_err text) when the probe could not be sent.
  */
-int hn_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gateway,
-		   int timeout_ms);
+int hn_verify_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gateway,
+			  int timeout_ms);
 
 #endif

@@ -15,7 +15,7 @@ static const int64_t rounds[] = {0, 20000, 60000};
 /* After the last expected frame, wait as long again (and at least this) for strays. */
 #define GRACE_MIN 20000
 
-int64_t hn_now_us(void)
+int64_t hn_verify_now_us(void)
 {
 	struct timespec ts;
 
@@ -23,7 +23,7 @@ int64_t hn_now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static void send_frame(struct hn_window *w, int sock, const uint8_t *buf, size_t len)
+static void send_frame(struct hn_verify_window *w, int sock, const uint8_t *buf, size_t len)
 {
 	/* A lost frame is not fatal: later rounds and resends cover it, and what is never
 	 * heard is reported as such. */
@@ -33,61 +33,62 @@ static void send_frame(struct hn_window *w, int sock, const uint8_t *buf, size_t
 		w->sent++;
 }
 
-static void send_round(struct hn_window *w, unsigned round)
+static void send_round(struct hn_verify_window *w, unsigned round)
 {
-	const struct hn_probe_plan *p = w->plan;
+	const struct hn_verify_probe_plan *p = w->plan;
 
 	for (size_t i = 0; i < p->n_emissions; i++) {
-		const struct hn_emission *e = &p->emissions[i];
-		const struct hn_probe_link *l = &w->links[e->probe];
-		struct hn_probe_msg msg = {
+		const struct hn_verify_emission *e = &p->emissions[i];
+		const struct hn_verify_probe_link *l = &w->links[e->probe];
+		struct hn_verify_probe_msg msg = {
 		    .nonce = w->nonce,
 		    .emission = (uint16_t)i,
 		    .sender = (uint16_t)e->probe,
 		    .vlan = (uint16_t)e->vlan,
 		    .round = (uint16_t)round,
 		};
-		uint8_t buf[HN_FRAME_MAX];
-		size_t len = hn_frame_probe(buf, l->mac, e->tagged ? e->vlan : 0, &msg);
+		uint8_t buf[HN_VERIFY_FRAME_MAX];
+		size_t len = hn_verify_frame_probe(buf, l->mac, e->tagged ? e->vlan : 0, &msg);
 
 		send_frame(w, l->sock, buf, len);
 	}
 }
 
-static void tick_run(struct hn_window *w, struct hn_reach_run *r, int sock, int64_t now)
+static void tick_run(struct hn_verify_window *w, struct hn_verify_reach_run *r, int sock,
+		     int64_t now)
 {
-	struct hn_frame_out out[HN_REACH_CANDIDATES];
-	size_t n = hn_reach_tick(r, now, out, HN_REACH_CANDIDATES);
+	struct hn_verify_frame_out out[HN_VERIFY_REACH_CANDIDATES];
+	size_t n = hn_verify_reach_tick(r, now, out, HN_VERIFY_REACH_CANDIDATES);
 
 	for (size_t i = 0; i < n; i++)
 		send_frame(w, sock, out[i].buf, out[i].len);
 }
 
 /* A probe frame of this run, to the matrix; anything else to the reach runs of the probe. */
-static void dispatch(struct hn_window *w, size_t probe, const struct hn_eth *e, bool tagged,
-		     unsigned vid, int64_t now)
+static void dispatch(struct hn_verify_window *w, size_t probe, const struct hn_verify_eth *e,
+		     bool tagged, unsigned vid, int64_t now)
 {
-	const struct hn_probe_plan *p = w->plan;
-	struct hn_probe_msg msg;
+	const struct hn_verify_probe_plan *p = w->plan;
+	struct hn_verify_probe_msg msg;
 
-	if (hn_frame_parse_probe(e, &msg) == 0) {
+	if (hn_verify_frame_parse_probe(e, &msg) == 0) {
 		if (msg.nonce != w->nonce || msg.emission >= p->n_emissions ||
 		    p->emissions[msg.emission].probe != msg.sender ||
 		    p->emissions[msg.emission].vlan != msg.vlan)
 			return;
-		hn_matrix_record(w->matrix, probe, msg.emission, tagged, vid);
+		hn_verify_matrix_record(w->matrix, probe, msg.emission, tagged, vid);
 		return;
 	}
 	for (size_t i = 0; i < p->n_reach; i++)
 		if (p->reach[i].probe == probe)
-			hn_reach_input(&w->reach[i], e, now);
+			hn_verify_reach_input(&w->reach[i], e, now);
 }
 
 /*
  * Read every frame waiting on sock. probe is the probe's index, or -1 for gateway socket g.
  * Frames the socket sent itself (PACKET_OUTGOING) are skipped.
  */
-static void drain(struct hn_window *w, int sock, long probe, size_t g, int64_t now)
+static void drain(struct hn_verify_window *w, int sock, long probe, size_t g, int64_t now)
 {
 	for (;;) {
 		uint8_t frame[2048];
@@ -107,7 +108,7 @@ static void drain(struct hn_window *w, int sock, long probe, size_t g, int64_t n
 		};
 		bool tagged = false;
 		unsigned vid = 0;
-		struct hn_eth e;
+		struct hn_verify_eth e;
 		ssize_t n = recvmsg(sock, &mh, MSG_DONTWAIT);
 
 		if (n < 0)
@@ -127,7 +128,7 @@ static void drain(struct hn_window *w, int sock, long probe, size_t g, int64_t n
 				vid = aux.tp_vlan_tci & 0x0fff;
 			}
 		}
-		if (hn_eth_parse(frame, (size_t)n, &e) < 0)
+		if (hn_verify_eth_parse(frame, (size_t)n, &e) < 0)
 			continue;
 		/* A tag the kernel left in the data (double tagging, or no offload): the
 		 * outermost one is the one the switch wrote. */
@@ -138,19 +139,19 @@ static void drain(struct hn_window *w, int sock, long probe, size_t g, int64_t n
 		if (probe >= 0)
 			dispatch(w, (size_t)probe, &e, tagged, vid, now);
 		else
-			hn_reach_input(&w->gateways[g], &e, now);
+			hn_verify_reach_input(&w->gateways[g], &e, now);
 	}
 }
 
-static bool everything_heard(const struct hn_window *w)
+static bool everything_heard(const struct hn_verify_window *w)
 {
-	if (!hn_matrix_complete(w->matrix))
+	if (!hn_verify_matrix_complete(w->matrix))
 		return false;
 	for (size_t i = 0; i < w->plan->n_reach; i++)
-		if (w->reach[i].expect_ok && !hn_reach_settled(&w->reach[i]))
+		if (w->reach[i].expect_ok && !hn_verify_reach_settled(&w->reach[i]))
 			return false;
 	for (size_t i = 0; i < w->n_gateways; i++)
-		if (!hn_reach_settled(&w->gateways[i]))
+		if (!hn_verify_reach_settled(&w->gateways[i]))
 			return false;
 	return true;
 }
@@ -160,12 +161,12 @@ static int64_t min64(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
-int hn_window_run(struct hn_window *w)
+int hn_verify_window_run(struct hn_verify_window *w)
 {
-	const struct hn_probe_plan *p = w->plan;
+	const struct hn_verify_probe_plan *p = w->plan;
 	size_t nfds = p->n_probes + w->n_gateways;
 	struct pollfd *fds = calloc(nfds ? nfds : 1, sizeof(*fds));
-	int64_t t0 = hn_now_us();
+	int64_t t0 = hn_verify_now_us();
 	unsigned round = 0;
 	int r = 0;
 
@@ -176,13 +177,13 @@ int hn_window_run(struct hn_window *w)
 	for (size_t i = 0; i < w->n_gateways; i++)
 		fds[p->n_probes + i] = (struct pollfd){.fd = w->gateway_socks[i], .events = POLLIN};
 	for (size_t i = 0; i < p->n_reach; i++)
-		hn_reach_start(&w->reach[i], t0);
+		hn_verify_reach_start(&w->reach[i], t0);
 	for (size_t i = 0; i < w->n_gateways; i++)
-		hn_reach_start(&w->gateways[i], t0);
+		hn_verify_reach_start(&w->gateways[i], t0);
 	w->t_complete = 0;
 
 	while (!*w->stop) {
-		int64_t now = hn_now_us(), t = now - t0, end, wake;
+		int64_t now = hn_verify_now_us(), t = now - t0, end, wake;
 		struct timespec ts;
 
 		while (!w->t_complete && round < N_ROUNDS && t >= rounds[round])
@@ -194,13 +195,13 @@ int hn_window_run(struct hn_window *w)
 		if (!w->t_complete && everything_heard(w))
 			w->t_complete = t ? t : 1;
 
-		end = HN_WINDOW_MAX;
+		end = HN_VERIFY_WINDOW_MAX;
 		if (w->t_complete) {
 			int64_t grace = w->t_complete > GRACE_MIN ? w->t_complete : GRACE_MIN;
 
-			end = min64(HN_WINDOW_MAX, w->t_complete + grace);
-			if (end < HN_WINDOW_MIN)
-				end = HN_WINDOW_MIN;
+			end = min64(HN_VERIFY_WINDOW_MAX, w->t_complete + grace);
+			if (end < HN_VERIFY_WINDOW_MIN)
+				end = HN_VERIFY_WINDOW_MIN;
 		}
 		if (t >= end)
 			break;
@@ -221,7 +222,7 @@ int hn_window_run(struct hn_window *w)
 			r = hn_err(-errno, "waiting for probe frames: %s", strerror(errno));
 			break;
 		}
-		now = hn_now_us();
+		now = hn_verify_now_us();
 		for (size_t i = 0; i < nfds; i++) {
 			if (!(fds[i].revents & POLLIN))
 				continue;
@@ -231,7 +232,7 @@ int hn_window_run(struct hn_window *w)
 				drain(w, fds[i].fd, -1, i - p->n_probes, now);
 		}
 	}
-	w->t_end = hn_now_us() - t0;
+	w->t_end = hn_verify_now_us() - t0;
 	free(fds);
 	return r;
 }

@@ -9,7 +9,8 @@
  *   t = 0 ..           the reach runs and the gateway check go their own pace (reach.h)
  *   end                once everything that must be heard was heard, and as long again
  *                      for anything that must NOT be heard to show up (at least
- *                      HN_WINDOW_MIN); at most HN_WINDOW_MAX when something is missing
+ *                      HN_VERIFY_WINDOW_MIN); at most HN_VERIFY_WINDOW_MAX when something is
+ * missing
  */
 #ifndef HOSTNET_VERIFY_WINDOW_H
 #define HOSTNET_VERIFY_WINDOW_H
@@ -23,15 +24,15 @@
 #include <stdint.h>
 
 /* Microseconds. */
-#define HN_WINDOW_MIN 100000
-#define HN_WINDOW_MAX 1500000
+#define HN_VERIFY_WINDOW_MIN 100000
+#define HN_VERIFY_WINDOW_MAX 1500000
 
-struct hn_window {
-	const struct hn_probe_plan *plan;
-	const struct hn_probe_link *links; /* plan->n_probes, made and attached */
-	struct hn_matrix *matrix;
-	struct hn_reach_run *reach; /* plan->n_reach */
-	struct hn_reach_run *gateways;
+struct hn_verify_window {
+	const struct hn_verify_probe_plan *plan;
+	const struct hn_verify_probe_link *links; /* plan->n_probes, made and attached */
+	struct hn_verify_matrix *matrix;
+	struct hn_verify_reach_run *reach; /* plan->n_reach */
+	struct hn_verify_reach_run *gateways;
 	const int *gateway_socks; /* one per gateway run, in the host's namespace */
 	size_t n_gateways;
 	uint64_t nonce;
@@ -45,9 +46,9 @@ struct hn_window {
 };
 
 /* 0 when the window ran to its end (or was stopped: see *stop); -errno when poll failed. */
-int hn_window_run(struct hn_window *w);
+int hn_verify_window_run(struct hn_verify_window *w);
 
 /* CLOCK_MONOTONIC in microseconds. */
-int64_t hn_now_us(void);
+int64_t hn_verify_now_us(void);
 
 #endif

@@ -25,6 +25,8 @@
 #define DEFAULT_URI	   "qemu:///system"
 #define DEFAULT_TIMEOUT_MS 5000
 
+HN_DEFINE_CLEANUP(network_freep, virNetworkPtr, virNetworkFree)
+
 /* One network as libvirt has it now. */
 struct cur_net {
 	char *name;
@@ -120,12 +122,8 @@ static int read_one(struct virt_state *s, virNetworkPtr net, struct cur_net *c)
 	r = hn_virt_netdef_parse(c->xml, &c->def);
 	if (r == 0 && active)
 		r = hn_virt_netdef_parse(c->live_xml, &c->live);
-	if (r < 0) {
-		char why[512];
-
-		snprintf(why, sizeof(why), "%s", hn_errmsg());
-		return hn_err(r, "libvirt network %s: %s", name, why);
-	}
+	if (r < 0)
+		return hn_err(r, "libvirt network %s: %s", name, hn_errmsg());
 	return 1;
 fail:
 	if (virGetLastErrorCode() == VIR_ERR_NO_NETWORK) {
@@ -206,26 +204,25 @@ static void change_free(void *priv)
 	free(ch);
 }
 
+HN_DEFINE_CLEANUP(change_freep, struct virt_change *, change_free)
+
 /* A change to c (NULL: a network that does not exist yet), with what undo needs. */
 static struct virt_change *change_new(const char *name, const struct cur_net *c)
 {
-	struct virt_change *ch = calloc(1, sizeof(*ch));
+	_cleanup_(change_freep) struct virt_change *ch = calloc(1, sizeof(*ch));
 
 	if (!ch || !(ch->name = strdup(name)))
-		goto oom;
+		return NULL;
 	if (c) {
 		ch->was_active = c->active;
 		ch->was_persistent = c->persistent;
 		ch->was_autostart = c->autostart;
 		if (c->persistent && !(ch->old_xml = strdup(c->xml)))
-			goto oom;
+			return NULL;
 		if (!c->persistent && c->live_xml && !(ch->old_live_xml = strdup(c->live_xml)))
-			goto oom;
+			return NULL;
 	}
-	return ch;
-oom:
-	change_free(ch);
-	return NULL;
+	return TAKE_PTR(ch);
 }
 
 /* "; 2 VM interfaces attached" into buf when destroying c cuts VMs off; returns whether
@@ -380,7 +377,7 @@ static int plan_ensure(struct virt_state *s, const struct hn_network *net, struc
 	unsigned nd = 0, nl = 0, todo = 0;
 	struct hn_fields changes = {0};
 	int disruptive = 0;
-	char *xml;
+	_cleanup_free_ char *xml = NULL;
 	int r;
 
 	if (c && !c->def.owned)
@@ -390,10 +387,8 @@ static int plan_ensure(struct virt_state *s, const struct hn_network *net, struc
 		return -ENOMEM;
 	/* What we compare against is what we would define: one reading of the XML. */
 	r = hn_virt_netdef_parse(xml, &want);
-	if (r < 0) {
-		free(xml);
+	if (r < 0)
 		return r;
-	}
 	if (!c) {
 		todo = STEP_DEFINE | STEP_START | STEP_AUTOSTART;
 	} else {
@@ -417,35 +412,23 @@ static int plan_ensure(struct virt_state *s, const struct hn_network *net, struc
 	}
 	r = observe_network(plan, net, c, &want, diffs, &changes);
 	hn_virt_netdef_free(&want);
-	if (r < 0) {
-		free(xml);
+	if (r < 0 || !todo)
 		return r;
-	}
-	if (!todo) {
-		free(xml);
-		return 0;
-	}
 	if (todo & STEP_DESTROY)
 		disruptive = users_note(s, c, users, sizeof(users));
-	if (disruptive < 0) {
-		free(xml);
+	if (disruptive < 0)
 		return disruptive;
-	}
 	steps_text(todo, c != NULL, steps, sizeof(steps));
 	snprintf(detail, sizeof(detail), "%s%s%s", diffs, diffs[0] ? "; " : "", steps + 2);
 	if (users[0])
 		snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), "%s", users);
 
 	ch = change_new(net->name, c);
-	if (!ch) {
-		free(xml);
+	if (!ch)
 		return hn_err(-ENOMEM, "libvirt: out of memory");
-	}
 	ch->steps = todo;
 	if (todo & STEP_DEFINE)
-		ch->xml = xml;
-	else
-		free(xml);
+		ch->xml = TAKE_PTR(xml);
 	return add_action(plan, c ? HN_OP_CHANGE : HN_OP_CREATE, ch, detail, disruptive > 0,
 			  &changes);
 }
@@ -560,24 +543,20 @@ static int step_failed(struct virt_state *s, struct virt_change *ch, unsigned st
 static int run(struct virt_state *s, struct virt_change *ch)
 {
 	const char *name = ch->name;
-	virNetworkPtr net = NULL;
-	int r = 0;
+	_cleanup_(network_freep) virNetworkPtr net = NULL;
 
 	/* A network to destroy, or to act on without defining it, must be there already. */
 	if (((ch->steps & STEP_DESTROY) || !(ch->steps & STEP_DEFINE)) && !(net = lookup(s, name)))
 		return -EIO;
 	if (ch->steps & STEP_DESTROY) {
 		hn_debug("libvirt: destroy network %s", name);
-		if (HN_VIRT(s->v, virNetworkDestroy, net) < 0) {
-			r = step_failed(s, ch, STEP_DESTROY, "destroy");
-			goto out;
-		}
+		if (HN_VIRT(s->v, virNetworkDestroy, net) < 0)
+			return step_failed(s, ch, STEP_DESTROY, "destroy");
 		ch->done |= STEP_DESTROY;
 	}
 	if (ch->steps & STEP_DEFINE) {
 		hn_debug("libvirt: define network %s", name);
-		if (net)
-			virNetworkFree(net);
+		network_freep(&net);
 		net = HN_VIRT(s->v, virNetworkDefineXML, s->v->conn, ch->xml);
 		if (!net)
 			return step_failed(s, ch, STEP_DEFINE, "define");
@@ -585,32 +564,23 @@ static int run(struct virt_state *s, struct virt_change *ch)
 	}
 	if (ch->steps & STEP_START) {
 		hn_debug("libvirt: start network %s", name);
-		if (HN_VIRT(s->v, virNetworkCreate, net) < 0) {
-			r = step_failed(s, ch, STEP_START, "start");
-			goto out;
-		}
+		if (HN_VIRT(s->v, virNetworkCreate, net) < 0)
+			return step_failed(s, ch, STEP_START, "start");
 		ch->done |= STEP_START;
 	}
 	if (ch->steps & STEP_AUTOSTART) {
 		hn_debug("libvirt: autostart network %s", name);
-		if (HN_VIRT(s->v, virNetworkSetAutostart, net, 1) < 0) {
-			r = step_failed(s, ch, STEP_AUTOSTART, "autostart");
-			goto out;
-		}
+		if (HN_VIRT(s->v, virNetworkSetAutostart, net, 1) < 0)
+			return step_failed(s, ch, STEP_AUTOSTART, "autostart");
 		ch->done |= STEP_AUTOSTART;
 	}
 	if (ch->steps & STEP_UNDEFINE) {
 		hn_debug("libvirt: undefine network %s", name);
-		if (HN_VIRT(s->v, virNetworkUndefine, net) < 0) {
-			r = step_failed(s, ch, STEP_UNDEFINE, "undefine");
-			goto out;
-		}
+		if (HN_VIRT(s->v, virNetworkUndefine, net) < 0)
+			return step_failed(s, ch, STEP_UNDEFINE, "undefine");
 		ch->done |= STEP_UNDEFINE;
 	}
-out:
-	if (net)
-		virNetworkFree(net);
-	return r;
+	return 0;
 }
 
 static int virt_apply(void *state, struct hn_action **acts, size_t n, size_t *done)
@@ -747,8 +717,8 @@ static int not_undone(struct virt_state *s, struct hn_action **acts, size_t n)
 static int virt_undo(void *state, struct hn_action **acts, size_t n)
 {
 	struct virt_state *s = state;
+	struct hn_error later; /* after the first failure: its message is the one reported */
 	int first = 0;
-	char msg[1024] = "";
 
 	if (hn_virt_stalled(s->v))
 		return not_undone(s, acts, n);
@@ -757,11 +727,11 @@ static int virt_undo(void *state, struct hn_action **acts, size_t n)
 
 		if (r < 0 && !first) {
 			first = r;
-			snprintf(msg, sizeof(msg), "%s", hn_errmsg() ? hn_errmsg() : "");
+			hn_err_push(&later);
 		}
 	}
 	if (first)
-		hn_err(first, "%s", msg);
+		hn_err_pop(&later);
 	return first;
 }
 

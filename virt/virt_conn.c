@@ -175,7 +175,7 @@ static int timed_out(const char *uri, int timeout_ms)
 }
 
 /* virConnectOpen(uri) within timeout_ms; before: the files open before it. */
-static int open_bounded(const char *uri, int timeout_ms, const struct hn_fd_list *before,
+static int open_bounded(const char *uri, int timeout_ms, const struct hn_virt_fd_list *before,
 			virConnectPtr *out)
 {
 	struct opener *o = opener_new(uri);
@@ -193,7 +193,7 @@ static int open_bounded(const char *uri, int timeout_ms, const struct hn_fd_list
 	wait_done(o, timeout_ms);
 	if (!o->done) {
 		/* Under the lock: the open cannot hand over a connection while we cut it. */
-		size_t n = hn_fd_cut_new_sockets(before);
+		size_t n = hn_virt_fd_cut_new_sockets(before);
 
 		hn_debug("libvirt: no answer from %s within %d ms, %zu socket(s) shut down", uri,
 			 timeout_ms, n);
@@ -227,7 +227,7 @@ static int open_bounded(const char *uri, int timeout_ms, const struct hn_fd_list
 
 int hn_virt_open(const char *uri, int timeout_ms, struct hn_virt **out)
 {
-	struct hn_fd_list before;
+	struct hn_virt_fd_list before;
 	struct hn_virt *v;
 	int r;
 
@@ -240,12 +240,12 @@ int hn_virt_open(const char *uri, int timeout_ms, struct hn_virt **out)
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return hn_err(-ENOMEM, "libvirt: out of memory");
-	r = hn_fd_list_now(&before);
+	r = hn_virt_fd_list_now(&before);
 	if (r == 0)
 		r = open_bounded(uri, timeout_ms, &before, &v->conn);
 	if (r == 0)
 		r = hn_virt_guard_start(&before, timeout_ms, &v->guard);
-	hn_fd_list_free(&before);
+	hn_virt_fd_list_free(&before);
 	if (r < 0) {
 		if (v->conn)
 			virConnectClose(v->conn);

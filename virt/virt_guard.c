@@ -53,7 +53,7 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int hn_fd_list_now(struct hn_fd_list *out)
+int hn_virt_fd_list_now(struct hn_virt_fd_list *out)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
@@ -77,7 +77,7 @@ int hn_fd_list_now(struct hn_fd_list *out)
 
 			if (!more) {
 				closedir(d);
-				hn_fd_list_free(out);
+				hn_virt_fd_list_free(out);
 				return hn_err(-ENOMEM, "out of memory");
 			}
 			out->fds = more;
@@ -90,14 +90,14 @@ int hn_fd_list_now(struct hn_fd_list *out)
 	return 0;
 }
 
-void hn_fd_list_free(struct hn_fd_list *l)
+void hn_virt_fd_list_free(struct hn_virt_fd_list *l)
 {
 	free(l->fds);
 	l->fds = NULL;
 	l->n = 0;
 }
 
-static bool is_new_socket(const struct hn_fd_list *before, int fd)
+static bool is_new_socket(const struct hn_virt_fd_list *before, int fd)
 {
 	struct stat st;
 
@@ -106,17 +106,17 @@ static bool is_new_socket(const struct hn_fd_list *before, int fd)
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
-size_t hn_fd_cut_new_sockets(const struct hn_fd_list *before)
+size_t hn_virt_fd_cut_new_sockets(const struct hn_virt_fd_list *before)
 {
-	struct hn_fd_list now;
+	struct hn_virt_fd_list now;
 	size_t cut = 0;
 
-	if (hn_fd_list_now(&now) < 0)
+	if (hn_virt_fd_list_now(&now) < 0)
 		return 0;
 	for (size_t i = 0; i < now.n; i++)
 		if (is_new_socket(before, now.fds[i]) && shutdown(now.fds[i], SHUT_RDWR) == 0)
 			cut++;
-	hn_fd_list_free(&now);
+	hn_virt_fd_list_free(&now);
 	return cut;
 }
 
@@ -155,10 +155,10 @@ static void *watch(void *arg)
 }
 
 /* Duplicates of the sockets open now and not before. */
-static int take_sockets(struct hn_virt_guard *g, const struct hn_fd_list *before)
+static int take_sockets(struct hn_virt_guard *g, const struct hn_virt_fd_list *before)
 {
-	struct hn_fd_list now;
-	int r = hn_fd_list_now(&now);
+	struct hn_virt_fd_list now;
+	int r = hn_virt_fd_list_now(&now);
 
 	if (r < 0)
 		return r;
@@ -177,7 +177,7 @@ static int take_sockets(struct hn_virt_guard *g, const struct hn_fd_list *before
 		else
 			g->socks[g->n_socks++] = fd;
 	}
-	hn_fd_list_free(&now);
+	hn_virt_fd_list_free(&now);
 	return r;
 }
 
@@ -191,7 +191,8 @@ static void guard_free(struct hn_virt_guard *g)
 	free(g);
 }
 
-int hn_virt_guard_start(const struct hn_fd_list *before, int timeout_ms, struct hn_virt_guard **out)
+int hn_virt_guard_start(const struct hn_virt_fd_list *before, int timeout_ms,
+			struct hn_virt_guard **out)
 {
 	struct hn_virt_guard *g = calloc(1, sizeof(*g));
 	pthread_condattr_t attr;

@@ -15,22 +15,22 @@
 
 /* The process's open file descriptors at one moment, sorted: a connect's sockets are the ones
  * open after it and not before. */
-struct hn_fd_list {
+struct hn_virt_fd_list {
 	int *fds;
 	size_t n;
 };
-int hn_fd_list_now(struct hn_fd_list *out);
-void hn_fd_list_free(struct hn_fd_list *l);
+int hn_virt_fd_list_now(struct hn_virt_fd_list *out);
+void hn_virt_fd_list_free(struct hn_virt_fd_list *l);
 
 /* Shut down every socket open now that is not in before; returns how many. For a connect
  * still running at its deadline (no guard exists yet). */
-size_t hn_fd_cut_new_sockets(const struct hn_fd_list *before);
+size_t hn_virt_fd_cut_new_sockets(const struct hn_virt_fd_list *before);
 
 struct hn_virt_guard;
 
 /* A guard over the sockets open now that are not in before, each call bounded by
  * timeout_ms. */
-int hn_virt_guard_start(const struct hn_fd_list *before, int timeout_ms,
+int hn_virt_guard_start(const struct hn_virt_fd_list *before, int timeout_ms,
 			struct hn_virt_guard **out);
 /* Stop and join the guard's thread, and drop its references to the sockets. */
 void hn_virt_guard_stop(struct hn_virt_guard *g);

@@ -22,7 +22,7 @@ static void nap_ms(long ms)
 }
 
 /* Next message from the client, or NULL on EOF / 5 s of silence. */
-static json_t *next_request(struct fake_ovsdb *f, struct json_stream *in)
+static json_t *next_request(struct fake_ovsdb *f, struct hn_ovs_json_stream *in)
 {
 	for (;;) {
 		char buf[4096], err[128];
@@ -30,14 +30,14 @@ static json_t *next_request(struct fake_ovsdb *f, struct json_stream *in)
 		struct pollfd p = {.fd = f->fd, .events = POLLIN};
 		ssize_t n;
 
-		if (json_stream_next(in, &msg, err, sizeof(err)) != 0)
+		if (hn_ovs_json_stream_next(in, &msg, err, sizeof(err)) != 0)
 			return msg;
 		if (poll(&p, 1, 5000) <= 0)
 			return NULL;
 		n = recv(f->fd, buf, sizeof(buf), 0);
 		if (n <= 0)
 			return NULL;
-		json_stream_feed(in, buf, (size_t)n);
+		hn_ovs_json_stream_feed(in, buf, (size_t)n);
 	}
 }
 
@@ -86,9 +86,9 @@ static void send_all(int fd, const char *text, size_t chunk)
 static void *serve(void *arg)
 {
 	struct fake_ovsdb *f = arg;
-	struct json_stream in;
+	struct hn_ovs_json_stream in;
 
-	json_stream_init(&in);
+	hn_ovs_json_stream_init(&in);
 	if (f->fd < 0) {
 		snprintf(f->failure, sizeof(f->failure), "no client connected");
 		return NULL;
@@ -139,7 +139,7 @@ static void *serve(void *arg)
 			break;
 		}
 	}
-	json_stream_free(&in);
+	hn_ovs_json_stream_free(&in);
 	shutdown(f->fd, SHUT_RDWR);
 	close(f->fd);
 	f->fd = -1;

@@ -15,49 +15,49 @@
 
 static char err[256];
 
-static void feed(struct json_stream *s, const char *text)
+static void feed(struct hn_ovs_json_stream *s, const char *text)
 {
-	assert_int_equal(json_stream_feed(s, text, strlen(text)), 0);
+	assert_int_equal(hn_ovs_json_stream_feed(s, text, strlen(text)), 0);
 }
 
-static json_t *next_ok(struct json_stream *s)
+static json_t *next_ok(struct hn_ovs_json_stream *s)
 {
 	json_t *m = NULL;
 
-	assert_int_equal(json_stream_next(s, &m, err, sizeof(err)), 1);
+	assert_int_equal(hn_ovs_json_stream_next(s, &m, err, sizeof(err)), 1);
 	assert_non_null(m);
 	return m;
 }
 
-static void assert_none(struct json_stream *s)
+static void assert_none(struct hn_ovs_json_stream *s)
 {
 	json_t *m = (json_t *)1;
 
-	assert_int_equal(json_stream_next(s, &m, err, sizeof(err)), 0);
+	assert_int_equal(hn_ovs_json_stream_next(s, &m, err, sizeof(err)), 0);
 	assert_null(m);
 }
 
 static void one_message_one_read(void **unused)
 {
-	struct json_stream s;
+	struct hn_ovs_json_stream s;
 	json_t *m;
 
-	json_stream_init(&s);
+	hn_ovs_json_stream_init(&s);
 	feed(&s, "{\"id\":1,\"result\":[],\"error\":null}");
 	m = next_ok(&s);
 	assert_int_equal(json_integer_value(json_object_get(m, "id")), 1);
 	json_decref(m);
 	assert_none(&s);
-	assert_false(json_stream_partial(&s));
-	json_stream_free(&s);
+	assert_false(hn_ovs_json_stream_partial(&s));
+	hn_ovs_json_stream_free(&s);
 }
 
 static void merged_messages_in_one_read(void **unused)
 {
-	struct json_stream s;
+	struct hn_ovs_json_stream s;
 	json_t *m;
 
-	json_stream_init(&s);
+	hn_ovs_json_stream_init(&s);
 	feed(&s, "{\"id\":1,\"result\":{}}\n {\"id\":null,\"method\":\"update\",\"params\":[]}"
 		 "{\"id\":2,\"result\":[1,{\"a\":[2]}]}\r\n");
 	m = next_ok(&s);
@@ -70,21 +70,21 @@ static void merged_messages_in_one_read(void **unused)
 	assert_int_equal(json_integer_value(json_object_get(m, "id")), 2);
 	json_decref(m);
 	assert_none(&s);
-	json_stream_free(&s);
+	hn_ovs_json_stream_free(&s);
 }
 
 /* Braces and brackets inside strings, escaped quotes and backslashes do not count. */
 static void brackets_inside_strings(void **unused)
 {
 	static const char text[] = "{\"a\":\"}]{[\\\"}\",\"b\":\"\\\\\",\"c\":\"\\\\\\\"{\"}";
-	struct json_stream s;
+	struct hn_ovs_json_stream s;
 	json_t *m;
 
-	json_stream_init(&s);
+	hn_ovs_json_stream_init(&s);
 	for (size_t i = 0; i < strlen(text) - 1; i++) {
-		assert_int_equal(json_stream_feed(&s, text + i, 1), 0);
+		assert_int_equal(hn_ovs_json_stream_feed(&s, text + i, 1), 0);
 		assert_none(&s);
-		assert_true(json_stream_partial(&s));
+		assert_true(hn_ovs_json_stream_partial(&s));
 	}
 	feed(&s, text + strlen(text) - 1);
 	m = next_ok(&s);
@@ -92,7 +92,7 @@ static void brackets_inside_strings(void **unused)
 	assert_string_equal(json_string_value(json_object_get(m, "b")), "\\");
 	assert_string_equal(json_string_value(json_object_get(m, "c")), "\\\"{");
 	json_decref(m);
-	json_stream_free(&s);
+	hn_ovs_json_stream_free(&s);
 }
 
 /* Recorded traffic of a real ovsdb-server (a read reply, a monitor reply and an update
@@ -103,27 +103,27 @@ static void recorded_traffic_any_split(void **unused)
 	char *raw = fake_data("traffic.raw");
 	size_t len = strlen(raw);
 	json_t *whole[3];
-	struct json_stream s;
+	struct hn_ovs_json_stream s;
 
-	json_stream_init(&s);
+	hn_ovs_json_stream_init(&s);
 	feed(&s, raw);
 	for (int i = 0; i < 3; i++)
 		whole[i] = next_ok(&s);
 	assert_none(&s);
-	json_stream_free(&s);
+	hn_ovs_json_stream_free(&s);
 	assert_string_equal(json_string_value(json_object_get(whole[2], "method")), "update");
 
 	for (size_t chunk = 1; chunk <= len; chunk += chunk < 64 ? 1 : 97) {
 		size_t got = 0;
 
-		json_stream_init(&s);
+		hn_ovs_json_stream_init(&s);
 		for (size_t off = 0; off < len; off += chunk) {
 			size_t n = off + chunk > len ? len - off : chunk;
 			json_t *m;
 			int r;
 
-			assert_int_equal(json_stream_feed(&s, raw + off, n), 0);
-			while ((r = json_stream_next(&s, &m, err, sizeof(err))) == 1) {
+			assert_int_equal(hn_ovs_json_stream_feed(&s, raw + off, n), 0);
+			while ((r = hn_ovs_json_stream_next(&s, &m, err, sizeof(err))) == 1) {
 				assert_true(got < 3);
 				assert_true(json_equal(m, whole[got]));
 				got++;
@@ -132,8 +132,8 @@ static void recorded_traffic_any_split(void **unused)
 			assert_int_equal(r, 0);
 		}
 		assert_int_equal(got, 3);
-		assert_false(json_stream_partial(&s));
-		json_stream_free(&s);
+		assert_false(hn_ovs_json_stream_partial(&s));
+		hn_ovs_json_stream_free(&s);
 	}
 	for (int i = 0; i < 3; i++)
 		json_decref(whole[i]);
@@ -142,67 +142,67 @@ static void recorded_traffic_any_split(void **unused)
 
 static void malformed_message_is_an_error(void **unused)
 {
-	struct json_stream s;
+	struct hn_ovs_json_stream s;
 	json_t *m;
 
-	json_stream_init(&s);
+	hn_ovs_json_stream_init(&s);
 	feed(&s, "{\"id\":1,\"result\":}{\"id\":2}");
-	assert_int_equal(json_stream_next(&s, &m, err, sizeof(err)), -EPROTO);
+	assert_int_equal(hn_ovs_json_stream_next(&s, &m, err, sizeof(err)), -EPROTO);
 	assert_null(m);
 	assert_non_null(strstr(err, "malformed JSON"));
 	/* No resync on a stream that lied once: the next message is not trusted either. */
-	assert_int_equal(json_stream_next(&s, &m, err, sizeof(err)), -EPROTO);
-	json_stream_free(&s);
+	assert_int_equal(hn_ovs_json_stream_next(&s, &m, err, sizeof(err)), -EPROTO);
+	hn_ovs_json_stream_free(&s);
 }
 
 static void garbage_between_messages_is_an_error(void **unused)
 {
-	struct json_stream s;
+	struct hn_ovs_json_stream s;
 	json_t *m;
 
-	json_stream_init(&s);
+	hn_ovs_json_stream_init(&s);
 	feed(&s, "{\"id\":1} HTTP/1.1 400");
 	m = next_ok(&s);
 	json_decref(m);
-	assert_int_equal(json_stream_next(&s, &m, err, sizeof(err)), -EPROTO);
+	assert_int_equal(hn_ovs_json_stream_next(&s, &m, err, sizeof(err)), -EPROTO);
 	assert_non_null(strstr(err, "0x48"));
-	json_stream_free(&s);
+	hn_ovs_json_stream_free(&s);
 }
 
 static void mismatched_brackets_are_an_error(void **unused)
 {
-	struct json_stream s;
+	struct hn_ovs_json_stream s;
 	json_t *m;
 
-	json_stream_init(&s);
+	hn_ovs_json_stream_init(&s);
 	feed(&s, "{\"a\":[1}]");
-	assert_int_equal(json_stream_next(&s, &m, err, sizeof(err)), -EPROTO);
-	json_stream_free(&s);
+	assert_int_equal(hn_ovs_json_stream_next(&s, &m, err, sizeof(err)), -EPROTO);
+	hn_ovs_json_stream_free(&s);
 }
 
 static void partial_message_is_held(void **unused)
 {
-	struct json_stream s;
+	struct hn_ovs_json_stream s;
 	json_t *m;
 
-	json_stream_init(&s);
+	hn_ovs_json_stream_init(&s);
 	feed(&s, "  {\"id\":7,\"res");
 	assert_none(&s);
-	assert_true(json_stream_partial(&s));
+	assert_true(hn_ovs_json_stream_partial(&s));
 	feed(&s, "ult\":\"x\"}");
 	m = next_ok(&s);
 	assert_string_equal(json_string_value(json_object_get(m, "result")), "x");
 	json_decref(m);
-	assert_false(json_stream_partial(&s));
-	json_stream_free(&s);
+	assert_false(hn_ovs_json_stream_partial(&s));
+	hn_ovs_json_stream_free(&s);
 }
 
 /* Many messages through one stream: consumed bytes are dropped, the buffer stays small. */
 static void buffer_does_not_grow_without_bound(void **unused)
 {
-	struct json_stream s;
+	struct hn_ovs_json_stream s;
 
-	json_stream_init(&s);
+	hn_ovs_json_stream_init(&s);
 	for (int i = 0; i < 20000; i++) {
 		json_t *m;
 
@@ -211,7 +211,7 @@ static void buffer_does_not_grow_without_bound(void **unused)
 		json_decref(m);
 	}
 	assert_true(s.cap <= 8192);
-	json_stream_free(&s);
+	hn_ovs_json_stream_free(&s);
 }
 
 int main(void)
@@ -228,5 +228,5 @@ int main(void)
 	    cmocka_unit_test(buffer_does_not_grow_without_bound),
 	};
 
-	return cmocka_run_group_tests_name("json_stream", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("hn_ovs_json_stream", tests, NULL, NULL);
 }

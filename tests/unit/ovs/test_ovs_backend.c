@@ -251,10 +251,10 @@ static void switch_that_never_applies_times_out(void **unused)
 	setup(&e, steps, 5, 200);
 	plan(&e);
 	assert_int_equal(e.plan.n, 5);
-	t0 = ovsdb_now_ms();
+	t0 = hn_ovs_now_ms();
 	assert_int_equal(hn_ovs_backend.apply(e.state, e.plan.actions, e.plan.n, &done),
 			 -ETIMEDOUT);
-	assert_true(ovsdb_now_ms() - t0 < 1500);
+	assert_true(hn_ovs_now_ms() - t0 < 1500);
 	assert_int_equal(done, 5);
 	assert_string_equal(hn_errmsg(),
 			    "ovs-vswitchd did not apply the change within 200 ms (cur_cfg 0, "
@@ -351,7 +351,7 @@ static void ports_added_marked_and_removed(void **unused)
 	    {.method = "monitor_cancel", .reply = cancel_ok},
 	};
 	struct hn_vlanset trunks = {0};
-	struct hn_ovs_port ports[] = {{.name = "hnv1-0", .tag = 99}, {.name = "hnv1-1"}};
+	struct hn_ovs_port_spec ports[] = {{.name = "hnv1-0", .tag = 99}, {.name = "hnv1-1"}};
 	struct hn_ovs_ports *o;
 	struct env e;
 
@@ -438,7 +438,7 @@ static char *no_such_bridge(const json_t *request)
 static void ports_for_a_missing_bridge_are_refused(void **unused)
 {
 	const struct fake_step steps[] = {{.method = "transact", .reply_fn = no_such_bridge}};
-	struct hn_ovs_port port = {.name = "hnv1-0", .tag = 10};
+	struct hn_ovs_port_spec port = {.name = "hnv1-0", .tag = 10};
 	struct hn_ovs_ports *o;
 	struct env e;
 

@@ -29,7 +29,7 @@ struct world {
 	struct hn_config cfg;
 	struct hn_bridge bridges[3];
 	struct hn_port ports[4];
-	struct ovs_db *db;
+	struct hn_ovs_db *db;
 	struct hn_plan plan;
 };
 
@@ -67,22 +67,22 @@ static void load(struct world *w, const char *snapshot)
 {
 	json_t *snap = fake_data_json(snapshot);
 
-	assert_int_equal(ovs_db_parse(snap, &w->db), 0);
+	assert_int_equal(hn_ovs_db_parse(snap, &w->db), 0);
 	json_decref(snap);
 }
 
 static int diff(struct world *w, bool down)
 {
 	memset(&w->plan, 0, sizeof(w->plan));
-	return ovs_diff(w->db, down ? NULL : &w->cfg, "netdev", &w->plan);
+	return hn_ovs_diff(w->db, down ? NULL : &w->cfg, "netdev", &w->plan);
 }
 
 static void free_world(struct world *w)
 {
 	for (size_t i = 0; i < w->plan.n; i++)
-		ovs_act_free(w->plan.actions[i]->priv);
+		hn_ovs_act_free(w->plan.actions[i]->priv);
 	hn_plan_free(&w->plan, NULL);
-	ovs_db_free(w->db);
+	hn_ovs_db_free(w->db);
 }
 
 static char *plan_text(const struct hn_plan *p)
@@ -106,9 +106,9 @@ static void assert_plan(const struct hn_plan *p, const char *expected)
 	free(text);
 }
 
-static struct ovs_act **acts_of(const struct hn_plan *p)
+static struct hn_ovs_act **acts_of(const struct hn_plan *p)
 {
-	struct ovs_act **v = calloc(p->n + 1, sizeof(*v));
+	struct hn_ovs_act **v = calloc(p->n + 1, sizeof(*v));
 
 	for (size_t i = 0; i < p->n; i++)
 		v[i] = p->actions[i]->priv;
@@ -116,7 +116,7 @@ static struct ovs_act **acts_of(const struct hn_plan *p)
 }
 
 /* The operations after the leading comment and waits, and before next_cfg's two. */
-static json_t *ops_of(const struct ovs_txn *t, const char *op)
+static json_t *ops_of(const struct hn_ovs_txn *t, const char *op)
 {
 	json_t *out = json_array();
 
@@ -148,13 +148,13 @@ static void assert_json_file(const json_t *got, const char *name)
 
 static void read_requests_are_the_recorded_ones(void **unused)
 {
-	json_t *p = ovs_db_read_params(), *rec = fake_data_json("read-request.json");
+	json_t *p = hn_ovs_db_read_params(), *rec = fake_data_json("read-request.json");
 
 	/* record.sh replays these requests: the snapshots are what hostnet reads. */
 	assert_true(json_equal(p, rec));
 	json_decref(p);
 	json_decref(rec);
-	p = ovs_details_params();
+	p = hn_ovs_details_params();
 	rec = fake_data_json("details-request.json");
 	assert_true(json_equal(p, rec));
 	json_decref(p);
@@ -166,21 +166,21 @@ static void attach_details(struct world *w, const char *file)
 {
 	json_t *details = fake_data_json(file);
 
-	assert_true(ovs_plan_removes(&w->plan, 0));
-	assert_int_equal(ovs_attach_details(&w->plan, 0, details), 0);
+	assert_true(hn_ovs_plan_removes(&w->plan, 0));
+	assert_int_equal(hn_ovs_attach_details(&w->plan, 0, details), 0);
 	json_decref(details);
 }
 
 static void snapshot_parses(void **unused)
 {
 	struct world w = {0};
-	const struct ovs_bridge *br0, *brint;
-	const struct ovs_port *eno1, *p;
+	const struct hn_ovs_bridge *br0, *brint;
+	const struct hn_ovs_port *eno1, *p;
 
 	load(&w, "drift.json");
 	assert_int_equal(w.db->n_bridges, 2);
-	br0 = ovs_db_bridge(w.db, "br0");
-	brint = ovs_db_bridge(w.db, "brint");
+	br0 = hn_ovs_db_bridge(w.db, "br0");
+	brint = hn_ovs_db_bridge(w.db, "brint");
 	assert_non_null(br0);
 	assert_non_null(brint);
 	assert_string_equal(br0->datapath_type, "system");
@@ -188,29 +188,29 @@ static void snapshot_parses(void **unused)
 	assert_int_equal(br0->n_ports, 2);
 	/* a set of one comes as a bare ["uuid", ...]: still one port */
 	assert_int_equal(brint->n_ports, 1);
-	eno1 = ovs_db_port(w.db, "eno1");
+	eno1 = hn_ovs_db_port(w.db, "eno1");
 	assert_non_null(eno1);
 	assert_true(hn_vlanset_has(&eno1->trunks, 5) && hn_vlanset_has(&eno1->trunks, 6));
 	assert_int_equal(hn_vlanset_count(&eno1->trunks), 2);
 	assert_string_equal(eno1->vlan_mode, "native-untagged");
 	assert_ptr_equal(&w.db->bridges[eno1->bridge], br0);
-	p = ovs_db_port(w.db, "brint");
+	p = hn_ovs_db_port(w.db, "brint");
 	assert_int_equal(p->tag, 10);
 	assert_null(p->vlan_mode);
-	assert_string_equal(ovs_db_port_iface(w.db, p)->type, "internal");
+	assert_string_equal(hn_ovs_db_port_iface(w.db, p)->type, "internal");
 	free_world(&w);
 }
 
 static void snapshot_of_wrong_shape_is_refused(void **unused)
 {
-	struct ovs_db *db;
+	struct hn_ovs_db *db;
 	json_t *bad = json_pack("[{s:[]}]", "rows");
 
-	assert_int_equal(ovs_db_parse(bad, &db), -EPROTO);
+	assert_int_equal(hn_ovs_db_parse(bad, &db), -EPROTO);
 	assert_null(db);
 	json_decref(bad);
 	bad = json_pack("[{s:s, s:s}]", "error", "permission error", "details", "no");
-	assert_int_equal(ovs_db_parse(bad, &db), -EREMOTEIO);
+	assert_int_equal(hn_ovs_db_parse(bad, &db), -EREMOTEIO);
 	assert_non_null(strstr(hn_errmsg(), "permission error: no"));
 	json_decref(bad);
 }
@@ -220,8 +220,8 @@ static void snapshot_of_wrong_shape_is_refused(void **unused)
 static void seed_from_nothing(void **unused)
 {
 	struct world w = {0};
-	struct ovs_txn t;
-	struct ovs_act **v;
+	struct hn_ovs_txn t;
+	struct hn_ovs_act **v;
 
 	seed_config(&w);
 	load(&w, "empty.json");
@@ -232,10 +232,10 @@ static void seed_from_nothing(void **unused)
 			     "+ ovs      bridge brint: datapath netdev\n"
 			     "+ ovs      port brint: internal, tag 99\n");
 	v = acts_of(&w.plan);
-	assert_int_equal(ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	assert_int_equal(hn_ovs_txn_build(w.db, v, w.plan.n, &t), 0);
 	/* reviewed by hand; the same transaction converged a real ovsdb-server */
 	assert_json_file(t.params, "txn-seed.json");
-	ovs_txn_free(&t);
+	hn_ovs_txn_free(&t);
 	free(v);
 	free_world(&w);
 }
@@ -248,15 +248,15 @@ static void converged_seed_changes_nothing(void **unused)
 	load(&w, "seed.json");
 	assert_int_equal(diff(&w, false), 0);
 	assert_int_equal(w.plan.n, 0);
-	assert_false(ovs_plan_removes(&w.plan, 0));
+	assert_false(hn_ovs_plan_removes(&w.plan, 0));
 	free_world(&w);
 }
 
 static void drift_is_set_back_under_waits(void **unused)
 {
 	struct world w = {0};
-	struct ovs_txn t;
-	struct ovs_act **v;
+	struct hn_ovs_txn t;
+	struct hn_ovs_act **v;
 	json_t *waits;
 
 	seed_config(&w);
@@ -268,12 +268,12 @@ static void drift_is_set_back_under_waits(void **unused)
 		    "-> default\n"
 		    "~ ovs      port brint: tag 10 -> 99\n");
 	v = acts_of(&w.plan);
-	assert_int_equal(ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	assert_int_equal(hn_ovs_txn_build(w.db, v, w.plan.n, &t), 0);
 	assert_json_file(t.params, "txn-drift.json");
 	/* Each wait quotes the value the diff read, so a writer in between fails it. */
 	waits = ops_of(&t, "wait");
 	assert_int_equal(json_array_size(waits), 3);
-	ovs_txn_free(&t);
+	hn_ovs_txn_free(&t);
 	json_decref(waits);
 	free(v);
 	free_world(&w);
@@ -296,8 +296,8 @@ static void foreign_bridge_untouched_owned_dropped_bridge_pruned(void **unused)
 static void down_removes_only_what_hostnet_made(void **unused)
 {
 	struct world w = {0};
-	struct ovs_txn t;
-	struct ovs_act **v;
+	struct hn_ovs_txn t;
+	struct hn_ovs_act **v;
 	json_t *muts;
 
 	load(&w, "mixed.json");
@@ -307,13 +307,14 @@ static void down_removes_only_what_hostnet_made(void **unused)
 	assert_string_equal(w.plan.actions[3]->obj.name, "old0");
 	assert_string_equal(w.plan.actions[3]->obj.on, "brx");
 	for (size_t i = 0; i < 3; i++)
-		assert_int_equal(((struct ovs_act *)w.plan.actions[i]->priv)->kind, OVS_DEL_BRIDGE);
+		assert_int_equal(((struct hn_ovs_act *)w.plan.actions[i]->priv)->kind,
+				 HN_OVS_DEL_BRIDGE);
 	v = acts_of(&w.plan);
-	assert_int_equal(ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	assert_int_equal(hn_ovs_txn_build(w.db, v, w.plan.n, &t), 0);
 	/* one mutate of brx's ports, one of Open_vSwitch's bridges, one of next_cfg */
 	muts = ops_of(&t, "mutate");
 	assert_int_equal(json_array_size(muts), 3);
-	ovs_txn_free(&t);
+	hn_ovs_txn_free(&t);
 	json_decref(muts);
 	free(v);
 	free_world(&w);
@@ -330,7 +331,7 @@ static void down_takes_the_uplink_off_before_its_bridge_goes(void **unused)
 	seed_config(&w);
 	w.cfg.down = true;
 	load(&w, "seed.json");
-	assert_int_equal(ovs_diff(w.db, &w.cfg, "netdev", &w.plan), 0);
+	assert_int_equal(hn_ovs_diff(w.db, &w.cfg, "netdev", &w.plan), 0);
 	for (size_t i = 0; i < w.plan.n; i++) {
 		const struct hn_action *a = w.plan.actions[i];
 
@@ -349,7 +350,7 @@ static void down_takes_the_uplink_off_before_its_bridge_goes(void **unused)
 	/* br0's undo rows hold its own port, not eno1 (whose undo is its own action's). */
 	{
 		const json_t *ports =
-		    json_object_get(((const struct ovs_act *)br0->priv)->old_rows, "ports");
+		    json_object_get(((const struct hn_ovs_act *)br0->priv)->old_rows, "ports");
 
 		assert_int_equal(json_array_size(ports), 1);
 	}
@@ -359,7 +360,7 @@ static void down_takes_the_uplink_off_before_its_bridge_goes(void **unused)
 static void foreign_bridge_named_by_config_is_managed_not_marked(void **unused)
 {
 	struct world w = {0};
-	struct ovs_act *a;
+	struct hn_ovs_act *a;
 
 	seed_config(&w);
 	strcpy(w.bridges[2].name, "brx");
@@ -398,8 +399,8 @@ static void port_held_by_a_foreign_bridge_is_refused(void **unused)
 static void port_moves_out_of_a_pruned_bridge(void **unused)
 {
 	struct world w = {0};
-	struct ovs_txn t, inv;
-	struct ovs_act **v;
+	struct hn_ovs_txn t, inv;
+	struct hn_ovs_act **v;
 	json_t *res, *ins, *o;
 	const char *mon0_uuid;
 	long long next = 0;
@@ -408,7 +409,7 @@ static void port_moves_out_of_a_pruned_bridge(void **unused)
 	seed_config(&w);
 	add_port(&w, 1, "mon0", HN_PORT_INTERNAL, 250);
 	load(&w, "mixed.json");
-	mon0_uuid = ovs_db_port(w.db, "mon0")->uuid;
+	mon0_uuid = hn_ovs_db_port(w.db, "mon0")->uuid;
 	assert_int_equal(diff(&w, false), 0);
 	attach_details(&w, "mixed-details.json");
 	assert_plan(&w.plan,
@@ -416,13 +417,13 @@ static void port_moves_out_of_a_pruned_bridge(void **unused)
 		    "- ovs      bridge brold: created by hostnet, no longer in the config\n"
 		    "- ovs      port old0 on brx: created by hostnet, no longer in the config\n");
 	v = acts_of(&w.plan);
-	assert_int_equal(ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	assert_int_equal(hn_ovs_txn_build(w.db, v, w.plan.n, &t), 0);
 	fake_next_cfg = 4;
 	res = fake_commit_result(t.params);
-	assert_int_equal(ovs_txn_result(&t, res, v, &next), 0);
+	assert_int_equal(hn_ovs_txn_result(&t, res, v, &next), 0);
 	assert_int_equal(next, 4);
 	json_decref(res);
-	assert_int_equal(ovs_txn_inverse(v, w.plan.n, &inv), 0);
+	assert_int_equal(hn_ovs_txn_inverse(v, w.plan.n, &inv), 0);
 	/* brold comes back holding mon0 by its uuid (it still exists, on brint) next to its
 	 * own port, re-made from what was read; mon0 leaves brint. */
 	ins = ops_of(&inv, "insert");
@@ -441,8 +442,8 @@ static void port_moves_out_of_a_pruned_bridge(void **unused)
 	}
 	assert_int_equal(bridges, 1);
 	json_decref(ins);
-	ovs_txn_free(&inv);
-	ovs_txn_free(&t);
+	hn_ovs_txn_free(&inv);
+	hn_ovs_txn_free(&t);
 	free(v);
 	free_world(&w);
 }
@@ -450,7 +451,7 @@ static void port_moves_out_of_a_pruned_bridge(void **unused)
 static void uplink_mac_goes_to_other_config_hwaddr(void **unused)
 {
 	struct world w = {0};
-	struct ovs_act *a;
+	struct hn_ovs_act *a;
 	json_t *want;
 
 	seed_config(&w);
@@ -491,8 +492,8 @@ static void config_ports_access_trunk_internal(void **unused)
 static void interface_type_set_back(void **unused)
 {
 	struct world w = {0};
-	struct ovs_txn t;
-	struct ovs_act **v;
+	struct hn_ovs_txn t;
+	struct hn_ovs_act **v;
 	json_t *waits, *updates, *want;
 
 	seed_config(&w);
@@ -502,7 +503,7 @@ static void interface_type_set_back(void **unused)
 	assert_int_equal(diff(&w, false), 0);
 	assert_plan(&w.plan, "~ ovs      port eno1 on br0: type system -> internal\n");
 	v = acts_of(&w.plan);
-	assert_int_equal(ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	assert_int_equal(hn_ovs_txn_build(w.db, v, w.plan.n, &t), 0);
 	waits = ops_of(&t, "wait");
 	want = json_pack("{s:s, s:s, s:i, s:[[s, s, s]], s:[s], s:s, s:[{s:s}]}", "op", "wait",
 			 "table", "Interface", "timeout", 0, "where", "name", "==", "eno1",
@@ -518,7 +519,7 @@ static void interface_type_set_back(void **unused)
 	json_decref(want);
 	json_decref(waits);
 	json_decref(updates);
-	ovs_txn_free(&t);
+	hn_ovs_txn_free(&t);
 	free(v);
 	free_world(&w);
 }
@@ -537,29 +538,29 @@ static void port_named_twice_is_refused(void **unused)
 
 /* ---- results, recorded from ovsdb-server 3.1 ---- */
 
-static void build_drift(struct world *w, struct ovs_txn *t, struct ovs_act ***v)
+static void build_drift(struct world *w, struct hn_ovs_txn *t, struct hn_ovs_act ***v)
 {
 	seed_config(w);
 	load(w, "drift.json");
 	assert_int_equal(diff(w, false), 0);
 	*v = acts_of(&w->plan);
-	assert_int_equal(ovs_txn_build(w->db, *v, w->plan.n, t), 0);
+	assert_int_equal(hn_ovs_txn_build(w->db, *v, w->plan.n, t), 0);
 }
 
 static void failed_wait_means_retry(void **unused)
 {
 	struct world w = {0};
-	struct ovs_txn t;
-	struct ovs_act **v;
+	struct hn_ovs_txn t;
+	struct hn_ovs_act **v;
 	/* [comment, wait (failed), ...]: the server leaves the rest null */
 	json_t *res = json_loads("[{},{\"details\":\"\\\"where\\\" clause test failed\","
 				 "\"error\":\"timed out\"},null,null,null,null,null,null,null]",
 				 0, NULL);
 
 	build_drift(&w, &t, &v);
-	assert_int_equal(ovs_txn_result(&t, res, v, NULL), -EAGAIN);
+	assert_int_equal(hn_ovs_txn_result(&t, res, v, NULL), -EAGAIN);
 	json_decref(res);
-	ovs_txn_free(&t);
+	hn_ovs_txn_free(&t);
 	free(v);
 	free_world(&w);
 }
@@ -567,21 +568,21 @@ static void failed_wait_means_retry(void **unused)
 static void name_taken_meanwhile_means_retry(void **unused)
 {
 	struct world w = {0};
-	struct ovs_txn t;
-	struct ovs_act **v;
+	struct hn_ovs_txn t;
+	struct hn_ovs_act **v;
 	json_t *res;
 
 	seed_config(&w);
 	load(&w, "empty.json");
 	assert_int_equal(diff(&w, false), 0);
 	v = acts_of(&w.plan);
-	assert_int_equal(ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	assert_int_equal(hn_ovs_txn_build(w.db, v, w.plan.n, &t), 0);
 	/* every operation went through; the commit then found a second bridge "br0" */
 	res = fake_commit_result(t.params);
 	json_array_append_new(res, fake_data_json("error-index-clash.json"));
-	assert_int_equal(ovs_txn_result(&t, res, v, NULL), -EAGAIN);
+	assert_int_equal(hn_ovs_txn_result(&t, res, v, NULL), -EAGAIN);
 	json_decref(res);
-	ovs_txn_free(&t);
+	hn_ovs_txn_free(&t);
 	free(v);
 	free_world(&w);
 }
@@ -589,15 +590,15 @@ static void name_taken_meanwhile_means_retry(void **unused)
 static void refused_operation_names_the_change(void **unused)
 {
 	struct world w = {0};
-	struct ovs_txn t;
-	struct ovs_act **v;
+	struct hn_ovs_txn t;
+	struct hn_ovs_act **v;
 	json_t *res;
 	size_t port_update = 0;
 
 	build_drift(&w, &t, &v);
 	for (size_t i = 0; i < t.n_ops; i++)
 		if (t.ops[i].act >= 0 &&
-		    ((struct ovs_act *)v[t.ops[i].act])->kind == OVS_SET_PORT) {
+		    ((struct hn_ovs_act *)v[t.ops[i].act])->kind == HN_OVS_SET_PORT) {
 			port_update = i;
 			break;
 		}
@@ -610,13 +611,13 @@ static void refused_operation_names_the_change(void **unused)
 					"bogus is not one of the allowed values ([access, "
 					"dot1q-tunnel, native-tagged, native-untagged, trunk])",
 					"error", "constraint violation"));
-	assert_int_equal(ovs_txn_result(&t, res, v, NULL), -EREMOTEIO);
+	assert_int_equal(hn_ovs_txn_result(&t, res, v, NULL), -EREMOTEIO);
 	assert_string_equal(hn_errmsg(),
 			    "ovsdb-server refused the transaction (changing port eno1 on br0): "
 			    "constraint violation: bogus is not one of the allowed values "
 			    "([access, dot1q-tunnel, native-tagged, native-untagged, trunk])");
 	json_decref(res);
-	ovs_txn_free(&t);
+	hn_ovs_txn_free(&t);
 	free(v);
 	free_world(&w);
 }
@@ -626,14 +627,14 @@ static void refused_operation_names_the_change(void **unused)
 static void undo_of_drift_repair_writes_the_old_values(void **unused)
 {
 	struct world w = {0};
-	struct ovs_txn t, inv;
-	struct ovs_act **v;
+	struct hn_ovs_txn t, inv;
+	struct hn_ovs_act **v;
 
 	build_drift(&w, &t, &v);
-	assert_int_equal(ovs_txn_inverse(v, w.plan.n, &inv), 0);
+	assert_int_equal(hn_ovs_txn_inverse(v, w.plan.n, &inv), 0);
 	assert_json_file(inv.params, "undo-drift.json");
-	ovs_txn_free(&inv);
-	ovs_txn_free(&t);
+	hn_ovs_txn_free(&inv);
+	hn_ovs_txn_free(&t);
 	free(v);
 	free_world(&w);
 }
@@ -641,8 +642,8 @@ static void undo_of_drift_repair_writes_the_old_values(void **unused)
 static void undo_of_seed_removes_the_bridges_made(void **unused)
 {
 	struct world w = {0};
-	struct ovs_txn inv;
-	struct ovs_act **v;
+	struct hn_ovs_txn inv;
+	struct hn_ovs_act **v;
 	json_t *muts, *want;
 
 	seed_config(&w);
@@ -651,7 +652,7 @@ static void undo_of_seed_removes_the_bridges_made(void **unused)
 	v = acts_of(&w.plan);
 	strcpy(v[0]->made_uuid, "00000000-0000-4000-8000-000000000001");
 	strcpy(v[3]->made_uuid, "00000000-0000-4000-8000-000000000002");
-	assert_int_equal(ovs_txn_inverse(v, w.plan.n, &inv), 0);
+	assert_int_equal(hn_ovs_txn_inverse(v, w.plan.n, &inv), 0);
 	/* ports go with their bridges: one mutation of Open_vSwitch.bridges, and next_cfg */
 	muts = ops_of(&inv, "mutate");
 	assert_int_equal(json_array_size(muts), 2);
@@ -661,7 +662,7 @@ static void undo_of_seed_removes_the_bridges_made(void **unused)
 	assert_true(json_equal(json_object_get(json_array_get(muts, 0), "mutations"), want));
 	json_decref(want);
 	json_decref(muts);
-	ovs_txn_free(&inv);
+	hn_ovs_txn_free(&inv);
 	free(v);
 	free_world(&w);
 }
@@ -669,18 +670,69 @@ static void undo_of_seed_removes_the_bridges_made(void **unused)
 static void undo_of_down_rebuilds_what_it_removed(void **unused)
 {
 	struct world w = {0};
-	struct ovs_txn inv;
-	struct ovs_act **v;
+	struct hn_ovs_txn inv;
+	struct hn_ovs_act **v;
 
 	load(&w, "mixed.json");
 	assert_int_equal(diff(&w, true), 0);
 	attach_details(&w, "mixed-details.json");
 	v = acts_of(&w.plan);
-	assert_int_equal(ovs_txn_inverse(v, w.plan.n, &inv), 0);
+	assert_int_equal(hn_ovs_txn_inverse(v, w.plan.n, &inv), 0);
 	assert_json_file(inv.params, "undo-down.json");
-	ovs_txn_free(&inv);
+	hn_ovs_txn_free(&inv);
 	free(v);
 	free_world(&w);
+}
+
+/* One rollback that takes ports off many bridges: each bridge's mutation holds its own port,
+ * never another bridge's (the edits of a transaction are grouped by bridge). */
+static void undo_on_many_bridges_keeps_each_port_on_its_own(void **unused)
+{
+	enum { N = 16 };
+	struct hn_ovs_act acts[N], *v[N];
+	struct hn_ovs_txn inv;
+	json_t *mutates;
+	bool seen[N] = {false};
+	size_t n = 0;
+
+	memset(acts, 0, sizeof(acts));
+	for (int i = 0; i < N; i++) {
+		acts[i].kind = HN_OVS_ADD_PORT;
+		snprintf(acts[i].bridge, sizeof(acts[i].bridge), "br%d", i);
+		snprintf(acts[i].port, sizeof(acts[i].port), "p%d", i);
+		snprintf(acts[i].bridge_uuid, sizeof(acts[i].bridge_uuid),
+			 "00000000-0000-0000-0000-%012d", i);
+		snprintf(acts[i].made_uuid, sizeof(acts[i].made_uuid),
+			 "11111111-0000-0000-0000-%012d", i);
+		v[i] = &acts[i];
+	}
+	assert_int_equal(hn_ovs_txn_inverse(v, N, &inv), 0);
+	mutates = ops_of(&inv, "mutate");
+	for (size_t i = 0; i < json_array_size(mutates); i++) {
+		const char *table, *col, *eq, *bridge, *mcol, *mop, *set, *tag, *port;
+		char want[HN_OVS_UUID_LEN + 1];
+		int k;
+
+		/* {"table": "Bridge", "where": [["name", "==", BRIDGE]], "mutations": [["ports",
+		 * "delete", ["set", [["uuid", PORT]]]]]}: one per bridge, its own port only */
+		if (json_unpack(json_array_get(mutates, i), "{s:s}", "table", &table) != 0 ||
+		    strcmp(table, "Bridge") != 0)
+			continue;
+		assert_int_equal(json_unpack(json_array_get(mutates, i),
+					     "{s:[[s,s,s]], s:[[s,s,[s,[[s,s]]]]]}", "where", &col,
+					     &eq, &bridge, "mutations", &mcol, &mop, &set, &tag,
+					     &port),
+				 0);
+		assert_int_equal(sscanf(bridge, "br%d", &k), 1);
+		assert_false(seen[k]);
+		seen[k] = true;
+		snprintf(want, sizeof(want), "11111111-0000-0000-0000-%012d", k);
+		assert_string_equal(port, want);
+		n++;
+	}
+	assert_int_equal(n, N);
+	hn_ovs_txn_free(&inv);
+	json_decref(mutates);
 }
 
 int main(void)
@@ -708,6 +760,7 @@ int main(void)
 	    cmocka_unit_test(undo_of_drift_repair_writes_the_old_values),
 	    cmocka_unit_test(undo_of_seed_removes_the_bridges_made),
 	    cmocka_unit_test(undo_of_down_rebuilds_what_it_removed),
+	    cmocka_unit_test(undo_on_many_bridges_keeps_each_port_on_its_own),
 	};
 
 	return cmocka_run_group_tests_name("ovs_plan", tests, NULL, NULL);

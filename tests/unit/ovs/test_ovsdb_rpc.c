@@ -21,23 +21,23 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static struct ovsdb_rpc *rpc_on(struct fake_ovsdb *f, const struct fake_step *steps, size_t n,
-				int timeout_ms)
+static struct hn_ovs_rpc *rpc_on(struct fake_ovsdb *f, const struct fake_step *steps, size_t n,
+				 int timeout_ms)
 {
-	struct ovsdb_rpc *rpc;
+	struct hn_ovs_rpc *rpc;
 	int sv[2];
 
-	/* hostnet's end non-blocking, as ovsdb_rpc_open makes it; the fake's end blocking. */
+	/* hostnet's end non-blocking, as hn_ovs_rpc_open makes it; the fake's end blocking. */
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	assert_int_equal(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
 	fake_ovsdb_start(f, sv[1], steps, n);
-	assert_int_equal(ovsdb_rpc_from_fd(sv[0], "unix:/fake", timeout_ms, &rpc), 0);
+	assert_int_equal(hn_ovs_rpc_from_fd(sv[0], "unix:/fake", timeout_ms, &rpc), 0);
 	return rpc;
 }
 
-static void finish(struct fake_ovsdb *f, struct ovsdb_rpc *rpc, size_t steps)
+static void finish(struct fake_ovsdb *f, struct hn_ovs_rpc *rpc, size_t steps)
 {
-	ovsdb_rpc_close(rpc);
+	hn_ovs_rpc_close(rpc);
 	assert_int_equal(fake_ovsdb_stop(f), steps);
 	assert_string_equal(f->failure, "");
 	fake_ovsdb_free(f);
@@ -49,10 +49,10 @@ static void call_gets_its_result(void **unused)
 	    {.method = "echo", .reply = "{\"id\":@ID@,\"result\":[\"hi\"],\"error\":null}"},
 	};
 	struct fake_ovsdb f;
-	struct ovsdb_rpc *rpc = rpc_on(&f, steps, 1, 2000);
+	struct hn_ovs_rpc *rpc = rpc_on(&f, steps, 1, 2000);
 	json_t *res;
 
-	assert_int_equal(ovsdb_rpc_call(rpc, "echo", json_pack("[s]", "hi"), &res), 0);
+	assert_int_equal(hn_ovs_rpc_call(rpc, "echo", json_pack("[s]", "hi"), &res), 0);
 	assert_string_equal(json_string_value(json_array_get(res, 0)), "hi");
 	json_decref(res);
 	finish(&f, rpc, 1);
@@ -69,7 +69,7 @@ static void reply_in_pieces_with_echo_and_notification_before_it(void **unused)
 	    {.method = "echo"}, /* the client's answer to the server's echo */
 	};
 	struct fake_ovsdb f;
-	struct ovsdb_rpc *rpc;
+	struct hn_ovs_rpc *rpc;
 	json_t *res, *note, *echo_reply;
 
 	snprintf(reply, strlen(raw) + 400,
@@ -79,14 +79,14 @@ static void reply_in_pieces_with_echo_and_notification_before_it(void **unused)
 		 raw);
 	steps[1].method = NULL;
 	rpc = rpc_on(&f, steps, 2, 2000);
-	assert_int_equal(ovsdb_rpc_call(rpc, "transact", json_pack("[s]", "Open_vSwitch"), &res),
+	assert_int_equal(hn_ovs_rpc_call(rpc, "transact", json_pack("[s]", "Open_vSwitch"), &res),
 			 0);
 	assert_int_equal(json_array_size(res), 4);
 	json_decref(res);
-	assert_int_equal(ovsdb_rpc_notification(rpc, ovsdb_now_ms() + 1000, &note), 0);
+	assert_int_equal(hn_ovs_rpc_notification(rpc, hn_ovs_now_ms() + 1000, &note), 0);
 	assert_string_equal(json_string_value(json_object_get(note, "method")), "update");
 	json_decref(note);
-	ovsdb_rpc_close(rpc);
+	hn_ovs_rpc_close(rpc);
 	assert_int_equal(fake_ovsdb_stop(&f), 2);
 	echo_reply = json_array_get(f.requests, 1);
 	assert_string_equal(json_string_value(json_object_get(echo_reply, "id")), "e1");
@@ -105,10 +105,10 @@ static void reply_with_other_id_is_skipped(void **unused)
 		      "{\"id\":@ID@,\"result\":[\"new\"],\"error\":null}"},
 	};
 	struct fake_ovsdb f;
-	struct ovsdb_rpc *rpc = rpc_on(&f, steps, 1, 2000);
+	struct hn_ovs_rpc *rpc = rpc_on(&f, steps, 1, 2000);
 	json_t *res;
 
-	assert_int_equal(ovsdb_rpc_call(rpc, "echo", json_array(), &res), 0);
+	assert_int_equal(hn_ovs_rpc_call(rpc, "echo", json_array(), &res), 0);
 	assert_string_equal(json_string_value(json_array_get(res, 0)), "new");
 	json_decref(res);
 	finish(&f, rpc, 1);
@@ -124,10 +124,10 @@ static void error_reply_shows_error_and_details(void **unused)
 		      "\"syntax\":\"[\\\"Nope\\\"]\"}}"},
 	};
 	struct fake_ovsdb f;
-	struct ovsdb_rpc *rpc = rpc_on(&f, steps, 1, 2000);
+	struct hn_ovs_rpc *rpc = rpc_on(&f, steps, 1, 2000);
 	json_t *res;
 
-	assert_int_equal(ovsdb_rpc_call(rpc, "transact", json_pack("[s]", "Nope"), &res),
+	assert_int_equal(hn_ovs_rpc_call(rpc, "transact", json_pack("[s]", "Nope"), &res),
 			 -EREMOTEIO);
 	assert_null(res);
 	assert_string_equal(hn_errmsg(), "ovsdb-server at unix:/fake refused `transact`: unknown "
@@ -144,10 +144,10 @@ static void closed_in_the_middle_of_a_reply(void **unused)
 	     .hang_up = true},
 	};
 	struct fake_ovsdb f;
-	struct ovsdb_rpc *rpc = rpc_on(&f, steps, 1, 2000);
+	struct hn_ovs_rpc *rpc = rpc_on(&f, steps, 1, 2000);
 	json_t *res;
 
-	assert_int_equal(ovsdb_rpc_call(rpc, "transact", json_array(), &res), -ECONNRESET);
+	assert_int_equal(hn_ovs_rpc_call(rpc, "transact", json_array(), &res), -ECONNRESET);
 	assert_string_equal(hn_errmsg(), "ovsdb-server at unix:/fake closed the connection in "
 					 "the middle of its reply to `transact`");
 	finish(&f, rpc, 1);
@@ -159,10 +159,10 @@ static void closed_before_replying(void **unused)
 	    {.method = "transact", .hang_up = true},
 	};
 	struct fake_ovsdb f;
-	struct ovsdb_rpc *rpc = rpc_on(&f, steps, 1, 2000);
+	struct hn_ovs_rpc *rpc = rpc_on(&f, steps, 1, 2000);
 	json_t *res;
 
-	assert_int_equal(ovsdb_rpc_call(rpc, "transact", json_array(), &res), -ECONNRESET);
+	assert_int_equal(hn_ovs_rpc_call(rpc, "transact", json_array(), &res), -ECONNRESET);
 	assert_string_equal(hn_errmsg(), "ovsdb-server at unix:/fake closed the connection "
 					 "before its reply to `transact`");
 	finish(&f, rpc, 1);
@@ -174,10 +174,10 @@ static void malformed_reply(void **unused)
 	    {.method = "transact", .reply = "{\"id\":@ID@,\"result\":[}", .then_wait = true},
 	};
 	struct fake_ovsdb f;
-	struct ovsdb_rpc *rpc = rpc_on(&f, steps, 1, 2000);
+	struct hn_ovs_rpc *rpc = rpc_on(&f, steps, 1, 2000);
 	json_t *res;
 
-	assert_int_equal(ovsdb_rpc_call(rpc, "transact", json_array(), &res), -EPROTO);
+	assert_int_equal(hn_ovs_rpc_call(rpc, "transact", json_array(), &res), -EPROTO);
 	assert_non_null(strstr(hn_errmsg(), "sent something that is not JSON-RPC"));
 	assert_non_null(strstr(hn_errmsg(), "malformed JSON"));
 	finish(&f, rpc, 1);
@@ -189,12 +189,12 @@ static void silent_server_times_out(void **unused)
 	    {.method = "transact", .then_wait = true},
 	};
 	struct fake_ovsdb f;
-	struct ovsdb_rpc *rpc = rpc_on(&f, steps, 1, 150);
-	int64_t t0 = ovsdb_now_ms(), took;
+	struct hn_ovs_rpc *rpc = rpc_on(&f, steps, 1, 150);
+	int64_t t0 = hn_ovs_now_ms(), took;
 	json_t *res;
 
-	assert_int_equal(ovsdb_rpc_call(rpc, "transact", json_array(), &res), -ETIMEDOUT);
-	took = ovsdb_now_ms() - t0;
+	assert_int_equal(hn_ovs_rpc_call(rpc, "transact", json_array(), &res), -ETIMEDOUT);
+	took = hn_ovs_now_ms() - t0;
 	assert_true(took >= 140 && took < 1000);
 	assert_string_equal(hn_errmsg(), "ovsdb-server at unix:/fake did not answer `transact` "
 					 "within 150 ms");
@@ -209,24 +209,24 @@ static void notification_wait_is_bounded(void **unused)
 	     .then_wait = true},
 	};
 	struct fake_ovsdb f;
-	struct ovsdb_rpc *rpc = rpc_on(&f, steps, 1, 2000);
+	struct hn_ovs_rpc *rpc = rpc_on(&f, steps, 1, 2000);
 	json_t *res, *note;
 	int64_t t0;
 
-	assert_int_equal(ovsdb_rpc_call(rpc, "monitor", json_array(), &res), 0);
+	assert_int_equal(hn_ovs_rpc_call(rpc, "monitor", json_array(), &res), 0);
 	json_decref(res);
-	t0 = ovsdb_now_ms();
-	assert_int_equal(ovsdb_rpc_notification(rpc, t0 + 100, &note), -ETIMEDOUT);
+	t0 = hn_ovs_now_ms();
+	assert_int_equal(hn_ovs_rpc_notification(rpc, t0 + 100, &note), -ETIMEDOUT);
 	assert_null(note);
-	assert_true(ovsdb_now_ms() - t0 < 1000);
+	assert_true(hn_ovs_now_ms() - t0 < 1000);
 	finish(&f, rpc, 1);
 }
 
 static void absent_socket(void **unused)
 {
-	struct ovsdb_rpc *rpc;
+	struct hn_ovs_rpc *rpc;
 
-	assert_int_equal(ovsdb_rpc_open("unix:/nonexistent/hostnet-test.sock", 1000, &rpc),
+	assert_int_equal(hn_ovs_rpc_open("unix:/nonexistent/hostnet-test.sock", 1000, &rpc),
 			 -ENOENT);
 	assert_null(rpc);
 	assert_string_equal(hn_errmsg(),
@@ -240,7 +240,7 @@ static void socket_without_server_is_refused(void **unused)
 {
 	char dir[] = "/tmp/hostnet-rpc-XXXXXX", path[64], addr[80];
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	struct ovsdb_rpc *rpc;
+	struct hn_ovs_rpc *rpc;
 	int fd;
 
 	assert_non_null(mkdtemp(dir));
@@ -250,7 +250,7 @@ static void socket_without_server_is_refused(void **unused)
 	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
 	close(fd);
 	snprintf(addr, sizeof(addr), "unix:%s", path);
-	assert_int_equal(ovsdb_rpc_open(addr, 1000, &rpc), -ECONNREFUSED);
+	assert_int_equal(hn_ovs_rpc_open(addr, 1000, &rpc), -ECONNREFUSED);
 	assert_non_null(strstr(hn_errmsg(), "Connection refused (is ovsdb-server running?"));
 	unlink(path);
 	rmdir(dir);
@@ -258,13 +258,13 @@ static void socket_without_server_is_refused(void **unused)
 
 static void bad_address(void **unused)
 {
-	struct ovsdb_rpc *rpc;
+	struct hn_ovs_rpc *rpc;
 
-	assert_int_equal(ovsdb_rpc_open("ssl:1.2.3.4:6640", 1000, &rpc), -EINVAL);
+	assert_int_equal(hn_ovs_rpc_open("ssl:1.2.3.4:6640", 1000, &rpc), -EINVAL);
 	assert_string_equal(hn_errmsg(), "--ovsdb ssl:1.2.3.4:6640: expected unix:PATH or "
 					 "tcp:IP:PORT");
-	assert_int_equal(ovsdb_rpc_open("tcp:db.example:6640", 1000, &rpc), -EINVAL);
-	assert_int_equal(ovsdb_rpc_open("unix:", 1000, &rpc), -EINVAL);
+	assert_int_equal(hn_ovs_rpc_open("tcp:db.example:6640", 1000, &rpc), -EINVAL);
+	assert_int_equal(hn_ovs_rpc_open("unix:", 1000, &rpc), -EINVAL);
 }
 
 /* tcp:IP:PORT reaches a listener on the loopback. */
@@ -273,17 +273,17 @@ static void tcp_connects(void **unused)
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001)};
 	socklen_t len = sizeof(sin);
 	int lfd = socket(AF_INET, SOCK_STREAM, 0), cfd;
-	struct ovsdb_rpc *rpc;
+	struct hn_ovs_rpc *rpc;
 	char addr[64];
 
 	assert_int_equal(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	assert_int_equal(listen(lfd, 1), 0);
 	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sin, &len), 0);
 	snprintf(addr, sizeof(addr), "tcp:127.0.0.1:%u", ntohs(sin.sin_port));
-	assert_int_equal(ovsdb_rpc_open(addr, 1000, &rpc), 0);
+	assert_int_equal(hn_ovs_rpc_open(addr, 1000, &rpc), 0);
 	cfd = accept(lfd, NULL, NULL);
 	assert_true(cfd >= 0);
-	ovsdb_rpc_close(rpc);
+	hn_ovs_rpc_close(rpc);
 	close(cfd);
 	close(lfd);
 }
@@ -306,5 +306,5 @@ int main(void)
 	    cmocka_unit_test(tcp_connects),
 	};
 
-	return cmocka_run_group_tests_name("ovsdb_rpc", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("hn_ovs_rpc", tests, NULL, NULL);
 }

@@ -71,6 +71,24 @@ static const struct hn_backend fake = {
 static const struct hn_opts opts = {.timeout_ms = 100};
 static const struct hn_config want;
 
+/* As hn_host_read calls them: in the layer's own error context. */
+static int layer_open(const struct hn_backend *b, void **state, struct hn_verify_layer *l)
+{
+	int r;
+
+	hn_err_push(&l->err);
+	r = hn_layer_open(b, &opts, state, l);
+	hn_err_pop(&l->err);
+	return r;
+}
+
+static void layer_diff(const struct hn_backend *b, void *state, struct hn_verify_layer *l)
+{
+	hn_err_push(&l->err);
+	hn_layer_diff(b, state, &want, l);
+	hn_err_pop(&l->err);
+}
+
 static void a_layer_that_works_hands_over_its_diff(void **unused)
 {
 	const struct hn_backend *owners[HN_LAYER_COUNT] = {&fake};
@@ -79,9 +97,9 @@ static void a_layer_that_works_hands_over_its_diff(void **unused)
 
 	opened = closed = 0;
 	fail_read = fail_diff = false;
-	assert_int_equal(hn_verify_layer_open(&fake, &opts, &state, &l), 0);
+	assert_int_equal(layer_open(&fake, &state, &l), 0);
 	assert_non_null(state);
-	hn_verify_layer_diff(&fake, state, &want, &l);
+	layer_diff(&fake, state, &l);
 	assert_int_equal(l.failed, HN_VERIFY_COMPARED);
 	assert_int_equal(l.plan.n, 1);
 	fake.close(state);
@@ -95,41 +113,47 @@ static void each_failing_step_is_named_with_its_reason(void **unused)
 	struct hn_verify_layer l = {0};
 	void *state;
 
+	/* What the caller was saying is left as it was: each layer says its own. */
+	hn_err(-EIO, "the caller's own message");
 	down.open = fail_open;
-	assert_int_equal(hn_verify_layer_open(&down, &opts, &state, &l), -1);
+	assert_int_equal(layer_open(&down, &state, &l), -1);
 	assert_int_equal(l.failed, HN_VERIFY_NO_CONNECT);
-	assert_string_equal(l.why, "unix:/nowhere: connection refused");
+	assert_string_equal(l.err.msg, "unix:/nowhere: connection refused");
 	assert_null(state);
 
-	/* What hn_backend_of said when it could not load the backend. */
+	/* What hn_backend_of said, in the layer's context, when it could not load the
+	 * backend. */
 	memset(&l, 0, sizeof(l));
+	hn_err_push(&l.err);
 	hn_err(-ENOENT, "cannot load the libvirt backend: no module");
-	assert_int_equal(hn_verify_layer_open(NULL, &opts, &state, &l), -1);
+	assert_int_equal(hn_layer_open(NULL, &opts, &state, &l), -1);
+	hn_err_pop(&l.err);
 	assert_int_equal(l.failed, HN_VERIFY_NO_BACKEND);
-	assert_string_equal(l.why, "cannot load the libvirt backend: no module");
+	assert_string_equal(l.err.msg, "cannot load the libvirt backend: no module");
 
 	/* A read that fails: closed again, nothing left open. */
 	memset(&l, 0, sizeof(l));
 	opened = closed = 0;
 	fail_read = true;
-	assert_int_equal(hn_verify_layer_open(&fake, &opts, &state, &l), -1);
+	assert_int_equal(layer_open(&fake, &state, &l), -1);
 	fail_read = false;
 	assert_int_equal(l.failed, HN_VERIFY_NO_READ);
-	assert_string_equal(l.why, "the database answered nonsense");
+	assert_string_equal(l.err.msg, "the database answered nonsense");
 	assert_int_equal(opened, 1);
 	assert_int_equal(closed, 1);
 	assert_null(state);
 
 	/* A diff that fails: no half plan is handed over. */
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(hn_verify_layer_open(&fake, &opts, &state, &l), 0);
+	assert_int_equal(layer_open(&fake, &state, &l), 0);
 	fail_diff = true;
-	hn_verify_layer_diff(&fake, state, &want, &l);
+	layer_diff(&fake, state, &l);
 	fail_diff = false;
 	assert_int_equal(l.failed, HN_VERIFY_NO_DIFF);
-	assert_string_equal(l.why, "a column of an unknown type");
+	assert_string_equal(l.err.msg, "a column of an unknown type");
 	assert_int_equal(l.plan.n, 0);
 	fake.close(state);
+	assert_string_equal(hn_errmsg(), "the caller's own message");
 }
 
 int main(void)

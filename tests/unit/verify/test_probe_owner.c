@@ -20,13 +20,13 @@ static void link_names_round_trip_and_fit(void **unused)
 	pid_t pid;
 
 	/* The largest pid Linux allows (pid_max 4194304) and the most probes. */
-	assert_int_equal(hn_probe_link_name(name, 4194304, 511), 0);
+	assert_int_equal(hn_verify_probe_link_name(name, 4194304, 511), 0);
 	assert_string_equal(name, "hnv400000-511");
 	assert_true(strlen(name) < IFNAMSIZ);
-	assert_true(hn_probe_link_name_parse(name, &pid, &index));
+	assert_true(hn_verify_probe_link_name_parse(name, &pid, &index));
 	assert_int_equal(pid, 4194304);
 	assert_int_equal(index, 511);
-	assert_int_equal(hn_probe_link_name(name, 0x4d14, 0), 0);
+	assert_int_equal(hn_verify_probe_link_name(name, 0x4d14, 0), 0);
 	assert_string_equal(name, "hnv4d14-0");
 }
 
@@ -39,7 +39,7 @@ static void other_names_are_not_ours(void **unused)
 	pid_t pid;
 
 	for (size_t i = 0; names[i]; i++)
-		if (hn_probe_link_name_parse(names[i], &pid, &index))
+		if (hn_verify_probe_link_name_parse(names[i], &pid, &index))
 			fail_msg("'%s' parsed as a probe link", names[i]);
 }
 
@@ -48,38 +48,38 @@ static void marks_parse_strictly(void **unused)
 	unsigned long long start;
 	pid_t pid;
 
-	assert_true(hn_probe_mark_parse("1234:98765", &pid, &start));
+	assert_true(hn_verify_probe_mark_parse("1234:98765", &pid, &start));
 	assert_int_equal(pid, 1234);
 	assert_true(start == 98765);
-	assert_false(hn_probe_mark_parse("", &pid, &start));
-	assert_false(hn_probe_mark_parse("1234", &pid, &start));
-	assert_false(hn_probe_mark_parse("1234:", &pid, &start));
-	assert_false(hn_probe_mark_parse("0:5", &pid, &start));
-	assert_false(hn_probe_mark_parse("-1:5", &pid, &start));
-	assert_false(hn_probe_mark_parse("12:5x", &pid, &start));
-	assert_false(hn_probe_mark_parse("x:5", &pid, &start));
+	assert_false(hn_verify_probe_mark_parse("", &pid, &start));
+	assert_false(hn_verify_probe_mark_parse("1234", &pid, &start));
+	assert_false(hn_verify_probe_mark_parse("1234:", &pid, &start));
+	assert_false(hn_verify_probe_mark_parse("0:5", &pid, &start));
+	assert_false(hn_verify_probe_mark_parse("-1:5", &pid, &start));
+	assert_false(hn_verify_probe_mark_parse("12:5x", &pid, &start));
+	assert_false(hn_verify_probe_mark_parse("x:5", &pid, &start));
 }
 
 static void own_mark_is_alive_and_a_reused_pid_is_not(void **unused)
 {
-	char mark[HN_PROBE_MARK_LEN], forged[HN_PROBE_MARK_LEN];
+	char mark[HN_VERIFY_PROBE_MARK_LEN], forged[HN_VERIFY_PROBE_MARK_LEN];
 	unsigned long long start;
 	pid_t pid;
 
-	assert_int_equal(hn_probe_mark_self(mark), 0);
-	assert_true(hn_probe_mark_parse(mark, &pid, &start));
+	assert_int_equal(hn_verify_probe_mark_self(mark), 0);
+	assert_true(hn_verify_probe_mark_parse(mark, &pid, &start));
 	assert_int_equal(pid, getpid());
-	assert_true(hn_probe_mark_alive(mark));
-	assert_true(hn_probe_pid_alive(getpid()));
+	assert_true(hn_verify_probe_mark_alive(mark));
+	assert_true(hn_verify_probe_pid_alive(getpid()));
 	/* Our pid, another start time: the run that wrote it is gone, the pid reused. */
 	snprintf(forged, sizeof(forged), "%d:%llu", (int)getpid(), start + 1);
-	assert_false(hn_probe_mark_alive(forged));
-	assert_false(hn_probe_mark_alive("garbage"));
+	assert_false(hn_verify_probe_mark_alive(forged));
+	assert_false(hn_verify_probe_mark_alive("garbage"));
 }
 
 static void a_dead_process_is_gone(void **unused)
 {
-	char mark[HN_PROBE_MARK_LEN];
+	char mark[HN_VERIFY_PROBE_MARK_LEN];
 	int fds[2], status;
 	pid_t child;
 
@@ -87,9 +87,9 @@ static void a_dead_process_is_gone(void **unused)
 	child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
-		char m[HN_PROBE_MARK_LEN] = "";
+		char m[HN_VERIFY_PROBE_MARK_LEN] = "";
 
-		hn_probe_mark_self(m);
+		hn_verify_probe_mark_self(m);
 		if (write(fds[1], m, sizeof(m)) < 0)
 			_exit(1);
 		_exit(0);
@@ -99,8 +99,8 @@ static void a_dead_process_is_gone(void **unused)
 	close(fds[0]);
 	close(fds[1]);
 	assert_true(mark[0] != '\0');
-	assert_false(hn_probe_mark_alive(mark));
-	assert_false(hn_probe_pid_alive(child));
+	assert_false(hn_verify_probe_mark_alive(mark));
+	assert_false(hn_verify_probe_pid_alive(child));
 }
 
 int main(void)

@@ -31,17 +31,17 @@ static const char *addr(struct in_addr a)
 static void seed_plan_has_two_probes_per_vlan_and_one_per_trunk(void **unused)
 {
 	struct hn_config c;
-	struct hn_probe_plan p;
+	struct hn_verify_probe_plan p;
 	size_t trunks = 0, admitted = 0, dropped = 0;
 
 	seed_config(&c, true);
-	assert_int_equal(hn_probe_plan_build(&c, &p), 0);
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), 0);
 	assert_string_equal(p.bridge, "brint");
 	assert_string_equal(vlans(&p.vlans), "10,20,99-109,250");
 	assert_int_equal(hn_vlanset_count(&p.vlans), 14);
 	assert_int_equal(p.n_probes, 31);
 	for (size_t i = 0; i < p.n_probes; i++) {
-		if (p.probes[i].kind == HN_PROBE_TRUNK) {
+		if (p.probes[i].kind == HN_VERIFY_PROBE_TRUNK) {
 			trunks++;
 			continue;
 		}
@@ -54,15 +54,15 @@ static void seed_plan_has_two_probes_per_vlan_and_one_per_trunk(void **unused)
 	assert_string_equal(p.probes[29].names, "vlansext");
 	assert_string_equal(p.probes[30].names, "vlansint");
 	assert_string_equal(vlans(&p.probes[30].trunks), "100-109");
-	assert_int_equal(hn_probe_plan_access(&p, 99, 'b'), 5);
-	assert_int_equal(hn_probe_plan_access(&p, 98, 'a'), -1);
+	assert_int_equal(hn_verify_probe_plan_access(&p, 99, 'b'), 5);
+	assert_int_equal(hn_verify_probe_plan_access(&p, 98, 'a'), -1);
 
 	/* 28 access frames; each trunk tags its set (carried) and every other VLAN
 	 * (dropped): 2+12, 2+12, 10+4. */
 	for (size_t i = 0; i < p.n_emissions; i++) {
 		admitted += p.emissions[i].admitted;
 		dropped += !p.emissions[i].admitted;
-		if (p.probes[p.emissions[i].probe].kind == HN_PROBE_ACCESS)
+		if (p.probes[p.emissions[i].probe].kind == HN_VERIFY_PROBE_ACCESS)
 			assert_false(p.emissions[i].tagged);
 		else
 			assert_true(p.emissions[i].tagged);
@@ -70,26 +70,26 @@ static void seed_plan_has_two_probes_per_vlan_and_one_per_trunk(void **unused)
 	assert_int_equal(p.n_emissions, 70);
 	assert_int_equal(admitted, 28 + 14);
 	assert_int_equal(dropped, 12 + 12 + 4);
-	hn_probe_plan_free(&p);
+	hn_verify_probe_plan_free(&p);
 	hn_config_free(&c);
 }
 
 static void seed_reach_list_gets_distinct_free_candidates(void **unused)
 {
 	struct hn_config c;
-	struct hn_probe_plan p;
+	struct hn_verify_probe_plan p;
 	char net[HN_PREFIX_STRLEN];
 
 	seed_config(&c, true);
-	assert_int_equal(hn_probe_plan_build(&c, &p), 0);
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), 0);
 	assert_int_equal(p.n_reach, 2);
 	/* The /32 on brint says nothing of the subnet; the route 10.99.1.0/24 does. */
 	assert_string_equal(hn_prefix_format(&p.reach[0].subnet, net), "10.99.1.0/24");
 	assert_false(p.reach[0].subnet_guessed);
 	assert_true(p.reach[0].expect_ok);
 	assert_false(p.reach[1].expect_ok);
-	assert_int_equal(p.reach[0].probe, (unsigned)hn_probe_plan_access(&p, 99, 'a'));
-	assert_int_equal(p.reach[1].probe, (unsigned)hn_probe_plan_access(&p, 10, 'a'));
+	assert_int_equal(p.reach[0].probe, (unsigned)hn_verify_probe_plan_access(&p, 99, 'a'));
+	assert_int_equal(p.reach[1].probe, (unsigned)hn_verify_probe_plan_access(&p, 10, 'a'));
 	assert_int_equal(p.reach[0].n_cand, 3);
 	assert_string_equal(addr(p.reach[0].cand[0]), "10.99.1.254");
 	assert_string_equal(addr(p.reach[0].cand[1]), "10.99.1.253");
@@ -97,18 +97,18 @@ static void seed_reach_list_gets_distinct_free_candidates(void **unused)
 	assert_string_equal(addr(p.reach[0].cand[2]), "10.99.1.252");
 	assert_string_equal(addr(p.reach[1].cand[0]), "10.99.1.251");
 	assert_string_equal(addr(p.reach[1].cand[1]), "10.99.1.249");
-	hn_probe_plan_free(&p);
+	hn_verify_probe_plan_free(&p);
 	hn_config_free(&c);
 }
 
 static void defaults_derive_vlans_and_reach_from_the_config(void **unused)
 {
 	struct hn_config c;
-	struct hn_probe_plan p;
+	struct hn_verify_probe_plan p;
 	size_t ok = 0, fail = 0;
 
 	seed_config(&c, false);
-	assert_int_equal(hn_probe_plan_build(&c, &p), 0);
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), 0);
 	/* br0 has the uplink: never probed; brint carries the VLANs. */
 	assert_string_equal(p.bridge, "brint");
 	assert_string_equal(vlans(&p.vlans), "10,20,99-109,250");
@@ -132,14 +132,14 @@ static void defaults_derive_vlans_and_reach_from_the_config(void **unused)
 	}
 	assert_int_equal(ok, 1);
 	assert_int_equal(fail, 13);
-	hn_probe_plan_free(&p);
+	hn_verify_probe_plan_free(&p);
 	hn_config_free(&c);
 }
 
 static void trunk_and_reach_vlans_join_the_matrix(void **unused)
 {
 	struct hn_config c;
-	struct hn_probe_plan p;
+	struct hn_verify_probe_plan p;
 
 	seed_config(&c, true);
 	/* isolation names only 10 and 20; the trunks and the reach list need the rest. */
@@ -147,16 +147,16 @@ static void trunk_and_reach_vlans_join_the_matrix(void **unused)
 	hn_vlanset_add(&c.verify.isolation_vlans, 10);
 	hn_vlanset_add(&c.verify.isolation_vlans, 20);
 	c.verify.reach[1].from_vlan = 300;
-	assert_int_equal(hn_probe_plan_build(&c, &p), 0);
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), 0);
 	assert_string_equal(vlans(&p.vlans), "10,20,99-109,250,300");
-	hn_probe_plan_free(&p);
+	hn_verify_probe_plan_free(&p);
 	hn_config_free(&c);
 }
 
 static void a_set_used_twice_is_one_trunk_probe(void **unused)
 {
 	struct hn_config c;
-	struct hn_probe_plan p;
+	struct hn_verify_probe_plan p;
 	struct hn_port *port;
 
 	seed_config(&c, true);
@@ -166,26 +166,26 @@ static void a_set_used_twice_is_one_trunk_probe(void **unused)
 	port->has_trunks = true;
 	hn_vlanset_add(&port->trunks, 10);
 	hn_vlanset_add(&port->trunks, 20);
-	assert_int_equal(hn_probe_plan_build(&c, &p), 0);
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), 0);
 	assert_int_equal(p.n_probes, 31);
 	assert_string_equal(p.probes[29].names, "vlansext,trunk0");
-	hn_probe_plan_free(&p);
+	hn_verify_probe_plan_free(&p);
 	hn_config_free(&c);
 }
 
 static void an_uplink_bridge_is_never_probed(void **unused)
 {
 	struct hn_config c;
-	struct hn_probe_plan p;
+	struct hn_verify_probe_plan p;
 
 	seed_config(&c, true);
 	strcpy(c.verify.isolation_bridge, "br0");
 	hn_err_clear();
-	assert_int_equal(hn_probe_plan_build(&c, &p), -EINVAL);
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), -EINVAL);
 	assert_non_null(strstr(hn_errmsg(), "uplink eno1"));
 	assert_null(p.probes);
 	strcpy(c.verify.isolation_bridge, "nosuch");
-	assert_int_equal(hn_probe_plan_build(&c, &p), -EINVAL);
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), -EINVAL);
 	assert_non_null(strstr(hn_errmsg(), "nosuch"));
 	hn_config_free(&c);
 }
@@ -193,13 +193,13 @@ static void an_uplink_bridge_is_never_probed(void **unused)
 static void too_many_vlans_are_refused_with_advice(void **unused)
 {
 	struct hn_config c;
-	struct hn_probe_plan p;
+	struct hn_verify_probe_plan p;
 
 	seed_config(&c, true);
 	for (unsigned v = 1; v <= 4094; v++)
 		hn_vlanset_add(&c.verify.isolation_vlans, v);
 	hn_err_clear();
-	assert_int_equal(hn_probe_plan_build(&c, &p), -EINVAL);
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), -EINVAL);
 	assert_non_null(strstr(hn_errmsg(), "narrow verify.isolation.vlans"));
 	hn_config_free(&c);
 }
@@ -207,12 +207,12 @@ static void too_many_vlans_are_refused_with_advice(void **unused)
 static void nothing_to_probe_without_vlans(void **unused)
 {
 	struct hn_config c;
-	struct hn_probe_plan p;
+	struct hn_verify_probe_plan p;
 
 	seed_config(&c, false);
 	c.bridges[1].tag = 0;
 	c.networks[1].n_portgroups = 0; /* the portgroups stay allocated for hn_config_free */
-	assert_int_equal(hn_probe_plan_build(&c, &p), 0);
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), 0);
 	assert_string_equal(p.bridge, "");
 	assert_int_equal(p.n_probes, 0);
 	c.networks[1].n_portgroups = 15;
@@ -222,33 +222,33 @@ static void nothing_to_probe_without_vlans(void **unused)
 static void a_subnet_the_config_does_not_cover_is_guessed(void **unused)
 {
 	struct hn_config c;
-	struct hn_probe_plan p;
+	struct hn_verify_probe_plan p;
 	char net[HN_PREFIX_STRLEN];
 
 	seed_config(&c, true);
 	inet_pton(AF_INET, "192.0.2.7", &c.verify.reach[1].to);
-	assert_int_equal(hn_probe_plan_build(&c, &p), 0);
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), 0);
 	assert_true(p.reach[1].subnet_guessed);
 	assert_string_equal(hn_prefix_format(&p.reach[1].subnet, net), "192.0.2.0/24");
 	assert_string_equal(addr(p.reach[1].cand[0]), "192.0.2.254");
-	hn_probe_plan_free(&p);
+	hn_verify_probe_plan_free(&p);
 	hn_config_free(&c);
 }
 
 static void a_point_to_point_subnet_has_no_candidate(void **unused)
 {
 	struct hn_config c;
-	struct hn_probe_plan p;
+	struct hn_verify_probe_plan p;
 
 	seed_config(&c, true);
 	c.bridges[1].routes[0].to = seed_prefix("10.99.1.250", 30); /* .248-.251 */
-	assert_int_equal(hn_probe_plan_build(&c, &p), 0);
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), 0);
 	/* .248 is the network, .251 the broadcast, .250 the target: .249 alone is left, for
 	 * the first entry; the second gets none. */
 	assert_int_equal(p.reach[0].n_cand, 1);
 	assert_string_equal(addr(p.reach[0].cand[0]), "10.99.1.249");
 	assert_int_equal(p.reach[1].n_cand, 0);
-	hn_probe_plan_free(&p);
+	hn_verify_probe_plan_free(&p);
 	hn_config_free(&c);
 }
 

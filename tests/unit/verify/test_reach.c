@@ -24,9 +24,9 @@ static struct in_addr ip(const char *s)
 	return a;
 }
 
-static void init(struct hn_reach_run *r, bool expect_ok)
+static void init(struct hn_verify_reach_run *r, bool expect_ok)
 {
-	struct hn_reach_spec spec = {
+	struct hn_verify_reach_spec spec = {
 	    .from_vlan = 99,
 	    .to = ip("10.99.1.250"),
 	    .expect_ok = expect_ok,
@@ -35,175 +35,176 @@ static void init(struct hn_reach_run *r, bool expect_ok)
 	    .n_cand = 3,
 	};
 
-	hn_reach_init(r, &spec, probe_mac, host_end, 0x1122334455667788ULL, 0x4242);
+	hn_verify_reach_init(r, &spec, probe_mac, host_end, 0x1122334455667788ULL, 0x4242);
 	assert_string_equal(r->name, "reach 10.99.1.250 from vlan 99");
-	hn_reach_start(r, 0);
+	hn_verify_reach_start(r, 0);
 }
 
-static size_t tick(struct hn_reach_run *r, int64_t now, struct hn_frame_out *out)
+static size_t tick(struct hn_verify_reach_run *r, int64_t now, struct hn_verify_frame_out *out)
 {
-	return hn_reach_tick(r, now, out, HN_REACH_CANDIDATES);
+	return hn_verify_reach_tick(r, now, out, HN_VERIFY_REACH_CANDIDATES);
 }
 
-static void feed_arp(struct hn_reach_run *r, const uint8_t *from_mac, uint16_t op, const char *spa,
-		     const char *tpa, int64_t now)
+static void feed_arp(struct hn_verify_reach_run *r, const uint8_t *from_mac, uint16_t op,
+		     const char *spa, const char *tpa, int64_t now)
 {
-	struct hn_arp a = {.op = op, .spa = ip(spa), .tpa = ip(tpa)};
-	uint8_t buf[HN_FRAME_MAX];
-	struct hn_eth e;
+	struct hn_verify_arp a = {.op = op, .spa = ip(spa), .tpa = ip(tpa)};
+	uint8_t buf[HN_VERIFY_FRAME_MAX];
+	struct hn_verify_eth e;
 	size_t len;
 
 	memcpy(a.sha, from_mac, 6);
 	memcpy(a.tha, probe_mac, 6);
-	len = hn_frame_arp(buf, op == HN_ARP_REPLY ? probe_mac : hn_mac_broadcast, 0, &a);
-	assert_int_equal(hn_eth_parse(buf, len, &e), 0);
-	hn_reach_input(r, &e, now);
+	len = hn_verify_frame_arp(
+	    buf, op == HN_VERIFY_ARP_REPLY ? probe_mac : hn_verify_mac_broadcast, 0, &a);
+	assert_int_equal(hn_verify_eth_parse(buf, len, &e), 0);
+	hn_verify_reach_input(r, &e, now);
 }
 
-static void feed_echo_reply(struct hn_reach_run *r, const char *from, const char *to,
+static void feed_echo_reply(struct hn_verify_reach_run *r, const char *from, const char *to,
 			    uint64_t nonce, int64_t now)
 {
-	struct hn_icmp_echo echo = {
+	struct hn_verify_icmp_echo echo = {
 	    .reply = true, .src = ip(from), .dst = ip(to), .id = 0x4242, .seq = 1, .nonce = nonce};
-	uint8_t buf[HN_FRAME_MAX];
-	struct hn_eth e;
-	size_t len = hn_frame_icmp_echo(buf, target_mac, probe_mac, 0, &echo);
+	uint8_t buf[HN_VERIFY_FRAME_MAX];
+	struct hn_verify_eth e;
+	size_t len = hn_verify_frame_icmp_echo(buf, target_mac, probe_mac, 0, &echo);
 
-	assert_int_equal(hn_eth_parse(buf, len, &e), 0);
-	hn_reach_input(r, &e, now);
+	assert_int_equal(hn_verify_eth_parse(buf, len, &e), 0);
+	hn_verify_reach_input(r, &e, now);
 }
 
 static void answered_probe_walks_probe_arp_echo(void **unused)
 {
-	struct hn_reach_run r;
-	struct hn_frame_out out[HN_REACH_CANDIDATES];
-	struct hn_checks checks = {0};
-	struct hn_eth e;
-	struct hn_arp a;
-	struct hn_icmp_echo echo;
+	struct hn_verify_reach_run r;
+	struct hn_verify_frame_out out[HN_VERIFY_REACH_CANDIDATES];
+	struct hn_verify_checks checks = {0};
+	struct hn_verify_eth e;
+	struct hn_verify_arp a;
+	struct hn_verify_icmp_echo echo;
 
 	init(&r, true);
 	/* t=0: one RFC 5227 probe per candidate. */
 	assert_int_equal(tick(&r, 0, out), 3);
-	assert_int_equal(hn_eth_parse(out[1].buf, out[1].len, &e), 0);
-	assert_int_equal(hn_frame_parse_arp(&e, &a), 0);
+	assert_int_equal(hn_verify_eth_parse(out[1].buf, out[1].len, &e), 0);
+	assert_int_equal(hn_verify_frame_parse_arp(&e, &a), 0);
 	assert_int_equal(a.spa.s_addr, 0);
 	assert_int_equal(a.tpa.s_addr, ip("10.99.1.253").s_addr);
 	assert_int_equal(tick(&r, 1000, out), 0);
-	assert_int_equal(tick(&r, HN_REACH_PROBE_RESEND, out), 3);
+	assert_int_equal(tick(&r, HN_VERIFY_REACH_PROBE_RESEND, out), 3);
 	/* .254 is taken by someone else. */
-	feed_arp(&r, squatter, HN_ARP_REPLY, "10.99.1.254", "10.99.1.254", 7000);
-	assert_int_equal(tick(&r, HN_REACH_PROBE_WAIT - 1, out), 0);
+	feed_arp(&r, squatter, HN_VERIFY_ARP_REPLY, "10.99.1.254", "10.99.1.254", 7000);
+	assert_int_equal(tick(&r, HN_VERIFY_REACH_PROBE_WAIT - 1, out), 0);
 	/* Decision: .253, and at once the request "who has .250? tell .253". */
-	assert_int_equal(tick(&r, HN_REACH_PROBE_WAIT, out), 1);
-	assert_int_equal(r.state, HN_REACH_ARP);
+	assert_int_equal(tick(&r, HN_VERIFY_REACH_PROBE_WAIT, out), 1);
+	assert_int_equal(r.state, HN_VERIFY_REACH_ARP);
 	assert_int_equal(r.src.s_addr, ip("10.99.1.253").s_addr);
-	assert_int_equal(hn_eth_parse(out[0].buf, out[0].len, &e), 0);
-	assert_int_equal(hn_frame_parse_arp(&e, &a), 0);
+	assert_int_equal(hn_verify_eth_parse(out[0].buf, out[0].len, &e), 0);
+	assert_int_equal(hn_verify_frame_parse_arp(&e, &a), 0);
 	assert_int_equal(a.tpa.s_addr, ip("10.99.1.250").s_addr);
 	assert_int_equal(a.spa.s_addr, ip("10.99.1.253").s_addr);
 	/* The answer: next the echo, to the MAC that answered. */
-	feed_arp(&r, target_mac, HN_ARP_REPLY, "10.99.1.250", "10.99.1.253", 21000);
-	assert_int_equal(r.state, HN_REACH_ECHO);
+	feed_arp(&r, target_mac, HN_VERIFY_ARP_REPLY, "10.99.1.250", "10.99.1.253", 21000);
+	assert_int_equal(r.state, HN_VERIFY_REACH_ECHO);
 	assert_int_equal(tick(&r, 21000, out), 1);
-	assert_int_equal(hn_eth_parse(out[0].buf, out[0].len, &e), 0);
+	assert_int_equal(hn_verify_eth_parse(out[0].buf, out[0].len, &e), 0);
 	assert_memory_equal(e.dst, target_mac, 6);
-	assert_int_equal(hn_frame_parse_icmp_echo(&e, &echo), 0);
+	assert_int_equal(hn_verify_frame_parse_icmp_echo(&e, &echo), 0);
 	assert_false(echo.reply);
 	assert_int_equal(echo.id, 0x4242);
 	/* A reply without our nonce is someone else's. */
 	feed_echo_reply(&r, "10.99.1.250", "10.99.1.253", 1, 21500);
-	assert_false(hn_reach_settled(&r));
+	assert_false(hn_verify_reach_settled(&r));
 	feed_echo_reply(&r, "10.99.1.250", "10.99.1.253", 0x1122334455667788ULL, 21600);
-	assert_true(hn_reach_settled(&r));
+	assert_true(hn_verify_reach_settled(&r));
 	assert_int_equal(tick(&r, 30000, out), 0);
-	assert_int_equal(hn_reach_evaluate(&r, &checks), 0);
-	assert_int_equal(checks.v[0].status, HN_CHECK_OK);
+	assert_int_equal(hn_verify_reach_evaluate(&r, &checks), 0);
+	assert_int_equal(checks.v[0].status, HN_VERIFY_CHECK_OK);
 	assert_string_equal(checks.v[0].found, "10.99.1.250 is at 5e:b3:40:40:1a:4c (ARP 21.0 ms, "
 					       "echo 21.6 ms, from 10.99.1.253)");
-	hn_checks_free(&checks);
+	hn_verify_checks_free(&checks);
 }
 
 static void silence_is_ok_when_no_answer_is_expected(void **unused)
 {
-	struct hn_reach_run r;
-	struct hn_frame_out out[HN_REACH_CANDIDATES];
-	struct hn_checks checks = {0};
+	struct hn_verify_reach_run r;
+	struct hn_verify_frame_out out[HN_VERIFY_REACH_CANDIDATES];
+	struct hn_verify_checks checks = {0};
 
 	init(&r, false);
 	tick(&r, 0, out);
-	tick(&r, HN_REACH_PROBE_RESEND, out);
-	assert_int_equal(tick(&r, HN_REACH_PROBE_WAIT, out), 1);
+	tick(&r, HN_VERIFY_REACH_PROBE_RESEND, out);
+	assert_int_equal(tick(&r, HN_VERIFY_REACH_PROBE_WAIT, out), 1);
 	/* Repeated while nobody answers; never settled, the window decides. */
-	assert_int_equal(tick(&r, HN_REACH_PROBE_WAIT + HN_REACH_RESEND, out), 1);
-	assert_false(hn_reach_settled(&r));
-	assert_int_equal(hn_reach_evaluate(&r, &checks), 0);
-	assert_int_equal(checks.v[0].status, HN_CHECK_OK);
+	assert_int_equal(tick(&r, HN_VERIFY_REACH_PROBE_WAIT + HN_VERIFY_REACH_RESEND, out), 1);
+	assert_false(hn_verify_reach_settled(&r));
+	assert_int_equal(hn_verify_reach_evaluate(&r, &checks), 0);
+	assert_int_equal(checks.v[0].status, HN_VERIFY_CHECK_OK);
 	assert_string_equal(checks.v[0].expected, "no answer");
 	assert_string_equal(checks.v[0].found, "no ARP reply from 10.99.1.250 to 10.99.1.254");
-	hn_checks_free(&checks);
+	hn_verify_checks_free(&checks);
 }
 
 static void an_answer_where_none_is_expected_is_critical(void **unused)
 {
-	struct hn_reach_run r;
-	struct hn_frame_out out[HN_REACH_CANDIDATES];
-	struct hn_checks checks = {0};
+	struct hn_verify_reach_run r;
+	struct hn_verify_frame_out out[HN_VERIFY_REACH_CANDIDATES];
+	struct hn_verify_checks checks = {0};
 
 	init(&r, false);
 	tick(&r, 0, out);
-	tick(&r, HN_REACH_PROBE_WAIT, out);
-	feed_arp(&r, target_mac, HN_ARP_REPLY, "10.99.1.250", "10.99.1.254", 20500);
-	assert_int_equal(hn_reach_evaluate(&r, &checks), 0);
-	assert_int_equal(checks.v[0].status, HN_CHECK_CRITICAL);
+	tick(&r, HN_VERIFY_REACH_PROBE_WAIT, out);
+	feed_arp(&r, target_mac, HN_VERIFY_ARP_REPLY, "10.99.1.250", "10.99.1.254", 20500);
+	assert_int_equal(hn_verify_reach_evaluate(&r, &checks), 0);
+	assert_int_equal(checks.v[0].status, HN_VERIFY_CHECK_CRITICAL);
 	assert_non_null(strstr(checks.v[0].found, "answers ARP"));
-	hn_checks_free(&checks);
+	hn_verify_checks_free(&checks);
 }
 
 static void the_host_end_of_the_probe_link_is_not_the_switch(void **unused)
 {
-	struct hn_reach_run r;
-	struct hn_frame_out out[HN_REACH_CANDIDATES];
+	struct hn_verify_reach_run r;
+	struct hn_verify_frame_out out[HN_VERIFY_REACH_CANDIDATES];
 
 	init(&r, false);
 	tick(&r, 0, out);
-	tick(&r, HN_REACH_PROBE_WAIT, out);
+	tick(&r, HN_VERIFY_REACH_PROBE_WAIT, out);
 	/* The host's kernel answering on the veth's host end: never crossed the switch. */
-	feed_arp(&r, host_end, HN_ARP_REPLY, "10.99.1.250", "10.99.1.254", 20500);
-	assert_int_equal(r.state, HN_REACH_ARP);
+	feed_arp(&r, host_end, HN_VERIFY_ARP_REPLY, "10.99.1.250", "10.99.1.254", 20500);
+	assert_int_equal(r.state, HN_VERIFY_REACH_ARP);
 	assert_false(r.arp_answered);
 	/* Nor does our own request, looped back, count. */
-	feed_arp(&r, probe_mac, HN_ARP_REPLY, "10.99.1.250", "10.99.1.254", 20600);
+	feed_arp(&r, probe_mac, HN_VERIFY_ARP_REPLY, "10.99.1.250", "10.99.1.254", 20600);
 	assert_false(r.arp_answered);
 }
 
 static void every_candidate_taken_is_unknown(void **unused)
 {
-	struct hn_reach_run r;
-	struct hn_frame_out out[HN_REACH_CANDIDATES];
-	struct hn_checks checks = {0};
+	struct hn_verify_reach_run r;
+	struct hn_verify_frame_out out[HN_VERIFY_REACH_CANDIDATES];
+	struct hn_verify_checks checks = {0};
 
 	init(&r, true);
 	tick(&r, 0, out);
-	feed_arp(&r, squatter, HN_ARP_REQUEST, "10.99.1.254", "10.99.1.1", 1000);
+	feed_arp(&r, squatter, HN_VERIFY_ARP_REQUEST, "10.99.1.254", "10.99.1.1", 1000);
 	/* Another host probing for .253 at the same time (RFC 5227 2.1.1). */
-	feed_arp(&r, squatter, HN_ARP_REQUEST, "0.0.0.0", "10.99.1.253", 1000);
-	feed_arp(&r, squatter, HN_ARP_REPLY, "10.99.1.252", "10.99.1.252", 1000);
-	assert_int_equal(tick(&r, HN_REACH_PROBE_WAIT, out), 0);
-	assert_int_equal(r.state, HN_REACH_NO_ADDRESS);
-	assert_true(hn_reach_settled(&r));
-	assert_int_equal(hn_reach_evaluate(&r, &checks), 0);
-	assert_int_equal(checks.v[0].status, HN_CHECK_UNKNOWN);
+	feed_arp(&r, squatter, HN_VERIFY_ARP_REQUEST, "0.0.0.0", "10.99.1.253", 1000);
+	feed_arp(&r, squatter, HN_VERIFY_ARP_REPLY, "10.99.1.252", "10.99.1.252", 1000);
+	assert_int_equal(tick(&r, HN_VERIFY_REACH_PROBE_WAIT, out), 0);
+	assert_int_equal(r.state, HN_VERIFY_REACH_NO_ADDRESS);
+	assert_true(hn_verify_reach_settled(&r));
+	assert_int_equal(hn_verify_reach_evaluate(&r, &checks), 0);
+	assert_int_equal(checks.v[0].status, HN_VERIFY_CHECK_UNKNOWN);
 	assert_string_equal(checks.v[0].found,
 			    "all 3 candidate addresses of 10.99.1.0/24 are in use");
-	hn_checks_free(&checks);
+	hn_verify_checks_free(&checks);
 }
 
 static void the_gateway_check_stops_at_arp(void **unused)
 {
-	struct hn_reach_run r = {0};
-	struct hn_frame_out out[HN_REACH_CANDIDATES];
-	struct hn_checks checks = {0};
+	struct hn_verify_reach_run r = {0};
+	struct hn_verify_frame_out out[HN_VERIFY_REACH_CANDIDATES];
+	struct hn_verify_checks checks = {0};
 
 	snprintf(r.name, sizeof(r.name), "gateway 198.51.100.1 from br0");
 	r.to = ip("198.51.100.1");
@@ -211,18 +212,18 @@ static void the_gateway_check_stops_at_arp(void **unused)
 	r.cand[0] = ip("198.51.100.10");
 	r.n_cand = 1;
 	memcpy(r.mac, probe_mac, 6);
-	hn_reach_start(&r, 0);
+	hn_verify_reach_start(&r, 0);
 	/* No probing from a fixed source: the request goes out at once. */
 	assert_int_equal(tick(&r, 0, out), 1);
-	feed_arp(&r, target_mac, HN_ARP_REPLY, "198.51.100.1", "198.51.100.10", 800);
-	assert_true(hn_reach_settled(&r));
-	assert_int_equal(hn_reach_evaluate(&r, &checks), 0);
-	assert_int_equal(checks.v[0].status, HN_CHECK_OK);
+	feed_arp(&r, target_mac, HN_VERIFY_ARP_REPLY, "198.51.100.1", "198.51.100.10", 800);
+	assert_true(hn_verify_reach_settled(&r));
+	assert_int_equal(hn_verify_reach_evaluate(&r, &checks), 0);
+	assert_int_equal(checks.v[0].status, HN_VERIFY_CHECK_OK);
 	assert_string_equal(checks.v[0].expected, "an ARP reply");
 	assert_string_equal(
 	    checks.v[0].found,
 	    "198.51.100.1 is at 5e:b3:40:40:1a:4c (ARP 0.8 ms, from 198.51.100.10)");
-	hn_checks_free(&checks);
+	hn_verify_checks_free(&checks);
 }
 
 int main(void)

@@ -62,18 +62,19 @@ static void host_free(struct hn_verify_host *host)
 		hn_plan_free(&host->layers[l].plan, owners);
 }
 
-static struct hn_checks run(struct hn_verify_host *host)
+static struct hn_verify_checks run(struct hn_verify_host *host)
 {
-	struct hn_checks c = {0};
+	struct hn_verify_checks c = {0};
 
-	assert_int_equal(hn_state_checks(&opts, host, &c), 0);
+	assert_int_equal(hn_verify_state_checks(&opts, host, &c), 0);
 	host_free(host);
 	return c;
 }
 
 /* The check called name: its status, expected and found. */
-static const struct hn_check *line_is(const struct hn_checks *c, enum hn_check_status status,
-				      const char *name, const char *expected, const char *found)
+static const struct hn_verify_check *line_is(const struct hn_verify_checks *c,
+					     enum hn_verify_check_status status, const char *name,
+					     const char *expected, const char *found)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		if (strcmp(c->v[i].name, name) != 0)
@@ -133,7 +134,7 @@ static void with_trunk0(struct hn_config *want)
 static void ovs_compared(struct hn_verify_host *host, const struct hn_config *want,
 			 const char *snapshot)
 {
-	struct ovs_db empty = {0}, *db = &empty;
+	struct hn_ovs_db empty = {0}, *db = &empty;
 	json_error_t e;
 	json_t *snap;
 
@@ -142,16 +143,16 @@ static void ovs_compared(struct hn_verify_host *host, const struct hn_config *wa
 		snap = json_loads(snapshot, 0, &e);
 		if (!snap)
 			fail_msg("snapshot: %s", e.text);
-		assert_int_equal(ovs_db_parse(snap, &db), 0);
+		assert_int_equal(hn_ovs_db_parse(snap, &db), 0);
 		json_decref(snap);
 	}
-	assert_int_equal(ovs_diff(db, want, "netdev", &host->layers[HN_LAYER_OVS].plan), 0);
+	assert_int_equal(hn_ovs_diff(db, want, "netdev", &host->layers[HN_LAYER_OVS].plan), 0);
 	for (size_t i = 0; i < host->layers[HN_LAYER_OVS].plan.n; i++) {
-		ovs_act_free(host->layers[HN_LAYER_OVS].plan.actions[i]->priv);
+		hn_ovs_act_free(host->layers[HN_LAYER_OVS].plan.actions[i]->priv);
 		host->layers[HN_LAYER_OVS].plan.actions[i]->priv = NULL;
 	}
 	if (db != &empty)
-		ovs_db_free(db);
+		hn_ovs_db_free(db);
 }
 
 /* OK lines say what ovsdb-server holds; a CRITICAL one the value that differs, as read. */
@@ -159,22 +160,22 @@ static void ovs_lines_say_what_was_read(void **unused)
 {
 	struct hn_verify_host host;
 	struct hn_config want;
-	struct hn_checks c;
+	struct hn_verify_checks c;
 
 	seed(&want);
 	with_trunk0(&want);
 	ovs_compared(&host, &want, seed_snapshot);
 	c = run(&host);
 	assert_int_equal(c.n, 6);
-	line_is(&c, HN_CHECK_OK, "bridge br0", "datapath netdev, hwaddr 52:54:00:12:34:56",
+	line_is(&c, HN_VERIFY_CHECK_OK, "bridge br0", "datapath netdev, hwaddr 52:54:00:12:34:56",
 		"datapath netdev, hwaddr 52:54:00:12:34:56");
-	line_is(&c, HN_CHECK_OK, "port br0", "internal", "internal");
-	line_is(&c, HN_CHECK_OK, "port eno1 on br0", "system", "system");
-	line_is(&c, HN_CHECK_OK, "bridge brint", "datapath netdev", "datapath netdev");
-	line_is(&c, HN_CHECK_CRITICAL, "port brint", "internal, tag 99", "internal, tag 10");
-	line_is(&c, HN_CHECK_CRITICAL, "port trunk0 on brint", "system, trunks [10,20]",
+	line_is(&c, HN_VERIFY_CHECK_OK, "port br0", "internal", "internal");
+	line_is(&c, HN_VERIFY_CHECK_OK, "port eno1 on br0", "system", "system");
+	line_is(&c, HN_VERIFY_CHECK_OK, "bridge brint", "datapath netdev", "datapath netdev");
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "port brint", "internal, tag 99", "internal, tag 10");
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "port trunk0 on brint", "system, trunks [10,20]",
 		"system, trunks [10]");
-	hn_checks_free(&c);
+	hn_verify_checks_free(&c);
 	hn_config_free(&want);
 }
 
@@ -184,7 +185,7 @@ static void every_object_of_an_empty_switch_is_critical(void **unused)
 {
 	struct hn_verify_host host;
 	struct hn_config want;
-	struct hn_checks c;
+	struct hn_verify_checks c;
 
 	seed(&want);
 	with_trunk0(&want);
@@ -193,10 +194,11 @@ static void every_object_of_an_empty_switch_is_critical(void **unused)
 	c = run(&host);
 	assert_int_equal(c.n, 6);
 	for (size_t i = 0; i < c.n; i++)
-		if (c.v[i].status != HN_CHECK_CRITICAL || strncmp(c.v[i].found, "missing", 7) != 0)
+		if (c.v[i].status != HN_VERIFY_CHECK_CRITICAL ||
+		    strncmp(c.v[i].found, "missing", 7) != 0)
 			fail_msg("%s: %s", c.v[i].name, c.v[i].found);
-	line_is(&c, HN_CHECK_CRITICAL, "port brint", "internal, tag 99", "missing");
-	hn_checks_free(&c);
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "port brint", "internal, tag 99", "missing");
+	hn_verify_checks_free(&c);
 	hn_config_free(&want);
 }
 
@@ -224,7 +226,7 @@ static void netlink_lines_say_what_the_kernel_shows(void **unused)
 	struct hn_verify_host host;
 	struct hn_nl_state k = {0};
 	struct hn_config want;
-	struct hn_checks c;
+	struct hn_verify_checks c;
 
 	seed(&want);
 	link_(&k, LO, "lo", true, 65536);
@@ -239,17 +241,18 @@ static void netlink_lines_say_what_the_kernel_shows(void **unused)
 	netlink_compared(&host, &want, &k);
 	c = run(&host);
 	assert_int_equal(c.n, 7);
-	line_is(&c, HN_CHECK_OK, "link br0", "up", "up, mtu 1400");
-	line_is(&c, HN_CHECK_CRITICAL, "link brint", "up", "down, mtu 1500");
-	line_is(&c, HN_CHECK_OK, "address 198.51.100.10/24 on br0", "present", "present");
-	line_is(&c, HN_CHECK_OK, "address 10.99.1.250/32 on brint", "present",
+	line_is(&c, HN_VERIFY_CHECK_OK, "link br0", "up", "up, mtu 1400");
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "link brint", "up", "down, mtu 1500");
+	line_is(&c, HN_VERIFY_CHECK_OK, "address 198.51.100.10/24 on br0", "present", "present");
+	line_is(&c, HN_VERIFY_CHECK_OK, "address 10.99.1.250/32 on brint", "present",
 		"present, proto hostnet");
-	line_is(&c, HN_CHECK_OK, "route 10.99.1.0/24 dev brint", "present", "present, proto boot");
-	line_is(&c, HN_CHECK_CRITICAL, "route 0.0.0.0/0 via 198.51.100.1 dev br0", "present",
+	line_is(&c, HN_VERIFY_CHECK_OK, "route 10.99.1.0/24 dev brint", "present",
+		"present, proto boot");
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "route 0.0.0.0/0 via 198.51.100.1 dev br0", "present",
 		"missing, instead 0.0.0.0/0 via 198.51.100.1 dev eno1");
-	line_is(&c, HN_CHECK_CRITICAL, "address 198.51.100.10/24 on eno1", "absent",
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "address 198.51.100.10/24 on eno1", "absent",
 		"present: moved to br0 (not hostnet's; the uplink move takes it)");
-	hn_checks_free(&c);
+	hn_verify_checks_free(&c);
 	hn_config_free(&want);
 }
 
@@ -260,7 +263,7 @@ static void route_of_a_missing_address_is_not_called_ok(void **unused)
 	struct hn_verify_host host;
 	struct hn_nl_state k = {0};
 	struct hn_config want;
-	struct hn_checks c;
+	struct hn_verify_checks c;
 
 	seed(&want);
 	want.bridges[1].addresses[0].len = 24;
@@ -270,13 +273,14 @@ static void route_of_a_missing_address_is_not_called_ok(void **unused)
 	route_(&k, "0.0.0.0", 0, "198.51.100.1", BR0, HN_NL_PROTO);
 	netlink_compared(&host, &want, &k);
 	c = run(&host);
-	line_is(&c, HN_CHECK_CRITICAL, "address 10.99.1.250/24 on brint", "present", "missing");
-	line_is(&c, HN_CHECK_UNKNOWN, "route 10.99.1.0/24 dev brint", "present",
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "address 10.99.1.250/24 on brint", "present",
+		"missing");
+	line_is(&c, HN_VERIFY_CHECK_UNKNOWN, "route 10.99.1.0/24 dev brint", "present",
 		"not told apart: the kernel adds it with address 10.99.1.250/24 on brint, which "
 		"is missing");
-	line_is(&c, HN_CHECK_OK, "route 0.0.0.0/0 via 198.51.100.1 dev br0", "present",
+	line_is(&c, HN_VERIFY_CHECK_OK, "route 0.0.0.0/0 via 198.51.100.1 dev br0", "present",
 		"present, proto hostnet");
-	hn_checks_free(&c);
+	hn_verify_checks_free(&c);
 	hn_config_free(&want);
 }
 
@@ -310,7 +314,7 @@ static void libvirt_networks_and_undefined_ones(void **unused)
 	struct hn_verify_host host;
 	struct hn_plan *p = &host.layers[HN_LAYER_VIRT].plan;
 	struct hn_observation *o;
-	struct hn_checks c;
+	struct hn_verify_checks c;
 
 	used(&host, HN_LAYER_VIRT);
 	o = observe(p, "intern-vlans", true);
@@ -327,15 +331,15 @@ static void libvirt_networks_and_undefined_ones(void **unused)
 	act(p, HN_OP_REMOVE, "old", "destroy, undefine (hostnet's, no longer in the config)");
 	c = run(&host);
 	assert_int_equal(c.n, 5);
-	line_is(&c, HN_CHECK_CRITICAL, "network intern-vlans",
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "network intern-vlans",
 		"active, portgroups 15, as configured",
 		"active, portgroups 14, portgroup 105 missing");
-	line_is(&c, HN_CHECK_OK, "network ovs-front", "active", "active");
-	line_is(&c, HN_CHECK_CRITICAL, "network default", "absent", "present");
-	line_is(&c, HN_CHECK_OK, "network gone", "absent", "absent");
-	line_is(&c, HN_CHECK_CRITICAL, "network old", "absent",
+	line_is(&c, HN_VERIFY_CHECK_OK, "network ovs-front", "active", "active");
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "network default", "absent", "present");
+	line_is(&c, HN_VERIFY_CHECK_OK, "network gone", "absent", "absent");
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "network old", "absent",
 		"present: destroy, undefine (hostnet's, no longer in the config)");
-	hn_checks_free(&c);
+	hn_verify_checks_free(&c);
 }
 
 /* --json: a state check carries its object, whether it was read, and each field's value
@@ -344,7 +348,7 @@ static void json_carries_expected_and_found_as_data(void **unused)
 {
 	struct hn_verify_host host;
 	struct hn_config want;
-	struct hn_checks c;
+	struct hn_verify_checks c;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -353,7 +357,7 @@ static void json_carries_expected_and_found_as_data(void **unused)
 	ovs_compared(&host, &want, seed_snapshot);
 	c = run(&host);
 	assert_non_null(f);
-	assert_int_equal(hn_checks_print_json(f, &c, 0.5), 0);
+	assert_int_equal(hn_verify_checks_print_json(f, &c, 0.5), 0);
 	fclose(f);
 	assert_non_null(strstr(
 	    buf, "{\"name\":\"port brint\",\"status\":\"CRITICAL\",\"expected\":\"internal, tag "
@@ -362,7 +366,7 @@ static void json_carries_expected_and_found_as_data(void **unused)
 		 "{\"field\":\"type\",\"found\":\"internal\",\"expected\":\"internal\"},{\"field\":"
 		 "\"tag\",\"found\":\"10\",\"expected\":\"99\"}]}"));
 	free(buf);
-	hn_checks_free(&c);
+	hn_verify_checks_free(&c);
 	hn_config_free(&want);
 }
 
@@ -371,45 +375,45 @@ static void json_carries_expected_and_found_as_data(void **unused)
 static void layers_that_cannot_be_read_or_compared_are_unknown(void **unused)
 {
 	struct hn_verify_host host;
-	struct hn_checks c;
+	struct hn_verify_checks c;
 
 	memset(&host, 0, sizeof(host));
 	for (int l = 0; l < HN_LAYER_COUNT; l++)
 		host.layers[l].used = true;
 	host.layers[HN_LAYER_OVS].failed = HN_VERIFY_NO_CONNECT;
-	strcpy(host.layers[HN_LAYER_OVS].why, "unix:/nowhere: connection refused");
+	strcpy(host.layers[HN_LAYER_OVS].err.msg, "unix:/nowhere: connection refused");
 	host.layers[HN_LAYER_NETLINK].failed = HN_VERIFY_NO_DIFF;
-	strcpy(host.layers[HN_LAYER_NETLINK].why, "the kernel answered nonsense");
+	strcpy(host.layers[HN_LAYER_NETLINK].err.msg, "the kernel answered nonsense");
 	host.layers[HN_LAYER_VIRT].optional = true;
 	host.layers[HN_LAYER_VIRT].failed = HN_VERIFY_NO_CONNECT;
-	strcpy(host.uplink_error, "eno1: the uplink of bridge br0 does not exist on this host");
+	strcpy(host.uplink_error.msg, "eno1: the uplink of bridge br0 does not exist on this host");
 	c = run(&host);
 	assert_int_equal(c.n, 4);
-	line_is(&c, HN_CHECK_UNKNOWN, "ovs state", "the host as the config says",
+	line_is(&c, HN_VERIFY_CHECK_UNKNOWN, "ovs state", "the host as the config says",
 		"cannot connect: unix:/nowhere: connection refused");
-	line_is(&c, HN_CHECK_OK, "libvirt", "nothing: the config has no libvirt section",
+	line_is(&c, HN_VERIFY_CHECK_OK, "libvirt", "nothing: the config has no libvirt section",
 		"not configured; libvirtd does not answer, not read");
-	line_is(&c, HN_CHECK_CRITICAL, "uplink", "the uplink NIC present",
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "uplink", "the uplink NIC present",
 		"eno1: the uplink of bridge br0 does not exist on this host");
-	line_is(&c, HN_CHECK_UNKNOWN, "netlink state", "the host as the config says",
+	line_is(&c, HN_VERIFY_CHECK_UNKNOWN, "netlink state", "the host as the config says",
 		"cannot compare: the kernel answered nonsense");
 	assert_string_equal(c.v[3].name, "netlink state"); /* the diffs come last */
-	hn_checks_free(&c);
+	hn_verify_checks_free(&c);
 
 	/* A backend that does not load is named by its layer; --layers says what it left. */
 	memset(&host, 0, sizeof(host));
 	host.layers[HN_LAYER_OVS].used = true;
 	host.layers[HN_LAYER_OVS].failed = HN_VERIFY_NO_BACKEND;
-	strcpy(host.layers[HN_LAYER_OVS].why, "no module");
+	strcpy(host.layers[HN_LAYER_OVS].err.msg, "no module");
 	opts.layers = 1u << HN_LAYER_OVS;
 	c = run(&host);
 	opts.layers = 0;
 	assert_int_equal(c.n, 2);
-	line_is(&c, HN_CHECK_UNKNOWN, "layers", "every layer checked",
+	line_is(&c, HN_VERIFY_CHECK_UNKNOWN, "layers", "every layer checked",
 		"only ovs (--layers); netlink,libvirt not checked");
-	line_is(&c, HN_CHECK_UNKNOWN, "ovs", "the host as the config says",
+	line_is(&c, HN_VERIFY_CHECK_UNKNOWN, "ovs", "the host as the config says",
 		"cannot load its backend: no module");
-	hn_checks_free(&c);
+	hn_verify_checks_free(&c);
 }
 
 int main(void)

@@ -22,14 +22,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *format(const struct hn_checks *c, const struct hn_verify_figures *fig)
+static char *format(const struct hn_verify_checks *c, const struct hn_verify_figures *fig)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(hn_textfile_format(f, c, fig), 0);
+	assert_int_equal(hn_verify_textfile_format(f, c, fig), 0);
 	fclose(f);
 	return buf;
 }
@@ -50,12 +50,12 @@ static const struct hn_verify_figures seed_run = {
 
 static void a_run_is_written_whole(void **unused)
 {
-	struct hn_checks c = {0};
+	struct hn_verify_checks c = {0};
 	char *out;
 
-	hn_checks_add(&c, HN_CHECK_OK, "vlan 10 isolation", "e", "f");
-	hn_checks_add(&c, HN_CHECK_CRITICAL, "port brint", "e", "f");
-	hn_checks_add(&c, HN_CHECK_UNKNOWN, "libvirt state", "e", "f");
+	hn_verify_checks_add(&c, HN_VERIFY_CHECK_OK, "vlan 10 isolation", "e", "f");
+	hn_verify_checks_add(&c, HN_VERIFY_CHECK_CRITICAL, "port brint", "e", "f");
+	hn_verify_checks_add(&c, HN_VERIFY_CHECK_UNKNOWN, "libvirt state", "e", "f");
 	out = format(&c, &seed_run);
 	assert_string_equal(
 	    out,
@@ -116,48 +116,49 @@ static void a_run_is_written_whole(void **unused)
 	    "# TYPE hostnet_build_info gauge\n"
 	    "hostnet_build_info{version=\"" HOSTNET_VERSION "\"} 1\n");
 	free(out);
-	hn_checks_free(&c);
+	hn_verify_checks_free(&c);
 }
 
 /* The format's three escapes, and bytes that are not UTF-8 replaced, never passed on. */
 static void label_values_are_escaped(void **unused)
 {
-	struct hn_checks c = {0};
+	struct hn_verify_checks c = {0};
 	char *out;
 
-	hn_checks_add(&c, HN_CHECK_OK, "a \"quoted\" \\ back\nslash", "e", "f");
-	hn_checks_add(&c, HN_CHECK_OK, "bad \xff\xc0\xaf byte, caf\xc3\xa9 kept", "e", "f");
+	hn_verify_checks_add(&c, HN_VERIFY_CHECK_OK, "a \"quoted\" \\ back\nslash", "e", "f");
+	hn_verify_checks_add(&c, HN_VERIFY_CHECK_OK, "bad \xff\xc0\xaf byte, caf\xc3\xa9 kept", "e",
+			     "f");
 	out = format(&c, &seed_run);
 	assert_non_null(strstr(out, "{check=\"a \\\"quoted\\\" \\\\ back\\nslash\"} 0\n"));
 	assert_non_null(strstr(out, "{check=\"bad ??? byte, caf\xc3\xa9 kept\"} 0\n"));
 	free(out);
-	hn_checks_free(&c);
+	hn_verify_checks_free(&c);
 }
 
 /* Two checks of one name are one sample, the worst status. */
 static void one_sample_per_check_name(void **unused)
 {
-	struct hn_checks c = {0};
+	struct hn_verify_checks c = {0};
 	char *out, *p;
 
-	hn_checks_add(&c, HN_CHECK_UNKNOWN, "probes", "e", "f");
-	hn_checks_add(&c, HN_CHECK_OK, "b", "e", "f");
-	hn_checks_add(&c, HN_CHECK_CRITICAL, "probes", "e", "f");
-	hn_checks_add(&c, HN_CHECK_OK, "probes", "e", "f");
+	hn_verify_checks_add(&c, HN_VERIFY_CHECK_UNKNOWN, "probes", "e", "f");
+	hn_verify_checks_add(&c, HN_VERIFY_CHECK_OK, "b", "e", "f");
+	hn_verify_checks_add(&c, HN_VERIFY_CHECK_CRITICAL, "probes", "e", "f");
+	hn_verify_checks_add(&c, HN_VERIFY_CHECK_OK, "probes", "e", "f");
 	out = format(&c, &seed_run);
 	p = strstr(out, "{check=\"probes\"} 2\n");
 	assert_non_null(p);
 	assert_null(strstr(p + 1, "{check=\"probes\"}"));
 	assert_null(strstr(out, "{check=\"probes\"} 3"));
 	free(out);
-	hn_checks_free(&c);
+	hn_verify_checks_free(&c);
 }
 
 /* No window (--no-probes, or no switch): the same series, zero, and NaN for a time that
  * never came; no check at all is UNKNOWN. */
 static void a_run_without_probes_keeps_every_series(void **unused)
 {
-	struct hn_checks c = {0};
+	struct hn_verify_checks c = {0};
 	struct hn_verify_figures fig = {.seconds = 0.01, .heard_seconds = 0.5, .probes = 7};
 	char *out = format(&c, &fig);
 
@@ -222,16 +223,16 @@ static char *slurp(const char *path)
  * replaces the first. */
 static void the_file_is_replaced_whole(void **unused)
 {
-	struct hn_checks c = {0};
+	struct hn_verify_checks c = {0};
 	char path[128], *got, *want;
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/hostnet.prom", dir);
-	assert_int_equal(hn_textfile_check(path), 0);
-	hn_checks_add(&c, HN_CHECK_OK, "first", "e", "f");
-	assert_int_equal(hn_textfile_write(path, &c, &seed_run), 0);
-	hn_checks_add(&c, HN_CHECK_CRITICAL, "second", "e", "f");
-	assert_int_equal(hn_textfile_write(path, &c, &seed_run), 0);
+	assert_int_equal(hn_verify_textfile_check(path), 0);
+	hn_verify_checks_add(&c, HN_VERIFY_CHECK_OK, "first", "e", "f");
+	assert_int_equal(hn_verify_textfile_write(path, &c, &seed_run), 0);
+	hn_verify_checks_add(&c, HN_VERIFY_CHECK_CRITICAL, "second", "e", "f");
+	assert_int_equal(hn_verify_textfile_write(path, &c, &seed_run), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0644);
 	assert_int_equal(entries(), 1);
@@ -240,7 +241,7 @@ static void the_file_is_replaced_whole(void **unused)
 	assert_string_equal(got, want);
 	free(got);
 	free(want);
-	hn_checks_free(&c);
+	hn_verify_checks_free(&c);
 }
 
 /* Refused before the run, each in one line naming the path: a missing directory, a
@@ -251,42 +252,42 @@ static void bad_paths_are_refused_before_the_run(void **unused)
 
 	snprintf(path, sizeof(path), "%s/missing/hostnet.prom", dir);
 	hn_err_clear();
-	assert_int_equal(hn_textfile_check(path), -ENOENT);
+	assert_int_equal(hn_verify_textfile_check(path), -ENOENT);
 	assert_non_null(strstr(hn_errmsg(), path));
 	assert_null(strchr(hn_errmsg(), '\n'));
-	assert_int_equal(hn_textfile_check(dir), -EISDIR);
+	assert_int_equal(hn_verify_textfile_check(dir), -EISDIR);
 	snprintf(path, sizeof(path), "%s/", dir);
-	assert_int_equal(hn_textfile_check(path), -EINVAL);
+	assert_int_equal(hn_verify_textfile_check(path), -EINVAL);
 	snprintf(path, sizeof(path), "%s/hostnet.prom/x.prom", dir);
-	assert_int_equal(hn_textfile_check(path), -ENOTDIR);
-	assert_int_equal(hn_textfile_check(""), -EINVAL);
+	assert_int_equal(hn_verify_textfile_check(path), -ENOTDIR);
+	assert_int_equal(hn_verify_textfile_check(""), -EINVAL);
 }
 
 /* A write that cannot happen leaves the old file as it was and nothing beside it. */
 static void a_failed_write_leaves_the_old_file(void **unused)
 {
-	struct hn_checks c = {0};
+	struct hn_verify_checks c = {0};
 	char path[128], gone[160], *before, *after;
 
 	snprintf(path, sizeof(path), "%s/hostnet.prom", dir);
-	hn_checks_add(&c, HN_CHECK_OK, "kept", "e", "f");
-	assert_int_equal(hn_textfile_write(path, &c, &seed_run), 0);
+	hn_verify_checks_add(&c, HN_VERIFY_CHECK_OK, "kept", "e", "f");
+	assert_int_equal(hn_verify_textfile_write(path, &c, &seed_run), 0);
 	before = slurp(path);
 	snprintf(gone, sizeof(gone), "%s/missing/hostnet.prom", dir);
 	hn_err_clear();
-	assert_int_equal(hn_textfile_write(gone, &c, &seed_run), -ENOENT);
+	assert_int_equal(hn_verify_textfile_write(gone, &c, &seed_run), -ENOENT);
 	assert_non_null(strstr(hn_errmsg(), gone));
 	/* rename over a directory fails after the temporary file was written: it goes. */
 	snprintf(gone, sizeof(gone), "%s/sub", dir);
 	assert_int_equal(mkdir(gone, 0755), 0);
-	assert_true(hn_textfile_write(gone, &c, &seed_run) < 0);
+	assert_true(hn_verify_textfile_write(gone, &c, &seed_run) < 0);
 	assert_int_equal(rmdir(gone), 0);
 	assert_int_equal(entries(), 1);
 	after = slurp(path);
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
-	hn_checks_free(&c);
+	hn_verify_checks_free(&c);
 }
 
 int main(void)

@@ -14,16 +14,16 @@ int main(void)
 					.probes = 3,
 					.heard_seconds = -1,
 					.finished = 1733456789.5};
-	struct hn_checks c = {0};
+	struct hn_verify_checks c = {0};
 	int r = 0;
 
-	r |= hn_checks_add(&c, HN_CHECK_OK, "vlan 10 isolation", "e", "f");
-	r |= hn_checks_add(&c, HN_CHECK_CRITICAL, "port \"a\\b\"\nc", "e", "f");
-	r |= hn_checks_add(&c, HN_CHECK_UNKNOWN, "link \xff\xfe", "e", "f");
-	r |= hn_checks_add(&c, HN_CHECK_WARNING, "probes", "e", "f");
-	r |= hn_checks_add(&c, HN_CHECK_UNKNOWN, "probes", "e", "f");
+	r |= hn_verify_checks_add(&c, HN_VERIFY_CHECK_OK, "vlan 10 isolation", "e", "f");
+	r |= hn_verify_checks_add(&c, HN_VERIFY_CHECK_CRITICAL, "port \"a\\b\"\nc", "e", "f");
+	r |= hn_verify_checks_add(&c, HN_VERIFY_CHECK_UNKNOWN, "link \xff\xfe", "e", "f");
+	r |= hn_verify_checks_add(&c, HN_VERIFY_CHECK_WARNING, "probes", "e", "f");
+	r |= hn_verify_checks_add(&c, HN_VERIFY_CHECK_UNKNOWN, "probes", "e", "f");
 	if (r == 0)
-		r = hn_textfile_format(stdout, &c, &fig);
-	hn_checks_free(&c);
+		r = hn_verify_textfile_format(stdout, &c, &fig);
+	hn_verify_checks_free(&c);
 	return r ? 1 : 0;
 }

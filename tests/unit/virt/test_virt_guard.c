@@ -41,12 +41,12 @@ static void assert_pair_works(int a, int b)
 
 static void fd_list_is_sorted_and_has_the_open_files(void **unused)
 {
-	struct hn_fd_list l;
+	struct hn_virt_fd_list l;
 	int sv[2];
 
 	(void)unused;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	assert_int_equal(hn_fd_list_now(&l), 0);
+	assert_int_equal(hn_virt_fd_list_now(&l), 0);
 	for (size_t i = 1; i < l.n; i++)
 		assert_true(l.fds[i - 1] < l.fds[i]);
 	for (int k = 0; k < 2; k++) {
@@ -56,7 +56,7 @@ static void fd_list_is_sorted_and_has_the_open_files(void **unused)
 			found |= l.fds[i] == sv[k];
 		assert_true(found);
 	}
-	hn_fd_list_free(&l);
+	hn_virt_fd_list_free(&l);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -64,17 +64,17 @@ static void fd_list_is_sorted_and_has_the_open_files(void **unused)
 static void call_past_the_bound_is_cut_and_named(void **unused)
 {
 	struct hn_virt_guard *g;
-	struct hn_fd_list before;
+	struct hn_virt_fd_list before;
 	int old[2], sv[2];
 	double t0, took;
 	char c;
 
 	(void)unused;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, old), 0);
-	assert_int_equal(hn_fd_list_now(&before), 0);
+	assert_int_equal(hn_virt_fd_list_now(&before), 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	assert_int_equal(hn_virt_guard_start(&before, 150, &g), 0);
-	hn_fd_list_free(&before);
+	hn_virt_fd_list_free(&before);
 	assert_null(hn_virt_guard_stalled(g));
 
 	/* Nobody writes: without the guard this read waits forever. */
@@ -100,14 +100,14 @@ static void call_past_the_bound_is_cut_and_named(void **unused)
 static void quick_calls_are_left_alone(void **unused)
 {
 	struct hn_virt_guard *g;
-	struct hn_fd_list before;
+	struct hn_virt_fd_list before;
 	int sv[2];
 
 	(void)unused;
-	assert_int_equal(hn_fd_list_now(&before), 0);
+	assert_int_equal(hn_virt_fd_list_now(&before), 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	assert_int_equal(hn_virt_guard_start(&before, 100, &g), 0);
-	hn_fd_list_free(&before);
+	hn_virt_fd_list_free(&before);
 	for (int i = 0; i < 3; i++) {
 		hn_virt_guard_arm(g, "quick");
 		assert_pair_works(sv[0], sv[1]);
@@ -130,17 +130,17 @@ static void cut_write_fails_with_epipe(void **unused)
 {
 	const size_t big = 4 << 20;
 	struct hn_virt_guard *g;
-	struct hn_fd_list before;
+	struct hn_virt_fd_list before;
 	char *buf = calloc(1, big);
 	int sv[2];
 
 	(void)unused;
 	assert_non_null(buf);
 	assert_true(signal(SIGPIPE, SIG_IGN) != SIG_ERR);
-	assert_int_equal(hn_fd_list_now(&before), 0);
+	assert_int_equal(hn_virt_fd_list_now(&before), 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	assert_int_equal(hn_virt_guard_start(&before, 100, &g), 0);
-	hn_fd_list_free(&before);
+	hn_virt_fd_list_free(&before);
 	hn_virt_guard_arm(g, "write_to_a_stopped_reader");
 	assert_true(write(sv[1], buf, big) < (ssize_t)big); /* nobody reads: blocks, is cut */
 	assert_int_equal(write(sv[1], buf, 1), -1);
@@ -155,18 +155,18 @@ static void cut_write_fails_with_epipe(void **unused)
 
 static void connect_in_progress_is_cut(void **unused)
 {
-	struct hn_fd_list before;
+	struct hn_virt_fd_list before;
 	int old[2], sv[2];
 	char c;
 
 	(void)unused;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, old), 0);
-	assert_int_equal(hn_fd_list_now(&before), 0);
+	assert_int_equal(hn_virt_fd_list_now(&before), 0);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	assert_int_equal(hn_fd_cut_new_sockets(&before), 2);
+	assert_int_equal(hn_virt_fd_cut_new_sockets(&before), 2);
 	assert_int_equal(read(sv[0], &c, 1), 0);
 	assert_pair_works(old[0], old[1]);
-	hn_fd_list_free(&before);
+	hn_virt_fd_list_free(&before);
 	for (int k = 0; k < 2; k++) {
 		close(old[k]);
 		close(sv[k]);
