@@ -33,6 +33,13 @@
 #                              finds nothing to change
 #   addresses_taken_from_eno1  a config without br0's addresses and gateway: same end state
 #                              (the explicit config's plan then exits 0); down gives back
+#   down_after_adopting_a_hand_made_br0
+#   down_after_finishing_a_move_onto_a_hand_made_br0
+#                              a br0 made by hand with eno1 on it (the address moved by hand,
+#                              or by up as at a boot of a host taken over): down leaves the
+#                              uplink whole, the address and default route on br0, once
+#   down_on_a_hand_made_br0_hostnet_moved_onto
+#                              hostnet put eno1 on it: down takes it off, eno1 gets its address
 #
 # The host lock is one per network namespace: no hostnet run of another lab (another test
 # on this machine) makes a run here wait, so the wall times below are hostnet's own.
@@ -290,6 +297,22 @@ case_down_after_adopting_a_hand_made_br0() {
 	hn "$SEED" down && rc_is 0 && out_has "down: nothing to change"
 }
 
+# The seed's host after its takeover and a boot: a hand-made br0 (no mark) holds eno1, and
+# ifupdown gave eno1 the address, so up finished the move: the address and default route on
+# br0 are hostnet's (marked). down still cannot take eno1 off br0, so it must keep them too:
+# removing them would leave the host without its address.
+case_down_after_finishing_a_move_onto_a_hand_made_br0() {
+	fresh_lab || return 1
+	must vsctl add-br br0 -- set bridge br0 datapath_type=netdev \
+		"other_config:hwaddr=\"$LAB_ENO1_MAC\"" -- add-port br0 eno1 || return 1
+	hn "$SEED" up && rc_is 0 && migrated || return 1
+	hn "$SEED" down
+	rc_is 0 && out_has "note: br0 keeps $LAB_HOST_ADDR and its uplink eno1" &&
+		out_lacks "address $LAB_HOST_ADDR on br0" && out_lacks "route 0.0.0.0/0" || return 1
+	uplink_on_br0 && host_answers && portsec_clean || return 1
+	hn "$SEED" down && rc_is 0 && out_has "down: nothing to change"
+}
+
 # A hand-made br0 without eno1: hostnet moves the uplink onto it (eno1's port is hostnet's),
 # so down takes eno1 off it again and gives it its address back; br0 itself stays.
 case_down_on_a_hand_made_br0_hostnet_moved_onto() {
@@ -305,7 +328,8 @@ case_down_on_a_hand_made_br0_hostnet_moved_onto() {
 }
 
 need_hostnet
-run_cases down_after_adopting_a_hand_made_br0 down_on_a_hand_made_br0_hostnet_moved_onto \
+run_cases down_after_adopting_a_hand_made_br0 down_after_finishing_a_move_onto_a_hand_made_br0 \
+	down_on_a_hand_made_br0_hostnet_moved_onto \
 	migration_under_ping down_restores_eno1 silent_gateway_refused \
 	fault_during_move_rolls_back half_migrated_with_a_silent_gateway_is_finished \
 	half_migrated_address_on_both \
