@@ -107,6 +107,10 @@
 #   uplink_on_eno1          the uplink as the lab made it: eno1 holds the address and the
 #                           default route, no br0 in the kernel or in OVSDB
 # Checks of `verify`'s output (the status line, then one "STATUS NAME: ..." line a check):
+#   critical_names TEXT     some CRITICAL line holds TEXT
+#   traces                  what a verify run may leave behind (ports, probe marks, links,
+#                           brint's neighbours, named namespaces), as one text
+#   nothing_left            traces equal $TMP/before (a snapshot of traces), polled for 5 s
 #   first_line_is STATUS [TEXT]        the status line is HOSTNET STATUS with perfdata
 #                           (and holds TEXT)
 #   line_is STATUS NAME [TEXT]         the check NAME has STATUS (and its line holds TEXT)
@@ -426,6 +430,30 @@ uplink_on_eno1() {
 		why "default route: $(in_lab ip -4 route show default | tr '\n' '|')" || return 1
 	! in_lab ip link show br0 >/dev/null 2>&1 || why "br0 is still in the kernel" || return 1
 	! vsctl br-exists br0 || why "br0 is still in OVSDB"
+}
+
+critical_names() { # TEXT: some CRITICAL line holds TEXT
+	grep -E '^CRITICAL ' "$TMP/out" | grep -qF -- "$1" || why "no CRITICAL line names '$1'"
+}
+
+# What a verify run may leave behind, as one text: compared before and after every run.
+traces() {
+	echo "ports: $(vsctl --format=csv --no-headings --columns=name list Port | sort | xargs)"
+	echo "marked: $(vsctl --format=csv --no-headings --columns=external_ids list Port |
+		grep -c hostnet-probe || true)"
+	echo "links: $(in_lab ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | xargs)"
+	echo "neigh: $(in_lab ip neigh show dev brint 2>/dev/null | grep -v FAILED | sort | xargs)"
+	echo "named netns: $(in_lab ip netns list | grep -c '^hnv' || true)"
+}
+# The kernel destroys a dead run's namespaces (and the veths in them) asynchronously.
+nothing_left() {
+	local i
+	for i in $(seq 50); do
+		traces >"$TMP/after"
+		diff -q "$TMP/before" "$TMP/after" >/dev/null && return 0
+		sleep 0.1
+	done
+	why "left behind: $(diff "$TMP/before" "$TMP/after" | grep '^[<>]' | tr '\n' '|')"
 }
 
 first_line_is() {

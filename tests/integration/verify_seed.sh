@@ -41,30 +41,6 @@ hn_said() {
 	tr '\n' '|' <"$TMP/err"
 }
 
-critical_names() { # TEXT: some CRITICAL line holds TEXT
-	grep -E '^CRITICAL ' "$TMP/out" | grep -qF -- "$1" || why "no CRITICAL line names '$1'"
-}
-
-# What a run may leave behind, as one text: compared before and after every run.
-traces() {
-	echo "ports: $(vsctl --format=csv --no-headings --columns=name list Port | sort | xargs)"
-	echo "marked: $(vsctl --format=csv --no-headings --columns=external_ids list Port |
-		grep -c hostnet-probe || true)"
-	echo "links: $(in_lab ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | xargs)"
-	echo "neigh: $(in_lab ip neigh show dev brint 2>/dev/null | grep -v FAILED | sort | xargs)"
-	echo "named netns: $(ip netns list | grep -c '^hnv' || true)"
-}
-# The kernel destroys a dead run's namespaces (and the veths in them) asynchronously.
-nothing_left() {
-	local i
-	for i in $(seq 50); do
-		traces >"$TMP/after"
-		diff -q "$TMP/before" "$TMP/after" >/dev/null && return 0
-		sleep 0.1
-	done
-	why "left behind: $(diff "$TMP/before" "$TMP/after" | grep '^[<>]' | tr '\n' '|')"
-}
-
 # The seed host by hand, the way an operator would have built it, with CONFIG's libvirt
 # networks (default verify-seed.yaml) defined by hostnet (VERIFY_BUILD=up: all by hostnet up).
 build_seed() {
