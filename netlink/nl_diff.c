@@ -386,6 +386,8 @@ static int diff_route(struct diff *d, size_t wi)
 
 		d->route_kept[mine] = true;
 		c->old = *cr;
+		if (taken)
+			c->route.onlink = cr->onlink; /* as the NIC's route had it */
 		remember_device(d, c, cr->oif);
 		hn_action_detail(last_action(d), "replaces %s%s",
 				 hn_nl_route_format(cr, ifname_of(d->cur, cr->oif, name), os),

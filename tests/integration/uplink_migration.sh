@@ -22,6 +22,9 @@
 #                              br0 in OVSDB), the upstream goes silent, vswitchd resumes:
 #                              the post-move probe fails, exit 1, everything rolled back;
 #                              once the upstream answers again the host answers on eno1
+#   onlink_route_kept          eno1's default route `onlink` (as ifupdown makes it): the
+#                              rollback of a fault during the move puts it back as it was, up
+#                              carries the flag to br0's route and down back to eno1's
 #   half_migrated_address_on_both
 #   half_migrated_address_on_both_route_on_eno1
 #   half_migrated_eno1_in_br0_address_on_eno1
@@ -191,6 +194,24 @@ case_fault_during_move_rolls_back() {
 	"$ROOT/vm-tests/lab-gw" "$HN_LAB" answer && host_answers && portsec_clean
 }
 
+# eno1's default route `onlink`, as ifupdown's `gateway` makes it on Debian (and as a
+# provider's gateway outside the host's subnet needs it): a rollback puts it back as it was,
+# and an up then a down give it back to eno1 with the flag.
+case_onlink_route_kept() {
+	fresh_lab || return 1
+	must in_lab ip route replace default via "$LAB_GW" dev eno1 onlink && host_snapshot pristine ||
+		return 1
+	hn_gateway_fault eno1_in_br0_in_ovsdb "$SEED" up --gateway-timeout 1000 ||
+		why "eno1 never showed up in br0 in OVSDB" || return 1
+	rc_is 1 && err_has "rolled back" && host_unchanged_since pristine || return 1
+	"$ROOT/vm-tests/lab-gw" "$HN_LAB" answer || why "lab-gw answer failed" || return 1
+	hn "$SEED" up && rc_is 0 && migrated || return 1
+	[[ $(in_lab ip -4 route show default) == *" onlink"* ]] ||
+		why "br0's default route lost onlink: $(in_lab ip -4 route show default)" || return 1
+	hn "$SEED" down && rc_is 0 && [[ $(in_lab ip -4 route show default) == "default via $LAB_GW dev eno1 onlink"* ]] ||
+		why "eno1's default route after down: $(in_lab ip -4 route show default)"
+}
+
 # After a full up, put the host in a state a killed run leaves, then up again.
 converges_from() {
 	hn "$SEED" up && rc_is 0 && host_answers || return 1
@@ -331,7 +352,7 @@ need_hostnet
 run_cases down_after_adopting_a_hand_made_br0 down_after_finishing_a_move_onto_a_hand_made_br0 \
 	down_on_a_hand_made_br0_hostnet_moved_onto \
 	migration_under_ping down_restores_eno1 silent_gateway_refused \
-	fault_during_move_rolls_back half_migrated_with_a_silent_gateway_is_finished \
+	fault_during_move_rolls_back onlink_route_kept half_migrated_with_a_silent_gateway_is_finished \
 	half_migrated_address_on_both \
 	half_migrated_address_on_both_route_on_eno1 half_migrated_eno1_in_br0_address_on_eno1 \
 	half_migrated_by_hand_with_ovs_vsctl two_ups_at_once addresses_taken_from_eno1
