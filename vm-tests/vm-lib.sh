@@ -33,11 +33,15 @@
 #   hv ARGS...              hostnet ARGS in the guest: $TMP/out, $TMP/err, RC, ELAPSED (ms,
 #                           with the ~0.1 s of a guest-agent round trip)
 #   hn CONFIG ARGS...       hv -c /etc/hostnet/test/CONFIG ARGS (a put_lab_config's config)
-#   hv_bg NAME ARGS...      hv in the background (the agent runs commands side by side);
-#                           hv_join NAME: RC, $TMP/out and $TMP/err as after hv
+#   hv_bg NAME ARGS...      hv in the background (the agent runs commands side by side),
+#                           hn_bg NAME CONFIG ARGS... the same for hn; lib.sh's hn_join NAME
+#                           joins either: RC, $TMP/out and $TMP/err as after hv
+#   vswitchd_pause / vswitchd_resume   the guest's ovs-vswitchd stopped / continued, so
+#                           that lib.sh's hn_gateway_fault works in the guest
 #   guest_reboot [--no-settle]   vm reboot; BOOTED its seconds; returns 1 with WHY on failure
 #   gateway_silent / gateway_answers   the provider drops every frame from the host (so the
 #                           gateway answers neither ARP nor ping), or no longer does
+#   host_snapshot NAME      lib.sh's, without what a booted host changes by itself
 #   guest_uptime            the guest's CLOCK_MONOTONIC in seconds (systemd's timestamps)
 #   unit_prop UNIT PROP     one property of a unit (systemctl show --value)
 #   wait_for SECONDS WHAT CMD...   poll CMD every 0.5 s until it holds; 1 with WHY after
@@ -125,20 +129,30 @@ hn() {
 	hv -c "/etc/hostnet/test/$conf" "$@"
 }
 
-declare -A HV_BG=()
+# In lib.sh's HN_BG, so that its exit kills a run never joined; lib.sh's hn_join joins it.
 hv_bg() {
 	local name=$1
 	shift
 	"$VM" exec "$VM_GUEST" -- hostnet "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
-	HV_BG[$name]=$!
+	HN_BG_PID=$!
+	HN_BG[$name]=$HN_BG_PID
 }
-hv_join() {
-	RC=0
-	wait "${HV_BG[$1]}" || RC=$?
-	unset "HV_BG[$1]"
-	cp "$TMP/$1.out" "$TMP/out"
-	cp "$TMP/$1.err" "$TMP/err"
+hn_bg() {
+	local name=$1 conf=$2
+	shift 2
+	hv_bg "$name" -c "/etc/hostnet/test/$conf" "$@"
 }
+
+# lib.sh's hn_gateway_fault in the guest: its ovs-vswitchd stopped and continued there.
+VSWITCHD_PAUSED=
+vswitchd_pause() {
+	in_vm sh -c 'kill -STOP "$(cat /run/openvswitch/ovs-vswitchd.pid)"' && VSWITCHD_PAUSED=yes
+}
+vswitchd_resume() {
+	[[ -z $VSWITCHD_PAUSED ]] || in_vm sh -c 'kill -CONT "$(cat /run/openvswitch/ovs-vswitchd.pid)"'
+	VSWITCHD_PAUSED=
+}
+on_exit 'vswitchd_resume >/dev/null 2>&1'
 
 guest_reboot() {
 	BOOTED=$("$VM" reboot "$VM_GUEST" "$@" 2>"$TMP/vm.log") || {
@@ -168,6 +182,18 @@ gateway_answers() {
 table netdev $GATEWAY_TABLE
 delete table netdev $GATEWAY_TABLE
 EOT
+}
+
+# lib.sh's host_snapshot, less what changes by itself on a booted host (the bridge timers of
+# libvirt's virbr0 in `ip -d link`, address lifetimes): links, addresses, routes, the switch.
+host_snapshot() {
+	{
+		in_lab ip -o link
+		in_lab ip -o addr | sed 's/ *valid_lft .*//'
+		in_lab ip route show table all
+		in_lab ip -6 route show table all
+		vsctl show
+	} >"$TMP/$1"
 }
 
 guest_uptime() { in_vm awk '{print $1}' /proc/uptime; }

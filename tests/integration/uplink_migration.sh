@@ -68,14 +68,7 @@ fresh_lab() { lab_start_portsec && lab_settled && host_snapshot pristine; }
 
 # ---- end states ----
 
-migrated() {
-	local hw
-	uplink_on_br0 || return 1
-	hw=$(vsctl get bridge br0 other_config:hwaddr | tr -d '"') || why "no br0 in OVSDB" || return 1
-	[[ $hw == "$LAB_ENO1_MAC" ]] || why "br0 other_config:hwaddr is $hw, not $LAB_ENO1_MAC" || return 1
-	[[ $(in_lab ip -4 route show default | wc -l) == 1 ]] || why "more than one default route" || return 1
-	hn "${1:-$SEED}" plan && rc_is 0 && out_has "nothing to change" && host_answers && portsec_clean
-}
+migrated() { migrated_on "${1:-$SEED}"; }
 
 # eno1 holds the address and the default route, no bridge: the lab as it was made.
 unmigrated() {

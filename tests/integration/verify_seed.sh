@@ -90,14 +90,6 @@ state_lines_are_per_object() {
 	status_counts_every_line
 }
 
-# verify_drifted CONFIG: verify once the host was changed behind hostnet's back (the
-# change's own traces are not the run's): exit 2, CRITICAL.
-verify_drifted() {
-	traces >"$TMP/before"
-	hn "$1" verify
-	rc_is 2
-}
-
 # hold_lock SECONDS: hold the host lock as a running `up` does, in the background, and
 # return once it is held. LOCK_PID is the holder.
 hold_lock() {
@@ -215,14 +207,6 @@ case_hypervisor_address_removed() {
 	line_is CRITICAL "address 10.99.1.250/32 on brint" "found missing" || return 1
 	line_is CRITICAL "reach 10.99.1.250 from vlan 99" "no ARP reply" || return 1
 	nothing_left
-}
-
-# An L2 path outside OVS between access ports of VLAN 10 and 20: verify sees frames of each
-# reach the other, CRITICAL.
-vlans_10_and_20_joined() {
-	verify_drifted verify-seed.yaml || return 1
-	line_is CRITICAL "vlan 10 isolation" "frames of VLAN 20 reach VLAN 10" || return 1
-	line_is CRITICAL "vlan 20 isolation" "frames of VLAN 10 reach VLAN 20"
 }
 
 case_veth_joins_vlan_10_and_20() {
