@@ -39,6 +39,7 @@ set -euo pipefail
 VM_GUEST=${FRESH_GUEST:-vm-fresh}
 # shellcheck source=vm-tests/vm-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/vm-lib.sh"
+T_START=$SECONDS
 
 case_seed_config() {
 	put_file "$SEED" /etc/hostnet/hostnet.yaml || why "could not write the config" || return 1
@@ -109,4 +110,5 @@ for n in 1 2; do
 	check "boot $n: libvirt networks active" libvirt_networks
 	check "boot $n: unit order" unit_order
 done
+echo "# vm_fresh_host: $((SECONDS - T_START)) s"
 finish
