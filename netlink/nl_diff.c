@@ -486,6 +486,8 @@ static int diff_route(struct diff *d, size_t wi)
 
 		d->route_kept[mine] = true;
 		c->old = *cr;
+		if (taken)
+			c->route.onlink = cr->onlink; /* as the NIC's route had it */
 		remember_device(d, c, cr->oif);
 		hn_fields_add(&last_action(d)->fields, "instead", HN_SHOWN_REPLACED,
 			      hn_nl_route_format(cr, ifname_of(d->cur, cr->oif, name), os), NULL);
@@ -570,17 +572,29 @@ static int uplink_release(struct diff *d, const struct hn_bridge *b)
 	return 0;
 }
 
-/* down, on a bridge that stays with its NIC on it (hostnet did not create it): the address
- * stays on the bridge, and hostnet says so, since `down` usually gives it back. */
+/* down, on a bridge that stays with its NIC on it (hostnet did not create it): the bridge
+ * keeps its addresses and default route, also those hostnet put there (a boot that finished
+ * the move onto a bridge made by hand): with the NIC still its port, they are the host's only
+ * way out. hostnet says so, since `down` usually gives them back. */
 static int uplink_stays(struct diff *d, const struct hn_bridge *b, const struct hn_nl_link *l)
 {
 	char pfx[HN_PREFIX_STRLEN];
+	bool noted = false;
 
+	for (size_t i = 0; l && i < d->cur->n_routes; i++) {
+		const struct hn_nl_route *cr = &d->cur->routes[i];
+
+		if (cr->oif == l->ifindex && cr->dst_len == 0 && cr->has_gateway &&
+		    cr->table == RT_TABLE_MAIN)
+			d->route_kept[i] = true;
+	}
 	for (size_t i = 0; l && i < b->n_addresses; i++) {
 		for (size_t k = 0; k < d->cur->n_addrs; k++) {
 			if (!addr_is(&d->cur->addrs[k], l->ifindex, &b->addresses[i]))
 				continue;
-			if (hn_plan_note(
+			d->addr_kept[k] = true;
+			if (!noted &&
+			    hn_plan_note(
 				d->plan,
 				"%s keeps %s and its uplink %s: hostnet did not create %s, "
 				"so down leaves the uplink as it is (`ovs-vsctl "
@@ -588,7 +602,7 @@ static int uplink_stays(struct diff *d, const struct hn_bridge *b, const struct 
 				b->name, hn_prefix_format(&b->addresses[i], pfx), b->uplink,
 				b->name, b->name) < 0)
 				return -ENOMEM;
-			return 0;
+			noted = true;
 		}
 	}
 	return 0;

@@ -87,6 +87,10 @@ struct hn_nl_route {
 	struct in_addr gateway;
 	bool has_prefsrc;
 	struct in_addr prefsrc;
+	/* RTNH_F_ONLINK: the gateway is reached on the device whatever its addresses (ifupdown
+	 * sets it; a gateway outside the host's subnet needs it). Kept when a route is put back
+	 * or carried from the uplink NIC to its bridge. */
+	bool onlink;
 	bool multipath;
 };
 

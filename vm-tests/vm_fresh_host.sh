@@ -39,6 +39,7 @@ set -euo pipefail
 VM_GUEST=${FRESH_GUEST:-vm-fresh}
 # shellcheck source=vm-tests/vm-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/vm-lib.sh"
+T_START=$SECONDS
 
 case_seed_config() {
 	put_file "$SEED" /etc/hostnet/hostnet.yaml || why "could not write the config" || return 1
@@ -66,8 +67,6 @@ case_up_under_5_ms_pings() {
 	portsec_clean
 }
 
-case_plan_after_up() { hv plan && rc_is 0 && out_has "nothing to change"; }
-
 case_kernel_datapath() {
 	local b dp
 	for b in br0 brint; do
@@ -79,11 +78,6 @@ case_kernel_datapath() {
 		why "the kernel datapath lacks eno1: $(tr '\n' '|' <"$TMP/dp")"
 }
 
-verified() {
-	hv verify && rc_is 0 && first_line_is OK && all_ok && status_counts_every_line &&
-		out_has "vlan 10 isolation" && out_has "gateway 198.51.100.1 from br0" || return 1
-	NOTE=$(head -n 1 "$TMP/out" | sed -n 's/.*| checks=\([0-9]*\) failed=\([0-9]*\) time=\(.*\)$/\1 checks in \3/p')
-}
 case_verify() { verified; }
 
 case_half_moved_host_converges() {
@@ -97,74 +91,12 @@ case_enable() {
 	[[ $(in_vm systemctl is-enabled hostnet) == enabled ]] || why "hostnet.service is not enabled"
 }
 
-# ---- after a reboot ----
-
-rebooted() {
-	local t
-	guest_reboot || return 1
-	t=$(in_vm systemd-analyze time | head -n 1)
-	NOTE="$(grep -o 'shut down in [0-9.]* s' "$TMP/vm.log"), up ${BOOTED} s after qemu started again; systemd: ${t#Startup finished in }"
-}
-
-hostnet_ran() {
-	local blame user took
-	unit_succeeded hostnet.service || return 1
-	in_vm journalctl -b -u hostnet.service --no-pager -q -o cat >"$TMP/journal"
-	grep -qE '^up: (applied [0-9]+ change|nothing to change)' "$TMP/journal" ||
-		why "no 'up:' summary in this boot's journal of hostnet: $(tail -n 3 "$TMP/journal" | tr '\n' '|')" ||
-		return 1
-	blame=$(in_vm systemd-analyze blame | grep ' hostnet.service$' | sed 's/ hostnet.service$//')
-	user=$(in_vm systemd-analyze time | sed -n 's/.* + \(.*\) (userspace).*/\1/p')
-	took=$(seconds "$blame")
-	NOTE="took ${took} s of a $(seconds "$user") s userspace boot; $(grep -E '^up: ' "$TMP/journal")"
-	in_vm systemd-analyze critical-chain hostnet.service 2>&1 | sed -n '4,5s/^/# critical chain: /p'
-}
-
-reachable() {
-	host_answers || return 1
-	in_vm ping -n -q -c 1 -W 2 "$VM_REMOTE" >/dev/null ||
-		why "the host does not reach $VM_REMOTE beyond the gateway" || return 1
-	portsec_clean
-}
-
-libvirt_networks() {
-	local active all
-	active=$(in_vm virsh -q net-list --name | sed '/^$/d' | sort | xargs)
-	all=$(in_vm virsh -q net-list --all --name | sed '/^$/d' | sort | xargs)
-	[[ $active == "intern-vlans ovs-front" ]] || why "active networks: '$active'" || return 1
-	[[ $all == "intern-vlans ovs-front" ]] || why "defined networks: '$all'"
-}
-
-# monotonic UNIT PROPERTY: the property's µs since boot, of this boot's units.
-monotonic() { in_vm systemctl show -p "$2" --value "$1"; }
-
-unit_order() {
-	local after before u start end t
-	after=" $(in_vm systemctl show -p After --value hostnet.service) "
-	before=" $(in_vm systemctl show -p Before --value hostnet.service) "
-	for u in openvswitch-switch.service libvirtd.service; do
-		[[ $after == *" $u "* ]] || why "hostnet.service is not After=$u" || return 1
-	done
-	[[ $before == *" libvirt-guests.service "* ]] ||
-		why "hostnet.service is not Before=libvirt-guests.service" || return 1
-	start=$(monotonic hostnet.service ExecMainStartTimestampMonotonic)
-	end=$(monotonic hostnet.service ActiveEnterTimestampMonotonic)
-	((start > 0 && end > 0)) || why "hostnet.service did not run to the end in this boot" || return 1
-	for u in ovs-vswitchd.service libvirtd.service; do
-		t=$(monotonic "$u" ActiveEnterTimestampMonotonic)
-		((t > 0 && t <= start)) || why "$u became active at $t µs, hostnet started at $start µs" || return 1
-	done
-	t=$(monotonic libvirt-guests.service InactiveExitTimestampMonotonic)
-	((t >= end)) || why "libvirt-guests started at $t µs, before hostnet ended ($end µs)" || return 1
-	NOTE="ovs-vswitchd and libvirtd up, hostnet $((start / 1000))..$((end / 1000)) ms, then libvirt-guests at $((t / 1000)) ms"
-}
-
 guest_start_or_die
 echo "# first boot: up ${BOOTED} s after qemu started"
 check "seed config" case_seed_config
 check "plan on a fresh host" case_plan_on_a_fresh_host
 check "up under 5 ms pings" case_up_under_5_ms_pings
-check "plan after up" case_plan_after_up
+check "plan after up" plan_is_0
 check "kernel datapath" case_kernel_datapath
 check "verify" case_verify
 check "half-moved host converges" case_half_moved_host_converges
@@ -172,10 +104,11 @@ check "enable" case_enable
 for n in 1 2; do
 	check "reboot $n" rebooted
 	check "boot $n: hostnet.service ran and succeeded" hostnet_ran
-	check "boot $n: plan exits 0" case_plan_after_up
+	check "boot $n: plan exits 0" plan_is_0
 	check "boot $n: verify OK" verified
 	check "boot $n: provider and host reach each other" reachable
 	check "boot $n: libvirt networks active" libvirt_networks
 	check "boot $n: unit order" unit_order
 done
+echo "# vm_fresh_host: $((SECONDS - T_START)) s"
 finish

@@ -43,30 +43,6 @@ hn_said() {
 	tr '\n' '|' <"$TMP/err"
 }
 
-critical_names() { # TEXT: some CRITICAL line holds TEXT
-	grep -E '^CRITICAL ' "$TMP/out" | grep -qF -- "$1" || why "no CRITICAL line names '$1'"
-}
-
-# What a run may leave behind, as one text: compared before and after every run.
-traces() {
-	echo "ports: $(vsctl --format=csv --no-headings --columns=name list Port | sort | xargs)"
-	echo "marked: $(vsctl --format=csv --no-headings --columns=external_ids list Port |
-		grep -c hostnet-probe || true)"
-	echo "links: $(in_lab ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | xargs)"
-	echo "neigh: $(in_lab ip neigh show dev brint 2>/dev/null | grep -v FAILED | sort | xargs)"
-	echo "named netns: $(ip netns list | grep -c '^hnv' || true)"
-}
-# The kernel destroys a dead run's namespaces (and the veths in them) asynchronously.
-nothing_left() {
-	local i
-	for i in $(seq 50); do
-		traces >"$TMP/after"
-		diff -q "$TMP/before" "$TMP/after" >/dev/null && return 0
-		sleep 0.1
-	done
-	why "left behind: $(diff "$TMP/before" "$TMP/after" | grep '^[<>]' | tr '\n' '|')"
-}
-
 # The seed host by hand, the way an operator would have built it, with CONFIG's libvirt
 # networks (default verify-seed.yaml) defined by hostnet (VERIFY_BUILD=up: all by hostnet up).
 build_seed() {
@@ -123,14 +99,6 @@ state_lines_are_per_object() {
 		line_is OK "uplink eno1 address" "found none" || return 1
 	! grep -qE '^[A-Z]+ +(ovs|netlink) state: ' "$TMP/out" || why "a per-layer state line" || return 1
 	status_counts_every_line
-}
-
-# verify_drifted CONFIG: verify once the host was changed behind hostnet's back (the
-# change's own traces are not the run's): exit 2, CRITICAL.
-verify_drifted() {
-	traces >"$TMP/before"
-	hn "$1" verify
-	rc_is 2
 }
 
 # hold_lock SECONDS: hold the host lock as a running `up` does, in the background, and
@@ -269,14 +237,6 @@ case_hypervisor_address_removed() {
 		return 1
 	line_is CRITICAL "reach 10.99.1.250 from vlan 99" "no ARP reply" || return 1
 	nothing_left
-}
-
-# An L2 path outside OVS between access ports of VLAN 10 and 20: verify sees frames of each
-# reach the other, CRITICAL.
-vlans_10_and_20_joined() {
-	verify_drifted verify-seed.yaml || return 1
-	line_is CRITICAL "vlan 10 isolation" "frames of VLAN 20 reach VLAN 10" || return 1
-	line_is CRITICAL "vlan 20 isolation" "frames of VLAN 10 reach VLAN 20"
 }
 
 case_veth_joins_vlan_10_and_20() {
