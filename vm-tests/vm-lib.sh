@@ -114,7 +114,9 @@ hv() {
 	local t0
 	RC=0
 	t0=$(now_ms)
-	"$VM" exec "$VM_GUEST" -- hostnet "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
+	# The unit's own bound (hostnet.service passes --timeout 30000): a loaded TCG guest's
+	# libvirtd takes seconds to destroy a network, longer than the interactive default.
+	"$VM" exec "$VM_GUEST" -- hostnet --timeout 30000 "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
 	ELAPSED=$(($(now_ms) - t0))
 	if ((RC > 128 && RC < 125 + 64)); then
 		# Killed by a signal: it said nothing, the guest's journal may.
@@ -133,7 +135,7 @@ hn() {
 hv_bg() {
 	local name=$1
 	shift
-	"$VM" exec "$VM_GUEST" -- hostnet "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	"$VM" exec "$VM_GUEST" -- hostnet --timeout 30000 "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	HN_BG_PID=$!
 	HN_BG[$name]=$HN_BG_PID
 }
