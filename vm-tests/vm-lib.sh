@@ -268,7 +268,7 @@ PY
 	)
 }
 
-# ---- the host after a boot (issue 10, point 2) ----
+# ---- the host after a boot ----
 
 plan_is_0() { hv plan && rc_is 0 && out_has "nothing to change"; }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vm_boot_faults.sh - issue 10, point 4: what README "At boot" says hostnet does when a boot
+# vm_boot_faults.sh - what README "At boot" says hostnet does when a boot
 # goes wrong, booted for real in a guest of vm-tests/vm (systemd, the kernel's OVS datapath,
 # the provider's port security on). The gateway goes silent from the provider's side (it
 # drops every frame from the host), and comes back, with nobody logging in to the host.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vm_fresh_host.sh - issue 10, points 1 and 2: a fresh Debian 12 host taken over by hostnet,
+# vm_fresh_host.sh - a fresh Debian 12 host taken over by hostnet,
 # then rebooted twice, in a guest of vm-tests/vm (systemd as PID 1, the kernel's OVS datapath,
 # openvswitch-switch and libvirtd started by systemd, the provider's port security on).
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vm_kernel_datapath.sh - issue 10, point 5: the lab's uplink, drift and verify cases that mean
+# vm_kernel_datapath.sh - the lab's uplink, drift and verify cases that mean
 # something on a real host, run once on the kernel's OVS datapath in a guest of vm-tests/vm
 # (systemd, Debian's kernel, the provider's port security on). The lab runs them on the
 # userspace datapath in namespaces (tests/integration/uplink_migration.sh,
@@ -36,8 +36,8 @@
 #     verify: a veth joining VLAN 10 and 20 is CRITICAL  (VLAN 99 stays OK)
 #   and after every verify nothing is left behind (no probe port, link, neighbour or
 #   namespace).
-# The lab cases not run here, and why, are in the report of issue 10 (each is about hostnet's
-# logic, not the datapath, or needs what only a lab can do to its daemons).
+# The lab's other uplink cases are not run here: each is about hostnet's logic, not the
+# datapath, or needs what only a lab can do to its daemons.
 #
 # Must run as root; builds the guest image on first use (vm-tests/vm). hostnet under test: see
 # vm-tests/vm (HOSTNET_DEB, else a release build of this tree). Lines starting "# " are

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vm_seed_takeover.sh - issue 10, point 3: the seed's host, built by hand as its article does,
+# vm_seed_takeover.sh - the seed's host, built by hand as its article does,
 # taken over by hostnet by following README.md "Taking over a host built by hand" to the
 # letter, in a guest of vm-tests/vm (systemd, the kernel's OVS datapath, the provider's port
 # security on).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vm_service_stop.sh - issue 12, item 9: stopping, restarting or reloading hostnet.service, and
+# vm_service_stop.sh - stopping, restarting or reloading hostnet.service, and
 # upgrading its package, never tear the network down; in a guest of vm-tests/vm (systemd, the
 # kernel's OVS datapath, the provider's port security on).
 #
