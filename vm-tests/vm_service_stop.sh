@@ -13,7 +13,7 @@
 #   systemctl reload       ExecReload ran `up`, the unit stayed active
 #   package reinstalled    `dpkg -i` of the same .deb, as an upgrade does: the unit neither
 #                          stopped nor started (same invocation)
-# and, to show these checks catch what item 9 was about:
+# and, to show these checks catch what they are about:
 #   the old unit fails them   with the old unit's ExecStop=/usr/sbin/hostnet down (a drop-in),
 #                          `systemctl stop` takes brint and vnet9 away and moves the uplink
 #                          back: the same checks fail; without the drop-in `systemctl start`
