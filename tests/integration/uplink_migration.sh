@@ -196,8 +196,8 @@ case_onlink_route_kept() {
 	fresh_lab || return 1
 	must in_lab ip route replace default via "$LAB_GW" dev eno1 onlink && host_snapshot pristine ||
 		return 1
-	hn_gateway_fault eno1_in_br0_in_ovsdb "$SEED" up --gateway-timeout 1000 ||
-		why "eno1 never showed up in br0 in OVSDB" || return 1
+	hn_gateway_fault br0_in_ovsdb "$SEED" up --gateway-timeout 1000 ||
+		why "br0 never showed up in OVSDB" || return 1
 	rc_is 1 && err_has "rolled back" && host_unchanged_since pristine || return 1
 	"$ROOT/vm-tests/lab-gw" "$HN_LAB" answer || why "lab-gw answer failed" || return 1
 	hn "$SEED" up && rc_is 0 && migrated || return 1
