@@ -1140,17 +1140,24 @@ static int read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-int hn_config_load(const char *path, struct hn_config *out)
+int hn_config_load_text(const char *path, struct hn_config *out, char **text, size_t *len)
 {
-	char *buf = NULL;
-	size_t len = 0;
+	_cleanup_free_ char *buf = NULL;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	r = read_file(path, &buf, &len);
+	r = read_file(path, &buf, len);
 	if (r < 0)
 		return r;
-	r = hn_config_parse(path, buf, len, out);
-	free(buf);
+	r = hn_config_parse(path, buf, *len, out);
+	if (r == 0 && text)
+		*text = TAKE_PTR(buf);
 	return r;
+}
+
+int hn_config_load(const char *path, struct hn_config *out)
+{
+	size_t len;
+
+	return hn_config_load_text(path, out, NULL, &len);
 }
