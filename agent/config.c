@@ -825,13 +825,12 @@ static void add_addresses(struct ip_refs *x, const struct hn_node *list, const s
 	}
 }
 
-static void add_route(struct ip_refs *x, size_t base, const struct hn_prefix *to,
-		      struct hn_pos pos, const char *what, const char *owner)
+static void add_route(struct ip_refs *x, size_t base, const struct hn_prefix *to, struct hn_pos pos,
+		      const char *what, const char *owner)
 {
 	char *t = x->text[base + x->n_routes];
 
-	x->routes[x->n_routes++] =
-	    (struct hn_name_ref){hn_prefix_format(to, t), pos, what, owner};
+	x->routes[x->n_routes++] = (struct hn_name_ref){hn_prefix_format(to, t), pos, what, owner};
 }
 
 /* The kernel has one slot for an address on the host and one for a destination in the main

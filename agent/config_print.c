@@ -62,7 +62,8 @@ static void print_port(FILE *f, const struct hn_port *p)
 
 static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bridge *b)
 {
-	char buf[HN_PREFIX_STRLEN], a[INET_ADDRSTRLEN > HN_MAC_STRLEN ? INET_ADDRSTRLEN : HN_MAC_STRLEN];
+	char buf[HN_PREFIX_STRLEN],
+	    a[INET_ADDRSTRLEN > HN_MAC_STRLEN ? INET_ADDRSTRLEN : HN_MAC_STRLEN];
 
 	fprintf(f, "bridge %s (datapath %s)\n", b->name, hn_datapath_name(c->datapath));
 	if (b->uplink[0])
@@ -203,8 +204,7 @@ static json_t *addresses_json(struct jb *jb, const struct hn_prefix *a, size_t n
 	return arr;
 }
 
-static json_t *routes_json(struct jb *jb, const char *dev, const struct hn_route *routes,
-			   size_t n)
+static json_t *routes_json(struct jb *jb, const char *dev, const struct hn_route *routes, size_t n)
 {
 	json_t *arr = json_array();
 

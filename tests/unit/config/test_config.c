@@ -272,22 +272,23 @@ static void every_key_of_the_schema_parses(void **unused)
  * config says so, the MACs allowed out through an uplink. */
 static void ports_carry_addresses_and_the_guards_parse(void **unused)
 {
-	static const char yaml[] = "bridges:\n"
-				   "  br0:\n"
-				   "    uplink: eno1\n"
-				   "    uplink_macs: [52:54:00:AA:bb:01, 02:00:00:00:00:02]\n"
-				   "  brint:\n"
-				   "    tag: 99\n"
-				   "    arp_hygiene: false\n"
-				   "    ports:\n"
-				   "      mon0:\n"
-				   "        type: internal\n"
-				   "        tag: 250\n"
-				   "        addresses: [10.250.0.1/24]\n"
-				   "        routes: [10.251.0.0/16, {to: 10.252.0.0/16, via: 10.250.0.9}]\n"
-				   "      mon1: {type: internal, arp_hygiene: false}\n"
-				   "      mon2: {type: internal, arp_hygiene: true}\n"
-				   "      eno2: {tag: 250}\n";
+	static const char yaml[] =
+	    "bridges:\n"
+	    "  br0:\n"
+	    "    uplink: eno1\n"
+	    "    uplink_macs: [52:54:00:AA:bb:01, 02:00:00:00:00:02]\n"
+	    "  brint:\n"
+	    "    tag: 99\n"
+	    "    arp_hygiene: false\n"
+	    "    ports:\n"
+	    "      mon0:\n"
+	    "        type: internal\n"
+	    "        tag: 250\n"
+	    "        addresses: [10.250.0.1/24]\n"
+	    "        routes: [10.251.0.0/16, {to: 10.252.0.0/16, via: 10.250.0.9}]\n"
+	    "      mon1: {type: internal, arp_hygiene: false}\n"
+	    "      mon2: {type: internal, arp_hygiene: true}\n"
+	    "      eno2: {tag: 250}\n";
 	const struct hn_bridge *br0, *b;
 	struct hn_config c;
 	char mac[HN_MAC_STRLEN];
@@ -555,32 +556,32 @@ static const struct bad_case bad_cases[] = {
     /* What only the host's own interfaces may carry, and the uplink MAC guard */
     {"bridges: {b: {ports: {p: {tag: 2, addresses: [10.0.0.1/24]}}}}\n", "t.yaml:1:46: ",
      "bridges.b.ports.p.addresses: addresses on a system port, expected it on an internal port"},
-    {"bridges: {b: {ports: {p: {routes: [10.0.0.0/8]}}}}\n", "t.yaml:1:35: ",
-     "routes on a system port"},
-    {"bridges: {b: {ports: {p: {arp_hygiene: false}}}}\n", "t.yaml:1:40: ",
-     "arp_hygiene on a system port"},
-    {"bridges: {b: {arp_hygiene: off}}\n", "t.yaml:1:28: ",
-     "'off' is not a boolean, expected true or false"},
+    {"bridges: {b: {ports: {p: {routes: [10.0.0.0/8]}}}}\n",
+     "t.yaml:1:35: ", "routes on a system port"},
+    {"bridges: {b: {ports: {p: {arp_hygiene: false}}}}\n",
+     "t.yaml:1:40: ", "arp_hygiene on a system port"},
+    {"bridges: {b: {arp_hygiene: off}}\n",
+     "t.yaml:1:28: ", "'off' is not a boolean, expected true or false"},
     {"bridges:\n  b: {addresses: [10.0.0.1/24]}\n  c: {ports: {m: {type: internal, "
      "addresses: [10.0.0.1/32]}}}\n",
      "t.yaml:3:47: ", "address '10.0.0.1' is used twice: on port m here, and on bridge b"},
     {"bridges:\n  b: {ports: {m: {type: internal, routes: [10.1.0.0/16]}, n: {type: internal, "
      "routes: [{to: 10.1.0.0/16, via: 10.0.0.9}]}}}\n",
      "t.yaml:2:88: ", "route to '10.1.0.0/16' is used twice: a route of port n here"},
-    {"bridges: {b: {ports: {m: {type: internal, routes: [10.1.0.5/16]}}}}\n", "t.yaml:1:52: ",
-     "host bits set"},
-    {"bridges: {b: {uplink_macs: [52:54:00:00:00:01]}}\n", "t.yaml:1:28: ",
-     "bridges.b.uplink_macs: a bridge without an uplink"},
-    {"bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:0g]}}\n", "t.yaml:1:40: ",
-     "'52:54:00:00:00:0g' is not a MAC address"},
-    {"bridges: {b: {uplink: e, uplink_macs: [33:33:00:00:00:01]}}\n", "t.yaml:1:40: ",
-     "is a multicast address"},
-    {"bridges: {b: {uplink: e, uplink_macs: [00:00:00:00:00:00]}}\n", "t.yaml:1:40: ",
-     "is the zero address"},
+    {"bridges: {b: {ports: {m: {type: internal, routes: [10.1.0.5/16]}}}}\n",
+     "t.yaml:1:52: ", "host bits set"},
+    {"bridges: {b: {uplink_macs: [52:54:00:00:00:01]}}\n",
+     "t.yaml:1:28: ", "bridges.b.uplink_macs: a bridge without an uplink"},
+    {"bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:0g]}}\n",
+     "t.yaml:1:40: ", "'52:54:00:00:00:0g' is not a MAC address"},
+    {"bridges: {b: {uplink: e, uplink_macs: [33:33:00:00:00:01]}}\n",
+     "t.yaml:1:40: ", "is a multicast address"},
+    {"bridges: {b: {uplink: e, uplink_macs: [00:00:00:00:00:00]}}\n",
+     "t.yaml:1:40: ", "is the zero address"},
     {"bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:01, 52:54:00:00:00:01]}}\n",
      "t.yaml:1:59: ", "MAC '52:54:00:00:00:01' is used twice"},
-    {"bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:01:02]}}\n", "t.yaml:1:40: ",
-     "is not a MAC address"},
+    {"bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:01:02]}}\n",
+     "t.yaml:1:40: ", "is not a MAC address"},
 };
 
 static void every_bad_config_is_one_exact_line(void **unused)
