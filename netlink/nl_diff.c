@@ -803,8 +803,8 @@ static int diff_all(struct diff *d, const struct hn_config *down)
 	return r;
 }
 
-/* The host's interfaces the config asks something of: every bridge's own port, then each
- * internal port with addresses, routes or ARP hygiene, bridge after bridge. */
+/* The host's interfaces on the switch: every bridge's own port, then each internal port,
+ * bridge after bridge. */
 static int host_ifs(struct diff *d)
 {
 	const struct hn_config *c = d->want;
@@ -838,7 +838,8 @@ static int host_ifs(struct diff *d)
 			const struct hn_port *p = &b->ports[k];
 			bool ip = p->n_addresses || p->n_routes;
 
-			if (p->type != HN_PORT_INTERNAL || (!ip && !hn_port_arp_hygiene(p)))
+			/* One with nothing asked of it is still read, for verify to show. */
+			if (p->type != HN_PORT_INTERNAL)
 				continue;
 			d->ifs[d->n_ifs++] = (struct host_if){
 			    .name = p->name,

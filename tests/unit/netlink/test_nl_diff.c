@@ -291,16 +291,21 @@ static void hygiene_is_set_where_missing_and_left_where_off(void **unused)
 	assert_false(p.observed[0]->fields.v[2].has_want);
 	hn_plan_free(&p, backends);
 
-	/* A port with nothing to hold and its hygiene off is not the netlink diff's at all. */
+	/* A port with nothing to hold and its hygiene off: nothing to do, read all the same. */
 	x.p[1].arp_hygiene_off = true;
 	x.s.c.bridges[0].ports = x.p + 1;
 	x.s.c.bridges[0].n_ports = 1;
+	link_(&k, 8, "mon1", false, 1500);
+	link_arp_(&k, "mon1", true, 0, 0);
 	memset(&p, 0, sizeof(p));
 	p.observe = true;
 	diff_ok(&k, &x.s.c, &p);
 	assert_int_equal(p.n, 0);
-	for (size_t i = 0; i < p.n_observed; i++)
-		assert_string_not_equal(p.observed[i]->obj.name, "mon1");
+	assert_string_equal(p.observed[1]->obj.name, "mon1");
+	assert_string_equal(p.observed[1]->fields.v[0].read, "down");
+	assert_false(p.observed[1]->fields.v[0].has_want);
+	assert_string_equal(p.observed[1]->fields.v[2].read, "0");
+	assert_false(p.observed[1]->fields.v[2].has_want);
 	hn_plan_free(&p, backends);
 	hn_nl_state_clear(&k);
 }
