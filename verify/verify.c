@@ -12,6 +12,7 @@
 #include "checks.h"
 #include "error.h"
 #include "gateway.h"
+#include "mac_guard.h"
 #include "ovs.h"
 #include "matrix.h"
 #include "probe_link.h"
@@ -551,6 +552,8 @@ int hn_verify_end(struct hn_verify *v, const struct hn_config *want,
 		r = hn_err(-ENOMEM, "%s", host->error);
 	else
 		r = hn_verify_state_checks(opts, host, &checks);
+	if (r == 0)
+		r = hn_verify_mac_guard(want, host, &checks);
 	t_state = hn_verify_now_us();
 	fig.state_seconds = (double)(t_state - v->t0) / 1e6;
 	hn_debug("state checks done in %.1f ms", (double)(t_state - v->t0) / 1000.0);
