@@ -222,6 +222,19 @@ struct hn_learned {
 	size_t n;
 };
 
+/*
+ * `hostnet import`: the host described as a config, each layer adding what it reads, and
+ * what a config cannot say about it, one line each (written as YAML comments).
+ */
+struct hn_import {
+	struct hn_config config;
+	char **notes;
+	size_t n_notes;
+};
+/* Append a note; -ENOMEM when it cannot be stored. */
+int hn_import_note(struct hn_import *im, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 struct hn_backend {
 	const char *name; /* "ovs", "netlink", "libvirt" */
 	enum hn_layer layer;
@@ -253,6 +266,11 @@ struct hn_backend {
 	 * socket (its pid file and control socket in the same directory). 0, or a negative
 	 * errno with hn_err text. */
 	int (*learned_macs)(void *state, const char *bridge, struct hn_learned *out);
+	/* Optional (import): add to im what the last read shows of this layer's part of the
+	 * host. The layers before it (enum hn_layer's order) have added theirs: the kernel
+	 * finds the uplink among the ports the switch holds, libvirt's networks name the
+	 * bridges. 0, or a negative errno with hn_err text. */
+	int (*describe)(void *state, struct hn_import *im);
 };
 
 /* Each backend is declared in its library's public header: hn_ovs_backend (ovs.h),

@@ -131,6 +131,18 @@ bool hn_port_arp_hygiene(const struct hn_port *p)
 	return p->type == HN_PORT_INTERNAL && !p->arp_hygiene_off;
 }
 
+void *hn_array_add(void *v, size_t *n, size_t size)
+{
+	void **vp = v;
+	char *grown = realloc(*vp, (*n + 1) * size);
+
+	if (!grown)
+		return NULL;
+	*vp = grown;
+	memset(grown + *n * size, 0, size);
+	return grown + (*n)++ * size;
+}
+
 void hn_config_free(struct hn_config *c)
 {
 	if (!c)

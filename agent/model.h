@@ -211,5 +211,9 @@ const struct hn_network *hn_config_network(const struct hn_config *c, const char
  * interface on the switch) that does not say `arp_hygiene: false`? */
 bool hn_port_arp_hygiene(const struct hn_port *p);
 void hn_config_free(struct hn_config *c);
+/* Append one zeroed element of size bytes to the array *v of *n (realloc): the new element,
+ * or NULL when out of memory (the array is as it was). How a config is built from the host
+ * (`hostnet import`), a bridge, port, address or route at a time. */
+void *hn_array_add(void *v, size_t *n, size_t size);
 
 #endif

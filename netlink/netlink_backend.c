@@ -11,6 +11,7 @@
 #include "nl_apply.h"
 #include "nl_diff.h"
 #include "nl_io.h"
+#include "nl_import.h"
 #include "nl_sysctl.h"
 
 #include <errno.h>
@@ -143,6 +144,22 @@ static void nlb_uplink_facts(void *state, const struct hn_bridge *b, struct hn_u
 	hn_nl_link_facts(&nb->cur, b->name, &out->bridge);
 }
 
+/* The knobs of the bridges and internal ports the switch's part found, as for a diff. */
+static int nlb_describe(void *state, struct hn_import *im)
+{
+	struct nl_backend *b = state;
+
+	for (size_t i = 0; i < im->config.n_bridges; i++) {
+		const struct hn_bridge *br = &im->config.bridges[i];
+
+		read_arp(b, br->name);
+		for (size_t k = 0; k < br->n_ports; k++)
+			if (br->ports[k].type == HN_PORT_INTERNAL)
+				read_arp(b, br->ports[k].name);
+	}
+	return hn_nl_import(&b->cur, im);
+}
+
 const struct hn_backend hn_nl_backend = {
     .name = "netlink",
     .layer = HN_LAYER_NETLINK,
@@ -154,4 +171,5 @@ const struct hn_backend hn_nl_backend = {
     .free_priv = nlb_free_priv,
     .close = nlb_close,
     .uplink_facts = nlb_uplink_facts,
+    .describe = nlb_describe,
 };

@@ -11,6 +11,7 @@
 #include "ovs_cfg.h"
 #include "ovs_diff.h"
 #include "ovs_fdb.h"
+#include "ovs_import.h"
 #include "ovs_txn.h"
 #include "ovsdb_rpc.h"
 #include "plan.h"
@@ -342,6 +343,26 @@ static int ovs_learned_macs(void *state, const char *bridge, struct hn_learned *
 	return r;
 }
 
+static int ovs_describe(void *state, struct hn_import *im)
+{
+	struct ovs_state *s = state;
+	json_auto_t *result = NULL;
+	int r;
+
+	if (!s->db)
+		return hn_err(-EINVAL, "ovs: describe before read");
+	/* The interfaces' external_ids say which ports libvirt made for guests; the read
+	 * that plans leaves them out, as it does every column a diff does not compare. */
+	r = hn_ovs_rpc_call(s->rpc, "transact",
+			    json_pack("[s, {s:s, s:s, s:[], s:[s, s]}]", HN_OVS_DB_NAME, "op",
+				      "select", "table", "Interface", "where", "columns", "name",
+				      "external_ids"),
+			    &result);
+	if (r < 0)
+		return r;
+	return hn_ovs_import(s->db, json_object_get(json_array_get(result, 0), "rows"), im);
+}
+
 const struct hn_backend hn_ovs_backend = {
     .name = "ovs",
     .layer = HN_LAYER_OVS,
@@ -353,4 +374,5 @@ const struct hn_backend hn_ovs_backend = {
     .free_priv = free_priv,
     .close = ovs_close,
     .learned_macs = ovs_learned_macs,
+    .describe = ovs_describe,
 };

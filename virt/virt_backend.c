@@ -13,6 +13,7 @@
 #include "virt.h"
 #include "error.h"
 #include "virt_conn.h"
+#include "virt_import.h"
 #include "virt_xml.h"
 
 #include <errno.h>
@@ -794,6 +795,29 @@ static void virt_close(void *state)
 	free(s);
 }
 
+static int virt_describe(void *state, struct hn_import *im)
+{
+	struct virt_state *s = state;
+	struct hn_config *c = &im->config;
+
+	c->has_libvirt = true;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct cur_net *n = &s->nets[i];
+		int r = hn_virt_import_network(&n->def, n->persistent, n->active, n->autostart, im);
+
+		if (r < 0)
+			return r;
+	}
+	/* The seed's first step: libvirt's NAT network gone. */
+	if (!find_cur(s, "default")) {
+		char **name = hn_array_add(&c->undefine, &c->n_undefine, sizeof(*name));
+
+		if (!name || !(*name = strdup("default")))
+			return hn_err(-ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 const struct hn_backend hn_virt_backend = {
     .name = "libvirt",
     .layer = HN_LAYER_VIRT,
@@ -804,4 +828,5 @@ const struct hn_backend hn_virt_backend = {
     .undo = virt_undo,
     .free_priv = change_free,
     .close = virt_close,
+    .describe = virt_describe,
 };
