@@ -87,7 +87,7 @@ void hn_import_derive_verify(struct hn_config *c)
 }
 
 /* Each layer's backend reads, then adds its part, in the layers' order. */
-static int describe(struct hn_session *s, struct hn_import *im)
+static int describe(struct hn_session *s, const struct hn_opts *opts, struct hn_import *im)
 {
 	for (int l = 0; l < HN_LAYER_COUNT; l++) {
 		const struct hn_backend *b = s->backends[l];
@@ -96,8 +96,8 @@ static int describe(struct hn_session *s, struct hn_import *im)
 		if (!b) {
 			r = hn_import_note(im, "%s: not read (%s): nothing of it below",
 					   hn_layer_name(l),
-					   l == HN_LAYER_VIRT ? "libvirtd does not answer"
-							      : "--layers leaves it out");
+					   !hn_layer_wanted(opts, l) ? "--layers leaves it out"
+								     : "libvirtd does not answer");
 			if (r < 0)
 				return r;
 			continue;
@@ -122,7 +122,7 @@ int hn_import_read(const struct hn_opts *opts, struct hn_import *im)
 
 	if (r < 0)
 		return r;
-	r = describe(&s, im);
+	r = describe(&s, opts, im);
 	hn_session_close(&s);
 	if (r == 0)
 		hn_import_derive_verify(&im->config);
