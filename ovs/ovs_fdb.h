@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A bridge's MAC learning table, as ovs-vswitchd holds it: asked with `fdb/show` over its
- * control socket (unixctl, JSON-RPC 1.0), the way ovs-appctl asks, with no program started.
+ * control socket (unixctl, JSON-RPC 1.0), as OVS's own control client asks, with no program
+ * started.
  * The answer is text, one entry a line:
  *
  *    port  VLAN  MAC                Age

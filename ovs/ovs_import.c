@@ -10,7 +10,7 @@
 #define PROBE_MARK_KEY "hostnet-probe"
 
 /* A port libvirt made for a running guest: its interface carries the guest's vm-id or
- * iface-id (libvirt's own ovs-vsctl sets them). */
+ * iface-id (libvirt sets them when it plugs a guest in). */
 static bool guest_port(const json_t *ifaces, const char *name)
 {
 	for (size_t i = 0; i < json_array_size(ifaces); i++) {
