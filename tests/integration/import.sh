@@ -27,6 +27,7 @@ HN_FRESH=yes
 import_to() {
 	hn verify-seed.yaml "$@" import
 	rc_is 0 || return 1
+	IMPORT_MS=$ELAPSED
 	[[ ! -s $TMP/err ]] || why "import wrote on stderr: $(tr '\n' '|' <"$TMP/err")" || return 1
 	if [[ ${1:-} == --json ]]; then
 		cp "$TMP/out" "$TMP/imported.json"
@@ -84,7 +85,8 @@ case_seed_by_hand_imports_to_a_plan_of_nothing() {
 	rc_is 0 || return 1
 	hn "$TMP/imported.yaml" plan
 	rc_is 0 && out_has "nothing to change" || return 1
-	NOTE="$(grep -c '^#   ' "$TMP/imported.yaml") comment(s)"
+	NOTE="$(grep -c '^#   ' "$TMP/imported.yaml") comment(s); import took $IMPORT_MS ms"
+	cp "$TMP/imported.yaml" "${IMPORT_KEEP:-/dev/null}"
 }
 
 case_round_trip_of_the_seed_config() {
