@@ -76,6 +76,9 @@ const char *hn_scan_ipv4(const char *s, struct in_addr *addr);
 /* need_len: "10.0.0.1" alone is refused; else it means /32. */
 const char *hn_scan_prefix(const char *s, bool need_len, struct hn_prefix *p);
 const char *hn_scan_uint(const char *s, unsigned min, unsigned max, unsigned *out);
+const char *hn_scan_bool(const char *s, bool *out); /* true or false */
+/* "52:54:00:c6:64:0a" (either case): a unicast MAC, not zero. */
+const char *hn_scan_mac(const char *s, struct hn_mac *mac);
 
 /* s made safe to quote in a one-line message: control bytes become '?', long ones are cut. */
 #define HN_QUOTE_MAX 72

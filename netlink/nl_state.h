@@ -46,6 +46,11 @@
  */
 #define HN_NL_UPLINK_BRIDGE_METRIC 1
 
+/* ARP hygiene: arp_ignore 1 (answer only for an address of the interface the request came
+ * in on), arp_announce 2 (ask from an address of the interface the request goes out of). */
+#define HN_NL_ARP_IGNORE   1
+#define HN_NL_ARP_ANNOUNCE 2
+
 struct hn_nl_link {
 	int ifindex;
 	char name[IFNAMSIZ];
@@ -53,6 +58,10 @@ struct hn_nl_link {
 	unsigned mtu;
 	bool has_mac;
 	uint8_t mac[6];
+	/* /proc/sys/net/ipv4/conf/NAME/arp_ignore and arp_announce: read (nl_sysctl.h) only
+	 * for the interfaces the config names, has_arp false for the others. */
+	bool has_arp;
+	unsigned arp_ignore, arp_announce;
 };
 
 /* One IPv4 address (AF_INET only). */
@@ -110,6 +119,7 @@ struct hn_nl_addr *hn_nl_state_add_addr(struct hn_nl_state *s);
 struct hn_nl_route *hn_nl_state_add_route(struct hn_nl_state *s);
 
 const struct hn_nl_link *hn_nl_link_by_name(const struct hn_nl_state *s, const char *name);
+struct hn_nl_link *hn_nl_link_by_name_mut(struct hn_nl_state *s, const char *name);
 const struct hn_nl_link *hn_nl_link_by_index(const struct hn_nl_state *s, int ifindex);
 
 #endif

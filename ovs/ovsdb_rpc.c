@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* JSON-RPC over a stream socket to ovsdb-server: connect, call, notifications, timeouts. */
+/* JSON-RPC over a stream socket to ovsdb-server (or ovs-vswitchd's control socket): connect,
+ * call, notifications, timeouts. */
 #include "ovsdb_rpc.h"
 #include "error.h"
 #include "json_stream.h"
@@ -18,7 +19,8 @@
 
 struct hn_ovs_rpc {
 	int fd;
-	char *name; /* the address as given, for messages */
+	const char *peer; /* the daemon, for messages: "ovsdb-server" */
+	char *name;	  /* the address as given, for messages */
 	int timeout_ms;
 	json_int_t next_id;
 	struct hn_ovs_json_stream in;
@@ -81,19 +83,20 @@ static int tcp_address(const char *spec, struct sockaddr_storage *ss, socklen_t 
 	return 0;
 }
 
-static int connect_error(const char *addr, int err, int timeout_ms)
+static int connect_error(const char *peer, const char *addr, int err, int timeout_ms)
 {
 	const char *hint = "";
 
 	if (err == ETIMEDOUT)
-		return hn_err(-ETIMEDOUT,
-			      "cannot reach ovsdb-server at %s: no connection within %d ms", addr,
-			      timeout_ms);
-	if (err == ENOENT || err == ECONNREFUSED)
+		return hn_err(-ETIMEDOUT, "cannot reach %s at %s: no connection within %d ms", peer,
+			      addr, timeout_ms);
+	if ((err == ENOENT || err == ECONNREFUSED) && strcmp(peer, "ovsdb-server") == 0)
 		hint = " (is ovsdb-server running? --ovsdb names another socket)";
+	else if (err == ENOENT || err == ECONNREFUSED)
+		hint = " (is it running?)";
 	else if (err == EACCES || err == EPERM)
 		hint = " (hostnet needs root)";
-	return hn_err(-err, "cannot reach ovsdb-server at %s: %s%s", addr,
+	return hn_err(-err, "cannot reach %s at %s: %s%s", peer, addr,
 		      err == ENOENT ? "no such socket" : strerror(err), hint);
 }
 
@@ -129,6 +132,12 @@ static int connect_bounded(int fd, const struct sockaddr *sa, socklen_t len, int
 
 int hn_ovs_rpc_open(const char *addr, int timeout_ms, struct hn_ovs_rpc **out)
 {
+	return hn_ovs_rpc_open_peer(addr, "ovsdb-server", timeout_ms, out);
+}
+
+int hn_ovs_rpc_open_peer(const char *addr, const char *peer, int timeout_ms,
+			 struct hn_ovs_rpc **out)
+{
 	struct sockaddr_storage ss = {0};
 	socklen_t len;
 	int64_t deadline = hn_ovs_now_ms() + timeout_ms;
@@ -155,11 +164,13 @@ int hn_ovs_rpc_open(const char *addr, int timeout_ms, struct hn_ovs_rpc **out)
 	r = connect_bounded(fd, (struct sockaddr *)&ss, len, deadline);
 	if (r < 0) {
 		close(fd);
-		return connect_error(addr, -r, timeout_ms);
+		return connect_error(peer, addr, -r, timeout_ms);
 	}
 	r = hn_ovs_rpc_from_fd(fd, addr, timeout_ms, out);
 	if (r < 0)
 		close(fd);
+	else
+		(*out)->peer = peer;
 	return r;
 }
 
@@ -175,6 +186,7 @@ int hn_ovs_rpc_from_fd(int fd, const char *name, int timeout_ms, struct hn_ovs_r
 		return hn_err(-ENOMEM, "out of memory");
 	}
 	rpc->fd = fd;
+	rpc->peer = "ovsdb-server";
 	rpc->timeout_ms = timeout_ms;
 	hn_ovs_json_stream_init(&rpc->in);
 	*out = rpc;
@@ -228,7 +240,7 @@ static int send_msg(struct hn_ovs_rpc *rpc, json_t *msg, const char *method, int
 	int r = 0;
 
 	if (!text)
-		return hn_err(-ENOMEM, "out of memory encoding `%s` for ovsdb-server", method);
+		return hn_err(-ENOMEM, "out of memory encoding `%s` for %s", method, rpc->peer);
 	len = strlen(text);
 	while (off < len) {
 		ssize_t n = send(rpc->fd, text + off, len - off, MSG_NOSIGNAL);
@@ -242,7 +254,7 @@ static int send_msg(struct hn_ovs_rpc *rpc, json_t *msg, const char *method, int
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			r = wait_fd(rpc->fd, POLLOUT, deadline);
 			if (r == -ETIMEDOUT) {
-				r = hn_err(r, "ovsdb-server at %s did not take `%s` within %d ms",
+				r = hn_err(r, "%s at %s did not take `%s` within %d ms", rpc->peer,
 					   rpc->name, method, rpc->timeout_ms);
 				break;
 			}
@@ -250,7 +262,7 @@ static int send_msg(struct hn_ovs_rpc *rpc, json_t *msg, const char *method, int
 				break;
 			continue;
 		}
-		r = hn_err(-errno, "ovsdb-server at %s: sending `%s`: %s%s", rpc->name, method,
+		r = hn_err(-errno, "%s at %s: sending `%s`: %s%s", rpc->peer, rpc->name, method,
 			   strerror(errno),
 			   errno == EPIPE || errno == ECONNRESET
 			       ? " (the server closed the connection)"
@@ -275,37 +287,36 @@ static int recv_msg(struct hn_ovs_rpc *rpc, int64_t deadline, const char *what, 
 		if (r > 0)
 			return 0;
 		if (r < 0)
-			return hn_err(
-			    r,
-			    "ovsdb-server at %s sent something that is not JSON-RPC while "
-			    "hostnet waited for %s: %s",
-			    rpc->name, what, err);
+			return hn_err(r,
+				      "%s at %s sent something that is not JSON-RPC while "
+				      "hostnet waited for %s: %s",
+				      rpc->peer, rpc->name, what, err);
 		n = recv(rpc->fd, buf, sizeof(buf), 0);
 		if (n > 0) {
 			r = hn_ovs_json_stream_feed(&rpc->in, buf, (size_t)n);
 			if (r < 0)
 				return hn_err(
-				    r, "ovsdb-server at %s: %s while waiting for %s", rpc->name,
+				    r, "%s at %s: %s while waiting for %s", rpc->peer, rpc->name,
 				    r == -EMSGSIZE ? "a message over 64 MiB" : "out of memory",
 				    what);
 			continue;
 		}
 		if (n == 0)
-			return hn_err(-ECONNRESET, "ovsdb-server at %s closed the connection %s %s",
-				      rpc->name,
+			return hn_err(-ECONNRESET, "%s at %s closed the connection %s %s",
+				      rpc->peer, rpc->name,
 				      hn_ovs_json_stream_partial(&rpc->in) ? "in the middle of"
 									   : "before",
 				      what);
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return hn_err(-errno, "ovsdb-server at %s: reading %s: %s", rpc->name, what,
-				      strerror(errno));
+			return hn_err(-errno, "%s at %s: reading %s: %s", rpc->peer, rpc->name,
+				      what, strerror(errno));
 		r = wait_fd(rpc->fd, POLLIN, deadline);
 		if (r == -ETIMEDOUT)
 			return r; /* the caller knows what to call it */
 		if (r < 0)
-			return hn_err(r, "ovsdb-server at %s: waiting for %s: %s", rpc->name, what,
+			return hn_err(r, "%s at %s: waiting for %s: %s", rpc->peer, rpc->name, what,
 				      strerror(-r));
 	}
 }
@@ -364,7 +375,7 @@ int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, 
 
 		r = recv_msg(rpc, deadline, what, &msg);
 		if (r == -ETIMEDOUT)
-			return hn_err(r, "ovsdb-server at %s did not answer `%s` within %d ms",
+			return hn_err(r, "%s at %s did not answer `%s` within %d ms", rpc->peer,
 				      rpc->name, method, rpc->timeout_ms);
 		if (r < 0)
 			return r;
@@ -381,7 +392,7 @@ int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, 
 		}
 		err = json_object_get(msg, "error");
 		if (err && !json_is_null(err)) {
-			r = hn_err(-EREMOTEIO, "ovsdb-server at %s refused `%s`: %s", rpc->name,
+			r = hn_err(-EREMOTEIO, "%s at %s refused `%s`: %s", rpc->peer, rpc->name,
 				   method, hn_ovs_error_text(err, text, sizeof(text)));
 			json_decref(msg);
 			return r;
@@ -389,7 +400,7 @@ int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, 
 		*result = json_incref(json_object_get(msg, "result"));
 		json_decref(msg);
 		if (!*result)
-			return hn_err(-EPROTO, "ovsdb-server at %s answered `%s` without a result",
+			return hn_err(-EPROTO, "%s at %s answered `%s` without a result", rpc->peer,
 				      rpc->name, method);
 		hn_debug("ovsdb: <- %s (id %lld)", method, (long long)id);
 		return 0;

@@ -8,9 +8,11 @@
  * veths with its file descriptors; its OVS ports are marked and removed by the next run.
  */
 #include "verify.h"
+#include "arp_proof.h"
 #include "checks.h"
 #include "error.h"
 #include "gateway.h"
+#include "mac_guard.h"
 #include "ovs.h"
 #include "matrix.h"
 #include "probe_link.h"
@@ -290,7 +292,10 @@ static int run_window(struct probe_run *pr, const struct hn_verify_probe_plan *p
 		 (double)w.t_end / 1000.0);
 	r = hn_verify_matrix_evaluate(&pr->matrix, out);
 	for (size_t i = 0; i < p->n_reach && r == 0; i++)
-		r = hn_verify_reach_evaluate(&pr->reach[i], out);
+		if (!p->reach[i].arp)
+			r = hn_verify_reach_evaluate(&pr->reach[i], out);
+	if (r == 0)
+		r = hn_verify_arp_proof_evaluate(p, pr->reach, out);
 	for (size_t i = 0; i < pr->n_gateways && r == 0; i++)
 		r = hn_verify_reach_evaluate(&gw_runs[i], out);
 	if (r == 0) {
@@ -330,6 +335,8 @@ static int forget_probe_addresses(struct probe_run *pr)
 	for (size_t i = 0; i < pr->window_plan->n_reach; i++) {
 		const struct hn_verify_reach_run *run = &pr->reach[i];
 
+		if (pr->window_plan->reach[i].arp)
+			continue; /* asked from 0.0.0.0: no entry made */
 		if (run->state != HN_VERIFY_REACH_ARP && run->state != HN_VERIFY_REACH_ECHO &&
 		    run->state != HN_VERIFY_REACH_DONE)
 			continue;
@@ -545,6 +552,8 @@ int hn_verify_end(struct hn_verify *v, const struct hn_config *want,
 		r = hn_err(-ENOMEM, "%s", host->error);
 	else
 		r = hn_verify_state_checks(opts, host, &checks);
+	if (r == 0)
+		r = hn_verify_mac_guard(want, host, &checks);
 	t_state = hn_verify_now_us();
 	fig.state_seconds = (double)(t_state - v->t0) / 1e6;
 	hn_debug("state checks done in %.1f ms", (double)(t_state - v->t0) / 1000.0);

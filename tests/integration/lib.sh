@@ -68,9 +68,13 @@
 #                           tentative, so that a picture of the host does not change by itself
 #   lab_start_portsec       lab_start, $TMP/out and $TMP/err emptied, then
 #                           vm-tests/lab-port-security on; on failure WHY says why, returns 1
-#   seed_by_hand            make the lab the seed host as an operator would (ovs-vsctl, ip):
+#   seed_by_hand [exact]    make the lab the seed host as an operator would (ovs-vsctl, ip):
 #                           br0 takes eno1, its MAC, address and default route; brint's own
-#                           port on VLAN 99 holds 10.99.1.250/32, with 10.99.1.0/24 on it
+#                           port on VLAN 99 holds 10.99.1.250/32, with 10.99.1.0/24 on it;
+#                           and the ARP hygiene hostnet sets by default (arp_hygiene_by_hand
+#                           br0 brint), so that verify finds a correct host; `exact`: the
+#                           seed's own steps only, without it
+#   arp_hygiene_by_hand IF...  arp_ignore 1, arp_announce 2 on each IF (sysctl, in the lab)
 #   hn_gateway_fault COND CONFIG ARGS...  hn with ovs-vswitchd paused, so that the run
 #                           stops at its wait for the switch; once COND (a command) holds,
 #                           polled every 50 ms for at most 10 s while the run lasts, the
@@ -312,7 +316,16 @@ seed_by_hand() {
 		must in_lab ip route replace default via "$LAB_GW" dev br0 &&
 		must in_lab ip addr add 10.99.1.250/32 dev brint &&
 		must in_lab ip link set brint up &&
-		must in_lab ip route add 10.99.1.0/24 dev brint
+		must in_lab ip route add 10.99.1.0/24 dev brint || return 1
+	[[ ${1:-} == exact ]] || arp_hygiene_by_hand br0 brint
+}
+
+arp_hygiene_by_hand() {
+	local i
+	for i; do
+		must in_lab sysctl -qw "net.ipv4.conf.$i.arp_ignore=1" \
+			"net.ipv4.conf.$i.arp_announce=2" || return 1
+	done
 }
 
 # The lab's switch paused and resumed, its gateway silenced: hn_gateway_fault's steps, which
