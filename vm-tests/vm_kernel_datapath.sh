@@ -167,7 +167,7 @@ case_tag_changed() {
 	vsctl set port mon0 tag=20 || why "could not change mon0's tag" || return 1
 	verify_drifted verify-ports.yaml && first_line_is CRITICAL && critical_names mon0 &&
 		line_is CRITICAL "port mon0 on brint" "expected internal, tag 250, found internal, tag 20" &&
-		line_is OK "port trunk0 on brint" "expected system, trunks 10,20" && nothing_left || return 1
+		line_is OK "port trunk0 on brint" "expected system, trunks [10,20], found system, trunks [10,20]" && nothing_left || return 1
 	verify_note
 	hn verify-ports.yaml up && rc_is 0 && out_has "~ ovs      port mon0 on brint: tag 20 -> 250" &&
 		col Port mon0 tag 250
