@@ -8,6 +8,7 @@
 #include "error.h"
 #include "nl_io.h"
 #include "nl_msg.h"
+#include "nl_neigh.h"
 #include "nl_sysctl.h"
 
 #include <arpa/inet.h>
@@ -179,6 +180,8 @@ static int apply_route(struct nl_sock *sk, struct hn_nl_change *c)
 		snprintf(hint, sizeof(hint), ": the gateway %s is on no subnet of %s",
 			 inet_ntop(AF_INET, &rt.gateway, gw, sizeof(gw)), c->ifname);
 	flags = NLM_F_CREATE | (c->op == HN_OP_CHANGE ? NLM_F_REPLACE : NLM_F_EXCL);
+	if (rt.has_gateway)
+		hn_nl_neigh_carry(sk, &rt.gateway, rt.oif);
 	return request(sk, hn_nl_msg_route(RTM_NEWROUTE, flags, &rt), c,
 		       c->op == HN_OP_CHANGE ? "replace" : "add", what, hint[0] ? hint : NULL);
 }
@@ -301,6 +304,8 @@ int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c)
 		rt = c->route;
 		rt.oif = c->ifindex;
 		hn_nl_route_format(&rt, NULL, what + strlen(what));
+		if (c->op == HN_OP_CHANGE && old.has_gateway)
+			hn_nl_neigh_carry(sk, &old.gateway, old.oif);
 		if (c->op == HN_OP_CHANGE)
 			return undo_talk(
 			    sk, hn_nl_msg_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &old),
