@@ -481,6 +481,66 @@ int hn_ovs_scan_skip(struct hn_ovs_scan *s)
 	}
 }
 
+/* The closing quote of the string whose opening quote is at p, or NULL when there is none:
+ * memchr finds a quote, which closes it unless an odd run of backslashes comes before. */
+static const char *string_end(const char *p, const char *end)
+{
+	for (const char *q = p + 1;; q++) {
+		size_t bs = 0;
+
+		q = memchr(q, '"', (size_t)(end - q));
+		if (!q)
+			return NULL;
+		while (q - bs > p + 1 && q[-1 - (long)bs] == '\\')
+			bs++;
+		if (!(bs & 1))
+			return q;
+	}
+}
+
+/* The bytes pass stops at inside a container. */
+static bool bracket_or_quote(char c)
+{
+	return c == '"' || c == '[' || c == ']' || c == '{' || c == '}';
+}
+
+int hn_ovs_scan_pass(struct hn_ovs_scan *s)
+{
+	int c = hn_ovs_scan_peek(s);
+	const char *p = s->p, *end = s->end;
+	size_t depth = 0;
+
+	if (c < 0)
+		return c;
+	do {
+		c = *p;
+		if (c == '"') {
+			p = string_end(p, end);
+			if (!p)
+				return hn_ovs_scan_fail(s, "unterminated string");
+			p++;
+		} else if (c == '[' || c == '{') {
+			depth++;
+			p++;
+		} else if (c == ']' || c == '}') {
+			if (!depth)
+				return hn_ovs_scan_fail(s, "expected a value");
+			depth--;
+			p++;
+		} else if (depth) {
+			while (++p < end && !bracket_or_quote(*p))
+				;
+		} else { /* a number or a literal: up to what ends it */
+			while (p < end && !memchr(",]}: \t\r\n", *p, 8))
+				p++;
+		}
+	} while (depth && p < end);
+	if (depth)
+		return hn_ovs_scan_fail(s, "unexpected end of the text");
+	s->p = p;
+	return 0;
+}
+
 int hn_ovs_scan_end(struct hn_ovs_scan *s)
 {
 	if (s->why)

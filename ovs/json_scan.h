@@ -50,6 +50,10 @@ int hn_ovs_scan_string(struct hn_ovs_scan *s, const char **out);
 int hn_ovs_scan_int(struct hn_ovs_scan *s, long long *out);
 /* One value, whatever it is, checked all the same. */
 int hn_ovs_scan_skip(struct hn_ovs_scan *s);
+/* One value passed unchecked: only its strings and brackets are followed (a bracket closed by
+ * the wrong kind goes unseen). For a value a later scan reads whole, to find its end or
+ * count its elements at a fraction of the cost; -EPROTO when it does not end. */
+int hn_ovs_scan_pass(struct hn_ovs_scan *s);
 /* Nothing but whitespace left. */
 int hn_ovs_scan_end(struct hn_ovs_scan *s);
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The snapshot read's reply, read with the scanner (json_scan.h): one pass checks the whole
- * result and finds each select's rows, a second reads the columns of each row into the
- * db. Only the values the diff compares are decoded; each row keeps its text for the rare
- * change that quotes it. Values of an unexpected kind read as absent (a tag that is not an
- * integer is no tag), as the OVSDB notation helpers of ovs_db.h read them.
+ * The snapshot read's reply, read with the scanner (json_scan.h): a first pass finds each
+ * select's rows and counts them (checking all but the rows), a second reads and checks each
+ * row, its columns into the db. Only the values the diff compares are decoded; each row keeps its
+ * text for the rare change that quotes it. Values of an unexpected kind read as absent (a tag that
+ * is not an integer is no tag), as the OVSDB notation helpers of ovs_db.h read them.
  */
 #include "error.h"
 #include "json_scan.h"
@@ -237,6 +237,7 @@ struct reader {
 	struct hn_ovs_scan s;
 	char *out; /* where the next scan decodes its strings */
 	struct table t[N_TABLES];
+	size_t left; /* rows of the current select not read yet */
 };
 
 /* The next row of the current select: 1 with its record, the scan at its first column
@@ -248,6 +249,11 @@ static int next_row(struct reader *rd, struct hn_ovs_row **row, bool *object)
 
 	if (r <= 0)
 		return r;
+	/* read_result() counted them and sized the arrays: never more (a row read ends where
+	 * its pass ended, or the scan fails), but a count is not a proof. */
+	if (!rd->left)
+		return hn_ovs_scan_fail(s, "more rows than counted");
+	rd->left--;
 	*object = hn_ovs_scan_peek(s) == '{';
 	*row = &rd->db->rows[rd->db->n_rows++];
 	(*row)->text = s->p;
@@ -263,6 +269,7 @@ static void end_row(struct reader *rd, struct hn_ovs_row *row)
 static void open_rows(struct reader *rd, int table)
 {
 	hn_ovs_scan_init(&rd->s, rd->t[table].text, rd->t[table].len, rd->out);
+	rd->left = rd->t[table].n;
 	/* read_result() checked it: an array. */
 	hn_ovs_scan_enter(&rd->s, '[');
 }
@@ -533,7 +540,8 @@ static int read_root(struct reader *rd)
 
 /* ---- the result ---- */
 
-/* The number of rows in the array next in s (passed), or -1 when it is not an array. */
+/* The number of rows in the array next in s, or -1 when it is not an array. The rows are
+ * passed, not checked: reading them checks them. */
 static long count_rows(struct hn_ovs_scan *s)
 {
 	long n = 0;
@@ -544,7 +552,7 @@ static long count_rows(struct hn_ovs_scan *s)
 	if (hn_ovs_scan_enter(s, '[') < 0)
 		return -EPROTO;
 	while ((r = hn_ovs_scan_next(s)) > 0) {
-		if (hn_ovs_scan_skip(s) < 0)
+		if (hn_ovs_scan_pass(s) < 0)
 			return -EPROTO;
 		n++;
 	}
@@ -588,7 +596,7 @@ static int read_one(struct hn_ovs_scan *s, struct table *t, const char **error, 
 	return r;
 }
 
-/* The result array: each select's rows found, the whole of it checked. */
+/* The result array: each select's rows found and counted, the rest of it checked. */
 static int read_result(struct reader *rd, const char *text, size_t len, const char **error,
 		       size_t *elen)
 {
@@ -622,8 +630,11 @@ static int refused(const char *text, size_t len)
 	return r;
 }
 
-static int alloc_rows(struct hn_ovs_db *db, const struct table *t)
+static int alloc_rows(struct reader *rd)
 {
+	const struct table *t = rd->t;
+	struct hn_ovs_db *db = rd->db;
+
 	db->rows = calloc(t[ROOT].n + t[BRIDGE].n + t[PORT].n + t[IFACE].n + 1, sizeof(*db->rows));
 	db->bridges = calloc(t[BRIDGE].n + 1, sizeof(*db->bridges));
 	db->ports = calloc(t[PORT].n + 1, sizeof(*db->ports));
@@ -664,7 +675,7 @@ int hn_ovs_db_parse_text(char *text, size_t off, size_t len, struct hn_ovs_db **
 			      "the Open_vSwitch table has %zu rows instead of one: "
 			      "the database is not initialized",
 			      rd.t[ROOT].n);
-	r = alloc_rows(db, rd.t);
+	r = alloc_rows(&rd);
 	if (r == 0)
 		r = read_root(&rd);
 	if (r == 0 && !db->root_uuid)

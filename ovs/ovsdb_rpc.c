@@ -486,8 +486,9 @@ static int read_envelope(const char *text, size_t len, json_int_t id, char *stri
 			r = c;
 			break;
 		}
-		/* A key given twice counts as jansson counts it: the last one. */
-		r = hn_ovs_scan_skip(&s);
+		/* A key given twice counts as jansson counts it: the last one. The result is
+		 * only delimited: its reader checks it (hn_ovs_rpc_call_text). */
+		r = is(key, "result") ? hn_ovs_scan_pass(&s) : hn_ovs_scan_skip(&s);
 		if (r < 0)
 			break;
 		if (is(key, "method")) {

@@ -31,7 +31,9 @@ int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, 
 /*
  * The same call, its reply kept as text for a reader that does not build it with jansson
  * (json_scan.h): *text is the whole reply message, NUL-terminated (the caller frees it), and
- * text[*off, *off + *len) its "result". Errors, echo requests and notifications as above.
+ * text[*off, *off + *len) its "result", delimited but not checked: the caller's reader
+ * checks it as it reads (a reply is read once, not twice). Errors, echo requests and
+ * notifications as above.
  */
 int hn_ovs_rpc_call_text(struct hn_ovs_rpc *rpc, const char *method, json_t *params, char **text,
 			 size_t *off, size_t *len);

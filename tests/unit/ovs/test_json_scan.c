@@ -193,6 +193,38 @@ static void nesting_is_bounded(void **unused)
 	assert_int_equal(scan_all(deep), -EPROTO);
 }
 
+/* Passing finds a value's end as skipping does, checking nothing but its bracket count. */
+static void pass_finds_the_end(void **unused)
+{
+	static const char *const values[] = {
+	    "{\"a\": [1, \"]}\\\"\", {}], \"b\": null}", "[]", "\"x\\\"y\"", "-12.5e3", "true",
+	};
+	struct hn_ovs_scan s, t;
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		char text[128];
+
+		snprintf(text, sizeof(text), "[%s, 7]", values[i]);
+		hn_ovs_scan_init(&s, text, strlen(text), strings);
+		hn_ovs_scan_init(&t, text, strlen(text), strings);
+		assert_int_equal(hn_ovs_scan_enter(&s, '['), 0);
+		assert_int_equal(hn_ovs_scan_enter(&t, '['), 0);
+		assert_int_equal(hn_ovs_scan_next(&s), 1);
+		assert_int_equal(hn_ovs_scan_next(&t), 1);
+		assert_int_equal(hn_ovs_scan_pass(&s), 0);
+		assert_int_equal(hn_ovs_scan_skip(&t), 0);
+		assert_int_equal(hn_ovs_scan_offset(&s), hn_ovs_scan_offset(&t));
+	}
+	/* not checked: a bad number, a bad escape */
+	hn_ovs_scan_init(&s, "[01, \"\\q\"]", 10, strings);
+	assert_int_equal(hn_ovs_scan_pass(&s), 0);
+	/* but it must end */
+	hn_ovs_scan_init(&s, "[[1]", 4, strings);
+	assert_int_equal(hn_ovs_scan_pass(&s), -EPROTO);
+	hn_ovs_scan_init(&s, "[\"]", 3, strings);
+	assert_int_equal(hn_ovs_scan_pass(&s), -EPROTO);
+}
+
 static void errors_say_where(void **unused)
 {
 	struct hn_ovs_scan s;
@@ -213,6 +245,7 @@ int main(void)
 	    cmocka_unit_test(a_fraction_is_not_an_integer),
 	    cmocka_unit_test(accepts_what_jansson_accepts),
 	    cmocka_unit_test(nesting_is_bounded),
+	    cmocka_unit_test(pass_finds_the_end),
 	    cmocka_unit_test(errors_say_where),
 	};
 

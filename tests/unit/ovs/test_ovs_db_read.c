@@ -154,6 +154,10 @@ static void malformed_or_refused_replies(void **unused)
 	    "[{\"rows\":[]},{\"rows\":[]},{\"rows\":[]},{\"rows\":[]}]", /* no root row */
 	    "[" ROOT ",{\"rows\":[]},{\"rows\":[{\"_uuid\":[\"uuid\",\"p\"],\"name\":\"p\","
 	    "\"tag\":99999999999999999999}]},{\"rows\":[]}]",
+	    /* rows are counted unchecked, then checked as they are read */
+	    "[" ROOT ",{\"rows\":[]},{\"rows\":[]},{\"rows\":[{\"name\":\"a\",\"type\":\"\",}]}]",
+	    "[" ROOT ",{\"rows\":[]},{\"rows\":[]},{\"rows\":[{\"name\":\"a\",\"type\":\"\"]]}]",
+	    "[" ROOT ",{\"rows\":[]},{\"rows\":[]},{\"rows\":[{\"name\":\"\\x\",\"type\":\"\"}]}]",
 	};
 	struct hn_ovs_db *db;
 	char *text;
