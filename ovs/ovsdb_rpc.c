@@ -286,7 +286,11 @@ static int recv_raw(struct hn_ovs_rpc *rpc, int64_t deadline, const char *what, 
 		if (r > 0)
 			return 0;
 		if (r < 0)
-			return not_json_rpc(rpc, r, what, err);
+			return hn_err(
+			    r,
+			    "ovsdb-server at %s sent something that is not JSON-RPC while "
+			    "hostnet waited for %s: %s",
+			    rpc->name, what, err);
 		n = recv(rpc->fd, buf, sizeof(buf), 0);
 		if (n > 0) {
 			r = hn_ovs_json_stream_feed(&rpc->in, buf, (size_t)n);
@@ -421,10 +425,12 @@ int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, 
 		return r;
 	for (;;) {
 		json_t *msg, *rid, *err;
+		char text[512];
 
 		r = recv_msg(rpc, deadline, what, &msg);
 		if (r == -ETIMEDOUT)
-			return timed_out(rpc, method);
+			return hn_err(r, "ovsdb-server at %s did not answer `%s` within %d ms",
+				      rpc->name, method, rpc->timeout_ms);
 		if (r < 0)
 			return r;
 		r = handle_request(rpc, msg, deadline);
@@ -440,14 +446,16 @@ int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, 
 		}
 		err = json_object_get(msg, "error");
 		if (err && !json_is_null(err)) {
-			r = refused(rpc, method, err);
+			r = hn_err(-EREMOTEIO, "ovsdb-server at %s refused `%s`: %s", rpc->name,
+				   method, hn_ovs_error_text(err, text, sizeof(text)));
 			json_decref(msg);
 			return r;
 		}
 		*result = json_incref(json_object_get(msg, "result"));
 		json_decref(msg);
 		if (!*result)
-			return no_result(rpc, method);
+			return hn_err(-EPROTO, "ovsdb-server at %s answered `%s` without a result",
+				      rpc->name, method);
 		hn_debug("ovsdb: <- %s (id %lld)", method, (long long)id);
 		return 0;
 	}
