@@ -67,7 +67,7 @@ static int take_port(const struct hn_ovs_db *db, const json_t *ifaces, const str
 {
 	const struct hn_ovs_iface *ci = hn_ovs_db_port_iface(db, p);
 
-	if (marked(p->row, PROBE_MARK_KEY))
+	if (marked(hn_ovs_row_json(p->row), PROBE_MARK_KEY))
 		return 0; /* a verify run's, gone when it ends */
 	if (guest_port(ifaces, p->name))
 		return hn_import_note(im,

@@ -3,12 +3,14 @@
  * call, notifications, timeouts. */
 #include "ovsdb_rpc.h"
 #include "error.h"
+#include "json_scan.h"
 #include "json_stream.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,6 +235,14 @@ const char *hn_ovs_error_text(const json_t *error, char *buf, size_t len)
 	return buf;
 }
 
+static int not_json_rpc(struct hn_ovs_rpc *rpc, int r, const char *what, const char *why)
+{
+	return hn_err(r,
+		      "ovsdb-server at %s sent something that is not JSON-RPC while hostnet waited "
+		      "for %s: %s",
+		      rpc->name, what, why);
+}
+
 static int send_msg(struct hn_ovs_rpc *rpc, json_t *msg, const char *method, int64_t deadline)
 {
 	char *text = json_dumps(msg, JSON_COMPACT);
@@ -273,16 +283,17 @@ static int send_msg(struct hn_ovs_rpc *rpc, json_t *msg, const char *method, int
 	return r;
 }
 
-/* The next message off the wire, whatever it is, waiting until deadline. `what` says
- * what was awaited, for messages. */
-static int recv_msg(struct hn_ovs_rpc *rpc, int64_t deadline, const char *what, json_t **msg)
+/* The next message off the wire as bytes, whatever it is, waiting until deadline (valid until
+ * the next receive). `what` says what was awaited, for messages. */
+static int recv_raw(struct hn_ovs_rpc *rpc, int64_t deadline, const char *what, const char **text,
+		    size_t *len)
 {
 	char err[256];
 
 	for (;;) {
 		char buf[65536];
 		ssize_t n;
-		int r = hn_ovs_json_stream_next(&rpc->in, msg, err, sizeof(err));
+		int r = hn_ovs_json_stream_next_raw(&rpc->in, text, len, err, sizeof(err));
 
 		if (r > 0)
 			return 0;
@@ -321,6 +332,20 @@ static int recv_msg(struct hn_ovs_rpc *rpc, int64_t deadline, const char *what, 
 	}
 }
 
+/* The next message off the wire, parsed. */
+static int recv_msg(struct hn_ovs_rpc *rpc, int64_t deadline, const char *what, json_t **msg)
+{
+	const char *text;
+	char err[256];
+	size_t len;
+	int r = recv_raw(rpc, deadline, what, &text, &len);
+
+	if (r < 0)
+		return r;
+	r = hn_ovs_json_stream_parse(&rpc->in, text, len, msg, err, sizeof(err));
+	return r < 0 ? not_json_rpc(rpc, r, what, err) : 0;
+}
+
 /* Requests the server makes of us: answer "echo" (its liveness probe), queue
  * notifications. 1 when msg was one of those (and is consumed), 0 when it is a reply. */
 static int handle_request(struct hn_ovs_rpc *rpc, json_t *msg, int64_t deadline)
@@ -351,24 +376,64 @@ static int handle_request(struct hn_ovs_rpc *rpc, json_t *msg, int64_t deadline)
 	return 1;
 }
 
-int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_t **result)
+/* Send {"method", "params", "id"}; params is stolen. The id in *id. */
+static int send_request(struct hn_ovs_rpc *rpc, const char *method, json_t *params,
+			int64_t deadline, json_int_t *id)
 {
-	int64_t deadline = hn_ovs_now_ms() + rpc->timeout_ms;
-	json_int_t id = ++rpc->next_id;
-	char what[128];
 	json_t *req;
 	int r;
 
-	*result = NULL;
-	req = json_pack("{s:s, s:o, s:I}", "method", method, "params", params, "id", id);
+	*id = ++rpc->next_id;
+	req = json_pack("{s:s, s:o, s:I}", "method", method, "params", params, "id", *id);
 	if (!req)
 		return hn_err(-ENOMEM, "out of memory building `%s`", method);
-	hn_debug("ovsdb: -> %s (id %lld)", method, (long long)id);
+	hn_debug("ovsdb: -> %s (id %lld)", method, (long long)*id);
 	r = send_msg(rpc, req, method, deadline);
 	json_decref(req);
+	return r;
+}
+
+/* Send a call's request (params stolen): its deadline, its id, and what its reply is called
+ * in messages (what: 128 bytes). */
+static int start_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, int64_t *deadline,
+		      json_int_t *id, char *what)
+{
+	*deadline = hn_ovs_now_ms() + rpc->timeout_ms;
+	snprintf(what, 128, "its reply to `%s`", method);
+	return send_request(rpc, method, params, *deadline, id);
+}
+
+static int refused(struct hn_ovs_rpc *rpc, const char *method, const json_t *err)
+{
+	char text[512];
+
+	return hn_err(-EREMOTEIO, "ovsdb-server at %s refused `%s`: %s", rpc->name, method,
+		      hn_ovs_error_text(err, text, sizeof(text)));
+}
+
+static int no_result(struct hn_ovs_rpc *rpc, const char *method)
+{
+	return hn_err(-EPROTO, "ovsdb-server at %s answered `%s` without a result", rpc->name,
+		      method);
+}
+
+static int timed_out(struct hn_ovs_rpc *rpc, const char *method)
+{
+	return hn_err(-ETIMEDOUT, "ovsdb-server at %s did not answer `%s` within %d ms", rpc->name,
+		      method, rpc->timeout_ms);
+}
+
+int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_t **result)
+{
+	int64_t deadline;
+	char what[128];
+	json_int_t id;
+	int r;
+
+	*result = NULL;
+	r = start_call(rpc, method, params, &deadline, &id, what);
 	if (r < 0)
 		return r;
-	snprintf(what, sizeof(what), "its reply to `%s`", method);
 	for (;;) {
 		json_t *msg, *rid, *err;
 		char text[512];
@@ -405,6 +470,154 @@ int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, 
 		hn_debug("ovsdb: <- %s (id %lld)", method, (long long)id);
 		return 0;
 	}
+}
+
+/* What a reply's envelope says, read without parsing its result. */
+struct envelope {
+	bool request;	    /* its method is a string: the server asks something */
+	bool ours;	    /* its id is the call's */
+	const char *result; /* the span of "result", NULL when absent */
+	size_t result_len;
+	const char *error; /* the span of a non-null "error", NULL when none */
+	size_t error_len;
+};
+
+static bool is(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static int read_envelope(const char *text, size_t len, json_int_t id, char *strings,
+			 struct envelope *e, char *why, size_t whylen)
+{
+	struct hn_ovs_scan s;
+	const char *key;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	hn_ovs_scan_init(&s, text, len, strings);
+	r = hn_ovs_scan_enter(&s, '{');
+	while (r == 0 && (r = hn_ovs_scan_key(&s, &key)) > 0) {
+		int c = hn_ovs_scan_peek(&s);
+		const char *at = s.p;
+
+		if (c < 0) {
+			r = c;
+			break;
+		}
+		/* A key given twice counts as jansson counts it: the last one. The result is
+		 * only delimited: its reader checks it (hn_ovs_rpc_call_text). */
+		r = is(key, "result") ? hn_ovs_scan_pass(&s) : hn_ovs_scan_skip(&s);
+		if (r < 0)
+			break;
+		if (is(key, "method")) {
+			e->request = c == '"';
+		} else if (is(key, "id")) {
+			e->ours = (c == '-' || (c >= '0' && c <= '9')) &&
+				  !memchr(at, '.', (size_t)(s.p - at)) &&
+				  !memchr(at, 'e', (size_t)(s.p - at)) &&
+				  !memchr(at, 'E', (size_t)(s.p - at)) &&
+				  strtoll(at, NULL, 10) == id;
+		} else if (is(key, "result")) {
+			e->result = at;
+			e->result_len = (size_t)(s.p - at);
+		} else if (is(key, "error")) {
+			e->error = c == 'n' ? NULL : at; /* 'n': null */
+			e->error_len = (size_t)(s.p - at);
+		}
+	}
+	if (r == 0)
+		r = hn_ovs_scan_end(&s);
+	if (r < 0)
+		hn_ovs_scan_error(&s, why, whylen);
+	return r;
+}
+
+/* The error span of a reply, parsed for its message. */
+static int refused_text(struct hn_ovs_rpc *rpc, const char *method, const struct envelope *e)
+{
+	json_t *err = json_loadb(e->error, e->error_len, 0, NULL);
+	int r = err ? refused(rpc, method, err)
+		    : hn_err(-EREMOTEIO, "ovsdb-server at %s refused `%s`", rpc->name, method);
+
+	json_decref(err);
+	return r;
+}
+
+int hn_ovs_rpc_call_text(struct hn_ovs_rpc *rpc, const char *method, json_t *params, char **text,
+			 size_t *off, size_t *len)
+{
+	char what[128], why[128], *strings = NULL;
+	struct envelope e;
+	int64_t deadline;
+	json_int_t id;
+	int r;
+
+	*text = NULL;
+	*off = *len = 0;
+	r = start_call(rpc, method, params, &deadline, &id, what);
+	if (r < 0)
+		return r;
+	for (;;) {
+		const char *msg;
+		size_t n;
+		json_t *req;
+
+		r = recv_raw(rpc, deadline, what, &msg, &n);
+		if (r == -ETIMEDOUT)
+			r = timed_out(rpc, method);
+		if (r < 0)
+			break;
+		free(strings);
+		strings = malloc(n + 1);
+		if (!strings) {
+			r = hn_err(-ENOMEM, "out of memory reading %s", what);
+			break;
+		}
+		r = read_envelope(msg, n, id, strings, &e, why, sizeof(why));
+		if (r < 0) {
+			hn_ovs_json_stream_break(&rpc->in);
+			r = not_json_rpc(rpc, r, what, why);
+			break;
+		}
+		if (e.request) {
+			r = hn_ovs_json_stream_parse(&rpc->in, msg, n, &req, why, sizeof(why));
+			if (r < 0) {
+				r = not_json_rpc(rpc, r, what, why);
+				break;
+			}
+			r = handle_request(rpc, req, deadline);
+			if (r < 0)
+				break;
+			if (r > 0)
+				continue;
+			json_decref(req); /* not a request after all: read as a reply */
+		}
+		if (!e.ours)
+			continue; /* a late reply to an abandoned call */
+		if (e.error) {
+			r = refused_text(rpc, method, &e);
+			break;
+		}
+		if (!e.result) {
+			r = no_result(rpc, method);
+			break;
+		}
+		/* The stream's buffer moves on the next read: the caller gets a copy. */
+		*text = malloc(n + 1);
+		if (!*text) {
+			r = hn_err(-ENOMEM, "out of memory reading %s", what);
+			break;
+		}
+		memcpy(*text, msg, n);
+		(*text)[n] = '\0';
+		*off = (size_t)(e.result - msg);
+		*len = e.result_len;
+		hn_debug("ovsdb: <- %s (id %lld, %zu bytes)", method, (long long)id, n);
+		break;
+	}
+	free(strings);
+	return r;
 }
 
 int hn_ovs_rpc_notification(struct hn_ovs_rpc *rpc, int64_t deadline, json_t **out)

@@ -32,6 +32,16 @@ const char *hn_ovs_rpc_name(const struct hn_ovs_rpc *rpc);
  */
 int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_t **result);
 
+/*
+ * The same call, its reply kept as text for a reader that does not build it with jansson
+ * (json_scan.h): *text is the whole reply message, NUL-terminated (the caller frees it), and
+ * text[*off, *off + *len) its "result", delimited but not checked: the caller's reader
+ * checks it as it reads (a reply is read once, not twice). Errors, echo requests and
+ * notifications as above.
+ */
+int hn_ovs_rpc_call_text(struct hn_ovs_rpc *rpc, const char *method, json_t *params, char **text,
+			 size_t *off, size_t *len);
+
 /* The next notification (a message with a method and a null id), waiting until
  * deadline (CLOCK_MONOTONIC ms). -ETIMEDOUT without a message when it passes. */
 int hn_ovs_rpc_notification(struct hn_ovs_rpc *rpc, int64_t deadline, json_t **msg);

@@ -349,8 +349,10 @@ static int forget_probe_addresses(struct probe_run *pr)
 	return r;
 }
 
-/* Release everything, in the order that leaves nothing: the ports leave the switch first,
- * then the links and their namespaces. Run in an error context of its own (hn_verify_end). */
+/* Release everything, in the order that leaves nothing: the ports leave the switch first
+ * (not waited for: ovs.h), then the links and their namespaces, as late as can be so that
+ * ovs-vswitchd has begun to let go of them. Run in an error context of its own
+ * (hn_verify_end). */
 static int release(struct probe_run *pr, struct hn_verify_checks *out)
 {
 	int r = 0;
@@ -360,6 +362,9 @@ static int release(struct probe_run *pr, struct hn_verify_checks *out)
 	if (pr->ovs)
 		r = hn_ovs_ports_remove_added(pr->ovs);
 	hn_debug("probe ports detached in %.1f ms", (double)(hn_verify_now_us() - t) / 1000.0);
+	r = forget_probe_addresses(pr) ?: r;
+	for (size_t i = 0; i < pr->n_gateways; i++)
+		hn_verify_gateway_close(&pr->gateways[i]);
 	t = hn_verify_now_us();
 	if (pr->links) {
 		int w = hn_verify_probe_links_remove(&pr->kernel, pr->links, pr->n_links);
@@ -368,11 +373,8 @@ static int release(struct probe_run *pr, struct hn_verify_checks *out)
 	}
 	hn_debug("probe links and namespaces removed in %.1f ms",
 		 (double)(hn_verify_now_us() - t) / 1000.0);
-	r = forget_probe_addresses(pr) ?: r;
 	if (r < 0)
 		add_unknown(out, "probe clean-up", "every probe port, link and namespace removed");
-	for (size_t i = 0; i < pr->n_gateways; i++)
-		hn_verify_gateway_close(&pr->gateways[i]);
 	hn_ovs_ports_close(pr->ovs);
 	hn_verify_probe_kernel_close(&pr->kernel);
 	hn_verify_matrix_free(&pr->matrix);
