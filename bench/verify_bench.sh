@@ -23,7 +23,7 @@
 set -euo pipefail
 
 HN_LAB=${VERIFY_BENCH_LAB:-hn-verify-bench}
-HN_LAYERS=ovs,netlink # the lab has no libvirtd
+HN_LIBVIRT=yes # verify-seed.yaml names libvirt networks: a whole verify reads them
 HN_VSCTL_TIMEOUT=10
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/integration/lib.sh"
@@ -42,6 +42,9 @@ on_exit del_probes
 [[ -x $HOSTNET ]] || { echo "verify_bench: $HOSTNET is not built" >&2; exit 1; }
 lab_start || { tail -n 5 "$TMP/lab.log" >&2; exit 1; }
 seed_by_hand || { echo "verify_bench: $WHY" >&2; exit 1; }
+# The seed's libvirt networks (and the rest of the config) as `up` makes them.
+hn "$CONFIG" up
+((RC == 0)) || { echo "verify_bench: up exited $RC: $(tail -n 1 "$TMP/err")" >&2; exit 1; }
 
 echo "hostnet verify: $HOSTNET, $RUNS runs, on the seed host (lab $HN_LAB)"
 hn "$CONFIG" verify
