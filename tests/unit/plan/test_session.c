@@ -49,7 +49,6 @@ static int fake_undo(void *state, struct hn_action **acts, size_t n)
 
 static const struct hn_backend fake = {.apply = fake_apply, .undo = fake_undo};
 
-
 /* One OVS action, then one netlink action, as `up` orders them. */
 static void two_layers(struct hn_session *s, struct hn_plan *plan)
 {
