@@ -516,14 +516,19 @@ static int bridge_tag(struct walker *w, const struct hn_node *n, void *obj)
 	return parse_vlan(w, n, &((struct hn_bridge *)obj)->tag);
 }
 
-static int bridge_mtu(struct walker *w, const struct hn_node *n, void *obj)
+static int parse_mtu(struct walker *w, const struct hn_node *n, unsigned *mtu)
 {
 	const char *why;
 
 	if (want_scalar(w, n, "an MTU 68-65535") < 0)
 		return -EINVAL;
-	why = hn_scan_uint(n->value, 68, 65535, &((struct hn_bridge *)obj)->mtu);
+	why = hn_scan_uint(n->value, 68, 65535, mtu);
 	return why ? bad_value(w, n, why, "an MTU 68-65535") : 0;
+}
+
+static int bridge_mtu(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_mtu(w, n, &((struct hn_bridge *)obj)->mtu);
 }
 
 #define EXPECT_ROUTE "a prefix like 10.99.1.0/24 or a mapping {to: PREFIX, via: ADDRESS}"
@@ -610,18 +615,23 @@ static int port_trunk(struct walker *w, const struct hn_node *n, void *obj)
 	return parse_vlans(w, n, &p->trunks);
 }
 
+static int port_mtu(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_mtu(w, n, &((struct hn_port *)obj)->mtu);
+}
+
 static int port_entry(struct walker *w, const struct hn_node *key, const struct hn_node *value,
 		      void *slot)
 {
 	FIELDS(fields, "bridges.BRIDGE.ports.PORT", {"type", port_type}, {"tag", port_tag},
-	       {"trunk", port_trunk});
+	       {"trunk", port_trunk}, {"mtu", port_mtu});
 	struct hn_port *p = slot;
 	int r;
 
 	p->pos = key->pos;
 	r = parse_ifname(w, key, p->name);
 	if (r == 0)
-		r = walk_fields(w, value, "a mapping with type, tag, trunk", &fields, p);
+		r = walk_fields(w, value, "a mapping with type, tag, trunk, mtu", &fields, p);
 	if (r == 0 && p->tag && p->has_trunks)
 		return fail(w, find_key(value, "trunk"),
 			    "a port with both tag and trunk, expected tag (an access port) or "
@@ -632,8 +642,8 @@ static int port_entry(struct walker *w, const struct hn_node *key, const struct 
 static int bridge_ports(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_bridge *b = obj;
-	int r = walk_named(w, n, "a mapping of port names to {type, tag, trunk}", sizeof(*b->ports),
-			   port_entry, &b->ports, &b->n_ports);
+	int r = walk_named(w, n, "a mapping of port names to {type, tag, trunk, mtu}",
+			   sizeof(*b->ports), port_entry, &b->ports, &b->n_ports);
 
 	for (size_t i = 0; r == 0 && i < b->n_ports; i++)
 		r = add_iface(w, b->ports[i].name, b->ports[i].pos, "as a port of", b->name);

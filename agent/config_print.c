@@ -30,6 +30,8 @@ static void print_port(FILE *f, const struct hn_port *p)
 		fprintf(f, " trunk %s", vlans(&p->trunks));
 	else
 		fputs(" untagged (all VLANs)", f);
+	if (p->mtu)
+		fprintf(f, " mtu %u", p->mtu);
 	fputc('\n', f);
 }
 
@@ -180,6 +182,8 @@ static json_t *port_json(struct jb *jb, const struct hn_port *p)
 		set(jb, o, "tag", json_integer(p->tag));
 	if (p->has_trunks)
 		set(jb, o, "trunk", vlan_array(jb, &p->trunks));
+	if (p->mtu)
+		set(jb, o, "mtu", json_integer(p->mtu));
 	return o;
 }
 

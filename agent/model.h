@@ -78,6 +78,7 @@ struct hn_port {
 	unsigned tag;
 	bool has_trunks;
 	struct hn_vlanset trunks;
+	unsigned mtu; /* 0 = leave alone; else OVS mtu_request on its interface */
 	struct hn_pos pos;
 };
 

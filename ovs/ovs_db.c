@@ -142,7 +142,7 @@ json_t *hn_ovs_db_read_params(void)
 	    "_uuid", "name", "ports", "datapath_type", "other_config", "external_ids", NULL};
 	static const char *const port[] = {"_uuid",	"name",		"tag", "trunks",
 					   "vlan_mode", "external_ids", NULL};
-	static const char *const iface[] = {"name", "type", NULL};
+	static const char *const iface[] = {"name", "type", "mtu_request", "mtu", NULL};
 
 	return json_pack("[s, o, o, o, o]", HN_OVS_DB_NAME, select_op("Open_vSwitch", root),
 			 select_op("Bridge", bridge), select_op("Port", port),
@@ -196,6 +196,14 @@ static const char *opt_string(const json_t *v)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* An optional integer column that holds an MTU: 0 when empty or out of range. */
+static unsigned opt_mtu(const json_t *v)
+{
+	json_int_t i = json_is_integer(v) ? json_integer_value(v) : 0;
+
+	return i > 0 && i <= 65535 ? (unsigned)i : 0;
+}
+
 static int parse_ifaces(struct hn_ovs_db *db, json_t *rows)
 {
 	size_t i;
@@ -212,6 +220,8 @@ static int parse_ifaces(struct hn_ovs_db *db, json_t *rows)
 		f->type = json_string_value(json_object_get(row, "type"));
 		if (!f->name || !f->type)
 			return bad("an Interface row without name or type");
+		f->mtu_request = opt_mtu(json_object_get(row, "mtu_request"));
+		f->mtu = opt_mtu(json_object_get(row, "mtu"));
 		if (hn_ovs_strmap_put(&db->iface_by_name, f->name, db->n_ifaces) < 0)
 			return -ENOMEM;
 		db->n_ifaces++;

@@ -29,10 +29,12 @@ struct hn_ovs_strmap {
 	size_t cap, n;
 };
 
-/* Only name and type are read: a port's own interface has the port's name, and its type
- * is all the diff compares. Removals fetch whole rows later (ovs_diff.h). */
+/* Only name, type and the MTU are read: a port's own interface has the port's name, and
+ * those are all the diff compares. Removals fetch whole rows later (ovs_diff.h). */
 struct hn_ovs_iface {
 	const char *name, *type; /* type "" = a system device */
+	unsigned mtu_request;	 /* 0 = unset */
+	unsigned mtu;		 /* as ovs-vswitchd reports the device's; 0 = unknown */
 	json_t *row;
 };
 

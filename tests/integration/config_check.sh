@@ -35,7 +35,7 @@ top-level-list|1:1|expected a mapping with ovs, bridges, libvirt, verify|- ovs\n
 complex-key|1:3|as a key|? [a]\n: b\n
 unknown-top-key|3:1|unknown key 'bridge', expected one of: ovs, bridges, libvirt, verify|ovs:\n  datapath: auto\nbridge: {}\n
 unknown-bridge-key|2:9|unknown key 'uplnk'|bridges:\n  br0: {uplnk: eno1}\n
-unknown-port-key|1:27|unknown key 'vlan', expected one of: type, tag, trunk|bridges: {b: {ports: {p: {vlan: 3}}}}\n
+unknown-port-key|1:27|unknown key 'vlan', expected one of: type, tag, trunk, mtu|bridges: {b: {ports: {p: {vlan: 3}}}}\n
 duplicate-top-key|2:1|duplicate key 'ovs'|ovs: {}\novs: {}\n
 duplicate-bridge|3:3|duplicate key 'br0' (first at line 2, column 3)|bridges:\n  br0: {}\n  br0: {}\n
 duplicate-port|1:30|duplicate key 'p'|bridges: {b: {ports: {p: {}, p: {}}}}\n

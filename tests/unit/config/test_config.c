@@ -198,7 +198,7 @@ static const char full_block[] = "ovs:\n"
 				 "      - {to: 0.0.0.0/0, via: 10.99.1.254}\n"
 				 "    ports:\n"
 				 "      eno2: { tag: 250 }\n"
-				 "      mon0: { type: internal, tag: 250 }\n"
+				 "      mon0: { type: internal, tag: 250, mtu: 1400 }\n"
 				 "      trunk0:\n"
 				 "        trunk:\n"
 				 "          - 10\n"
@@ -248,6 +248,8 @@ static void every_key_of_the_schema_parses(void **unused)
 	assert_int_equal(b->ports[0].tag, 250);
 	assert_string_equal(b->ports[1].name, "mon0");
 	assert_int_equal(b->ports[1].type, HN_PORT_INTERNAL);
+	assert_int_equal(b->ports[1].mtu, 1400);
+	assert_int_equal(b->ports[0].mtu, 0); /* absent: left alone */
 	assert_true(b->ports[2].has_trunks);
 	assert_vlans(&b->ports[2].trunks, "10,20,300-302");
 	assert_int_equal(b->ports[2].tag, 0);
@@ -374,7 +376,7 @@ static const struct bad_case bad_cases[] = {
     {"bridge: {}\n", "t.yaml:1:1: ", "unknown key 'bridge', expected one of: ovs, bridges"},
     {"bridges: {b: {uplnk: e}}\n", "t.yaml:1:15: ", "unknown key 'uplnk'"},
     {"bridges: {b: {ports: {p: {vlan: 3}}}}\n",
-     "t.yaml:1:27: ", "unknown key 'vlan', expected one of: type, tag, trunk"},
+     "t.yaml:1:27: ", "unknown key 'vlan', expected one of: type, tag, trunk, mtu"},
     {"ovs: {datapath: fast}\n", "t.yaml:1:17: ", "auto, system or netdev"},
     {"bridges: [br0]\n", "t.yaml:1:10: ", "got a list"},
     {"bridges: {b: {addresses: 10.0.0.1/24}}\n", "t.yaml:1:26: ", "got a single value"},
@@ -382,6 +384,8 @@ static const struct bad_case bad_cases[] = {
     {"bridges: {b: {tag: [1]}}\n", "t.yaml:1:20: ", "got a list, expected a VLAN id"},
     {"bridges: {b: {uplink: }}\n", "t.yaml:1:23: ", "got nothing"},
     {"bridges: {b: {mtu: 20}}\n", "t.yaml:1:20: ", "MTU"},
+    {"bridges: {b: {ports: {p: {mtu: 70000}}}}\n", "t.yaml:1:32: ", "MTU 68-65535"},
+    {"bridges: {b: {ports: {p: {mtu: [9000]}}}}\n", "t.yaml:1:32: ", "expected an MTU"},
     {"bridges: {b: {ports: {p: {type: bond}}}}\n", "t.yaml:1:33: ", "internal or system"},
     {"verify: {reach: {from: 1}}\n", "t.yaml:1:17: ", "got a mapping, expected a list"},
     {"verify: {reach: [1]}\n", "t.yaml:1:18: ", "expected a mapping {from"},
