@@ -201,9 +201,15 @@ struct hn_link_facts {
 	struct in_addr gateway;
 };
 
-/* A bridge with an uplink: its NIC and the bridge's own interface, as the last read saw them. */
+/* A bridge with an uplink: its NIC and the bridge's own interface, as the last read saw them.
+ * For an uplink found by MAC (hn_bridge.uplink_by_mac), nic is the link with that MAC: its
+ * name in nic_name, and how many links have it in n_by_mac (0: none, nic.exists false; more
+ * than 1: one of the others in also_name). */
 struct hn_uplink_facts {
 	struct hn_link_facts nic, bridge;
+	char nic_name[IFNAMSIZ];
+	unsigned n_by_mac;
+	char also_name[IFNAMSIZ];
 };
 
 struct hn_backend {

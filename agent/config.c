@@ -495,11 +495,38 @@ static int bridge_addresses(struct walker *w, const struct hn_node *n, void *obj
 			 address_item, &b->addresses, &b->n_addresses);
 }
 
-static int bridge_uplink(struct walker *w, const struct hn_node *n, void *obj)
+#define EXPECT_MAC "a MAC address like 52:54:00:12:34:56"
+
+static int uplink_mac(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_bridge *b = obj;
-	int r = parse_ifname(w, n, b->uplink);
+	const char *why;
 
+	if (want_scalar(w, n, EXPECT_MAC) < 0)
+		return -EINVAL;
+	why = hn_scan_mac(n->value, b->uplink_want_mac);
+	if (why)
+		return bad_value(w, n, why, EXPECT_MAC);
+	b->uplink_by_mac = true;
+	return 0;
+}
+
+#define EXPECT_UPLINK "an interface name, or a mapping {mac: MAC} for the NIC with that MAC"
+
+/* `uplink: eno1`, or `uplink: { mac: ... }`: the NIC whatever the kernel names it. */
+static int bridge_uplink(struct walker *w, const struct hn_node *n, void *obj)
+{
+	FIELDS(fields, "bridges.BRIDGE.uplink", {"mac", uplink_mac});
+	struct hn_bridge *b = obj;
+	int r;
+
+	if (n->kind == HN_NODE_MAP) {
+		r = walk_fields(w, n, EXPECT_UPLINK, &fields, b);
+		return r < 0 ? r : need_key(w, NULL, n, "mac", "the MAC address of the uplink NIC");
+	}
+	if (n->kind != HN_NODE_SCALAR || n->is_null)
+		return fail(w, n, "got %s, expected " EXPECT_UPLINK, kind_name(n));
+	r = parse_ifname(w, n, b->uplink);
 	return r < 0 ? r : add_iface(w, b->uplink, n->pos, "as the uplink of", b->name);
 }
 

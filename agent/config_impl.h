@@ -76,6 +76,8 @@ const char *hn_scan_ipv4(const char *s, struct in_addr *addr);
 /* need_len: "10.0.0.1" alone is refused; else it means /32. */
 const char *hn_scan_prefix(const char *s, bool need_len, struct hn_prefix *p);
 const char *hn_scan_uint(const char *s, unsigned min, unsigned max, unsigned *out);
+/* A unicast MAC address "aa:bb:cc:dd:ee:ff" (either case). */
+const char *hn_scan_mac(const char *s, uint8_t mac[6]);
 
 /* s made safe to quote in a one-line message: control bytes become '?', long ones are cut. */
 #define HN_QUOTE_MAX 72

@@ -21,6 +21,21 @@ static const char *vlans(const struct hn_vlanset *s)
 	return hn_vlanset_format(s, buf, sizeof(buf));
 }
 
+static const char *mac_text(const uint8_t *m)
+{
+	static char buf[18];
+
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+		 m[5]);
+	return buf;
+}
+
+/* The uplink as a line says it: its name, or "the NIC with that MAC". */
+static const char *uplink_name(const struct hn_bridge *b)
+{
+	return b->uplink_by_mac ? "the NIC with that MAC" : b->uplink;
+}
+
 static void print_port(FILE *f, const struct hn_port *p)
 {
 	fprintf(f, "  port %s (%s)", p->name, p->type == HN_PORT_INTERNAL ? "internal" : "system");
@@ -40,23 +55,28 @@ static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bri
 	char buf[HN_PREFIX_STRLEN], a[INET_ADDRSTRLEN];
 
 	fprintf(f, "bridge %s (datapath %s)\n", b->name, hn_datapath_name(c->datapath));
-	if (b->uplink[0])
+	if (b->uplink_by_mac)
+		fprintf(f,
+			"  uplink: the NIC with MAC %s, whatever its name (its MAC, address and "
+			"default route move to %s)\n",
+			mac_text(b->uplink_want_mac), b->name);
+	else if (b->uplink[0])
 		fprintf(f, "  uplink %s (its MAC, address and default route move to %s)\n",
 			b->uplink, b->name);
 	if (b->tag)
 		fprintf(f, "  tag %u (access VLAN of %s's internal port)\n", b->tag, b->name);
 	if (b->mtu)
 		fprintf(f, "  mtu %u\n", b->mtu);
-	if (!b->has_addresses && b->uplink[0])
-		fprintf(f, "  addresses: those %s holds when up runs\n", b->uplink);
+	if (!b->has_addresses && hn_bridge_has_uplink(b))
+		fprintf(f, "  addresses: those %s holds when up runs\n", uplink_name(b));
 	else if (b->has_addresses && b->n_addresses == 0)
 		fputs("  addresses: none\n", f);
 	for (size_t i = 0; i < b->n_addresses; i++)
 		fprintf(f, "  address %s\n", hn_prefix_format(&b->addresses[i], buf));
 	if (b->has_gateway)
 		fprintf(f, "  gateway %s\n", ip(b->gateway, a));
-	else if (b->uplink[0])
-		fprintf(f, "  gateway: %s's default gateway when up runs\n", b->uplink);
+	else if (hn_bridge_has_uplink(b))
+		fprintf(f, "  gateway: %s's default gateway when up runs\n", uplink_name(b));
 	for (size_t i = 0; i < b->n_routes; i++) {
 		const struct hn_route *r = &b->routes[i];
 
@@ -195,7 +215,10 @@ static json_t *bridge_json(struct jb *jb, const struct hn_config *c, const struc
 		return NULL;
 	set(jb, o, "name", json_string(b->name));
 	set(jb, o, "datapath", json_string(hn_datapath_name(c->datapath)));
-	set(jb, o, "uplink", b->uplink[0] ? json_string(b->uplink) : json_null());
+	if (b->uplink_by_mac)
+		set(jb, o, "uplink", json_pack("{s:s}", "mac", mac_text(b->uplink_want_mac)));
+	else
+		set(jb, o, "uplink", b->uplink[0] ? json_string(b->uplink) : json_null());
 	set(jb, o, "tag", b->tag ? json_integer(b->tag) : json_null());
 	set(jb, o, "mtu", b->mtu ? json_integer(b->mtu) : json_null());
 	/* null: not in the config (an uplink bridge takes the NIC's when `up` runs). */

@@ -4,8 +4,10 @@
 #include "config_impl.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Decimal digits only, at most 9 of them (no overflow), into *out. */
@@ -117,6 +119,25 @@ const char *hn_scan_prefix(const char *s, bool need_len, struct hn_prefix *p)
 	if (slash && (!scan_digits(slash + 1, strlen(slash + 1), &len) || len > 32))
 		return "has a prefix length that is not 0-32";
 	p->len = (uint8_t)len;
+	return NULL;
+}
+
+const char *hn_scan_mac(const char *s, uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+
+	for (int i = 0; i < 6; i++) {
+		const char *c = s + 3 * i;
+
+		if (!isxdigit((unsigned char)c[0]) || !isxdigit((unsigned char)c[1]) ||
+		    c[2] != (i == 5 ? '\0' : ':'))
+			return "is not a MAC address";
+		mac[i] = (uint8_t)strtoul((char[]){c[0], c[1], '\0'}, NULL, 16);
+	}
+	if (mac[0] & 1)
+		return "is a multicast MAC address, no NIC's";
+	if (memcmp(mac, zero, 6) == 0)
+		return "is the zero MAC address, no NIC's";
 	return NULL;
 }
 

@@ -86,14 +86,19 @@ struct hn_bridge {
 	char name[IFNAMSIZ];
 	struct hn_pos pos;
 
-	char uplink[IFNAMSIZ]; /* "" = no uplink */
+	char uplink[IFNAMSIZ]; /* "" = no uplink, or one found by its MAC not yet resolved */
+	/* `uplink: { mac: ... }`: the NIC is whichever link has this MAC, whatever its name
+	 * (a kernel or firmware update renames NICs). The agent resolves it into uplink from
+	 * the kernel before any diff (hn_uplink_resolve). */
+	bool uplink_by_mac;
+	uint8_t uplink_want_mac[6];
 	/* Filled by the agent from the kernel before any diff (config.c leaves it false):
 	 * br0 must present the uplink's MAC (other_config:hwaddr) from its first frame. */
 	bool has_uplink_mac;
 	uint8_t uplink_mac[6];
 
 	unsigned tag; /* access VLAN of the bridge's own internal port; 0 = none */
-	unsigned mtu; /* 0 = leave alone */
+	unsigned mtu; /* 0 = leave alone; else OVS mtu_request on its internal interface */
 
 	/* has_addresses false: key absent (for an uplink bridge: take the NIC's). */
 	bool has_addresses;
@@ -178,6 +183,11 @@ struct hn_config {
 };
 
 const char *hn_datapath_name(enum hn_datapath d);
+/* Does b have an uplink, by name or by MAC (resolved or not)? */
+static inline bool hn_bridge_has_uplink(const struct hn_bridge *b)
+{
+	return b->uplink[0] || b->uplink_by_mac;
+}
 const struct hn_bridge *hn_config_bridge(const struct hn_config *c, const char *name);
 const struct hn_network *hn_config_network(const struct hn_config *c, const char *name);
 void hn_config_free(struct hn_config *c);

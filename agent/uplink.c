@@ -58,15 +58,64 @@ static int resolve_bridge(struct hn_bridge *b, const struct hn_uplink_facts *f)
 	return 0;
 }
 
+/* Is name an interface the config gives another role (a bridge, a port)? */
+static const char *config_role(const struct hn_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_bridges; i++) {
+		const struct hn_bridge *b = &c->bridges[i];
+
+		if (strcmp(b->name, name) == 0)
+			return "a bridge";
+		for (size_t k = 0; k < b->n_ports; k++)
+			if (strcmp(b->ports[k].name, name) == 0)
+				return "a port";
+	}
+	return NULL;
+}
+
+/* An uplink found by its MAC: the name it has on this host now, into b->uplink. */
+static int resolve_by_mac(const struct hn_config *c, struct hn_bridge *b,
+			  const struct hn_uplink_facts *f)
+{
+	const uint8_t *m = b->uplink_want_mac;
+	const char *role;
+	char mac[18];
+
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+		 m[5]);
+	if (f->n_by_mac == 0)
+		return hn_err(-ENODEV,
+			      "bridge %s: no NIC on this host has MAC %s (its uplink.mac); check "
+			      "the MAC with `ip link`",
+			      b->name, mac);
+	if (f->n_by_mac > 1)
+		return hn_err(-ENOTUNIQ,
+			      "bridge %s: %s and %s both have MAC %s (its uplink.mac): name the "
+			      "uplink instead (`uplink: NAME`)",
+			      b->name, f->nic_name, f->also_name, mac);
+	role = config_role(c, f->nic_name);
+	if (role)
+		return hn_err(-EINVAL,
+			      "bridge %s: the NIC with MAC %s (its uplink.mac) is %s, which the "
+			      "config names as %s too",
+			      b->name, mac, f->nic_name, role);
+	if (strcmp(b->uplink, f->nic_name) != 0)
+		hn_debug("%s: its uplink with MAC %s is %s", b->name, mac, f->nic_name);
+	snprintf(b->uplink, sizeof(b->uplink), "%s", f->nic_name);
+	return 0;
+}
+
 int hn_uplink_resolve(struct hn_config *c, struct hn_session *s)
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {
 		struct hn_uplink_facts f;
 		int r;
 
-		if (!c->bridges[i].uplink[0])
+		if (!hn_bridge_has_uplink(&c->bridges[i]))
 			continue;
 		hn_session_uplink_facts(s, &c->bridges[i], &f);
+		if (c->bridges[i].uplink_by_mac && (r = resolve_by_mac(c, &c->bridges[i], &f)) < 0)
+			return r;
 		r = resolve_bridge(&c->bridges[i], &f);
 		if (r < 0)
 			return r;

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct nl_backend {
 	struct nl_sock *sk;
@@ -117,8 +118,20 @@ static void nlb_close(void *state)
 static void nlb_uplink_facts(void *state, const struct hn_bridge *b, struct hn_uplink_facts *out)
 {
 	struct nl_backend *nb = state;
+	const char *nic = b->uplink;
 
-	hn_nl_link_facts(&nb->cur, b->uplink, &out->nic);
+	memset(out, 0, sizeof(*out));
+	if (b->uplink_by_mac) {
+		const struct hn_nl_link *found, *also;
+
+		hn_nl_nic_by_mac(&nb->cur, b->uplink_want_mac, b->name, &found, &also,
+				 &out->n_by_mac);
+		nic = found ? found->name : "";
+		snprintf(out->nic_name, sizeof(out->nic_name), "%s", nic);
+		snprintf(out->also_name, sizeof(out->also_name), "%s", also ? also->name : "");
+	}
+	if (*nic)
+		hn_nl_link_facts(&nb->cur, nic, &out->nic);
 	hn_nl_link_facts(&nb->cur, b->name, &out->bridge);
 }
 

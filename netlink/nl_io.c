@@ -201,6 +201,7 @@ static void fill_link(struct rtnl_link *l, struct hn_nl_link *out)
 	snprintf(out->name, sizeof(out->name), "%s", rtnl_link_get_name(l) ?: "");
 	out->flags = rtnl_link_get_flags(l);
 	out->mtu = rtnl_link_get_mtu(l);
+	snprintf(out->kind, sizeof(out->kind), "%s", rtnl_link_get_type(l) ?: "");
 	if (mac && nl_addr_get_len(mac) == 6) {
 		out->has_mac = true;
 		memcpy(out->mac, nl_addr_get_binary_addr(mac), 6);

@@ -139,6 +139,37 @@ int hn_nl_default_gateway(const struct hn_nl_state *s, const char *ifname, struc
 	return 0;
 }
 
+/* Kinds of link whose MAC is another device's, or may be: never the uplink NIC itself. */
+static bool copies_a_mac(const char *kind)
+{
+	static const char *const kinds[] = {"vlan", "macvlan", "macvtap",     "ipvlan", "bond",
+					    "team", "bridge",  "openvswitch", "tun",	NULL};
+
+	for (size_t i = 0; kinds[i]; i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
+void hn_nl_nic_by_mac(const struct hn_nl_state *s, const uint8_t mac[6], const char *bridge,
+		      const struct hn_nl_link **found, const struct hn_nl_link **also, unsigned *n)
+{
+	*found = *also = NULL;
+	*n = 0;
+	for (size_t i = 0; i < s->n_links; i++) {
+		const struct hn_nl_link *l = &s->links[i];
+
+		if (!l->has_mac || memcmp(l->mac, mac, 6) != 0 || strcmp(l->name, bridge) == 0 ||
+		    copies_a_mac(l->kind))
+			continue;
+		if (!*found)
+			*found = l;
+		else if (!*also)
+			*also = l;
+		(*n)++;
+	}
+}
+
 void hn_nl_link_facts(const struct hn_nl_state *s, const char *ifname, struct hn_link_facts *out)
 {
 	const struct hn_nl_link *l = hn_nl_link_by_name(s, ifname);

@@ -53,6 +53,7 @@ struct hn_nl_link {
 	unsigned mtu;
 	bool has_mac;
 	uint8_t mac[6];
+	char kind[16]; /* IFLA_INFO_KIND ("veth", "vlan", "openvswitch"); "" for a NIC */
 };
 
 /* One IPv4 address (AF_INET only). */

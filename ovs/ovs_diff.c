@@ -534,9 +534,28 @@ static bool wanted(const struct diff *d, const char *port)
 	return hn_ovs_strmap_get(&d->wanted, port, &i);
 }
 
+/*
+ * On a bridge whose uplink is found by its MAC, a system port hostnet made that the config no
+ * longer names is the uplink under its old name (the NIC was renamed): it leaves in the same
+ * step, and the same OVS transaction, as the NIC joins under its new one, guarded alike.
+ */
+static void old_uplink(struct diff *d, const struct hn_bridge *wb, const struct hn_ovs_port *p)
+{
+	const struct hn_ovs_iface *ci = hn_ovs_db_port_iface(d->db, p);
+	struct hn_action *h = last_action(d);
+
+	if (!wb || !wb->uplink_by_mac || !wb->uplink[0] || !ci ||
+	    (*ci->type && strcmp(ci->type, "system") != 0))
+		return;
+	h->uplink = true;
+	h->stage = HN_STAGE_NIC;
+	hn_action_remark(h, "created by hostnet; the uplink's old name: %s has its MAC now",
+			 wb->uplink);
+}
+
 /* Ports of a bridge that the config does not name anywhere: hostnet's go, others stay
- * (a VM's tap that libvirt added, say). */
-static int prune_ports(struct diff *d, const struct hn_ovs_bridge *cb)
+ * (a VM's tap that libvirt added, say). wb: the bridge in the config, or NULL. */
+static int prune_ports(struct diff *d, const struct hn_bridge *wb, const struct hn_ovs_bridge *cb)
 {
 	for (size_t i = 0; i < cb->n_ports; i++) {
 		const struct hn_ovs_port *p = &d->db->ports[cb->ports[i]];
@@ -546,6 +565,7 @@ static int prune_ports(struct diff *d, const struct hn_ovs_bridge *cb)
 			r = del_port(d, cb, cb->ports[i]);
 			if (r < 0)
 				return r;
+			old_uplink(d, wb, p);
 		}
 	}
 	return 0;
@@ -674,7 +694,7 @@ static int converge_bridge(struct diff *d, const struct hn_bridge *wb)
 		r = converge_port(d, wb, cb, &wps[i]);
 	free(wps);
 	if (r == 0 && cb)
-		r = prune_ports(d, cb);
+		r = prune_ports(d, wb, cb);
 	return r;
 }
 
@@ -696,7 +716,7 @@ int hn_ovs_diff(const struct hn_ovs_db *db, const struct hn_config *want, const 
 
 		if (want && hn_config_bridge(want, cb->name))
 			continue;
-		r = cb->owned ? del_bridge(&d, cb) : prune_ports(&d, cb);
+		r = cb->owned ? del_bridge(&d, cb) : prune_ports(&d, NULL, cb);
 	}
 	hn_ovs_strmap_free(&d.wanted);
 	return r;

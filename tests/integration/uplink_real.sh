@@ -10,6 +10,11 @@
 #   mtu_9000              brint and an internal port vm0 with mtu 9000: OVS mtu_request and
 #                         the MTU ovs-vswitchd reports are 9000, and the kernel's too; plan
 #                         exits 0; verify says both OK; back to 1500 by the next config
+#   uplink_by_mac         `uplink: { mac: eno1's }` moves eno1 as `uplink: eno1` does; eno1
+#                         renamed ens3 (as a kernel update does): plan shows only eno1's port
+#                         leaving and ens3's joining br0, up applies those 2, plan exits 0, the
+#                         host answers; down gives ens3 the address and route; a MAC no NIC
+#                         has: exit 1, one line, nothing touched
 #
 # Must run as root. $HOSTNET is the binary under test (default build/hostnet). The last
 # line is "N passed, N failed"; the exit status is non-zero when a case failed.
@@ -54,5 +59,46 @@ case_mtu_9000() {
 		host_answers && portsec_clean
 }
 
+# by_mac_config MAC: uplink-seed.yaml with its uplink found by MAC, in $TMP/by-mac.yaml.
+by_mac_config() {
+	sed "s/uplink: eno1/uplink: { mac: \"$1\" }/" "$CONF/uplink-seed.yaml" >"$TMP/by-mac.yaml"
+	grep -q "mac: \"$1\"" "$TMP/by-mac.yaml" || why "no uplink: line in uplink-seed.yaml"
+}
+
+# Plan lines that change something ("+ ", "- ", "~ " first), counted.
+changes_are() {
+	local n
+	n=$(grep -cE '^[-+~] ' "$TMP/out" || true)
+	[[ $n == "$1" ]] || why "$n changes planned, expected $1"
+}
+
+case_uplink_by_mac() {
+	fresh_lab || return 1
+	by_mac_config 02:00:00:00:00:99 || return 1
+	hn "$TMP/by-mac.yaml" up && rc_is 1 &&
+		err_is_one_line_with "no NIC on this host has MAC 02:00:00:00:00:99" &&
+		host_unchanged_since pristine || return 1
+	by_mac_config "$LAB_ENO1_MAC" || return 1
+	hn "$TMP/by-mac.yaml" check && rc_is 0 && out_has "uplink: the NIC with MAC $LAB_ENO1_MAC" ||
+		return 1
+	converged_on "$TMP/by-mac.yaml" && uplink_on_br0 || return 1
+	# A kernel update renames the NIC; the provider's side does not change.
+	in_lab ip link set eno1 down && in_lab ip link set eno1 name ens3 &&
+		in_lab ip link set ens3 up || why "could not rename eno1" || return 1
+	hn "$TMP/by-mac.yaml" plan && rc_is 3 && out_has "+ ovs      port ens3 on br0: system" &&
+		out_has "- ovs      port eno1 on br0: created by hostnet; the uplink's old name" &&
+		changes_are 2 || return 1
+	hn "$TMP/by-mac.yaml" up && rc_is 0 && out_has "up: applied 2 change(s)" || return 1
+	hn "$TMP/by-mac.yaml" plan && rc_is 0 && out_has "nothing to change" || return 1
+	ports_are br0 ens3 && col bridge br0 other_config:hwaddr "\"$LAB_ENO1_MAC\"" &&
+		host_answers && portsec_clean || return 1
+	hn "$TMP/by-mac.yaml" down && rc_is 0 || return 1
+	in_lab ip -4 -o addr show dev ens3 | grep -q "inet $LAB_HOST_ADDR " ||
+		why "ens3 lacks $LAB_HOST_ADDR after down" || return 1
+	[[ $(in_lab ip -4 route show default) == "default via $LAB_GW dev ens3 "* ]] ||
+		why "default route: $(in_lab ip -4 route show default | tr '\n' '|')" || return 1
+	host_answers && portsec_clean
+}
+
 need_hostnet
-run_cases mtu_9000
+run_cases mtu_9000 uplink_by_mac

@@ -270,6 +270,25 @@ static void every_key_of_the_schema_parses(void **unused)
 	hn_config_free(&c);
 }
 
+/* uplink: {mac: ...} finds the NIC by its MAC; the name is the agent's to fill. */
+static void uplink_by_mac(void **unused)
+{
+	struct hn_config c;
+	const struct hn_bridge *b;
+
+	assert_int_equal(parse("bridges: {br0: {uplink: {mac: '52:54:00:AB:cd:0f'}}}\n", &c), 0);
+	b = hn_config_bridge(&c, "br0");
+	assert_true(b->uplink_by_mac);
+	assert_memory_equal(b->uplink_want_mac, ((uint8_t[]){0x52, 0x54, 0, 0xab, 0xcd, 0x0f}), 6);
+	assert_string_equal(b->uplink, "");
+	assert_true(hn_bridge_has_uplink(b));
+	hn_config_free(&c);
+	assert_int_equal(parse("bridges: {br0: {uplink: eno1}}\n", &c), 0);
+	assert_false(c.bridges[0].uplink_by_mac);
+	assert_string_equal(c.bridges[0].uplink, "eno1");
+	hn_config_free(&c);
+}
+
 static void flow_and_block_styles_mean_the_same(void **unused)
 {
 	const char *block = "bridges:\n"
@@ -384,6 +403,15 @@ static const struct bad_case bad_cases[] = {
     {"bridges: {b: {tag: [1]}}\n", "t.yaml:1:20: ", "got a list, expected a VLAN id"},
     {"bridges: {b: {uplink: }}\n", "t.yaml:1:23: ", "got nothing"},
     {"bridges: {b: {mtu: 20}}\n", "t.yaml:1:20: ", "MTU"},
+    {"bridges: {b: {uplink: {mac: '52:54:00:12:34'}}}\n", "t.yaml:1:29: ",
+     "'52:54:00:12:34' is not a MAC address, expected a MAC address like 52:54:00:12:34:56"},
+    {"bridges: {b: {uplink: {mac: '01:00:5e:00:00:01'}}}\n", "t.yaml:1:29: ", "is a multicast MAC"},
+    {"bridges: {b: {uplink: {mac: '00:00:00:00:00:00'}}}\n", "t.yaml:1:29: ", "zero MAC"},
+    {"bridges: {b: {uplink: {}}}\n", "t.yaml:1:23: ", "missing key 'mac'"},
+    {"bridges: {b: {uplink: {name: eno1}}}\n",
+     "t.yaml:1:24: ", "unknown key 'name', expected only: mac"},
+    {"bridges: {b: {uplink: [eno1]}}\n",
+     "t.yaml:1:23: ", "got a list, expected an interface name, or a mapping {mac: MAC}"},
     {"bridges: {b: {ports: {p: {mtu: 70000}}}}\n", "t.yaml:1:32: ", "MTU 68-65535"},
     {"bridges: {b: {ports: {p: {mtu: [9000]}}}}\n", "t.yaml:1:32: ", "expected an MTU"},
     {"bridges: {b: {ports: {p: {type: bond}}}}\n", "t.yaml:1:33: ", "internal or system"},
@@ -685,6 +713,7 @@ int main(void)
 	    cmocka_unit_test(seed_config_loads_into_the_model),
 	    cmocka_unit_test(seed_config_prints_every_portgroup),
 	    cmocka_unit_test(every_key_of_the_schema_parses),
+	    cmocka_unit_test(uplink_by_mac),
 	    cmocka_unit_test(flow_and_block_styles_mean_the_same),
 	    cmocka_unit_test(ranges_cover_the_whole_vlan_space),
 	    cmocka_unit_test(portgroups_are_bounded),

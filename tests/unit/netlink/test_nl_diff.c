@@ -663,6 +663,41 @@ static void uplink_facts(void **unused)
 	hn_nl_state_clear(&k);
 }
 
+/* The uplink found by MAC: the NIC that has it, not the bridge that took it nor a device
+ * that copies it; none, or two NICs, is said. */
+static void nic_by_mac(void **unused)
+{
+	static const uint8_t mac[6] = {0x52, 0x54, 0, 0, 0, ENO1};
+	struct hn_nl_state k = {0};
+	const struct hn_nl_link *found, *also;
+	unsigned n;
+
+	link_(&k, ENO1, "ens3", true, 1500);
+	link_(&k, BR0, "br0", true, 1500);
+	memcpy(k.links[1].mac, mac, 6); /* other_config:hwaddr */
+	link_(&k, 7, "ens3.100", true, 1500);
+	memcpy(k.links[2].mac, mac, 6);
+	strcpy(k.links[2].kind, "vlan");
+	link_(&k, 8, "vnet0", true, 1500);
+	memcpy(k.links[3].mac, mac, 6);
+	strcpy(k.links[3].kind, "tun");
+	hn_nl_nic_by_mac(&k, mac, "br0", &found, &also, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(found->name, "ens3");
+	assert_null(also);
+
+	link_(&k, 9, "eth9", true, 1500); /* a second NIC with the same MAC */
+	memcpy(k.links[4].mac, mac, 6);
+	hn_nl_nic_by_mac(&k, mac, "br0", &found, &also, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(also->name, "eth9");
+
+	hn_nl_nic_by_mac(&k, (uint8_t[]){2, 0, 0, 0, 0, 1}, "br0", &found, &also, &n);
+	assert_int_equal(n, 0);
+	assert_null(found);
+	hn_nl_state_clear(&k);
+}
+
 /* ---- what the requests say ---- */
 
 static struct nlattr **attrs(struct nl_msg *m, size_t hdrlen, int max, struct nlattr **tb)
@@ -775,6 +810,7 @@ int main(void)
 	    cmocka_unit_test(a_config_address_named_twice_is_added_once),
 	    cmocka_unit_test(addresses_key_absent_means_none_asked),
 	    cmocka_unit_test(uplink_facts),
+	    cmocka_unit_test(nic_by_mac),
 	    cmocka_unit_test(a_route_removal_names_hostnets_protocol),
 	    cmocka_unit_test(an_address_request_carries_the_mark),
 	    cmocka_unit_test(a_link_request_touches_up_only),

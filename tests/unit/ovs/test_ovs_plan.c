@@ -588,6 +588,37 @@ static void mtu_is_the_interfaces_mtu_request(void **unused)
 	free_world(&w);
 }
 
+/* An uplink found by MAC, renamed from eno1 to ens3: eno1's port leaves and ens3's joins,
+ * both in the NIC step (one transaction), both guarded; nothing else changes. */
+static void renamed_uplink_changes_only_the_ports_name(void **unused)
+{
+	struct world w = {0};
+
+	seed_config(&w);
+	w.bridges[0].uplink_by_mac = true;
+	strcpy(w.bridges[0].uplink, "ens3"); /* as hn_uplink_resolve found it */
+	load(&w, "seed.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "+ ovs      port ens3 on br0: system\n"
+			     "- ovs      port eno1 on br0: created by hostnet; the uplink's old "
+			     "name: ens3 has its MAC now\n");
+	for (size_t i = 0; i < w.plan.n; i++) {
+		assert_true(w.plan.actions[i]->uplink);
+		assert_int_equal(w.plan.actions[i]->stage, HN_STAGE_NIC);
+	}
+	free_world(&w);
+
+	/* By name, the same port is pruned as any other: not part of the move. */
+	seed_config(&w);
+	strcpy(w.bridges[0].uplink, "ens3");
+	load(&w, "seed.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_int_equal(w.plan.n, 2);
+	assert_false(w.plan.actions[1]->uplink);
+	assert_int_equal(w.plan.actions[1]->stage, HN_STAGE_MAIN);
+	free_world(&w);
+}
+
 static void port_named_twice_is_refused(void **unused)
 {
 	struct world w = {0};
@@ -818,6 +849,7 @@ int main(void)
 	    cmocka_unit_test(config_ports_access_trunk_internal),
 	    cmocka_unit_test(interface_type_set_back),
 	    cmocka_unit_test(mtu_is_the_interfaces_mtu_request),
+	    cmocka_unit_test(renamed_uplink_changes_only_the_ports_name),
 	    cmocka_unit_test(port_named_twice_is_refused),
 	    cmocka_unit_test(failed_wait_means_retry),
 	    cmocka_unit_test(name_taken_meanwhile_means_retry),
