@@ -64,7 +64,7 @@ struct hn_object {
 	 * destination "0.0.0.0/0". */
 	char name[64];
 	char on[64];	/* a port's bridge, an address's link, a route's device ("": none) */
-	char via[16];	/* a route's gateway ("": none) */
+	char via[46];	/* a route's gateway, IPv4 or IPv6 ("": none) */
 	bool multipath; /* a route with several next hops; `on` is the first one's device */
 };
 
@@ -199,6 +199,12 @@ struct hn_link_facts {
 	/* The gateway of the main table's default route through it (the lowest metric). */
 	bool has_gateway;
 	struct in_addr gateway;
+	/* IPv6: its global addresses (not link-local, not temporary privacy ones), the first
+	 * HN_LINK_ADDRS_MAX, and the gateway of its IPv6 default route. */
+	struct hn_prefix6 addrs6[HN_LINK_ADDRS_MAX];
+	size_t n_addrs6;
+	bool has_gateway6;
+	struct in6_addr gateway6;
 };
 
 /* A bridge with an uplink: its NIC and the bridge's own interface, as the last read saw them.

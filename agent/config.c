@@ -473,26 +473,63 @@ static int top_ovs(struct walker *w, const struct hn_node *n, void *obj)
 
 /* ---- bridges ---- */
 
-static int address_item(struct walker *w, const struct hn_node *item, void *slot)
+#define EXPECT_ADDRESS "an address with its prefix length, like 198.51.100.10/24 or 2001:db8::10/64"
+
+/* What an IPv6 address of the host cannot be: why, or NULL. */
+static const char *bad_ipv6_host(const struct in6_addr *a)
+{
+	if (IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a))
+		return "is not a host's address";
+	if (IN6_IS_ADDR_MULTICAST(a))
+		return "is a multicast address";
+	if (IN6_IS_ADDR_LINKLOCAL(a))
+		return "is link-local (the kernel gives each interface its own)";
+	return NULL;
+}
+
+/* One item of `addresses`, into the IPv4 or the IPv6 list. */
+static int address_item(struct walker *w, const struct hn_node *item, struct hn_bridge *b,
+			size_t *n4, size_t *n6)
 {
 	const char *why;
 
-	if (want_scalar(w, item, "an address with its prefix length, like 198.51.100.10/24") < 0)
+	if (want_scalar(w, item, EXPECT_ADDRESS) < 0)
 		return -EINVAL;
-	why = hn_scan_prefix(item->value, true, slot);
-	return why ? bad_value(w, item, why,
-			       "an address with its prefix length, like "
-			       "198.51.100.10/24")
-		   : 0;
+	if (!hn_looks_ipv6(item->value)) {
+		why = hn_scan_prefix(item->value, true, &b->addresses[(*n4)++]);
+		return why ? bad_value(w, item, why, EXPECT_ADDRESS) : 0;
+	}
+	why = hn_scan_prefix6(item->value, true, &b->addresses6[*n6]);
+	if (!why)
+		why = bad_ipv6_host(&b->addresses6[*n6].addr);
+	(*n6)++;
+	return why ? bad_value(w, item, why, EXPECT_ADDRESS) : 0;
 }
 
+/* IPv4 and IPv6 in one list, as people write them; each family into its own array. */
 static int bridge_addresses(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_bridge *b = obj;
+	size_t v6 = 0, n4 = 0, n6 = 0;
+	int r;
 
 	b->has_addresses = true;
-	return walk_list(w, n, "a list of addresses like [198.51.100.10/24]", sizeof(*b->addresses),
-			 address_item, &b->addresses, &b->n_addresses);
+	if (n->kind != HN_NODE_SEQ)
+		return fail(w, n, "got %s, expected a list of addresses like [198.51.100.10/24]",
+			    kind_name(n));
+	for (size_t i = 0; i < n->n; i++)
+		v6 += n->items[i].kind == HN_NODE_SCALAR && !n->items[i].is_null &&
+		      hn_looks_ipv6(n->items[i].value);
+	r = alloc_array(w, n->n - v6, sizeof(*b->addresses), &b->addresses, &b->n_addresses);
+	if (r == 0)
+		r = alloc_array(w, v6, sizeof(*b->addresses6), &b->addresses6, &b->n_addresses6);
+	for (size_t i = 0; r == 0 && i < n->n; i++) {
+		size_t old = push(w, "[%zu]", i);
+
+		r = address_item(w, &n->items[i], b, &n4, &n6);
+		pop(w, old);
+	}
+	return r;
 }
 
 #define EXPECT_MAC "a MAC address like 52:54:00:12:34:56"
@@ -538,6 +575,30 @@ static int bridge_gateway(struct walker *w, const struct hn_node *n, void *obj)
 	return parse_ipv4(w, n, &b->gateway);
 }
 
+#define EXPECT_IPV6 "an IPv6 address like 2001:db8::1 or fe80::1"
+
+/* An IPv6 next hop: global, or link-local (then on the bridge's own link). */
+static int parse_ipv6_hop(struct walker *w, const struct hn_node *n, struct in6_addr *addr)
+{
+	const char *why;
+
+	if (want_scalar(w, n, EXPECT_IPV6) < 0)
+		return -EINVAL;
+	why = hn_scan_ipv6(n->value, addr);
+	if (!why && (IN6_IS_ADDR_UNSPECIFIED(addr) || IN6_IS_ADDR_MULTICAST(addr) ||
+		     IN6_IS_ADDR_LOOPBACK(addr)))
+		why = "is no gateway's address";
+	return why ? bad_value(w, n, why, EXPECT_IPV6) : 0;
+}
+
+static int bridge_gateway6(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_bridge *b = obj;
+
+	b->has_gateway6 = true;
+	return parse_ipv6_hop(w, n, &b->gateway6);
+}
+
 static int bridge_tag(struct walker *w, const struct hn_node *n, void *obj)
 {
 	return parse_vlan(w, n, &((struct hn_bridge *)obj)->tag);
@@ -560,13 +621,40 @@ static int bridge_mtu(struct walker *w, const struct hn_node *n, void *obj)
 
 #define EXPECT_ROUTE "a prefix like 10.99.1.0/24 or a mapping {to: PREFIX, via: ADDRESS}"
 
+/* A route item as read: IPv4 or IPv6, by its `to`; bridge_routes sorts them apart. */
+struct any_route {
+	bool v6;
+	struct hn_route r4;
+	struct hn_route6 r6;
+};
+
+static int route6_to(struct walker *w, const struct hn_node *n, struct hn_route6 *rt)
+{
+	struct hn_prefix6 net;
+	const char *why = hn_scan_prefix6(n->value, false, &rt->to);
+	char want[HN_PREFIX6_STRLEN];
+
+	if (why)
+		return bad_value(w, n, why, "a prefix like 2001:db8:99::/64");
+	net = rt->to;
+	for (unsigned bit = net.len; bit < 128; bit++)
+		net.addr.s6_addr[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
+	if (memcmp(&net.addr, &rt->to.addr, sizeof(net.addr)) != 0)
+		return bad_value(w, n, "has host bits set", hn_prefix6_format(&net, want));
+	return 0;
+}
+
 static int route_to(struct walker *w, const struct hn_node *n, void *obj)
 {
-	struct hn_route *rt = obj;
+	struct any_route *any = obj;
+	struct hn_route *rt = &any->r4;
 	const char *why;
 
 	if (want_scalar(w, n, "a prefix like 10.99.1.0/24") < 0)
 		return -EINVAL;
+	any->v6 = hn_looks_ipv6(n->value);
+	if (any->v6)
+		return route6_to(w, n, &any->r6);
 	why = hn_scan_prefix(n->value, false, &rt->to);
 	if (why)
 		return bad_value(w, n, why, "a prefix like 10.99.1.0/24");
@@ -585,19 +673,28 @@ static int route_to(struct walker *w, const struct hn_node *n, void *obj)
 
 static int route_via(struct walker *w, const struct hn_node *n, void *obj)
 {
-	struct hn_route *rt = obj;
+	struct any_route *any = obj;
 
-	rt->has_via = true;
-	return parse_ipv4(w, n, &rt->via);
+	if (want_scalar(w, n, "an address like 10.99.1.1 or 2001:db8::1") < 0)
+		return -EINVAL;
+	if (any->v6 != hn_looks_ipv6(n->value))
+		return bad_value(w, n, "is not of the family of the route's `to`",
+				 any->v6 ? EXPECT_IPV6 : "an IPv4 address like 10.99.1.1");
+	if (any->v6) {
+		any->r6.has_via = true;
+		return parse_ipv6_hop(w, n, &any->r6.via);
+	}
+	any->r4.has_via = true;
+	return parse_ipv4(w, n, &any->r4.via);
 }
 
 static int route_item(struct walker *w, const struct hn_node *item, void *slot)
 {
 	FIELDS(fields, "bridges.BRIDGE.routes[]", {"to", route_to}, {"via", route_via});
-	struct hn_route *rt = slot;
+	struct any_route *rt = slot;
 	int r;
 
-	rt->pos = item->pos;
+	rt->r4.pos = rt->r6.pos = item->pos;
 	if (item->kind == HN_NODE_SCALAR && !item->is_null)
 		return route_to(w, item, rt); /* a bare prefix: dev <this bridge> */
 	if (item->kind != HN_NODE_MAP)
@@ -609,9 +706,25 @@ static int route_item(struct walker *w, const struct hn_node *item, void *slot)
 static int bridge_routes(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_bridge *b = obj;
+	struct any_route *any = NULL;
+	size_t n_any = 0, v6 = 0;
+	int r = walk_list(w, n, "a list of routes, each " EXPECT_ROUTE, sizeof(*any), route_item,
+			  &any, &n_any);
 
-	return walk_list(w, n, "a list of routes, each " EXPECT_ROUTE, sizeof(*b->routes),
-			 route_item, &b->routes, &b->n_routes);
+	for (size_t i = 0; i < n_any; i++)
+		v6 += any[i].v6;
+	if (r == 0)
+		r = alloc_array(w, n_any - v6, sizeof(*b->routes), &b->routes, &b->n_routes);
+	if (r == 0)
+		r = alloc_array(w, v6, sizeof(*b->routes6), &b->routes6, &b->n_routes6);
+	for (size_t i = 0, k4 = 0, k6 = 0; r == 0 && i < n_any; i++) {
+		if (any[i].v6)
+			b->routes6[k6++] = any[i].r6;
+		else
+			b->routes[k4++] = any[i].r4;
+	}
+	free(any);
+	return r;
 }
 
 static int port_type(struct walker *w, const struct hn_node *n, void *obj)
@@ -682,8 +795,8 @@ static int bridge_entry(struct walker *w, const struct hn_node *key, const struc
 {
 	/* uplink first: its name is claimed before the ports that might repeat it. */
 	FIELDS(fields, "bridges.BRIDGE", {"uplink", bridge_uplink}, {"addresses", bridge_addresses},
-	       {"gateway", bridge_gateway}, {"tag", bridge_tag}, {"mtu", bridge_mtu},
-	       {"routes", bridge_routes}, {"ports", bridge_ports});
+	       {"gateway", bridge_gateway}, {"gateway6", bridge_gateway6}, {"tag", bridge_tag},
+	       {"mtu", bridge_mtu}, {"routes", bridge_routes}, {"ports", bridge_ports});
 	struct hn_bridge *b = slot;
 	int r;
 
@@ -693,8 +806,8 @@ static int bridge_entry(struct walker *w, const struct hn_node *key, const struc
 		r = add_iface(w, b->name, key->pos, "as a bridge", NULL);
 	if (r == 0)
 		r = walk_fields(w, value,
-				"a mapping with uplink, addresses, gateway, tag, mtu, routes, "
-				"ports",
+				"a mapping with uplink, addresses, gateway, gateway6, tag, mtu, "
+				"routes, ports",
 				&fields, b);
 	return r;
 }
@@ -727,10 +840,14 @@ static int check_addresses_and_routes(struct walker *w, const struct hn_node *br
 	for (size_t b = 0; b < c->n_bridges; b++) {
 		const struct hn_bridge *br = &c->bridges[b];
 		const struct hn_node *addrs = find_key(&bridges->items[2 * b + 1], "addresses");
+		size_t item = 0;
 
-		for (size_t k = 0; k < br->n_addresses; k++, i++) {
+		for (size_t k = 0; k < br->n_addresses; k++, i++, item++) {
+			/* The list holds the IPv6 ones too: the k-th IPv4 address's item. */
+			while (hn_looks_ipv6(addrs->items[item].value))
+				item++;
 			inet_ntop(AF_INET, &br->addresses[k].addr, text[i], sizeof(text[i]));
-			refs[i] = (struct hn_name_ref){text[i], addrs->items[k].pos, "on bridge",
+			refs[i] = (struct hn_name_ref){text[i], addrs->items[item].pos, "on bridge",
 						       br->name};
 		}
 	}

@@ -53,6 +53,7 @@ static void print_port(FILE *f, const struct hn_port *p)
 static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bridge *b)
 {
 	char buf[HN_PREFIX_STRLEN], a[INET_ADDRSTRLEN];
+	char buf6[HN_PREFIX6_STRLEN], a6[INET6_ADDRSTRLEN];
 
 	fprintf(f, "bridge %s (datapath %s)\n", b->name, hn_datapath_name(c->datapath));
 	if (b->uplink_by_mac)
@@ -69,20 +70,37 @@ static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bri
 		fprintf(f, "  mtu %u\n", b->mtu);
 	if (!b->has_addresses && hn_bridge_has_uplink(b))
 		fprintf(f, "  addresses: those %s holds when up runs\n", uplink_name(b));
-	else if (b->has_addresses && b->n_addresses == 0)
+	else if (b->has_addresses && b->n_addresses == 0 && b->n_addresses6 == 0)
 		fputs("  addresses: none\n", f);
 	for (size_t i = 0; i < b->n_addresses; i++)
 		fprintf(f, "  address %s\n", hn_prefix_format(&b->addresses[i], buf));
+	for (size_t i = 0; i < b->n_addresses6; i++)
+		fprintf(f, "  address %s\n", hn_prefix6_format(&b->addresses6[i], buf6));
 	if (b->has_gateway)
 		fprintf(f, "  gateway %s\n", ip(b->gateway, a));
 	else if (hn_bridge_has_uplink(b))
 		fprintf(f, "  gateway: %s's default gateway when up runs\n", uplink_name(b));
+	if (b->has_gateway6)
+		fprintf(f, "  gateway6 %s\n", inet_ntop(AF_INET6, &b->gateway6, a6, sizeof(a6)));
+	if (hn_bridge_has_uplink(b) && (!b->n_addresses6 || !b->has_gateway6))
+		fprintf(f, "  IPv6: %s%s%s %s holds when up runs, if any\n",
+			b->n_addresses6 ? "" : "the global addresses",
+			!b->n_addresses6 && !b->has_gateway6 ? " and " : "",
+			b->has_gateway6 ? "" : "the default gateway", uplink_name(b));
 	for (size_t i = 0; i < b->n_routes; i++) {
 		const struct hn_route *r = &b->routes[i];
 
 		fprintf(f, "  route %s", hn_prefix_format(&r->to, buf));
 		if (r->has_via)
 			fprintf(f, " via %s", ip(r->via, a));
+		fprintf(f, " dev %s\n", b->name);
+	}
+	for (size_t i = 0; i < b->n_routes6; i++) {
+		const struct hn_route6 *r = &b->routes6[i];
+
+		fprintf(f, "  route %s", hn_prefix6_format(&r->to, buf6));
+		if (r->has_via)
+			fprintf(f, " via %s", inet_ntop(AF_INET6, &r->via, a6, sizeof(a6)));
 		fprintf(f, " dev %s\n", b->name);
 	}
 	for (size_t i = 0; i < b->n_ports; i++)
@@ -183,6 +201,20 @@ static json_t *ip_json(struct in_addr a)
 	return json_string(ip(a, buf));
 }
 
+static json_t *ip6_json(const struct in6_addr *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	return json_string(inet_ntop(AF_INET6, a, buf, sizeof(buf)));
+}
+
+static json_t *prefix6_json(const struct hn_prefix6 *p)
+{
+	char buf[HN_PREFIX6_STRLEN];
+
+	return json_string(hn_prefix6_format(p, buf));
+}
+
 static json_t *prefix_json(const struct hn_prefix *p)
 {
 	char buf[HN_PREFIX_STRLEN];
@@ -226,10 +258,13 @@ static json_t *bridge_json(struct jb *jb, const struct hn_config *c, const struc
 		arr = set(jb, o, "addresses", json_array());
 		for (size_t i = 0; arr && i < b->n_addresses; i++)
 			append(jb, arr, prefix_json(&b->addresses[i]));
+		for (size_t i = 0; arr && i < b->n_addresses6; i++)
+			append(jb, arr, prefix6_json(&b->addresses6[i]));
 	} else {
 		set(jb, o, "addresses", json_null());
 	}
 	set(jb, o, "gateway", b->has_gateway ? ip_json(b->gateway) : json_null());
+	set(jb, o, "gateway6", b->has_gateway6 ? ip6_json(&b->gateway6) : json_null());
 	arr = set(jb, o, "routes", json_array());
 	for (size_t i = 0; arr && i < b->n_routes; i++) {
 		json_t *r = append(jb, arr, json_object());
@@ -239,6 +274,16 @@ static json_t *bridge_json(struct jb *jb, const struct hn_config *c, const struc
 		set(jb, r, "to", prefix_json(&b->routes[i].to));
 		if (b->routes[i].has_via)
 			set(jb, r, "via", ip_json(b->routes[i].via));
+		set(jb, r, "dev", json_string(b->name));
+	}
+	for (size_t i = 0; arr && i < b->n_routes6; i++) {
+		json_t *r = append(jb, arr, json_object());
+
+		if (!r)
+			continue;
+		set(jb, r, "to", prefix6_json(&b->routes6[i].to));
+		if (b->routes6[i].has_via)
+			set(jb, r, "via", ip6_json(&b->routes6[i].via));
 		set(jb, r, "dev", json_string(b->name));
 	}
 	arr = set(jb, o, "ports", json_array());

@@ -52,6 +52,16 @@ uint32_t hn_prefix_mask(unsigned len);
 /* Is a in the subnet of p? */
 bool hn_prefix_contains(const struct hn_prefix *p, struct in_addr a);
 
+/* An IPv6 prefix: the address with its length 0..128. */
+struct hn_prefix6 {
+	struct in6_addr addr;
+	uint8_t len;
+};
+
+/* "2001:db8::10/64" into buf (at least HN_PREFIX6_STRLEN). */
+#define HN_PREFIX6_STRLEN (INET6_ADDRSTRLEN + 4)
+char *hn_prefix6_format(const struct hn_prefix6 *p, char *buf);
+
 /* Text is UTF-8: the config's (config.c refuses a file that is not) and what verify writes
  * for Prometheus (textfile.c). The length of the valid UTF-8 sequence at s (strict: no
  * overlong forms, no surrogates, nothing above U+10FFFF), or 0. left: the bytes readable
@@ -62,6 +72,14 @@ struct hn_route {
 	struct hn_prefix to;
 	bool has_via;
 	struct in_addr via; /* when has_via; else the route is "dev <bridge>" */
+	struct hn_pos pos;
+};
+
+/* An IPv6 route of a bridge: `routes` items whose `to` is an IPv6 prefix. */
+struct hn_route6 {
+	struct hn_prefix6 to;
+	bool has_via;
+	struct in6_addr via; /* global or link-local (on the bridge) */
 	struct hn_pos pos;
 };
 
@@ -115,6 +133,17 @@ struct hn_bridge {
 
 	struct hn_route *routes;
 	size_t n_routes;
+
+	/* IPv6, beside IPv4 and apart from it (the IPv4 lists hold IPv4 only). An uplink
+	 * bridge whose `addresses` name no IPv6 address takes the NIC's global ones, and
+	 * without `gateway6` the NIC's IPv6 default gateway (hn_uplink_resolve), so that the
+	 * move never leaves IPv6 behind on a NIC that no longer receives. */
+	struct hn_prefix6 *addresses6;
+	size_t n_addresses6;
+	bool has_gateway6;
+	struct in6_addr gateway6; /* global or link-local (fe80::1, as providers use) */
+	struct hn_route6 *routes6;
+	size_t n_routes6;
 
 	struct hn_port *ports;
 	size_t n_ports;

@@ -15,9 +15,43 @@ static size_t held(const struct hn_link_facts *l)
 	return l->n_addrs < HN_LINK_ADDRS_MAX ? l->n_addrs : HN_LINK_ADDRS_MAX;
 }
 
+static size_t held6(const struct hn_link_facts *l)
+{
+	return l->n_addrs6 < HN_LINK_ADDRS_MAX ? l->n_addrs6 : HN_LINK_ADDRS_MAX;
+}
+
+/* IPv6 the config does not name: the NIC's global addresses and default gateway move with
+ * it (or the bridge holds them: the move is done), so IPv6 never stays behind on a NIC that
+ * no longer receives. A host without IPv6 has none to take. */
+static int resolve_ipv6(struct hn_bridge *b, const struct hn_uplink_facts *f)
+{
+	const struct hn_link_facts *nic = &f->nic;
+
+	if (!b->n_addresses6) {
+		const struct hn_link_facts *from = held6(nic) ? nic : &f->bridge;
+		size_t n = held6(from);
+
+		if (n) {
+			b->addresses6 = calloc(n, sizeof(*b->addresses6));
+			if (!b->addresses6)
+				return hn_err(-ENOMEM, "out of memory");
+			memcpy(b->addresses6, from->addrs6, n * sizeof(*from->addrs6));
+			b->n_addresses6 = n;
+			hn_debug("%s: takes %zu IPv6 address(es) of %s", b->name, n,
+				 from == nic ? b->uplink : b->name);
+		}
+	}
+	if (!b->has_gateway6 && (nic->has_gateway6 || f->bridge.has_gateway6)) {
+		b->gateway6 = nic->has_gateway6 ? nic->gateway6 : f->bridge.gateway6;
+		b->has_gateway6 = true;
+	}
+	return 0;
+}
+
 static int resolve_bridge(struct hn_bridge *b, const struct hn_uplink_facts *f)
 {
 	const struct hn_link_facts *nic = &f->nic;
+	int r;
 
 	if (!nic->exists || !nic->has_mac)
 		return hn_err(nic->exists ? -ENOENT : -ENODEV, "%s: the uplink of bridge %s %s",
@@ -46,6 +80,9 @@ static int resolve_bridge(struct hn_bridge *b, const struct hn_uplink_facts *f)
 		b->has_addresses = true;
 		hn_debug("%s: takes %zu address(es) of %s", b->name, n, b->uplink);
 	}
+	r = resolve_ipv6(b, f);
+	if (r < 0)
+		return r;
 	if (!b->has_gateway) {
 		if (nic->has_gateway || f->bridge.has_gateway) {
 			b->gateway = nic->has_gateway ? nic->gateway : f->bridge.gateway;
@@ -180,6 +217,50 @@ void hn_uplink_mark_kept(struct hn_config *c, const struct hn_plan *plan)
 	}
 }
 
+static bool link_holds6(const struct hn_link_facts *l, const struct in6_addr *a)
+{
+	for (size_t i = 0; i < held6(l); i++)
+		if (memcmp(&l->addrs6[i].addr, a, sizeof(*a)) == 0)
+			return true;
+	return false;
+}
+
+/* A bridge whose IPv6 gateway the probes ask: one in the config or learned, and a global
+ * address of the host to ask from. */
+static bool probes6(const struct hn_bridge *b)
+{
+	return b->uplink[0] && b->has_gateway6 && b->n_addresses6;
+}
+
+/* As for IPv4 below: the IPv6 gateway answers a neighbor solicitation from where the
+ * host's address is now. */
+static int check_before6(const struct hn_config *c, struct hn_session *s, int timeout_ms)
+{
+	for (size_t i = 0; i < c->n_bridges; i++) {
+		const struct hn_bridge *b = &c->bridges[i];
+		const struct in6_addr *src;
+		char gw[INET6_ADDRSTRLEN];
+		struct hn_uplink_facts f;
+
+		if (!probes6(b))
+			continue;
+		src = &b->addresses6[0].addr;
+		inet_ntop(AF_INET6, &b->gateway6, gw, sizeof(gw));
+		hn_session_uplink_facts(s, b, &f);
+		if (link_holds6(&f.bridge, src) &&
+		    hn_verify_gateway_ask6(b->name, src, &b->gateway6, timeout_ms) == 0)
+			continue;
+		if (hn_verify_gateway_ask6(b->uplink, src, &b->gateway6, timeout_ms) == 0)
+			continue;
+		return hn_err(-EHOSTUNREACH,
+			      "IPv6 gateway %s does not answer neighbor solicitation from %s now "
+			      "(waited %d ms): refusing to move the uplink; nothing was changed. "
+			      "Check the gateway (or `gateway6:` in the config) first",
+			      gw, b->uplink, timeout_ms);
+	}
+	return 0;
+}
+
 int hn_uplink_check_before(const struct hn_config *c, struct hn_session *s, int timeout_ms)
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {
@@ -205,7 +286,7 @@ int hn_uplink_check_before(const struct hn_config *c, struct hn_session *s, int 
 			      "`gateway:` in the config) first",
 			      gw, b->uplink, timeout_ms);
 	}
-	return 0;
+	return check_before6(c, s, timeout_ms);
 }
 
 int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_ms)
@@ -218,6 +299,17 @@ int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_m
 		if (!b->uplink[0] || !b->has_gateway || !b->n_addresses)
 			continue;
 		r = hn_verify_gateway_ask(from, b->addresses[0].addr, b->gateway, timeout_ms);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < c->n_bridges; i++) {
+		const struct hn_bridge *b = &c->bridges[i];
+		const char *from = from_nic && !b->uplink_kept ? b->uplink : b->name;
+		int r;
+
+		if (!probes6(b))
+			continue;
+		r = hn_verify_gateway_ask6(from, &b->addresses6[0].addr, &b->gateway6, timeout_ms);
 		if (r < 0)
 			return r;
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The netlink backend: links, IPv4 addresses and routes of each bridge's own interface,
+ * The netlink backend: links, IPv4 and IPv6 addresses and routes of each bridge's own interface,
  * through one rtnetlink socket (libnl-route-3). Read: nl_io.c; diff: nlb_diff.c (pure);
  * apply and undo: nlb_apply.c.
  */
@@ -45,8 +45,10 @@ static int nlb_read(void *state)
 	int r = hn_nl_read(b->sk, &b->cur);
 
 	if (r == 0)
-		hn_debug("netlink: read %zu links, %zu IPv4 addresses, %zu IPv4 routes",
-			 b->cur.n_links, b->cur.n_addrs, b->cur.n_routes);
+		hn_debug("netlink: read %zu links, %zu IPv4 and %zu IPv6 addresses, %zu IPv4 and "
+			 "%zu IPv6 routes",
+			 b->cur.n_links, b->cur.n_addrs, b->cur.n_addrs6, b->cur.n_routes,
+			 b->cur.n_routes6);
 	return r;
 }
 

@@ -82,6 +82,11 @@ gateway-with-prefix|1:24|a prefix where an address is expected|bridges: {b: {gat
 route-host-bits|1:24|host bits set, expected 10.99.1.0/24|bridges: {b: {routes: [10.99.1.5/24]}}\n
 route-without-to|1:24|missing key 'to'|bridges: {b: {routes: [{via: 10.0.0.1}]}}\n
 route-bad-via|1:46|not an IPv4 address|bridges: {b: {routes: [{to: 10.0.0.0/8, via: 10.0.0}]}}\n
+address6-link-local|1:27|is link-local|bridges: {b: {addresses: ['fe80::10/64']}}\n
+gateway6-ipv4|1:25|not an IPv6 address|bridges: {b: {gateway6: 10.0.0.1}}\n
+route6-via-ipv4|1:51|not of the family of the route's `to`|bridges: {b: {routes: [{to: '2001:db8::/32', via: 10.0.0.1}]}}\n
+uplink-mac-multicast|1:29|is a multicast MAC address|bridges: {b: {uplink: {mac: '01:00:5e:00:00:01'}}}\n
+port-mtu-too-big|1:32|MTU 68-65535|bridges: {b: {ports: {p: {mtu: 65536}}}}\n
 network-unknown-bridge|5:15|bridge 'brx' is not in bridges, expected one of: br0, brint|bridges: {br0: {}, brint: {}}\nlibvirt:\n  networks:\n    n:\n      bridge: brx\n
 network-without-bridge|4:5|missing key 'bridge'|bridges: {b: {}}\nlibvirt:\n  networks:\n    n:\n
 isolation-unknown-bridge|2:30|bridge 'c' is not in bridges|bridges: {b: {}}\nverify: {isolation: {bridge: c, vlans: [1]}}\n

@@ -270,6 +270,39 @@ static void every_key_of_the_schema_parses(void **unused)
 	hn_config_free(&c);
 }
 
+/* IPv6 beside IPv4 in the same keys, each family into its own lists. */
+static void ipv6_addresses_gateway_and_routes(void **unused)
+{
+	static const char yaml[] =
+	    "bridges:\n"
+	    "  br0:\n"
+	    "    uplink: eno1\n"
+	    "    addresses: [198.51.100.10/24, '2001:db8:100::10/64', 198.51.100.11/32]\n"
+	    "    gateway6: 'fe80::1'\n"
+	    "    routes: ['2001:db8:200::/48', 10.7.0.0/16, {to: '2001:db8:300::/48', via: "
+	    "'2001:db8:100::2'}]\n";
+	struct hn_config c;
+	const struct hn_bridge *b;
+	char buf[HN_PREFIX6_STRLEN];
+
+	assert_int_equal(parse(yaml, &c), 0);
+	b = &c.bridges[0];
+	assert_int_equal(b->n_addresses, 2);
+	assert_prefix(&b->addresses[1], "198.51.100.11/32");
+	assert_int_equal(b->n_addresses6, 1);
+	assert_string_equal(hn_prefix6_format(&b->addresses6[0], buf), "2001:db8:100::10/64");
+	assert_true(b->has_gateway6);
+	assert_true(IN6_IS_ADDR_LINKLOCAL(&b->gateway6));
+	assert_int_equal(b->n_routes, 1);
+	assert_prefix(&b->routes[0].to, "10.7.0.0/16");
+	assert_int_equal(b->n_routes6, 2);
+	assert_string_equal(hn_prefix6_format(&b->routes6[0].to, buf), "2001:db8:200::/48");
+	assert_false(b->routes6[0].has_via);
+	assert_true(b->routes6[1].has_via);
+	assert_int_equal(b->routes6[1].pos.line, 6);
+	hn_config_free(&c);
+}
+
 /* uplink: {mac: ...} finds the NIC by its MAC; the name is the agent's to fill. */
 static void uplink_by_mac(void **unused)
 {
@@ -505,7 +538,17 @@ static const struct bad_case bad_cases[] = {
     {"bridges: {b: {addresses: [10.0.0.1]}}\n", "t.yaml:1:27: ", "no prefix length"},
     {"bridges: {b: {addresses: [10.0.0.1/33]}}\n", "t.yaml:1:27: ", "0-32"},
     {"bridges: {b: {addresses: [10.0.0.256/24]}}\n", "t.yaml:1:27: ", "not an IPv4 prefix"},
-    {"bridges: {b: {addresses: [fe80::1/64]}}\n", "t.yaml:1:27: ", "not an IPv4 prefix"},
+    {"bridges: {b: {addresses: [fe80::1/64]}}\n", "t.yaml:1:27: ", "is link-local"},
+    {"bridges: {b: {addresses: ['2001:db8::1']}}\n", "t.yaml:1:27: ", "has no prefix length"},
+    {"bridges: {b: {addresses: ['2001:db8::1/129']}}\n", "t.yaml:1:27: ", "not 0-128"},
+    {"bridges: {b: {addresses: ['2001:db8:::1/64']}}\n", "t.yaml:1:27: ", "not an IPv6 prefix"},
+    {"bridges: {b: {addresses: ['ff02::1/64']}}\n", "t.yaml:1:27: ", "is a multicast address"},
+    {"bridges: {b: {gateway6: 10.0.0.1}}\n", "t.yaml:1:25: ", "not an IPv6 address"},
+    {"bridges: {b: {gateway6: '::'}}\n", "t.yaml:1:25: ", "is no gateway's address"},
+    {"bridges: {b: {routes: [{to: '2001:db8::/64', via: 10.0.0.1}]}}\n",
+     "t.yaml:1:51: ", "is not of the family of the route's `to`"},
+    {"bridges: {b: {routes: ['2001:db8::1/64']}}\n",
+     "t.yaml:1:24: ", "has host bits set, expected 2001:db8::/64"},
     {"bridges: {b: {addresses: [10.0.0.1/]}}\n", "t.yaml:1:27: ", "0-32"},
     {"bridges: {b: {gateway: 10.0.0.1/24}}\n", "t.yaml:1:24: ", "a prefix where an address"},
     {"bridges: {b: {gateway: gw}}\n", "t.yaml:1:24: ", "not an IPv4 address"},
@@ -714,6 +757,7 @@ int main(void)
 	    cmocka_unit_test(seed_config_prints_every_portgroup),
 	    cmocka_unit_test(every_key_of_the_schema_parses),
 	    cmocka_unit_test(uplink_by_mac),
+	    cmocka_unit_test(ipv6_addresses_gateway_and_routes),
 	    cmocka_unit_test(flow_and_block_styles_mean_the_same),
 	    cmocka_unit_test(ranges_cover_the_whole_vlan_space),
 	    cmocka_unit_test(portgroups_are_bounded),
