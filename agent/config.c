@@ -815,18 +815,21 @@ static int bridge_entry(struct walker *w, const struct hn_node *key, const struc
 /* The kernel has one slot for an address on the host and one for a destination in the main
  * table: a second ask, on the same bridge or another, would fail with "File exists" half-way
  * through `up`. An address is the same whatever its prefix length; a gateway is the route to
- * 0.0.0.0/0. Positions come from the tree (the model keeps none for addresses). */
+ * 0.0.0.0/0 (a gateway6 to ::/0). Positions come from the tree (the model keeps none for
+ * addresses). */
 static int check_addresses_and_routes(struct walker *w, const struct hn_node *bridges)
 {
 	const struct hn_config *c = w->c;
 	size_t n_addrs = 0, n_routes = 0, i = 0;
-	char(*text)[HN_PREFIX_STRLEN];
+	char(*text)[HN_PREFIX6_STRLEN];
 	struct hn_name_ref *refs;
 	int r;
 
 	for (size_t b = 0; b < c->n_bridges; b++) {
-		n_addrs += c->bridges[b].n_addresses;
-		n_routes += c->bridges[b].n_routes + (c->bridges[b].has_gateway ? 1 : 0);
+		const struct hn_bridge *br = &c->bridges[b];
+
+		n_addrs += br->n_addresses + br->n_addresses6;
+		n_routes += br->n_routes + br->n_routes6 + br->has_gateway + br->has_gateway6;
 	}
 	if (n_addrs + n_routes < 2)
 		return 0;
@@ -840,29 +843,42 @@ static int check_addresses_and_routes(struct walker *w, const struct hn_node *br
 	for (size_t b = 0; b < c->n_bridges; b++) {
 		const struct hn_bridge *br = &c->bridges[b];
 		const struct hn_node *addrs = find_key(&bridges->items[2 * b + 1], "addresses");
-		size_t item = 0;
+		size_t k4 = 0, k6 = 0;
 
-		for (size_t k = 0; k < br->n_addresses; k++, i++, item++) {
-			/* The list holds the IPv6 ones too: the k-th IPv4 address's item. */
-			while (hn_looks_ipv6(addrs->items[item].value))
-				item++;
-			inet_ntop(AF_INET, &br->addresses[k].addr, text[i], sizeof(text[i]));
+		/* The list holds both families, in the order of the model's two arrays. */
+		for (size_t item = 0; addrs && item < addrs->n; item++, i++) {
+			if (hn_looks_ipv6(addrs->items[item].value))
+				inet_ntop(AF_INET6, &br->addresses6[k6++].addr, text[i],
+					  sizeof(text[i]));
+			else
+				inet_ntop(AF_INET, &br->addresses[k4++].addr, text[i],
+					  sizeof(text[i]));
 			refs[i] = (struct hn_name_ref){text[i], addrs->items[item].pos, "on bridge",
 						       br->name};
 		}
 	}
 	for (size_t b = 0; b < c->n_bridges; b++) {
 		const struct hn_bridge *br = &c->bridges[b];
+		const struct hn_node *map = &bridges->items[2 * b + 1];
 
 		for (size_t k = 0; k < br->n_routes; k++, i++)
 			refs[i] =
 			    (struct hn_name_ref){hn_prefix_format(&br->routes[k].to, text[i]),
 						 br->routes[k].pos, "a route of bridge", br->name};
+		for (size_t k = 0; k < br->n_routes6; k++, i++)
+			refs[i] =
+			    (struct hn_name_ref){hn_prefix6_format(&br->routes6[k].to, text[i]),
+						 br->routes6[k].pos, "a route of bridge", br->name};
 		if (br->has_gateway) {
 			snprintf(text[i], sizeof(text[i]), "0.0.0.0/0");
-			refs[i] = (struct hn_name_ref){
-			    text[i], find_key(&bridges->items[2 * b + 1], "gateway")->pos,
-			    "the gateway of bridge", br->name};
+			refs[i] = (struct hn_name_ref){text[i], find_key(map, "gateway")->pos,
+						       "the gateway of bridge", br->name};
+			i++;
+		}
+		if (br->has_gateway6) {
+			snprintf(text[i], sizeof(text[i]), "::/0");
+			refs[i] = (struct hn_name_ref){text[i], find_key(map, "gateway6")->pos,
+						       "the gateway6 of bridge", br->name};
 			i++;
 		}
 	}
@@ -871,7 +887,7 @@ static int check_addresses_and_routes(struct walker *w, const struct hn_node *br
 	if (r == 0)
 		r = hn_check_unique(w->file, w->path, refs + n_addrs, n_routes, "route to",
 				    "each destination once in the main table (a gateway is the "
-				    "route to 0.0.0.0/0)");
+				    "route to 0.0.0.0/0, a gateway6 to ::/0)");
 	free(refs);
 	free(text);
 	return r;

@@ -48,6 +48,22 @@ static int resolve_ipv6(struct hn_bridge *b, const struct hn_uplink_facts *f)
 	return 0;
 }
 
+static int resolve_gateway(struct hn_bridge *b, const struct hn_uplink_facts *f)
+{
+	const struct hn_link_facts *nic = &f->nic;
+
+	if (b->has_gateway)
+		return 0;
+	if (nic->has_gateway || f->bridge.has_gateway) {
+		b->gateway = nic->has_gateway ? nic->gateway : f->bridge.gateway;
+		b->has_gateway = true;
+	} else {
+		hn_debug("%s: no default gateway through %s or %s: none to move or probe", b->name,
+			 b->uplink, b->name);
+	}
+	return 0;
+}
+
 static int resolve_bridge(struct hn_bridge *b, const struct hn_uplink_facts *f)
 {
 	const struct hn_link_facts *nic = &f->nic;
@@ -61,38 +77,33 @@ static int resolve_bridge(struct hn_bridge *b, const struct hn_uplink_facts *f)
 	memcpy(b->uplink_mac, nic->mac, sizeof(b->uplink_mac));
 	b->has_uplink_mac = true;
 
+	r = resolve_ipv6(b, f);
+	if (r < 0)
+		return r;
 	if (!b->has_addresses) {
 		/* Already moved (or half moved by a killed run): the bridge holds them. */
 		const struct hn_link_facts *from = held(nic) ? nic : &f->bridge;
 		size_t n = held(from);
 
-		if (n == 0)
+		if (n == 0 && !b->n_addresses6)
 			return hn_err(
 			    -EADDRNOTAVAIL,
 			    "%s: bridge %s has no `addresses` in the config and its uplink "
-			    "holds no IPv4 address to take; write them in the config",
+			    "holds no IPv4 nor global IPv6 address to take; write them in the "
+			    "config",
 			    b->uplink, b->name);
+		/* An IPv6-only uplink: nothing of IPv4 to move, nor to probe. */
+		b->has_addresses = true;
+		if (n == 0)
+			return resolve_gateway(b, f);
 		b->addresses = calloc(n, sizeof(*b->addresses));
 		if (!b->addresses)
 			return hn_err(-ENOMEM, "out of memory");
 		memcpy(b->addresses, from->addrs, n * sizeof(*from->addrs));
 		b->n_addresses = n;
-		b->has_addresses = true;
 		hn_debug("%s: takes %zu address(es) of %s", b->name, n, b->uplink);
 	}
-	r = resolve_ipv6(b, f);
-	if (r < 0)
-		return r;
-	if (!b->has_gateway) {
-		if (nic->has_gateway || f->bridge.has_gateway) {
-			b->gateway = nic->has_gateway ? nic->gateway : f->bridge.gateway;
-			b->has_gateway = true;
-		} else {
-			hn_debug("%s: no default gateway through %s or %s: none to move or probe",
-				 b->name, b->uplink, b->name);
-		}
-	}
-	return 0;
+	return resolve_gateway(b, f);
 }
 
 /* Is name an interface the config gives another role (a bridge, a port)? */

@@ -91,7 +91,7 @@ case_up_under_5_ms_pings() {
 
 case_moved() {
 	[[ $(in_vm ip -6 -o addr show dev br0) == *"inet6 $HOST6/64 "* ]] || why "br0 lacks $HOST6" || return 1
-	[[ -z $(in_vm ip -6 -o addr show tentative) ]] || why "an IPv6 address is tentative" || return 1
+	[[ -z $(in_vm ip -6 -o addr show tentative scope global) ]] || why "a global IPv6 address is tentative" || return 1
 	[[ -z $(in_vm ip -6 -o addr show dev eno1 scope global) ]] || why "eno1 kept global IPv6" || return 1
 	[[ $(in_vm ip -6 route show default) == "default via fe80::1 dev br0 "* ]] ||
 		why "IPv6 default: $(in_vm ip -6 route show default)" || return 1

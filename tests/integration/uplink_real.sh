@@ -21,6 +21,9 @@
 #                         printed per family), the IPv6 address usable at once (not
 #                         tentative), plan exits 0, verify asks both gateways from br0 (OK);
 #                         down under ping gives both back to eno1
+#   ipv6_only_uplink      eno1 with IPv6 alone and a config naming no address: up moves IPv6
+#                         (probed by neighbor solicitation only), plan exits 0, down gives
+#                         it back
 #   silent_ipv6_gateway_refused
 #                         gateway6 nobody answers: exit 1 before anything is touched
 #   ipv6_gateway_silent_after_move_rolls_back
@@ -174,7 +177,7 @@ pings_report() {
 
 ipv6_on_br0() {
 	[[ $(in_lab ip -6 -o addr show dev br0) == *"inet6 $HOST6/64 "* ]] || why "br0 lacks $HOST6" || return 1
-	[[ -z $(in_lab ip -6 -o addr show dev br0 tentative) ]] || why "br0's $HOST6 is tentative" || return 1
+	[[ -z $(in_lab ip -6 -o addr show dev br0 tentative scope global) ]] || why "br0's $HOST6 is tentative" || return 1
 	[[ -z $(in_lab ip -6 -o addr show dev eno1 scope global) ]] || why "eno1 still has global IPv6" || return 1
 	[[ $(in_lab ip -6 route show default) == "default via fe80::1 dev br0 "* ]] ||
 		why "IPv6 default route: $(in_lab ip -6 route show default | tr '\n' '|')"
@@ -210,6 +213,14 @@ case_ipv6_move_under_ping() {
 	rc_is 0 && out_has "down: applied 11 change(s)" || return 1
 	pings_report "down" "$t0" "$t1" && uplink_on_eno1 && ipv6_on_eno1 &&
 		host_unchanged_since pristine6 brd-ok && host_answers && host_answers6 && portsec_clean
+}
+
+case_ipv6_only_uplink() {
+	fresh_lab && provider_ipv6 && must in_lab ip -4 addr flush dev eno1 || return 1
+	hn uplink-inherit.yaml up && rc_is 0 && out_has "+ netlink  address $HOST6/64 on br0" &&
+		out_lacks "198.51.100.10" || return 1
+	ipv6_on_br0 && hn uplink-inherit.yaml plan && rc_is 0 && host_answers6 || return 1
+	hn uplink-inherit.yaml down && rc_is 0 && ipv6_on_eno1 && host_answers6 && portsec_clean
 }
 
 case_silent_ipv6_gateway_refused() {
@@ -252,5 +263,5 @@ case_ipv6_gateway_silent_after_move_rolls_back() {
 }
 
 need_hostnet
-run_cases mtu_9000 uplink_by_mac ipv6_move_under_ping silent_ipv6_gateway_refused \
+run_cases mtu_9000 uplink_by_mac ipv6_move_under_ping ipv6_only_uplink silent_ipv6_gateway_refused \
 	ipv6_gateway_silent_after_move_rolls_back

@@ -539,6 +539,11 @@ static const struct bad_case bad_cases[] = {
     {"bridges: {b: {addresses: [10.0.0.1/33]}}\n", "t.yaml:1:27: ", "0-32"},
     {"bridges: {b: {addresses: [10.0.0.256/24]}}\n", "t.yaml:1:27: ", "not an IPv4 prefix"},
     {"bridges: {b: {addresses: [fe80::1/64]}}\n", "t.yaml:1:27: ", "is link-local"},
+    {"bridges: {a: {addresses: ['2001:db8::1/64']}, b: {addresses: [10.0.0.1/8, "
+     "'2001:db8::1/128']}}\n",
+     "t.yaml:1:75: ", "address '2001:db8::1' is used twice"},
+    {"bridges: {a: {gateway6: 'fe80::1'}, b: {routes: ['::/0']}}\n",
+     "t.yaml:1:50: ", "route to '::/0' is used twice"},
     {"bridges: {b: {addresses: ['2001:db8::1']}}\n", "t.yaml:1:27: ", "has no prefix length"},
     {"bridges: {b: {addresses: ['2001:db8::1/129']}}\n", "t.yaml:1:27: ", "not 0-128"},
     {"bridges: {b: {addresses: ['2001:db8:::1/64']}}\n", "t.yaml:1:27: ", "not an IPv6 prefix"},
