@@ -1174,7 +1174,18 @@ static int reach_from(struct walker *w, const struct hn_node *n, void *obj)
 
 static int reach_to(struct walker *w, const struct hn_node *n, void *obj)
 {
-	return parse_ipv4(w, n, &((struct hn_reach *)obj)->to);
+	struct hn_reach *rc = obj;
+	const char *why;
+
+	if (want_scalar(w, n, "an address like 10.99.1.250 or 2001:db8:99::250") < 0)
+		return -EINVAL;
+	if (!hn_looks_ipv6(n->value))
+		return parse_ipv4(w, n, &rc->to);
+	rc->to_v6 = true;
+	why = hn_scan_ipv6(n->value, &rc->to6);
+	if (!why)
+		why = bad_ipv6_host(&rc->to6);
+	return why ? bad_value(w, n, why, "an IPv6 address like 2001:db8:99::250") : 0;
 }
 
 static int reach_expect(struct walker *w, const struct hn_node *n, void *obj)

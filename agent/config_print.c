@@ -124,7 +124,7 @@ static void print_network(FILE *f, const struct hn_network *n)
 
 static void print_verify(FILE *f, const struct hn_config_verify *v)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
 
 	fputs("verify\n", f);
 	if (v->has_isolation)
@@ -138,7 +138,9 @@ static void print_verify(FILE *f, const struct hn_config_verify *v)
 		fputs("  reach: none\n", f);
 	for (size_t i = 0; i < v->n_reach; i++)
 		fprintf(f, "  reach from vlan %u to %s: expect %s\n", v->reach[i].from_vlan,
-			ip(v->reach[i].to, a), v->reach[i].expect_ok ? "ok" : "fail");
+			v->reach[i].to_v6 ? inet_ntop(AF_INET6, &v->reach[i].to6, a6, sizeof(a6))
+					  : ip(v->reach[i].to, a),
+			v->reach[i].expect_ok ? "ok" : "fail");
 }
 
 void hn_config_print(FILE *f, const struct hn_config *c)
@@ -345,7 +347,8 @@ static json_t *verify_json(struct jb *jb, const struct hn_config_verify *v)
 		if (!r)
 			continue;
 		set(jb, r, "from", json_integer(v->reach[i].from_vlan));
-		set(jb, r, "to", ip_json(v->reach[i].to));
+		set(jb, r, "to",
+		    v->reach[i].to_v6 ? ip6_json(&v->reach[i].to6) : ip_json(v->reach[i].to));
 		set(jb, r, "expect", json_string(v->reach[i].expect_ok ? "ok" : "fail"));
 	}
 	return o;

@@ -170,6 +170,8 @@ struct hn_network {
 struct hn_reach {
 	unsigned from_vlan;
 	struct in_addr to;
+	bool to_v6; /* then to6, not to */
+	struct in6_addr to6;
 	bool expect_ok;
 	struct hn_pos pos;
 };

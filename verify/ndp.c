@@ -90,16 +90,71 @@ size_t hn_verify_ndp_solicit(uint8_t *buf, const uint8_t mac[6], const struct in
 	return HN_VERIFY_NDP_LEN;
 }
 
+bool hn_verify_ndp_advert_ip(const uint8_t *ip, size_t len, const struct in6_addr *target)
+{
+	const uint8_t *icmp = ip + IP6_HLEN;
+
+	/* ICMPv6 right after the IPv6 header, as an advertisement always has it. */
+	return len >= IP6_HLEN + NS_LEN && (ip[0] >> 4) == 6 && ip[6] == IPPROTO_ICMPV6 &&
+	       ip[7] == 255 && icmp[0] == ND_NEIGHBOR_ADVERT && icmp[1] == 0 &&
+	       memcmp(icmp + 8, target, 16) == 0;
+}
+
 bool hn_verify_ndp_advertises(const uint8_t *frame, size_t len, const struct in6_addr *target,
 			      const uint8_t mac[6])
 {
-	const uint8_t *ip = frame + ETH_HLEN_, *icmp = ip + IP6_HLEN;
+	/* Untagged IPv6 to us. */
+	return len >= ETH_HLEN_ && memcmp(frame, mac, 6) == 0 && frame[12] == (ETH_P_IPV6 >> 8) &&
+	       frame[13] == (ETH_P_IPV6 & 0xff) &&
+	       hn_verify_ndp_advert_ip(frame + ETH_HLEN_, len - ETH_HLEN_, target);
+}
 
-	/* Untagged IPv6 with ICMPv6 right after the header, as an advertisement always is. */
-	return len >= ETH_HLEN_ + IP6_HLEN + NS_LEN && memcmp(frame, mac, 6) == 0 &&
-	       frame[12] == (ETH_P_IPV6 >> 8) && frame[13] == (ETH_P_IPV6 & 0xff) &&
-	       (ip[0] >> 4) == 6 && ip[6] == IPPROTO_ICMPV6 && ip[7] == 255 &&
-	       icmp[0] == ND_NEIGHBOR_ADVERT && icmp[1] == 0 && memcmp(icmp + 8, target, 16) == 0;
+#define ECHO_LEN 16 /* type, code, checksum, id, seq, the run's nonce */
+
+size_t hn_verify_ndp_echo(uint8_t *buf, const uint8_t mac[6], const uint8_t to_mac[6],
+			  const struct in6_addr *source, const struct in6_addr *target, uint16_t id,
+			  uint16_t seq, uint64_t nonce)
+{
+	uint8_t *ip = buf + ETH_HLEN_, *icmp = ip + IP6_HLEN;
+	uint16_t sum;
+
+	memset(buf, 0, HN_VERIFY_NDP_ECHO_LEN);
+	memcpy(buf, to_mac, 6);
+	memcpy(buf + 6, mac, 6);
+	buf[12] = ETH_P_IPV6 >> 8;
+	buf[13] = ETH_P_IPV6 & 0xff;
+	ip[0] = 0x60;
+	ip[5] = ECHO_LEN;
+	ip[6] = IPPROTO_ICMPV6;
+	ip[7] = 64;
+	memcpy(ip + 8, source, 16);
+	memcpy(ip + 24, target, 16);
+	icmp[0] = ICMP6_ECHO_REQUEST;
+	icmp[4] = (uint8_t)(id >> 8);
+	icmp[5] = (uint8_t)id;
+	icmp[6] = (uint8_t)(seq >> 8);
+	icmp[7] = (uint8_t)seq;
+	for (int i = 0; i < 8; i++)
+		icmp[8 + i] = (uint8_t)(nonce >> (56 - 8 * i));
+	sum = icmp6_checksum(source, target, icmp, ECHO_LEN);
+	icmp[2] = (uint8_t)(sum >> 8);
+	icmp[3] = (uint8_t)(sum & 0xff);
+	return HN_VERIFY_NDP_ECHO_LEN;
+}
+
+bool hn_verify_ndp_echo_reply_ip(const uint8_t *ip, size_t len, const struct in6_addr *from,
+				 const struct in6_addr *to, uint16_t id, uint64_t nonce)
+{
+	const uint8_t *icmp = ip + IP6_HLEN;
+	uint64_t got = 0;
+
+	if (len < IP6_HLEN + ECHO_LEN || (ip[0] >> 4) != 6 || ip[6] != IPPROTO_ICMPV6 ||
+	    icmp[0] != ICMP6_ECHO_REPLY || memcmp(ip + 8, from, 16) != 0 ||
+	    memcmp(ip + 24, to, 16) != 0 || (icmp[4] << 8 | icmp[5]) != id)
+		return false;
+	for (int i = 0; i < 8; i++)
+		got = got << 8 | icmp[8 + i];
+	return got == nonce;
 }
 
 int hn_verify_gateway_ask6(const char *ifname, const struct in6_addr *source,

@@ -24,6 +24,9 @@
 #   ipv6_only_uplink      eno1 with IPv6 alone and a config naming no address: up moves IPv6
 #                         (probed by neighbor solicitation only), plan exits 0, down gives
 #                         it back
+#   reach_ipv6            verify's reach probes to brint's IPv6 address: VLAN 99 reaches it
+#                         (neighbor solicitation, then ICMPv6 echo, from the probe's
+#                         link-local address), VLAN 10 does not; both OK
 #   silent_ipv6_gateway_refused
 #                         gateway6 nobody answers: exit 1 before anything is touched
 #   ipv6_gateway_silent_after_move_rolls_back
@@ -223,6 +226,26 @@ case_ipv6_only_uplink() {
 	hn uplink-inherit.yaml down && rc_is 0 && ipv6_on_eno1 && host_answers6 && portsec_clean
 }
 
+case_reach_ipv6() {
+	local i
+	fresh_lab || return 1
+	hn uplink-reach6.yaml up && rc_is 0 || return 1
+	# brint's address is new to the host (not moved): DAD runs; verify after it.
+	for ((i = 0; i < 60; i++)); do
+		[[ -z $(in_lab ip -6 -o addr show dev brint tentative scope global) ]] && break
+		sleep 0.05
+	done
+	hn uplink-reach6.yaml verify
+	line_is OK "reach 2001:db8:99::250 from vlan 99" "is at" &&
+		line_is OK "reach 2001:db8:99::250 from vlan 10" "no neighbor advertisement" &&
+		line_is OK "reach 10.99.1.250 from vlan 99" || return 1
+	# The probe would also answer for a target that is not there: it must not.
+	sed 's/2001:db8:99::250", expect: ok/2001:db8:99::251", expect: ok/' \
+		"$CONF/uplink-reach6.yaml" >"$TMP/reach6-absent.yaml"
+	hn "$TMP/reach6-absent.yaml" verify
+	line_is CRITICAL "reach 2001:db8:99::251 from vlan 99" "no neighbor advertisement"
+}
+
 case_silent_ipv6_gateway_refused() {
 	fresh_lab && provider_ipv6 && host_snapshot pristine6 || return 1
 	sed "s/gateway: 198.51.100.1/gateway: 198.51.100.1\n    gateway6: 'fe80::99'/" \
@@ -263,5 +286,5 @@ case_ipv6_gateway_silent_after_move_rolls_back() {
 }
 
 need_hostnet
-run_cases mtu_9000 uplink_by_mac ipv6_move_under_ping ipv6_only_uplink silent_ipv6_gateway_refused \
+run_cases mtu_9000 uplink_by_mac ipv6_move_under_ping ipv6_only_uplink reach_ipv6 silent_ipv6_gateway_refused \
 	ipv6_gateway_silent_after_move_rolls_back

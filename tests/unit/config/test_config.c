@@ -301,6 +301,15 @@ static void ipv6_addresses_gateway_and_routes(void **unused)
 	assert_true(b->routes6[1].has_via);
 	assert_int_equal(b->routes6[1].pos.line, 6);
 	hn_config_free(&c);
+	assert_int_equal(
+	    parse("verify: {reach: [{from: 99, to: '2001:db8:99::250'}, {from: 99, to: "
+		  "10.99.1.250}]}\n",
+		  &c),
+	    0);
+	assert_true(c.verify.reach[0].to_v6);
+	assert_false(c.verify.reach[1].to_v6);
+	assert_int_equal(c.verify.reach[1].to.s_addr, inet_addr("10.99.1.250"));
+	hn_config_free(&c);
 }
 
 /* uplink: {mac: ...} finds the NIC by its MAC; the name is the agent's to fill. */
@@ -549,6 +558,7 @@ static const struct bad_case bad_cases[] = {
     {"bridges: {b: {addresses: ['2001:db8:::1/64']}}\n", "t.yaml:1:27: ", "not an IPv6 prefix"},
     {"bridges: {b: {addresses: ['ff02::1/64']}}\n", "t.yaml:1:27: ", "is a multicast address"},
     {"bridges: {b: {gateway6: 10.0.0.1}}\n", "t.yaml:1:25: ", "not an IPv6 address"},
+    {"verify: {reach: [{from: 1, to: 'fe80::1'}]}\n", "t.yaml:1:32: ", "is link-local"},
     {"bridges: {b: {gateway6: '::'}}\n", "t.yaml:1:25: ", "is no gateway's address"},
     {"bridges: {b: {routes: [{to: '2001:db8::/64', via: 10.0.0.1}]}}\n",
      "t.yaml:1:51: ", "is not of the family of the route's `to`"},
