@@ -218,6 +218,35 @@ struct hn_uplink_facts {
 	char also_name[IFNAMSIZ];
 };
 
+/* One entry of a bridge's MAC learning table: a source MAC the switch saw on a port. */
+struct hn_learned_mac {
+	struct hn_mac mac;
+	unsigned vlan;
+	/* The port it was seen on, as OVSDB names it; "" when the switch names a port OVSDB
+	 * does not know (then ofport says which). */
+	char port[64];
+	unsigned ofport; /* OpenFlow port number; 65534 for the bridge's own port */
+	int age;	 /* seconds since it was last seen; -1 for a static entry */
+};
+
+struct hn_learned {
+	struct hn_learned_mac *v; /* malloc'd: free() it */
+	size_t n;
+};
+
+/*
+ * `hostnet import`: the host described as a config, each layer adding what it reads, and
+ * what a config cannot say about it, one line each (written as YAML comments).
+ */
+struct hn_import {
+	struct hn_config config;
+	char **notes;
+	size_t n_notes;
+};
+/* Append a note; -ENOMEM when it cannot be stored. */
+int hn_import_note(struct hn_import *im, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 struct hn_backend {
 	const char *name; /* "ovs", "netlink", "libvirt" */
 	enum hn_layer layer;
@@ -244,6 +273,16 @@ struct hn_backend {
 	 * bridge b's uplink NIC and of b's own interface. The agent completes the config with
 	 * them (the NIC's MAC, addresses and gateway) and guards the uplink move. */
 	void (*uplink_facts)(void *state, const struct hn_bridge *b, struct hn_uplink_facts *out);
+	/* Optional, the layer of the switch (ovs): bridge's MAC learning table as the switch
+	 * holds it now (verify's uplink MAC guard), asked of ovs-vswitchd beside the --ovsdb
+	 * socket (its pid file and control socket in the same directory). 0, or a negative
+	 * errno with hn_err text. */
+	int (*learned_macs)(void *state, const char *bridge, struct hn_learned *out);
+	/* Optional (import): add to im what the last read shows of this layer's part of the
+	 * host. The layers before it (enum hn_layer's order) have added theirs: the kernel
+	 * finds the uplink among the ports the switch holds, libvirt's networks name the
+	 * bridges. 0, or a negative errno with hn_err text. */
+	int (*describe)(void *state, struct hn_import *im);
 };
 
 /* Each backend is declared in its library's public header: hn_ovs_backend (ovs.h),

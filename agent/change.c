@@ -7,6 +7,7 @@
 #include "uplink.h"
 #include "converge.h"
 #include "error.h"
+#include "last_good.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -36,7 +37,7 @@ static int confirm(struct hn_session *s, struct hn_config *want)
 }
 
 int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const char *command,
-		   int gateway_timeout_ms)
+		   int gateway_timeout_ms, bool *host_converged)
 {
 	_cleanup_close_ int lock = hn_lock_host(LOCK_WAIT_MS);
 	struct hn_session session;
@@ -63,6 +64,8 @@ int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const cha
 		if (r == 0)
 			r = confirm(&session, want);
 	}
+	if (host_converged)
+		*host_converged = r == 0;
 	if (r == 0 && session.virt_unreached[0])
 		r = hn_err(-EHOSTUNREACH,
 			   "%s; the host's network was converged (%zu change(s)), the libvirt "
@@ -84,22 +87,76 @@ int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const cha
 	return status;
 }
 
+/*
+ * `up --last-good FILE` with an invalid config: after a converged run, a boot brings br0 back
+ * from OVS's database with the NIC on it while ifupdown gives the NIC the address, which
+ * nothing reaches on the kernel datapath; only `up` makes that host reachable again. So it
+ * converges the last config that converged the host, and still exits 2: the config waits for
+ * the admin, the host does not wait with it.
+ */
+static int converge_last_good(const struct hn_opts *opts, const char *command,
+			      const char *last_good, int gateway_ms)
+{
+	struct hn_config config = {0};
+	int status;
+
+	hn_err_clear();
+	if (access(last_good, F_OK) < 0 && errno == ENOENT) {
+		fprintf(stderr, "hostnet: %s: no last good config (%s) to converge instead\n",
+			command, last_good);
+		return HN_EXIT_USAGE;
+	}
+	if (hn_config_load(last_good, &config) < 0 || hn_layers_check_uplink(opts, &config) < 0) {
+		fprintf(stderr, "hostnet: %s: the last good config is not usable either: %s\n",
+			command, hn_errmsg());
+		hn_config_free(&config);
+		return HN_EXIT_USAGE;
+	}
+	fprintf(stderr, "hostnet: %s: converging the last good config %s instead\n", command,
+		last_good);
+	status = hn_change_host(opts, &config, command, gateway_ms, NULL);
+	hn_config_free(&config);
+	return status == HN_EXIT_OK ? HN_EXIT_USAGE : status;
+}
+
+/* A converged host's config becomes the last good one; failing to keep it is said, but the
+ * host is converged and the run is not a failure. */
+static void keep_last_good(const char *command, const char *last_good, const char *text, size_t len)
+{
+	hn_err_clear();
+	if (hn_last_good_save(last_good, text, len) < 0)
+		fprintf(stderr, "hostnet: %s: warning: the last good config was not kept: %s\n",
+			command, hn_errmsg());
+}
+
 int hn_change_command(int argc, char **argv, struct hn_opts *opts, const char *usage, bool down)
 {
 	static const struct option longopts[] = {
 	    {"dry-run", no_argument, NULL, 'n'},
 	    {"gateway-timeout", required_argument, NULL, 'g'},
+	    {"last-good", required_argument, NULL, 'l'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	const char *command = argv[0];
+	const char *command = argv[0], *last_good = NULL;
 	struct hn_config config = {0};
+	_cleanup_free_ char *text = NULL;
+	bool host_converged = false;
+	size_t len = 0;
 	int c, status, gateway_ms = HN_GATEWAY_TIMEOUT_MS;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:nh", longopts, NULL)) != -1) {
 		if (c == 'n' && !down) {
 			opts->dry_run = true;
+		} else if (c == 'l') {
+			if (down || !*optarg) {
+				hn_usage_error(command,
+					       down ? "--last-good is an option of `up` only"
+						    : "--last-good: expected a file name");
+				return HN_EXIT_USAGE;
+			}
+			last_good = optarg;
 		} else if (c == 'g') {
 			if (hn_parse_ms("--gateway-timeout", optarg, &gateway_ms) < 0)
 				return HN_EXIT_USAGE;
@@ -116,15 +173,29 @@ int hn_change_command(int argc, char **argv, struct hn_opts *opts, const char *u
 	}
 	if (opts->dry_run)
 		return hn_cmd_plan(1, (char *[]){"plan", NULL}, opts);
-	if (hn_load_config_or_report(opts, command, &config) < 0)
-		return HN_EXIT_USAGE;
+	hn_err_clear();
+	if (hn_config_load_text(opts->config_path, &config, &text, &len) < 0) {
+		struct hn_opts plain = *opts;
+
+		if (!last_good) {
+			hn_report_error(opts, command, HN_EXIT_USAGE);
+			return HN_EXIT_USAGE;
+		}
+		/* One JSON document still: the plan of what is converged instead. */
+		plain.json = false;
+		hn_report_error(&plain, command, HN_EXIT_USAGE);
+		return converge_last_good(opts, command, last_good, gateway_ms);
+	}
 	if (hn_layers_check_uplink(opts, &config) < 0) {
 		hn_report_error(opts, command, HN_EXIT_USAGE);
 		hn_config_free(&config);
 		return HN_EXIT_USAGE;
 	}
 	config.down = down;
-	status = hn_change_host(opts, &config, command, gateway_ms);
+	status = hn_change_host(opts, &config, command, gateway_ms, &host_converged);
+	/* --layers runs converge part of the host: not a config to come back to. */
+	if (last_good && host_converged && !opts->layers)
+		keep_last_good(command, last_good, text, len);
 	hn_config_free(&config);
 	return status;
 }

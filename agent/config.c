@@ -532,18 +532,83 @@ static int bridge_addresses(struct walker *w, const struct hn_node *n, void *obj
 	return r;
 }
 
-#define EXPECT_MAC "a MAC address like 52:54:00:12:34:56"
+static int parse_bool(struct walker *w, const struct hn_node *n, bool *out)
+{
+	const char *why;
+
+	if (want_scalar(w, n, "true or false") < 0)
+		return -EINVAL;
+	why = hn_scan_bool(n->value, out);
+	return why ? bad_value(w, n, why, "true or false") : 0;
+}
+
+/* `arp_hygiene: false` turns it off; true is the default, said again. */
+static int parse_hygiene(struct walker *w, const struct hn_node *n, bool *off)
+{
+	bool on;
+	int r = parse_bool(w, n, &on);
+
+	*off = r == 0 && !on;
+	return r;
+}
+
+static int bridge_arp_hygiene(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_hygiene(w, n, &((struct hn_bridge *)obj)->arp_hygiene_off);
+}
+
+#define EXPECT_MAC "a unicast MAC address like 52:54:00:c6:64:0a"
+
+static int mac_item(struct walker *w, const struct hn_node *item, void *slot)
+{
+	const char *why;
+
+	if (want_scalar(w, item, EXPECT_MAC) < 0)
+		return -EINVAL;
+	why = hn_scan_mac(item->value, slot);
+	return why ? bad_value(w, item, why, EXPECT_MAC) : 0;
+}
+
+/* The MACs the provider lets out besides the NIC's: each once (a repeat is a slip). */
+static int bridge_uplink_macs(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_bridge *b = obj;
+	char(*text)[HN_MAC_STRLEN];
+	struct hn_name_ref *refs;
+	int r = walk_list(w, n, "a list of MAC addresses like [52:54:00:c6:64:0a]",
+			  sizeof(*b->uplink_macs), mac_item, &b->uplink_macs, &b->n_uplink_macs);
+
+	if (r < 0 || b->n_uplink_macs < 2)
+		return r;
+	text = calloc(b->n_uplink_macs, sizeof(*text));
+	refs = calloc(b->n_uplink_macs, sizeof(*refs));
+	if (!text || !refs) {
+		free(text);
+		free(refs);
+		return no_memory(w);
+	}
+	for (size_t i = 0; i < b->n_uplink_macs; i++)
+		refs[i] = (struct hn_name_ref){hn_mac_format(&b->uplink_macs[i], text[i]),
+					       n->items[i].pos, "in uplink_macs", NULL};
+	r = hn_check_unique(w->file, w->path, refs, b->n_uplink_macs, "MAC",
+			    "each MAC once in uplink_macs");
+	free(refs);
+	free(text);
+	return r;
+}
 
 static int uplink_mac(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_bridge *b = obj;
+	struct hn_mac mac;
 	const char *why;
 
 	if (want_scalar(w, n, EXPECT_MAC) < 0)
 		return -EINVAL;
-	why = hn_scan_mac(n->value, b->uplink_want_mac);
+	why = hn_scan_mac(n->value, &mac);
 	if (why)
 		return bad_value(w, n, why, EXPECT_MAC);
+	memcpy(b->uplink_want_mac, mac.b, sizeof(b->uplink_want_mac));
 	b->uplink_by_mac = true;
 	return 0;
 }
@@ -688,19 +753,41 @@ static int route_via(struct walker *w, const struct hn_node *n, void *obj)
 	return parse_ipv4(w, n, &any->r4.via);
 }
 
-static int route_item(struct walker *w, const struct hn_node *item, void *slot)
+/* A route of a bridge or of a port: a bare prefix (dev <that interface>) or {to, via}. */
+static int route_entry(struct walker *w, const struct hn_node *item, struct any_route *rt,
+		       const struct fields *fields)
 {
-	FIELDS(fields, "bridges.BRIDGE.routes[]", {"to", route_to}, {"via", route_via});
-	struct any_route *rt = slot;
+
 	int r;
 
 	rt->r4.pos = rt->r6.pos = item->pos;
 	if (item->kind == HN_NODE_SCALAR && !item->is_null)
-		return route_to(w, item, rt); /* a bare prefix: dev <this bridge> */
+		return route_to(w, item, rt); /* a bare prefix: dev <this interface> */
 	if (item->kind != HN_NODE_MAP)
 		return fail(w, item, "got %s, expected " EXPECT_ROUTE, kind_name(item));
-	r = walk_fields(w, item, EXPECT_ROUTE, &fields, rt);
+	r = walk_fields(w, item, EXPECT_ROUTE, fields, rt);
 	return r < 0 ? r : need_key(w, NULL, item, "to", "the destination prefix of the route");
+}
+
+static int route_item(struct walker *w, const struct hn_node *item, void *slot)
+{
+	FIELDS(fields, "bridges.BRIDGE.routes[]", {"to", route_to}, {"via", route_via});
+
+	return route_entry(w, item, slot, &fields);
+}
+
+static int port_route_item(struct walker *w, const struct hn_node *item, void *slot)
+{
+	FIELDS(fields, "bridges.BRIDGE.ports.PORT.routes[]", {"to", route_to}, {"via", route_via});
+	struct any_route any = {0};
+	int r = route_entry(w, item, &any, &fields);
+
+	if (r == 0 && any.v6)
+		return fail(w, item,
+			    "an IPv6 route on a port, expected it on a bridge: a port's addresses "
+			    "and routes are IPv4");
+	*(struct hn_route *)slot = any.r4;
+	return r;
 }
 
 static int bridge_routes(struct walker *w, const struct hn_node *n, void *obj)
@@ -760,23 +847,88 @@ static int port_mtu(struct walker *w, const struct hn_node *n, void *obj)
 	return parse_mtu(w, n, &((struct hn_port *)obj)->mtu);
 }
 
+#define EXPECT_PORT_ADDRESS "an IPv4 address with its prefix length, like 198.51.100.10/24"
+#define PORT_IPV6	    "is IPv6, which only a bridge carries (a port's addresses and routes are IPv4)"
+
+static int port_address_item(struct walker *w, const struct hn_node *item, void *slot)
+{
+	const char *why;
+
+	if (want_scalar(w, item, EXPECT_PORT_ADDRESS) < 0)
+		return -EINVAL;
+	why = hn_looks_ipv6(item->value) ? PORT_IPV6 : hn_scan_prefix(item->value, true, slot);
+	return why ? bad_value(w, item, why, EXPECT_PORT_ADDRESS) : 0;
+}
+
+static int port_addresses(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_port *p = obj;
+
+	return walk_list(w, n, "a list of addresses like [198.51.100.10/24]", sizeof(*p->addresses),
+			 port_address_item, &p->addresses, &p->n_addresses);
+}
+
+static int port_routes(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_port *p = obj;
+
+	return walk_list(w, n, "a list of routes, each " EXPECT_ROUTE, sizeof(*p->routes),
+			 port_route_item, &p->routes, &p->n_routes);
+}
+
+static int port_arp_hygiene(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_hygiene(w, n, &((struct hn_port *)obj)->arp_hygiene_off);
+}
+
+/* What only the host's own interface on the switch can have: on a system port (a NIC, a
+ * VM's tap) the switch takes every frame before the port's own stack sees it (on the kernel
+ * datapath), so an address there would be out of reach. */
+static int internal_only(struct walker *w, const struct hn_node *value, const struct hn_port *p)
+{
+	static const char *const keys[] = {"addresses", "routes", "arp_hygiene"};
+
+	if (p->type == HN_PORT_INTERNAL)
+		return 0;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct hn_node *k = find_key(value, keys[i]);
+		size_t old;
+		int r;
+
+		if (!k)
+			continue;
+		old = push_key(w, keys[i]);
+		r = fail(w, k,
+			 "%s on a system port, expected it on an internal port ({type: internal}) "
+			 "or a bridge: the switch keeps a system port's frames from its own stack",
+			 keys[i]);
+		pop(w, old);
+		return r;
+	}
+	return 0;
+}
+
 static int port_entry(struct walker *w, const struct hn_node *key, const struct hn_node *value,
 		      void *slot)
 {
 	FIELDS(fields, "bridges.BRIDGE.ports.PORT", {"type", port_type}, {"tag", port_tag},
-	       {"trunk", port_trunk}, {"mtu", port_mtu});
+	       {"trunk", port_trunk}, {"mtu", port_mtu}, {"addresses", port_addresses},
+	       {"routes", port_routes}, {"arp_hygiene", port_arp_hygiene});
 	struct hn_port *p = slot;
 	int r;
 
 	p->pos = key->pos;
 	r = parse_ifname(w, key, p->name);
 	if (r == 0)
-		r = walk_fields(w, value, "a mapping with type, tag, trunk, mtu", &fields, p);
+		r = walk_fields(w, value,
+				"a mapping with type, tag, trunk, mtu, addresses, routes, "
+				"arp_hygiene",
+				&fields, p);
 	if (r == 0 && p->tag && p->has_trunks)
 		return fail(w, find_key(value, "trunk"),
 			    "a port with both tag and trunk, expected tag (an access port) or "
 			    "trunk (a trunk port), not both");
-	return r;
+	return r < 0 ? r : internal_only(w, value, p);
 }
 
 static int bridge_ports(struct walker *w, const struct hn_node *n, void *obj)
@@ -796,7 +948,8 @@ static int bridge_entry(struct walker *w, const struct hn_node *key, const struc
 	/* uplink first: its name is claimed before the ports that might repeat it. */
 	FIELDS(fields, "bridges.BRIDGE", {"uplink", bridge_uplink}, {"addresses", bridge_addresses},
 	       {"gateway", bridge_gateway}, {"gateway6", bridge_gateway6}, {"tag", bridge_tag},
-	       {"mtu", bridge_mtu}, {"routes", bridge_routes}, {"ports", bridge_ports});
+	       {"mtu", bridge_mtu}, {"routes", bridge_routes}, {"ports", bridge_ports},
+	       {"arp_hygiene", bridge_arp_hygiene}, {"uplink_macs", bridge_uplink_macs});
 	struct hn_bridge *b = slot;
 	int r;
 
@@ -807,22 +960,74 @@ static int bridge_entry(struct walker *w, const struct hn_node *key, const struc
 	if (r == 0)
 		r = walk_fields(w, value,
 				"a mapping with uplink, addresses, gateway, gateway6, tag, mtu, "
-				"routes, ports",
+				"routes, ports, arp_hygiene, uplink_macs",
 				&fields, b);
+	if (r == 0 && b->n_uplink_macs && !hn_bridge_has_uplink(b)) {
+		size_t old = push_key(w, "uplink_macs");
+
+		r = fail(w, find_key(value, "uplink_macs"),
+			 "a bridge without an uplink, expected uplink_macs only next to `uplink`: "
+			 "they are the MACs allowed out through it");
+		pop(w, old);
+	}
 	return r;
 }
 
+/* Every address and route the config asks for, with where each was written: the bridges',
+ * then their ports'. */
+struct ip_refs {
+	char (*text)[HN_PREFIX6_STRLEN];
+	struct hn_name_ref *addrs, *routes;
+	size_t n_addrs, n_routes;
+};
+
+/* A list of `addresses` holds both families, in the order of the model's two arrays (a
+ * port's holds IPv4 only: a6 is never read for it). */
+static void add_addresses(struct ip_refs *x, const struct hn_node *list, const struct hn_prefix *a4,
+			  const struct hn_prefix6 *a6, const char *what, const char *owner)
+{
+	size_t k4 = 0, k6 = 0;
+
+	for (size_t item = 0; list && item < list->n; item++) {
+		char *t = x->text[x->n_addrs];
+
+		if (hn_looks_ipv6(list->items[item].value))
+			inet_ntop(AF_INET6, &a6[k6++].addr, t, HN_PREFIX6_STRLEN);
+		else
+			inet_ntop(AF_INET, &a4[k4++].addr, t, HN_PREFIX6_STRLEN);
+		x->addrs[x->n_addrs++] =
+		    (struct hn_name_ref){t, list->items[item].pos, what, owner};
+	}
+}
+
+static void add_route(struct ip_refs *x, size_t base, const struct hn_prefix *to, struct hn_pos pos,
+		      const char *what, const char *owner)
+{
+	char *t = x->text[base + x->n_routes];
+
+	x->routes[x->n_routes++] = (struct hn_name_ref){hn_prefix_format(to, t), pos, what, owner};
+}
+
+static void add_route6(struct ip_refs *x, size_t base, const struct hn_prefix6 *to,
+		       struct hn_pos pos, const char *what, const char *owner)
+{
+	char *t = x->text[base + x->n_routes];
+
+	x->routes[x->n_routes++] = (struct hn_name_ref){hn_prefix6_format(to, t), pos, what, owner};
+}
+
 /* The kernel has one slot for an address on the host and one for a destination in the main
- * table: a second ask, on the same bridge or another, would fail with "File exists" half-way
- * through `up`. An address is the same whatever its prefix length; a gateway is the route to
- * 0.0.0.0/0 (a gateway6 to ::/0). Positions come from the tree (the model keeps none for
- * addresses). */
+ * table: a second ask, on the same interface or another, would fail with "File exists"
+ * half-way through `up`. An address is the same whatever its prefix length; a gateway is
+ * the route to 0.0.0.0/0 (a gateway6 to ::/0). Positions come from the tree (the model
+ * keeps none for addresses). */
 static int check_addresses_and_routes(struct walker *w, const struct hn_node *bridges)
 {
+	static const struct hn_prefix default_route;
+	static const struct hn_prefix6 default_route6;
 	const struct hn_config *c = w->c;
-	size_t n_addrs = 0, n_routes = 0, i = 0;
-	char(*text)[HN_PREFIX6_STRLEN];
-	struct hn_name_ref *refs;
+	size_t n_addrs = 0, n_routes = 0;
+	struct ip_refs x = {0};
 	int r;
 
 	for (size_t b = 0; b < c->n_bridges; b++) {
@@ -830,66 +1035,59 @@ static int check_addresses_and_routes(struct walker *w, const struct hn_node *br
 
 		n_addrs += br->n_addresses + br->n_addresses6;
 		n_routes += br->n_routes + br->n_routes6 + br->has_gateway + br->has_gateway6;
+		for (size_t p = 0; p < br->n_ports; p++) {
+			n_addrs += br->ports[p].n_addresses;
+			n_routes += br->ports[p].n_routes;
+		}
 	}
 	if (n_addrs + n_routes < 2)
 		return 0;
-	text = calloc(n_addrs + n_routes, sizeof(*text));
-	refs = calloc(n_addrs + n_routes, sizeof(*refs));
-	if (!text || !refs) {
-		free(text);
-		free(refs);
+	x.text = calloc(n_addrs + n_routes, sizeof(*x.text));
+	x.addrs = calloc(n_addrs + n_routes, sizeof(*x.addrs));
+	if (!x.text || !x.addrs) {
+		free(x.text);
+		free(x.addrs);
 		return no_memory(w);
 	}
-	for (size_t b = 0; b < c->n_bridges; b++) {
-		const struct hn_bridge *br = &c->bridges[b];
-		const struct hn_node *addrs = find_key(&bridges->items[2 * b + 1], "addresses");
-		size_t k4 = 0, k6 = 0;
-
-		/* The list holds both families, in the order of the model's two arrays. */
-		for (size_t item = 0; addrs && item < addrs->n; item++, i++) {
-			if (hn_looks_ipv6(addrs->items[item].value))
-				inet_ntop(AF_INET6, &br->addresses6[k6++].addr, text[i],
-					  sizeof(text[i]));
-			else
-				inet_ntop(AF_INET, &br->addresses[k4++].addr, text[i],
-					  sizeof(text[i]));
-			refs[i] = (struct hn_name_ref){text[i], addrs->items[item].pos, "on bridge",
-						       br->name};
-		}
-	}
+	x.routes = x.addrs + n_addrs;
 	for (size_t b = 0; b < c->n_bridges; b++) {
 		const struct hn_bridge *br = &c->bridges[b];
 		const struct hn_node *map = &bridges->items[2 * b + 1];
+		const struct hn_node *ports = find_key(map, "ports");
 
-		for (size_t k = 0; k < br->n_routes; k++, i++)
-			refs[i] =
-			    (struct hn_name_ref){hn_prefix_format(&br->routes[k].to, text[i]),
-						 br->routes[k].pos, "a route of bridge", br->name};
-		for (size_t k = 0; k < br->n_routes6; k++, i++)
-			refs[i] =
-			    (struct hn_name_ref){hn_prefix6_format(&br->routes6[k].to, text[i]),
-						 br->routes6[k].pos, "a route of bridge", br->name};
-		if (br->has_gateway) {
-			snprintf(text[i], sizeof(text[i]), "0.0.0.0/0");
-			refs[i] = (struct hn_name_ref){text[i], find_key(map, "gateway")->pos,
-						       "the gateway of bridge", br->name};
-			i++;
-		}
-		if (br->has_gateway6) {
-			snprintf(text[i], sizeof(text[i]), "::/0");
-			refs[i] = (struct hn_name_ref){text[i], find_key(map, "gateway6")->pos,
-						       "the gateway6 of bridge", br->name};
-			i++;
+		add_addresses(&x, find_key(map, "addresses"), br->addresses, br->addresses6,
+			      "on bridge", br->name);
+		for (size_t k = 0; k < br->n_routes; k++)
+			add_route(&x, n_addrs, &br->routes[k].to, br->routes[k].pos,
+				  "a route of bridge", br->name);
+		for (size_t k = 0; k < br->n_routes6; k++)
+			add_route6(&x, n_addrs, &br->routes6[k].to, br->routes6[k].pos,
+				   "a route of bridge", br->name);
+		if (br->has_gateway)
+			add_route(&x, n_addrs, &default_route, find_key(map, "gateway")->pos,
+				  "the gateway of bridge", br->name);
+		if (br->has_gateway6)
+			add_route6(&x, n_addrs, &default_route6, find_key(map, "gateway6")->pos,
+				   "the gateway6 of bridge", br->name);
+		for (size_t p = 0; p < br->n_ports; p++) {
+			const struct hn_port *port = &br->ports[p];
+
+			if (port->n_addresses)
+				add_addresses(&x, find_key(&ports->items[2 * p + 1], "addresses"),
+					      port->addresses, NULL, "on port", port->name);
+			for (size_t k = 0; k < port->n_routes; k++)
+				add_route(&x, n_addrs, &port->routes[k].to, port->routes[k].pos,
+					  "a route of port", port->name);
 		}
 	}
-	r = hn_check_unique(w->file, w->path, refs, n_addrs, "address",
+	r = hn_check_unique(w->file, w->path, x.addrs, n_addrs, "address",
 			    "each address once on the host, whatever its prefix length");
 	if (r == 0)
-		r = hn_check_unique(w->file, w->path, refs + n_addrs, n_routes, "route to",
+		r = hn_check_unique(w->file, w->path, x.routes, n_routes, "route to",
 				    "each destination once in the main table (a gateway is the "
 				    "route to 0.0.0.0/0, a gateway6 to ::/0)");
-	free(refs);
-	free(text);
+	free(x.addrs);
+	free(x.text);
 	return r;
 }
 
@@ -1321,17 +1519,24 @@ static int read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-int hn_config_load(const char *path, struct hn_config *out)
+int hn_config_load_text(const char *path, struct hn_config *out, char **text, size_t *len)
 {
-	char *buf = NULL;
-	size_t len = 0;
+	_cleanup_free_ char *buf = NULL;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	r = read_file(path, &buf, &len);
+	r = read_file(path, &buf, len);
 	if (r < 0)
 		return r;
-	r = hn_config_parse(path, buf, len, out);
-	free(buf);
+	r = hn_config_parse(path, buf, *len, out);
+	if (r == 0 && text)
+		*text = TAKE_PTR(buf);
 	return r;
+}
+
+int hn_config_load(const char *path, struct hn_config *out)
+{
+	size_t len;
+
+	return hn_config_load_text(path, out, NULL, &len);
 }

@@ -12,6 +12,8 @@
 #include <stdio.h>
 
 int hn_config_load(const char *path, struct hn_config *out);
+/* The same, and on success *text (malloc'd, *len bytes) holds the very bytes parsed. */
+int hn_config_load_text(const char *path, struct hn_config *out, char **text, size_t *len);
 /* The same from memory; `name` stands for the file name in messages (fuzzing, tests). */
 int hn_config_parse(const char *name, const char *buf, size_t len, struct hn_config *out);
 

@@ -81,8 +81,9 @@ const char *hn_scan_prefix6(const char *s, bool need_len, struct hn_prefix6 *p);
 /* Does s look like IPv6 (holds a ':')? Then the IPv6 parsers say what is wrong with it. */
 bool hn_looks_ipv6(const char *s);
 const char *hn_scan_uint(const char *s, unsigned min, unsigned max, unsigned *out);
-/* A unicast MAC address "aa:bb:cc:dd:ee:ff" (either case). */
-const char *hn_scan_mac(const char *s, uint8_t mac[6]);
+const char *hn_scan_bool(const char *s, bool *out); /* true or false */
+/* "52:54:00:c6:64:0a" (either case): a unicast MAC, not zero. */
+const char *hn_scan_mac(const char *s, struct hn_mac *mac);
 
 /* s made safe to quote in a one-line message: control bytes become '?', long ones are cut. */
 #define HN_QUOTE_MAX 72

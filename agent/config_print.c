@@ -36,6 +36,30 @@ static const char *uplink_name(const struct hn_bridge *b)
 	return b->uplink_by_mac ? "the NIC with that MAC" : b->uplink;
 }
 
+/* An interface's addresses and routes, indented under it. */
+static void print_ip(FILE *f, const char *indent, const char *dev, const struct hn_prefix *addrs,
+		     size_t n_addrs, const struct hn_route *routes, size_t n_routes)
+{
+	char buf[HN_PREFIX_STRLEN], a[INET_ADDRSTRLEN];
+
+	for (size_t i = 0; i < n_addrs; i++)
+		fprintf(f, "%saddress %s\n", indent, hn_prefix_format(&addrs[i], buf));
+	for (size_t i = 0; i < n_routes; i++) {
+		const struct hn_route *r = &routes[i];
+
+		fprintf(f, "%sroute %s", indent, hn_prefix_format(&r->to, buf));
+		if (r->has_via)
+			fprintf(f, " via %s", ip(r->via, a));
+		fprintf(f, " dev %s\n", dev);
+	}
+}
+
+static const char *hygiene(bool off)
+{
+	return off ? "off (arp_ignore and arp_announce left as they are)"
+		   : "on (arp_ignore 1, arp_announce 2)";
+}
+
 static void print_port(FILE *f, const struct hn_port *p)
 {
 	fprintf(f, "  port %s (%s)", p->name, p->type == HN_PORT_INTERNAL ? "internal" : "system");
@@ -48,11 +72,15 @@ static void print_port(FILE *f, const struct hn_port *p)
 	if (p->mtu)
 		fprintf(f, " mtu %u", p->mtu);
 	fputc('\n', f);
+	if (p->type == HN_PORT_INTERNAL)
+		fprintf(f, "    arp_hygiene %s\n", hygiene(p->arp_hygiene_off));
+	print_ip(f, "    ", p->name, p->addresses, p->n_addresses, p->routes, p->n_routes);
 }
 
 static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bridge *b)
 {
-	char buf[HN_PREFIX_STRLEN], a[INET_ADDRSTRLEN];
+	char buf[HN_PREFIX_STRLEN],
+	    a[INET_ADDRSTRLEN > HN_MAC_STRLEN ? INET_ADDRSTRLEN : HN_MAC_STRLEN];
 	char buf6[HN_PREFIX6_STRLEN], a6[INET6_ADDRSTRLEN];
 
 	fprintf(f, "bridge %s (datapath %s)\n", b->name, hn_datapath_name(c->datapath));
@@ -87,14 +115,7 @@ static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bri
 			b->n_addresses6 ? "" : "the global addresses",
 			!b->n_addresses6 && !b->has_gateway6 ? " and " : "",
 			b->has_gateway6 ? "" : "the default gateway", uplink_name(b));
-	for (size_t i = 0; i < b->n_routes; i++) {
-		const struct hn_route *r = &b->routes[i];
-
-		fprintf(f, "  route %s", hn_prefix_format(&r->to, buf));
-		if (r->has_via)
-			fprintf(f, " via %s", ip(r->via, a));
-		fprintf(f, " dev %s\n", b->name);
-	}
+	print_ip(f, "  ", b->name, NULL, 0, b->routes, b->n_routes);
 	for (size_t i = 0; i < b->n_routes6; i++) {
 		const struct hn_route6 *r = &b->routes6[i];
 
@@ -103,6 +124,13 @@ static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bri
 			fprintf(f, " via %s", inet_ntop(AF_INET6, &r->via, a6, sizeof(a6)));
 		fprintf(f, " dev %s\n", b->name);
 	}
+	fprintf(f, "  arp_hygiene %s\n", hygiene(b->arp_hygiene_off));
+	if (hn_bridge_has_uplink(b) && !b->n_uplink_macs)
+		fprintf(f, "  uplink_macs: none, only %s's MAC may leave through it\n",
+			uplink_name(b));
+	for (size_t i = 0; i < b->n_uplink_macs; i++)
+		fprintf(f, "  uplink_mac %s (may leave through %s)\n",
+			hn_mac_format(&b->uplink_macs[i], a), uplink_name(b));
 	for (size_t i = 0; i < b->n_ports; i++)
 		print_port(f, &b->ports[i]);
 }
@@ -224,6 +252,32 @@ static json_t *prefix_json(const struct hn_prefix *p)
 	return json_string(hn_prefix_format(p, buf));
 }
 
+static json_t *addresses_json(struct jb *jb, const struct hn_prefix *a, size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < n; i++)
+		append(jb, arr, prefix_json(&a[i]));
+	return arr;
+}
+
+static json_t *routes_json(struct jb *jb, const char *dev, const struct hn_route *routes, size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < n; i++) {
+		json_t *r = append(jb, arr, json_object());
+
+		if (!r)
+			continue;
+		set(jb, r, "to", prefix_json(&routes[i].to));
+		if (routes[i].has_via)
+			set(jb, r, "via", ip_json(routes[i].via));
+		set(jb, r, "dev", json_string(dev));
+	}
+	return arr;
+}
+
 static json_t *port_json(struct jb *jb, const struct hn_port *p)
 {
 	json_t *o = json_object();
@@ -238,6 +292,11 @@ static json_t *port_json(struct jb *jb, const struct hn_port *p)
 		set(jb, o, "trunk", vlan_array(jb, &p->trunks));
 	if (p->mtu)
 		set(jb, o, "mtu", json_integer(p->mtu));
+	set(jb, o, "addresses", addresses_json(jb, p->addresses, p->n_addresses));
+	set(jb, o, "routes", routes_json(jb, p->name, p->routes, p->n_routes));
+	/* null: a system port, where hostnet never sets it. */
+	set(jb, o, "arp_hygiene",
+	    p->type == HN_PORT_INTERNAL ? json_boolean(!p->arp_hygiene_off) : json_null());
 	return o;
 }
 
@@ -257,9 +316,7 @@ static json_t *bridge_json(struct jb *jb, const struct hn_config *c, const struc
 	set(jb, o, "mtu", b->mtu ? json_integer(b->mtu) : json_null());
 	/* null: not in the config (an uplink bridge takes the NIC's when `up` runs). */
 	if (b->has_addresses) {
-		arr = set(jb, o, "addresses", json_array());
-		for (size_t i = 0; arr && i < b->n_addresses; i++)
-			append(jb, arr, prefix_json(&b->addresses[i]));
+		arr = set(jb, o, "addresses", addresses_json(jb, b->addresses, b->n_addresses));
 		for (size_t i = 0; arr && i < b->n_addresses6; i++)
 			append(jb, arr, prefix6_json(&b->addresses6[i]));
 	} else {
@@ -267,17 +324,7 @@ static json_t *bridge_json(struct jb *jb, const struct hn_config *c, const struc
 	}
 	set(jb, o, "gateway", b->has_gateway ? ip_json(b->gateway) : json_null());
 	set(jb, o, "gateway6", b->has_gateway6 ? ip6_json(&b->gateway6) : json_null());
-	arr = set(jb, o, "routes", json_array());
-	for (size_t i = 0; arr && i < b->n_routes; i++) {
-		json_t *r = append(jb, arr, json_object());
-
-		if (!r)
-			continue;
-		set(jb, r, "to", prefix_json(&b->routes[i].to));
-		if (b->routes[i].has_via)
-			set(jb, r, "via", ip_json(b->routes[i].via));
-		set(jb, r, "dev", json_string(b->name));
-	}
+	arr = set(jb, o, "routes", routes_json(jb, b->name, b->routes, b->n_routes));
 	for (size_t i = 0; arr && i < b->n_routes6; i++) {
 		json_t *r = append(jb, arr, json_object());
 
@@ -287,6 +334,13 @@ static json_t *bridge_json(struct jb *jb, const struct hn_config *c, const struc
 		if (b->routes6[i].has_via)
 			set(jb, r, "via", ip6_json(&b->routes6[i].via));
 		set(jb, r, "dev", json_string(b->name));
+	}
+	set(jb, o, "arp_hygiene", json_boolean(!b->arp_hygiene_off));
+	arr = set(jb, o, "uplink_macs", json_array());
+	for (size_t i = 0; arr && i < b->n_uplink_macs; i++) {
+		char mac[HN_MAC_STRLEN];
+
+		append(jb, arr, json_string(hn_mac_format(&b->uplink_macs[i], mac)));
 	}
 	arr = set(jb, o, "ports", json_array());
 	for (size_t i = 0; arr && i < b->n_ports; i++)

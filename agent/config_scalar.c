@@ -157,22 +157,41 @@ const char *hn_scan_prefix6(const char *s, bool need_len, struct hn_prefix6 *p)
 	return NULL;
 }
 
-const char *hn_scan_mac(const char *s, uint8_t mac[6])
+const char *hn_scan_bool(const char *s, bool *out)
 {
-	static const uint8_t zero[6];
-
-	for (int i = 0; i < 6; i++) {
-		const char *c = s + 3 * i;
-
-		if (!isxdigit((unsigned char)c[0]) || !isxdigit((unsigned char)c[1]) ||
-		    c[2] != (i == 5 ? '\0' : ':'))
-			return "is not a MAC address";
-		mac[i] = (uint8_t)strtoul((char[]){c[0], c[1], '\0'}, NULL, 16);
+	/* YAML 1.2's core schema: no yes/no/on/off, which YAML 1.1 readers disagree on. */
+	if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0) {
+		*out = s[0] == 't';
+		return NULL;
 	}
-	if (mac[0] & 1)
-		return "is a multicast MAC address, no NIC's";
-	if (memcmp(mac, zero, 6) == 0)
-		return "is the zero MAC address, no NIC's";
+	return "is not a boolean";
+}
+
+const char *hn_scan_mac(const char *s, struct hn_mac *mac)
+{
+	for (int i = 0; i < 6; i++) {
+		const char *p = s + 3 * i;
+		unsigned v = 0;
+
+		for (int k = 0; k < 2; k++) {
+			char c = p[k];
+
+			if (c >= '0' && c <= '9')
+				v = v * 16 + (unsigned)(c - '0');
+			else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+				v = v * 16 + (unsigned)((c | 0x20) - 'a' + 10);
+			else
+				return "is not a MAC address";
+		}
+		if (p[2] != (i < 5 ? ':' : '\0'))
+			return "is not a MAC address";
+		mac->b[i] = (uint8_t)v;
+	}
+	/* A frame's source is one station: never a group address, never zero. */
+	if (mac->b[0] & 1)
+		return "is a multicast address";
+	if (!(mac->b[0] | mac->b[1] | mac->b[2] | mac->b[3] | mac->b[4] | mac->b[5]))
+		return "is the zero address";
 	return NULL;
 }
 

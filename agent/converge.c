@@ -197,25 +197,28 @@ static int replan_layer(struct hn_session *s, struct hn_config *want, struct hn_
 }
 
 int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
-		     unsigned mask, size_t *at)
+		     size_t from, size_t until, size_t *at)
 {
-	size_t from = *at, start = *at;
+	size_t start = *at;
 	int tries = 0;
 
-	while (start < plan->n && (mask & (1u << plan->actions[start]->layer))) {
+	while (start < until) {
 		enum hn_layer layer = plan->actions[start]->layer;
-		size_t end = start, done = 0;
+		size_t end = start, done = 0, old_end;
 		int r;
 
-		while (end < plan->n && plan->actions[end]->layer == layer)
+		while (end < until && plan->actions[end]->layer == layer)
 			end++;
 		hn_debug("applying %zu %s action(s)", end - start, hn_layer_name(layer));
 		r = s->backends[layer]->apply(s->state[layer], plan->actions + start, end - start,
 					      &done);
+		old_end = end;
 		if (r == -EAGAIN && done == 0 && ++tries < REPLAN_TRIES) {
 			r = replan_layer(s, want, plan, start, &end);
-			if (r == 0)
+			if (r == 0) {
+				until = until + end - old_end; /* the plan grew or shrank there */
 				continue; /* the layer again, with its new actions */
+			}
 		}
 		if (r < 0) {
 			/* stays put: the rollback reports to a context of its own */
@@ -289,11 +292,30 @@ static int check_after(struct hn_session *s, struct hn_config *want, struct hn_p
 		      back == 0 ? "answers again as before" : "does NOT answer now either");
 }
 
+/*
+ * Where the gateway is asked after the uplink moved. up: after the host's own network (OVS
+ * and the kernel; libvirt's networks come last, a unit of their own). down: as soon as the
+ * NIC has its address back and has left its bridge, before any bridge goes: a rollback then
+ * never makes a bridge again, which would be a new link without what was set on the old one
+ * (its ARP hygiene).
+ */
+static size_t uplink_checkpoint(const struct hn_plan *plan, bool down)
+{
+	size_t end = 0;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct hn_action *a = plan->actions[i];
+
+		if (down ? a->stage != HN_STAGE_MAIN || a->layer == HN_LAYER_VIRT
+			 : a->layer != HN_LAYER_VIRT)
+			end = i + 1;
+	}
+	return end;
+}
+
 int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
 			size_t *applied, int gateway_timeout_ms)
 {
-	const unsigned every = (1u << HN_LAYER_COUNT) - 1;
-	const unsigned host = every & ~(1u << HN_LAYER_VIRT);
 	bool moves = hn_plan_moves_uplink(plan) && hn_session_reads_kernel(s);
 	bool guarded = moves && hn_plan_moves_nic(want, plan);
 	size_t at = 0, host_done;
@@ -306,11 +328,16 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 	if (guarded && (r = hn_uplink_check_before(want, s, gateway_timeout_ms)) < 0)
 		return r;
 	/* `up`: the host's own network first, one unit with its gateway check. `down`: all of
-	 * it is one unit, libvirt first (a network leaves before the bridge it names). */
-	r = hn_session_apply(s, want, plan, want->down ? every : host, &at);
+	 * it is one unit, libvirt first (a network leaves before the bridge it names), the
+	 * gateway asked once the uplink is back on its NIC. */
+	r = hn_session_apply(s, want, plan, 0, uplink_checkpoint(plan, want->down), &at);
 	*applied = at;
 	if (r == 0 && moves)
 		r = check_after(s, want, plan, applied, guarded, gateway_timeout_ms);
+	if (r == 0 && want->down) {
+		r = hn_session_apply(s, want, plan, 0, plan->n, &at);
+		*applied = at;
+	}
 	if (r < 0 || at == plan->n)
 		return r;
 	/*
@@ -320,7 +347,7 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 	 * often the slowest to answer, and the retry of hostnet.service finishes the job).
 	 */
 	host_done = at;
-	r = hn_session_apply(s, want, plan, every, &at);
+	r = hn_session_apply(s, want, plan, host_done, plan->n, &at);
 	*applied = at;
 	if (r < 0)
 		return hn_err(r,

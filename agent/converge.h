@@ -42,15 +42,16 @@ void hn_session_uplink_facts(struct hn_session *s, const struct hn_bridge *b,
 int hn_session_rollback(struct hn_session *s, struct hn_action **acts, size_t n);
 
 /*
- * Apply plan->actions from *at on, as long as they are of the layers in mask (a bit
- * 1 << enum hn_layer each); *at ends after the last one applied. On failure every action
- * this call applied is undone, newest first, and the message says what failed and what was
- * rolled back. A layer that finds the host changed under it (backend.h, apply) is planned
- * again: its new actions replace the old in plan and are shown, or the run fails if one of
- * them removes, disrupts or moves the uplink where the shown plan did not.
+ * Apply plan->actions[*at, until); *at ends after the last one applied. They belong to a
+ * unit that starts at plan->actions[from] (from <= *at: a unit may be applied in pieces,
+ * with a check between): on failure every action of the unit applied so far is undone,
+ * newest first, and the message says what failed and what was rolled back. A layer that finds the
+ * host changed under it (backend.h, apply) is planned again: its new actions replace the old in
+ * plan and are shown, or the run fails if one of them removes, disrupts or moves the uplink where
+ * the shown plan did not.
  */
 int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
-		     unsigned mask, size_t *at);
+		     size_t from, size_t until, size_t *at);
 
 /*
  * Apply the plan, guarded when it moves an uplink: the gateway must answer before (else

@@ -20,6 +20,7 @@ static const struct {
     {"verify", hn_cmd_verify, "check the live host against the config and probe it"},
     {"down", hn_cmd_down, "remove what hostnet created, give the uplink address back to the NIC"},
     {"check", hn_cmd_check, "validate the config and print the state it asks for"},
+    {"import", hn_cmd_import, "print a config that describes the live host (reads no config)"},
     {"version", hn_cmd_version, "print the version"},
 };
 
@@ -117,8 +118,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return hn_usage_error(NULL,
-				      "no command: one of up, plan, verify, down, check, version");
+		return hn_usage_error(
+		    NULL, "no command: one of up, plan, verify, down, check, import, version");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
 			/* Each command parses its own options from a fresh getopt state. */
@@ -129,6 +130,6 @@ int main(int argc, char **argv)
 		}
 	}
 	return hn_usage_error(
-	    NULL, "'%s' is not a command: one of up, plan, verify, down, check, version",
+	    NULL, "'%s' is not a command: one of up, plan, verify, down, check, import, version",
 	    argv[optind]);
 }

@@ -99,6 +99,13 @@ bool hn_prefix_contains(const struct hn_prefix *p, struct in_addr a)
 	return (p->addr.s_addr & hn_prefix_mask(p->len)) == (a.s_addr & hn_prefix_mask(p->len));
 }
 
+char *hn_mac_format(const struct hn_mac *m, char *buf)
+{
+	snprintf(buf, HN_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", m->b[0], m->b[1], m->b[2],
+		 m->b[3], m->b[4], m->b[5]);
+	return buf;
+}
+
 const char *hn_datapath_name(enum hn_datapath d)
 {
 	switch (d) {
@@ -128,6 +135,23 @@ const struct hn_network *hn_config_network(const struct hn_config *c, const char
 	return NULL;
 }
 
+bool hn_port_arp_hygiene(const struct hn_port *p)
+{
+	return p->type == HN_PORT_INTERNAL && !p->arp_hygiene_off;
+}
+
+void *hn_array_add(void *v, size_t *n, size_t size)
+{
+	void **vp = v;
+	char *grown = realloc(*vp, (*n + 1) * size);
+
+	if (!grown)
+		return NULL;
+	*vp = grown;
+	memset(grown + *n * size, 0, size);
+	return grown + (*n)++ * size;
+}
+
 void hn_config_free(struct hn_config *c)
 {
 	if (!c)
@@ -137,7 +161,12 @@ void hn_config_free(struct hn_config *c)
 		free(c->bridges[i].routes);
 		free(c->bridges[i].addresses6);
 		free(c->bridges[i].routes6);
+		for (size_t k = 0; k < c->bridges[i].n_ports; k++) {
+			free(c->bridges[i].ports[k].addresses);
+			free(c->bridges[i].ports[k].routes);
+		}
 		free(c->bridges[i].ports);
+		free(c->bridges[i].uplink_macs);
 	}
 	free(c->bridges);
 	for (size_t i = 0; i < c->n_networks; i++) {

@@ -88,6 +88,15 @@ enum hn_port_type {
 	HN_PORT_INTERNAL, /* an OVS internal port hostnet creates */
 };
 
+/* An Ethernet address. */
+struct hn_mac {
+	uint8_t b[6];
+};
+
+/* "52:54:00:c6:64:0a" into buf (at least HN_MAC_STRLEN); returns buf. */
+#define HN_MAC_STRLEN 18
+char *hn_mac_format(const struct hn_mac *m, char *buf);
+
 /* VLAN role of a port: tag != 0 = access port; has_trunks = trunk port; neither = untagged
  * (OVS carries every VLAN). Validation forbids both at once. */
 struct hn_port {
@@ -98,6 +107,15 @@ struct hn_port {
 	struct hn_vlanset trunks;
 	unsigned mtu; /* 0 = leave alone; else OVS mtu_request on its interface */
 	struct hn_pos pos;
+
+	/* An internal port's own IPv4 addresses and routes (validation refuses them on a
+	 * system port, whose own stack the switch keeps frames from), as a bridge has. */
+	struct hn_prefix *addresses;
+	size_t n_addresses;
+	struct hn_route *routes;
+	size_t n_routes;
+	/* `arp_hygiene: false`: leave the port's arp_ignore and arp_announce as they are. */
+	bool arp_hygiene_off;
 };
 
 struct hn_bridge {
@@ -147,6 +165,16 @@ struct hn_bridge {
 
 	struct hn_port *ports;
 	size_t n_ports;
+
+	/* `arp_hygiene: false`: leave arp_ignore and arp_announce of the bridge's own port as
+	 * they are. Else (the default) hostnet sets them to 1 and 2, so that the port answers
+	 * ARP only for an address it holds (hn_port_arp_hygiene: the same for ports). */
+	bool arp_hygiene_off;
+
+	/* MACs besides the uplink NIC's that the provider has registered (failover addresses'
+	 * virtual MACs): verify's uplink MAC guard lets them leave through the uplink. */
+	struct hn_mac *uplink_macs;
+	size_t n_uplink_macs;
 };
 
 /* A libvirt portgroup: one access tag, or a trunk of VLANs. */
@@ -221,6 +249,13 @@ static inline bool hn_bridge_has_uplink(const struct hn_bridge *b)
 }
 const struct hn_bridge *hn_config_bridge(const struct hn_config *c, const char *name);
 const struct hn_network *hn_config_network(const struct hn_config *c, const char *name);
+/* Does hostnet set arp_ignore and arp_announce on port p: an internal port (the host's own
+ * interface on the switch) that does not say `arp_hygiene: false`? */
+bool hn_port_arp_hygiene(const struct hn_port *p);
 void hn_config_free(struct hn_config *c);
+/* Append one zeroed element of size bytes to the array *v of *n (realloc): the new element,
+ * or NULL when out of memory (the array is as it was). How a config is built from the host
+ * (`hostnet import`), a bridge, port, address or route at a time. */
+void *hn_array_add(void *v, size_t *n, size_t size);
 
 #endif

@@ -75,6 +75,38 @@ static void read_uplinks(struct hn_session *s, const struct hn_config *want,
 			hn_session_uplink_facts(s, &want->bridges[i], &host->uplinks[i]);
 }
 
+/* The switch's MAC learning table of each uplink bridge, for the uplink MAC guard. */
+static void read_fdbs(struct hn_session *s, struct hn_config *want, struct hn_verify_host *host)
+{
+	const struct hn_backend *b = s->backends[HN_LAYER_OVS];
+
+	host->fdbs = calloc(want->n_bridges, sizeof(*host->fdbs));
+	host->n_fdbs = want->n_bridges;
+	if (!host->fdbs) {
+		snprintf(host->error, sizeof(host->error), "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < want->n_bridges; i++) {
+		struct hn_verify_fdb *f = &host->fdbs[i];
+
+		if (!want->bridges[i].uplink[0])
+			continue;
+		if (!b || !b->learned_macs) {
+			const char *why = host->layers[HN_LAYER_OVS].err.msg;
+
+			snprintf(f->err.msg, sizeof(f->err.msg), "the switch was not read: %.900s",
+				 why[0] ? why : "--layers leaves ovs out");
+			continue;
+		}
+		hn_err_push(&f->err);
+		f->read = b->learned_macs(s->state[HN_LAYER_OVS], want->bridges[i].name,
+					  &f->learned) == 0;
+		if (!f->read && !f->err.msg[0])
+			hn_err(-EIO, "unknown error");
+		hn_err_pop(&f->err);
+	}
+}
+
 void hn_host_read(const struct hn_opts *opts, struct hn_config *want, struct hn_verify_host *host)
 {
 	struct hn_session s = {.opts = opts};
@@ -108,6 +140,8 @@ void hn_host_read(const struct hn_opts *opts, struct hn_config *want, struct hn_
 	}
 	if (uplinks)
 		read_uplinks(&s, want, host);
+	if (uplinks)
+		read_fdbs(&s, want, host);
 	for (int i = 0; i < HN_LAYER_COUNT; i++) {
 		struct hn_verify_layer *l = &host->layers[i];
 
@@ -131,4 +165,8 @@ void hn_host_free(struct hn_verify_host *host)
 		hn_plan_free(&host->layers[i].plan, owners);
 	free(host->uplinks);
 	host->uplinks = NULL;
+	for (size_t i = 0; host->fdbs && i < host->n_fdbs; i++)
+		free(host->fdbs[i].learned.v);
+	free(host->fdbs);
+	host->fdbs = NULL;
 }

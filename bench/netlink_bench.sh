@@ -8,8 +8,14 @@
 # tests/integration/lib.sh.
 #
 # $HOSTNET is the binary measured (default build/hostnet; use a build without sanitizers
-# for figures that mean something). Its build directory must hold libhostnet-core.a: the
-# read-alone driver (bench/netlink_read.c) is linked against it here.
+# for figures that mean something). Its build directory must hold the libraries' archives
+# (agent/, netlink/, ovs/, verify/): the read-alone driver (bench/netlink_read.c) is linked
+# against them here, so it runs the same code as the binary.
+#
+# What each figure times: "netlink read" and "in-process netlink plan" are the netlink
+# layer alone, inside one process (no exec, no OVS, no libvirt); the `hostnet plan` figure
+# is a whole process (exec, loading its shared libraries, the config, the lock) with the
+# layers of BENCH_LAYERS; `hostnet version` is the process start alone.
 #
 # The lab is made the seed host by `hostnet up` with the OVS and netlink layers (br0 and
 # brint as OVS internal ports, eno1 in br0, its address and default route moved to br0;
@@ -31,11 +37,18 @@ TIMED_LAYERS=()
 
 [[ $RUNS -ge 20 ]] || { echo "netlink_bench: at least 20 runs" >&2; exit 2; }
 
-# The read-alone driver, against the same core library as the binary measured.
-deps="libnl-route-3.0 libnl-3.0 jansson libvirt libxml-2.0 yaml-0.1"
+# The read-alone driver, against the same libraries as the binary measured (one archive
+# per folder since the library split; a group, as they call one another).
+deps="libnl-route-3.0 libnl-3.0 jansson yaml-0.1"
+archives=()
+for lib in agent netlink ovs verify; do
+	archives+=("$BUILD/$lib/libhostnet-$lib.a")
+	[[ -r ${archives[-1]} ]] || { echo "netlink_bench: ${archives[-1]} is not built" >&2; exit 1; }
+done
 build_driver() {
-	cc -std=gnu11 -O2 -D_GNU_SOURCE "$@" -I"$ROOT/agent" -I"$ROOT/netlink" \
-		$(pkg-config --cflags $deps) "$ROOT/bench/netlink_read.c" "$BUILD/libhostnet-core.a" \
+	cc -std=gnu11 -O2 -D_GNU_SOURCE "$@" -I"$ROOT/agent" -I"$ROOT/netlink" -I"$BUILD/public" \
+		$(pkg-config --cflags $deps) "$ROOT/bench/netlink_read.c" \
+		-Wl,--start-group "${archives[@]}" -Wl,--end-group \
 		$(pkg-config --libs $deps) -o "$TMP/netlink_read" 2>"$TMP/cc.log"
 }
 build_driver || build_driver -fsanitize=address,undefined || {
@@ -51,7 +64,8 @@ hn "$CONFIG" up
 in_lab "$HOSTNET" --ovsdb "$LAB_OVSDB" --layers ovs,netlink -c "$CONFIG" plan >"$TMP/plan" ||
 	{ echo "netlink_bench: the lab did not converge:" >&2; cat "$TMP/plan" >&2; exit 1; }
 
-echo "netlink_bench: $RUNS runs, lab $HN_LAB, layers ${BENCH_LAYERS:-(all)}, $HOSTNET"
+echo "netlink_bench: $RUNS runs, lab $HN_LAB, $HOSTNET; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "(the netlink layer alone, in one process:)"
 in_lab "$TMP/netlink_read" "$RUNS" "$CONFIG"
 
 # Timed inside the namespace with bash's own clock: no `ip netns exec` or date(1) per run.
@@ -77,7 +91,8 @@ time_runs() {
 	' bench "$@"
 }
 
-time_runs "converged \`hostnet plan\` (exit 0)" "$RUNS" \
+echo "(whole processes, exec included:)"
+time_runs "converged \`hostnet plan\`, layers ${BENCH_LAYERS:-ovs,netlink,libvirt} (exit 0)" "$RUNS" \
 	"$HOSTNET" --ovsdb "$LAB_OVSDB" "${TIMED_LAYERS[@]}" -c "$CONFIG" plan
 # The floor under any command: starting the process (loading its shared libraries).
 time_runs "\`hostnet version\` (process start alone)" "$RUNS" "$HOSTNET" version

@@ -11,6 +11,8 @@
 #include "nl_apply.h"
 #include "nl_diff.h"
 #include "nl_io.h"
+#include "nl_import.h"
+#include "nl_sysctl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -52,10 +54,30 @@ static int nlb_read(void *state)
 	return r;
 }
 
+/* The ARP knobs of an interface the config names, when it exists (nl_diff.h). */
+static void read_arp(struct nl_backend *b, const char *name)
+{
+	struct hn_nl_link *l = hn_nl_link_by_name_mut(&b->cur, name);
+
+	if (l)
+		hn_nl_arp_read(l);
+}
+
+/* The knobs are read here, for the interfaces of the config only, rather than with every
+ * link in nlb_read: two files per link would be most of the read on a host with hundreds
+ * of guest taps. */
 static int nlb_diff(void *state, const struct hn_config *want, struct hn_plan *plan)
 {
 	struct nl_backend *b = state;
 
+	for (size_t i = 0; want && !want->down && i < want->n_bridges; i++) {
+		const struct hn_bridge *br = &want->bridges[i];
+
+		read_arp(b, br->name);
+		for (size_t k = 0; k < br->n_ports; k++)
+			if (br->ports[k].type == HN_PORT_INTERNAL)
+				read_arp(b, br->ports[k].name);
+	}
 	return hn_nl_diff(&b->cur, want, plan);
 }
 
@@ -137,6 +159,22 @@ static void nlb_uplink_facts(void *state, const struct hn_bridge *b, struct hn_u
 	hn_nl_link_facts(&nb->cur, b->name, &out->bridge);
 }
 
+/* The knobs of the bridges and internal ports the switch's part found, as for a diff. */
+static int nlb_describe(void *state, struct hn_import *im)
+{
+	struct nl_backend *b = state;
+
+	for (size_t i = 0; i < im->config.n_bridges; i++) {
+		const struct hn_bridge *br = &im->config.bridges[i];
+
+		read_arp(b, br->name);
+		for (size_t k = 0; k < br->n_ports; k++)
+			if (br->ports[k].type == HN_PORT_INTERNAL)
+				read_arp(b, br->ports[k].name);
+	}
+	return hn_nl_import(&b->cur, im);
+}
+
 const struct hn_backend hn_nl_backend = {
     .name = "netlink",
     .layer = HN_LAYER_NETLINK,
@@ -148,4 +186,5 @@ const struct hn_backend hn_nl_backend = {
     .free_priv = nlb_free_priv,
     .close = nlb_close,
     .uplink_facts = nlb_uplink_facts,
+    .describe = nlb_describe,
 };

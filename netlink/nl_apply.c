@@ -8,6 +8,8 @@
 #include "error.h"
 #include "nl_io.h"
 #include "nl_msg.h"
+#include "nl_neigh.h"
+#include "nl_sysctl.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -65,6 +67,26 @@ static int request(struct nl_sock *sk, struct nl_msg *msg, const struct hn_nl_ch
 	return 0;
 }
 
+/* The ARP hygiene, the knobs' values before it kept for undo (read now: a link made by this
+ * run did not exist when the plan was made). */
+static int apply_arp(struct hn_nl_change *c)
+{
+	int r = hn_nl_sysctl_read(c->ifname, "arp_ignore", &c->old_arp_ignore);
+
+	if (r == 0)
+		r = hn_nl_sysctl_read(c->ifname, "arp_announce", &c->old_arp_announce);
+	if (r == -ENODEV)
+		return hn_err(r, "%s: set arp_ignore: no such interface", c->ifname);
+	if (r < 0)
+		return r;
+	r = hn_nl_sysctl_write(c->ifname, "arp_ignore", HN_NL_ARP_IGNORE);
+	if (r == 0) {
+		c->arp_set = true; /* from here on, undo writes both back */
+		r = hn_nl_sysctl_write(c->ifname, "arp_announce", HN_NL_ARP_ANNOUNCE);
+	}
+	return r;
+}
+
 static int apply_link(struct nl_sock *sk, struct hn_nl_change *c)
 {
 	struct hn_nl_link l;
@@ -80,7 +102,22 @@ static int apply_link(struct nl_sock *sk, struct hn_nl_change *c)
 	mtu = c->mtu && c->mtu != l.mtu ? c->mtu : 0;
 	if (mtu)
 		snprintf(what, sizeof(what), "up, mtu %u", mtu);
-	return request(sk, hn_nl_msg_link(l.ifindex, true, mtu), c, "set", what, NULL);
+	if (c->up || mtu) {
+		r = request(sk, hn_nl_msg_link(l.ifindex, true, mtu), c, "set", what, NULL);
+		if (r < 0)
+			return r;
+		c->link_set = true;
+	}
+	if (c->arp && (r = apply_arp(c)) < 0) {
+		/* A failed action changed nothing: take back what it did. */
+		struct hn_error later;
+
+		hn_err_push(&later);
+		hn_nl_undo_change(sk, c);
+		hn_err_pop(&later);
+		return r;
+	}
+	return 0;
 }
 
 static int apply_addr(struct nl_sock *sk, struct hn_nl_change *c)
@@ -110,6 +147,12 @@ static int apply_addr(struct nl_sock *sk, struct hn_nl_change *c)
 		return r;
 	c->ifindex = a.ifindex = l.ifindex;
 	return request(sk, hn_nl_msg_addr(RTM_NEWADDR, &a), c, "add", pfx, NULL);
+}
+
+/* The route's gateway as its family keeps it (family 0 is IPv4, as in nl_state.h). */
+static const void *gw_of(const struct hn_nl_route *rt)
+{
+	return rt->family == AF_INET6 ? (const void *)&rt->gateway6 : (const void *)&rt->gateway;
 }
 
 static int apply_route(struct nl_sock *sk, struct hn_nl_change *c)
@@ -147,6 +190,9 @@ static int apply_route(struct nl_sock *sk, struct hn_nl_change *c)
 					       : inet_ntop(AF_INET, &rt.gateway, gw, sizeof(gw)),
 			 c->ifname);
 	flags = NLM_F_CREATE | (c->op == HN_OP_CHANGE ? NLM_F_REPLACE : NLM_F_EXCL);
+	if (rt.has_gateway)
+		hn_nl_neigh_carry(sk, rt.family == AF_INET6 ? AF_INET6 : AF_INET, gw_of(&rt),
+				  rt.oif);
 	return request(sk, hn_nl_msg_route(RTM_NEWROUTE, flags, &rt), c,
 		       c->op == HN_OP_CHANGE ? "replace" : "add", what, hint[0] ? hint : NULL);
 }
@@ -226,11 +272,23 @@ int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c)
 		return 0;
 	switch (c->kind) {
 	case HN_NL_LINK:
+		r = 0;
+		if (c->arp_set) {
+			r = hn_nl_sysctl_write(c->ifname, "arp_ignore", c->old_arp_ignore);
+			if (r == 0)
+				r = hn_nl_sysctl_write(c->ifname, "arp_announce",
+						       c->old_arp_announce);
+			if (r == -ENODEV)
+				r = 0; /* the interface is gone, its knobs with it */
+		}
+		if (!c->link_set)
+			return r;
 		snprintf(what, sizeof(what), "set %s", c->old_link_up ? "up" : "down");
 		return undo_talk(sk,
 				 hn_nl_msg_link(c->ifindex, c->old_link_up,
 						c->mtu && c->mtu != c->old_mtu ? c->old_mtu : 0),
-				 0, what, c);
+				 0, what, c)
+			   ?: r;
 	case HN_NL_ADDR:
 		a.ifindex = c->ifindex;
 		snprintf(what, sizeof(what), "%s ", c->op == HN_OP_CREATE ? "add" : "remove");
@@ -257,6 +315,9 @@ int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c)
 		rt = c->route;
 		rt.oif = c->ifindex;
 		hn_nl_route_format(&rt, NULL, what + strlen(what));
+		if (c->op == HN_OP_CHANGE && old.has_gateway)
+			hn_nl_neigh_carry(sk, old.family == AF_INET6 ? AF_INET6 : AF_INET,
+					  gw_of(&old), old.oif);
 		if (c->op == HN_OP_CHANGE)
 			return undo_talk(
 			    sk, hn_nl_msg_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &old),

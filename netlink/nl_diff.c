@@ -13,9 +13,26 @@
 #include <string.h>
 #include <sys/types.h>
 
-/* One route the config asks for, with the bridge it goes through. */
+/*
+ * One interface of the host the config gives IP settings or ARP hygiene: a bridge's own
+ * port, or an internal port of a bridge. What the netlink diff asks of it.
+ */
+struct host_if {
+	const char *name;
+	const struct hn_bridge *bridge; /* the bridge, or the port's bridge */
+	bool is_bridge;
+	bool up;      /* hostnet sets it up: a bridge, a port with addresses or routes */
+	unsigned mtu; /* 0: left alone */
+	bool hygiene; /* arp_ignore 1, arp_announce 2 */
+	const struct hn_prefix *addresses;
+	size_t n_addresses;
+	const struct hn_route *routes;
+	size_t n_routes;
+};
+
+/* One route the config asks for, with the interface it goes through. */
 struct want_route {
-	const struct hn_bridge *bridge;
+	const struct host_if *dev;
 	struct hn_nl_route route;
 };
 
@@ -25,6 +42,8 @@ struct diff {
 	struct hn_plan *plan;
 	bool *addr_kept;  /* per cur->addrs: the config names it */
 	bool *route_kept; /* per cur->routes: the config names it, or a ~ action replaces it */
+	struct host_if *ifs;
+	size_t n_ifs;
 	struct want_route *routes;
 	size_t n_routes, cap_routes;
 };
@@ -143,52 +162,89 @@ void hn_nl_remember(const struct hn_nl_state *s, struct hn_nl_change *c, int ifi
 
 /* ---- links ---- */
 
-/* The link as read: up or down, and its MTU, which the config may leave alone. */
-static int observe_link(struct diff *d, const struct hn_bridge *b, const struct hn_nl_link *l,
+static void put_uint(char *buf, size_t len, unsigned v)
+{
+	snprintf(buf, len, "%u", v);
+}
+
+/* The link as read: up or down, its MTU (which the config may leave alone) and its ARP
+ * knobs (read and shown even where the hygiene is off, as the MTU is). */
+static int observe_link(struct diff *d, const struct host_if *h, const struct hn_nl_link *l,
 			const struct hn_object *obj)
 {
 	struct hn_observation *o = hn_plan_observe(d->plan, obj, l != NULL);
-	char read[16], want[16];
+	char read[16], want[16], ign[16], ann[16];
+	bool arp = l && l->has_arp;
 
 	if (!o)
 		return -ENOMEM;
 	hn_fields_add(&o->fields, "state", HN_SHOWN_BARE,
-		      l ? (l->flags & IFF_UP ? "up" : "down") : NULL, "up");
+		      l ? (l->flags & IFF_UP ? "up" : "down") : NULL, h->up ? "up" : NULL);
 	if (l)
-		snprintf(read, sizeof(read), "%u", l->mtu);
-	if (b->mtu)
-		snprintf(want, sizeof(want), "%u", b->mtu);
-	if (l || b->mtu)
+		put_uint(read, sizeof(read), l->mtu);
+	if (h->mtu)
+		put_uint(want, sizeof(want), h->mtu);
+	if (l || h->mtu)
 		hn_fields_add(&o->fields, "mtu", HN_SHOWN_NAMED, l ? read : NULL,
-			      b->mtu ? want : NULL);
+			      h->mtu ? want : NULL);
+	if (arp) {
+		put_uint(ign, sizeof(ign), l->arp_ignore);
+		put_uint(ann, sizeof(ann), l->arp_announce);
+	}
+	if (arp || h->hygiene) {
+		hn_fields_add(&o->fields, "arp_ignore", HN_SHOWN_NAMED, arp ? ign : NULL,
+			      h->hygiene ? "1" : NULL);
+		hn_fields_add(&o->fields, "arp_announce", HN_SHOWN_NAMED, arp ? ann : NULL,
+			      h->hygiene ? "2" : NULL);
+	}
 	return 0;
 }
 
-static int diff_link(struct diff *d, const struct hn_bridge *b)
+/* ARP hygiene asked for and not (known to be) there. */
+static bool arp_differs(const struct host_if *h, const struct hn_nl_link *l)
 {
-	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, b->name);
+	return h->hygiene && (!l || !l->has_arp || l->arp_ignore != HN_NL_ARP_IGNORE ||
+			      l->arp_announce != HN_NL_ARP_ANNOUNCE);
+}
+
+static int diff_link(struct diff *d, const struct host_if *h)
+{
+	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, h->name);
 	char read[16], want[16];
 	struct hn_fields f = {0};
 	struct hn_nl_change *c;
 	struct hn_object obj;
+	bool arp = arp_differs(h, l);
 
-	hn_object_set(&obj, HN_KIND_LINK, b->name, NULL, NULL);
-	if (observe_link(d, b, l, &obj) < 0)
+	hn_object_set(&obj, HN_KIND_LINK, h->name, NULL, NULL);
+	if (observe_link(d, h, l, &obj) < 0)
 		return -ENOMEM;
-	if (!l || !(l->flags & IFF_UP))
+	if (h->up && (!l || !(l->flags & IFF_UP)))
 		hn_fields_add(&f, "state", HN_SHOWN_BARE, l ? "down" : "absent", "up");
-	if (b->mtu && (!l || l->mtu != b->mtu)) {
+	if (h->mtu && (!l || l->mtu != h->mtu)) {
 		if (l)
-			snprintf(read, sizeof(read), "%u", l->mtu);
-		snprintf(want, sizeof(want), "%u", b->mtu);
+			put_uint(read, sizeof(read), l->mtu);
+		put_uint(want, sizeof(want), h->mtu);
 		hn_fields_add(&f, "mtu", HN_SHOWN_NAMED, l ? read : NULL, want);
+	}
+	if (arp) {
+		bool known = l && l->has_arp;
+
+		if (known)
+			put_uint(read, sizeof(read), l->arp_ignore);
+		hn_fields_add(&f, "arp_ignore", HN_SHOWN_NAMED, known ? read : NULL, "1");
+		if (known)
+			put_uint(read, sizeof(read), l->arp_announce);
+		hn_fields_add(&f, "arp_announce", HN_SHOWN_NAMED, known ? read : NULL, "2");
 	}
 	if (!f.n)
 		return 0;
-	c = add_action(d, HN_NL_LINK, HN_OP_CHANGE, b->name, &obj);
+	c = add_action(d, HN_NL_LINK, HN_OP_CHANGE, h->name, &obj);
 	if (!c)
 		return -ENOMEM;
-	c->mtu = b->mtu;
+	c->up = h->up && (!l || !(l->flags & IFF_UP));
+	c->mtu = h->mtu;
+	c->arp = arp;
 	last_action(d)->fields = f;
 	return 0;
 }
@@ -213,31 +269,29 @@ static bool addr_is(const struct hn_nl_addr *a, int ifindex, const struct hn_pre
 	return a->ifindex == ifindex && a->local.s_addr == p->addr.s_addr && a->prefixlen == p->len;
 }
 
-/* The config names p earlier in the same bridge's list. */
-static bool named_before(const struct hn_bridge *b, size_t upto, const struct hn_prefix *p)
+/* The config names p earlier in the same list. */
+static bool named_before(const struct hn_prefix *addrs, size_t upto, const struct hn_prefix *p)
 {
 	for (size_t i = 0; i < upto; i++)
-		if (b->addresses[i].addr.s_addr == p->addr.s_addr && b->addresses[i].len == p->len)
+		if (addrs[i].addr.s_addr == p->addr.s_addr && addrs[i].len == p->len)
 			return true;
 	return false;
 }
 
 /* The address is there (whoever added it): keep it. Else plan it. */
-static int diff_addresses(struct diff *d, const struct hn_bridge *b)
+static int diff_addresses(struct diff *d, const struct host_if *h)
 {
-	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, b->name);
+	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, h->name);
 
-	if (!b->has_addresses)
-		return 0;
-	for (size_t i = 0; i < b->n_addresses; i++) {
-		const struct hn_prefix *p = &b->addresses[i];
+	for (size_t i = 0; i < h->n_addresses; i++) {
+		const struct hn_prefix *p = &h->addresses[i];
 		const struct hn_nl_addr *found = NULL;
 		struct hn_observation *o;
 		struct hn_nl_change *c;
 		struct hn_object obj;
 		char proto[16];
 
-		if (named_before(b, i, p))
+		if (named_before(h->addresses, i, p))
 			continue; /* named twice */
 		for (size_t k = 0; l && k < d->cur->n_addrs; k++) {
 			if (addr_is(&d->cur->addrs[k], l->ifindex, p)) {
@@ -245,7 +299,7 @@ static int diff_addresses(struct diff *d, const struct hn_bridge *b)
 				found = found ? found : &d->cur->addrs[k];
 			}
 		}
-		address_object(p, b->name, &obj);
+		address_object(p, h->name, &obj);
 		o = hn_plan_observe(d->plan, &obj, found != NULL);
 		if (!o)
 			return -ENOMEM;
@@ -256,14 +310,14 @@ static int diff_addresses(struct diff *d, const struct hn_bridge *b)
 				      addr_proto_name(found->proto, proto), NULL);
 		if (found)
 			continue;
-		c = add_action(d, HN_NL_ADDR, HN_OP_CREATE, b->name, &obj);
+		c = add_action(d, HN_NL_ADDR, HN_OP_CREATE, h->name, &obj);
 		if (!c)
 			return -ENOMEM;
 		c->addr.local = c->addr.address = p->addr;
 		c->addr.prefixlen = p->len;
 		c->addr.scope = RT_SCOPE_UNIVERSE;
 		c->addr.proto = HN_NL_PROTO;
-		if (b->uplink[0])
+		if (h->is_bridge && h->bridge->uplink[0])
 			c->addr.route_metric = HN_NL_UPLINK_BRIDGE_METRIC;
 		/* The usual broadcast address: the host bits all set. */
 		if (p->len <= 30) {
@@ -290,7 +344,7 @@ static const struct hn_action *route_comes_with_new_address(const struct diff *d
 		const struct hn_nl_change *c = a->priv;
 
 		if (a->layer != HN_LAYER_NETLINK || !c || c->kind != HN_NL_ADDR ||
-		    c->op != HN_OP_CREATE || strcmp(c->ifname, w->bridge->name) != 0)
+		    c->op != HN_OP_CREATE || strcmp(c->ifname, w->dev->name) != 0)
 			continue;
 		if (prefix_route(&(struct hn_prefix){c->addr.local, c->addr.prefixlen}, &to))
 			return a;
@@ -337,7 +391,7 @@ static bool same_path(const struct hn_nl_route *cur, const struct hn_nl_route *w
 	       (!want->has_gateway || cur->gateway.s_addr == want->gateway.s_addr);
 }
 
-static int want_route(struct diff *d, const struct hn_bridge *b, struct in_addr to, unsigned len,
+static int want_route(struct diff *d, const struct host_if *h, struct in_addr to, unsigned len,
 		      bool has_via, struct in_addr via)
 {
 	struct want_route *w;
@@ -353,7 +407,7 @@ static int want_route(struct diff *d, const struct hn_bridge *b, struct in_addr 
 	}
 	w = &d->routes[d->n_routes++];
 	memset(w, 0, sizeof(*w));
-	w->bridge = b;
+	w->dev = h;
 	w->route.table = RT_TABLE_MAIN;
 	w->route.dst = to;
 	w->route.dst_len = (uint8_t)len;
@@ -372,22 +426,24 @@ static int collect_routes(struct diff *d)
 	enum { THROUGH_DEVICE, THROUGH_GATEWAY, DEFAULT_ROUTE };
 
 	for (int pass = THROUGH_DEVICE; pass <= DEFAULT_ROUTE; pass++) {
-		for (size_t i = 0; i < d->want->n_bridges; i++) {
-			const struct hn_bridge *b = &d->want->bridges[i];
+		for (size_t i = 0; i < d->n_ifs; i++) {
+			const struct host_if *h = &d->ifs[i];
+			const struct hn_bridge *b = h->bridge;
 			int r;
 
 			if (pass == DEFAULT_ROUTE) {
-				if (b->has_gateway && (r = want_route(d, b, (struct in_addr){0}, 0,
-								      true, b->gateway)) < 0)
+				if (h->is_bridge && b->has_gateway &&
+				    (r = want_route(d, h, (struct in_addr){0}, 0, true,
+						    b->gateway)) < 0)
 					return r;
 				continue;
 			}
-			for (size_t k = 0; k < b->n_routes; k++) {
-				const struct hn_route *rt = &b->routes[k];
+			for (size_t k = 0; k < h->n_routes; k++) {
+				const struct hn_route *rt = &h->routes[k];
 
 				if (rt->has_via != (pass == THROUGH_GATEWAY))
 					continue;
-				r = want_route(d, b, rt->to.addr, rt->to.len, rt->has_via, rt->via);
+				r = want_route(d, h, rt->to.addr, rt->to.len, rt->has_via, rt->via);
 				if (r < 0)
 					return r;
 			}
@@ -422,7 +478,7 @@ static int observe_route(struct diff *d, const struct hn_object *obj, const stru
 static int diff_route(struct diff *d, size_t wi)
 {
 	const struct want_route *w = &d->routes[wi];
-	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, w->bridge->name);
+	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, w->dev->name);
 	int ifindex = l ? l->ifindex : 0;
 	char rs[HN_NL_ROUTE_STRLEN], os[HN_NL_ROUTE_STRLEN], name[IFNAMSIZ];
 	ssize_t mine = -1, foreign = -1;
@@ -432,8 +488,8 @@ static int diff_route(struct diff *d, size_t wi)
 	struct hn_nl_change *c;
 	struct hn_object obj;
 
-	hn_nl_route_format(&w->route, w->bridge->name, rs);
-	route_object(&w->route, w->bridge->name, &obj);
+	hn_nl_route_format(&w->route, w->dev->name, rs);
+	route_object(&w->route, w->dev->name, &obj);
 	for (size_t i = 0; i < wi; i++) {
 		if (same_slot(&d->routes[i].route, &w->route))
 			return hn_err(
@@ -441,7 +497,7 @@ static int diff_route(struct diff *d, size_t wi)
 			    "route %s: the config asks for %s/%u twice (on %s and on %s), "
 			    "the main table has room for one",
 			    rs, inet_ntop(AF_INET, &w->route.dst, os, sizeof(os)), w->route.dst_len,
-			    d->routes[i].bridge->name, w->bridge->name);
+			    d->routes[i].dev->name, w->dev->name);
 	}
 	for (size_t i = 0; i < d->cur->n_routes; i++) {
 		const struct hn_nl_route *cr = &d->cur->routes[i];
@@ -489,20 +545,21 @@ static int diff_route(struct diff *d, size_t wi)
 	}
 	if (observe_route(d, &obj, NULL, mine >= 0 ? &d->cur->routes[mine] : NULL) < 0)
 		return -ENOMEM;
-	c = add_action(d, HN_NL_ROUTE, mine >= 0 ? HN_OP_CHANGE : HN_OP_CREATE, w->bridge->name,
-		       &obj);
+	c = add_action(d, HN_NL_ROUTE, mine >= 0 ? HN_OP_CHANGE : HN_OP_CREATE, w->dev->name, &obj);
 	if (!c)
 		return -ENOMEM;
 	c->route = w->route;
 	/* An uplink bridge's default route moves only once the NIC is on the bridge (backend.h):
 	 * before, frames sent through the bridge go nowhere. */
-	if (w->bridge->uplink[0] && w->route.dst_len == 0)
+	if (w->dev->is_bridge && w->dev->bridge->uplink[0] && w->route.dst_len == 0)
 		last_action(d)->stage = HN_STAGE_SWITCH;
 	if (mine >= 0) {
 		const struct hn_nl_route *cr = &d->cur->routes[mine];
 
 		d->route_kept[mine] = true;
 		c->old = *cr;
+		if (taken)
+			c->route.onlink = cr->onlink; /* as the NIC's route had it */
 		remember_device(d, c, cr->oif);
 		hn_fields_add(&last_action(d)->fields, "instead", HN_SHOWN_REPLACED,
 			      hn_nl_route_format(cr, ifname_of(d->cur, cr->oif, name), os), NULL);
@@ -524,7 +581,7 @@ static const struct hn_nl_link *uplink_of(const struct diff *d, const struct hn_
 static bool uplink_route(const struct diff *d, const struct want_route *w,
 			 const struct hn_nl_route *cr)
 {
-	const struct hn_nl_link *u = uplink_of(d, w->bridge);
+	const struct hn_nl_link *u = w->dev->is_bridge ? uplink_of(d, w->dev->bridge) : NULL;
 
 	return u && w->route.dst_len == 0 && !cr->multipath && cr->type == RTN_UNICAST &&
 	       cr->oif == u->ifindex;
@@ -587,17 +644,29 @@ static int uplink_release(struct diff *d, const struct hn_bridge *b)
 	return 0;
 }
 
-/* down, on a bridge that stays with its NIC on it (hostnet did not create it): the address
- * stays on the bridge, and hostnet says so, since `down` usually gives it back. */
+/* down, on a bridge that stays with its NIC on it (hostnet did not create it): the bridge
+ * keeps its addresses and default route, also those hostnet put there (a boot that finished
+ * the move onto a bridge made by hand): with the NIC still its port, they are the host's only
+ * way out. hostnet says so, since `down` usually gives them back. */
 static int uplink_stays(struct diff *d, const struct hn_bridge *b, const struct hn_nl_link *l)
 {
 	char pfx[HN_PREFIX_STRLEN];
+	bool noted = false;
 
+	for (size_t i = 0; l && i < d->cur->n_routes; i++) {
+		const struct hn_nl_route *cr = &d->cur->routes[i];
+
+		if (cr->oif == l->ifindex && cr->dst_len == 0 && cr->has_gateway &&
+		    cr->table == RT_TABLE_MAIN)
+			d->route_kept[i] = true;
+	}
 	for (size_t i = 0; l && i < b->n_addresses; i++) {
 		for (size_t k = 0; k < d->cur->n_addrs; k++) {
 			if (!addr_is(&d->cur->addrs[k], l->ifindex, &b->addresses[i]))
 				continue;
-			if (hn_plan_note(
+			d->addr_kept[k] = true;
+			if (!noted &&
+			    hn_plan_note(
 				d->plan,
 				"%s keeps %s and its uplink %s: hostnet did not create %s, "
 				"so down leaves the uplink as it is (`ovs-vsctl "
@@ -605,7 +674,7 @@ static int uplink_stays(struct diff *d, const struct hn_bridge *b, const struct 
 				b->name, hn_prefix_format(&b->addresses[i], pfx), b->uplink,
 				b->name, b->name) < 0)
 				return -ENOMEM;
-			return 0;
+			noted = true;
 		}
 	}
 	return 0;
@@ -632,7 +701,7 @@ static int uplink_return(struct diff *d, const struct hn_bridge *b)
 
 		for (size_t k = 0; k < d->cur->n_addrs; k++)
 			held |= addr_is(&d->cur->addrs[k], u->ifindex, p);
-		if (held || named_before(b, i, p))
+		if (held || named_before(b->addresses, i, p))
 			continue;
 		address_object(p, u->name, &obj);
 		c = add_action(d, HN_NL_ADDR, HN_OP_CREATE, u->name, &obj);
@@ -747,10 +816,10 @@ static int diff_all(struct diff *d, const struct hn_config *down)
 		r = uplink_return(d, &down->bridges[i]);
 
 	if (d->want) {
-		for (size_t i = 0; i < d->want->n_bridges && r == 0; i++)
-			r = diff_link(d, &d->want->bridges[i]);
-		for (size_t i = 0; i < d->want->n_bridges && r == 0; i++)
-			r = diff_addresses(d, &d->want->bridges[i]);
+		for (size_t i = 0; i < d->n_ifs && r == 0; i++)
+			r = diff_link(d, &d->ifs[i]);
+		for (size_t i = 0; i < d->n_ifs && r == 0; i++)
+			r = diff_addresses(d, &d->ifs[i]);
 		if (r == 0)
 			r = collect_routes(d);
 		for (size_t i = 0; i < d->n_routes && r == 0; i++)
@@ -765,6 +834,59 @@ static int diff_all(struct diff *d, const struct hn_config *down)
 	return r == 0 ? hn_nl_diff6(d->cur, down ? down : d->want, d->plan) : r;
 }
 
+/* The host's interfaces on the switch: every bridge's own port, then each internal port,
+ * bridge after bridge. */
+static int host_ifs(struct diff *d)
+{
+	const struct hn_config *c = d->want;
+	size_t n = 0;
+
+	for (size_t i = 0; c && i < c->n_bridges; i++)
+		n += 1 + c->bridges[i].n_ports;
+	d->ifs = calloc(n + 1, sizeof(*d->ifs));
+	if (!d->ifs)
+		return -ENOMEM;
+	for (size_t i = 0; c && i < c->n_bridges; i++) {
+		const struct hn_bridge *b = &c->bridges[i];
+
+		d->ifs[d->n_ifs++] = (struct host_if){
+		    .name = b->name,
+		    .bridge = b,
+		    .is_bridge = true,
+		    .up = true,
+		    .mtu = b->mtu,
+		    .hygiene = !b->arp_hygiene_off,
+		    .addresses = b->has_addresses ? b->addresses : NULL,
+		    .n_addresses = b->has_addresses ? b->n_addresses : 0,
+		    .routes = b->routes,
+		    .n_routes = b->n_routes,
+		};
+	}
+	for (size_t i = 0; c && i < c->n_bridges; i++) {
+		const struct hn_bridge *b = &c->bridges[i];
+
+		for (size_t k = 0; k < b->n_ports; k++) {
+			const struct hn_port *p = &b->ports[k];
+			bool ip = p->n_addresses || p->n_routes;
+
+			/* One with nothing asked of it is still read, for verify to show. */
+			if (p->type != HN_PORT_INTERNAL)
+				continue;
+			d->ifs[d->n_ifs++] = (struct host_if){
+			    .name = p->name,
+			    .bridge = b,
+			    .up = ip,
+			    .hygiene = hn_port_arp_hygiene(p),
+			    .addresses = p->addresses,
+			    .n_addresses = p->n_addresses,
+			    .routes = p->routes,
+			    .n_routes = p->n_routes,
+			};
+		}
+	}
+	return 0;
+}
+
 int hn_nl_diff(const struct hn_nl_state *cur, const struct hn_config *want, struct hn_plan *plan)
 {
 	/* `down` (want->down): the config is there for the uplink's sake; netlink removes
@@ -775,7 +897,9 @@ int hn_nl_diff(const struct hn_nl_state *cur, const struct hn_config *want, stru
 
 	d.addr_kept = calloc(cur->n_addrs + 1, sizeof(bool));
 	d.route_kept = calloc(cur->n_routes + 1, sizeof(bool));
-	r = d.addr_kept && d.route_kept ? diff_all(&d, want && want->down ? want : NULL) : -ENOMEM;
+	r = d.addr_kept && d.route_kept ? host_ifs(&d) : -ENOMEM;
+	if (r == 0)
+		r = diff_all(&d, want && want->down ? want : NULL);
 	if (r == 0)
 		mark_uplink_actions(&d, first, want);
 	if (r == -ENOMEM)
@@ -793,6 +917,7 @@ int hn_nl_diff(const struct hn_nl_state *cur, const struct hn_config *want, stru
 	}
 	free(d.addr_kept);
 	free(d.route_kept);
+	free(d.ifs);
 	free(d.routes);
 	return r;
 }

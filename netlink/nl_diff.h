@@ -6,7 +6,11 @@
  * For each bridge, on the interface of the same name (the bridge's own internal port):
  * the link up (and its MTU when the config sets one), the config's IPv4 addresses with
  * their exact prefix, its routes in the main table (a bare prefix: dev <bridge>, scope
- * link; {to, via}: through a gateway) and, with `gateway`, a default route through it.
+ * link; {to, via}: through a gateway) and, with `gateway`, a default route through it; the
+ * same for an internal port with addresses or routes (without a gateway). ARP hygiene
+ * (arp_ignore 1, arp_announce 2, on the link's line) on each bridge's port and internal
+ * port, unless the config turns it off; the knobs are read into the state's links by the
+ * backend (nl_sysctl.h), a link not read counts as not having them.
  * What hostnet added carries HN_NL_PROTO (nl_state.h); only that is ever removed.
  */
 #ifndef HOSTNET_NL_DIFF_H
@@ -31,7 +35,9 @@ struct hn_nl_change {
 	 * the action is applied. "" for a route to be removed that has no device. */
 	char ifname[IFNAMSIZ];
 
-	/* HN_NL_LINK (always HN_OP_CHANGE): set up, and the MTU when mtu != 0. */
+	/* HN_NL_LINK (always HN_OP_CHANGE): set up (up), the MTU (mtu != 0), the ARP hygiene
+	 * (arp: arp_ignore 1, arp_announce 2). */
+	bool up, arp;
 	unsigned mtu;
 
 	/* HN_NL_ADDR: the address added (CREATE) or removed (REMOVE, as read). */
@@ -43,8 +49,11 @@ struct hn_nl_change {
 
 	/* Filled by apply, read by undo. */
 	int ifindex;
-	bool old_link_up;  /* HN_NL_LINK: the link was up before */
-	unsigned old_mtu;  /* HN_NL_LINK */
+	bool old_link_up; /* HN_NL_LINK: the link was up before */
+	unsigned old_mtu; /* HN_NL_LINK */
+	bool link_set;	  /* HN_NL_LINK: up or the MTU was set */
+	bool arp_set;	  /* HN_NL_LINK: the ARP knobs were written; their values before: */
+	unsigned old_arp_ignore, old_arp_announce;
 	bool already_gone; /* REMOVE found nothing to remove: undo has nothing to restore */
 	/* What undo puts back (a removed address, a removed or replaced route) lives on this
 	 * device, which was up or not when read. By name: undoing `down` re-creates the OVS

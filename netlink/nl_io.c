@@ -265,6 +265,7 @@ static void fill_route(struct rtnl_route *rt, struct hn_nl_route *out)
 	out->scope = rtnl_route_get_scope(rt);
 	out->type = rtnl_route_get_type(rt);
 	out->priority = rtnl_route_get_priority(rt);
+	out->onlink = rtnl_route_get_flags(rt) & RTNH_F_ONLINK;
 	copy_in4(&out->prefsrc, rtnl_route_get_pref_src(rt), &out->has_prefsrc);
 	if (rtnl_route_get_nnexthops(rt) == 1) {
 		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(rt, 0);

@@ -94,6 +94,7 @@ struct nl_msg *hn_nl_msg_route(int type, int flags, const struct hn_nl_route *r)
 	    /* A removal matches any scope: the route was read, not guessed. */
 	    .rtm_scope = type == RTM_DELROUTE ? RT_SCOPE_NOWHERE : r->scope,
 	    .rtm_type = r->type,
+	    .rtm_flags = type == RTM_NEWROUTE && r->onlink ? RTNH_F_ONLINK : 0,
 	};
 	_cleanup_(hn_nl_msg_freep) struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
 	int e;

@@ -77,12 +77,17 @@ struct hn_nl_route *hn_nl_state_add_route6(struct hn_nl_state *s)
 	return r;
 }
 
-const struct hn_nl_link *hn_nl_link_by_name(const struct hn_nl_state *s, const char *name)
+struct hn_nl_link *hn_nl_link_by_name_mut(struct hn_nl_state *s, const char *name)
 {
 	for (size_t i = 0; i < s->n_links; i++)
 		if (strcmp(s->links[i].name, name) == 0)
 			return &s->links[i];
 	return NULL;
+}
+
+const struct hn_nl_link *hn_nl_link_by_name(const struct hn_nl_state *s, const char *name)
+{
+	return hn_nl_link_by_name_mut((struct hn_nl_state *)s, name);
 }
 
 const struct hn_nl_link *hn_nl_link_by_index(const struct hn_nl_state *s, int ifindex)

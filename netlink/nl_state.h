@@ -46,6 +46,11 @@
  */
 #define HN_NL_UPLINK_BRIDGE_METRIC 1
 
+/* ARP hygiene: arp_ignore 1 (answer only for an address of the interface the request came
+ * in on), arp_announce 2 (ask from an address of the interface the request goes out of). */
+#define HN_NL_ARP_IGNORE   1
+#define HN_NL_ARP_ANNOUNCE 2
+
 struct hn_nl_link {
 	int ifindex;
 	char name[IFNAMSIZ];
@@ -54,6 +59,10 @@ struct hn_nl_link {
 	bool has_mac;
 	uint8_t mac[6];
 	char kind[16]; /* IFLA_INFO_KIND ("veth", "vlan", "openvswitch"); "" for a NIC */
+	/* /proc/sys/net/ipv4/conf/NAME/arp_ignore and arp_announce: read (nl_sysctl.h) only
+	 * for the interfaces the config names, has_arp false for the others. */
+	bool has_arp;
+	unsigned arp_ignore, arp_announce;
 };
 
 /* The metric of the prefix route of an IPv6 address hostnet puts on an uplink bridge: above
@@ -105,6 +114,10 @@ struct hn_nl_route {
 	struct in_addr gateway;
 	bool has_prefsrc;
 	struct in_addr prefsrc;
+	/* RTNH_F_ONLINK: the gateway is reached on the device whatever its addresses (ifupdown
+	 * sets it; a gateway outside the host's subnet needs it). Kept when a route is put back
+	 * or carried from the uplink NIC to its bridge. */
+	bool onlink;
 	bool multipath;
 };
 
@@ -130,6 +143,7 @@ struct hn_nl_addr *hn_nl_state_add_addr6(struct hn_nl_state *s);
 struct hn_nl_route *hn_nl_state_add_route6(struct hn_nl_state *s);
 
 const struct hn_nl_link *hn_nl_link_by_name(const struct hn_nl_state *s, const char *name);
+struct hn_nl_link *hn_nl_link_by_name_mut(struct hn_nl_state *s, const char *name);
 const struct hn_nl_link *hn_nl_link_by_index(const struct hn_nl_state *s, int ifindex);
 
 #endif

@@ -94,9 +94,11 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-int hn_ovs_json_stream_next(struct hn_ovs_json_stream *s, json_t **msg, char *err, size_t errlen)
+int hn_ovs_json_stream_next_raw(struct hn_ovs_json_stream *s, const char **msg, size_t *len,
+				char *err, size_t errlen)
 {
 	*msg = NULL;
+	*len = 0;
 	if (s->broken) {
 		snprintf(err, errlen, "the stream is no longer readable after a malformed message");
 		return -EPROTO;
@@ -122,6 +124,9 @@ int hn_ovs_json_stream_next(struct hn_ovs_json_stream *s, json_t **msg, char *er
 			continue;
 		}
 		if (s->in_string) {
+			/* Most bytes of a reply are inside strings: pass them in a tight loop. */
+			while (!s->escape && c != '"' && c != '\\' && s->scan + 1 < s->len)
+				c = s->buf[++s->scan];
 			if (s->escape)
 				s->escape = false;
 			else if (c == '\\')
@@ -139,22 +144,47 @@ int hn_ovs_json_stream_next(struct hn_ovs_json_stream *s, json_t **msg, char *er
 			return broken(s, err, errlen,
 				      "malformed JSON: a bracket closed by the wrong kind");
 		} else if ((c == '}' || c == ']') && s->depth == 0) {
-			json_error_t jerr;
 			size_t end = ++s->scan;
 
-			*msg = json_loadb(s->buf + s->start, end - s->start, 0, &jerr);
+			*msg = s->buf + s->start;
+			*len = end - s->start;
 			s->start = end;
-			if (!*msg) {
-				s->broken = true;
-				snprintf(err, errlen,
-					 "malformed JSON: %s (at byte %d of a message)", jerr.text,
-					 jerr.position);
-				return -EPROTO;
-			}
 			return 1;
 		}
 	}
 	return 0;
+}
+
+void hn_ovs_json_stream_break(struct hn_ovs_json_stream *s)
+{
+	s->broken = true;
+}
+
+int hn_ovs_json_stream_parse(struct hn_ovs_json_stream *s, const char *text, size_t len,
+			     json_t **msg, char *err, size_t errlen)
+{
+	json_error_t jerr;
+
+	*msg = json_loadb(text, len, 0, &jerr);
+	if (!*msg) {
+		s->broken = true;
+		snprintf(err, errlen, "malformed JSON: %s (at byte %d of a message)", jerr.text,
+			 jerr.position);
+		return -EPROTO;
+	}
+	return 1;
+}
+
+int hn_ovs_json_stream_next(struct hn_ovs_json_stream *s, json_t **msg, char *err, size_t errlen)
+{
+	const char *text;
+	size_t len;
+	int r = hn_ovs_json_stream_next_raw(s, &text, &len, err, errlen);
+
+	*msg = NULL;
+	if (r <= 0)
+		return r;
+	return hn_ovs_json_stream_parse(s, text, len, msg, err, errlen);
 }
 
 bool hn_ovs_json_stream_partial(const struct hn_ovs_json_stream *s)

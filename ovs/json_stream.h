@@ -2,7 +2,8 @@
 /*
  * Cutting a byte stream into JSON texts: a JSON-RPC connection carries one object after
  * another with no length prefix, a read may end in the middle of one or hold several.
- * Pure: bytes in, json_t out; no I/O, so the unit tests feed it recorded traffic.
+ * Pure: bytes in, json_t (or the message's bytes) out; no I/O, so the unit tests feed it
+ * recorded traffic.
  */
 #ifndef HOSTNET_JSON_STREAM_H
 #define HOSTNET_JSON_STREAM_H
@@ -41,6 +42,17 @@ int hn_ovs_json_stream_feed(struct hn_ovs_json_stream *s, const void *data, size
  * broken). Whitespace between messages is skipped; anything else there is an error.
  */
 int hn_ovs_json_stream_next(struct hn_ovs_json_stream *s, json_t **msg, char *err, size_t errlen);
+
+/* The same, as the message's bytes (*msg valid until the next feed or next call): for a
+ * reply read without jansson (json_scan.h). The bytes are delimited, not checked: a reader
+ * that finds them malformed calls hn_ovs_json_stream_parse or hn_ovs_json_stream_break. */
+int hn_ovs_json_stream_next_raw(struct hn_ovs_json_stream *s, const char **msg, size_t *len,
+				char *err, size_t errlen);
+/* Parse bytes next_raw gave with jansson: 1 and *msg, or -EPROTO (the stream broken). */
+int hn_ovs_json_stream_parse(struct hn_ovs_json_stream *s, const char *text, size_t len,
+			     json_t **msg, char *err, size_t errlen);
+/* A message was malformed: the stream cannot resync. */
+void hn_ovs_json_stream_break(struct hn_ovs_json_stream *s);
 
 /* True when part of a message is held: EOF now means "closed mid-message". */
 bool hn_ovs_json_stream_partial(const struct hn_ovs_json_stream *s);

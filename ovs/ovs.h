@@ -54,11 +54,11 @@ int hn_ovs_ports_add(struct hn_ovs_ports *o, const char *bridge,
 		     const struct hn_ovs_port_spec *ports, size_t n, const char *key,
 		     const char *value);
 /*
- * Remove what hn_ovs_ports_add added, in one transaction, and wait (bounded) until
- * ovs-vswitchd has let go of the interfaces: a link deleted while it still reads from it
- * fills its log with errors. On the userspace datapath that wait is most of a probe run's
- * clean-up: ovs-vswitchd closes one packet socket per port, each close waiting out a kernel
- * RCU grace period.
+ * Remove what hn_ovs_ports_add added, in one transaction, without waiting for ovs-vswitchd
+ * to let go of the interfaces: on the userspace datapath that takes it a kernel RCU grace
+ * period per port (it closes one packet socket each), most of a probe run's time. A link
+ * deleted meanwhile makes it log one "Network is down" for the port; a later run's
+ * hn_ovs_ports_add waits for the rest, as it waits for its own ports.
  */
 int hn_ovs_ports_remove_added(struct hn_ovs_ports *o);
 

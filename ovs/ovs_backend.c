@@ -10,6 +10,8 @@
 #include "ovs_db.h"
 #include "ovs_cfg.h"
 #include "ovs_diff.h"
+#include "ovs_fdb.h"
+#include "ovs_import.h"
 #include "ovs_txn.h"
 #include "ovsdb_rpc.h"
 #include "plan.h"
@@ -69,13 +71,15 @@ static int ovs_read(void *state)
 {
 	struct ovs_state *s = state;
 	struct hn_ovs_db *db;
-	json_t *result;
-	int r = hn_ovs_rpc_call(s->rpc, "transact", hn_ovs_db_read_params(), &result);
+	size_t off, len;
+	char *text;
+	/* As text: the reply is most of a converged run, read without jansson (ovs_db.h). */
+	int r =
+	    hn_ovs_rpc_call_text(s->rpc, "transact", hn_ovs_db_read_params(), &text, &off, &len);
 
 	if (r < 0)
 		return r;
-	r = hn_ovs_db_parse(result, &db);
-	json_decref(result);
+	r = hn_ovs_db_parse_text(text, off, len, &db);
 	if (r < 0)
 		return r;
 	hn_ovs_db_free(s->db);
@@ -276,6 +280,91 @@ static int ovs_undo(void *state, struct hn_action **acts, size_t n)
 	return r;
 }
 
+/* The OpenFlow port numbers of bridge's ports (a port's own interface has its name). */
+static int name_ports(struct ovs_state *s, const struct hn_ovs_bridge *b, struct hn_learned *l)
+{
+	json_auto_t *result = NULL;
+	json_t *rows;
+	int r = hn_ovs_rpc_call(s->rpc, "transact",
+				json_pack("[s, {s:s, s:s, s:[], s:[s, s]}]", HN_OVS_DB_NAME, "op",
+					  "select", "table", "Interface", "where", "columns",
+					  "name", "ofport"),
+				&result);
+
+	if (r < 0)
+		return r;
+	rows = json_object_get(json_array_get(result, 0), "rows");
+	for (size_t i = 0; i < json_array_size(rows); i++) {
+		json_t *row = json_array_get(rows, i);
+		const char *name = json_string_value(json_object_get(row, "name"));
+		json_t *ofport = json_object_get(row, "ofport");
+		const struct hn_ovs_port *p = name ? hn_ovs_db_port(s->db, name) : NULL;
+
+		/* Port numbers are per bridge: only this bridge's ports count. */
+		if (!p || p->bridge < 0 || &s->db->bridges[p->bridge] != b ||
+		    !json_is_integer(ofport))
+			continue;
+		for (size_t k = 0; k < l->n; k++)
+			if (l->v[k].ofport == (unsigned)json_integer_value(ofport))
+				snprintf(l->v[k].port, sizeof(l->v[k].port), "%s", name);
+	}
+	return 0;
+}
+
+static int ovs_learned_macs(void *state, const char *bridge, struct hn_learned *out)
+{
+	struct ovs_state *s = state;
+	const struct hn_ovs_bridge *b = s->db ? hn_ovs_db_bridge(s->db, bridge) : NULL;
+	struct hn_ovs_rpc *ctl = NULL;
+	json_auto_t *result = NULL;
+	char rundir[4096], addr[4200];
+	int r;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!b)
+		return hn_err(-ENOENT, "bridge %s is not in OVSDB", bridge);
+	hn_ovs_fdb_rundir(s->opts->ovsdb, rundir, sizeof(rundir));
+	r = hn_ovs_fdb_ctl_path(rundir, addr, sizeof(addr));
+	if (r == 0)
+		r = hn_ovs_rpc_open_peer(addr, "ovs-vswitchd", s->opts->timeout_ms, &ctl);
+	if (r == 0)
+		r = hn_ovs_rpc_call(ctl, "fdb/show", json_pack("[s]", bridge), &result);
+	hn_ovs_rpc_close(ctl);
+	if (r == 0 && !json_is_string(result))
+		r = hn_err(-EPROTO, "ovs-vswitchd answered fdb/show %s without text", bridge);
+	if (r == 0)
+		r = hn_ovs_fdb_parse(json_string_value(result), out);
+	if (r == 0)
+		r = name_ports(s, b, out);
+	if (r < 0) {
+		free(out->v);
+		out->v = NULL;
+		out->n = 0;
+	}
+	return r;
+}
+
+static int ovs_describe(void *state, struct hn_import *im)
+{
+	struct ovs_state *s = state;
+	json_auto_t *result = NULL;
+	int r;
+
+	if (!s->db)
+		return hn_err(-EINVAL, "ovs: describe before read");
+	/* The interfaces' external_ids say which ports libvirt made for guests; the read
+	 * that plans leaves them out, as it does every column a diff does not compare. */
+	r = hn_ovs_rpc_call(s->rpc, "transact",
+			    json_pack("[s, {s:s, s:s, s:[], s:[s, s]}]", HN_OVS_DB_NAME, "op",
+				      "select", "table", "Interface", "where", "columns", "name",
+				      "external_ids"),
+			    &result);
+	if (r < 0)
+		return r;
+	return hn_ovs_import(s->db, json_object_get(json_array_get(result, 0), "rows"), im);
+}
+
 const struct hn_backend hn_ovs_backend = {
     .name = "ovs",
     .layer = HN_LAYER_OVS,
@@ -286,4 +375,6 @@ const struct hn_backend hn_ovs_backend = {
     .undo = ovs_undo,
     .free_priv = free_priv,
     .close = ovs_close,
+    .learned_macs = ovs_learned_macs,
+    .describe = ovs_describe,
 };

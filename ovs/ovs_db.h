@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What hostnet reads of the Open_vSwitch database: the bridges, their ports and the
- * interfaces' types, from one transaction of selects (one consistent snapshot). The rows
- * stay as the server sent them (json) so waits and undo can quote the old values exactly.
- * Only the columns a diff compares are read: ovsdb-server's time to answer grows with
- * every column of every row, and a converged `up` is nothing but this read.
+ * interfaces' types, from one transaction of selects (one consistent snapshot). Only the
+ * columns a diff compares are read: ovsdb-server's time to answer grows with every column
+ * of every row, and a converged `up` is nothing but this read. The reply is read with the
+ * scanner (json_scan.h), not built with jansson: that was most of a converged run. The
+ * rows stay as the server sent them (text, made json on first use) so waits and undo can
+ * quote the old values exactly.
  */
 #ifndef HOSTNET_OVS_DB_H
 #define HOSTNET_OVS_DB_H
@@ -29,13 +31,23 @@ struct hn_ovs_strmap {
 	size_t cap, n;
 };
 
+/* A row as the server sent it: json only for the few rows a change quotes (waits, undo). */
+struct hn_ovs_row {
+	const char *text;
+	size_t len;
+	json_t *json;
+};
+
+/* The row as json (borrowed, kept with the db), or NULL when out of memory. */
+json_t *hn_ovs_row_json(struct hn_ovs_row *row);
+
 /* Only name, type and the MTU are read: a port's own interface has the port's name, and
  * those are all the diff compares. Removals fetch whole rows later (ovs_diff.h). */
 struct hn_ovs_iface {
 	const char *name, *type; /* type "" = a system device */
 	unsigned mtu_request;	 /* 0 = unset */
 	unsigned mtu;		 /* as ovs-vswitchd reports the device's; 0 = unknown */
-	json_t *row;
+	struct hn_ovs_row *row;
 };
 
 struct hn_ovs_port {
@@ -45,7 +57,7 @@ struct hn_ovs_port {
 	const char *vlan_mode; /* NULL = unset */
 	bool owned;
 	long bridge; /* index into db->bridges of the bridge holding it; -1: none */
-	json_t *row;
+	struct hn_ovs_row *row;
 };
 
 struct hn_ovs_bridge {
@@ -55,13 +67,15 @@ struct hn_ovs_bridge {
 	bool owned;
 	size_t *ports; /* indexes into db->ports */
 	size_t n_ports;
-	json_t *row;
+	struct hn_ovs_row *row;
 };
 
 struct hn_ovs_db {
-	json_t *reply;
+	char *reply, *strings; /* the reply's text; its decoded strings, which the names use */
+	struct hn_ovs_row *rows;
+	size_t n_rows;
 	const char *root_uuid; /* the Open_vSwitch row */
-	json_t *root_row;
+	struct hn_ovs_row *root_row;
 	long long next_cfg, cur_cfg;
 	struct hn_ovs_bridge *bridges;
 	size_t n_bridges;
@@ -74,9 +88,12 @@ struct hn_ovs_db {
 
 /* The params of the `transact` that reads the snapshot. */
 json_t *hn_ovs_db_read_params(void);
-/* Parse the result of that transact (a reference is taken). -EPROTO with a message when
- * the reply does not have the expected shape. */
-int hn_ovs_db_parse(json_t *result, struct hn_ovs_db **out);
+/* Read the result of that transact: text[off, off + len) of the reply text, which the db
+ * takes (freed on failure too). -EPROTO with a message when the reply is not JSON or does
+ * not have the expected shape. */
+int hn_ovs_db_parse_text(char *text, size_t off, size_t len, struct hn_ovs_db **out);
+/* The same from a result already made json (a test's). */
+int hn_ovs_db_parse(const json_t *result, struct hn_ovs_db **out);
 void hn_ovs_db_free(struct hn_ovs_db *db);
 HN_DEFINE_CLEANUP(hn_ovs_db_freep, struct hn_ovs_db *, hn_ovs_db_free)
 

@@ -170,6 +170,14 @@ static int keep(json_t *obj, const char *key, json_t *value)
 	return json_object_set(obj, key, value ? value : json_null());
 }
 
+/* Keep the row's column as read; -1 when the row cannot be made json (no memory). */
+static int keep_col(json_t *obj, const char *key, struct hn_ovs_row *row)
+{
+	json_t *j = hn_ovs_row_json(row);
+
+	return j ? keep(obj, key, json_object_get(j, key)) : -1;
+}
+
 /* ---- bridges ---- */
 
 static int add_bridge(struct diff *d, const struct hn_bridge *wb)
@@ -227,16 +235,16 @@ static int set_bridge(struct diff *d, const struct hn_bridge *wb, const struct h
 	if (strcmp(cur_dp, d->datapath) != 0) {
 		hn_fields_add(&f, "datapath", HN_SHOWN_NAMED, cur_dp, d->datapath);
 		if (json_object_set_new(cols, "datapath_type", json_string(d->datapath)) < 0 ||
-		    keep(old, "datapath_type", json_object_get(cb->row, "datapath_type")) < 0)
+		    keep_col(old, "datapath_type", cb->row) < 0)
 			return oom();
 	}
 	if (wb->has_uplink_mac)
 		mac_text(wb, mac, sizeof(mac));
 	if (*mac && (!cb->hwaddr || strcasecmp(cb->hwaddr, mac) != 0)) {
-		json_t *oc = json_object_get(cb->row, "other_config");
+		json_t *row = hn_ovs_row_json(cb->row), *oc = json_object_get(row, "other_config");
 
 		hn_fields_add(&f, "hwaddr", HN_SHOWN_NAMED, cb->hwaddr ? cb->hwaddr : "none", mac);
-		if (json_object_set_new(cols, "other_config", with_hwaddr(oc, mac)) < 0 ||
+		if (!row || json_object_set_new(cols, "other_config", with_hwaddr(oc, mac)) < 0 ||
 		    keep(old, "other_config", oc) < 0)
 			return oom();
 	}
@@ -332,7 +340,7 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct hn_
 		hn_fields_add(&f, "tag", HN_SHOWN_NAMED, tag_text(cp->tag, t1, sizeof(t1)),
 			      tag_text(wp->tag, t2, sizeof(t2)));
 		if (json_object_set_new(cols, "tag", tag_json(wp->tag)) < 0 ||
-		    keep(old, "tag", json_object_get(cp->row, "tag")) < 0)
+		    keep_col(old, "tag", cp->row) < 0)
 			return oom();
 	}
 	if (!hn_vlanset_equal(&cp->trunks, want_trunks)) {
@@ -340,13 +348,13 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct hn_
 			      trunks_text(&cp->trunks, t1, sizeof(t1)),
 			      trunks_text(want_trunks, t2, sizeof(t2)));
 		if (json_object_set_new(cols, "trunks", trunks_json(want_trunks)) < 0 ||
-		    keep(old, "trunks", json_object_get(cp->row, "trunks")) < 0)
+		    keep_col(old, "trunks", cp->row) < 0)
 			return oom();
 	}
 	if (!vlan_mode_ok(cp->vlan_mode, wp->tag)) {
 		hn_fields_add(&f, "vlan_mode", HN_SHOWN_NAMED, cp->vlan_mode, "default");
 		if (json_object_set_new(cols, "vlan_mode", empty_set()) < 0 ||
-		    keep(old, "vlan_mode", json_object_get(cp->row, "vlan_mode")) < 0)
+		    keep_col(old, "vlan_mode", cp->row) < 0)
 			return oom();
 	}
 	if (type_differs || mtu_differs) {
@@ -366,7 +374,7 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct hn_
 		hn_fields_add(&f, "mtu", HN_SHOWN_NAMED, mtu_text(ci->mtu_request, t1, sizeof(t1)),
 			      mtu_text(wp->mtu, t2, sizeof(t2)));
 		if (json_object_set_new(icols, "mtu_request", json_integer(wp->mtu)) < 0 ||
-		    keep(iold, "mtu_request", json_object_get(ci->row, "mtu_request")) < 0)
+		    keep_col(iold, "mtu_request", ci->row) < 0)
 			return oom();
 	}
 	if (json_object_size(cols) == 0 && !icols)
@@ -502,10 +510,16 @@ static json_t *old_rows_of(const struct hn_ovs_db *db, const struct hn_ovs_bridg
 {
 	json_t *pl = json_array();
 
-	for (size_t i = 0; pl && i < n; i++)
-		json_array_append(pl, db->ports[ports[i]].row);
-	return json_pack("{s:O, s:o, s:[]}", "bridge", b ? b->row : json_null(), "ports", pl,
-			 "ifaces");
+	for (size_t i = 0; pl && i < n; i++) {
+		json_t *row = hn_ovs_row_json(db->ports[ports[i]].row);
+
+		if (!row || json_array_append(pl, row) < 0) {
+			json_decref(pl);
+			return NULL;
+		}
+	}
+	return json_pack("{s:O, s:o, s:[]}", "bridge", b ? hn_ovs_row_json(b->row) : json_null(),
+			 "ports", pl, "ifaces");
 }
 
 static const char *why_removed(const struct diff *d)

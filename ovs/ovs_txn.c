@@ -219,15 +219,20 @@ struct waits {
 	struct hn_ovs_strmap by_uuid;
 };
 
-static int wait_on(struct waits *w, const char *table, const char *uuid, const json_t *row,
+static int wait_on(struct waits *w, const char *table, const char *uuid, struct hn_ovs_row *read,
 		   const char *column)
 {
+	const json_t *row = read ? hn_ovs_row_json(read) : NULL;
+	const char *key = uuid ? uuid : json_string_value(json_object_get(row, "name"));
 	struct wait *x;
 	size_t i;
-	const char *key = uuid ? uuid : json_string_value(json_object_get(row, "name"));
 
-	if (!row || !key)
+	if (!read)
 		return 0; /* created in this transaction: nothing was read */
+	if (!row)
+		return -ENOMEM;
+	if (!key)
+		return 0;
 	if (!hn_ovs_strmap_get(&w->by_uuid, key, &i)) {
 		if (w->n == w->cap) {
 			size_t cap = w->cap ? w->cap * 2 : 16;
@@ -254,8 +259,8 @@ static int wait_on(struct waits *w, const char *table, const char *uuid, const j
 }
 
 /* Every column of cols (an object) on that row. */
-static int wait_on_cols(struct waits *w, const char *table, const char *uuid, const json_t *row,
-			const json_t *cols)
+static int wait_on_cols(struct waits *w, const char *table, const char *uuid,
+			struct hn_ovs_row *row, const json_t *cols)
 {
 	const char *key;
 	json_t *v;
@@ -302,7 +307,7 @@ static int waits_flush(struct waits *w, struct hn_ovs_txn *txn)
 	return r;
 }
 
-static const json_t *bridge_row(const struct hn_ovs_db *db, const char *uuid)
+static struct hn_ovs_row *bridge_row(const struct hn_ovs_db *db, const char *uuid)
 {
 	for (size_t i = 0; *uuid && i < db->n_bridges; i++)
 		if (strcmp(db->bridges[i].uuid, uuid) == 0)
@@ -310,14 +315,14 @@ static const json_t *bridge_row(const struct hn_ovs_db *db, const char *uuid)
 	return NULL;
 }
 
-static const json_t *port_row(const struct hn_ovs_db *db, const char *uuid)
+static struct hn_ovs_row *port_row(const struct hn_ovs_db *db, const char *uuid)
 {
 	size_t i;
 
 	return hn_ovs_strmap_get(&db->port_by_uuid, uuid, &i) ? db->ports[i].row : NULL;
 }
 
-static const json_t *iface_row(const struct hn_ovs_db *db, const char *name)
+static struct hn_ovs_row *iface_row(const struct hn_ovs_db *db, const char *name)
 {
 	size_t i;
 

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* JSON-RPC over a stream socket to ovsdb-server: connect, call, notifications, timeouts. */
+/* JSON-RPC over a stream socket to ovsdb-server (or ovs-vswitchd's control socket): connect,
+ * call, notifications, timeouts. */
 #include "ovsdb_rpc.h"
 #include "error.h"
+#include "json_scan.h"
 #include "json_stream.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +21,8 @@
 
 struct hn_ovs_rpc {
 	int fd;
-	char *name; /* the address as given, for messages */
+	const char *peer; /* the daemon, for messages: "ovsdb-server" */
+	char *name;	  /* the address as given, for messages */
 	int timeout_ms;
 	json_int_t next_id;
 	struct hn_ovs_json_stream in;
@@ -81,19 +85,20 @@ static int tcp_address(const char *spec, struct sockaddr_storage *ss, socklen_t 
 	return 0;
 }
 
-static int connect_error(const char *addr, int err, int timeout_ms)
+static int connect_error(const char *peer, const char *addr, int err, int timeout_ms)
 {
 	const char *hint = "";
 
 	if (err == ETIMEDOUT)
-		return hn_err(-ETIMEDOUT,
-			      "cannot reach ovsdb-server at %s: no connection within %d ms", addr,
-			      timeout_ms);
-	if (err == ENOENT || err == ECONNREFUSED)
+		return hn_err(-ETIMEDOUT, "cannot reach %s at %s: no connection within %d ms", peer,
+			      addr, timeout_ms);
+	if ((err == ENOENT || err == ECONNREFUSED) && strcmp(peer, "ovsdb-server") == 0)
 		hint = " (is ovsdb-server running? --ovsdb names another socket)";
+	else if (err == ENOENT || err == ECONNREFUSED)
+		hint = " (is it running?)";
 	else if (err == EACCES || err == EPERM)
 		hint = " (hostnet needs root)";
-	return hn_err(-err, "cannot reach ovsdb-server at %s: %s%s", addr,
+	return hn_err(-err, "cannot reach %s at %s: %s%s", peer, addr,
 		      err == ENOENT ? "no such socket" : strerror(err), hint);
 }
 
@@ -129,6 +134,12 @@ static int connect_bounded(int fd, const struct sockaddr *sa, socklen_t len, int
 
 int hn_ovs_rpc_open(const char *addr, int timeout_ms, struct hn_ovs_rpc **out)
 {
+	return hn_ovs_rpc_open_peer(addr, "ovsdb-server", timeout_ms, out);
+}
+
+int hn_ovs_rpc_open_peer(const char *addr, const char *peer, int timeout_ms,
+			 struct hn_ovs_rpc **out)
+{
 	struct sockaddr_storage ss = {0};
 	socklen_t len;
 	int64_t deadline = hn_ovs_now_ms() + timeout_ms;
@@ -155,11 +166,13 @@ int hn_ovs_rpc_open(const char *addr, int timeout_ms, struct hn_ovs_rpc **out)
 	r = connect_bounded(fd, (struct sockaddr *)&ss, len, deadline);
 	if (r < 0) {
 		close(fd);
-		return connect_error(addr, -r, timeout_ms);
+		return connect_error(peer, addr, -r, timeout_ms);
 	}
 	r = hn_ovs_rpc_from_fd(fd, addr, timeout_ms, out);
 	if (r < 0)
 		close(fd);
+	else
+		(*out)->peer = peer;
 	return r;
 }
 
@@ -175,6 +188,7 @@ int hn_ovs_rpc_from_fd(int fd, const char *name, int timeout_ms, struct hn_ovs_r
 		return hn_err(-ENOMEM, "out of memory");
 	}
 	rpc->fd = fd;
+	rpc->peer = "ovsdb-server";
 	rpc->timeout_ms = timeout_ms;
 	hn_ovs_json_stream_init(&rpc->in);
 	*out = rpc;
@@ -221,6 +235,14 @@ const char *hn_ovs_error_text(const json_t *error, char *buf, size_t len)
 	return buf;
 }
 
+static int not_json_rpc(struct hn_ovs_rpc *rpc, int r, const char *what, const char *why)
+{
+	return hn_err(r,
+		      "ovsdb-server at %s sent something that is not JSON-RPC while hostnet waited "
+		      "for %s: %s",
+		      rpc->name, what, why);
+}
+
 static int send_msg(struct hn_ovs_rpc *rpc, json_t *msg, const char *method, int64_t deadline)
 {
 	char *text = json_dumps(msg, JSON_COMPACT);
@@ -228,7 +250,7 @@ static int send_msg(struct hn_ovs_rpc *rpc, json_t *msg, const char *method, int
 	int r = 0;
 
 	if (!text)
-		return hn_err(-ENOMEM, "out of memory encoding `%s` for ovsdb-server", method);
+		return hn_err(-ENOMEM, "out of memory encoding `%s` for %s", method, rpc->peer);
 	len = strlen(text);
 	while (off < len) {
 		ssize_t n = send(rpc->fd, text + off, len - off, MSG_NOSIGNAL);
@@ -242,7 +264,7 @@ static int send_msg(struct hn_ovs_rpc *rpc, json_t *msg, const char *method, int
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			r = wait_fd(rpc->fd, POLLOUT, deadline);
 			if (r == -ETIMEDOUT) {
-				r = hn_err(r, "ovsdb-server at %s did not take `%s` within %d ms",
+				r = hn_err(r, "%s at %s did not take `%s` within %d ms", rpc->peer,
 					   rpc->name, method, rpc->timeout_ms);
 				break;
 			}
@@ -250,7 +272,7 @@ static int send_msg(struct hn_ovs_rpc *rpc, json_t *msg, const char *method, int
 				break;
 			continue;
 		}
-		r = hn_err(-errno, "ovsdb-server at %s: sending `%s`: %s%s", rpc->name, method,
+		r = hn_err(-errno, "%s at %s: sending `%s`: %s%s", rpc->peer, rpc->name, method,
 			   strerror(errno),
 			   errno == EPIPE || errno == ECONNRESET
 			       ? " (the server closed the connection)"
@@ -261,53 +283,67 @@ static int send_msg(struct hn_ovs_rpc *rpc, json_t *msg, const char *method, int
 	return r;
 }
 
-/* The next message off the wire, whatever it is, waiting until deadline. `what` says
- * what was awaited, for messages. */
-static int recv_msg(struct hn_ovs_rpc *rpc, int64_t deadline, const char *what, json_t **msg)
+/* The next message off the wire as bytes, whatever it is, waiting until deadline (valid until
+ * the next receive). `what` says what was awaited, for messages. */
+static int recv_raw(struct hn_ovs_rpc *rpc, int64_t deadline, const char *what, const char **text,
+		    size_t *len)
 {
 	char err[256];
 
 	for (;;) {
 		char buf[65536];
 		ssize_t n;
-		int r = hn_ovs_json_stream_next(&rpc->in, msg, err, sizeof(err));
+		int r = hn_ovs_json_stream_next_raw(&rpc->in, text, len, err, sizeof(err));
 
 		if (r > 0)
 			return 0;
 		if (r < 0)
-			return hn_err(
-			    r,
-			    "ovsdb-server at %s sent something that is not JSON-RPC while "
-			    "hostnet waited for %s: %s",
-			    rpc->name, what, err);
+			return hn_err(r,
+				      "%s at %s sent something that is not JSON-RPC while "
+				      "hostnet waited for %s: %s",
+				      rpc->peer, rpc->name, what, err);
 		n = recv(rpc->fd, buf, sizeof(buf), 0);
 		if (n > 0) {
 			r = hn_ovs_json_stream_feed(&rpc->in, buf, (size_t)n);
 			if (r < 0)
 				return hn_err(
-				    r, "ovsdb-server at %s: %s while waiting for %s", rpc->name,
+				    r, "%s at %s: %s while waiting for %s", rpc->peer, rpc->name,
 				    r == -EMSGSIZE ? "a message over 64 MiB" : "out of memory",
 				    what);
 			continue;
 		}
 		if (n == 0)
-			return hn_err(-ECONNRESET, "ovsdb-server at %s closed the connection %s %s",
-				      rpc->name,
+			return hn_err(-ECONNRESET, "%s at %s closed the connection %s %s",
+				      rpc->peer, rpc->name,
 				      hn_ovs_json_stream_partial(&rpc->in) ? "in the middle of"
 									   : "before",
 				      what);
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return hn_err(-errno, "ovsdb-server at %s: reading %s: %s", rpc->name, what,
-				      strerror(errno));
+			return hn_err(-errno, "%s at %s: reading %s: %s", rpc->peer, rpc->name,
+				      what, strerror(errno));
 		r = wait_fd(rpc->fd, POLLIN, deadline);
 		if (r == -ETIMEDOUT)
 			return r; /* the caller knows what to call it */
 		if (r < 0)
-			return hn_err(r, "ovsdb-server at %s: waiting for %s: %s", rpc->name, what,
+			return hn_err(r, "%s at %s: waiting for %s: %s", rpc->peer, rpc->name, what,
 				      strerror(-r));
 	}
+}
+
+/* The next message off the wire, parsed. */
+static int recv_msg(struct hn_ovs_rpc *rpc, int64_t deadline, const char *what, json_t **msg)
+{
+	const char *text;
+	char err[256];
+	size_t len;
+	int r = recv_raw(rpc, deadline, what, &text, &len);
+
+	if (r < 0)
+		return r;
+	r = hn_ovs_json_stream_parse(&rpc->in, text, len, msg, err, sizeof(err));
+	return r < 0 ? not_json_rpc(rpc, r, what, err) : 0;
 }
 
 /* Requests the server makes of us: answer "echo" (its liveness probe), queue
@@ -340,31 +376,71 @@ static int handle_request(struct hn_ovs_rpc *rpc, json_t *msg, int64_t deadline)
 	return 1;
 }
 
-int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_t **result)
+/* Send {"method", "params", "id"}; params is stolen. The id in *id. */
+static int send_request(struct hn_ovs_rpc *rpc, const char *method, json_t *params,
+			int64_t deadline, json_int_t *id)
 {
-	int64_t deadline = hn_ovs_now_ms() + rpc->timeout_ms;
-	json_int_t id = ++rpc->next_id;
-	char what[128];
 	json_t *req;
 	int r;
 
-	*result = NULL;
-	req = json_pack("{s:s, s:o, s:I}", "method", method, "params", params, "id", id);
+	*id = ++rpc->next_id;
+	req = json_pack("{s:s, s:o, s:I}", "method", method, "params", params, "id", *id);
 	if (!req)
 		return hn_err(-ENOMEM, "out of memory building `%s`", method);
-	hn_debug("ovsdb: -> %s (id %lld)", method, (long long)id);
+	hn_debug("ovsdb: -> %s (id %lld)", method, (long long)*id);
 	r = send_msg(rpc, req, method, deadline);
 	json_decref(req);
+	return r;
+}
+
+/* Send a call's request (params stolen): its deadline, its id, and what its reply is called
+ * in messages (what: 128 bytes). */
+static int start_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, int64_t *deadline,
+		      json_int_t *id, char *what)
+{
+	*deadline = hn_ovs_now_ms() + rpc->timeout_ms;
+	snprintf(what, 128, "its reply to `%s`", method);
+	return send_request(rpc, method, params, *deadline, id);
+}
+
+static int refused(struct hn_ovs_rpc *rpc, const char *method, const json_t *err)
+{
+	char text[512];
+
+	return hn_err(-EREMOTEIO, "ovsdb-server at %s refused `%s`: %s", rpc->name, method,
+		      hn_ovs_error_text(err, text, sizeof(text)));
+}
+
+static int no_result(struct hn_ovs_rpc *rpc, const char *method)
+{
+	return hn_err(-EPROTO, "ovsdb-server at %s answered `%s` without a result", rpc->name,
+		      method);
+}
+
+static int timed_out(struct hn_ovs_rpc *rpc, const char *method)
+{
+	return hn_err(-ETIMEDOUT, "ovsdb-server at %s did not answer `%s` within %d ms", rpc->name,
+		      method, rpc->timeout_ms);
+}
+
+int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_t **result)
+{
+	int64_t deadline;
+	char what[128];
+	json_int_t id;
+	int r;
+
+	*result = NULL;
+	r = start_call(rpc, method, params, &deadline, &id, what);
 	if (r < 0)
 		return r;
-	snprintf(what, sizeof(what), "its reply to `%s`", method);
 	for (;;) {
 		json_t *msg, *rid, *err;
 		char text[512];
 
 		r = recv_msg(rpc, deadline, what, &msg);
 		if (r == -ETIMEDOUT)
-			return hn_err(r, "ovsdb-server at %s did not answer `%s` within %d ms",
+			return hn_err(r, "%s at %s did not answer `%s` within %d ms", rpc->peer,
 				      rpc->name, method, rpc->timeout_ms);
 		if (r < 0)
 			return r;
@@ -381,7 +457,7 @@ int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, 
 		}
 		err = json_object_get(msg, "error");
 		if (err && !json_is_null(err)) {
-			r = hn_err(-EREMOTEIO, "ovsdb-server at %s refused `%s`: %s", rpc->name,
+			r = hn_err(-EREMOTEIO, "%s at %s refused `%s`: %s", rpc->peer, rpc->name,
 				   method, hn_ovs_error_text(err, text, sizeof(text)));
 			json_decref(msg);
 			return r;
@@ -389,11 +465,159 @@ int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, 
 		*result = json_incref(json_object_get(msg, "result"));
 		json_decref(msg);
 		if (!*result)
-			return hn_err(-EPROTO, "ovsdb-server at %s answered `%s` without a result",
+			return hn_err(-EPROTO, "%s at %s answered `%s` without a result", rpc->peer,
 				      rpc->name, method);
 		hn_debug("ovsdb: <- %s (id %lld)", method, (long long)id);
 		return 0;
 	}
+}
+
+/* What a reply's envelope says, read without parsing its result. */
+struct envelope {
+	bool request;	    /* its method is a string: the server asks something */
+	bool ours;	    /* its id is the call's */
+	const char *result; /* the span of "result", NULL when absent */
+	size_t result_len;
+	const char *error; /* the span of a non-null "error", NULL when none */
+	size_t error_len;
+};
+
+static bool is(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static int read_envelope(const char *text, size_t len, json_int_t id, char *strings,
+			 struct envelope *e, char *why, size_t whylen)
+{
+	struct hn_ovs_scan s;
+	const char *key;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	hn_ovs_scan_init(&s, text, len, strings);
+	r = hn_ovs_scan_enter(&s, '{');
+	while (r == 0 && (r = hn_ovs_scan_key(&s, &key)) > 0) {
+		int c = hn_ovs_scan_peek(&s);
+		const char *at = s.p;
+
+		if (c < 0) {
+			r = c;
+			break;
+		}
+		/* A key given twice counts as jansson counts it: the last one. The result is
+		 * only delimited: its reader checks it (hn_ovs_rpc_call_text). */
+		r = is(key, "result") ? hn_ovs_scan_pass(&s) : hn_ovs_scan_skip(&s);
+		if (r < 0)
+			break;
+		if (is(key, "method")) {
+			e->request = c == '"';
+		} else if (is(key, "id")) {
+			e->ours = (c == '-' || (c >= '0' && c <= '9')) &&
+				  !memchr(at, '.', (size_t)(s.p - at)) &&
+				  !memchr(at, 'e', (size_t)(s.p - at)) &&
+				  !memchr(at, 'E', (size_t)(s.p - at)) &&
+				  strtoll(at, NULL, 10) == id;
+		} else if (is(key, "result")) {
+			e->result = at;
+			e->result_len = (size_t)(s.p - at);
+		} else if (is(key, "error")) {
+			e->error = c == 'n' ? NULL : at; /* 'n': null */
+			e->error_len = (size_t)(s.p - at);
+		}
+	}
+	if (r == 0)
+		r = hn_ovs_scan_end(&s);
+	if (r < 0)
+		hn_ovs_scan_error(&s, why, whylen);
+	return r;
+}
+
+/* The error span of a reply, parsed for its message. */
+static int refused_text(struct hn_ovs_rpc *rpc, const char *method, const struct envelope *e)
+{
+	json_t *err = json_loadb(e->error, e->error_len, 0, NULL);
+	int r = err ? refused(rpc, method, err)
+		    : hn_err(-EREMOTEIO, "ovsdb-server at %s refused `%s`", rpc->name, method);
+
+	json_decref(err);
+	return r;
+}
+
+int hn_ovs_rpc_call_text(struct hn_ovs_rpc *rpc, const char *method, json_t *params, char **text,
+			 size_t *off, size_t *len)
+{
+	char what[128], why[128], *strings = NULL;
+	struct envelope e;
+	int64_t deadline;
+	json_int_t id;
+	int r;
+
+	*text = NULL;
+	*off = *len = 0;
+	r = start_call(rpc, method, params, &deadline, &id, what);
+	if (r < 0)
+		return r;
+	for (;;) {
+		const char *msg;
+		size_t n;
+		json_t *req;
+
+		r = recv_raw(rpc, deadline, what, &msg, &n);
+		if (r == -ETIMEDOUT)
+			r = timed_out(rpc, method);
+		if (r < 0)
+			break;
+		free(strings);
+		strings = malloc(n + 1);
+		if (!strings) {
+			r = hn_err(-ENOMEM, "out of memory reading %s", what);
+			break;
+		}
+		r = read_envelope(msg, n, id, strings, &e, why, sizeof(why));
+		if (r < 0) {
+			hn_ovs_json_stream_break(&rpc->in);
+			r = not_json_rpc(rpc, r, what, why);
+			break;
+		}
+		if (e.request) {
+			r = hn_ovs_json_stream_parse(&rpc->in, msg, n, &req, why, sizeof(why));
+			if (r < 0) {
+				r = not_json_rpc(rpc, r, what, why);
+				break;
+			}
+			r = handle_request(rpc, req, deadline);
+			if (r < 0)
+				break;
+			if (r > 0)
+				continue;
+			json_decref(req); /* not a request after all: read as a reply */
+		}
+		if (!e.ours)
+			continue; /* a late reply to an abandoned call */
+		if (e.error) {
+			r = refused_text(rpc, method, &e);
+			break;
+		}
+		if (!e.result) {
+			r = no_result(rpc, method);
+			break;
+		}
+		/* The stream's buffer moves on the next read: the caller gets a copy. */
+		*text = malloc(n + 1);
+		if (!*text) {
+			r = hn_err(-ENOMEM, "out of memory reading %s", what);
+			break;
+		}
+		memcpy(*text, msg, n);
+		(*text)[n] = '\0';
+		*off = (size_t)(e.result - msg);
+		*len = e.result_len;
+		hn_debug("ovsdb: <- %s (id %lld, %zu bytes)", method, (long long)id, n);
+		break;
+	}
+	free(strings);
+	return r;
 }
 
 int hn_ovs_rpc_notification(struct hn_ovs_rpc *rpc, int64_t deadline, json_t **out)

@@ -14,6 +14,10 @@ struct hn_ovs_rpc;
 
 /* Connect, bounded by timeout_ms. */
 int hn_ovs_rpc_open(const char *addr, int timeout_ms, struct hn_ovs_rpc **out);
+/* The same to another daemon that speaks JSON-RPC 1.0 (ovs-vswitchd's control socket):
+ * peer names it in messages, and must outlive the connection. */
+int hn_ovs_rpc_open_peer(const char *addr, const char *peer, int timeout_ms,
+			 struct hn_ovs_rpc **out);
 /* Take over a connected stream socket (unit tests play the server on a socketpair). */
 int hn_ovs_rpc_from_fd(int fd, const char *name, int timeout_ms, struct hn_ovs_rpc **out);
 void hn_ovs_rpc_close(struct hn_ovs_rpc *rpc);
@@ -27,6 +31,16 @@ const char *hn_ovs_rpc_name(const struct hn_ovs_rpc *rpc);
  * answered; notifications that arrive meanwhile are kept for hn_ovs_rpc_notification().
  */
 int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_t **result);
+
+/*
+ * The same call, its reply kept as text for a reader that does not build it with jansson
+ * (json_scan.h): *text is the whole reply message, NUL-terminated (the caller frees it), and
+ * text[*off, *off + *len) its "result", delimited but not checked: the caller's reader
+ * checks it as it reads (a reply is read once, not twice). Errors, echo requests and
+ * notifications as above.
+ */
+int hn_ovs_rpc_call_text(struct hn_ovs_rpc *rpc, const char *method, json_t *params, char **text,
+			 size_t *off, size_t *len);
 
 /* The next notification (a message with a method and a null id), waiting until
  * deadline (CLOCK_MONOTONIC ms). -ETIMEDOUT without a message when it passes. */

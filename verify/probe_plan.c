@@ -233,6 +233,47 @@ static int add_reach6(struct hn_verify_probe_plan *p, size_t *cap, unsigned from
 	return r;
 }
 
+/* The ARP proof of one interface's addresses: own is the VLAN that must answer, 0 none. */
+static int add_arp(struct hn_verify_probe_plan *p, size_t *cap, const struct hn_prefix *addrs,
+		   size_t n, unsigned own)
+{
+	for (size_t i = 0; i < n; i++) {
+		hn_vlanset_foreach (v, &p->vlans) {
+			struct hn_verify_reach_spec *r;
+
+			if (add_reach(p, cap, v, addrs[i].addr, own == v, true) < 0)
+				return -ENOMEM;
+			r = &p->reach[p->n_reach - 1];
+			r->arp = true;
+			r->n_cand = 1; /* 0.0.0.0 */
+		}
+	}
+	return 0;
+}
+
+static int build_arp(const struct hn_config *c, const struct hn_bridge *b,
+		     struct hn_verify_probe_plan *p, size_t *cap)
+{
+	for (size_t i = 0; i < c->n_bridges; i++) {
+		const struct hn_bridge *x = &c->bridges[i];
+		bool here = x == b;
+
+		if ((!here || x->tag) &&
+		    add_arp(p, cap, x->addresses, x->n_addresses, here ? x->tag : 0) < 0)
+			return -ENOMEM;
+		for (size_t k = 0; k < x->n_ports; k++) {
+			const struct hn_port *port = &x->ports[k];
+
+			if (here && !port->tag)
+				continue;
+			if (add_arp(p, cap, port->addresses, port->n_addresses,
+				    here ? port->tag : 0) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int build_reach(const struct hn_config *c, const struct hn_bridge *b,
 		       struct hn_verify_probe_plan *p)
 {
@@ -282,7 +323,7 @@ static int build_reach(const struct hn_config *c, const struct hn_bridge *b,
 		}
 		pick_candidates(c, p, i);
 	}
-	return 0;
+	return build_arp(c, b, p, &cap);
 }
 
 static const struct hn_bridge *probed_bridge(const struct hn_config *c)

@@ -16,7 +16,13 @@
  * - the reach list: verify.reach, else: each address of the probed bridge, if the bridge has
  *   a tag, answers from that VLAN and from no other VLAN of the matrix. Each entry gets a
  *   probe (the a probe of its VLAN), the subnet it takes its address in, and candidate
- *   addresses to check free (RFC 5227) before using one.
+ *   addresses to check free (RFC 5227) before using one;
+ * - the ARP proof, always: every address the config gives the host (bridges' and internal
+ *   ports') is asked for with an ARP probe (sender 0.0.0.0, RFC 5227) from every VLAN of
+ *   the matrix; only the VLAN of the port holding it on the probed bridge may answer (Linux
+ *   answers any interface's ARP for any address of the host unless arp_ignore says
+ *   otherwise). An address on an untagged or trunk port of the probed bridge is left out:
+ *   its VLAN is not one.
  */
 #ifndef HOSTNET_VERIFY_PROBE_PLAN_H
 #define HOSTNET_VERIFY_PROBE_PLAN_H
@@ -61,7 +67,10 @@ struct hn_verify_reach_spec {
 	bool v6;
 	struct in6_addr to6;
 	bool expect_ok;
-	bool derived;		 /* a default, not from verify.reach */
+	bool derived; /* a default, not from verify.reach */
+	/* The ARP proof: an ARP probe from 0.0.0.0, no echo; no subnet, no candidates. The
+	 * entries of one address follow each other (arp_proof.h). */
+	bool arp;
 	struct hn_prefix subnet; /* where the probe address is taken */
 	bool subnet_guessed;	 /* the config covers `to` with no prefix: a /24 is assumed */
 	unsigned probe;		 /* the access probe that sends */

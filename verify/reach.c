@@ -19,7 +19,11 @@ void hn_verify_reach_init(struct hn_verify_reach_run *r, const struct hn_verify_
 		inet_ntop(AF_INET6, &spec->to6, to, sizeof(to));
 	else
 		inet_ntop(AF_INET, &spec->to, to, sizeof(to));
-	snprintf(r->name, sizeof(r->name), "reach %s from vlan %u", to, spec->from_vlan);
+	snprintf(r->name, sizeof(r->name), "%s %s from vlan %u", spec->arp ? "arp" : "reach", to,
+		 spec->from_vlan);
+	/* The ARP proof asks from 0.0.0.0 (an RFC 5227 probe): Linux answers it as any request,
+	 * arp_ignore included, and no address is borrowed from the VLAN. */
+	r->arp_only = r->fixed_source = spec->arp;
 	snprintf(r->where, sizeof(r->where), "%s%s", hn_prefix_format(&spec->subnet, net),
 		 spec->subnet_guessed ? " (guessed)" : "");
 	r->to = spec->to;

@@ -8,9 +8,11 @@
  * veths with its file descriptors; its OVS ports are marked and removed by the next run.
  */
 #include "verify.h"
+#include "arp_proof.h"
 #include "checks.h"
 #include "error.h"
 #include "gateway.h"
+#include "mac_guard.h"
 #include "ovs.h"
 #include "matrix.h"
 #include "probe_link.h"
@@ -290,7 +292,10 @@ static int run_window(struct probe_run *pr, const struct hn_verify_probe_plan *p
 		 (double)w.t_end / 1000.0);
 	r = hn_verify_matrix_evaluate(&pr->matrix, out);
 	for (size_t i = 0; i < p->n_reach && r == 0; i++)
-		r = hn_verify_reach_evaluate(&pr->reach[i], out);
+		if (!p->reach[i].arp)
+			r = hn_verify_reach_evaluate(&pr->reach[i], out);
+	if (r == 0)
+		r = hn_verify_arp_proof_evaluate(p, pr->reach, out);
 	for (size_t i = 0; i < pr->n_gateways && r == 0; i++)
 		r = hn_verify_reach_evaluate(&gw_runs[i], out);
 	if (r == 0) {
@@ -330,6 +335,8 @@ static int forget_probe_addresses(struct probe_run *pr)
 	for (size_t i = 0; i < pr->window_plan->n_reach; i++) {
 		const struct hn_verify_reach_run *run = &pr->reach[i];
 
+		if (pr->window_plan->reach[i].arp)
+			continue; /* asked from 0.0.0.0: no entry made */
 		if (run->state != HN_VERIFY_REACH_ARP && run->state != HN_VERIFY_REACH_ECHO &&
 		    run->state != HN_VERIFY_REACH_DONE)
 			continue;
@@ -342,8 +349,10 @@ static int forget_probe_addresses(struct probe_run *pr)
 	return r;
 }
 
-/* Release everything, in the order that leaves nothing: the ports leave the switch first,
- * then the links and their namespaces. Run in an error context of its own (hn_verify_end). */
+/* Release everything, in the order that leaves nothing: the ports leave the switch first
+ * (not waited for: ovs.h), then the links and their namespaces, as late as can be so that
+ * ovs-vswitchd has begun to let go of them. Run in an error context of its own
+ * (hn_verify_end). */
 static int release(struct probe_run *pr, struct hn_verify_checks *out)
 {
 	int r = 0;
@@ -353,6 +362,9 @@ static int release(struct probe_run *pr, struct hn_verify_checks *out)
 	if (pr->ovs)
 		r = hn_ovs_ports_remove_added(pr->ovs);
 	hn_debug("probe ports detached in %.1f ms", (double)(hn_verify_now_us() - t) / 1000.0);
+	r = forget_probe_addresses(pr) ?: r;
+	for (size_t i = 0; i < pr->n_gateways; i++)
+		hn_verify_gateway_close(&pr->gateways[i]);
 	t = hn_verify_now_us();
 	if (pr->links) {
 		int w = hn_verify_probe_links_remove(&pr->kernel, pr->links, pr->n_links);
@@ -361,11 +373,8 @@ static int release(struct probe_run *pr, struct hn_verify_checks *out)
 	}
 	hn_debug("probe links and namespaces removed in %.1f ms",
 		 (double)(hn_verify_now_us() - t) / 1000.0);
-	r = forget_probe_addresses(pr) ?: r;
 	if (r < 0)
 		add_unknown(out, "probe clean-up", "every probe port, link and namespace removed");
-	for (size_t i = 0; i < pr->n_gateways; i++)
-		hn_verify_gateway_close(&pr->gateways[i]);
 	hn_ovs_ports_close(pr->ovs);
 	hn_verify_probe_kernel_close(&pr->kernel);
 	hn_verify_matrix_free(&pr->matrix);
@@ -545,6 +554,8 @@ int hn_verify_end(struct hn_verify *v, const struct hn_config *want,
 		r = hn_err(-ENOMEM, "%s", host->error);
 	else
 		r = hn_verify_state_checks(opts, host, &checks);
+	if (r == 0)
+		r = hn_verify_mac_guard(want, host, &checks);
 	t_state = hn_verify_now_us();
 	fig.state_seconds = (double)(t_state - v->t0) / 1e6;
 	hn_debug("state checks done in %.1f ms", (double)(t_state - v->t0) / 1000.0);

@@ -38,6 +38,13 @@ struct hn_verify_layer {
 	struct hn_plan plan;
 };
 
+/* The MAC learning table of an uplink bridge, for the uplink MAC guard. */
+struct hn_verify_fdb {
+	bool read; /* else err says why it could not be */
+	struct hn_learned learned;
+	struct hn_error err;
+};
+
 /* What verify is handed: the host read and compared by the agent as `plan` does, except
  * that a layer that cannot be read does not stop the others. */
 struct hn_verify_host {
@@ -49,6 +56,10 @@ struct hn_verify_host {
 	 * bridges with an uplink), for the gateway checks; NULL when no bridge has an uplink,
 	 * or when the kernel could not be read (the netlink layer's err says why). */
 	struct hn_uplink_facts *uplinks;
+	/* The MAC learning table of each bridge with an uplink (indexed like want->bridges),
+	 * read before any probe; NULL when no bridge has an uplink (or out of memory). */
+	struct hn_verify_fdb *fdbs;
+	size_t n_fdbs;
 	/* The agent could not finish reading (out of memory): "" when it did. */
 	char error[1024];
 };

@@ -13,6 +13,7 @@
 #include "virt.h"
 #include "error.h"
 #include "virt_conn.h"
+#include "virt_import.h"
 #include "virt_xml.h"
 
 #include <errno.h>
@@ -295,15 +296,43 @@ static int plan_remove(struct virt_state *s, const struct cur_net *c, const char
 	return add_action(plan, HN_OP_REMOVE, ch, detail, disruptive > 0, NULL);
 }
 
-static int refuse_foreign(const struct hn_network *net)
+static int refuse_foreign(const struct hn_network *net, const char *differs)
 {
 	return hn_err(-EEXIST,
 		      "libvirt network %s exists and was not made by hostnet (no hostnet owner "
-		      "mark): hostnet never changes it. To hand it over, remove it first (destroy "
-		      "and undefine it) or add the mark <metadata><" HN_VIRT_OWNER_PREFIX
-		      ":" HN_VIRT_OWNER_NAME " xmlns:" HN_VIRT_OWNER_PREFIX "='" HN_VIRT_OWNER_NS
+		      "mark), and differs from the config (%s): hostnet never changes it. To "
+		      "hand it over, remove it first (destroy and undefine it) or add the mark "
+		      "<metadata><" HN_VIRT_OWNER_PREFIX ":" HN_VIRT_OWNER_NAME
+		      " xmlns:" HN_VIRT_OWNER_PREFIX "='" HN_VIRT_OWNER_NS
 		      "'/></metadata> to its definition (see README, libvirt networks)",
-		      net->name);
+		      net->name, differs);
+}
+
+/*
+ * A network hostnet did not make (c) is taken as it is when it means what the config asks:
+ * defined (not transient) with the config's meaning, and running with it if it runs. It is
+ * never redefined, restarted or removed; plan_ensure may start it and set it to autostart.
+ * Refused otherwise, naming what differs.
+ */
+static int foreign_as_configured(const struct hn_network *net, const struct cur_net *c)
+{
+	struct hn_virt_netdef want;
+	char diffs[160] = "", live[sizeof(diffs) - sizeof("running: ")] = "";
+	_cleanup_free_ char *xml = hn_virt_xml_build(net, c->def.uuid);
+	int r;
+
+	if (!xml)
+		return -ENOMEM;
+	r = hn_virt_netdef_parse(xml, &want);
+	if (r < 0)
+		return r;
+	if (!c->persistent)
+		snprintf(diffs, sizeof(diffs), "it is transient");
+	else if (!hn_virt_netdef_compare(&want, &c->def, false, diffs, sizeof(diffs)) &&
+		 c->active && hn_virt_netdef_compare(&want, &c->live, false, live, sizeof(live)))
+		snprintf(diffs, sizeof(diffs), "running: %s", live);
+	hn_virt_netdef_free(&want);
+	return diffs[0] ? refuse_foreign(net, diffs) : 0;
 }
 
 /* The steps as people read them: "redefine, restart, autostart". */
@@ -380,8 +409,6 @@ static int plan_ensure(struct virt_state *s, const struct hn_network *net, struc
 	_cleanup_free_ char *xml = NULL;
 	int r;
 
-	if (c && !c->def.owned)
-		return refuse_foreign(net);
 	xml = hn_virt_xml_build(net, c ? c->def.uuid : NULL);
 	if (!xml)
 		return -ENOMEM;
@@ -392,7 +419,8 @@ static int plan_ensure(struct virt_state *s, const struct hn_network *net, struc
 	if (!c) {
 		todo = STEP_DEFINE | STEP_START | STEP_AUTOSTART;
 	} else {
-		nd = hn_virt_netdef_compare(&want, &c->def, true, diffs, sizeof(diffs));
+		/* A network taken as it is (foreign_as_configured) has no mark to add. */
+		nd = hn_virt_netdef_compare(&want, &c->def, c->def.owned, diffs, sizeof(diffs));
 		if (!c->persistent || nd)
 			todo |= STEP_DEFINE;
 		if (c->active) {
@@ -419,7 +447,8 @@ static int plan_ensure(struct virt_state *s, const struct hn_network *net, struc
 	if (disruptive < 0)
 		return disruptive;
 	steps_text(todo, c != NULL, steps, sizeof(steps));
-	snprintf(detail, sizeof(detail), "%s%s%s", diffs, diffs[0] ? "; " : "", steps + 2);
+	snprintf(detail, sizeof(detail), "%s%s%s%s", diffs, diffs[0] ? "; " : "", steps + 2,
+		 c && !c->def.owned ? " (not hostnet's; defined as the config says)" : "");
 	if (users[0])
 		snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), "%s", users);
 
@@ -482,8 +511,8 @@ static int virt_diff(void *state, const struct hn_config *want, struct hn_plan *
 				      "libvirt network %s is both in libvirt.networks and in "
 				      "libvirt.undefine",
 				      net->name);
-		if (c && !c->def.owned)
-			return refuse_foreign(net);
+		if (c && !c->def.owned && (r = foreign_as_configured(net, c)) < 0)
+			return r;
 	}
 	/* Removals first: a new network may want a bridge an old one holds. */
 	for (size_t i = 0; i < want->n_undefine && r == 0; i++) {
@@ -766,6 +795,29 @@ static void virt_close(void *state)
 	free(s);
 }
 
+static int virt_describe(void *state, struct hn_import *im)
+{
+	struct virt_state *s = state;
+	struct hn_config *c = &im->config;
+
+	c->has_libvirt = true;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct cur_net *n = &s->nets[i];
+		int r = hn_virt_import_network(&n->def, n->persistent, n->active, n->autostart, im);
+
+		if (r < 0)
+			return r;
+	}
+	/* The seed's first step: libvirt's NAT network gone. */
+	if (!find_cur(s, "default")) {
+		char **name = hn_array_add(&c->undefine, &c->n_undefine, sizeof(*name));
+
+		if (!name || !(*name = strdup("default")))
+			return hn_err(-ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 const struct hn_backend hn_virt_backend = {
     .name = "libvirt",
     .layer = HN_LAYER_VIRT,
@@ -776,4 +828,5 @@ const struct hn_backend hn_virt_backend = {
     .undo = virt_undo,
     .free_priv = change_free,
     .close = virt_close,
+    .describe = virt_describe,
 };

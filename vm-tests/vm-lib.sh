@@ -18,21 +18,50 @@
 # After guest_start: VM_* of `vm env` (VM_ADDR, VM_GW, VM_MAC, VM_UP_NS, ...) and BOOTED, the
 # seconds the first boot took.
 #
+# lib.sh's checks of a lab host look into the guest here: in_lab runs in the guest, vsctl is
+# the guest's ovs-vsctl, in_up the provider namespace, LAB_HOST_ADDR, LAB_ENO1_MAC and LAB_GW
+# the guest's; so uplink_on_br0, uplink_on_eno1, host_answers, portsec_clean, col,
+# bridges_are, ports_are, critical_names, traces and nothing_left work unchanged.
+#
 # Functions:
-#   guest_start_or_die      (re)start the guest; setup_failed with its last words otherwise
+#   guest_start_or_die [--seed-by-hand]   (re)start the guest; setup_failed with its last words
 #   in_vm CMD...            CMD in the guest (its stdout, stderr, status)
 #   in_provider CMD...      CMD in the provider namespace
 #   put_file LOCAL PATH     copy a file into the guest
+#   put_lab_config NAME     tests/integration/configs/NAME into the guest as
+#                           /etc/hostnet/test/NAME, on the kernel datapath (datapath: system)
 #   hv ARGS...              hostnet ARGS in the guest: $TMP/out, $TMP/err, RC, ELAPSED (ms,
 #                           with the ~0.1 s of a guest-agent round trip)
-#   guest_reboot            vm reboot; BOOTED its seconds; returns 1 with WHY on failure
+#   hn CONFIG ARGS...       hv -c /etc/hostnet/test/CONFIG ARGS (a put_lab_config's config)
+#   hv_bg NAME ARGS...      hv in the background (the agent runs commands side by side),
+#                           hn_bg NAME CONFIG ARGS... the same for hn; lib.sh's hn_join NAME
+#                           joins either: RC, $TMP/out and $TMP/err as after hv
+#   vswitchd_pause / vswitchd_resume   the guest's ovs-vswitchd stopped / continued, so
+#                           that lib.sh's hn_gateway_fault works in the guest
+#   guest_reboot [--no-settle]   vm reboot; BOOTED its seconds; returns 1 with WHY on failure
+#   gateway_silent / gateway_answers   the provider drops every frame from the host (so the
+#                           gateway answers neither ARP nor ping), or no longer does
+#   host_snapshot NAME      lib.sh's, without what a booted host changes by itself
+#   guest_uptime            the guest's CLOCK_MONOTONIC in seconds (systemd's timestamps)
+#   unit_prop UNIT PROP     one property of a unit (systemctl show --value)
+#   wait_for SECONDS WHAT CMD...   poll CMD every 0.5 s until it holds; 1 with WHY after
 #   ping_start SECONDS      the provider pings the guest every 5 ms for about SECONDS
 #   ping_result             wait for it; PING_SENT PING_LOST PING_DUPS; 1 with WHY if no summary
 #   check NAME CMD...       lib.sh's run_check, each case starting with no hostnet output, so
 #                           that WHY quotes only what this case's runs said
-# Checks (0, or WHY and 1), with lib.sh's host_answers and portsec_clean (the provider is
-# lib.sh's upstream, in_up):
+#   readme_blocks SECTION   the ```sh blocks of README.md's section SECTION, in order, into
+#                           $TMP/block.1..N; N_BLOCKS is N
+# Checks (0, or WHY and 1), with lib.sh's:
 #   unit_succeeded UNIT     UNIT is active, its Result success and its main process exited 0
+#   plan_is_0               `hostnet plan` exits 0 saying nothing to change
+#   verified                `hostnet verify` OK, every line OK, with its probes (NOTE: time)
+#   reachable               the provider reaches the host, the host reaches beyond the
+#                           gateway, no foreign MAC at the provider
+#   libvirt_networks        ovs-front and intern-vlans active and the only ones defined
+#   rebooted                guest_reboot (NOTE: the shutdown's and the boot's seconds)
+#   hostnet_ran             hostnet.service ran this boot and succeeded (NOTE: its share)
+#   unit_order              hostnet.service after ovs-vswitchd and libvirtd, before
+#                           libvirt-guests, in its unit and in this boot (NOTE: when)
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	echo "vm-lib.sh: sourced by the guest-host tests, not run" >&2
@@ -57,25 +86,37 @@ guest_leave() {
 
 guest_start_or_die() {
 	"$VM" stop "$VM_GUEST" >/dev/null 2>&1 || true
-	BOOTED=$("$VM" start "$VM_GUEST" 2>"$TMP/vm.log") ||
+	BOOTED=$("$VM" start "$VM_GUEST" "$@" 2>"$TMP/vm.log") ||
 		setup_failed "guest $VM_GUEST did not start: $(tail -n 5 "$TMP/vm.log" | tr '\n' '|')"
-	grep -E 'image built|installed' "$TMP/vm.log" | sed 's/^/# /' || true
+	grep -E 'image built|installed|seed set up|shut down|up after' "$TMP/vm.log" | sed 's/^/# /' || true
 	eval "$("$VM" env "$VM_GUEST")"
 	# What lib.sh's uplink checks look at.
 	LAB_HOST_ADDR=$VM_ADDR
 	LAB_ENO1_MAC=$VM_MAC
+	LAB_GW=$VM_GW
 }
 
 in_vm() { "$VM" exec "$VM_GUEST" -- "$@"; }
 in_provider() { "$VM" upstream "$VM_GUEST" -- "$@"; }
 in_up() { in_provider "$@"; }
+in_lab() { in_vm "$@"; }
+vsctl() { in_vm ovs-vsctl --timeout="${HN_VSCTL_TIMEOUT:-5}" "$@"; }
 put_file() { "$VM" exec "$VM_GUEST" -i -- sh -c 'cat >"$1"' sh "$2" <"$1"; }
+
+put_lab_config() {
+	sed 's/^\(  datapath:\) netdev$/\1 system/' "$CONF/$1" >"$TMP/config.$1"
+	grep -q '^  datapath: system$' "$TMP/config.$1" || setup_failed "$1 names no netdev datapath"
+	in_vm mkdir -p /etc/hostnet/test && put_file "$TMP/config.$1" "/etc/hostnet/test/$1" ||
+		setup_failed "could not copy $1 into the guest"
+}
 
 hv() {
 	local t0
 	RC=0
 	t0=$(now_ms)
-	"$VM" exec "$VM_GUEST" -- hostnet "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
+	# The unit's own bound (hostnet.service passes --timeout 30000): a loaded TCG guest's
+	# libvirtd takes seconds to destroy a network, longer than the interactive default.
+	"$VM" exec "$VM_GUEST" -- hostnet --timeout 30000 "$@" >"$TMP/out" 2>"$TMP/err" || RC=$?
 	ELAPSED=$(($(now_ms) - t0))
 	if ((RC > 128 && RC < 125 + 64)); then
 		# Killed by a signal: it said nothing, the guest's journal may.
@@ -84,11 +125,89 @@ hv() {
 	fi
 }
 
+hn() {
+	local conf=$1
+	shift
+	hv -c "/etc/hostnet/test/$conf" "$@"
+}
+
+# In lib.sh's HN_BG, so that its exit kills a run never joined; lib.sh's hn_join joins it.
+hv_bg() {
+	local name=$1
+	shift
+	"$VM" exec "$VM_GUEST" -- hostnet --timeout 30000 "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	HN_BG_PID=$!
+	HN_BG[$name]=$HN_BG_PID
+}
+hn_bg() {
+	local name=$1 conf=$2
+	shift 2
+	hv_bg "$name" -c "/etc/hostnet/test/$conf" "$@"
+}
+
+# lib.sh's hn_gateway_fault in the guest: its ovs-vswitchd stopped and continued there.
+VSWITCHD_PAUSED=
+vswitchd_pause() {
+	in_vm sh -c 'kill -STOP "$(cat /run/openvswitch/ovs-vswitchd.pid)"' && VSWITCHD_PAUSED=yes
+}
+vswitchd_resume() {
+	[[ -z $VSWITCHD_PAUSED ]] || in_vm sh -c 'kill -CONT "$(cat /run/openvswitch/ovs-vswitchd.pid)"'
+	VSWITCHD_PAUSED=
+}
+on_exit 'vswitchd_resume >/dev/null 2>&1'
+
 guest_reboot() {
-	BOOTED=$("$VM" reboot "$VM_GUEST" 2>"$TMP/vm.log") || {
+	BOOTED=$("$VM" reboot "$VM_GUEST" "$@" 2>"$TMP/vm.log") || {
 		WHY="vm reboot failed: $(tail -n 8 "$TMP/vm.log" | tr '\n' '|')"
 		return 1
 	}
+}
+
+# The gateway silent: an nftables netdev ingress rule on the provider's end of the link
+# drops every frame from the host (ARP and ping to 198.51.100.1 and beyond go unanswered,
+# and so do the host's echo replies), as a provider's gateway that stopped answering.
+readonly GATEWAY_TABLE=hostnet_vm_gw
+gateway_silent() {
+	in_provider nft -f - <<EOT || why "nft in the provider namespace failed"
+table netdev $GATEWAY_TABLE
+delete table netdev $GATEWAY_TABLE
+table netdev $GATEWAY_TABLE {
+	chain ingress {
+		type filter hook ingress device "gw0" priority 0; policy accept;
+		counter drop
+	}
+}
+EOT
+}
+gateway_answers() {
+	in_provider nft -f - <<EOT || why "nft in the provider namespace failed"
+table netdev $GATEWAY_TABLE
+delete table netdev $GATEWAY_TABLE
+EOT
+}
+
+# lib.sh's host_snapshot, less what changes by itself on a booted host (the bridge timers of
+# libvirt's virbr0 in `ip -d link`, address lifetimes): links, addresses, routes, the switch.
+host_snapshot() {
+	{
+		in_lab ip -o link
+		in_lab ip -o addr | sed 's/ *valid_lft .*//'
+		in_lab ip route show table all
+		in_lab ip -6 route show table all
+		vsctl show
+	} >"$TMP/$1"
+}
+
+guest_uptime() { in_vm awk '{print $1}' /proc/uptime; }
+unit_prop() { in_vm systemctl show -p "$2" --value "$1"; }
+
+wait_for() {
+	local bound=$1 what=$2 deadline=$((SECONDS + $1))
+	shift 2
+	until "$@"; do
+		((SECONDS < deadline)) || why "$what: not within $bound s" || return 1
+		sleep 0.5
+	done
 }
 
 # A count, not a signal: ping waits for the last reply, so a reply in flight when the
@@ -133,4 +252,88 @@ seconds() {
 	awk '{ s = 0; for (i = 1; i <= NF; i++) {
 		v = $i; if (v ~ /min$/) s += 60 * v; else if (v ~ /ms$/) s += v / 1000;
 		else if (v ~ /s$/) s += v } printf "%.2f", s }' <<<"$1"
+}
+
+readme_blocks() {
+	rm -f "$TMP"/block.*
+	N_BLOCKS=$(python3 - "$ROOT/README.md" "$1" "$TMP/block" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r"^## " + re.escape(sys.argv[2]) + r"\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+blocks = re.findall(r"^```sh\n(.*?)^```$", m.group(1), re.M | re.S) if m else []
+for i, b in enumerate(blocks, 1):
+    open(f"{sys.argv[3]}.{i}", "w").write(b)
+print(len(blocks))
+PY
+	)
+}
+
+# ---- the host after a boot ----
+
+plan_is_0() { hv plan && rc_is 0 && out_has "nothing to change"; }
+
+verified() {
+	hv verify && rc_is 0 && first_line_is OK && all_ok && status_counts_every_line &&
+		out_has "vlan 10 isolation" && out_has "gateway $VM_GW from br0" || return 1
+	NOTE=$(head -n 1 "$TMP/out" | sed -n 's/.*| checks=\([0-9]*\) failed=\([0-9]*\) time=\(.*\)$/\1 checks in \3/p')
+}
+
+reachable() {
+	host_answers || return 1
+	in_vm ping -n -q -c 1 -W 2 "$VM_REMOTE" >/dev/null ||
+		why "the host does not reach $VM_REMOTE beyond the gateway" || return 1
+	portsec_clean
+}
+
+libvirt_networks() {
+	local active all
+	active=$(in_vm virsh -q net-list --name | sed '/^$/d' | sort | xargs)
+	all=$(in_vm virsh -q net-list --all --name | sed '/^$/d' | sort | xargs)
+	[[ $active == "intern-vlans ovs-front" ]] || why "active networks: '$active'" || return 1
+	[[ $all == "intern-vlans ovs-front" ]] || why "defined networks: '$all'"
+}
+
+rebooted() {
+	local t
+	guest_reboot || return 1
+	t=$(in_vm systemd-analyze time | head -n 1)
+	NOTE="$(grep -o 'shut down in [0-9.]* s' "$TMP/vm.log"), up ${BOOTED} s after qemu started again; systemd: ${t#Startup finished in }"
+}
+
+hostnet_ran() {
+	local blame user took
+	unit_succeeded hostnet.service || return 1
+	in_vm journalctl -b -u hostnet.service --no-pager -q -o cat >"$TMP/journal"
+	grep -qE '^up: (applied [0-9]+ change|nothing to change)' "$TMP/journal" ||
+		why "no 'up:' summary in this boot's journal of hostnet: $(tail -n 3 "$TMP/journal" | tr '\n' '|')" ||
+		return 1
+	blame=$(in_vm systemd-analyze blame | grep ' hostnet.service$' | sed 's/ hostnet.service$//')
+	user=$(in_vm systemd-analyze time | sed -n 's/.* + \(.*\) (userspace).*/\1/p')
+	took=$(seconds "$blame")
+	NOTE="took ${took} s of a $(seconds "$user") s userspace boot; $(grep -E '^up: ' "$TMP/journal")"
+	in_vm systemd-analyze critical-chain hostnet.service 2>&1 | sed -n '4,5s/^/# critical chain: /p'
+}
+
+# monotonic UNIT PROPERTY: the property's µs since boot, of this boot's units.
+monotonic() { unit_prop "$1" "$2"; }
+
+unit_order() {
+	local after before u start end t
+	after=" $(unit_prop hostnet.service After) "
+	before=" $(unit_prop hostnet.service Before) "
+	for u in openvswitch-switch.service libvirtd.service; do
+		[[ $after == *" $u "* ]] || why "hostnet.service is not After=$u" || return 1
+	done
+	[[ $before == *" libvirt-guests.service "* ]] ||
+		why "hostnet.service is not Before=libvirt-guests.service" || return 1
+	start=$(monotonic hostnet.service ExecMainStartTimestampMonotonic)
+	end=$(monotonic hostnet.service ActiveEnterTimestampMonotonic)
+	((start > 0 && end > 0)) || why "hostnet.service did not run to the end in this boot" || return 1
+	for u in ovs-vswitchd.service libvirtd.service; do
+		t=$(monotonic "$u" ActiveEnterTimestampMonotonic)
+		((t > 0 && t <= start)) || why "$u became active at $t µs, hostnet started at $start µs" || return 1
+	done
+	t=$(monotonic libvirt-guests.service InactiveExitTimestampMonotonic)
+	((t >= end)) || why "libvirt-guests started at $t µs, before hostnet ended ($end µs)" || return 1
+	NOTE="ovs-vswitchd and libvirtd up, hostnet $((start / 1000))..$((end / 1000)) ms, then libvirt-guests at $((t / 1000)) ms"
 }

@@ -124,6 +124,14 @@ for command in up plan verify down check version; do
 	run_check "$command --help" json_run 0 any host --json "$command" --help
 done
 
+# import reads no config: only the switch must answer (libvirt is described when it does).
+run_check "import, OVSDB out of reach" json_run 1 line lab --json --ovsdb "$NO_OVSDB" \
+	--libvirt "$NO_LIBVIRT" import
+run_check "import, libvirt out of reach" json_run 0 any lab --json --ovsdb "$LAB_OVSDB" \
+	--libvirt "$NO_LIBVIRT" import
+run_check "import extra" json_run 2 line host --json import extra
+run_check "import --help" json_run 0 any host --json import --help
+
 # The global command line: its errors come before any command runs.
 run_check "--bogus before --json" json_run 2 line host --bogus --json check
 run_check "--json --bogus" json_run 2 line host --json --bogus check

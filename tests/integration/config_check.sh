@@ -94,6 +94,14 @@ reach-as-map|1:17|got a mapping, expected a list|verify: {reach: {from: 1, to: 1
 reach-bad-expect|1:50|'yes' is not an outcome, expected ok or fail|verify: {reach: [{from: 1, to: 10.0.0.1, expect: yes}]}\n
 undefine-twice|1:31|network 'default' is used twice|libvirt: {undefine: [default, default]}\n
 undefine-also-defined|2:37|network 'n' is used twice: in networks here, and in undefine at line 2, column 22|bridges: {b: {}}\nlibvirt: {undefine: [n], networks: {n: {bridge: b}}}\n
+address-on-system-port|1:46|bridges.b.ports.p.addresses: addresses on a system port, expected it on an internal port|bridges: {b: {ports: {p: {tag: 2, addresses: [10.0.0.1/24]}}}}\n
+arp-hygiene-on-system-port|1:40|arp_hygiene on a system port|bridges: {b: {ports: {p: {arp_hygiene: false}}}}\n
+arp-hygiene-not-a-boolean|1:28|'no' is not a boolean, expected true or false|bridges: {b: {arp_hygiene: no}}\n
+port-address-also-on-bridge|3:47|address '10.0.0.1' is used twice: on port m here, and on bridge b at line 2, column 19|bridges:\n  b: {addresses: [10.0.0.1/24]}\n  c: {ports: {m: {type: internal, addresses: [10.0.0.1/32]}}}\n
+port-route-twice|2:88|route to '10.1.0.0/16' is used twice: a route of port n here, and a route of port m|bridges:\n  b: {ports: {m: {type: internal, routes: [10.1.0.0/16]}, n: {type: internal, routes: [{to: 10.1.0.0/16, via: 10.0.0.9}]}}}\n
+uplink-macs-without-uplink|1:28|bridges.b.uplink_macs: a bridge without an uplink|bridges: {b: {uplink_macs: [52:54:00:00:00:01]}}\n
+uplink-mac-multicast|1:40|'33:33:00:00:00:01' is a multicast address, expected a unicast MAC address|bridges: {b: {uplink: e, uplink_macs: [33:33:00:00:00:01]}}\n
+uplink-mac-twice|1:59|MAC '52:54:00:00:00:01' is used twice|bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:01, 52:54:00:00:00:01]}}\n
 missing-file|io|No such file or directory|@missing
 directory|io|is a directory, expected a YAML file|@dir
 over-1MiB|io|the file is over 1048576 bytes|@big

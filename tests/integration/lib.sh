@@ -68,13 +68,18 @@
 #                           tentative, so that a picture of the host does not change by itself
 #   lab_start_portsec       lab_start, $TMP/out and $TMP/err emptied, then
 #                           vm-tests/lab-port-security on; on failure WHY says why, returns 1
-#   seed_by_hand            make the lab the seed host as an operator would (ovs-vsctl, ip):
+#   seed_by_hand [exact]    make the lab the seed host as an operator would (ovs-vsctl, ip):
 #                           br0 takes eno1, its MAC, address and default route; brint's own
-#                           port on VLAN 99 holds 10.99.1.250/32, with 10.99.1.0/24 on it
+#                           port on VLAN 99 holds 10.99.1.250/32, with 10.99.1.0/24 on it;
+#                           and the ARP hygiene hostnet sets by default (arp_hygiene_by_hand
+#                           br0 brint), so that verify finds a correct host; `exact`: the
+#                           seed's own steps only, without it
+#   arp_hygiene_by_hand IF...  arp_ignore 1, arp_announce 2 on each IF (sysctl, in the lab)
 #   hn_gateway_fault COND CONFIG ARGS...  hn with ovs-vswitchd paused, so that the run
 #                           stops at its wait for the switch; once COND (a command) holds,
 #                           polled every 50 ms for at most 10 s while the run lasts, the
-#                           gateway goes silent (vm-tests/lab-gw); then vswitchd resumes
+#                           gateway goes silent (gateway_silent: vm-tests/lab-gw); then
+#                           vswitchd resumes (vswitchd_pause, vswitchd_resume)
 #                           and the run ends: RC, $TMP/out and $TMP/err as after hn.
 #                           Returns 1 when COND never held (the gateway stayed)
 #   host_snapshot NAME      everything of the host a run could touch (links, addresses,
@@ -104,9 +109,20 @@
 #   uplink_on_br0           the uplink moved: br0 has eno1's MAC, eno1 is br0's port and
 #                           holds no IPv4 address, br0 holds the host's address and the
 #                           default route goes through br0
+#   migrated_on CONFIG      uplink_on_br0, br0's other_config:hwaddr is eno1's MAC, one
+#                           default route, plan of CONFIG exits 0, the host answers,
+#                           portsec_clean
 #   uplink_on_eno1          the uplink as the lab made it: eno1 holds the address and the
 #                           default route, no br0 in the kernel or in OVSDB
 # Checks of `verify`'s output (the status line, then one "STATUS NAME: ..." line a check):
+#   critical_names TEXT     some CRITICAL line holds TEXT
+#   traces                  what a verify run may leave behind (ports, probe marks, links,
+#                           brint's neighbours, named namespaces), as one text
+#   nothing_left            traces equal $TMP/before (a snapshot of traces), polled for 5 s
+#   verify_drifted CONFIG   $TMP/before := traces, then verify exits 2 (the host was changed
+#                           behind hostnet's back)
+#   vlans_10_and_20_joined  verify_drifted verify-seed.yaml, and its isolation lines of VLAN
+#                           10 and 20 are CRITICAL, each reached by the other's frames
 #   first_line_is STATUS [TEXT]        the status line is HOSTNET STATUS with perfdata
 #                           (and holds TEXT)
 #   line_is STATUS NAME [TEXT]         the check NAME has STATUS (and its line holds TEXT)
@@ -300,13 +316,28 @@ seed_by_hand() {
 		must in_lab ip route replace default via "$LAB_GW" dev br0 &&
 		must in_lab ip addr add 10.99.1.250/32 dev brint &&
 		must in_lab ip link set brint up &&
-		must in_lab ip route add 10.99.1.0/24 dev brint
+		must in_lab ip route add 10.99.1.0/24 dev brint || return 1
+	[[ ${1:-} == exact ]] || arp_hygiene_by_hand br0 brint
 }
+
+arp_hygiene_by_hand() {
+	local i
+	for i; do
+		must in_lab sysctl -qw "net.ipv4.conf.$i.arp_ignore=1" \
+			"net.ipv4.conf.$i.arp_announce=2" || return 1
+	done
+}
+
+# The lab's switch paused and resumed, its gateway silenced: hn_gateway_fault's steps, which
+# the guest host's harness (vm-tests/vm-lib.sh) does its own way.
+vswitchd_pause() { pause_pid "$(cat "$LAB_DIR/ovs-vswitchd.pid")"; }
+vswitchd_resume() { resume_pid; }
+gateway_silent() { "$ROOT/vm-tests/lab-gw" "$HN_LAB" silent || why "lab-gw silent failed"; }
 
 hn_gateway_fault() {
 	local cond=$1 i held=no
 	shift
-	pause_pid "$(cat "$LAB_DIR/ovs-vswitchd.pid")"
+	vswitchd_pause
 	hn_bg fault "$@"
 	for ((i = 0; i < 200; i++)); do
 		if "$cond"; then
@@ -316,8 +347,8 @@ hn_gateway_fault() {
 		kill -0 "$HN_BG_PID" 2>/dev/null || break
 		sleep 0.05
 	done
-	[[ $held == no ]] || "$ROOT/vm-tests/lab-gw" "$HN_LAB" silent
-	resume_pid
+	[[ $held == no ]] || gateway_silent
+	vswitchd_resume
 	hn_join fault
 	[[ $held == yes ]]
 }
@@ -419,6 +450,15 @@ uplink_on_br0() {
 		why "default route: $(in_lab ip -4 route show default | tr '\n' '|')"
 }
 
+migrated_on() {
+	local hw
+	uplink_on_br0 || return 1
+	hw=$(vsctl get bridge br0 other_config:hwaddr | tr -d '"') || why "no br0 in OVSDB" || return 1
+	[[ $hw == "$LAB_ENO1_MAC" ]] || why "br0 other_config:hwaddr is $hw, not $LAB_ENO1_MAC" || return 1
+	[[ $(in_lab ip -4 route show default | wc -l) == 1 ]] || why "more than one default route" || return 1
+	hn "$1" plan && rc_is 0 && out_has "nothing to change" && host_answers && portsec_clean
+}
+
 uplink_on_eno1() {
 	in_lab ip -4 -o addr show dev eno1 | grep -q "inet $LAB_HOST_ADDR " ||
 		why "eno1 lacks $LAB_HOST_ADDR" || return 1
@@ -426,6 +466,46 @@ uplink_on_eno1() {
 		why "default route: $(in_lab ip -4 route show default | tr '\n' '|')" || return 1
 	! in_lab ip link show br0 >/dev/null 2>&1 || why "br0 is still in the kernel" || return 1
 	! vsctl br-exists br0 || why "br0 is still in OVSDB"
+}
+
+critical_names() { # TEXT: some CRITICAL line holds TEXT
+	grep -E '^CRITICAL ' "$TMP/out" | grep -qF -- "$1" || why "no CRITICAL line names '$1'"
+}
+
+# What a verify run may leave behind, as one text: compared before and after every run.
+traces() {
+	echo "ports: $(vsctl --format=csv --no-headings --columns=name list Port | sort | xargs)"
+	echo "marked: $(vsctl --format=csv --no-headings --columns=external_ids list Port |
+		grep -c hostnet-probe || true)"
+	echo "links: $(in_lab ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | xargs)"
+	echo "neigh: $(in_lab ip neigh show dev brint 2>/dev/null | grep -v FAILED | sort | xargs)"
+	echo "named netns: $(in_lab ip netns list | grep -c '^hnv' || true)"
+}
+# The kernel destroys a dead run's namespaces (and the veths in them) asynchronously.
+nothing_left() {
+	local i
+	for i in $(seq 50); do
+		traces >"$TMP/after"
+		diff -q "$TMP/before" "$TMP/after" >/dev/null && return 0
+		sleep 0.1
+	done
+	why "left behind: $(diff "$TMP/before" "$TMP/after" | grep '^[<>]' | tr '\n' '|')"
+}
+
+# verify_drifted CONFIG: verify once the host was changed behind hostnet's back (the
+# change's own traces are not the run's): exit 2, CRITICAL.
+verify_drifted() {
+	traces >"$TMP/before"
+	hn "$1" verify
+	rc_is 2
+}
+
+# An L2 path outside OVS between access ports of VLAN 10 and 20: verify (verify-seed.yaml)
+# sees frames of each reach the other, CRITICAL.
+vlans_10_and_20_joined() {
+	verify_drifted verify-seed.yaml || return 1
+	line_is CRITICAL "vlan 10 isolation" "frames of VLAN 20 reach VLAN 10" || return 1
+	line_is CRITICAL "vlan 20 isolation" "frames of VLAN 10 reach VLAN 20"
 }
 
 first_line_is() {

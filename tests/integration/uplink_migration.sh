@@ -22,6 +22,9 @@
 #                              br0 in OVSDB), the upstream goes silent, vswitchd resumes:
 #                              the post-move probe fails, exit 1, everything rolled back;
 #                              once the upstream answers again the host answers on eno1
+#   onlink_route_kept          eno1's default route `onlink` (as ifupdown makes it): the
+#                              rollback of a fault during the move puts it back as it was, up
+#                              carries the flag to br0's route and down back to eno1's
 #   half_migrated_address_on_both
 #   half_migrated_address_on_both_route_on_eno1
 #   half_migrated_eno1_in_br0_address_on_eno1
@@ -33,6 +36,13 @@
 #                              finds nothing to change
 #   addresses_taken_from_eno1  a config without br0's addresses and gateway: same end state
 #                              (the explicit config's plan then exits 0); down gives back
+#   down_after_adopting_a_hand_made_br0
+#   down_after_finishing_a_move_onto_a_hand_made_br0
+#                              a br0 made by hand with eno1 on it (the address moved by hand,
+#                              or by up as at a boot of a host taken over): down leaves the
+#                              uplink whole, the address and default route on br0, once
+#   down_on_a_hand_made_br0_hostnet_moved_onto
+#                              hostnet put eno1 on it: down takes it off, eno1 gets its address
 #
 # The host lock is one per network namespace: no hostnet run of another lab (another test
 # on this machine) makes a run here wait, so the wall times below are hostnet's own.
@@ -58,14 +68,7 @@ fresh_lab() { lab_start_portsec && lab_settled && host_snapshot pristine; }
 
 # ---- end states ----
 
-migrated() {
-	local hw
-	uplink_on_br0 || return 1
-	hw=$(vsctl get bridge br0 other_config:hwaddr | tr -d '"') || why "no br0 in OVSDB" || return 1
-	[[ $hw == "$LAB_ENO1_MAC" ]] || why "br0 other_config:hwaddr is $hw, not $LAB_ENO1_MAC" || return 1
-	[[ $(in_lab ip -4 route show default | wc -l) == 1 ]] || why "more than one default route" || return 1
-	hn "${1:-$SEED}" plan && rc_is 0 && out_has "nothing to change" && host_answers && portsec_clean
-}
+migrated() { migrated_on "${1:-$SEED}"; }
 
 # eno1 holds the address and the default route, no bridge: the lab as it was made.
 unmigrated() {
@@ -186,6 +189,24 @@ case_fault_during_move_rolls_back() {
 	"$ROOT/vm-tests/lab-gw" "$HN_LAB" answer && host_answers && portsec_clean
 }
 
+# eno1's default route `onlink`, as ifupdown's `gateway` makes it on Debian (and as a
+# provider's gateway outside the host's subnet needs it): a rollback puts it back as it was,
+# and an up then a down give it back to eno1 with the flag.
+case_onlink_route_kept() {
+	fresh_lab || return 1
+	must in_lab ip route replace default via "$LAB_GW" dev eno1 onlink && host_snapshot pristine ||
+		return 1
+	hn_gateway_fault br0_in_ovsdb "$SEED" up --gateway-timeout 1000 ||
+		why "br0 never showed up in OVSDB" || return 1
+	rc_is 1 && err_has "rolled back" && host_unchanged_since pristine || return 1
+	"$ROOT/vm-tests/lab-gw" "$HN_LAB" answer || why "lab-gw answer failed" || return 1
+	hn "$SEED" up && rc_is 0 && migrated || return 1
+	[[ $(in_lab ip -4 route show default) == *" onlink"* ]] ||
+		why "br0's default route lost onlink: $(in_lab ip -4 route show default)" || return 1
+	hn "$SEED" down && rc_is 0 && [[ $(in_lab ip -4 route show default) == "default via $LAB_GW dev eno1 onlink"* ]] ||
+		why "eno1's default route after down: $(in_lab ip -4 route show default)"
+}
+
 # After a full up, put the host in a state a killed run leaves, then up again.
 converges_from() {
 	hn "$SEED" up && rc_is 0 && host_answers || return 1
@@ -292,6 +313,22 @@ case_down_after_adopting_a_hand_made_br0() {
 	hn "$SEED" down && rc_is 0 && out_has "down: nothing to change"
 }
 
+# The seed's host after its takeover and a boot: a hand-made br0 (no mark) holds eno1, and
+# ifupdown gave eno1 the address, so up finished the move: the address and default route on
+# br0 are hostnet's (marked). down still cannot take eno1 off br0, so it must keep them too:
+# removing them would leave the host without its address.
+case_down_after_finishing_a_move_onto_a_hand_made_br0() {
+	fresh_lab || return 1
+	must vsctl add-br br0 -- set bridge br0 datapath_type=netdev \
+		"other_config:hwaddr=\"$LAB_ENO1_MAC\"" -- add-port br0 eno1 || return 1
+	hn "$SEED" up && rc_is 0 && migrated || return 1
+	hn "$SEED" down
+	rc_is 0 && out_has "note: br0 keeps $LAB_HOST_ADDR and its uplink eno1" &&
+		out_lacks "address $LAB_HOST_ADDR on br0" && out_lacks "route 0.0.0.0/0" || return 1
+	uplink_on_br0 && host_answers && portsec_clean || return 1
+	hn "$SEED" down && rc_is 0 && out_has "down: nothing to change"
+}
+
 # A hand-made br0 without eno1: hostnet moves the uplink onto it (eno1's port is hostnet's),
 # so down takes eno1 off it again and gives it its address back; br0 itself stays.
 case_down_on_a_hand_made_br0_hostnet_moved_onto() {
@@ -307,9 +344,10 @@ case_down_on_a_hand_made_br0_hostnet_moved_onto() {
 }
 
 need_hostnet
-run_cases down_after_adopting_a_hand_made_br0 down_on_a_hand_made_br0_hostnet_moved_onto \
+run_cases down_after_adopting_a_hand_made_br0 down_after_finishing_a_move_onto_a_hand_made_br0 \
+	down_on_a_hand_made_br0_hostnet_moved_onto \
 	migration_under_ping down_restores_eno1 silent_gateway_refused \
-	fault_during_move_rolls_back half_migrated_with_a_silent_gateway_is_finished \
+	fault_during_move_rolls_back onlink_route_kept half_migrated_with_a_silent_gateway_is_finished \
 	half_migrated_address_on_both \
 	half_migrated_address_on_both_route_on_eno1 half_migrated_eno1_in_br0_address_on_eno1 \
 	half_migrated_by_hand_with_ovs_vsctl two_ups_at_once addresses_taken_from_eno1

@@ -14,7 +14,9 @@
 # missing from a trunk, an extra VLAN on a trunk, the hypervisor's internal port moved to
 # another VLAN, its address removed, an L2 path joining two VLANs made outside OVS (a veth
 # pair whose ends are access ports of VLAN 10 and 20; a Linux bridge joining two such
-# ports), a host port on VLAN 250 answering ARP for the VLAN 99 address; a `kill -9` mid-run leaves probe ports that the next run removes; SIGTERM mid-run
+# ports), a host port on VLAN 250 answering ARP for the VLAN 99 address once its ARP hygiene
+# is turned off (and silent once `up` has set it); a `kill -9` mid-run leaves probe ports
+# that the next run removes; SIGTERM mid-run
 # cleans up and exits 3; verify waits for a running `up` (the host lock) and is UNKNOWN when
 # it is held past --timeout. After every run nothing is left: no probe port in OVSDB, no probe
 # link, no neighbour entry for a probe address, no named namespace (the probe namespaces
@@ -43,30 +45,6 @@ hn_said() {
 	tr '\n' '|' <"$TMP/err"
 }
 
-critical_names() { # TEXT: some CRITICAL line holds TEXT
-	grep -E '^CRITICAL ' "$TMP/out" | grep -qF -- "$1" || why "no CRITICAL line names '$1'"
-}
-
-# What a run may leave behind, as one text: compared before and after every run.
-traces() {
-	echo "ports: $(vsctl --format=csv --no-headings --columns=name list Port | sort | xargs)"
-	echo "marked: $(vsctl --format=csv --no-headings --columns=external_ids list Port |
-		grep -c hostnet-probe || true)"
-	echo "links: $(in_lab ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | xargs)"
-	echo "neigh: $(in_lab ip neigh show dev brint 2>/dev/null | grep -v FAILED | sort | xargs)"
-	echo "named netns: $(ip netns list | grep -c '^hnv' || true)"
-}
-# The kernel destroys a dead run's namespaces (and the veths in them) asynchronously.
-nothing_left() {
-	local i
-	for i in $(seq 50); do
-		traces >"$TMP/after"
-		diff -q "$TMP/before" "$TMP/after" >/dev/null && return 0
-		sleep 0.1
-	done
-	why "left behind: $(diff "$TMP/before" "$TMP/after" | grep '^[<>]' | tr '\n' '|')"
-}
-
 # The seed host by hand, the way an operator would have built it, with CONFIG's libvirt
 # networks (default verify-seed.yaml) defined by hostnet (VERIFY_BUILD=up: all by hostnet up).
 build_seed() {
@@ -81,13 +59,15 @@ build_seed() {
 	rc_is 0
 }
 
-# verify-ports.yaml: an internal access port and a trunk NIC on brint as well.
+# verify-ports.yaml: an internal access port and a trunk NIC on brint as well, mon0 with
+# the ARP hygiene hostnet gives an internal port.
 build_ports() {
 	build_seed verify-ports.yaml &&
 		must in_lab ip link add trunk0 type veth peer name trunk0-peer &&
 		must in_lab ip link set trunk0 up &&
 		must vsctl -- add-port brint mon0 tag=250 -- set interface mon0 type=internal \
-			-- add-port brint trunk0 trunks=10,20
+			-- add-port brint trunk0 trunks=10,20 &&
+		arp_hygiene_by_hand mon0
 }
 
 # Make the fresh lab a correct host; $TMP/before: its traces.
@@ -113,8 +93,8 @@ state_lines_are_per_object() {
 		line_is OK "port eno1 on br0" "expected system, found system" &&
 		line_is OK "bridge brint" "expected datapath netdev, found datapath netdev" &&
 		line_is OK "port brint" "expected internal, tag 99, found internal, tag 99" &&
-		line_is OK "link br0" "expected up, found up, mtu $(in_lab cat /sys/class/net/br0/mtu)" &&
-		line_is OK "link brint" "expected up, found up, mtu $(in_lab cat /sys/class/net/brint/mtu)" &&
+		line_is OK "link br0" "expected up, arp_ignore 1, arp_announce 2, found up, mtu $(in_lab cat /sys/class/net/br0/mtu), arp_ignore 1, arp_announce 2" &&
+		line_is OK "link brint" "expected up, arp_ignore 1, arp_announce 2, found up, mtu $(in_lab cat /sys/class/net/brint/mtu), arp_ignore 1, arp_announce 2" &&
 		line_is OK "address 198.51.100.10/24 on br0" "found present" &&
 		line_is OK "address 10.99.1.250/32 on brint" "found present" &&
 		line_is OK "route 10.99.1.0/24 dev brint" "expected present, found present, proto $proto" &&
@@ -123,14 +103,6 @@ state_lines_are_per_object() {
 		line_is OK "uplink eno1 address" "found none" || return 1
 	! grep -qE '^[A-Z]+ +(ovs|netlink) state: ' "$TMP/out" || why "a per-layer state line" || return 1
 	status_counts_every_line
-}
-
-# verify_drifted CONFIG: verify once the host was changed behind hostnet's back (the
-# change's own traces are not the run's): exit 2, CRITICAL.
-verify_drifted() {
-	traces >"$TMP/before"
-	hn "$1" verify
-	rc_is 2
 }
 
 # hold_lock SECONDS: hold the host lock as a running `up` does, in the background, and
@@ -164,6 +136,11 @@ case_correct_host_passes() {
 	line_is OK "reach 10.99.1.250 from vlan 99" || return 1
 	line_is OK "reach 10.99.1.250 from vlan 10" "no ARP reply" || return 1
 	line_is OK "gateway 198.51.100.1 from br0" || return 1
+	# Each address of the host is answered on its own VLAN and nowhere else on brint.
+	line_is OK "arp 10.99.1.250" "expected an answer on VLAN 99 only, found answered on 99; no answer on 10,20,100-109,250" ||
+		return 1
+	line_is OK "arp 198.51.100.10" "expected no answer on brint's VLANs, found no answer on 10,20,99-109,250" ||
+		return 1
 	state_lines_are_per_object || return 1
 	[[ $(grep -c ' forwarding: ' "$TMP/out") == 14 ]] || why "not 14 VLANs" || return 1
 	nothing_left
@@ -271,14 +248,6 @@ case_hypervisor_address_removed() {
 	nothing_left
 }
 
-# An L2 path outside OVS between access ports of VLAN 10 and 20: verify sees frames of each
-# reach the other, CRITICAL.
-vlans_10_and_20_joined() {
-	verify_drifted verify-seed.yaml || return 1
-	line_is CRITICAL "vlan 10 isolation" "frames of VLAN 20 reach VLAN 10" || return 1
-	line_is CRITICAL "vlan 20 isolation" "frames of VLAN 10 reach VLAN 20"
-}
-
 case_veth_joins_vlan_10_and_20() {
 	setup || return 1
 	must in_lab ip link add leak10 type veth peer name leak20 || return 1
@@ -306,16 +275,47 @@ case_linux_bridge_joins_vlan_10_and_20() {
 }
 
 # What only probes can see: an internal port of the host on VLAN 250, once up, lets the
-# kernel answer ARP for the hypervisor's VLAN 99 address there (Linux answers for any local
-# address on any interface unless arp_ignore says otherwise).
+# kernel answer ARP there for the hypervisor's VLAN 99 address (Linux answers for any local
+# address on any interface unless arp_ignore says otherwise), the leak this case found first.
+# hostnet's ARP hygiene (arp_ignore 1, arp_announce 2 on every host port it manages) stops
+# it: after `up`, the probes find no answer for 10.99.1.250 on VLAN 250, and one on VLAN 99.
 case_host_port_answers_for_vlan_99_on_vlan_250() {
 	setup ports || return 1
 	must in_lab ip link set mon0 up || return 1
-	verify_drifted verify-ports.yaml || return 1
-	line_is CRITICAL "reach 10.99.1.250 from vlan 250" "answers ARP" || return 1
-	line_is OK "reach 10.99.1.250 from vlan 99" || return 1
-	line_is OK "port mon0 on brint" "expected internal, tag 250, found internal, tag 250" ||
+	must in_lab sysctl -qw net.ipv4.conf.mon0.arp_ignore=0 net.ipv4.conf.mon0.arp_announce=0 ||
 		return 1
+	hn verify-ports.yaml plan
+	rc_is 3 && out_has "~ netlink  link mon0: arp_ignore 0 -> 1, arp_announce 0 -> 2" || return 1
+	hn verify-ports.yaml up
+	rc_is 0 || return 1
+	traces >"$TMP/before"
+	hn verify-ports.yaml verify
+	rc_is 0 || return 1
+	line_is OK "reach 10.99.1.250 from vlan 250" "no ARP reply" || return 1
+	line_is OK "reach 10.99.1.250 from vlan 99" || return 1
+	line_is OK "arp 10.99.1.250" "answered on 99; no answer on 10,20,100-109,250" || return 1
+	line_is OK "link mon0" "found up, mtu 1500, arp_ignore 1, arp_announce 2" || return 1
+	nothing_left
+}
+
+# The same host with `arp_hygiene: false` on mon0: hostnet leaves its knobs alone (read and
+# shown, not compared), and the probes prove the leak: CRITICAL, naming VLAN 250.
+case_arp_hygiene_off_lets_vlan_250_answer() {
+	setup ports || return 1
+	must in_lab ip link set mon0 up || return 1
+	must in_lab sysctl -qw net.ipv4.conf.mon0.arp_ignore=0 net.ipv4.conf.mon0.arp_announce=0 ||
+		return 1
+	hn verify-ports-no-hygiene.yaml up
+	rc_is 0 || return 1
+	[[ $(in_lab sysctl -n net.ipv4.conf.mon0.arp_ignore) == 0 ]] ||
+		why "up set arp_ignore on mon0, whose hygiene is off" || return 1
+	verify_drifted verify-ports-no-hygiene.yaml || return 1
+	line_is OK "link mon0" "expected present, found present, up, mtu 1500, arp_ignore 0, arp_announce 0" ||
+		return 1
+	line_is CRITICAL "reach 10.99.1.250 from vlan 250" "answers ARP" || return 1
+	line_is CRITICAL "arp 10.99.1.250" "answered on 99,250; no answer on 10,20,100-109 (VLAN 250 from" ||
+		return 1
+	line_is CRITICAL "arp 198.51.100.10" "answered on 250" || return 1
 	nothing_left
 }
 
@@ -343,7 +343,8 @@ case_values_not_compared_are_read() {
 	must in_lab ip route replace 10.99.1.0/24 dev brint proto static || return 1
 	hn verify-seed.yaml verify --no-probes
 	rc_is 0 || return 1
-	line_is OK "link br0" "expected up, found up, mtu 1400" || return 1
+	line_is OK "link br0" "expected up, arp_ignore 1, arp_announce 2, found up, mtu 1400, arp_ignore 1, arp_announce 2" ||
+		return 1
 	line_is OK "route 10.99.1.0/24 dev brint" "expected present, found present, proto static" ||
 		return 1
 	nothing_left
@@ -355,7 +356,7 @@ case_link_down_is_shown_as_read() {
 	setup || return 1
 	must in_lab ip link set brint down || return 1
 	verify_drifted verify-seed.yaml || return 1
-	line_is CRITICAL "link brint" "expected up, found down, mtu $(in_lab cat /sys/class/net/brint/mtu)" ||
+	line_is CRITICAL "link brint" "expected up, arp_ignore 1, arp_announce 2, found down, mtu $(in_lab cat /sys/class/net/brint/mtu), arp_ignore 1, arp_announce 2" ||
 		return 1
 	nothing_left
 }
@@ -498,6 +499,7 @@ CASES=(
 	veth_joins_vlan_10_and_20
 	linux_bridge_joins_vlan_10_and_20
 	host_port_answers_for_vlan_99_on_vlan_250
+	arp_hygiene_off_lets_vlan_250_answer
 	bridge_mac_differs_from_uplink
 	values_not_compared_are_read
 	link_down_is_shown_as_read

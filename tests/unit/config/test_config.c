@@ -331,6 +331,55 @@ static void uplink_by_mac(void **unused)
 	hn_config_free(&c);
 }
 
+/* An internal port with addresses and routes of its own, ARP hygiene turned off where the
+ * config says so, the MACs allowed out through an uplink. */
+static void ports_carry_addresses_and_the_guards_parse(void **unused)
+{
+	static const char yaml[] =
+	    "bridges:\n"
+	    "  br0:\n"
+	    "    uplink: eno1\n"
+	    "    uplink_macs: [52:54:00:AA:bb:01, 02:00:00:00:00:02]\n"
+	    "  brint:\n"
+	    "    tag: 99\n"
+	    "    arp_hygiene: false\n"
+	    "    ports:\n"
+	    "      mon0:\n"
+	    "        type: internal\n"
+	    "        tag: 250\n"
+	    "        addresses: [10.250.0.1/24]\n"
+	    "        routes: [10.251.0.0/16, {to: 10.252.0.0/16, via: 10.250.0.9}]\n"
+	    "      mon1: {type: internal, arp_hygiene: false}\n"
+	    "      mon2: {type: internal, arp_hygiene: true}\n"
+	    "      eno2: {tag: 250}\n";
+	const struct hn_bridge *br0, *b;
+	struct hn_config c;
+	char mac[HN_MAC_STRLEN];
+
+	assert_int_equal(parse(yaml, &c), 0);
+	br0 = hn_config_bridge(&c, "br0");
+	assert_false(br0->arp_hygiene_off);
+	assert_int_equal(br0->n_uplink_macs, 2);
+	assert_string_equal(hn_mac_format(&br0->uplink_macs[0], mac), "52:54:00:aa:bb:01");
+	assert_string_equal(hn_mac_format(&br0->uplink_macs[1], mac), "02:00:00:00:00:02");
+	b = hn_config_bridge(&c, "brint");
+	assert_true(b->arp_hygiene_off);
+	assert_int_equal(b->ports[0].n_addresses, 1);
+	assert_prefix(&b->ports[0].addresses[0], "10.250.0.1/24");
+	assert_int_equal(b->ports[0].n_routes, 2);
+	assert_prefix(&b->ports[0].routes[0].to, "10.251.0.0/16");
+	assert_false(b->ports[0].routes[0].has_via);
+	assert_true(b->ports[0].routes[1].has_via);
+	assert_ip(b->ports[0].routes[1].via, "10.250.0.9");
+	assert_int_equal(b->ports[0].routes[1].pos.line, 13);
+	/* Each port says for itself: the bridge's `false` is its own port's only. */
+	assert_true(hn_port_arp_hygiene(&b->ports[0]));
+	assert_false(hn_port_arp_hygiene(&b->ports[1]));
+	assert_true(hn_port_arp_hygiene(&b->ports[2]));
+	assert_false(hn_port_arp_hygiene(&b->ports[3])); /* a system port: never */
+	hn_config_free(&c);
+}
+
 static void flow_and_block_styles_mean_the_same(void **unused)
 {
 	const char *block = "bridges:\n"
@@ -446,9 +495,12 @@ static const struct bad_case bad_cases[] = {
     {"bridges: {b: {uplink: }}\n", "t.yaml:1:23: ", "got nothing"},
     {"bridges: {b: {mtu: 20}}\n", "t.yaml:1:20: ", "MTU"},
     {"bridges: {b: {uplink: {mac: '52:54:00:12:34'}}}\n", "t.yaml:1:29: ",
-     "'52:54:00:12:34' is not a MAC address, expected a MAC address like 52:54:00:12:34:56"},
-    {"bridges: {b: {uplink: {mac: '01:00:5e:00:00:01'}}}\n", "t.yaml:1:29: ", "is a multicast MAC"},
-    {"bridges: {b: {uplink: {mac: '00:00:00:00:00:00'}}}\n", "t.yaml:1:29: ", "zero MAC"},
+     "'52:54:00:12:34' is not a MAC address, expected a unicast MAC address like "
+     "52:54:00:c6:64:0a"},
+    {"bridges: {b: {uplink: {mac: '01:00:5e:00:00:01'}}}\n",
+     "t.yaml:1:29: ", "is a multicast address"},
+    {"bridges: {b: {uplink: {mac: '00:00:00:00:00:00'}}}\n",
+     "t.yaml:1:29: ", "is the zero address"},
     {"bridges: {b: {uplink: {}}}\n", "t.yaml:1:23: ", "missing key 'mac'"},
     {"bridges: {b: {uplink: {name: eno1}}}\n",
      "t.yaml:1:24: ", "unknown key 'name', expected only: mac"},
@@ -594,6 +646,35 @@ static const struct bad_case bad_cases[] = {
     {"a: \xed\xa0\x80\n", "t.yaml:1:4: ", "not valid UTF-8"}, /* a surrogate */
     {"a: \xc0\xaf\n", "t.yaml:1:4: ", "not valid UTF-8"},     /* overlong '/' */
     {"a: b\n\x01\n", "t.yaml:2:1: ", "control characters"},
+    /* What only the host's own interfaces may carry, and the uplink MAC guard */
+    {"bridges: {b: {ports: {p: {tag: 2, addresses: [10.0.0.1/24]}}}}\n", "t.yaml:1:46: ",
+     "bridges.b.ports.p.addresses: addresses on a system port, expected it on an internal port"},
+    {"bridges: {b: {ports: {p: {routes: [10.0.0.0/8]}}}}\n",
+     "t.yaml:1:35: ", "routes on a system port"},
+    {"bridges: {b: {ports: {p: {arp_hygiene: false}}}}\n",
+     "t.yaml:1:40: ", "arp_hygiene on a system port"},
+    {"bridges: {b: {arp_hygiene: off}}\n",
+     "t.yaml:1:28: ", "'off' is not a boolean, expected true or false"},
+    {"bridges:\n  b: {addresses: [10.0.0.1/24]}\n  c: {ports: {m: {type: internal, "
+     "addresses: [10.0.0.1/32]}}}\n",
+     "t.yaml:3:47: ", "address '10.0.0.1' is used twice: on port m here, and on bridge b"},
+    {"bridges:\n  b: {ports: {m: {type: internal, routes: [10.1.0.0/16]}, n: {type: internal, "
+     "routes: [{to: 10.1.0.0/16, via: 10.0.0.9}]}}}\n",
+     "t.yaml:2:88: ", "route to '10.1.0.0/16' is used twice: a route of port n here"},
+    {"bridges: {b: {ports: {m: {type: internal, routes: [10.1.0.5/16]}}}}\n",
+     "t.yaml:1:52: ", "host bits set"},
+    {"bridges: {b: {uplink_macs: [52:54:00:00:00:01]}}\n",
+     "t.yaml:1:28: ", "bridges.b.uplink_macs: a bridge without an uplink"},
+    {"bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:0g]}}\n",
+     "t.yaml:1:40: ", "'52:54:00:00:00:0g' is not a MAC address"},
+    {"bridges: {b: {uplink: e, uplink_macs: [33:33:00:00:00:01]}}\n",
+     "t.yaml:1:40: ", "is a multicast address"},
+    {"bridges: {b: {uplink: e, uplink_macs: [00:00:00:00:00:00]}}\n",
+     "t.yaml:1:40: ", "is the zero address"},
+    {"bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:01, 52:54:00:00:00:01]}}\n",
+     "t.yaml:1:59: ", "MAC '52:54:00:00:00:01' is used twice"},
+    {"bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:01:02]}}\n",
+     "t.yaml:1:40: ", "is not a MAC address"},
 };
 
 static void every_bad_config_is_one_exact_line(void **unused)
@@ -773,6 +854,7 @@ int main(void)
 	    cmocka_unit_test(every_key_of_the_schema_parses),
 	    cmocka_unit_test(uplink_by_mac),
 	    cmocka_unit_test(ipv6_addresses_gateway_and_routes),
+	    cmocka_unit_test(ports_carry_addresses_and_the_guards_parse),
 	    cmocka_unit_test(flow_and_block_styles_mean_the_same),
 	    cmocka_unit_test(ranges_cover_the_whole_vlan_space),
 	    cmocka_unit_test(portgroups_are_bounded),

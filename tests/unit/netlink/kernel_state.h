@@ -27,7 +27,8 @@ static inline struct hn_prefix pfx(const char *s, unsigned len)
 	return (struct hn_prefix){ip(s), (uint8_t)len};
 }
 
-/* A link with a MAC of its own: 52:54:00:00:00:<ifindex>. */
+/* A link with a MAC of its own: 52:54:00:00:00:<ifindex>, and its ARP knobs read as the ARP
+ * hygiene sets them (arp_ignore 1, arp_announce 2; link_arp_ changes them). */
 static inline void link_(struct hn_nl_state *s, int ifindex, const char *name, bool up,
 			 unsigned mtu)
 {
@@ -40,6 +41,21 @@ static inline void link_(struct hn_nl_state *s, int ifindex, const char *name, b
 	l->mtu = mtu;
 	l->has_mac = true;
 	memcpy(l->mac, (uint8_t[]){0x52, 0x54, 0, 0, 0, (uint8_t)ifindex}, 6);
+	l->has_arp = true;
+	l->arp_ignore = HN_NL_ARP_IGNORE;
+	l->arp_announce = HN_NL_ARP_ANNOUNCE;
+}
+
+/* The ARP knobs of link name as read; has false: not read. */
+static inline void link_arp_(struct hn_nl_state *s, const char *name, bool has, unsigned ignore,
+			     unsigned announce)
+{
+	struct hn_nl_link *l = hn_nl_link_by_name_mut(s, name);
+
+	assert_non_null(l);
+	l->has_arp = has;
+	l->arp_ignore = ignore;
+	l->arp_announce = announce;
 }
 
 /* An IPv4 address; proto is its IFA_PROTO (HN_NL_PROTO: hostnet's). */

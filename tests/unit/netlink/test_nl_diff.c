@@ -136,8 +136,8 @@ static void from_nothing_plans_on_an_interface_not_created_yet(void **unused)
 	brint_only(&s);
 	link_(&k, 1, "lo", true, 65536);
 	diff_ok(&k, &s.c, &p);
-	ASSERT_PLAN(&p, "~ link brint: absent -> up", "+ address 10.99.1.250/32 on brint",
-		    "+ route 10.99.1.0/24 dev brint");
+	ASSERT_PLAN(&p, "~ link brint: absent -> up, arp_ignore -> 1, arp_announce -> 2",
+		    "+ address 10.99.1.250/32 on brint", "+ route 10.99.1.0/24 dev brint");
 	/* By name: the ifindex is found when applying. */
 	assert_string_equal(change(&p, 1)->ifname, "brint");
 	assert_int_equal(change(&p, 1)->addr.ifindex, 0);
@@ -172,6 +172,141 @@ static void seed_from_an_existing_down_link(void **unused)
 	assert_int_equal(change(&p, 5)->route.scope, RT_SCOPE_UNIVERSE);
 	assert_int_equal(change(&p, 5)->route.gateway.s_addr, ip("198.51.100.1").s_addr);
 	assert_int_equal(change(&p, 5)->route.dst_len, 0);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+/* ---- internal ports of their own, and the ARP hygiene ---- */
+
+/* brint_only, with mon0 (internal, VLAN 250) holding 10.250.0.1/24 and a route through it,
+ * and mon1 (internal) with nothing but its hygiene. */
+struct ports {
+	struct seed s;
+	struct hn_port p[2];
+	struct hn_prefix mon0_addr[1];
+	struct hn_route mon0_routes[1];
+};
+
+static void ports_init(struct ports *x)
+{
+	memset(x, 0, sizeof(*x));
+	brint_only(&x->s);
+	snprintf(x->p[0].name, IFNAMSIZ, "mon0");
+	x->p[0].type = HN_PORT_INTERNAL;
+	x->p[0].tag = 250;
+	x->mon0_addr[0] = pfx("10.250.0.1", 24);
+	x->p[0].addresses = x->mon0_addr;
+	x->p[0].n_addresses = 1;
+	x->mon0_routes[0].to = pfx("10.251.0.0", 16);
+	x->mon0_routes[0].has_via = true;
+	x->mon0_routes[0].via = ip("10.250.0.254");
+	x->p[0].routes = x->mon0_routes;
+	x->p[0].n_routes = 1;
+	snprintf(x->p[1].name, IFNAMSIZ, "mon1");
+	x->p[1].type = HN_PORT_INTERNAL;
+	x->s.b[1].ports = x->p;
+	x->s.b[1].n_ports = 2;
+}
+
+static void an_internal_port_gets_its_address_route_and_hygiene(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct ports x;
+
+	ports_init(&x);
+	brint_converged(&k);
+	diff_ok(&k, &x.s.c, &p);
+	/* Not created yet (OVS makes them in the same `up`): by name, set up where they hold
+	 * an address; the /24 brings its prefix route, the route via a gateway on it comes
+	 * after. */
+	ASSERT_PLAN(&p, "~ link mon0: absent -> up, arp_ignore -> 1, arp_announce -> 2",
+		    "~ link mon1: arp_ignore -> 1, arp_announce -> 2",
+		    "+ address 10.250.0.1/24 on mon0",
+		    "+ route 10.251.0.0/16 via 10.250.0.254 dev mon0");
+	assert_true(change(&p, 0)->up);
+	assert_true(change(&p, 0)->arp);
+	assert_false(change(&p, 1)->up); /* nothing to hold: left down */
+	assert_true(change(&p, 1)->arp);
+	assert_int_equal(change(&p, 2)->addr.proto, HN_NL_PROTO);
+	assert_int_equal(change(&p, 2)->addr.route_metric, 0); /* not an uplink bridge */
+	assert_string_equal(change(&p, 3)->ifname, "mon0");
+	assert_int_equal(p.actions[3]->stage, HN_STAGE_MAIN);
+	hn_plan_free(&p, backends);
+
+	/* Converged: nothing. */
+	link_(&k, 7, "mon0", true, 1500);
+	link_(&k, 8, "mon1", false, 1500);
+	addr_(&k, 7, "10.250.0.1", 24, HN_NL_PROTO);
+	route_(&k, "10.251.0.0", 16, "10.250.0.254", 7, HN_NL_PROTO);
+	memset(&p, 0, sizeof(p));
+	diff_ok(&k, &x.s.c, &p);
+	assert_int_equal(p.n, 0);
+	hn_plan_free(&p, backends);
+
+	/* The port's route dropped from the config: pruned, hostnet's as it is. */
+	x.p[0].n_routes = 0;
+	memset(&p, 0, sizeof(p));
+	diff_ok(&k, &x.s.c, &p);
+	ASSERT_PLAN(&p, "- route 10.251.0.0/16 via 10.250.0.254 dev mon0");
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+static void hygiene_is_set_where_missing_and_left_where_off(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct ports x;
+
+	ports_init(&x);
+	x.s.c.bridges[0].ports = NULL;
+	x.s.c.bridges[0].n_ports = 0;
+	brint_converged(&k);
+	link_arp_(&k, "brint", true, 0, 0);
+	p.observe = true;
+	diff_ok(&k, &x.s.c, &p);
+	ASSERT_PLAN(&p, "~ link brint: arp_ignore 0 -> 1, arp_announce 0 -> 2");
+	assert_false(change(&p, 0)->up); /* up already */
+	assert_true(change(&p, 0)->arp);
+	hn_plan_free(&p, backends);
+
+	/* Knobs that could not be read count as not set: set them. */
+	link_arp_(&k, "brint", false, 0, 0);
+	memset(&p, 0, sizeof(p));
+	diff_ok(&k, &x.s.c, &p);
+	ASSERT_PLAN(&p, "~ link brint: arp_ignore -> 1, arp_announce -> 2");
+	hn_plan_free(&p, backends);
+
+	/* Turned off: left as they are, and still read for verify. */
+	link_arp_(&k, "brint", true, 0, 0);
+	x.s.c.bridges[0].arp_hygiene_off = true;
+	memset(&p, 0, sizeof(p));
+	p.observe = true;
+	diff_ok(&k, &x.s.c, &p);
+	assert_int_equal(p.n, 0);
+	assert_string_equal(p.observed[0]->obj.name, "brint");
+	assert_int_equal(p.observed[0]->fields.n, 4);
+	assert_string_equal(p.observed[0]->fields.v[2].name, "arp_ignore");
+	assert_string_equal(p.observed[0]->fields.v[2].read, "0");
+	assert_false(p.observed[0]->fields.v[2].has_want);
+	hn_plan_free(&p, backends);
+
+	/* A port with nothing to hold and its hygiene off: nothing to do, read all the same. */
+	x.p[1].arp_hygiene_off = true;
+	x.s.c.bridges[0].ports = x.p + 1;
+	x.s.c.bridges[0].n_ports = 1;
+	link_(&k, 8, "mon1", false, 1500);
+	link_arp_(&k, "mon1", true, 0, 0);
+	memset(&p, 0, sizeof(p));
+	p.observe = true;
+	diff_ok(&k, &x.s.c, &p);
+	assert_int_equal(p.n, 0);
+	assert_string_equal(p.observed[1]->obj.name, "mon1");
+	assert_string_equal(p.observed[1]->fields.v[0].read, "down");
+	assert_false(p.observed[1]->fields.v[0].has_want);
+	assert_string_equal(p.observed[1]->fields.v[2].read, "0");
+	assert_false(p.observed[1]->fields.v[2].has_want);
 	hn_plan_free(&p, backends);
 	hn_nl_state_clear(&k);
 }
@@ -918,6 +1053,8 @@ int main(void)
 	    cmocka_unit_test(a_route_removal_names_hostnets_protocol),
 	    cmocka_unit_test(an_address_request_carries_the_mark),
 	    cmocka_unit_test(a_link_request_touches_up_only),
+	    cmocka_unit_test(an_internal_port_gets_its_address_route_and_hygiene),
+	    cmocka_unit_test(hygiene_is_set_where_missing_and_left_where_off),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -338,7 +338,7 @@ static const char no_failed_interfaces[] =
     "{\"id\":@ID@,\"result\":[{\"rows\":[]},{\"rows\":[]}],\"error\":null}";
 
 /* An access and a trunk port, marked, in one transaction; once ovs-vswitchd has applied it
- * (cur_cfg) and opened both, they are removed again in one, waited for too. */
+ * (cur_cfg) and opened both, they are removed again in one, not waited for. */
 static void ports_added_marked_and_removed(void **unused)
 {
 	const struct fake_step steps[] = {
@@ -347,8 +347,6 @@ static void ports_added_marked_and_removed(void **unused)
 	    {.method = "monitor_cancel", .reply = cancel_ok},
 	    {.method = "transact", .reply = no_failed_interfaces},
 	    {.method = "transact", .reply_fn = fake_commit_reply},
-	    {.method = "monitor", .reply_fn = monitor_then_update},
-	    {.method = "monitor_cancel", .reply = cancel_ok},
 	};
 	struct hn_vlanset trunks = {0};
 	struct hn_ovs_port_spec ports[] = {{.name = "hnv1-0", .tag = 99}, {.name = "hnv1-1"}};
@@ -359,7 +357,7 @@ static void ports_added_marked_and_removed(void **unused)
 	hn_vlanset_add(&trunks, 20);
 	ports[1].trunks = &trunks;
 	fake_next_cfg = 8;
-	serve(&e, steps, 7);
+	serve(&e, steps, 5);
 	assert_int_equal(hn_ovs_ports_open(e.addr, 2000, &o), 0);
 	assert_int_equal(hn_ovs_ports_add(o, "brint", ports, 2, "hostnet-probe", "1:2"), 0);
 	assert_true(commit_has(fake_last_params, "\"external_ids\":[\"map\",[[\"hostnet-probe\","
@@ -370,7 +368,7 @@ static void ports_added_marked_and_removed(void **unused)
 	assert_int_equal(hn_ovs_ports_remove_added(o), 0);
 	assert_true(commit_has(fake_last_params, "\"mutations\":[[\"ports\",\"delete\""));
 	hn_ovs_ports_close(o);
-	stop_serving(&e, 7);
+	stop_serving(&e, 5);
 }
 
 /* Marked ports on two bridges (one a lone uuid, as OVSDB writes a set of one) and one on no

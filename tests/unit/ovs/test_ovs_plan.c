@@ -557,7 +557,8 @@ static void mtu_is_the_interfaces_mtu_request(void **unused)
 	for (size_t i = 0; i < w.db->n_ifaces; i++)
 		if (strcmp(w.db->ifaces[i].name, "brint") == 0) {
 			w.db->ifaces[i].mtu_request = 1500;
-			json_object_set_new(w.db->ifaces[i].row, "mtu_request", json_integer(1500));
+			json_object_set_new(hn_ovs_row_json(w.db->ifaces[i].row), "mtu_request",
+					    json_integer(1500));
 		}
 	assert_int_equal(diff(&w, false), 0);
 	assert_plan(&w.plan, "~ ovs      port brint: mtu 1500 -> 9000\n");

@@ -136,6 +136,91 @@ static void error_reply_shows_error_and_details(void **unused)
 	finish(&f, rpc, 1);
 }
 
+/* The reply as text: in pieces, after an echo request (answered), a notification (kept), a
+ * stale reply and a message whose method is no string (a reply then, as jansson reads it);
+ * the result's span is the recorded one. */
+static void text_reply_in_pieces_among_other_messages(void **unused)
+{
+	char *raw = fake_data("seed.json");
+	size_t cap = strlen(raw) + 600;
+	char *reply = malloc(cap);
+	struct fake_step steps[] = {
+	    {.method = "transact", .reply = reply, .chunk = 5},
+	    {.method = NULL},
+	};
+	struct fake_ovsdb f;
+	struct hn_ovs_rpc *rpc;
+	json_t *note, *want, *got;
+	size_t off, len;
+	char *text;
+
+	snprintf(reply, cap,
+		 "{\"id\":\"e1\",\"method\":\"echo\",\"params\":[]}"
+		 "{\"id\":null,\"method\":\"update\",\"params\":[\"m\",{}]}"
+		 "{\"id\":999,\"result\":[],\"error\":null}"
+		 "{\"id\":1.5,\"method\":[],\"result\":[],\"error\":null}"
+		 "{\"error\":{\"a\":1},\"id\":@ID@,\"result\":%s,\"error\":null}",
+		 raw);
+	rpc = rpc_on(&f, steps, 2, 2000);
+	assert_int_equal(hn_ovs_rpc_call_text(rpc, "transact", json_pack("[s]", "Open_vSwitch"),
+					      &text, &off, &len),
+			 0);
+	want = json_loads(raw, 0, NULL);
+	got = json_loadb(text + off, len, 0, NULL);
+	assert_non_null(got);
+	assert_true(json_equal(want, got));
+	assert_int_equal(text[strlen(text) - 1], '}');
+	json_decref(want);
+	json_decref(got);
+	free(text);
+	assert_int_equal(hn_ovs_rpc_notification(rpc, hn_ovs_now_ms() + 1000, &note), 0);
+	json_decref(note);
+	hn_ovs_rpc_close(rpc);
+	assert_int_equal(fake_ovsdb_stop(&f), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(f.requests, 1), "id")),
+			    "e1");
+	fake_ovsdb_free(&f);
+	free(reply);
+	free(raw);
+}
+
+static void text_reply_refused_or_malformed(void **unused)
+{
+	static const struct fake_step refused[] = {
+	    {.method = "transact",
+	     .reply = "{\"id\":@ID@,\"result\":null,\"error\":{\"error\":\"unknown database\","
+		      "\"details\":\"no Nope\"}}"},
+	};
+	static const struct fake_step malformed[] = {
+	    {.method = "transact", .reply = "{\"id\":@ID@,\"result\":[1,],\"error\":nul}"},
+	};
+	static const struct fake_step no_result[] = {
+	    {.method = "transact", .reply = "{\"id\":@ID@,\"error\":null}"},
+	};
+	struct fake_ovsdb f;
+	struct hn_ovs_rpc *rpc;
+	size_t off, len;
+	char *text;
+
+	rpc = rpc_on(&f, refused, 1, 2000);
+	assert_int_equal(hn_ovs_rpc_call_text(rpc, "transact", json_array(), &text, &off, &len),
+			 -EREMOTEIO);
+	assert_null(text);
+	assert_string_equal(hn_errmsg(), "ovsdb-server at unix:/fake refused `transact`: unknown "
+					 "database: no Nope");
+	finish(&f, rpc, 1);
+	rpc = rpc_on(&f, malformed, 1, 2000);
+	assert_int_equal(hn_ovs_rpc_call_text(rpc, "transact", json_array(), &text, &off, &len),
+			 -EPROTO);
+	assert_non_null(strstr(hn_errmsg(), "expected a value"));
+	finish(&f, rpc, 1);
+	rpc = rpc_on(&f, no_result, 1, 2000);
+	assert_int_equal(hn_ovs_rpc_call_text(rpc, "transact", json_array(), &text, &off, &len),
+			 -EPROTO);
+	assert_non_null(strstr(hn_errmsg(), "without a result"));
+	finish(&f, rpc, 1);
+}
+
 static void closed_in_the_middle_of_a_reply(void **unused)
 {
 	static const struct fake_step steps[] = {
@@ -295,6 +380,8 @@ int main(void)
 	    cmocka_unit_test(reply_in_pieces_with_echo_and_notification_before_it),
 	    cmocka_unit_test(reply_with_other_id_is_skipped),
 	    cmocka_unit_test(error_reply_shows_error_and_details),
+	    cmocka_unit_test(text_reply_in_pieces_among_other_messages),
+	    cmocka_unit_test(text_reply_refused_or_malformed),
 	    cmocka_unit_test(closed_in_the_middle_of_a_reply),
 	    cmocka_unit_test(closed_before_replying),
 	    cmocka_unit_test(malformed_reply),

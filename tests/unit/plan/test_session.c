@@ -49,7 +49,6 @@ static int fake_undo(void *state, struct hn_action **acts, size_t n)
 
 static const struct hn_backend fake = {.apply = fake_apply, .undo = fake_undo};
 
-#define EVERY ((1u << HN_LAYER_COUNT) - 1)
 
 /* One OVS action, then one netlink action, as `up` orders them. */
 static void two_layers(struct hn_session *s, struct hn_plan *plan)
@@ -79,7 +78,7 @@ static void a_failure_is_reported_with_its_rollback(void **unused)
 
 	two_layers(&s, &plan);
 	apply_fails[HN_LAYER_NETLINK] = "brint: add 10.99.1.250/32: File exists";
-	assert_int_equal(hn_session_apply(&s, &want, &plan, EVERY, &at), -EEXIST);
+	assert_int_equal(hn_session_apply(&s, &want, &plan, 0, plan.n, &at), -EEXIST);
 	assert_int_equal(undone[HN_LAYER_OVS], 1);
 	assert_string_equal(hn_errmsg(), "brint: add 10.99.1.250/32: File exists; the 1 change(s) "
 					 "made before it were rolled back, the host is as it was");
@@ -90,7 +89,7 @@ static void a_failure_is_reported_with_its_rollback(void **unused)
 	apply_fails[HN_LAYER_NETLINK] = "brint: add 10.99.1.250/32: File exists";
 	undo_fails[HN_LAYER_OVS] = "ovsdb-server at unix:/x closed the connection";
 	at = 0;
-	assert_int_equal(hn_session_apply(&s, &want, &plan, EVERY, &at), -EEXIST);
+	assert_int_equal(hn_session_apply(&s, &want, &plan, 0, plan.n, &at), -EEXIST);
 	assert_string_equal(
 	    hn_errmsg(), "brint: add 10.99.1.250/32: File exists; rolling back the 1 change(s) "
 			 "made before it FAILED too (ovsdb-server at unix:/x closed the "

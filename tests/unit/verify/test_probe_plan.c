@@ -28,6 +28,18 @@ static const char *addr(struct in_addr a)
 	return inet_ntop(AF_INET, &a, buf[i], sizeof(buf[i]));
 }
 
+/* The entries of the reach list, without the ARP proof's (which follow them). */
+static size_t reach_entries(const struct hn_verify_probe_plan *p)
+{
+	size_t n = 0;
+
+	while (n < p->n_reach && !p->reach[n].arp)
+		n++;
+	for (size_t i = n; i < p->n_reach; i++)
+		assert_true(p->reach[i].arp);
+	return n;
+}
+
 static void seed_plan_has_two_probes_per_vlan_and_one_per_trunk(void **unused)
 {
 	struct hn_config c;
@@ -82,7 +94,7 @@ static void seed_reach_list_gets_distinct_free_candidates(void **unused)
 
 	seed_config(&c, true);
 	assert_int_equal(hn_verify_probe_plan_build(&c, &p), 0);
-	assert_int_equal(p.n_reach, 2);
+	assert_int_equal(reach_entries(&p), 2);
 	/* The /32 on brint says nothing of the subnet; the route 10.99.1.0/24 does. */
 	assert_string_equal(hn_prefix_format(&p.reach[0].subnet, net), "10.99.1.0/24");
 	assert_false(p.reach[0].subnet_guessed);
@@ -113,8 +125,8 @@ static void defaults_derive_vlans_and_reach_from_the_config(void **unused)
 	assert_string_equal(p.bridge, "brint");
 	assert_string_equal(vlans(&p.vlans), "10,20,99-109,250");
 	/* 10.99.1.250 answers from 99, and from none of the 13 others. */
-	assert_int_equal(p.n_reach, 14);
-	for (size_t i = 0; i < p.n_reach; i++) {
+	assert_int_equal(reach_entries(&p), 14);
+	for (size_t i = 0; i < 14; i++) {
 		assert_true(p.reach[i].derived);
 		assert_string_equal(addr(p.reach[i].to), "10.99.1.250");
 		if (p.reach[i].expect_ok) {
@@ -132,6 +144,60 @@ static void defaults_derive_vlans_and_reach_from_the_config(void **unused)
 	}
 	assert_int_equal(ok, 1);
 	assert_int_equal(fail, 13);
+	hn_verify_probe_plan_free(&p);
+	hn_config_free(&c);
+}
+
+/* Every address of the host, from every VLAN of the matrix: only the VLAN of the port that
+ * holds it on the probed bridge may answer; an address elsewhere (br0's) answers on none. An
+ * internal port with an address is its own VLAN's; an address on an untagged port of the
+ * probed bridge is left out. */
+static void arp_proof_asks_every_address_from_every_vlan(void **unused)
+{
+	struct hn_config c;
+	struct hn_verify_probe_plan p;
+	struct hn_bridge *brint;
+	size_t n, own = 0;
+
+	seed_config(&c, true);
+	brint = &c.bridges[1];
+	brint->n_ports = 2;
+	brint->ports = calloc(2, sizeof(*brint->ports));
+	strcpy(brint->ports[0].name, "mon0");
+	brint->ports[0].type = HN_PORT_INTERNAL;
+	brint->ports[0].tag = 250;
+	brint->ports[0].n_addresses = 1;
+	brint->ports[0].addresses = malloc(sizeof(struct hn_prefix));
+	brint->ports[0].addresses[0] = seed_prefix("10.250.0.1", 24);
+	strcpy(brint->ports[1].name, "mon1"); /* untagged: its VLAN is no one VLAN */
+	brint->ports[1].type = HN_PORT_INTERNAL;
+	brint->ports[1].n_addresses = 1;
+	brint->ports[1].addresses = malloc(sizeof(struct hn_prefix));
+	brint->ports[1].addresses[0] = seed_prefix("10.251.0.1", 24);
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), 0);
+	n = reach_entries(&p);
+	assert_int_equal(p.n_reach - n, 3 * 14);
+	for (size_t i = n; i < p.n_reach; i++) {
+		const struct hn_verify_reach_spec *r = &p.reach[i];
+		const char *to = addr(r->to);
+
+		assert_int_equal(r->n_cand, 1);
+		assert_int_equal(r->cand[0].s_addr, 0); /* an RFC 5227 probe */
+		assert_int_equal(r->probe,
+				 (unsigned)hn_verify_probe_plan_access(&p, r->from_vlan, 'a'));
+		/* One address's entries follow each other: arp_proof.h groups them so. */
+		assert_string_equal(to, addr(p.reach[n + (i - n) / 14 * 14].to));
+		if (strcmp(to, "198.51.100.10") == 0) {
+			assert_false(r->expect_ok);
+		} else if (strcmp(to, "10.99.1.250") == 0) {
+			assert_int_equal(r->expect_ok, r->from_vlan == 99);
+		} else {
+			assert_string_equal(to, "10.250.0.1");
+			assert_int_equal(r->expect_ok, r->from_vlan == 250);
+		}
+		own += r->expect_ok;
+	}
+	assert_int_equal(own, 2);
 	hn_verify_probe_plan_free(&p);
 	hn_config_free(&c);
 }
@@ -258,6 +324,7 @@ int main(void)
 	    cmocka_unit_test(seed_plan_has_two_probes_per_vlan_and_one_per_trunk),
 	    cmocka_unit_test(seed_reach_list_gets_distinct_free_candidates),
 	    cmocka_unit_test(defaults_derive_vlans_and_reach_from_the_config),
+	    cmocka_unit_test(arp_proof_asks_every_address_from_every_vlan),
 	    cmocka_unit_test(trunk_and_reach_vlans_join_the_matrix),
 	    cmocka_unit_test(a_set_used_twice_is_one_trunk_probe),
 	    cmocka_unit_test(an_uplink_bridge_is_never_probed),

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "arp_proof.h"
 #include "ndp.h"
 #include "reach.h"
 
@@ -280,6 +281,59 @@ static void the_gateway_check_stops_at_arp(void **unused)
 	hn_verify_checks_free(&checks);
 }
 
+/* The ARP proof of 10.99.1.250 from VLANs 99, 250 and 10: an RFC 5227 probe (sender
+ * 0.0.0.0) from each; VLAN 99 must answer, the others must not. */
+static void arp_proof(bool leak, struct hn_verify_checks *checks)
+{
+	static const unsigned from[] = {99, 250, 10};
+	struct hn_verify_reach_spec specs[3];
+	struct hn_verify_reach_run runs[3];
+	struct hn_verify_probe_plan p = {.bridge = "brint", .reach = specs, .n_reach = 3};
+	struct hn_verify_frame_out out[HN_VERIFY_REACH_CANDIDATES];
+
+	for (size_t i = 0; i < 3; i++) {
+		specs[i] = (struct hn_verify_reach_spec){.from_vlan = from[i],
+							 .to = ip("10.99.1.250"),
+							 .expect_ok = from[i] == 99,
+							 .derived = true,
+							 .arp = true,
+							 .n_cand = 1};
+		hn_verify_reach_init(&runs[i], &specs[i], probe_mac, host_end, 1, 1);
+		hn_verify_reach_start(&runs[i], 0);
+		assert_int_equal(tick(&runs[i], 0, out), 1); /* at once, from 0.0.0.0 */
+	}
+	assert_string_equal(runs[1].name, "arp 10.99.1.250 from vlan 250");
+	feed_arp(&runs[0], target_mac, HN_VERIFY_ARP_REPLY, "10.99.1.250", "0.0.0.0", 300);
+	assert_true(hn_verify_reach_settled(&runs[0]));
+	if (leak)
+		feed_arp(&runs[1], squatter, HN_VERIFY_ARP_REPLY, "10.99.1.250", "0.0.0.0", 400);
+	/* A reply to another asker is not an answer to the probe. */
+	feed_arp(&runs[2], squatter, HN_VERIFY_ARP_REPLY, "10.99.1.250", "10.0.0.1", 400);
+	assert_int_equal(hn_verify_arp_proof_evaluate(&p, runs, checks), 0);
+	assert_int_equal(checks->n, 1);
+	assert_string_equal(checks->v[0].name, "arp 10.99.1.250");
+	assert_string_equal(checks->v[0].expected, "an answer on VLAN 99 only");
+}
+
+static void the_arp_proof_is_one_check_per_address(void **unused)
+{
+	struct hn_verify_checks checks = {0};
+
+	arp_proof(false, &checks);
+	assert_int_equal(checks.v[0].status, HN_VERIFY_CHECK_OK);
+	assert_string_equal(checks.v[0].found, "answered on 99; no answer on 10,250");
+	hn_verify_checks_free(&checks);
+
+	arp_proof(true, &checks);
+	assert_int_equal(checks.v[0].status, HN_VERIFY_CHECK_CRITICAL);
+	assert_string_equal(
+	    checks.v[0].found,
+	    "answered on 99,250; no answer on 10 (VLAN 250 from 52:54:00:aa:bb:cc): "
+	    "a host port answers for an address it does not hold, a leak between "
+	    "VLANs");
+	hn_verify_checks_free(&checks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +344,7 @@ int main(void)
 	    cmocka_unit_test(the_host_end_of_the_probe_link_is_not_the_switch),
 	    cmocka_unit_test(every_candidate_taken_is_unknown),
 	    cmocka_unit_test(the_gateway_check_stops_at_arp),
+	    cmocka_unit_test(the_arp_proof_is_one_check_per_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -233,6 +233,7 @@ static void netlink_lines_say_what_the_kernel_shows(void **unused)
 	link_(&k, ENO1, "eno1", true, 1500);
 	link_(&k, BR0, "br0", true, 1400);
 	link_(&k, BRINT, "brint", false, 1500);
+	link_arp_(&k, "brint", true, 0, 0); /* Linux's defaults: no ARP hygiene */
 	addr_(&k, ENO1, "198.51.100.10", 24, 0);
 	addr_(&k, BR0, "198.51.100.10", 24, 0);
 	addr_(&k, BRINT, "10.99.1.250", 32, HN_NL_PROTO);
@@ -241,8 +242,10 @@ static void netlink_lines_say_what_the_kernel_shows(void **unused)
 	netlink_compared(&host, &want, &k);
 	c = run(&host);
 	assert_int_equal(c.n, 7);
-	line_is(&c, HN_VERIFY_CHECK_OK, "link br0", "up", "up, mtu 1400");
-	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "link brint", "up", "down, mtu 1500");
+	line_is(&c, HN_VERIFY_CHECK_OK, "link br0", "up, arp_ignore 1, arp_announce 2",
+		"up, mtu 1400, arp_ignore 1, arp_announce 2");
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "link brint", "up, arp_ignore 1, arp_announce 2",
+		"down, mtu 1500, arp_ignore 0, arp_announce 0");
 	line_is(&c, HN_VERIFY_CHECK_OK, "address 198.51.100.10/24 on br0", "present", "present");
 	line_is(&c, HN_VERIFY_CHECK_OK, "address 10.99.1.250/32 on brint", "present",
 		"present, proto hostnet");

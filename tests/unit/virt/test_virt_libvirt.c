@@ -391,6 +391,86 @@ static void foreign_network_named_by_the_config_is_refused(void **fxp)
 	hn_plan_free(&p, backends);
 }
 
+/* The seed's networks defined by hand from its own files (virsh net-define), the way
+ * `hostnet import` finds them: they mean what the config asks, so they are taken as they are.
+ * hostnet starts and autostarts the one left stopped, never redefines them, and `down`
+ * leaves them. */
+static void foreign_network_as_configured_is_taken_as_it_is(void **fxp)
+{
+	struct fx *fx = *fxp;
+	struct hn_plan p = {0};
+	const char *files[] = {"seed-front.xml", "seed-intern.xml"};
+	struct hn_virt_netdef d;
+	bool active;
+	int autostart;
+
+	for (size_t i = 0; i < 2; i++) {
+		char *xml = tc_fixture(files[i]);
+		virNetworkPtr net = virNetworkDefineXML(fx->outside, xml);
+
+		if (!net)
+			fail_msg("%s: %s", files[i], virGetLastErrorMessage());
+		if (i == 1) {
+			assert_int_equal(virNetworkCreate(net), 0);
+			assert_int_equal(virNetworkSetAutostart(net, 1), 0);
+		}
+		virNetworkFree(net);
+		free(xml);
+	}
+	make_plan(fx, &fx->want, &p);
+	assert_int_equal(p.n, 2); /* default goes (undefine); ovs-front starts */
+	assert_action(&p, 1, HN_OP_CHANGE, "network ovs-front",
+		      "start, autostart (not hostnet's; defined as the config says)", false);
+	apply_all(fx, &p);
+	hn_plan_free(&p, backends);
+	assert_no_change(fx, &fx->want);
+	look(fx, "intern-vlans", &d, &active, &autostart);
+	assert_false(d.owned); /* still theirs: never redefined */
+	hn_virt_netdef_free(&d);
+
+	fx->want.down = true;
+	make_plan(fx, &fx->want, &p);
+	assert_int_equal(p.n, 0);
+	hn_plan_free(&p, backends);
+	fx->want.down = false;
+
+	/* Changed by hand so that it no longer means the config: refused, naming how. */
+	{
+		virNetworkPtr net = virNetworkLookupByName(fx->outside, "intern-vlans");
+		char *xml = net ? virNetworkGetXMLDesc(net, 0) : NULL;
+		char *cut = xml ? strstr(xml, "<portgroup name='105'>") : NULL;
+
+		/* Stopped first: the test driver keeps one definition per network. */
+		assert_int_equal(virNetworkDestroy(net), 0);
+		virNetworkFree(net);
+
+		assert_non_null(cut);
+		memmove(cut, strstr(cut, "</portgroup>") + strlen("</portgroup>"),
+			strlen(strstr(cut, "</portgroup>") + strlen("</portgroup>")) + 1);
+		net = virNetworkDefineXML(fx->outside, xml);
+		if (!net)
+			fail_msg("%s", virGetLastErrorMessage());
+		virNetworkFree(net);
+		free(xml);
+	}
+	assert_int_equal(plan_for(fx, &fx->want, &p), -EEXIST);
+	assert_int_equal(p.n, 0);
+	assert_non_null(strstr(hn_errmsg(), "libvirt network intern-vlans exists and was not made "
+					    "by hostnet (no hostnet owner mark), and differs from "
+					    "the config (portgroup 105 missing)"));
+	hn_plan_free(&p, backends);
+	/* Theirs: the test removes them, as hostnet never would. */
+	for (size_t i = 0; i < 2; i++) {
+		virNetworkPtr net =
+		    virNetworkLookupByName(fx->outside, i ? "intern-vlans" : "ovs-front");
+
+		assert_non_null(net);
+		virNetworkDestroy(net);
+		assert_int_equal(virNetworkUndefine(net), 0);
+		virNetworkFree(net);
+	}
+}
+
 /* With the mark added (the documented take-over), the same network is hostnet's. */
 static void marked_network_is_taken_over(void **fxp)
 {
@@ -708,6 +788,7 @@ int main(void)
 	    T(inactive_network_is_started_and_autostarted),
 	    T(foreign_network_named_by_the_config_is_refused),
 	    T(marked_network_is_taken_over),
+	    T(foreign_network_as_configured_is_taken_as_it_is),
 	    T(foreign_networks_survive_up_and_down),
 	    T(down_with_the_config_removes_what_hostnet_owns),
 	    T(dropped_owned_network_is_pruned),

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ovs_import.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The mark of verify's probe ports (verify/probe_owner.h): they come and go with a run. */
+#define PROBE_MARK_KEY "hostnet-probe"
+
+/* A port libvirt made for a running guest: its interface carries the guest's vm-id or
+ * iface-id (libvirt sets them when it plugs a guest in). */
+static bool guest_port(const json_t *ifaces, const char *name)
+{
+	for (size_t i = 0; i < json_array_size(ifaces); i++) {
+		const json_t *row = json_array_get(ifaces, i);
+		const json_t *ids = json_object_get(row, "external_ids");
+		const char *n = json_string_value(json_object_get(row, "name"));
+
+		if (n && strcmp(n, name) == 0)
+			return hn_ovs_json_map_get(ids, "vm-id") ||
+			       hn_ovs_json_map_get(ids, "iface-id");
+	}
+	return false;
+}
+
+static bool marked(const json_t *row, const char *key)
+{
+	return hn_ovs_json_map_get(json_object_get(row, "external_ids"), key) != NULL;
+}
+
+static int bridge_datapath(const struct hn_ovs_bridge *cb, struct hn_import *im)
+{
+	enum hn_datapath d =
+	    strcmp(cb->datapath_type, "netdev") == 0 ? HN_DATAPATH_NETDEV : HN_DATAPATH_SYSTEM;
+
+	if (im->config.datapath == HN_DATAPATH_AUTO) {
+		im->config.datapath = d;
+		return 0;
+	}
+	if (im->config.datapath == d)
+		return 0;
+	return hn_import_note(im,
+			      "bridge %s: datapath %s, unlike the others; ovs.datapath is one for "
+			      "every bridge: `up` would change it",
+			      cb->name, hn_datapath_name(d));
+}
+
+/* Its own port's VLAN role: a tag is all a config gives it. */
+static int own_port(const struct hn_ovs_port *p, struct hn_bridge *b, struct hn_import *im)
+{
+	char buf[HN_VLANSET_STRLEN];
+
+	b->tag = p->tag;
+	if (!hn_vlanset_empty(&p->trunks))
+		return hn_import_note(im,
+				      "port %s (the bridge's own): trunks %s: a config gives a "
+				      "bridge's own port a tag only",
+				      p->name, hn_vlanset_format(&p->trunks, buf, sizeof(buf)));
+	return 0;
+}
+
+/* One port of bridge b: 1 when it goes in the config, 0 when it is left out (noted). */
+static int take_port(const struct hn_ovs_db *db, const json_t *ifaces, const struct hn_ovs_port *p,
+		     const char *bridge, struct hn_import *im)
+{
+	const struct hn_ovs_iface *ci = hn_ovs_db_port_iface(db, p);
+
+	if (marked(hn_ovs_row_json(p->row), PROBE_MARK_KEY))
+		return 0; /* a verify run's, gone when it ends */
+	if (guest_port(ifaces, p->name))
+		return hn_import_note(im,
+				      "port %s on %s: a running guest's (libvirt adds and removes "
+				      "it): left out",
+				      p->name, bridge)
+			   ?: 0;
+	if (!ci)
+		return hn_import_note(im,
+				      "port %s on %s: several interfaces (a bond): a config cannot "
+				      "say it; left out",
+				      p->name, bridge)
+			   ?: 0;
+	if (ci->type[0] && strcmp(ci->type, "system") != 0 && strcmp(ci->type, "internal") != 0)
+		return hn_import_note(im,
+				      "port %s on %s: interface type %s: a config cannot say it; "
+				      "left out",
+				      p->name, bridge, ci->type)
+			   ?: 0;
+	return 1;
+}
+
+static int add_port(const struct hn_ovs_db *db, const struct hn_ovs_port *p, struct hn_bridge *b,
+		    struct hn_import *im)
+{
+	const struct hn_ovs_iface *ci = hn_ovs_db_port_iface(db, p);
+	struct hn_port *port = hn_array_add(&b->ports, &b->n_ports, sizeof(*port));
+	char buf[HN_VLANSET_STRLEN];
+	int r = 0;
+
+	if (!port)
+		return hn_err(-ENOMEM, "out of memory");
+	snprintf(port->name, sizeof(port->name), "%s", p->name);
+	port->type = strcmp(ci->type, "internal") == 0 ? HN_PORT_INTERNAL : HN_PORT_SYSTEM;
+	port->tag = p->tag;
+	if (!hn_vlanset_empty(&p->trunks) && p->tag)
+		r = hn_import_note(im,
+				   "port %s on %s: tag %u and trunks %s (a native VLAN): a config "
+				   "says one; the tag is kept",
+				   p->name, b->name, p->tag,
+				   hn_vlanset_format(&p->trunks, buf, sizeof(buf)));
+	else if (!hn_vlanset_empty(&p->trunks)) {
+		port->has_trunks = true;
+		port->trunks = p->trunks;
+	}
+	if (r == 0 && p->vlan_mode && strcmp(p->vlan_mode, p->tag ? "access" : "trunk") != 0)
+		r = hn_import_note(im,
+				   "port %s on %s: vlan_mode %s: a config cannot say it; `up` "
+				   "sets the default back",
+				   p->name, b->name, p->vlan_mode);
+	return r;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct hn_port *)a)->name, ((const struct hn_port *)b)->name);
+}
+
+static int add_bridge(const struct hn_ovs_db *db, const json_t *ifaces,
+		      const struct hn_ovs_bridge *cb, struct hn_import *im)
+{
+	struct hn_config *c = &im->config;
+	struct hn_bridge *b = hn_array_add(&c->bridges, &c->n_bridges, sizeof(*b));
+	int r;
+
+	if (!b)
+		return hn_err(-ENOMEM, "out of memory");
+	snprintf(b->name, sizeof(b->name), "%s", cb->name);
+	r = bridge_datapath(cb, im);
+	for (size_t i = 0; r == 0 && i < cb->n_ports; i++) {
+		const struct hn_ovs_port *p = &db->ports[cb->ports[i]];
+
+		if (strcmp(p->name, cb->name) == 0) {
+			r = own_port(p, b, im);
+			continue;
+		}
+		r = take_port(db, ifaces, p, cb->name, im);
+		if (r > 0)
+			r = add_port(db, p, b, im);
+	}
+	if (b->n_ports > 1)
+		qsort(b->ports, b->n_ports, sizeof(*b->ports), by_name);
+	return r;
+}
+
+int hn_ovs_import(const struct hn_ovs_db *db, const json_t *ifaces, struct hn_import *im)
+{
+	const struct hn_ovs_bridge **order = calloc(db->n_bridges + 1, sizeof(*order));
+	int r = 0;
+
+	if (!order)
+		return hn_err(-ENOMEM, "out of memory");
+	for (size_t i = 0; i < db->n_bridges; i++)
+		order[i] = &db->bridges[i];
+	/* By name: the same host gives the same file. */
+	for (size_t i = 1; i < db->n_bridges; i++)
+		for (size_t k = i; k > 0 && strcmp(order[k - 1]->name, order[k]->name) > 0; k--) {
+			const struct hn_ovs_bridge *t = order[k];
+
+			order[k] = order[k - 1];
+			order[k - 1] = t;
+		}
+	for (size_t i = 0; r == 0 && i < db->n_bridges; i++)
+		r = add_bridge(db, ifaces, order[i], im);
+	free(order);
+	return r;
+}

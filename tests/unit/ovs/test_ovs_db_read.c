@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The snapshot read as text (ovs_db_read.c): the recorded seed, OVSDB's notation in its
+ * forms, values of an unexpected kind, rows made json on demand, errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "error.h"
+#include "fake_ovsdb.h"
+#include "ovs_db.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ROOT "{\"rows\":[{\"_uuid\":[\"uuid\",\"r\"],\"next_cfg\":7,\"cur_cfg\":6}]}"
+
+/* A result of the four selects with these bridge, port and interface rows. */
+static int parse(const char *bridges, const char *ports, const char *ifaces, struct hn_ovs_db **db)
+{
+	char *text;
+
+	if (asprintf(&text, "[%s,{\"rows\":[%s]},{\"rows\":[%s]},{\"rows\":[%s]}]", ROOT, bridges,
+		     ports, ifaces) < 0)
+		fail();
+	hn_err_clear();
+	return hn_ovs_db_parse_text(text, 0, strlen(text), db);
+}
+
+static void the_recorded_reply_reads_as_jansson_reads_it(void **unused)
+{
+	char *text = fake_data("seed.json");
+	json_t *want = fake_data_json("seed.json");
+	struct hn_ovs_db *db;
+	const struct hn_ovs_port *p;
+
+	/* the reply's result at an offset, as hn_ovs_rpc_call_text gives it */
+	size_t len = strlen(text);
+	char *msg = malloc(len + 32);
+
+	assert_non_null(msg);
+	memcpy(msg, "{\"id\":2,\"result\":", 17);
+	memcpy(msg + 17, text, len);
+	strcpy(msg + 17 + len, ",\"error\":null}");
+	free(text);
+	assert_int_equal(hn_ovs_db_parse_text(msg, 17, len, &db), 0);
+	assert_int_equal(db->n_bridges, 2);
+	assert_int_equal(db->n_ports, 3);
+	assert_int_equal(db->next_cfg, 1);
+	assert_string_equal(db->root_uuid, "85b03f5b-5623-4e3d-99ab-7dd4057fe25b");
+	p = hn_ovs_db_port(db, "brint");
+	assert_non_null(p);
+	assert_int_equal(p->tag, 99);
+	assert_true(p->owned);
+	assert_string_equal(db->bridges[p->bridge].name, "brint");
+	/* a row made json is the row as sent */
+	assert_true(
+	    json_equal(hn_ovs_row_json(p->row),
+		       json_array_get(json_object_get(json_array_get(want, 2), "rows"), 1)));
+	assert_true(
+	    json_equal(hn_ovs_row_json(db->root_row),
+		       json_array_get(json_object_get(json_array_get(want, 0), "rows"), 0)));
+	json_decref(want);
+	hn_ovs_db_free(db);
+}
+
+static void sets_maps_and_lone_atoms(void **unused)
+{
+	struct hn_ovs_db *db;
+	const struct hn_ovs_bridge *b;
+	const struct hn_ovs_port *p, *q;
+
+	assert_int_equal(
+	    parse("{\"_uuid\":[\"uuid\",\"b\"],\"name\":\"br\",\"datapath_type\":\"\","
+		  "\"ports\":[\"set\",[[\"uuid\",\"p\"],[\"uuid\",\"gone\"],[\"uuid\",\"q\"]]],"
+		  "\"other_config\":[\"map\",[[\"x\",\"1\"],[\"hwaddr\",\"02:00:00:00:00:01\"]]],"
+		  "\"external_ids\":[\"map\",[]]}",
+		  "{\"_uuid\":[\"uuid\",\"p\"],\"name\":\"p\",\"tag\":[\"set\",[]],\"trunks\":5,"
+		  "\"vlan_mode\":\"trunk\",\"external_ids\":[\"map\",[[\"hostnet-owner\",\"x\"]]]},"
+		  "{\"_uuid\":[\"uuid\",\"q\"],\"name\":\"q\",\"tag\":4094,"
+		  "\"trunks\":[\"set\",[1,4094]],\"vlan_mode\":[\"set\",[]]}",
+		  "{\"name\":\"p\",\"type\":\"internal\"}", &db),
+	    0);
+	b = hn_ovs_db_bridge(db, "br");
+	assert_non_null(b);
+	assert_string_equal(b->hwaddr, "02:00:00:00:00:01");
+	assert_false(b->owned);
+	assert_int_equal(b->n_ports, 2); /* "gone" is no port read */
+	p = hn_ovs_db_port(db, "p");
+	q = hn_ovs_db_port(db, "q");
+	assert_int_equal(p->tag, 0);
+	assert_true(hn_vlanset_has(&p->trunks, 5));
+	assert_int_equal(hn_vlanset_count(&p->trunks), 1);
+	assert_string_equal(p->vlan_mode, "trunk");
+	assert_true(p->owned);
+	assert_int_equal(q->tag, 4094);
+	assert_int_equal(hn_vlanset_count(&q->trunks), 2);
+	assert_null(q->vlan_mode);
+	assert_false(q->owned);
+	assert_ptr_equal(&db->bridges[q->bridge], b);
+	assert_string_equal(hn_ovs_db_port_iface(db, p)->type, "internal");
+	assert_null(hn_ovs_db_port_iface(db, q));
+	hn_ovs_db_free(db);
+}
+
+/* As ovs_db.h's notation helpers read them: what is not of the column's kind is absent. */
+static void unexpected_kinds_read_as_absent(void **unused)
+{
+	struct hn_ovs_db *db;
+	const struct hn_ovs_port *p;
+
+	assert_int_equal(
+	    parse(
+		"{\"_uuid\":[\"uuid\",\"b\"],\"name\":\"br\",\"datapath_type\":\"netdev\","
+		"\"ports\":[\"uuid\",\"p\",\"extra\"],\"other_config\":[\"map\",[[\"hwaddr\",1]]],"
+		"\"external_ids\":[\"set\",[]]}",
+		"{\"_uuid\":[\"uuid\",\"p\"],\"name\":\"p\",\"tag\":1.5,"
+		"\"trunks\":[\"set\",[1,2],3],\"vlan_mode\":7,\"external_ids\":{\"a\":[]}}",
+		"", &db),
+	    0);
+	p = hn_ovs_db_port(db, "p");
+	assert_int_equal(p->tag, 0);
+	assert_true(hn_vlanset_empty(&p->trunks));
+	assert_null(p->vlan_mode);
+	assert_false(p->owned);
+	assert_int_equal(db->bridges[0].n_ports, 0);
+	assert_null(db->bridges[0].hwaddr);
+	assert_int_equal(p->bridge, -1);
+	hn_ovs_db_free(db);
+}
+
+static void rows_without_their_keys_are_refused(void **unused)
+{
+	struct hn_ovs_db *db = (void *)1;
+
+	assert_int_equal(parse("", "{\"name\":\"p\"}", "", &db), -EPROTO);
+	assert_null(db);
+	assert_non_null(strstr(hn_errmsg(), "a Port row without _uuid or name"));
+	assert_int_equal(parse("", "", "[]", &db), -EPROTO);
+	assert_non_null(strstr(hn_errmsg(), "an Interface row without name or type"));
+	assert_int_equal(parse("{\"_uuid\":[\"uuid\",\"b\"],\"name\":\"br\"}", "", "", &db),
+			 -EPROTO);
+	assert_non_null(strstr(hn_errmsg(), "a Bridge row without _uuid, name or datapath_type"));
+}
+
+static void malformed_or_refused_replies(void **unused)
+{
+	static const char *const bad[] = {
+	    "[{\"rows\":[]}]",						 /* too few selects */
+	    "[" ROOT ",{\"rows\":[]},{\"rows\":{}},{\"rows\":[]}]",	 /* rows not an array */
+	    "[" ROOT ",{\"rows\":[]},{\"rows\":[]},{\"rows\":[]}",	 /* cut short */
+	    "[{\"rows\":[]},{\"rows\":[]},{\"rows\":[]},{\"rows\":[]}]", /* no root row */
+	    "[" ROOT ",{\"rows\":[]},{\"rows\":[{\"_uuid\":[\"uuid\",\"p\"],\"name\":\"p\","
+	    "\"tag\":99999999999999999999}]},{\"rows\":[]}]",
+	    /* rows are counted unchecked, then checked as they are read */
+	    "[" ROOT ",{\"rows\":[]},{\"rows\":[]},{\"rows\":[{\"name\":\"a\",\"type\":\"\",}]}]",
+	    "[" ROOT ",{\"rows\":[]},{\"rows\":[]},{\"rows\":[{\"name\":\"a\",\"type\":\"\"]]}]",
+	    "[" ROOT ",{\"rows\":[]},{\"rows\":[]},{\"rows\":[{\"name\":\"\\x\",\"type\":\"\"}]}]",
+	};
+	struct hn_ovs_db *db;
+	char *text;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		text = strdup(bad[i]);
+		hn_err_clear();
+		assert_int_equal(hn_ovs_db_parse_text(text, 0, strlen(text), &db), -EPROTO);
+		assert_null(strchr(hn_errmsg(), '\n'));
+		assert_true(*hn_errmsg());
+	}
+	/* an error is told before a shape: as the server meant it */
+	text = strdup("[{\"rows\":1},{\"error\":\"permission error\",\"details\":\"no\"}]");
+	assert_int_equal(hn_ovs_db_parse_text(text, 0, strlen(text), &db), -EREMOTEIO);
+	assert_non_null(strstr(hn_errmsg(), "permission error: no"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(the_recorded_reply_reads_as_jansson_reads_it),
+	    cmocka_unit_test(sets_maps_and_lone_atoms),
+	    cmocka_unit_test(unexpected_kinds_read_as_absent),
+	    cmocka_unit_test(rows_without_their_keys_are_refused),
+	    cmocka_unit_test(malformed_or_refused_replies),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
