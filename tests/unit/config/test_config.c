@@ -325,6 +325,13 @@ static void uplink_by_mac(void **unused)
 	assert_string_equal(b->uplink, "");
 	assert_true(hn_bridge_has_uplink(b));
 	hn_config_free(&c);
+	/* The MACs allowed out go with an uplink found by MAC as with a named one. */
+	assert_int_equal(parse("bridges: {br0: {uplink: {mac: '52:54:00:00:00:09'}, uplink_macs: "
+			       "[52:54:00:00:00:01]}}\n",
+			       &c),
+			 0);
+	assert_int_equal(c.bridges[0].n_uplink_macs, 1);
+	hn_config_free(&c);
 	assert_int_equal(parse("bridges: {br0: {uplink: eno1}}\n", &c), 0);
 	assert_false(c.bridges[0].uplink_by_mac);
 	assert_string_equal(c.bridges[0].uplink, "eno1");
