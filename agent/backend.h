@@ -64,7 +64,7 @@ struct hn_object {
 	 * destination "0.0.0.0/0". */
 	char name[64];
 	char on[64];	/* a port's bridge, an address's link, a route's device ("": none) */
-	char via[16];	/* a route's gateway ("": none) */
+	char via[46];	/* a route's gateway, IPv4 or IPv6 ("": none) */
 	bool multipath; /* a route with several next hops; `on` is the first one's device */
 };
 
@@ -199,11 +199,23 @@ struct hn_link_facts {
 	/* The gateway of the main table's default route through it (the lowest metric). */
 	bool has_gateway;
 	struct in_addr gateway;
+	/* IPv6: its global addresses (not link-local, not temporary privacy ones), the first
+	 * HN_LINK_ADDRS_MAX, and the gateway of its IPv6 default route. */
+	struct hn_prefix6 addrs6[HN_LINK_ADDRS_MAX];
+	size_t n_addrs6;
+	bool has_gateway6;
+	struct in6_addr gateway6;
 };
 
-/* A bridge with an uplink: its NIC and the bridge's own interface, as the last read saw them. */
+/* A bridge with an uplink: its NIC and the bridge's own interface, as the last read saw them.
+ * For an uplink found by MAC (hn_bridge.uplink_by_mac), nic is the link with that MAC: its
+ * name in nic_name, and how many links have it in n_by_mac (0: none, nic.exists false; more
+ * than 1: one of the others in also_name). */
 struct hn_uplink_facts {
 	struct hn_link_facts nic, bridge;
+	char nic_name[IFNAMSIZ];
+	unsigned n_by_mac;
+	char also_name[IFNAMSIZ];
 };
 
 /* One entry of a bridge's MAC learning table: a source MAC the switch saw on a port. */

@@ -119,14 +119,15 @@ int hn_layers_check_uplink(const struct hn_opts *opts, const struct hn_config *c
 	for (size_t i = 0; i < config->n_bridges; i++) {
 		const struct hn_bridge *b = &config->bridges[i];
 
-		if (!b->uplink[0])
+		if (!hn_bridge_has_uplink(b))
 			continue;
 		return hn_err(
 		    -EINVAL,
 		    "--layers %s: bridge %s has uplink %s, whose move needs both the ovs "
 		    "and the netlink layer to be guarded by the gateway probes; name both "
 		    "or neither",
-		    hn_layers_format(opts->layers, list, sizeof(list)), b->name, b->uplink);
+		    hn_layers_format(opts->layers, list, sizeof(list)), b->name,
+		    b->uplink[0] ? b->uplink : "(by MAC)");
 	}
 	return 0;
 }

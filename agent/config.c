@@ -473,32 +473,63 @@ static int top_ovs(struct walker *w, const struct hn_node *n, void *obj)
 
 /* ---- bridges ---- */
 
-static int address_item(struct walker *w, const struct hn_node *item, void *slot)
+#define EXPECT_ADDRESS "an address with its prefix length, like 198.51.100.10/24 or 2001:db8::10/64"
+
+/* What an IPv6 address of the host cannot be: why, or NULL. */
+static const char *bad_ipv6_host(const struct in6_addr *a)
+{
+	if (IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LOOPBACK(a))
+		return "is not a host's address";
+	if (IN6_IS_ADDR_MULTICAST(a))
+		return "is a multicast address";
+	if (IN6_IS_ADDR_LINKLOCAL(a))
+		return "is link-local (the kernel gives each interface its own)";
+	return NULL;
+}
+
+/* One item of `addresses`, into the IPv4 or the IPv6 list. */
+static int address_item(struct walker *w, const struct hn_node *item, struct hn_bridge *b,
+			size_t *n4, size_t *n6)
 {
 	const char *why;
 
-	if (want_scalar(w, item, "an address with its prefix length, like 198.51.100.10/24") < 0)
+	if (want_scalar(w, item, EXPECT_ADDRESS) < 0)
 		return -EINVAL;
-	why = hn_scan_prefix(item->value, true, slot);
-	return why ? bad_value(w, item, why,
-			       "an address with its prefix length, like "
-			       "198.51.100.10/24")
-		   : 0;
+	if (!hn_looks_ipv6(item->value)) {
+		why = hn_scan_prefix(item->value, true, &b->addresses[(*n4)++]);
+		return why ? bad_value(w, item, why, EXPECT_ADDRESS) : 0;
+	}
+	why = hn_scan_prefix6(item->value, true, &b->addresses6[*n6]);
+	if (!why)
+		why = bad_ipv6_host(&b->addresses6[*n6].addr);
+	(*n6)++;
+	return why ? bad_value(w, item, why, EXPECT_ADDRESS) : 0;
 }
 
-static int parse_addresses(struct walker *w, const struct hn_node *n, struct hn_prefix **arr,
-			   size_t *count)
-{
-	return walk_list(w, n, "a list of addresses like [198.51.100.10/24]", sizeof(**arr),
-			 address_item, arr, count);
-}
-
+/* IPv4 and IPv6 in one list, as people write them; each family into its own array. */
 static int bridge_addresses(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_bridge *b = obj;
+	size_t v6 = 0, n4 = 0, n6 = 0;
+	int r;
 
 	b->has_addresses = true;
-	return parse_addresses(w, n, &b->addresses, &b->n_addresses);
+	if (n->kind != HN_NODE_SEQ)
+		return fail(w, n, "got %s, expected a list of addresses like [198.51.100.10/24]",
+			    kind_name(n));
+	for (size_t i = 0; i < n->n; i++)
+		v6 += n->items[i].kind == HN_NODE_SCALAR && !n->items[i].is_null &&
+		      hn_looks_ipv6(n->items[i].value);
+	r = alloc_array(w, n->n - v6, sizeof(*b->addresses), &b->addresses, &b->n_addresses);
+	if (r == 0)
+		r = alloc_array(w, v6, sizeof(*b->addresses6), &b->addresses6, &b->n_addresses6);
+	for (size_t i = 0; r == 0 && i < n->n; i++) {
+		size_t old = push(w, "[%zu]", i);
+
+		r = address_item(w, &n->items[i], b, &n4, &n6);
+		pop(w, old);
+	}
+	return r;
 }
 
 static int parse_bool(struct walker *w, const struct hn_node *n, bool *out)
@@ -566,11 +597,38 @@ static int bridge_uplink_macs(struct walker *w, const struct hn_node *n, void *o
 	return r;
 }
 
-static int bridge_uplink(struct walker *w, const struct hn_node *n, void *obj)
+static int uplink_mac(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_bridge *b = obj;
-	int r = parse_ifname(w, n, b->uplink);
+	struct hn_mac mac;
+	const char *why;
 
+	if (want_scalar(w, n, EXPECT_MAC) < 0)
+		return -EINVAL;
+	why = hn_scan_mac(n->value, &mac);
+	if (why)
+		return bad_value(w, n, why, EXPECT_MAC);
+	memcpy(b->uplink_want_mac, mac.b, sizeof(b->uplink_want_mac));
+	b->uplink_by_mac = true;
+	return 0;
+}
+
+#define EXPECT_UPLINK "an interface name, or a mapping {mac: MAC} for the NIC with that MAC"
+
+/* `uplink: eno1`, or `uplink: { mac: ... }`: the NIC whatever the kernel names it. */
+static int bridge_uplink(struct walker *w, const struct hn_node *n, void *obj)
+{
+	FIELDS(fields, "bridges.BRIDGE.uplink", {"mac", uplink_mac});
+	struct hn_bridge *b = obj;
+	int r;
+
+	if (n->kind == HN_NODE_MAP) {
+		r = walk_fields(w, n, EXPECT_UPLINK, &fields, b);
+		return r < 0 ? r : need_key(w, NULL, n, "mac", "the MAC address of the uplink NIC");
+	}
+	if (n->kind != HN_NODE_SCALAR || n->is_null)
+		return fail(w, n, "got %s, expected " EXPECT_UPLINK, kind_name(n));
+	r = parse_ifname(w, n, b->uplink);
 	return r < 0 ? r : add_iface(w, b->uplink, n->pos, "as the uplink of", b->name);
 }
 
@@ -582,30 +640,86 @@ static int bridge_gateway(struct walker *w, const struct hn_node *n, void *obj)
 	return parse_ipv4(w, n, &b->gateway);
 }
 
+#define EXPECT_IPV6 "an IPv6 address like 2001:db8::1 or fe80::1"
+
+/* An IPv6 next hop: global, or link-local (then on the bridge's own link). */
+static int parse_ipv6_hop(struct walker *w, const struct hn_node *n, struct in6_addr *addr)
+{
+	const char *why;
+
+	if (want_scalar(w, n, EXPECT_IPV6) < 0)
+		return -EINVAL;
+	why = hn_scan_ipv6(n->value, addr);
+	if (!why && (IN6_IS_ADDR_UNSPECIFIED(addr) || IN6_IS_ADDR_MULTICAST(addr) ||
+		     IN6_IS_ADDR_LOOPBACK(addr)))
+		why = "is no gateway's address";
+	return why ? bad_value(w, n, why, EXPECT_IPV6) : 0;
+}
+
+static int bridge_gateway6(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_bridge *b = obj;
+
+	b->has_gateway6 = true;
+	return parse_ipv6_hop(w, n, &b->gateway6);
+}
+
 static int bridge_tag(struct walker *w, const struct hn_node *n, void *obj)
 {
 	return parse_vlan(w, n, &((struct hn_bridge *)obj)->tag);
 }
 
-static int bridge_mtu(struct walker *w, const struct hn_node *n, void *obj)
+static int parse_mtu(struct walker *w, const struct hn_node *n, unsigned *mtu)
 {
 	const char *why;
 
 	if (want_scalar(w, n, "an MTU 68-65535") < 0)
 		return -EINVAL;
-	why = hn_scan_uint(n->value, 68, 65535, &((struct hn_bridge *)obj)->mtu);
+	why = hn_scan_uint(n->value, 68, 65535, mtu);
 	return why ? bad_value(w, n, why, "an MTU 68-65535") : 0;
+}
+
+static int bridge_mtu(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_mtu(w, n, &((struct hn_bridge *)obj)->mtu);
 }
 
 #define EXPECT_ROUTE "a prefix like 10.99.1.0/24 or a mapping {to: PREFIX, via: ADDRESS}"
 
+/* A route item as read: IPv4 or IPv6, by its `to`; bridge_routes sorts them apart. */
+struct any_route {
+	bool v6;
+	struct hn_route r4;
+	struct hn_route6 r6;
+};
+
+static int route6_to(struct walker *w, const struct hn_node *n, struct hn_route6 *rt)
+{
+	struct hn_prefix6 net;
+	const char *why = hn_scan_prefix6(n->value, false, &rt->to);
+	char want[HN_PREFIX6_STRLEN];
+
+	if (why)
+		return bad_value(w, n, why, "a prefix like 2001:db8:99::/64");
+	net = rt->to;
+	for (unsigned bit = net.len; bit < 128; bit++)
+		net.addr.s6_addr[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
+	if (memcmp(&net.addr, &rt->to.addr, sizeof(net.addr)) != 0)
+		return bad_value(w, n, "has host bits set", hn_prefix6_format(&net, want));
+	return 0;
+}
+
 static int route_to(struct walker *w, const struct hn_node *n, void *obj)
 {
-	struct hn_route *rt = obj;
+	struct any_route *any = obj;
+	struct hn_route *rt = &any->r4;
 	const char *why;
 
 	if (want_scalar(w, n, "a prefix like 10.99.1.0/24") < 0)
 		return -EINVAL;
+	any->v6 = hn_looks_ipv6(n->value);
+	if (any->v6)
+		return route6_to(w, n, &any->r6);
 	why = hn_scan_prefix(n->value, false, &rt->to);
 	if (why)
 		return bad_value(w, n, why, "a prefix like 10.99.1.0/24");
@@ -624,19 +738,29 @@ static int route_to(struct walker *w, const struct hn_node *n, void *obj)
 
 static int route_via(struct walker *w, const struct hn_node *n, void *obj)
 {
-	struct hn_route *rt = obj;
+	struct any_route *any = obj;
 
-	rt->has_via = true;
-	return parse_ipv4(w, n, &rt->via);
+	if (want_scalar(w, n, "an address like 10.99.1.1 or 2001:db8::1") < 0)
+		return -EINVAL;
+	if (any->v6 != hn_looks_ipv6(n->value))
+		return bad_value(w, n, "is not of the family of the route's `to`",
+				 any->v6 ? EXPECT_IPV6 : "an IPv4 address like 10.99.1.1");
+	if (any->v6) {
+		any->r6.has_via = true;
+		return parse_ipv6_hop(w, n, &any->r6.via);
+	}
+	any->r4.has_via = true;
+	return parse_ipv4(w, n, &any->r4.via);
 }
 
 /* A route of a bridge or of a port: a bare prefix (dev <that interface>) or {to, via}. */
-static int route_entry(struct walker *w, const struct hn_node *item, struct hn_route *rt,
+static int route_entry(struct walker *w, const struct hn_node *item, struct any_route *rt,
 		       const struct fields *fields)
 {
+
 	int r;
 
-	rt->pos = item->pos;
+	rt->r4.pos = rt->r6.pos = item->pos;
 	if (item->kind == HN_NODE_SCALAR && !item->is_null)
 		return route_to(w, item, rt); /* a bare prefix: dev <this interface> */
 	if (item->kind != HN_NODE_MAP)
@@ -655,16 +779,39 @@ static int route_item(struct walker *w, const struct hn_node *item, void *slot)
 static int port_route_item(struct walker *w, const struct hn_node *item, void *slot)
 {
 	FIELDS(fields, "bridges.BRIDGE.ports.PORT.routes[]", {"to", route_to}, {"via", route_via});
+	struct any_route any = {0};
+	int r = route_entry(w, item, &any, &fields);
 
-	return route_entry(w, item, slot, &fields);
+	if (r == 0 && any.v6)
+		return fail(w, item,
+			    "an IPv6 route on a port, expected it on a bridge: a port's addresses "
+			    "and routes are IPv4");
+	*(struct hn_route *)slot = any.r4;
+	return r;
 }
 
 static int bridge_routes(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_bridge *b = obj;
+	struct any_route *any = NULL;
+	size_t n_any = 0, v6 = 0;
+	int r = walk_list(w, n, "a list of routes, each " EXPECT_ROUTE, sizeof(*any), route_item,
+			  &any, &n_any);
 
-	return walk_list(w, n, "a list of routes, each " EXPECT_ROUTE, sizeof(*b->routes),
-			 route_item, &b->routes, &b->n_routes);
+	for (size_t i = 0; i < n_any; i++)
+		v6 += any[i].v6;
+	if (r == 0)
+		r = alloc_array(w, n_any - v6, sizeof(*b->routes), &b->routes, &b->n_routes);
+	if (r == 0)
+		r = alloc_array(w, v6, sizeof(*b->routes6), &b->routes6, &b->n_routes6);
+	for (size_t i = 0, k4 = 0, k6 = 0; r == 0 && i < n_any; i++) {
+		if (any[i].v6)
+			b->routes6[k6++] = any[i].r6;
+		else
+			b->routes[k4++] = any[i].r4;
+	}
+	free(any);
+	return r;
 }
 
 static int port_type(struct walker *w, const struct hn_node *n, void *obj)
@@ -695,11 +842,30 @@ static int port_trunk(struct walker *w, const struct hn_node *n, void *obj)
 	return parse_vlans(w, n, &p->trunks);
 }
 
+static int port_mtu(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_mtu(w, n, &((struct hn_port *)obj)->mtu);
+}
+
+#define EXPECT_PORT_ADDRESS "an IPv4 address with its prefix length, like 198.51.100.10/24"
+#define PORT_IPV6	    "is IPv6, which only a bridge carries (a port's addresses and routes are IPv4)"
+
+static int port_address_item(struct walker *w, const struct hn_node *item, void *slot)
+{
+	const char *why;
+
+	if (want_scalar(w, item, EXPECT_PORT_ADDRESS) < 0)
+		return -EINVAL;
+	why = hn_looks_ipv6(item->value) ? PORT_IPV6 : hn_scan_prefix(item->value, true, slot);
+	return why ? bad_value(w, item, why, EXPECT_PORT_ADDRESS) : 0;
+}
+
 static int port_addresses(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_port *p = obj;
 
-	return parse_addresses(w, n, &p->addresses, &p->n_addresses);
+	return walk_list(w, n, "a list of addresses like [198.51.100.10/24]", sizeof(*p->addresses),
+			 port_address_item, &p->addresses, &p->n_addresses);
 }
 
 static int port_routes(struct walker *w, const struct hn_node *n, void *obj)
@@ -746,8 +912,8 @@ static int port_entry(struct walker *w, const struct hn_node *key, const struct 
 		      void *slot)
 {
 	FIELDS(fields, "bridges.BRIDGE.ports.PORT", {"type", port_type}, {"tag", port_tag},
-	       {"trunk", port_trunk}, {"addresses", port_addresses}, {"routes", port_routes},
-	       {"arp_hygiene", port_arp_hygiene});
+	       {"trunk", port_trunk}, {"mtu", port_mtu}, {"addresses", port_addresses},
+	       {"routes", port_routes}, {"arp_hygiene", port_arp_hygiene});
 	struct hn_port *p = slot;
 	int r;
 
@@ -755,7 +921,8 @@ static int port_entry(struct walker *w, const struct hn_node *key, const struct 
 	r = parse_ifname(w, key, p->name);
 	if (r == 0)
 		r = walk_fields(w, value,
-				"a mapping with type, tag, trunk, addresses, routes, arp_hygiene",
+				"a mapping with type, tag, trunk, mtu, addresses, routes, "
+				"arp_hygiene",
 				&fields, p);
 	if (r == 0 && p->tag && p->has_trunks)
 		return fail(w, find_key(value, "trunk"),
@@ -767,8 +934,8 @@ static int port_entry(struct walker *w, const struct hn_node *key, const struct 
 static int bridge_ports(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_bridge *b = obj;
-	int r = walk_named(w, n, "a mapping of port names to {type, tag, trunk}", sizeof(*b->ports),
-			   port_entry, &b->ports, &b->n_ports);
+	int r = walk_named(w, n, "a mapping of port names to {type, tag, trunk, mtu}",
+			   sizeof(*b->ports), port_entry, &b->ports, &b->n_ports);
 
 	for (size_t i = 0; r == 0 && i < b->n_ports; i++)
 		r = add_iface(w, b->ports[i].name, b->ports[i].pos, "as a port of", b->name);
@@ -780,8 +947,8 @@ static int bridge_entry(struct walker *w, const struct hn_node *key, const struc
 {
 	/* uplink first: its name is claimed before the ports that might repeat it. */
 	FIELDS(fields, "bridges.BRIDGE", {"uplink", bridge_uplink}, {"addresses", bridge_addresses},
-	       {"gateway", bridge_gateway}, {"tag", bridge_tag}, {"mtu", bridge_mtu},
-	       {"routes", bridge_routes}, {"ports", bridge_ports},
+	       {"gateway", bridge_gateway}, {"gateway6", bridge_gateway6}, {"tag", bridge_tag},
+	       {"mtu", bridge_mtu}, {"routes", bridge_routes}, {"ports", bridge_ports},
 	       {"arp_hygiene", bridge_arp_hygiene}, {"uplink_macs", bridge_uplink_macs});
 	struct hn_bridge *b = slot;
 	int r;
@@ -792,10 +959,10 @@ static int bridge_entry(struct walker *w, const struct hn_node *key, const struc
 		r = add_iface(w, b->name, key->pos, "as a bridge", NULL);
 	if (r == 0)
 		r = walk_fields(w, value,
-				"a mapping with uplink, addresses, gateway, tag, mtu, routes, "
-				"ports, arp_hygiene, uplink_macs",
+				"a mapping with uplink, addresses, gateway, gateway6, tag, mtu, "
+				"routes, ports, arp_hygiene, uplink_macs",
 				&fields, b);
-	if (r == 0 && b->n_uplink_macs && !b->uplink[0]) {
+	if (r == 0 && b->n_uplink_macs && !hn_bridge_has_uplink(b)) {
 		size_t old = push_key(w, "uplink_macs");
 
 		r = fail(w, find_key(value, "uplink_macs"),
@@ -809,19 +976,27 @@ static int bridge_entry(struct walker *w, const struct hn_node *key, const struc
 /* Every address and route the config asks for, with where each was written: the bridges',
  * then their ports'. */
 struct ip_refs {
-	char (*text)[HN_PREFIX_STRLEN];
+	char (*text)[HN_PREFIX6_STRLEN];
 	struct hn_name_ref *addrs, *routes;
 	size_t n_addrs, n_routes;
 };
 
-static void add_addresses(struct ip_refs *x, const struct hn_node *list, const struct hn_prefix *a,
-			  size_t n, const char *what, const char *owner)
+/* A list of `addresses` holds both families, in the order of the model's two arrays (a
+ * port's holds IPv4 only: a6 is never read for it). */
+static void add_addresses(struct ip_refs *x, const struct hn_node *list, const struct hn_prefix *a4,
+			  const struct hn_prefix6 *a6, const char *what, const char *owner)
 {
-	for (size_t k = 0; k < n; k++) {
+	size_t k4 = 0, k6 = 0;
+
+	for (size_t item = 0; list && item < list->n; item++) {
 		char *t = x->text[x->n_addrs];
 
-		inet_ntop(AF_INET, &a[k].addr, t, HN_PREFIX_STRLEN);
-		x->addrs[x->n_addrs++] = (struct hn_name_ref){t, list->items[k].pos, what, owner};
+		if (hn_looks_ipv6(list->items[item].value))
+			inet_ntop(AF_INET6, &a6[k6++].addr, t, HN_PREFIX6_STRLEN);
+		else
+			inet_ntop(AF_INET, &a4[k4++].addr, t, HN_PREFIX6_STRLEN);
+		x->addrs[x->n_addrs++] =
+		    (struct hn_name_ref){t, list->items[item].pos, what, owner};
 	}
 }
 
@@ -833,14 +1008,23 @@ static void add_route(struct ip_refs *x, size_t base, const struct hn_prefix *to
 	x->routes[x->n_routes++] = (struct hn_name_ref){hn_prefix_format(to, t), pos, what, owner};
 }
 
+static void add_route6(struct ip_refs *x, size_t base, const struct hn_prefix6 *to,
+		       struct hn_pos pos, const char *what, const char *owner)
+{
+	char *t = x->text[base + x->n_routes];
+
+	x->routes[x->n_routes++] = (struct hn_name_ref){hn_prefix6_format(to, t), pos, what, owner};
+}
+
 /* The kernel has one slot for an address on the host and one for a destination in the main
  * table: a second ask, on the same interface or another, would fail with "File exists"
  * half-way through `up`. An address is the same whatever its prefix length; a gateway is
- * the route to 0.0.0.0/0. Positions come from the tree (the model keeps none for
- * addresses). */
+ * the route to 0.0.0.0/0 (a gateway6 to ::/0). Positions come from the tree (the model
+ * keeps none for addresses). */
 static int check_addresses_and_routes(struct walker *w, const struct hn_node *bridges)
 {
 	static const struct hn_prefix default_route;
+	static const struct hn_prefix6 default_route6;
 	const struct hn_config *c = w->c;
 	size_t n_addrs = 0, n_routes = 0;
 	struct ip_refs x = {0};
@@ -849,8 +1033,8 @@ static int check_addresses_and_routes(struct walker *w, const struct hn_node *br
 	for (size_t b = 0; b < c->n_bridges; b++) {
 		const struct hn_bridge *br = &c->bridges[b];
 
-		n_addrs += br->n_addresses;
-		n_routes += br->n_routes + (br->has_gateway ? 1 : 0);
+		n_addrs += br->n_addresses + br->n_addresses6;
+		n_routes += br->n_routes + br->n_routes6 + br->has_gateway + br->has_gateway6;
 		for (size_t p = 0; p < br->n_ports; p++) {
 			n_addrs += br->ports[p].n_addresses;
 			n_routes += br->ports[p].n_routes;
@@ -871,22 +1055,26 @@ static int check_addresses_and_routes(struct walker *w, const struct hn_node *br
 		const struct hn_node *map = &bridges->items[2 * b + 1];
 		const struct hn_node *ports = find_key(map, "ports");
 
-		if (br->n_addresses)
-			add_addresses(&x, find_key(map, "addresses"), br->addresses,
-				      br->n_addresses, "on bridge", br->name);
+		add_addresses(&x, find_key(map, "addresses"), br->addresses, br->addresses6,
+			      "on bridge", br->name);
 		for (size_t k = 0; k < br->n_routes; k++)
 			add_route(&x, n_addrs, &br->routes[k].to, br->routes[k].pos,
 				  "a route of bridge", br->name);
+		for (size_t k = 0; k < br->n_routes6; k++)
+			add_route6(&x, n_addrs, &br->routes6[k].to, br->routes6[k].pos,
+				   "a route of bridge", br->name);
 		if (br->has_gateway)
 			add_route(&x, n_addrs, &default_route, find_key(map, "gateway")->pos,
 				  "the gateway of bridge", br->name);
+		if (br->has_gateway6)
+			add_route6(&x, n_addrs, &default_route6, find_key(map, "gateway6")->pos,
+				   "the gateway6 of bridge", br->name);
 		for (size_t p = 0; p < br->n_ports; p++) {
 			const struct hn_port *port = &br->ports[p];
 
 			if (port->n_addresses)
 				add_addresses(&x, find_key(&ports->items[2 * p + 1], "addresses"),
-					      port->addresses, port->n_addresses, "on port",
-					      port->name);
+					      port->addresses, NULL, "on port", port->name);
 			for (size_t k = 0; k < port->n_routes; k++)
 				add_route(&x, n_addrs, &port->routes[k].to, port->routes[k].pos,
 					  "a route of port", port->name);
@@ -897,7 +1085,7 @@ static int check_addresses_and_routes(struct walker *w, const struct hn_node *br
 	if (r == 0)
 		r = hn_check_unique(w->file, w->path, x.routes, n_routes, "route to",
 				    "each destination once in the main table (a gateway is the "
-				    "route to 0.0.0.0/0)");
+				    "route to 0.0.0.0/0, a gateway6 to ::/0)");
 	free(x.addrs);
 	free(x.text);
 	return r;
@@ -1184,7 +1372,18 @@ static int reach_from(struct walker *w, const struct hn_node *n, void *obj)
 
 static int reach_to(struct walker *w, const struct hn_node *n, void *obj)
 {
-	return parse_ipv4(w, n, &((struct hn_reach *)obj)->to);
+	struct hn_reach *rc = obj;
+	const char *why;
+
+	if (want_scalar(w, n, "an address like 10.99.1.250 or 2001:db8:99::250") < 0)
+		return -EINVAL;
+	if (!hn_looks_ipv6(n->value))
+		return parse_ipv4(w, n, &rc->to);
+	rc->to_v6 = true;
+	why = hn_scan_ipv6(n->value, &rc->to6);
+	if (!why)
+		why = bad_ipv6_host(&rc->to6);
+	return why ? bad_value(w, n, why, "an IPv6 address like 2001:db8:99::250") : 0;
 }
 
 static int reach_expect(struct walker *w, const struct hn_node *n, void *obj)

@@ -75,6 +75,11 @@ const char *hn_scan_ifname(const char *s);
 const char *hn_scan_ipv4(const char *s, struct in_addr *addr);
 /* need_len: "10.0.0.1" alone is refused; else it means /32. */
 const char *hn_scan_prefix(const char *s, bool need_len, struct hn_prefix *p);
+const char *hn_scan_ipv6(const char *s, struct in6_addr *addr);
+/* need_len: "2001:db8::1" alone is refused; else it means /128. */
+const char *hn_scan_prefix6(const char *s, bool need_len, struct hn_prefix6 *p);
+/* Does s look like IPv6 (holds a ':')? Then the IPv6 parsers say what is wrong with it. */
+bool hn_looks_ipv6(const char *s);
 const char *hn_scan_uint(const char *s, unsigned min, unsigned max, unsigned *out);
 const char *hn_scan_bool(const char *s, bool *out); /* true or false */
 /* "52:54:00:c6:64:0a" (either case): a unicast MAC, not zero. */

@@ -21,6 +21,21 @@ static const char *vlans(const struct hn_vlanset *s)
 	return hn_vlanset_format(s, buf, sizeof(buf));
 }
 
+static const char *mac_text(const uint8_t *m)
+{
+	static char buf[18];
+
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+		 m[5]);
+	return buf;
+}
+
+/* The uplink as a line says it: its name, or "the NIC with that MAC". */
+static const char *uplink_name(const struct hn_bridge *b)
+{
+	return b->uplink_by_mac ? "the NIC with that MAC" : b->uplink;
+}
+
 /* An interface's addresses and routes, indented under it. */
 static void print_ip(FILE *f, const char *indent, const char *dev, const struct hn_prefix *addrs,
 		     size_t n_addrs, const struct hn_route *routes, size_t n_routes)
@@ -54,6 +69,8 @@ static void print_port(FILE *f, const struct hn_port *p)
 		fprintf(f, " trunk %s", vlans(&p->trunks));
 	else
 		fputs(" untagged (all VLANs)", f);
+	if (p->mtu)
+		fprintf(f, " mtu %u", p->mtu);
 	fputc('\n', f);
 	if (p->type == HN_PORT_INTERNAL)
 		fprintf(f, "    arp_hygiene %s\n", hygiene(p->arp_hygiene_off));
@@ -64,32 +81,56 @@ static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bri
 {
 	char buf[HN_PREFIX_STRLEN],
 	    a[INET_ADDRSTRLEN > HN_MAC_STRLEN ? INET_ADDRSTRLEN : HN_MAC_STRLEN];
+	char buf6[HN_PREFIX6_STRLEN], a6[INET6_ADDRSTRLEN];
 
 	fprintf(f, "bridge %s (datapath %s)\n", b->name, hn_datapath_name(c->datapath));
-	if (b->uplink[0])
+	if (b->uplink_by_mac)
+		fprintf(f,
+			"  uplink: the NIC with MAC %s, whatever its name (its MAC, address and "
+			"default route move to %s)\n",
+			mac_text(b->uplink_want_mac), b->name);
+	else if (b->uplink[0])
 		fprintf(f, "  uplink %s (its MAC, address and default route move to %s)\n",
 			b->uplink, b->name);
 	if (b->tag)
 		fprintf(f, "  tag %u (access VLAN of %s's internal port)\n", b->tag, b->name);
 	if (b->mtu)
 		fprintf(f, "  mtu %u\n", b->mtu);
-	if (!b->has_addresses && b->uplink[0])
-		fprintf(f, "  addresses: those %s holds when up runs\n", b->uplink);
-	else if (b->has_addresses && b->n_addresses == 0)
+	if (!b->has_addresses && hn_bridge_has_uplink(b))
+		fprintf(f, "  addresses: those %s holds when up runs\n", uplink_name(b));
+	else if (b->has_addresses && b->n_addresses == 0 && b->n_addresses6 == 0)
 		fputs("  addresses: none\n", f);
 	for (size_t i = 0; i < b->n_addresses; i++)
 		fprintf(f, "  address %s\n", hn_prefix_format(&b->addresses[i], buf));
+	for (size_t i = 0; i < b->n_addresses6; i++)
+		fprintf(f, "  address %s\n", hn_prefix6_format(&b->addresses6[i], buf6));
 	if (b->has_gateway)
 		fprintf(f, "  gateway %s\n", ip(b->gateway, a));
-	else if (b->uplink[0])
-		fprintf(f, "  gateway: %s's default gateway when up runs\n", b->uplink);
+	else if (hn_bridge_has_uplink(b))
+		fprintf(f, "  gateway: %s's default gateway when up runs\n", uplink_name(b));
+	if (b->has_gateway6)
+		fprintf(f, "  gateway6 %s\n", inet_ntop(AF_INET6, &b->gateway6, a6, sizeof(a6)));
+	if (hn_bridge_has_uplink(b) && (!b->n_addresses6 || !b->has_gateway6))
+		fprintf(f, "  IPv6: %s%s%s %s holds when up runs, if any\n",
+			b->n_addresses6 ? "" : "the global addresses",
+			!b->n_addresses6 && !b->has_gateway6 ? " and " : "",
+			b->has_gateway6 ? "" : "the default gateway", uplink_name(b));
 	print_ip(f, "  ", b->name, NULL, 0, b->routes, b->n_routes);
+	for (size_t i = 0; i < b->n_routes6; i++) {
+		const struct hn_route6 *r = &b->routes6[i];
+
+		fprintf(f, "  route %s", hn_prefix6_format(&r->to, buf6));
+		if (r->has_via)
+			fprintf(f, " via %s", inet_ntop(AF_INET6, &r->via, a6, sizeof(a6)));
+		fprintf(f, " dev %s\n", b->name);
+	}
 	fprintf(f, "  arp_hygiene %s\n", hygiene(b->arp_hygiene_off));
-	if (b->uplink[0] && !b->n_uplink_macs)
-		fprintf(f, "  uplink_macs: none, only %s's MAC may leave through it\n", b->uplink);
+	if (hn_bridge_has_uplink(b) && !b->n_uplink_macs)
+		fprintf(f, "  uplink_macs: none, only %s's MAC may leave through it\n",
+			uplink_name(b));
 	for (size_t i = 0; i < b->n_uplink_macs; i++)
 		fprintf(f, "  uplink_mac %s (may leave through %s)\n",
-			hn_mac_format(&b->uplink_macs[i], a), b->uplink);
+			hn_mac_format(&b->uplink_macs[i], a), uplink_name(b));
 	for (size_t i = 0; i < b->n_ports; i++)
 		print_port(f, &b->ports[i]);
 }
@@ -111,7 +152,7 @@ static void print_network(FILE *f, const struct hn_network *n)
 
 static void print_verify(FILE *f, const struct hn_config_verify *v)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
 
 	fputs("verify\n", f);
 	if (v->has_isolation)
@@ -125,7 +166,9 @@ static void print_verify(FILE *f, const struct hn_config_verify *v)
 		fputs("  reach: none\n", f);
 	for (size_t i = 0; i < v->n_reach; i++)
 		fprintf(f, "  reach from vlan %u to %s: expect %s\n", v->reach[i].from_vlan,
-			ip(v->reach[i].to, a), v->reach[i].expect_ok ? "ok" : "fail");
+			v->reach[i].to_v6 ? inet_ntop(AF_INET6, &v->reach[i].to6, a6, sizeof(a6))
+					  : ip(v->reach[i].to, a),
+			v->reach[i].expect_ok ? "ok" : "fail");
 }
 
 void hn_config_print(FILE *f, const struct hn_config *c)
@@ -188,6 +231,20 @@ static json_t *ip_json(struct in_addr a)
 	return json_string(ip(a, buf));
 }
 
+static json_t *ip6_json(const struct in6_addr *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	return json_string(inet_ntop(AF_INET6, a, buf, sizeof(buf)));
+}
+
+static json_t *prefix6_json(const struct hn_prefix6 *p)
+{
+	char buf[HN_PREFIX6_STRLEN];
+
+	return json_string(hn_prefix6_format(p, buf));
+}
+
 static json_t *prefix_json(const struct hn_prefix *p)
 {
 	char buf[HN_PREFIX_STRLEN];
@@ -233,6 +290,8 @@ static json_t *port_json(struct jb *jb, const struct hn_port *p)
 		set(jb, o, "tag", json_integer(p->tag));
 	if (p->has_trunks)
 		set(jb, o, "trunk", vlan_array(jb, &p->trunks));
+	if (p->mtu)
+		set(jb, o, "mtu", json_integer(p->mtu));
 	set(jb, o, "addresses", addresses_json(jb, p->addresses, p->n_addresses));
 	set(jb, o, "routes", routes_json(jb, p->name, p->routes, p->n_routes));
 	/* null: a system port, where hostnet never sets it. */
@@ -249,17 +308,33 @@ static json_t *bridge_json(struct jb *jb, const struct hn_config *c, const struc
 		return NULL;
 	set(jb, o, "name", json_string(b->name));
 	set(jb, o, "datapath", json_string(hn_datapath_name(c->datapath)));
-	set(jb, o, "uplink", b->uplink[0] ? json_string(b->uplink) : json_null());
+	if (b->uplink_by_mac)
+		set(jb, o, "uplink", json_pack("{s:s}", "mac", mac_text(b->uplink_want_mac)));
+	else
+		set(jb, o, "uplink", b->uplink[0] ? json_string(b->uplink) : json_null());
 	set(jb, o, "tag", b->tag ? json_integer(b->tag) : json_null());
 	set(jb, o, "mtu", b->mtu ? json_integer(b->mtu) : json_null());
 	/* null: not in the config (an uplink bridge takes the NIC's when `up` runs). */
 	if (b->has_addresses) {
-		set(jb, o, "addresses", addresses_json(jb, b->addresses, b->n_addresses));
+		arr = set(jb, o, "addresses", addresses_json(jb, b->addresses, b->n_addresses));
+		for (size_t i = 0; arr && i < b->n_addresses6; i++)
+			append(jb, arr, prefix6_json(&b->addresses6[i]));
 	} else {
 		set(jb, o, "addresses", json_null());
 	}
 	set(jb, o, "gateway", b->has_gateway ? ip_json(b->gateway) : json_null());
-	set(jb, o, "routes", routes_json(jb, b->name, b->routes, b->n_routes));
+	set(jb, o, "gateway6", b->has_gateway6 ? ip6_json(&b->gateway6) : json_null());
+	arr = set(jb, o, "routes", routes_json(jb, b->name, b->routes, b->n_routes));
+	for (size_t i = 0; arr && i < b->n_routes6; i++) {
+		json_t *r = append(jb, arr, json_object());
+
+		if (!r)
+			continue;
+		set(jb, r, "to", prefix6_json(&b->routes6[i].to));
+		if (b->routes6[i].has_via)
+			set(jb, r, "via", ip6_json(&b->routes6[i].via));
+		set(jb, r, "dev", json_string(b->name));
+	}
 	set(jb, o, "arp_hygiene", json_boolean(!b->arp_hygiene_off));
 	arr = set(jb, o, "uplink_macs", json_array());
 	for (size_t i = 0; arr && i < b->n_uplink_macs; i++) {
@@ -326,7 +401,8 @@ static json_t *verify_json(struct jb *jb, const struct hn_config_verify *v)
 		if (!r)
 			continue;
 		set(jb, r, "from", json_integer(v->reach[i].from_vlan));
-		set(jb, r, "to", ip_json(v->reach[i].to));
+		set(jb, r, "to",
+		    v->reach[i].to_v6 ? ip6_json(&v->reach[i].to6) : ip_json(v->reach[i].to));
 		set(jb, r, "expect", json_string(v->reach[i].expect_ok ? "ok" : "fail"));
 	}
 	return o;

@@ -4,8 +4,10 @@
 #include "config_impl.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Decimal digits only, at most 9 of them (no overflow), into *out. */
@@ -116,6 +118,41 @@ const char *hn_scan_prefix(const char *s, bool need_len, struct hn_prefix *p)
 		return "has no prefix length";
 	if (slash && (!scan_digits(slash + 1, strlen(slash + 1), &len) || len > 32))
 		return "has a prefix length that is not 0-32";
+	p->len = (uint8_t)len;
+	return NULL;
+}
+
+bool hn_looks_ipv6(const char *s)
+{
+	return strchr(s, ':') != NULL;
+}
+
+const char *hn_scan_ipv6(const char *s, struct in6_addr *addr)
+{
+	if (strchr(s, '/'))
+		return "is a prefix where an address is expected";
+	if (inet_pton(AF_INET6, s, addr) != 1)
+		return "is not an IPv6 address";
+	return NULL;
+}
+
+const char *hn_scan_prefix6(const char *s, bool need_len, struct hn_prefix6 *p)
+{
+	const char *slash = strchr(s, '/');
+	size_t addr_len = slash ? (size_t)(slash - s) : strlen(s);
+	char addr[INET6_ADDRSTRLEN];
+	unsigned len = 128;
+
+	if (addr_len >= sizeof(addr))
+		return "is not an IPv6 prefix";
+	memcpy(addr, s, addr_len);
+	addr[addr_len] = '\0';
+	if (inet_pton(AF_INET6, addr, &p->addr) != 1)
+		return "is not an IPv6 prefix";
+	if (!slash && need_len)
+		return "has no prefix length";
+	if (slash && (!scan_digits(slash + 1, strlen(slash + 1), &len) || len > 128))
+		return "has a prefix length that is not 0-128";
 	p->len = (uint8_t)len;
 	return NULL;
 }

@@ -67,6 +67,10 @@ static void port_yaml(FILE *f, const struct hn_port *p)
 		vlan_list(f, &p->trunks);
 		sep = ", ";
 	}
+	if (p->mtu) {
+		fprintf(f, "%smtu: %u", sep, p->mtu);
+		sep = ", ";
+	}
 	if (p->n_addresses) {
 		fprintf(f, "%saddresses: ", sep);
 		prefixes(f, p->addresses, p->n_addresses);
@@ -91,6 +95,8 @@ static void bridge_yaml(FILE *f, const struct hn_bridge *b)
 		fprintf(f, "    uplink: %s\n", b->uplink);
 	if (b->tag)
 		fprintf(f, "    tag: %u\n", b->tag);
+	if (b->mtu)
+		fprintf(f, "    mtu: %u\n", b->mtu);
 	if (b->has_addresses && b->n_addresses) {
 		fputs("    addresses: ", f);
 		prefixes(f, b->addresses, b->n_addresses);
@@ -240,6 +246,8 @@ static json_t *port_json(const struct hn_port *p)
 		json_object_set_new(o, "tag", json_integer(p->tag));
 	else if (p->has_trunks)
 		json_object_set_new(o, "trunk", vlans_json(&p->trunks));
+	if (p->mtu)
+		json_object_set_new(o, "mtu", json_integer(p->mtu));
 	if (p->n_addresses)
 		json_object_set_new(o, "addresses", prefixes_json(p->addresses, p->n_addresses));
 	if (p->n_routes)
@@ -258,6 +266,8 @@ static json_t *bridge_json(const struct hn_bridge *b)
 		json_object_set_new(o, "uplink", json_string(b->uplink));
 	if (b->tag)
 		json_object_set_new(o, "tag", json_integer(b->tag));
+	if (b->mtu)
+		json_object_set_new(o, "mtu", json_integer(b->mtu));
 	if (b->has_addresses && b->n_addresses)
 		json_object_set_new(o, "addresses", prefixes_json(b->addresses, b->n_addresses));
 	if (b->has_gateway)

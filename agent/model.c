@@ -80,6 +80,15 @@ char *hn_prefix_format(const struct hn_prefix *p, char *buf)
 	return buf;
 }
 
+char *hn_prefix6_format(const struct hn_prefix6 *p, char *buf)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, &p->addr, a, sizeof(a));
+	snprintf(buf, HN_PREFIX6_STRLEN, "%s/%u", a, p->len);
+	return buf;
+}
+
 uint32_t hn_prefix_mask(unsigned len)
 {
 	return len ? htonl(~UINT32_C(0) << (32 - len)) : 0;
@@ -150,6 +159,8 @@ void hn_config_free(struct hn_config *c)
 	for (size_t i = 0; i < c->n_bridges; i++) {
 		free(c->bridges[i].addresses);
 		free(c->bridges[i].routes);
+		free(c->bridges[i].addresses6);
+		free(c->bridges[i].routes6);
 		for (size_t k = 0; k < c->bridges[i].n_ports; k++) {
 			free(c->bridges[i].ports[k].addresses);
 			free(c->bridges[i].ports[k].routes);

@@ -52,6 +52,16 @@ uint32_t hn_prefix_mask(unsigned len);
 /* Is a in the subnet of p? */
 bool hn_prefix_contains(const struct hn_prefix *p, struct in_addr a);
 
+/* An IPv6 prefix: the address with its length 0..128. */
+struct hn_prefix6 {
+	struct in6_addr addr;
+	uint8_t len;
+};
+
+/* "2001:db8::10/64" into buf (at least HN_PREFIX6_STRLEN). */
+#define HN_PREFIX6_STRLEN (INET6_ADDRSTRLEN + 4)
+char *hn_prefix6_format(const struct hn_prefix6 *p, char *buf);
+
 /* Text is UTF-8: the config's (config.c refuses a file that is not) and what verify writes
  * for Prometheus (textfile.c). The length of the valid UTF-8 sequence at s (strict: no
  * overlong forms, no surrogates, nothing above U+10FFFF), or 0. left: the bytes readable
@@ -62,6 +72,14 @@ struct hn_route {
 	struct hn_prefix to;
 	bool has_via;
 	struct in_addr via; /* when has_via; else the route is "dev <bridge>" */
+	struct hn_pos pos;
+};
+
+/* An IPv6 route of a bridge: `routes` items whose `to` is an IPv6 prefix. */
+struct hn_route6 {
+	struct hn_prefix6 to;
+	bool has_via;
+	struct in6_addr via; /* global or link-local (on the bridge) */
 	struct hn_pos pos;
 };
 
@@ -87,6 +105,7 @@ struct hn_port {
 	unsigned tag;
 	bool has_trunks;
 	struct hn_vlanset trunks;
+	unsigned mtu; /* 0 = leave alone; else OVS mtu_request on its interface */
 	struct hn_pos pos;
 
 	/* An internal port's own IPv4 addresses and routes (validation refuses them on a
@@ -103,14 +122,19 @@ struct hn_bridge {
 	char name[IFNAMSIZ];
 	struct hn_pos pos;
 
-	char uplink[IFNAMSIZ]; /* "" = no uplink */
+	char uplink[IFNAMSIZ]; /* "" = no uplink, or one found by its MAC not yet resolved */
+	/* `uplink: { mac: ... }`: the NIC is whichever link has this MAC, whatever its name
+	 * (a kernel or firmware update renames NICs). The agent resolves it into uplink from
+	 * the kernel before any diff (hn_uplink_resolve). */
+	bool uplink_by_mac;
+	uint8_t uplink_want_mac[6];
 	/* Filled by the agent from the kernel before any diff (config.c leaves it false):
 	 * br0 must present the uplink's MAC (other_config:hwaddr) from its first frame. */
 	bool has_uplink_mac;
 	uint8_t uplink_mac[6];
 
 	unsigned tag; /* access VLAN of the bridge's own internal port; 0 = none */
-	unsigned mtu; /* 0 = leave alone */
+	unsigned mtu; /* 0 = leave alone; else OVS mtu_request on its internal interface */
 
 	/* has_addresses false: key absent (for an uplink bridge: take the NIC's). */
 	bool has_addresses;
@@ -127,6 +151,17 @@ struct hn_bridge {
 
 	struct hn_route *routes;
 	size_t n_routes;
+
+	/* IPv6, beside IPv4 and apart from it (the IPv4 lists hold IPv4 only). An uplink
+	 * bridge whose `addresses` name no IPv6 address takes the NIC's global ones, and
+	 * without `gateway6` the NIC's IPv6 default gateway (hn_uplink_resolve), so that the
+	 * move never leaves IPv6 behind on a NIC that no longer receives. */
+	struct hn_prefix6 *addresses6;
+	size_t n_addresses6;
+	bool has_gateway6;
+	struct in6_addr gateway6; /* global or link-local (fe80::1, as providers use) */
+	struct hn_route6 *routes6;
+	size_t n_routes6;
 
 	struct hn_port *ports;
 	size_t n_ports;
@@ -163,6 +198,8 @@ struct hn_network {
 struct hn_reach {
 	unsigned from_vlan;
 	struct in_addr to;
+	bool to_v6; /* then to6, not to */
+	struct in6_addr to6;
 	bool expect_ok;
 	struct hn_pos pos;
 };
@@ -205,6 +242,11 @@ struct hn_config {
 };
 
 const char *hn_datapath_name(enum hn_datapath d);
+/* Does b have an uplink, by name or by MAC (resolved or not)? */
+static inline bool hn_bridge_has_uplink(const struct hn_bridge *b)
+{
+	return b->uplink[0] || b->uplink_by_mac;
+}
 const struct hn_bridge *hn_config_bridge(const struct hn_config *c, const char *name);
 const struct hn_network *hn_config_network(const struct hn_config *c, const char *name);
 /* Does hostnet set arp_ignore and arp_announce on port p: an internal port (the host's own

@@ -15,9 +15,59 @@ static size_t held(const struct hn_link_facts *l)
 	return l->n_addrs < HN_LINK_ADDRS_MAX ? l->n_addrs : HN_LINK_ADDRS_MAX;
 }
 
+static size_t held6(const struct hn_link_facts *l)
+{
+	return l->n_addrs6 < HN_LINK_ADDRS_MAX ? l->n_addrs6 : HN_LINK_ADDRS_MAX;
+}
+
+/* IPv6 the config does not name: the NIC's global addresses and default gateway move with
+ * it (or the bridge holds them: the move is done), so IPv6 never stays behind on a NIC that
+ * no longer receives. A host without IPv6 has none to take. */
+static int resolve_ipv6(struct hn_bridge *b, const struct hn_uplink_facts *f)
+{
+	const struct hn_link_facts *nic = &f->nic;
+
+	if (!b->n_addresses6) {
+		const struct hn_link_facts *from = held6(nic) ? nic : &f->bridge;
+		size_t n = held6(from);
+
+		if (n) {
+			b->addresses6 = calloc(n, sizeof(*b->addresses6));
+			if (!b->addresses6)
+				return hn_err(-ENOMEM, "out of memory");
+			memcpy(b->addresses6, from->addrs6, n * sizeof(*from->addrs6));
+			b->n_addresses6 = n;
+			hn_debug("%s: takes %zu IPv6 address(es) of %s", b->name, n,
+				 from == nic ? b->uplink : b->name);
+		}
+	}
+	if (!b->has_gateway6 && (nic->has_gateway6 || f->bridge.has_gateway6)) {
+		b->gateway6 = nic->has_gateway6 ? nic->gateway6 : f->bridge.gateway6;
+		b->has_gateway6 = true;
+	}
+	return 0;
+}
+
+static int resolve_gateway(struct hn_bridge *b, const struct hn_uplink_facts *f)
+{
+	const struct hn_link_facts *nic = &f->nic;
+
+	if (b->has_gateway)
+		return 0;
+	if (nic->has_gateway || f->bridge.has_gateway) {
+		b->gateway = nic->has_gateway ? nic->gateway : f->bridge.gateway;
+		b->has_gateway = true;
+	} else {
+		hn_debug("%s: no default gateway through %s or %s: none to move or probe", b->name,
+			 b->uplink, b->name);
+	}
+	return 0;
+}
+
 static int resolve_bridge(struct hn_bridge *b, const struct hn_uplink_facts *f)
 {
 	const struct hn_link_facts *nic = &f->nic;
+	int r;
 
 	if (!nic->exists || !nic->has_mac)
 		return hn_err(nic->exists ? -ENOENT : -ENODEV, "%s: the uplink of bridge %s %s",
@@ -27,34 +77,79 @@ static int resolve_bridge(struct hn_bridge *b, const struct hn_uplink_facts *f)
 	memcpy(b->uplink_mac, nic->mac, sizeof(b->uplink_mac));
 	b->has_uplink_mac = true;
 
+	r = resolve_ipv6(b, f);
+	if (r < 0)
+		return r;
 	if (!b->has_addresses) {
 		/* Already moved (or half moved by a killed run): the bridge holds them. */
 		const struct hn_link_facts *from = held(nic) ? nic : &f->bridge;
 		size_t n = held(from);
 
-		if (n == 0)
+		if (n == 0 && !b->n_addresses6)
 			return hn_err(
 			    -EADDRNOTAVAIL,
 			    "%s: bridge %s has no `addresses` in the config and its uplink "
-			    "holds no IPv4 address to take; write them in the config",
+			    "holds no IPv4 nor global IPv6 address to take; write them in the "
+			    "config",
 			    b->uplink, b->name);
+		/* An IPv6-only uplink: nothing of IPv4 to move, nor to probe. */
+		b->has_addresses = true;
+		if (n == 0)
+			return resolve_gateway(b, f);
 		b->addresses = calloc(n, sizeof(*b->addresses));
 		if (!b->addresses)
 			return hn_err(-ENOMEM, "out of memory");
 		memcpy(b->addresses, from->addrs, n * sizeof(*from->addrs));
 		b->n_addresses = n;
-		b->has_addresses = true;
 		hn_debug("%s: takes %zu address(es) of %s", b->name, n, b->uplink);
 	}
-	if (!b->has_gateway) {
-		if (nic->has_gateway || f->bridge.has_gateway) {
-			b->gateway = nic->has_gateway ? nic->gateway : f->bridge.gateway;
-			b->has_gateway = true;
-		} else {
-			hn_debug("%s: no default gateway through %s or %s: none to move or probe",
-				 b->name, b->uplink, b->name);
-		}
+	return resolve_gateway(b, f);
+}
+
+/* Is name an interface the config gives another role (a bridge, a port)? */
+static const char *config_role(const struct hn_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_bridges; i++) {
+		const struct hn_bridge *b = &c->bridges[i];
+
+		if (strcmp(b->name, name) == 0)
+			return "a bridge";
+		for (size_t k = 0; k < b->n_ports; k++)
+			if (strcmp(b->ports[k].name, name) == 0)
+				return "a port";
 	}
+	return NULL;
+}
+
+/* An uplink found by its MAC: the name it has on this host now, into b->uplink. */
+static int resolve_by_mac(const struct hn_config *c, struct hn_bridge *b,
+			  const struct hn_uplink_facts *f)
+{
+	const uint8_t *m = b->uplink_want_mac;
+	const char *role;
+	char mac[18];
+
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+		 m[5]);
+	if (f->n_by_mac == 0)
+		return hn_err(-ENODEV,
+			      "bridge %s: no NIC on this host has MAC %s (its uplink.mac); check "
+			      "the MAC with `ip link`",
+			      b->name, mac);
+	if (f->n_by_mac > 1)
+		return hn_err(-ENOTUNIQ,
+			      "bridge %s: %s and %s both have MAC %s (its uplink.mac): name the "
+			      "uplink instead (`uplink: NAME`)",
+			      b->name, f->nic_name, f->also_name, mac);
+	role = config_role(c, f->nic_name);
+	if (role)
+		return hn_err(-EINVAL,
+			      "bridge %s: the NIC with MAC %s (its uplink.mac) is %s, which the "
+			      "config names as %s too",
+			      b->name, mac, f->nic_name, role);
+	if (strcmp(b->uplink, f->nic_name) != 0)
+		hn_debug("%s: its uplink with MAC %s is %s", b->name, mac, f->nic_name);
+	snprintf(b->uplink, sizeof(b->uplink), "%s", f->nic_name);
 	return 0;
 }
 
@@ -64,9 +159,11 @@ int hn_uplink_resolve(struct hn_config *c, struct hn_session *s)
 		struct hn_uplink_facts f;
 		int r;
 
-		if (!c->bridges[i].uplink[0])
+		if (!hn_bridge_has_uplink(&c->bridges[i]))
 			continue;
 		hn_session_uplink_facts(s, &c->bridges[i], &f);
+		if (c->bridges[i].uplink_by_mac && (r = resolve_by_mac(c, &c->bridges[i], &f)) < 0)
+			return r;
 		r = resolve_bridge(&c->bridges[i], &f);
 		if (r < 0)
 			return r;
@@ -131,6 +228,50 @@ void hn_uplink_mark_kept(struct hn_config *c, const struct hn_plan *plan)
 	}
 }
 
+static bool link_holds6(const struct hn_link_facts *l, const struct in6_addr *a)
+{
+	for (size_t i = 0; i < held6(l); i++)
+		if (memcmp(&l->addrs6[i].addr, a, sizeof(*a)) == 0)
+			return true;
+	return false;
+}
+
+/* A bridge whose IPv6 gateway the probes ask: one in the config or learned, and a global
+ * address of the host to ask from. */
+static bool probes6(const struct hn_bridge *b)
+{
+	return b->uplink[0] && b->has_gateway6 && b->n_addresses6;
+}
+
+/* As for IPv4 below: the IPv6 gateway answers a neighbor solicitation from where the
+ * host's address is now. */
+static int check_before6(const struct hn_config *c, struct hn_session *s, int timeout_ms)
+{
+	for (size_t i = 0; i < c->n_bridges; i++) {
+		const struct hn_bridge *b = &c->bridges[i];
+		const struct in6_addr *src;
+		char gw[INET6_ADDRSTRLEN];
+		struct hn_uplink_facts f;
+
+		if (!probes6(b))
+			continue;
+		src = &b->addresses6[0].addr;
+		inet_ntop(AF_INET6, &b->gateway6, gw, sizeof(gw));
+		hn_session_uplink_facts(s, b, &f);
+		if (link_holds6(&f.bridge, src) &&
+		    hn_verify_gateway_ask6(b->name, src, &b->gateway6, timeout_ms) == 0)
+			continue;
+		if (hn_verify_gateway_ask6(b->uplink, src, &b->gateway6, timeout_ms) == 0)
+			continue;
+		return hn_err(-EHOSTUNREACH,
+			      "IPv6 gateway %s does not answer neighbor solicitation from %s now "
+			      "(waited %d ms): refusing to move the uplink; nothing was changed. "
+			      "Check the gateway (or `gateway6:` in the config) first",
+			      gw, b->uplink, timeout_ms);
+	}
+	return 0;
+}
+
 int hn_uplink_check_before(const struct hn_config *c, struct hn_session *s, int timeout_ms)
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {
@@ -156,7 +297,7 @@ int hn_uplink_check_before(const struct hn_config *c, struct hn_session *s, int 
 			      "`gateway:` in the config) first",
 			      gw, b->uplink, timeout_ms);
 	}
-	return 0;
+	return check_before6(c, s, timeout_ms);
 }
 
 int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_ms)
@@ -169,6 +310,17 @@ int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_m
 		if (!b->uplink[0] || !b->has_gateway || !b->n_addresses)
 			continue;
 		r = hn_verify_gateway_ask(from, b->addresses[0].addr, b->gateway, timeout_ms);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < c->n_bridges; i++) {
+		const struct hn_bridge *b = &c->bridges[i];
+		const char *from = from_nic && !b->uplink_kept ? b->uplink : b->name;
+		int r;
+
+		if (!probes6(b))
+			continue;
+		r = hn_verify_gateway_ask6(from, &b->addresses6[0].addr, &b->gateway6, timeout_ms);
 		if (r < 0)
 			return r;
 	}

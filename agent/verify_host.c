@@ -54,7 +54,7 @@ void hn_layer_diff(const struct hn_backend *b, void *state, const struct hn_conf
 static bool has_uplink(const struct hn_config *c)
 {
 	for (size_t i = 0; i < c->n_bridges; i++)
-		if (c->bridges[i].uplink[0])
+		if (hn_bridge_has_uplink(&c->bridges[i]))
 			return true;
 	return false;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The netlink backend: links, IPv4 addresses and routes of each bridge's own interface,
+ * The netlink backend: links, IPv4 and IPv6 addresses and routes of each bridge's own interface,
  * through one rtnetlink socket (libnl-route-3). Read: nl_io.c; diff: nlb_diff.c (pure);
  * apply and undo: nlb_apply.c.
  */
@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct nl_backend {
 	struct nl_sock *sk;
@@ -46,8 +47,10 @@ static int nlb_read(void *state)
 	int r = hn_nl_read(b->sk, &b->cur);
 
 	if (r == 0)
-		hn_debug("netlink: read %zu links, %zu IPv4 addresses, %zu IPv4 routes",
-			 b->cur.n_links, b->cur.n_addrs, b->cur.n_routes);
+		hn_debug("netlink: read %zu links, %zu IPv4 and %zu IPv6 addresses, %zu IPv4 and "
+			 "%zu IPv6 routes",
+			 b->cur.n_links, b->cur.n_addrs, b->cur.n_addrs6, b->cur.n_routes,
+			 b->cur.n_routes6);
 	return r;
 }
 
@@ -139,8 +142,20 @@ static void nlb_close(void *state)
 static void nlb_uplink_facts(void *state, const struct hn_bridge *b, struct hn_uplink_facts *out)
 {
 	struct nl_backend *nb = state;
+	const char *nic = b->uplink;
 
-	hn_nl_link_facts(&nb->cur, b->uplink, &out->nic);
+	memset(out, 0, sizeof(*out));
+	if (b->uplink_by_mac) {
+		const struct hn_nl_link *found, *also;
+
+		hn_nl_nic_by_mac(&nb->cur, b->uplink_want_mac, b->name, &found, &also,
+				 &out->n_by_mac);
+		nic = found ? found->name : "";
+		snprintf(out->nic_name, sizeof(out->nic_name), "%s", nic);
+		snprintf(out->also_name, sizeof(out->also_name), "%s", also ? also->name : "");
+	}
+	if (*nic)
+		hn_nl_link_facts(&nb->cur, nic, &out->nic);
 	hn_nl_link_facts(&nb->cur, b->name, &out->bridge);
 }
 

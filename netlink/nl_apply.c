@@ -41,11 +41,13 @@ static int resolve(struct nl_sock *sk, const char *ifname, struct hn_nl_link *l)
 	return 0;
 }
 
+/* buf: at least HN_PREFIX6_STRLEN. */
 static const char *prefix_of(const struct hn_nl_addr *a, char *buf)
 {
 	struct hn_prefix p = {a->local, a->prefixlen};
+	struct hn_prefix6 p6 = {a->local6, a->prefixlen};
 
-	return hn_prefix_format(&p, buf);
+	return a->family == AF_INET6 ? hn_prefix6_format(&p6, buf) : hn_prefix_format(&p, buf);
 }
 
 /* Send msg; on failure record "<ifname>: <verb> <what>: <reason>", and unreachable_hint
@@ -121,7 +123,7 @@ static int apply_link(struct nl_sock *sk, struct hn_nl_change *c)
 static int apply_addr(struct nl_sock *sk, struct hn_nl_change *c)
 {
 	struct hn_nl_addr a = c->addr;
-	char pfx[HN_PREFIX_STRLEN];
+	char pfx[HN_PREFIX6_STRLEN];
 	struct hn_nl_link l;
 	int r;
 
@@ -147,10 +149,16 @@ static int apply_addr(struct nl_sock *sk, struct hn_nl_change *c)
 	return request(sk, hn_nl_msg_addr(RTM_NEWADDR, &a), c, "add", pfx, NULL);
 }
 
+/* The route's gateway as its family keeps it (family 0 is IPv4, as in nl_state.h). */
+static const void *gw_of(const struct hn_nl_route *rt)
+{
+	return rt->family == AF_INET6 ? (const void *)&rt->gateway6 : (const void *)&rt->gateway;
+}
+
 static int apply_route(struct nl_sock *sk, struct hn_nl_change *c)
 {
 	struct hn_nl_route rt = c->route;
-	char what[HN_NL_ROUTE_STRLEN + 8], hint[96] = "", gw[INET_ADDRSTRLEN];
+	char what[HN_NL_ROUTE_STRLEN + 8], hint[128] = "", gw[INET6_ADDRSTRLEN];
 	struct hn_nl_link l;
 	int r, flags;
 
@@ -178,10 +186,13 @@ static int apply_route(struct nl_sock *sk, struct hn_nl_change *c)
 	/* The kernel says "Nexthop has invalid gateway": say what to look at. */
 	if (rt.has_gateway)
 		snprintf(hint, sizeof(hint), ": the gateway %s is on no subnet of %s",
-			 inet_ntop(AF_INET, &rt.gateway, gw, sizeof(gw)), c->ifname);
+			 rt.family == AF_INET6 ? inet_ntop(AF_INET6, &rt.gateway6, gw, sizeof(gw))
+					       : inet_ntop(AF_INET, &rt.gateway, gw, sizeof(gw)),
+			 c->ifname);
 	flags = NLM_F_CREATE | (c->op == HN_OP_CHANGE ? NLM_F_REPLACE : NLM_F_EXCL);
 	if (rt.has_gateway)
-		hn_nl_neigh_carry(sk, &rt.gateway, rt.oif);
+		hn_nl_neigh_carry(sk, rt.family == AF_INET6 ? AF_INET6 : AF_INET, gw_of(&rt),
+				  rt.oif);
 	return request(sk, hn_nl_msg_route(RTM_NEWROUTE, flags, &rt), c,
 		       c->op == HN_OP_CHANGE ? "replace" : "add", what, hint[0] ? hint : NULL);
 }
@@ -305,7 +316,8 @@ int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c)
 		rt.oif = c->ifindex;
 		hn_nl_route_format(&rt, NULL, what + strlen(what));
 		if (c->op == HN_OP_CHANGE && old.has_gateway)
-			hn_nl_neigh_carry(sk, &old.gateway, old.oif);
+			hn_nl_neigh_carry(sk, old.family == AF_INET6 ? AF_INET6 : AF_INET,
+					  gw_of(&old), old.oif);
 		if (c->op == HN_OP_CHANGE)
 			return undo_talk(
 			    sk, hn_nl_msg_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &old),

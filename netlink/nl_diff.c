@@ -50,13 +50,15 @@ struct diff {
 
 char *hn_nl_route_format(const struct hn_nl_route *r, const char *ifname, char *buf)
 {
-	char dst[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN + 5] = "";
+	char dst[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN + 5] = "";
 	char dev[IFNAMSIZ + 5] = "";
+	bool v6 = r->family == AF_INET6;
 
-	inet_ntop(AF_INET, &r->dst, dst, sizeof(dst));
+	inet_ntop(v6 ? AF_INET6 : AF_INET, v6 ? (const void *)&r->dst6 : &r->dst, dst, sizeof(dst));
 	if (r->has_gateway) {
 		memcpy(gw, " via ", 5);
-		inet_ntop(AF_INET, &r->gateway, gw + 5, sizeof(gw) - 5);
+		inet_ntop(v6 ? AF_INET6 : AF_INET, v6 ? (const void *)&r->gateway6 : &r->gateway,
+			  gw + 5, sizeof(gw) - 5);
 	}
 	if (ifname && *ifname)
 		snprintf(dev, sizeof(dev), " dev %s", ifname);
@@ -73,7 +75,7 @@ static bool prefix_route(const struct hn_prefix *a, const struct hn_prefix *to)
 	       (a->addr.s_addr & hn_prefix_mask(to->len)) == to->addr.s_addr;
 }
 
-static const char *ifname_of(const struct hn_nl_state *s, int ifindex, char *buf)
+const char *hn_nl_ifname(const struct hn_nl_state *s, int ifindex, char *buf)
 {
 	const struct hn_nl_link *l = hn_nl_link_by_index(s, ifindex);
 
@@ -106,15 +108,26 @@ static void address_object(const struct hn_prefix *p, const char *ifname, struct
 	hn_object_set(obj, HN_KIND_ADDRESS, hn_prefix_format(p, pfx), ifname, NULL);
 }
 
+static const char *ifname_of(const struct hn_nl_state *s, int ifindex, char *buf)
+{
+	return hn_nl_ifname(s, ifindex, buf);
+}
+
 static struct hn_nl_change *add_action(struct diff *d, enum hn_nl_kind kind, enum hn_op op,
 				       const char *ifname, const struct hn_object *obj)
+{
+	return hn_nl_plan_add(d->plan, kind, op, ifname, obj);
+}
+
+struct hn_nl_change *hn_nl_plan_add(struct hn_plan *plan, enum hn_nl_kind kind, enum hn_op op,
+				    const char *ifname, const struct hn_object *obj)
 {
 	struct hn_nl_change *c = calloc(1, sizeof(*c));
 	struct hn_action *a;
 
 	if (!c)
 		return NULL;
-	a = hn_plan_add(d->plan, op, obj);
+	a = hn_plan_add(plan, op, obj);
 	if (!a) {
 		free(c);
 		return NULL;
@@ -132,10 +145,14 @@ static struct hn_action *last_action(struct diff *d)
 	return d->plan->actions[d->plan->n - 1];
 }
 
-/* Undo will put back something that lives on ifindex: remember the device by name. */
 static void remember_device(const struct diff *d, struct hn_nl_change *c, int ifindex)
 {
-	const struct hn_nl_link *l = hn_nl_link_by_index(d->cur, ifindex);
+	hn_nl_remember(d->cur, c, ifindex);
+}
+
+void hn_nl_remember(const struct hn_nl_state *s, struct hn_nl_change *c, int ifindex)
+{
+	const struct hn_nl_link *l = hn_nl_link_by_index(s, ifindex);
 
 	if (!l)
 		return;
@@ -814,7 +831,7 @@ static int diff_all(struct diff *d, const struct hn_config *down)
 		r = prune_addresses(d);
 	for (size_t i = 0; d->want && i < d->want->n_bridges && r == 0; i++)
 		r = uplink_release(d, &d->want->bridges[i]);
-	return r;
+	return r == 0 ? hn_nl_diff6(d->cur, down ? down : d->want, d->plan) : r;
 }
 
 /* The host's interfaces on the switch: every bridge's own port, then each internal port,

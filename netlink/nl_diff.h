@@ -71,8 +71,24 @@ struct hn_nl_change {
  * held by a route hostnet did not add, or asks for one twice. */
 int hn_nl_diff(const struct hn_nl_state *cur, const struct hn_config *want, struct hn_plan *plan);
 
+/* Helpers of both diffs (nl_diff.c, nl_diff6.c). A new action on obj about ifname appended
+ * to plan, its priv a zeroed change of kind and op; NULL: out of memory. */
+struct hn_nl_change *hn_nl_plan_add(struct hn_plan *plan, enum hn_nl_kind kind, enum hn_op op,
+				    const char *ifname, const struct hn_object *obj);
+/* Undo will put back something that lives on ifindex: remember the device by name, and
+ * whether it was up. */
+void hn_nl_remember(const struct hn_nl_state *s, struct hn_nl_change *c, int ifindex);
+/* ifindex's name as read, "ifN" for one not there, "" for 0. buf: IFNAMSIZ bytes. */
+const char *hn_nl_ifname(const struct hn_nl_state *s, int ifindex, char *buf);
+
+/* The IPv6 part of hn_nl_diff (nl_diff6.c): the bridges' IPv6 addresses and routes, the
+ * uplink move of the NIC's global addresses and IPv6 default route, IPv6 removals. Appends
+ * to plan; on failure the caller drops what it appended. */
+int hn_nl_diff6(const struct hn_nl_state *cur, const struct hn_config *config,
+		struct hn_plan *plan);
+
 /* "10.99.1.0/24 dev brint", "0.0.0.0/0 via 198.51.100.1 dev br0" into buf. */
-#define HN_NL_ROUTE_STRLEN 80
+#define HN_NL_ROUTE_STRLEN 128
 char *hn_nl_route_format(const struct hn_nl_route *r, const char *ifname, char *buf);
 
 #endif

@@ -201,6 +201,7 @@ static void fill_link(struct rtnl_link *l, struct hn_nl_link *out)
 	snprintf(out->name, sizeof(out->name), "%s", rtnl_link_get_name(l) ?: "");
 	out->flags = rtnl_link_get_flags(l);
 	out->mtu = rtnl_link_get_mtu(l);
+	snprintf(out->kind, sizeof(out->kind), "%s", rtnl_link_get_type(l) ?: "");
 	if (mac && nl_addr_get_len(mac) == 6) {
 		out->has_mac = true;
 		memcpy(out->mac, nl_addr_get_binary_addr(mac), 6);
@@ -236,12 +237,28 @@ static void copy_in4(struct in_addr *to, struct nl_addr *a, bool *has)
 		*has = ok;
 }
 
+static void copy_in6(struct in6_addr *to, struct nl_addr *a, bool *has)
+{
+	bool ok = a && nl_addr_get_family(a) == AF_INET6 && nl_addr_get_len(a) == 16;
+
+	if (ok)
+		memcpy(to, nl_addr_get_binary_addr(a), 16);
+	else
+		memset(to, 0, sizeof(*to));
+	if (has)
+		*has = ok;
+}
+
 static void fill_route(struct rtnl_route *rt, struct hn_nl_route *out)
 {
 	struct nl_addr *dst = rtnl_route_get_dst(rt);
 
+	out->family = (uint8_t)rtnl_route_get_family(rt);
 	out->table = rtnl_route_get_table(rt);
-	copy_in4(&out->dst, dst, NULL);
+	if (out->family == AF_INET6)
+		copy_in6(&out->dst6, dst, NULL);
+	else
+		copy_in4(&out->dst, dst, NULL);
 	out->dst_len = dst ? (uint8_t)nl_addr_get_prefixlen(dst) : 0;
 	out->tos = rtnl_route_get_tos(rt);
 	out->protocol = rtnl_route_get_protocol(rt);
@@ -254,7 +271,10 @@ static void fill_route(struct rtnl_route *rt, struct hn_nl_route *out)
 		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(rt, 0);
 
 		out->oif = rtnl_route_nh_get_ifindex(nh);
-		copy_in4(&out->gateway, rtnl_route_nh_get_gateway(nh), &out->has_gateway);
+		if (out->family == AF_INET6)
+			copy_in6(&out->gateway6, rtnl_route_nh_get_gateway(nh), &out->has_gateway);
+		else
+			copy_in4(&out->gateway, rtnl_route_nh_get_gateway(nh), &out->has_gateway);
 	} else {
 		out->multipath = rtnl_route_get_nnexthops(rt) > 1;
 	}
@@ -299,7 +319,7 @@ static int read_routes(struct nl_sock *sk, struct hn_nl_state *s)
 	_cleanup_(nl_cache_freep) struct nl_cache *cache = NULL;
 	/* Filled apart: rtnl_route_alloc_cache frees a cache whose dump failed with free(),
 	 * leaking its hash table and the routes read before the failure (libnl 3.7 to 3.12). */
-	int r = rtnl_route_alloc_cache(NULL, AF_INET, 0, &cache);
+	int r = rtnl_route_alloc_cache(NULL, AF_UNSPEC, 0, &cache);
 
 	if (r == 0) {
 		/* The cache's read takes the socket's callbacks: the guard is there for it only. */
@@ -313,9 +333,14 @@ static int read_routes(struct nl_sock *sk, struct hn_nl_state *s)
 		struct rtnl_route *rt = (struct rtnl_route *)o;
 		struct hn_nl_route *out;
 
-		if (rtnl_route_get_family(rt) != AF_INET)
+		/* IPv6: the main table only; the local one holds a route per address. */
+		if (rtnl_route_get_family(rt) == AF_INET6 &&
+		    rtnl_route_get_table(rt) == RT_TABLE_MAIN)
+			out = hn_nl_state_add_route6(s);
+		else if (rtnl_route_get_family(rt) == AF_INET)
+			out = hn_nl_state_add_route(s);
+		else
 			continue;
-		out = hn_nl_state_add_route(s);
 		if (!out)
 			return hn_err(-ENOMEM, "netlink: out of memory");
 		fill_route(rt, out);
@@ -328,6 +353,35 @@ struct addr_dump {
 	int err;
 };
 
+/* What both families' addresses carry alike. nlmsg_parse without a policy checks no
+ * attribute's size: each is checked here. */
+static void fill_addr(struct hn_nl_addr *a, const struct ifaddrmsg *ifa, struct nlattr **tb)
+{
+	a->ifindex = (int)ifa->ifa_index;
+	a->prefixlen = ifa->ifa_prefixlen;
+	a->scope = ifa->ifa_scope;
+	a->flags = tb[IFA_FLAGS] && nla_len(tb[IFA_FLAGS]) >= 4 ? nla_get_u32(tb[IFA_FLAGS])
+								: ifa->ifa_flags;
+	if (tb[IFA_PROTO] && nla_len(tb[IFA_PROTO]) >= 1)
+		a->proto = nla_get_u8(tb[IFA_PROTO]);
+}
+
+static int on_addr6(struct addr_dump *d, const struct ifaddrmsg *ifa, struct nlattr **tb)
+{
+	struct hn_nl_addr *a;
+
+	if (!tb[IFA_ADDRESS] || nla_len(tb[IFA_ADDRESS]) != 16)
+		return NL_SKIP;
+	a = hn_nl_state_add_addr6(d->s);
+	if (!a) {
+		d->err = -ENOMEM;
+		return NL_STOP;
+	}
+	fill_addr(a, ifa, tb);
+	memcpy(&a->local6, nla_data(tb[IFA_ADDRESS]), 16);
+	return NL_OK;
+}
+
 static int on_addr(struct nl_msg *msg, void *arg)
 {
 	struct addr_dump *d = arg;
@@ -339,6 +393,8 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	if (h->nlmsg_type != RTM_NEWADDR || nlmsg_parse(h, sizeof(*ifa), tb, IFA_MAX, NULL) < 0)
 		return NL_SKIP;
 	ifa = nlmsg_data(h);
+	if (ifa->ifa_family == AF_INET6)
+		return on_addr6(d, ifa, tb);
 	if (ifa->ifa_family != AF_INET)
 		return NL_SKIP;
 	a = hn_nl_state_add_addr(d->s);
@@ -346,12 +402,7 @@ static int on_addr(struct nl_msg *msg, void *arg)
 		d->err = -ENOMEM;
 		return NL_STOP;
 	}
-	a->ifindex = (int)ifa->ifa_index;
-	a->prefixlen = ifa->ifa_prefixlen;
-	a->scope = ifa->ifa_scope;
-	/* nlmsg_parse without a policy checks no attribute's size: each is checked here. */
-	a->flags = tb[IFA_FLAGS] && nla_len(tb[IFA_FLAGS]) >= 4 ? nla_get_u32(tb[IFA_FLAGS])
-								: ifa->ifa_flags;
+	fill_addr(a, ifa, tb);
 	if (tb[IFA_ADDRESS] && nla_len(tb[IFA_ADDRESS]) == 4)
 		memcpy(&a->address, nla_data(tb[IFA_ADDRESS]), 4);
 	if (tb[IFA_LOCAL] && nla_len(tb[IFA_LOCAL]) == 4)
@@ -364,14 +415,12 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	}
 	if (tb[IFA_LABEL])
 		nla_strlcpy(a->label, tb[IFA_LABEL], sizeof(a->label));
-	if (tb[IFA_PROTO] && nla_len(tb[IFA_PROTO]) >= 1)
-		a->proto = nla_get_u8(tb[IFA_PROTO]);
 	return NL_OK;
 }
 
 static int read_addrs_once(struct nl_sock *sk, struct hn_nl_state *s)
 {
-	struct ifaddrmsg req = {.ifa_family = AF_INET};
+	struct ifaddrmsg req = {.ifa_family = AF_UNSPEC};
 	struct addr_dump d = {.s = s};
 	struct nl_cb *cb = socket_cb(sk);
 	int r;
@@ -393,7 +442,7 @@ static int read_addrs(struct nl_sock *sk, struct hn_nl_state *s)
 	int r;
 
 	for (int i = 0; i < DUMP_TRIES; i++) {
-		s->n_addrs = 0;
+		s->n_addrs = s->n_addrs6 = 0;
 		r = read_addrs_once(sk, s);
 		if (r != -NLE_DUMP_INTR)
 			break;
@@ -408,14 +457,14 @@ int hn_nl_read(struct nl_sock *sk, struct hn_nl_state *out)
 {
 	int r;
 
-	out->n_links = out->n_addrs = out->n_routes = 0;
+	out->n_links = out->n_addrs = out->n_routes = out->n_addrs6 = out->n_routes6 = 0;
 	r = read_links(sk, out);
 	if (r == 0)
 		r = read_addrs(sk, out);
 	if (r == 0)
 		r = read_routes(sk, out);
 	if (r < 0)
-		out->n_links = out->n_addrs = out->n_routes = 0;
+		out->n_links = out->n_addrs = out->n_routes = out->n_addrs6 = out->n_routes6 = 0;
 	return r;
 }
 

@@ -13,8 +13,9 @@
 int hn_nl_open(struct nl_sock **sk, int timeout_ms);
 void hn_nl_close(struct nl_sock *sk);
 
-/* Replace *out with the kernel's links, IPv4 addresses and IPv4 routes (one dump each).
- * On failure *out is empty and hn_errmsg() says why. */
+/* Replace *out with the kernel's links, IPv4 and IPv6 addresses, IPv4 routes and the IPv6
+ * routes of the main table (one dump each). On failure *out is empty and hn_errmsg() says
+ * why. */
 int hn_nl_read(struct nl_sock *sk, struct hn_nl_state *out);
 
 /* Send msg (always freed; NULL stands for out of memory) and wait for the kernel's answer: 0 or a

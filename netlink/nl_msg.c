@@ -28,10 +28,32 @@ struct nl_msg *hn_nl_msg_link(int ifindex, bool up, unsigned mtu)
 	return TAKE_PTR(msg);
 }
 
+/* What a new address of either family carries besides the address itself. */
+static int put_new_addr(struct nl_msg *msg, const struct hn_nl_addr *a)
+{
+	int r = 0;
+
+	if (a->flags & RESTORED_ADDR_FLAGS)
+		r = nla_put_u32(msg, IFA_FLAGS, a->flags & RESTORED_ADDR_FLAGS);
+	if (r == 0 && a->proto)
+		r = nla_put_u8(msg, IFA_PROTO, a->proto);
+	if (r == 0 && a->route_metric)
+		r = nla_put_u32(msg, IFA_RT_PRIORITY, a->route_metric);
+	return r;
+}
+
+/* An IPv6 address: IFA_ADDRESS alone, no broadcast, no label. */
+static int put_addr6(struct nl_msg *msg, int type, const struct hn_nl_addr *a)
+{
+	int r = nla_put(msg, IFA_ADDRESS, 16, &a->local6);
+
+	return r == 0 && type == RTM_NEWADDR ? put_new_addr(msg, a) : r;
+}
+
 struct nl_msg *hn_nl_msg_addr(int type, const struct hn_nl_addr *a)
 {
 	struct ifaddrmsg ifa = {
-	    .ifa_family = AF_INET,
+	    .ifa_family = a->family == AF_INET6 ? AF_INET6 : AF_INET,
 	    .ifa_prefixlen = a->prefixlen,
 	    .ifa_scope = type == RTM_NEWADDR ? a->scope : 0,
 	    .ifa_index = (unsigned)a->ifindex,
@@ -43,6 +65,8 @@ struct nl_msg *hn_nl_msg_addr(int type, const struct hn_nl_addr *a)
 	if (!msg)
 		return NULL;
 	r = nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO);
+	if (a->family == AF_INET6)
+		return r == 0 && put_addr6(msg, type, a) == 0 ? TAKE_PTR(msg) : NULL;
 	if (r == 0)
 		r = nla_put(msg, IFA_LOCAL, 4, &a->local);
 	if (r == 0)
@@ -52,20 +76,17 @@ struct nl_msg *hn_nl_msg_addr(int type, const struct hn_nl_addr *a)
 			r = nla_put(msg, IFA_BROADCAST, 4, &a->broadcast);
 		if (r == 0 && a->label[0])
 			r = nla_put_string(msg, IFA_LABEL, a->label);
-		if (r == 0 && (a->flags & RESTORED_ADDR_FLAGS))
-			r = nla_put_u32(msg, IFA_FLAGS, a->flags & RESTORED_ADDR_FLAGS);
-		if (r == 0 && a->proto)
-			r = nla_put_u8(msg, IFA_PROTO, a->proto);
-		if (r == 0 && a->route_metric)
-			r = nla_put_u32(msg, IFA_RT_PRIORITY, a->route_metric);
+		if (r == 0)
+			r = put_new_addr(msg, a);
 	}
 	return r < 0 ? NULL : TAKE_PTR(msg);
 }
 
 struct nl_msg *hn_nl_msg_route(int type, int flags, const struct hn_nl_route *r)
 {
+	bool v6 = r->family == AF_INET6;
 	struct rtmsg rtm = {
-	    .rtm_family = AF_INET,
+	    .rtm_family = v6 ? AF_INET6 : AF_INET,
 	    .rtm_dst_len = r->dst_len,
 	    .rtm_tos = r->tos,
 	    .rtm_table = r->table < 256 ? (unsigned char)r->table : RT_TABLE_UNSPEC,
@@ -84,14 +105,15 @@ struct nl_msg *hn_nl_msg_route(int type, int flags, const struct hn_nl_route *r)
 	if (e == 0)
 		e = nla_put_u32(msg, RTA_TABLE, r->table);
 	if (e == 0 && r->dst_len)
-		e = nla_put(msg, RTA_DST, 4, &r->dst);
+		e = v6 ? nla_put(msg, RTA_DST, 16, &r->dst6) : nla_put(msg, RTA_DST, 4, &r->dst);
 	if (e == 0 && r->oif)
 		e = nla_put_u32(msg, RTA_OIF, (uint32_t)r->oif);
 	if (e == 0 && r->has_gateway)
-		e = nla_put(msg, RTA_GATEWAY, 4, &r->gateway);
+		e = v6 ? nla_put(msg, RTA_GATEWAY, 16, &r->gateway6)
+		       : nla_put(msg, RTA_GATEWAY, 4, &r->gateway);
 	if (e == 0 && r->priority)
 		e = nla_put_u32(msg, RTA_PRIORITY, r->priority);
-	if (e == 0 && r->has_prefsrc)
+	if (e == 0 && r->has_prefsrc && !v6)
 		e = nla_put(msg, RTA_PREFSRC, 4, &r->prefsrc);
 	return e < 0 ? NULL : TAKE_PTR(msg);
 }

@@ -29,21 +29,22 @@ static void look(struct nl_object *obj, void *arg)
 	s->lladdr = nl_addr_get(ll);
 }
 
-void hn_nl_neigh_carry(struct nl_sock *sk, const struct in_addr *gw, int ifindex)
+void hn_nl_neigh_carry(struct nl_sock *sk, int family, const void *gw, int ifindex)
 {
 	struct search s = {.ifindex = ifindex};
 	struct nl_cache *cache = NULL;
 	struct rtnl_neigh *n = NULL;
 	int r;
 
-	s.gw = nl_addr_build(AF_INET, gw, sizeof(*gw));
+	s.gw = nl_addr_build(family, gw,
+			     family == AF_INET6 ? sizeof(struct in6_addr) : sizeof(struct in_addr));
 	if (!s.gw || rtnl_neigh_alloc_cache(sk, &cache) < 0)
 		goto out;
 	nl_cache_foreach(cache, look, &s);
 	if (!s.lladdr || !(n = rtnl_neigh_alloc()))
 		goto out;
 	rtnl_neigh_set_ifindex(n, ifindex);
-	rtnl_neigh_set_family(n, AF_INET);
+	rtnl_neigh_set_family(n, family);
 	rtnl_neigh_set_dst(n, s.gw);
 	rtnl_neigh_set_lladdr(n, s.lladdr);
 	rtnl_neigh_set_state(n, NUD_STALE);

@@ -12,7 +12,9 @@
 struct nl_sock;
 
 /* Copy gw's link-layer address, known on another device, to a STALE entry on ifindex (the
- * kernel confirms it itself before long). Best effort: a failure costs an ARP exchange. */
-void hn_nl_neigh_carry(struct nl_sock *sk, const struct in_addr *gw, int ifindex);
+ * kernel confirms it itself before long). gw is a struct in_addr (AF_INET) or a struct
+ * in6_addr (AF_INET6: the IPv6 default route moves too, its gateway often fe80::1). Best
+ * effort: a failure costs an ARP or NDP exchange. */
+void hn_nl_neigh_carry(struct nl_sock *sk, int family, const void *gw, int ifindex);
 
 #endif

@@ -4,6 +4,7 @@
 #include "error.h"
 
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@ void hn_nl_state_clear(struct hn_nl_state *s)
 	free(s->links);
 	free(s->addrs);
 	free(s->routes);
+	free(s->addrs6);
+	free(s->routes6);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -54,6 +57,24 @@ struct hn_nl_addr *hn_nl_state_add_addr(struct hn_nl_state *s)
 struct hn_nl_route *hn_nl_state_add_route(struct hn_nl_state *s)
 {
 	return APPEND(s->routes, s->n_routes, s->cap_routes);
+}
+
+struct hn_nl_addr *hn_nl_state_add_addr6(struct hn_nl_state *s)
+{
+	struct hn_nl_addr *a = APPEND(s->addrs6, s->n_addrs6, s->cap_addrs6);
+
+	if (a)
+		a->family = AF_INET6;
+	return a;
+}
+
+struct hn_nl_route *hn_nl_state_add_route6(struct hn_nl_state *s)
+{
+	struct hn_nl_route *r = APPEND(s->routes6, s->n_routes6, s->cap_routes6);
+
+	if (r)
+		r->family = AF_INET6;
+	return r;
 }
 
 struct hn_nl_link *hn_nl_link_by_name_mut(struct hn_nl_state *s, const char *name)
@@ -144,6 +165,67 @@ int hn_nl_default_gateway(const struct hn_nl_state *s, const char *ifname, struc
 	return 0;
 }
 
+/* Kinds of link whose MAC is another device's, or may be: never the uplink NIC itself. */
+static bool copies_a_mac(const char *kind)
+{
+	static const char *const kinds[] = {"vlan", "macvlan", "macvtap",     "ipvlan", "bond",
+					    "team", "bridge",  "openvswitch", "tun",	NULL};
+
+	for (size_t i = 0; kinds[i]; i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return true;
+	return false;
+}
+
+void hn_nl_nic_by_mac(const struct hn_nl_state *s, const uint8_t mac[6], const char *bridge,
+		      const struct hn_nl_link **found, const struct hn_nl_link **also, unsigned *n)
+{
+	*found = *also = NULL;
+	*n = 0;
+	for (size_t i = 0; i < s->n_links; i++) {
+		const struct hn_nl_link *l = &s->links[i];
+
+		if (!l->has_mac || memcmp(l->mac, mac, 6) != 0 || strcmp(l->name, bridge) == 0 ||
+		    copies_a_mac(l->kind))
+			continue;
+		if (!*found)
+			*found = l;
+		else if (!*also)
+			*also = l;
+		(*n)++;
+	}
+}
+
+/* The global IPv6 addresses of ifindex and its IPv6 default gateway (lowest metric). */
+static void link_ipv6(const struct hn_nl_state *s, int ifindex, struct hn_link_facts *out)
+{
+	const struct hn_nl_route *best = NULL;
+
+	for (size_t i = 0; i < s->n_addrs6; i++) {
+		const struct hn_nl_addr *a = &s->addrs6[i];
+
+		if (a->ifindex != ifindex || a->scope != RT_SCOPE_UNIVERSE ||
+		    (a->flags & IFA_F_TEMPORARY))
+			continue;
+		if (out->n_addrs6 < HN_LINK_ADDRS_MAX)
+			out->addrs6[out->n_addrs6] =
+			    (struct hn_prefix6){.addr = a->local6, .len = a->prefixlen};
+		out->n_addrs6++;
+	}
+	for (size_t i = 0; i < s->n_routes6; i++) {
+		const struct hn_nl_route *r = &s->routes6[i];
+
+		if (r->table != RT_TABLE_MAIN || r->dst_len != 0 || r->type != RTN_UNICAST ||
+		    r->multipath || !r->has_gateway || r->oif != ifindex)
+			continue;
+		if (!best || r->priority < best->priority)
+			best = r;
+	}
+	out->has_gateway6 = best != NULL;
+	if (best)
+		out->gateway6 = best->gateway6;
+}
+
 void hn_nl_link_facts(const struct hn_nl_state *s, const char *ifname, struct hn_link_facts *out)
 {
 	const struct hn_nl_link *l = hn_nl_link_by_name(s, ifname);
@@ -156,4 +238,5 @@ void hn_nl_link_facts(const struct hn_nl_state *s, const char *ifname, struct hn
 	out->has_mac = hn_nl_link_mac(s, ifname, out->mac) == 0;
 	hn_nl_link_ipv4(s, ifname, out->addrs, HN_LINK_ADDRS_MAX, &out->n_addrs);
 	out->has_gateway = hn_nl_default_gateway(s, ifname, &out->gateway) == 0;
+	link_ipv6(s, l->ifindex, out);
 }

@@ -58,14 +58,28 @@ struct hn_nl_link {
 	unsigned mtu;
 	bool has_mac;
 	uint8_t mac[6];
+	char kind[16]; /* IFLA_INFO_KIND ("veth", "vlan", "openvswitch"); "" for a NIC */
 	/* /proc/sys/net/ipv4/conf/NAME/arp_ignore and arp_announce: read (nl_sysctl.h) only
 	 * for the interfaces the config names, has_arp false for the others. */
 	bool has_arp;
 	unsigned arp_ignore, arp_announce;
 };
 
-/* One IPv4 address (AF_INET only). */
+/* The metric of the prefix route of an IPv6 address hostnet puts on an uplink bridge: above
+ * the kernel's own for an address (256, IP6_RT_PRIO_ADDRCONF), which the NIC's has, for the
+ * reason above. */
+#define HN_NL_UPLINK_BRIDGE_METRIC6 257
+
+/* The metric the kernel gives an IPv6 route added without one (IP6_RT_PRIO_USER): hostnet's
+ * IPv6 routes have it, as `ip -6 route add` and ifupdown's do, so that one takes the place
+ * of the other. */
+#define HN_NL_ROUTE6_METRIC 1024
+
+/* One address. IPv4 ones (family 0 or AF_INET) live in hn_nl_state.addrs, IPv6 ones
+ * (AF_INET6, in local6) in addrs6. */
 struct hn_nl_addr {
+	uint8_t family;
+	struct in6_addr local6; /* AF_INET6: IFA_ADDRESS */
 	int ifindex;
 	struct in_addr local;	/* IFA_LOCAL (IFA_ADDRESS when no IFA_LOCAL) */
 	struct in_addr address; /* IFA_ADDRESS: the peer on point-to-point links, else local */
@@ -81,8 +95,12 @@ struct hn_nl_addr {
 	char label[IFNAMSIZ];
 };
 
-/* One IPv4 route with a single next hop (multipath routes are kept, marked, never matched). */
+/* One route with a single next hop (multipath routes are kept, marked, never matched). IPv4
+ * (family 0 or AF_INET) in hn_nl_state.routes; IPv6 (AF_INET6: dst6, gateway6) in routes6,
+ * main table only. */
 struct hn_nl_route {
+	uint8_t family;
+	struct in6_addr dst6, gateway6;
 	uint32_t table;
 	struct in_addr dst;
 	uint8_t dst_len;
@@ -110,6 +128,10 @@ struct hn_nl_state {
 	size_t n_addrs, cap_addrs;
 	struct hn_nl_route *routes;
 	size_t n_routes, cap_routes;
+	struct hn_nl_addr *addrs6;
+	size_t n_addrs6, cap_addrs6;
+	struct hn_nl_route *routes6;
+	size_t n_routes6, cap_routes6;
 };
 
 void hn_nl_state_clear(struct hn_nl_state *s);
@@ -117,6 +139,8 @@ void hn_nl_state_clear(struct hn_nl_state *s);
 struct hn_nl_link *hn_nl_state_add_link(struct hn_nl_state *s);
 struct hn_nl_addr *hn_nl_state_add_addr(struct hn_nl_state *s);
 struct hn_nl_route *hn_nl_state_add_route(struct hn_nl_state *s);
+struct hn_nl_addr *hn_nl_state_add_addr6(struct hn_nl_state *s);
+struct hn_nl_route *hn_nl_state_add_route6(struct hn_nl_state *s);
 
 const struct hn_nl_link *hn_nl_link_by_name(const struct hn_nl_state *s, const char *name);
 struct hn_nl_link *hn_nl_link_by_name_mut(struct hn_nl_state *s, const char *name);

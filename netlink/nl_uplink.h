@@ -20,6 +20,15 @@
 /* Everything below about one link at once; out->exists false when there is no such link. */
 void hn_nl_link_facts(const struct hn_nl_state *s, const char *ifname, struct hn_link_facts *out);
 
+/*
+ * The NIC that has MAC mac, for an uplink found by its MAC: a link with that address that is
+ * not `bridge` (which takes its uplink's MAC) and not of a kind that copies a MAC from the
+ * device under it (VLAN, macvlan, bond, team, bridge, OVS and tap devices). *n is how many
+ * such links there are; the first is *found (NULL when none), another *also.
+ */
+void hn_nl_nic_by_mac(const struct hn_nl_state *s, const uint8_t mac[6], const char *bridge,
+		      const struct hn_nl_link **found, const struct hn_nl_link **also, unsigned *n);
+
 /* The link's hardware address. -ENODEV: no such link; -ENOENT: it has none. */
 int hn_nl_link_mac(const struct hn_nl_state *s, const char *ifname, uint8_t mac[6]);
 

@@ -142,7 +142,7 @@ json_t *hn_ovs_db_read_params(void)
 	    "_uuid", "name", "ports", "datapath_type", "other_config", "external_ids", NULL};
 	static const char *const port[] = {"_uuid",	"name",		"tag", "trunks",
 					   "vlan_mode", "external_ids", NULL};
-	static const char *const iface[] = {"name", "type", NULL};
+	static const char *const iface[] = {"name", "type", "mtu_request", "mtu", NULL};
 
 	return json_pack("[s, o, o, o, o]", HN_OVS_DB_NAME, select_op("Open_vSwitch", root),
 			 select_op("Bridge", bridge), select_op("Port", port),

@@ -41,10 +41,12 @@ struct hn_ovs_row {
 /* The row as json (borrowed, kept with the db), or NULL when out of memory. */
 json_t *hn_ovs_row_json(struct hn_ovs_row *row);
 
-/* Only name and type are read: a port's own interface has the port's name, and its type
- * is all the diff compares. Removals fetch whole rows later (ovs_diff.h). */
+/* Only name, type and the MTU are read: a port's own interface has the port's name, and
+ * those are all the diff compares. Removals fetch whole rows later (ovs_diff.h). */
 struct hn_ovs_iface {
 	const char *name, *type; /* type "" = a system device */
+	unsigned mtu_request;	 /* 0 = unset */
+	unsigned mtu;		 /* as ovs-vswitchd reports the device's; 0 = unknown */
 	struct hn_ovs_row *row;
 };
 

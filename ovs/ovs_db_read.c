@@ -93,6 +93,18 @@ static int opt_int(struct hn_ovs_scan *s, bool *set, long long *out)
 	return hn_ovs_scan_int(s, out);
 }
 
+/* An optional integer column that holds an MTU (mtu_request, mtu): 0 when empty (["set", []])
+ * or out of range. */
+static int opt_mtu(struct hn_ovs_scan *s, unsigned *mtu)
+{
+	long long v;
+	bool set;
+	int r = opt_int(s, &set, &v);
+
+	*mtu = r == 0 && set && v > 0 && v <= 65535 ? (unsigned)v : 0;
+	return r;
+}
+
 /* The head of ["TAG", X, ...]: 1 with *tag and X next, or 0 when the value is anything else
  * (passed whole). */
 static int enter_tagged(struct hn_ovs_scan *s, const char **tag)
@@ -298,6 +310,10 @@ static int read_ifaces(struct reader *rd)
 				r = opt_string(s, &f->name);
 			else if (is(k, "type"))
 				r = opt_string(s, &f->type);
+			else if (is(k, "mtu_request"))
+				r = opt_mtu(s, &f->mtu_request);
+			else if (is(k, "mtu"))
+				r = opt_mtu(s, &f->mtu);
 			else
 				r = hn_ovs_scan_skip(s);
 			if (r < 0)

@@ -17,6 +17,7 @@ struct want_port {
 	unsigned tag; /* 0: none */
 	bool has_trunks;
 	const struct hn_vlanset *trunks;
+	unsigned mtu; /* 0: leave alone */
 };
 
 struct diff {
@@ -137,6 +138,12 @@ static const char *tag_text(unsigned tag, char *buf, size_t len)
 	else
 		snprintf(buf, len, "none");
 	return buf;
+}
+
+/* An MTU as the plan and verify say it: "9000", "none" (OVS chooses). */
+static const char *mtu_text(unsigned mtu, char *buf, size_t len)
+{
+	return tag_text(mtu, buf, len);
 }
 
 /* An interface's type as people say it: "" and "system" are both a system device. */
@@ -285,6 +292,11 @@ static int add_port(struct diff *d, const struct hn_bridge *wb, const struct hn_
 		hn_fields_add(f, "trunks", HN_SHOWN_NAMED, NULL,
 			      trunks_text(wp->trunks, tr, sizeof(tr)));
 	}
+	if (wp->mtu) {
+		if (json_object_set_new(a->iface_cols, "mtu_request", json_integer(wp->mtu)) < 0)
+			return oom();
+		hn_fields_add(f, "mtu", HN_SHOWN_NAMED, NULL, mtu_text(wp->mtu, tag, sizeof(tag)));
+	}
 	return 0;
 }
 
@@ -305,6 +317,9 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct hn_
 	/* "" and "system" are both a system device. */
 	bool type_differs = ci && strcmp(ci->type, want_type) != 0 &&
 			    !(!wp->internal && strcmp(ci->type, "system") == 0);
+	/* mtu_request, not the device's MTU: that is what hostnet writes, and ovs-vswitchd
+	 * reports the device's later than it sets it (verify shows both, the kernel's too). */
+	bool mtu_differs = ci && wp->mtu && ci->mtu_request != wp->mtu;
 	json_auto_t *cols = NULL;
 	json_auto_t *old = NULL;
 	json_auto_t *icols = NULL;
@@ -315,7 +330,7 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct hn_
 
 	/* The common case, on every port of every converged run: nothing to build. */
 	if (cp->tag == wp->tag && hn_vlanset_equal(&cp->trunks, want_trunks) &&
-	    vlan_mode_ok(cp->vlan_mode, wp->tag) && !type_differs)
+	    vlan_mode_ok(cp->vlan_mode, wp->tag) && !type_differs && !mtu_differs)
 		return 0;
 	cols = json_object();
 	old = json_object();
@@ -342,12 +357,24 @@ static int set_port(struct diff *d, const struct hn_bridge *wb, const struct hn_
 		    keep_col(old, "vlan_mode", cp->row) < 0)
 			return oom();
 	}
+	if (type_differs || mtu_differs) {
+		icols = json_object();
+		iold = json_object();
+		if (!icols || !iold)
+			return oom();
+	}
 	if (type_differs) {
 		hn_fields_add(&f, "type", HN_SHOWN_NAMED, type_text(ci->type),
 			      wp->internal ? "internal" : "system");
-		icols = json_pack("{s:s}", "type", want_type);
-		iold = json_pack("{s:s}", "type", ci->type);
-		if (!icols || !iold)
+		if (json_object_set_new(icols, "type", json_string(want_type)) < 0 ||
+		    json_object_set_new(iold, "type", json_string(ci->type)) < 0)
+			return oom();
+	}
+	if (mtu_differs) {
+		hn_fields_add(&f, "mtu", HN_SHOWN_NAMED, mtu_text(ci->mtu_request, t1, sizeof(t1)),
+			      mtu_text(wp->mtu, t2, sizeof(t2)));
+		if (json_object_set_new(icols, "mtu_request", json_integer(wp->mtu)) < 0 ||
+		    keep_col(iold, "mtu_request", ci->row) < 0)
 			return oom();
 	}
 	if (json_object_size(cols) == 0 && !icols)
@@ -442,6 +469,14 @@ static int observe_port(struct diff *d, const struct hn_bridge *wb, const struct
 			      trunks_text(want_trunks, t2, sizeof(t2)));
 	if (cp && cp->vlan_mode)
 		hn_fields_add(&o->fields, "vlan_mode", HN_SHOWN_NAMED, cp->vlan_mode, NULL);
+	/* The MTU asked, and the one ovs-vswitchd reports the device has. */
+	if (wp->mtu)
+		hn_fields_add(&o->fields, "mtu", HN_SHOWN_NAMED,
+			      ci ? mtu_text(ci->mtu_request, t1, sizeof(t1)) : NULL,
+			      mtu_text(wp->mtu, t2, sizeof(t2)));
+	if (wp->mtu && ci && ci->mtu)
+		hn_fields_add(&o->fields, "device_mtu", HN_SHOWN_NAMED,
+			      mtu_text(ci->mtu, t1, sizeof(t1)), NULL);
 	if (cp && cp->bridge >= 0 && strcmp(d->db->bridges[cp->bridge].name, wb->name) != 0)
 		hn_fields_add(&o->fields, "bridge", HN_SHOWN_NAMED, d->db->bridges[cp->bridge].name,
 			      wb->name);
@@ -513,9 +548,28 @@ static bool wanted(const struct diff *d, const char *port)
 	return hn_ovs_strmap_get(&d->wanted, port, &i);
 }
 
+/*
+ * On a bridge whose uplink is found by its MAC, a system port hostnet made that the config no
+ * longer names is the uplink under its old name (the NIC was renamed): it leaves in the same
+ * step, and the same OVS transaction, as the NIC joins under its new one, guarded alike.
+ */
+static void old_uplink(struct diff *d, const struct hn_bridge *wb, const struct hn_ovs_port *p)
+{
+	const struct hn_ovs_iface *ci = hn_ovs_db_port_iface(d->db, p);
+	struct hn_action *h = last_action(d);
+
+	if (!wb || !wb->uplink_by_mac || !wb->uplink[0] || !ci ||
+	    (*ci->type && strcmp(ci->type, "system") != 0))
+		return;
+	h->uplink = true;
+	h->stage = HN_STAGE_NIC;
+	hn_action_remark(h, "created by hostnet; the uplink's old name: %s has its MAC now",
+			 wb->uplink);
+}
+
 /* Ports of a bridge that the config does not name anywhere: hostnet's go, others stay
- * (a VM's tap that libvirt added, say). */
-static int prune_ports(struct diff *d, const struct hn_ovs_bridge *cb)
+ * (a VM's tap that libvirt added, say). wb: the bridge in the config, or NULL. */
+static int prune_ports(struct diff *d, const struct hn_bridge *wb, const struct hn_ovs_bridge *cb)
 {
 	for (size_t i = 0; i < cb->n_ports; i++) {
 		const struct hn_ovs_port *p = &d->db->ports[cb->ports[i]];
@@ -525,6 +579,7 @@ static int prune_ports(struct diff *d, const struct hn_ovs_bridge *cb)
 			r = del_port(d, cb, cb->ports[i]);
 			if (r < 0)
 				return r;
+			old_uplink(d, wb, p);
 		}
 	}
 	return 0;
@@ -590,7 +645,8 @@ static size_t want_ports(const struct hn_bridge *wb, struct want_port *out)
 {
 	size_t n = 0;
 
-	out[n++] = (struct want_port){.name = wb->name, .internal = true, .tag = wb->tag};
+	out[n++] =
+	    (struct want_port){.name = wb->name, .internal = true, .tag = wb->tag, .mtu = wb->mtu};
 	if (wb->uplink[0])
 		out[n++] = (struct want_port){.name = wb->uplink};
 	for (size_t i = 0; i < wb->n_ports; i++) {
@@ -600,7 +656,8 @@ static size_t want_ports(const struct hn_bridge *wb, struct want_port *out)
 					      .internal = p->type == HN_PORT_INTERNAL,
 					      .tag = p->tag,
 					      .has_trunks = p->has_trunks,
-					      .trunks = &p->trunks};
+					      .trunks = &p->trunks,
+					      .mtu = p->mtu};
 	}
 	return n;
 }
@@ -651,7 +708,7 @@ static int converge_bridge(struct diff *d, const struct hn_bridge *wb)
 		r = converge_port(d, wb, cb, &wps[i]);
 	free(wps);
 	if (r == 0 && cb)
-		r = prune_ports(d, cb);
+		r = prune_ports(d, wb, cb);
 	return r;
 }
 
@@ -673,7 +730,7 @@ int hn_ovs_diff(const struct hn_ovs_db *db, const struct hn_config *want, const 
 
 		if (want && hn_config_bridge(want, cb->name))
 			continue;
-		r = cb->owned ? del_bridge(&d, cb) : prune_ports(&d, cb);
+		r = cb->owned ? del_bridge(&d, cb) : prune_ports(&d, NULL, cb);
 	}
 	hn_ovs_strmap_free(&d.wanted);
 	return r;
@@ -696,11 +753,11 @@ bool hn_ovs_plan_removes(const struct hn_plan *plan, size_t from)
 json_t *hn_ovs_details_params(void)
 {
 	return json_pack("[s, {s:s, s:s, s:[], s:[s, s, s, s, s, s, s]},"
-			 " {s:s, s:s, s:[], s:[s, s, s, s, s]}]",
+			 " {s:s, s:s, s:[], s:[s, s, s, s, s, s]}]",
 			 HN_OVS_DB_NAME, "op", "select", "table", "Port", "where", "columns",
 			 "_uuid", "name", "interfaces", "tag", "trunks", "vlan_mode",
 			 "external_ids", "op", "select", "table", "Interface", "where", "columns",
-			 "_uuid", "name", "type", "options", "external_ids");
+			 "_uuid", "name", "type", "options", "mtu_request", "external_ids");
 }
 
 /* uuid -> row of a select result's rows. */

@@ -47,12 +47,16 @@ static int bridge_datapath(const struct hn_ovs_bridge *cb, struct hn_import *im)
 			      cb->name, hn_datapath_name(d));
 }
 
-/* Its own port's VLAN role: a tag is all a config gives it. */
-static int own_port(const struct hn_ovs_port *p, struct hn_bridge *b, struct hn_import *im)
+/* Its own port's VLAN role and MTU: a tag and an mtu are all a config gives it. */
+static int own_port(const struct hn_ovs_db *db, const struct hn_ovs_port *p, struct hn_bridge *b,
+		    struct hn_import *im)
 {
+	const struct hn_ovs_iface *ci = hn_ovs_db_port_iface(db, p);
 	char buf[HN_VLANSET_STRLEN];
 
 	b->tag = p->tag;
+	/* mtu_request, not the device's MTU: unset stays unset, as `up` leaves it. */
+	b->mtu = ci ? ci->mtu_request : 0;
 	if (!hn_vlanset_empty(&p->trunks))
 		return hn_import_note(im,
 				      "port %s (the bridge's own): trunks %s: a config gives a "
@@ -103,6 +107,7 @@ static int add_port(const struct hn_ovs_db *db, const struct hn_ovs_port *p, str
 	snprintf(port->name, sizeof(port->name), "%s", p->name);
 	port->type = strcmp(ci->type, "internal") == 0 ? HN_PORT_INTERNAL : HN_PORT_SYSTEM;
 	port->tag = p->tag;
+	port->mtu = ci->mtu_request;
 	if (!hn_vlanset_empty(&p->trunks) && p->tag)
 		r = hn_import_note(im,
 				   "port %s on %s: tag %u and trunks %s (a native VLAN): a config "
@@ -141,7 +146,7 @@ static int add_bridge(const struct hn_ovs_db *db, const json_t *ifaces,
 		const struct hn_ovs_port *p = &db->ports[cb->ports[i]];
 
 		if (strcmp(p->name, cb->name) == 0) {
-			r = own_port(p, b, im);
+			r = own_port(db, p, b, im);
 			continue;
 		}
 		r = take_port(db, ifaces, p, cb->name, im);

@@ -534,7 +534,8 @@ static json_t *writable(const json_t *row, const char *const *cols)
 	return out;
 }
 
-static const char *const iface_cols[] = {"name", "type", "options", "external_ids", NULL};
+static const char *const iface_cols[] = {"name",	"type",		"options",
+					 "mtu_request", "external_ids", NULL};
 static const char *const port_cols[] = {"name", "tag", "trunks", "vlan_mode", "external_ids", NULL};
 static const char *const bridge_cols[] = {"name", "datapath_type", "other_config", "external_ids",
 					  NULL};

@@ -31,9 +31,14 @@
  */
 int hn_verify_arp_socket(int ifindex)
 {
+	return hn_verify_packet_socket(ifindex, ETH_P_ARP);
+}
+
+int hn_verify_packet_socket(int ifindex, uint16_t ethertype)
+{
 	struct sock_filter code[] = {
 	    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, (__u32)(SKF_AD_OFF + SKF_AD_PROTOCOL)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 0, 1),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ethertype, 0, 1),
 	    BPF_STMT(BPF_RET | BPF_K, 0xffff),
 	    BPF_STMT(BPF_RET | BPF_K, 0),
 	};

@@ -2,6 +2,7 @@
 #include "gateway.h"
 #include "arp.h"
 #include "error.h"
+#include "verify.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -111,6 +112,47 @@ int hn_verify_gateway_prepare(const struct hn_bridge *b, const struct hn_uplink_
 	run->n_cand = 1;
 	memcpy(run->mac, br->mac, HN_VERIFY_ETH_ALEN);
 	return 0;
+}
+
+int hn_verify_gateway6_check(const struct hn_bridge *b, const struct hn_uplink_facts *f, bool probe,
+			     struct hn_verify_checks *out)
+{
+	const struct hn_link_facts *br = &f->bridge, *up = &f->nic;
+	const struct in6_addr *gw = b->has_gateway6 ? &b->gateway6 : &br->gateway6;
+	char name[96], gws[INET6_ADDRSTRLEN], a[HN_PREFIX6_STRLEN];
+	struct hn_error why;
+	int r;
+
+	if (!b->n_addresses6 && !b->has_gateway6 && !br->has_gateway6 && !up->n_addrs6)
+		return 0; /* no IPv6 on this uplink */
+	snprintf(name, sizeof(name), "uplink %s IPv6 address", b->uplink);
+	if (up->n_addrs6)
+		r = hn_verify_checks_add(out, HN_VERIFY_CHECK_CRITICAL, name,
+					 "no global IPv6 address (moved to the bridge)", "%s%s",
+					 hn_prefix6_format(&up->addrs6[0], a),
+					 up->n_addrs6 > 1 ? " and more" : "");
+	else
+		r = hn_verify_checks_add(out, HN_VERIFY_CHECK_OK, name,
+					 "no global IPv6 address (moved to the bridge)", "none");
+	if (r < 0 || !probe || (!b->has_gateway6 && !br->has_gateway6))
+		return r;
+	inet_ntop(AF_INET6, gw, gws, sizeof(gws));
+	snprintf(name, sizeof(name), "gateway %s from %s", gws, b->name);
+	if (!br->n_addrs6 || !br->has_mac || !up->has_mac ||
+	    memcmp(br->mac, up->mac, HN_VERIFY_ETH_ALEN))
+		return hn_verify_checks_add(
+		    out, HN_VERIFY_CHECK_CRITICAL, name, "a neighbor advertisement",
+		    "not probed: %s has %s", b->name,
+		    !br->n_addrs6 ? "no global IPv6 address" : "not the MAC of its uplink");
+	/* Its own error context: the probe's failure is this check's line, not the run's. */
+	hn_err_push(&why);
+	r = hn_verify_gateway_ask6(b->name, &br->addrs6[0].addr, gw, HN_VERIFY_GATEWAY6_MS);
+	hn_err_pop(&why);
+	if (r == 0)
+		return hn_verify_checks_add(out, HN_VERIFY_CHECK_OK, name,
+					    "a neighbor advertisement", "answered");
+	return hn_verify_checks_add(out, HN_VERIFY_CHECK_CRITICAL, name, "a neighbor advertisement",
+				    "%s", why.msg);
 }
 
 void hn_verify_gateway_close(struct hn_verify_gateway_probe *g)

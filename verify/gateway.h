@@ -29,4 +29,16 @@ int hn_verify_gateway_prepare(const struct hn_bridge *b, const struct hn_uplink_
 			      struct hn_verify_checks *out);
 void hn_verify_gateway_close(struct hn_verify_gateway_probe *g);
 
+/* How long verify waits for the IPv6 gateway's advertisement. */
+#define HN_VERIFY_GATEWAY6_MS 1000
+
+/*
+ * IPv6, for a bridge b with an uplink and a gateway6 (in the config or learned): the NIC has
+ * no global IPv6 address left, and, with probe, the gateway answers a neighbor solicitation
+ * from the bridge (its MAC, its first global address), within HN_VERIFY_GATEWAY6_MS. Nothing
+ * when b has no IPv6. Negative errno: out of memory.
+ */
+int hn_verify_gateway6_check(const struct hn_bridge *b, const struct hn_uplink_facts *f, bool probe,
+			     struct hn_verify_checks *out);
+
 #endif

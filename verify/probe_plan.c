@@ -221,6 +221,18 @@ static int add_reach(struct hn_verify_probe_plan *p, size_t *cap, unsigned from,
 	return 0;
 }
 
+static int add_reach6(struct hn_verify_probe_plan *p, size_t *cap, unsigned from,
+		      const struct in6_addr *to, bool expect_ok, bool derived)
+{
+	int r = add_reach(p, cap, from, (struct in_addr){0}, expect_ok, derived);
+
+	if (r == 0) {
+		p->reach[p->n_reach - 1].v6 = true;
+		p->reach[p->n_reach - 1].to6 = *to;
+	}
+	return r;
+}
+
 /* The ARP proof of one interface's addresses: own is the VLAN that must answer, 0 none. */
 static int add_arp(struct hn_verify_probe_plan *p, size_t *cap, const struct hn_prefix *addrs,
 		   size_t n, unsigned own)
@@ -271,7 +283,10 @@ static int build_reach(const struct hn_config *c, const struct hn_bridge *b,
 		for (size_t i = 0; i < c->verify.n_reach; i++) {
 			const struct hn_reach *e = &c->verify.reach[i];
 
-			if (add_reach(p, &cap, e->from_vlan, e->to, e->expect_ok, false) < 0)
+			if (e->to_v6
+				? add_reach6(p, &cap, e->from_vlan, &e->to6, e->expect_ok, false) <
+				      0
+				: add_reach(p, &cap, e->from_vlan, e->to, e->expect_ok, false) < 0)
 				return -ENOMEM;
 		}
 	} else if (b->tag) {
@@ -286,9 +301,21 @@ static int build_reach(const struct hn_config *c, const struct hn_bridge *b,
 			}
 		}
 	}
+	for (size_t j = 0; !c->verify.has_reach && b->tag && j < b->n_addresses6; j++) {
+		const struct in6_addr *to = &b->addresses6[j].addr;
+
+		if (add_reach6(p, &cap, b->tag, to, true, true) < 0)
+			return -ENOMEM;
+		hn_vlanset_foreach (v, &p->vlans) {
+			if (v != b->tag && add_reach6(p, &cap, v, to, false, true) < 0)
+				return -ENOMEM;
+		}
+	}
 	for (size_t i = 0; i < p->n_reach; i++) {
 		struct hn_verify_reach_spec *r = &p->reach[i];
 
+		if (r->v6)
+			continue;
 		if (!find_subnet(c, r->to, &r->subnet)) {
 			r->subnet.addr.s_addr = r->to.s_addr & htonl(0xffffff00);
 			r->subnet.len = 24;

@@ -62,6 +62,10 @@ struct hn_verify_emission {
 struct hn_verify_reach_spec {
 	unsigned from_vlan;
 	struct in_addr to;
+	/* IPv6: asked from the probe's own link-local address (from its MAC), which needs no
+	 * subnet nor candidates; subnet and cand stay empty. */
+	bool v6;
+	struct in6_addr to6;
 	bool expect_ok;
 	bool derived; /* a default, not from verify.reach */
 	/* The ARP proof: an ARP probe from 0.0.0.0, no echo; no subnet, no candidates. The

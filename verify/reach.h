@@ -9,6 +9,9 @@
  *   ECHO     ICMP echo to the MAC that answered, repeated, until a reply with our nonce
  *   DONE     answered
  *
+ * For an IPv6 target, ARP is a neighbor solicitation and ECHO an ICMPv6 echo (RFC 4861,
+ * 4443), from the probe's link-local address; there is nothing to probe for.
+ *
  * The gateway check uses the same machine from a fixed source and stops at ARP.
  *
  * Frames that come from the probe link's own host-side end never crossed the switch (on the
@@ -45,6 +48,10 @@ struct hn_verify_reach_run {
 	/* Set by the caller before hn_verify_reach_start. */
 	char name[96]; /* "reach 10.99.1.250 from vlan 99" */
 	struct in_addr to;
+	/* IPv6: a neighbor solicitation instead of ARP, an ICMPv6 echo, from src6, the
+	 * probe's link-local address (from its MAC): no candidate to probe for. */
+	bool v6;
+	struct in6_addr to6, src6;
 	bool expect_ok;
 	bool arp_only;	   /* the gateway check */
 	bool fixed_source; /* no probing: send from cand[0] */

@@ -222,8 +222,8 @@ static int prepare_gateways(struct probe_run *pr, const struct hn_config *want,
 		if (!b->uplink[0])
 			continue;
 		r = hn_verify_gateway_prepare(b, &host->uplinks[i], probes, g, out);
-		if (r < 0)
-			return r;
+		if (r < 0 || hn_verify_gateway6_check(b, &host->uplinks[i], probes, out) < 0)
+			return r < 0 ? r : -ENOMEM;
 		if (r == 0) {
 			pr->gateway_socks[pr->n_gateways] = g->sock;
 			pr->n_gateways++;

@@ -102,4 +102,10 @@ void hn_verify_textfile_config_unknown(const char *textfile, const char *why);
 int hn_verify_gateway_ask(const char *ifname, struct in_addr source, struct in_addr gateway,
 			  int timeout_ms);
 
+/* The same for IPv6 (`gateway6`, global or link-local): a neighbor solicitation (RFC 4861)
+ * for gateway from ifname's MAC with source address source, repeated until the gateway's
+ * advertisement or timeout_ms. Same returns. */
+int hn_verify_gateway_ask6(const char *ifname, const struct in6_addr *source,
+			   const struct in6_addr *gateway, int timeout_ms);
+
 #endif

@@ -35,7 +35,7 @@ top-level-list|1:1|expected a mapping with ovs, bridges, libvirt, verify|- ovs\n
 complex-key|1:3|as a key|? [a]\n: b\n
 unknown-top-key|3:1|unknown key 'bridge', expected one of: ovs, bridges, libvirt, verify|ovs:\n  datapath: auto\nbridge: {}\n
 unknown-bridge-key|2:9|unknown key 'uplnk'|bridges:\n  br0: {uplnk: eno1}\n
-unknown-port-key|1:27|unknown key 'vlan', expected one of: type, tag, trunk|bridges: {b: {ports: {p: {vlan: 3}}}}\n
+unknown-port-key|1:27|unknown key 'vlan', expected one of: type, tag, trunk, mtu|bridges: {b: {ports: {p: {vlan: 3}}}}\n
 duplicate-top-key|2:1|duplicate key 'ovs'|ovs: {}\novs: {}\n
 duplicate-bridge|3:3|duplicate key 'br0' (first at line 2, column 3)|bridges:\n  br0: {}\n  br0: {}\n
 duplicate-port|1:30|duplicate key 'p'|bridges: {b: {ports: {p: {}, p: {}}}}\n
@@ -82,6 +82,11 @@ gateway-with-prefix|1:24|a prefix where an address is expected|bridges: {b: {gat
 route-host-bits|1:24|host bits set, expected 10.99.1.0/24|bridges: {b: {routes: [10.99.1.5/24]}}\n
 route-without-to|1:24|missing key 'to'|bridges: {b: {routes: [{via: 10.0.0.1}]}}\n
 route-bad-via|1:46|not an IPv4 address|bridges: {b: {routes: [{to: 10.0.0.0/8, via: 10.0.0}]}}\n
+address6-link-local|1:27|is link-local|bridges: {b: {addresses: ['fe80::10/64']}}\n
+gateway6-ipv4|1:25|not an IPv6 address|bridges: {b: {gateway6: 10.0.0.1}}\n
+route6-via-ipv4|1:51|not of the family of the route's `to`|bridges: {b: {routes: [{to: '2001:db8::/32', via: 10.0.0.1}]}}\n
+uplink-nic-mac-multicast|1:29|is a multicast address, expected a unicast MAC address|bridges: {b: {uplink: {mac: '01:00:5e:00:00:01'}}}\n
+port-mtu-too-big|1:32|MTU 68-65535|bridges: {b: {ports: {p: {mtu: 65536}}}}\n
 network-unknown-bridge|5:15|bridge 'brx' is not in bridges, expected one of: br0, brint|bridges: {br0: {}, brint: {}}\nlibvirt:\n  networks:\n    n:\n      bridge: brx\n
 network-without-bridge|4:5|missing key 'bridge'|bridges: {b: {}}\nlibvirt:\n  networks:\n    n:\n
 isolation-unknown-bridge|2:30|bridge 'c' is not in bridges|bridges: {b: {}}\nverify: {isolation: {bridge: c, vlans: [1]}}\n
@@ -97,6 +102,8 @@ port-route-twice|2:88|route to '10.1.0.0/16' is used twice: a route of port n he
 uplink-macs-without-uplink|1:28|bridges.b.uplink_macs: a bridge without an uplink|bridges: {b: {uplink_macs: [52:54:00:00:00:01]}}\n
 uplink-mac-multicast|1:40|'33:33:00:00:00:01' is a multicast address, expected a unicast MAC address|bridges: {b: {uplink: e, uplink_macs: [33:33:00:00:00:01]}}\n
 uplink-mac-twice|1:59|MAC '52:54:00:00:00:01' is used twice|bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:01, 52:54:00:00:00:01]}}\n
+port-address-ipv6|1:55|'2001:db8::1/64' is IPv6, which only a bridge carries|bridges: {b: {ports: {m: {type: internal, addresses: ['2001:db8::1/64']}}}}\n
+port-route-ipv6|1:52|routes[0]: an IPv6 route on a port, expected it on a bridge|bridges: {b: {ports: {m: {type: internal, routes: ['2001:db8:1::/48']}}}}\n
 missing-file|io|No such file or directory|@missing
 directory|io|is a directory, expected a YAML file|@dir
 over-1MiB|io|the file is over 1048576 bytes|@big

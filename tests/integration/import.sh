@@ -130,6 +130,25 @@ case_port_on_vlan_250_answers_arp_for_its_own_only() {
 		why "mon0 not imported with its address: $(grep mon0 "$TMP/imported.yaml")"
 }
 
+# An MTU asked of OVS (mtu_request) is imported as `mtu:`; a global IPv6 address on the
+# uplink bridge, which a config without IPv6 keeps as it is, leaves the import a plan of
+# nothing.
+case_mtu_imported_ipv6_left_as_it_is() {
+	hn verify-seed.yaml up
+	rc_is 0 || return 1
+	must vsctl set interface brint mtu_request=9000 &&
+		must in_lab ip -6 addr add 2001:db8:100::10/64 dev br0 nodad || return 1
+	import_to || return 1
+	grep -qE '^    mtu: 9000$' "$TMP/imported.yaml" ||
+		why "brint's mtu_request not imported: $(grep -A3 '^  brint:' "$TMP/imported.yaml" |
+			tr '\n' '|')" || return 1
+	hn "$TMP/imported.yaml" plan
+	rc_is 0 && out_has "nothing to change" || return 1
+	[[ $(in_lab cat /sys/class/net/brint/mtu) == 9000 ]] ||
+		why "brint's kernel MTU is $(in_lab cat /sys/class/net/brint/mtu), not 9000"
+}
+
 need_hostnet
 run_cases seed_by_hand_imports_to_a_plan_of_nothing round_trip_of_the_seed_config \
-	json_says_the_same port_on_vlan_250_answers_arp_for_its_own_only
+	json_says_the_same port_on_vlan_250_answers_arp_for_its_own_only \
+	mtu_imported_ipv6_left_as_it_is

@@ -198,7 +198,7 @@ static const char full_block[] = "ovs:\n"
 				 "      - {to: 0.0.0.0/0, via: 10.99.1.254}\n"
 				 "    ports:\n"
 				 "      eno2: { tag: 250 }\n"
-				 "      mon0: { type: internal, tag: 250 }\n"
+				 "      mon0: { type: internal, tag: 250, mtu: 1400 }\n"
 				 "      trunk0:\n"
 				 "        trunk:\n"
 				 "          - 10\n"
@@ -248,6 +248,8 @@ static void every_key_of_the_schema_parses(void **unused)
 	assert_int_equal(b->ports[0].tag, 250);
 	assert_string_equal(b->ports[1].name, "mon0");
 	assert_int_equal(b->ports[1].type, HN_PORT_INTERNAL);
+	assert_int_equal(b->ports[1].mtu, 1400);
+	assert_int_equal(b->ports[0].mtu, 0); /* absent: left alone */
 	assert_true(b->ports[2].has_trunks);
 	assert_vlans(&b->ports[2].trunks, "10,20,300-302");
 	assert_int_equal(b->ports[2].tag, 0);
@@ -265,6 +267,74 @@ static void every_key_of_the_schema_parses(void **unused)
 	assert_true(c.verify.has_reach);
 	assert_true(c.verify.reach[0].expect_ok); /* expect defaults to ok */
 	assert_int_equal(c.n_undefine, 0);
+	hn_config_free(&c);
+}
+
+/* IPv6 beside IPv4 in the same keys, each family into its own lists. */
+static void ipv6_addresses_gateway_and_routes(void **unused)
+{
+	static const char yaml[] =
+	    "bridges:\n"
+	    "  br0:\n"
+	    "    uplink: eno1\n"
+	    "    addresses: [198.51.100.10/24, '2001:db8:100::10/64', 198.51.100.11/32]\n"
+	    "    gateway6: 'fe80::1'\n"
+	    "    routes: ['2001:db8:200::/48', 10.7.0.0/16, {to: '2001:db8:300::/48', via: "
+	    "'2001:db8:100::2'}]\n";
+	struct hn_config c;
+	const struct hn_bridge *b;
+	char buf[HN_PREFIX6_STRLEN];
+
+	assert_int_equal(parse(yaml, &c), 0);
+	b = &c.bridges[0];
+	assert_int_equal(b->n_addresses, 2);
+	assert_prefix(&b->addresses[1], "198.51.100.11/32");
+	assert_int_equal(b->n_addresses6, 1);
+	assert_string_equal(hn_prefix6_format(&b->addresses6[0], buf), "2001:db8:100::10/64");
+	assert_true(b->has_gateway6);
+	assert_true(IN6_IS_ADDR_LINKLOCAL(&b->gateway6));
+	assert_int_equal(b->n_routes, 1);
+	assert_prefix(&b->routes[0].to, "10.7.0.0/16");
+	assert_int_equal(b->n_routes6, 2);
+	assert_string_equal(hn_prefix6_format(&b->routes6[0].to, buf), "2001:db8:200::/48");
+	assert_false(b->routes6[0].has_via);
+	assert_true(b->routes6[1].has_via);
+	assert_int_equal(b->routes6[1].pos.line, 6);
+	hn_config_free(&c);
+	assert_int_equal(
+	    parse("verify: {reach: [{from: 99, to: '2001:db8:99::250'}, {from: 99, to: "
+		  "10.99.1.250}]}\n",
+		  &c),
+	    0);
+	assert_true(c.verify.reach[0].to_v6);
+	assert_false(c.verify.reach[1].to_v6);
+	assert_int_equal(c.verify.reach[1].to.s_addr, inet_addr("10.99.1.250"));
+	hn_config_free(&c);
+}
+
+/* uplink: {mac: ...} finds the NIC by its MAC; the name is the agent's to fill. */
+static void uplink_by_mac(void **unused)
+{
+	struct hn_config c;
+	const struct hn_bridge *b;
+
+	assert_int_equal(parse("bridges: {br0: {uplink: {mac: '52:54:00:AB:cd:0f'}}}\n", &c), 0);
+	b = hn_config_bridge(&c, "br0");
+	assert_true(b->uplink_by_mac);
+	assert_memory_equal(b->uplink_want_mac, ((uint8_t[]){0x52, 0x54, 0, 0xab, 0xcd, 0x0f}), 6);
+	assert_string_equal(b->uplink, "");
+	assert_true(hn_bridge_has_uplink(b));
+	hn_config_free(&c);
+	/* The MACs allowed out go with an uplink found by MAC as with a named one. */
+	assert_int_equal(parse("bridges: {br0: {uplink: {mac: '52:54:00:00:00:09'}, uplink_macs: "
+			       "[52:54:00:00:00:01]}}\n",
+			       &c),
+			 0);
+	assert_int_equal(c.bridges[0].n_uplink_macs, 1);
+	hn_config_free(&c);
+	assert_int_equal(parse("bridges: {br0: {uplink: eno1}}\n", &c), 0);
+	assert_false(c.bridges[0].uplink_by_mac);
+	assert_string_equal(c.bridges[0].uplink, "eno1");
 	hn_config_free(&c);
 }
 
@@ -423,7 +493,7 @@ static const struct bad_case bad_cases[] = {
     {"bridge: {}\n", "t.yaml:1:1: ", "unknown key 'bridge', expected one of: ovs, bridges"},
     {"bridges: {b: {uplnk: e}}\n", "t.yaml:1:15: ", "unknown key 'uplnk'"},
     {"bridges: {b: {ports: {p: {vlan: 3}}}}\n",
-     "t.yaml:1:27: ", "unknown key 'vlan', expected one of: type, tag, trunk"},
+     "t.yaml:1:27: ", "unknown key 'vlan', expected one of: type, tag, trunk, mtu"},
     {"ovs: {datapath: fast}\n", "t.yaml:1:17: ", "auto, system or netdev"},
     {"bridges: [br0]\n", "t.yaml:1:10: ", "got a list"},
     {"bridges: {b: {addresses: 10.0.0.1/24}}\n", "t.yaml:1:26: ", "got a single value"},
@@ -431,6 +501,20 @@ static const struct bad_case bad_cases[] = {
     {"bridges: {b: {tag: [1]}}\n", "t.yaml:1:20: ", "got a list, expected a VLAN id"},
     {"bridges: {b: {uplink: }}\n", "t.yaml:1:23: ", "got nothing"},
     {"bridges: {b: {mtu: 20}}\n", "t.yaml:1:20: ", "MTU"},
+    {"bridges: {b: {uplink: {mac: '52:54:00:12:34'}}}\n", "t.yaml:1:29: ",
+     "'52:54:00:12:34' is not a MAC address, expected a unicast MAC address like "
+     "52:54:00:c6:64:0a"},
+    {"bridges: {b: {uplink: {mac: '01:00:5e:00:00:01'}}}\n",
+     "t.yaml:1:29: ", "is a multicast address"},
+    {"bridges: {b: {uplink: {mac: '00:00:00:00:00:00'}}}\n",
+     "t.yaml:1:29: ", "is the zero address"},
+    {"bridges: {b: {uplink: {}}}\n", "t.yaml:1:23: ", "missing key 'mac'"},
+    {"bridges: {b: {uplink: {name: eno1}}}\n",
+     "t.yaml:1:24: ", "unknown key 'name', expected only: mac"},
+    {"bridges: {b: {uplink: [eno1]}}\n",
+     "t.yaml:1:23: ", "got a list, expected an interface name, or a mapping {mac: MAC}"},
+    {"bridges: {b: {ports: {p: {mtu: 70000}}}}\n", "t.yaml:1:32: ", "MTU 68-65535"},
+    {"bridges: {b: {ports: {p: {mtu: [9000]}}}}\n", "t.yaml:1:32: ", "expected an MTU"},
     {"bridges: {b: {ports: {p: {type: bond}}}}\n", "t.yaml:1:33: ", "internal or system"},
     {"verify: {reach: {from: 1}}\n", "t.yaml:1:17: ", "got a mapping, expected a list"},
     {"verify: {reach: [1]}\n", "t.yaml:1:18: ", "expected a mapping {from"},
@@ -522,7 +606,23 @@ static const struct bad_case bad_cases[] = {
     {"bridges: {b: {addresses: [10.0.0.1]}}\n", "t.yaml:1:27: ", "no prefix length"},
     {"bridges: {b: {addresses: [10.0.0.1/33]}}\n", "t.yaml:1:27: ", "0-32"},
     {"bridges: {b: {addresses: [10.0.0.256/24]}}\n", "t.yaml:1:27: ", "not an IPv4 prefix"},
-    {"bridges: {b: {addresses: [fe80::1/64]}}\n", "t.yaml:1:27: ", "not an IPv4 prefix"},
+    {"bridges: {b: {addresses: [fe80::1/64]}}\n", "t.yaml:1:27: ", "is link-local"},
+    {"bridges: {a: {addresses: ['2001:db8::1/64']}, b: {addresses: [10.0.0.1/8, "
+     "'2001:db8::1/128']}}\n",
+     "t.yaml:1:75: ", "address '2001:db8::1' is used twice"},
+    {"bridges: {a: {gateway6: 'fe80::1'}, b: {routes: ['::/0']}}\n",
+     "t.yaml:1:50: ", "route to '::/0' is used twice"},
+    {"bridges: {b: {addresses: ['2001:db8::1']}}\n", "t.yaml:1:27: ", "has no prefix length"},
+    {"bridges: {b: {addresses: ['2001:db8::1/129']}}\n", "t.yaml:1:27: ", "not 0-128"},
+    {"bridges: {b: {addresses: ['2001:db8:::1/64']}}\n", "t.yaml:1:27: ", "not an IPv6 prefix"},
+    {"bridges: {b: {addresses: ['ff02::1/64']}}\n", "t.yaml:1:27: ", "is a multicast address"},
+    {"bridges: {b: {gateway6: 10.0.0.1}}\n", "t.yaml:1:25: ", "not an IPv6 address"},
+    {"verify: {reach: [{from: 1, to: 'fe80::1'}]}\n", "t.yaml:1:32: ", "is link-local"},
+    {"bridges: {b: {gateway6: '::'}}\n", "t.yaml:1:25: ", "is no gateway's address"},
+    {"bridges: {b: {routes: [{to: '2001:db8::/64', via: 10.0.0.1}]}}\n",
+     "t.yaml:1:51: ", "is not of the family of the route's `to`"},
+    {"bridges: {b: {routes: ['2001:db8::1/64']}}\n",
+     "t.yaml:1:24: ", "has host bits set, expected 2001:db8::/64"},
     {"bridges: {b: {addresses: [10.0.0.1/]}}\n", "t.yaml:1:27: ", "0-32"},
     {"bridges: {b: {gateway: 10.0.0.1/24}}\n", "t.yaml:1:24: ", "a prefix where an address"},
     {"bridges: {b: {gateway: gw}}\n", "t.yaml:1:24: ", "not an IPv4 address"},
@@ -759,6 +859,8 @@ int main(void)
 	    cmocka_unit_test(seed_config_loads_into_the_model),
 	    cmocka_unit_test(seed_config_prints_every_portgroup),
 	    cmocka_unit_test(every_key_of_the_schema_parses),
+	    cmocka_unit_test(uplink_by_mac),
+	    cmocka_unit_test(ipv6_addresses_gateway_and_routes),
 	    cmocka_unit_test(ports_carry_addresses_and_the_guards_parse),
 	    cmocka_unit_test(flow_and_block_styles_mean_the_same),
 	    cmocka_unit_test(ranges_cover_the_whole_vlan_space),

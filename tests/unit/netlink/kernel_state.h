@@ -92,4 +92,48 @@ static inline struct hn_nl_route *route_(struct hn_nl_state *s, const char *dst,
 	return r;
 }
 
+static inline struct in6_addr ip6(const char *s)
+{
+	struct in6_addr a;
+
+	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
+	return a;
+}
+
+/* An IPv6 address, global unless it is link-local. */
+static inline void addr6_(struct hn_nl_state *s, int ifindex, const char *a, unsigned len,
+			  uint8_t proto)
+{
+	struct hn_nl_addr *x = hn_nl_state_add_addr6(s);
+
+	assert_non_null(x);
+	x->ifindex = ifindex;
+	x->local6 = ip6(a);
+	x->prefixlen = (uint8_t)len;
+	x->scope = IN6_IS_ADDR_LINKLOCAL(&x->local6) ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+	x->proto = proto;
+}
+
+/* An IPv6 unicast route of the main table, metric 1024 as `ip -6 route add` makes it. */
+static inline struct hn_nl_route *route6_(struct hn_nl_state *s, const char *dst, unsigned len,
+					  const char *via, int oif, uint8_t proto)
+{
+	struct hn_nl_route *r = hn_nl_state_add_route6(s);
+
+	assert_non_null(r);
+	r->table = RT_TABLE_MAIN;
+	r->dst6 = ip6(dst);
+	r->dst_len = (uint8_t)len;
+	r->protocol = proto;
+	r->type = RTN_UNICAST;
+	r->scope = RT_SCOPE_UNIVERSE;
+	r->priority = 1024;
+	r->oif = oif;
+	if (via) {
+		r->has_gateway = true;
+		r->gateway6 = ip6(via);
+	}
+	return r;
+}
+
 #endif

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <linux/if_addr.h>
 
 #include "error.h"
 #include "kernel_state.h"
@@ -746,6 +747,107 @@ static void addresses_key_absent_means_none_asked(void **unused)
 	hn_nl_state_clear(&k);
 }
 
+/* ---- IPv6 ---- */
+
+/* eno1 with IPv4 and IPv6 (default via the provider's link-local fe80::1): both families
+ * move to br0 in the same stages, the IPv6 address without DAD, its prefix route behind
+ * eno1's. */
+static void up_moves_ipv6_with_ipv4(void **unused)
+{
+	struct hn_prefix6 a6 = {ip6("2001:db8:100::10"), 64};
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	seed_init(&s);
+	s.c.n_bridges = 1;
+	s.b[0].addresses6 = &a6;
+	s.b[0].n_addresses6 = 1;
+	s.b[0].has_gateway6 = true;
+	s.b[0].gateway6 = ip6("fe80::1");
+	fresh_uplink(&k);
+	addr6_(&k, ENO1, "2001:db8:100::10", 64, 0);
+	addr6_(&k, ENO1, "fe80::5054:ff:fe00:2", 64, 0);
+	route6_(&k, "::", 0, "fe80::1", ENO1, RTPROT_BOOT);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "~ link br0: down -> up", "+ address 198.51.100.10/24 on br0",
+		    "~ route 0.0.0.0/0 via 198.51.100.1 dev br0: replaces 0.0.0.0/0 via "
+		    "198.51.100.1 dev eno1 (not hostnet's; the uplink move takes it)",
+		    "- address 198.51.100.10/24 on eno1: moved to br0 (not hostnet's; the uplink "
+		    "move takes it)",
+		    "+ address 2001:db8:100::10/64 on br0",
+		    "~ route ::/0 via fe80::1 dev br0: replaces ::/0 via fe80::1 dev eno1 (not "
+		    "hostnet's; the uplink move takes it)",
+		    "- address 2001:db8:100::10/64 on eno1: moved to br0 (not hostnet's; the "
+		    "uplink move takes it)");
+	assert_int_equal(p.actions[4]->stage, HN_STAGE_MAIN);
+	assert_int_equal(change(&p, 4)->addr.flags, IFA_F_NODAD);
+	assert_int_equal(change(&p, 4)->addr.proto, HN_NL_PROTO);
+	assert_int_equal(change(&p, 4)->addr.route_metric, HN_NL_UPLINK_BRIDGE_METRIC6);
+	assert_int_equal(p.actions[5]->stage, HN_STAGE_SWITCH);
+	assert_int_equal(change(&p, 5)->route.priority, 1024);
+	assert_int_equal(change(&p, 5)->old.oif, ENO1);
+	assert_int_equal(p.actions[6]->stage, HN_STAGE_SWITCH);
+	for (size_t i = 0; i < p.n; i++)
+		assert_true(p.actions[i]->uplink);
+	hn_plan_free(&p, backends);
+
+	/* Converged: nothing, and eno1's link-local address stays where it is. */
+	hn_nl_state_clear(&k);
+	memset(&p, 0, sizeof(p));
+	link_(&k, ENO1, "eno1", true, 1500);
+	link_(&k, BR0, "br0", true, 1500);
+	addr_(&k, BR0, "198.51.100.10", 24, HN_NL_PROTO);
+	route_(&k, "0.0.0.0", 0, "198.51.100.1", BR0, HN_NL_PROTO);
+	addr6_(&k, BR0, "2001:db8:100::10", 64, HN_NL_PROTO);
+	addr6_(&k, ENO1, "fe80::5054:ff:fe00:2", 64, 0);
+	route6_(&k, "::", 0, "fe80::1", BR0, HN_NL_PROTO);
+	diff_ok(&k, &s.c, &p);
+	assert_int_equal(p.n, 0);
+	hn_plan_free(&p, backends);
+
+	/* down: both back to eno1, unmarked, without DAD; then the bridge's go. */
+	s.c.down = true;
+	memset(&p, 0, sizeof(p));
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "+ address 198.51.100.10/24 on eno1: back from br0",
+		    "~ route 0.0.0.0/0 via 198.51.100.1 dev eno1: back from br0",
+		    "- address 198.51.100.10/24 on br0",
+		    "+ address 2001:db8:100::10/64 on eno1: back from br0",
+		    "~ route ::/0 via fe80::1 dev eno1: back from br0",
+		    "- address 2001:db8:100::10/64 on br0");
+	assert_int_equal(change(&p, 3)->addr.proto, 0);
+	assert_int_equal(change(&p, 3)->addr.flags, IFA_F_NODAD);
+	assert_int_equal(change(&p, 4)->route.protocol, RTPROT_BOOT);
+	assert_int_equal(p.actions[4]->stage, HN_STAGE_SWITCH);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+/* An IPv6 route of the config whose place another holds is refused, as for IPv4. */
+static void a_foreign_ipv6_route_in_the_way_is_an_error(void **unused)
+{
+	struct hn_route6 r6 = {.to = {ip6("2001:db8:200::"), 48}};
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	brint_only(&s);
+	s.b[1].routes6 = &r6;
+	s.b[1].n_routes6 = 1;
+	brint_converged(&k);
+	link_(&k, 9, "eth9", true, 1500);
+	route6_(&k, "2001:db8:200::", 48, NULL, 9, RTPROT_BOOT);
+	assert_int_equal(hn_nl_diff(&k, &s.c, &p), -EEXIST);
+	assert_string_equal(hn_errmsg(),
+			    "route 2001:db8:200::/48 dev brint: the main table already "
+			    "has 2001:db8:200::/48 dev eth9 (metric 1024), which "
+			    "hostnet did not add; remove it or change the config");
+	assert_int_equal(p.n, 0);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
 /* ---- the uplink helpers ---- */
 
 static void uplink_facts(void **unused)
@@ -795,6 +897,41 @@ static void uplink_facts(void **unused)
 	assert_int_equal(f.n_addrs, 1);
 	hn_nl_link_facts(&k, "eno9", &f);
 	assert_false(f.exists || f.has_mac || f.n_addrs);
+	hn_nl_state_clear(&k);
+}
+
+/* The uplink found by MAC: the NIC that has it, not the bridge that took it nor a device
+ * that copies it; none, or two NICs, is said. */
+static void nic_by_mac(void **unused)
+{
+	static const uint8_t mac[6] = {0x52, 0x54, 0, 0, 0, ENO1};
+	struct hn_nl_state k = {0};
+	const struct hn_nl_link *found, *also;
+	unsigned n;
+
+	link_(&k, ENO1, "ens3", true, 1500);
+	link_(&k, BR0, "br0", true, 1500);
+	memcpy(k.links[1].mac, mac, 6); /* other_config:hwaddr */
+	link_(&k, 7, "ens3.100", true, 1500);
+	memcpy(k.links[2].mac, mac, 6);
+	strcpy(k.links[2].kind, "vlan");
+	link_(&k, 8, "vnet0", true, 1500);
+	memcpy(k.links[3].mac, mac, 6);
+	strcpy(k.links[3].kind, "tun");
+	hn_nl_nic_by_mac(&k, mac, "br0", &found, &also, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(found->name, "ens3");
+	assert_null(also);
+
+	link_(&k, 9, "eth9", true, 1500); /* a second NIC with the same MAC */
+	memcpy(k.links[4].mac, mac, 6);
+	hn_nl_nic_by_mac(&k, mac, "br0", &found, &also, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(also->name, "eth9");
+
+	hn_nl_nic_by_mac(&k, (uint8_t[]){2, 0, 0, 0, 0, 1}, "br0", &found, &also, &n);
+	assert_int_equal(n, 0);
+	assert_null(found);
 	hn_nl_state_clear(&k);
 }
 
@@ -910,6 +1047,9 @@ int main(void)
 	    cmocka_unit_test(a_config_address_named_twice_is_added_once),
 	    cmocka_unit_test(addresses_key_absent_means_none_asked),
 	    cmocka_unit_test(uplink_facts),
+	    cmocka_unit_test(nic_by_mac),
+	    cmocka_unit_test(up_moves_ipv6_with_ipv4),
+	    cmocka_unit_test(a_foreign_ipv6_route_in_the_way_is_an_error),
 	    cmocka_unit_test(a_route_removal_names_hostnets_protocol),
 	    cmocka_unit_test(an_address_request_carries_the_mark),
 	    cmocka_unit_test(a_link_request_touches_up_only),

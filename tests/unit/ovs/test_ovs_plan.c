@@ -524,6 +524,102 @@ static void interface_type_set_back(void **unused)
 	free_world(&w);
 }
 
+/* mtu: on a bridge and a port is the interface's mtu_request, set on creation and set back
+ * when it differs, with the value read kept for undo. */
+static void mtu_is_the_interfaces_mtu_request(void **unused)
+{
+	struct world w = {0};
+	struct hn_ovs_txn t;
+	struct hn_ovs_act **v;
+	json_t *updates, *want;
+
+	seed_config(&w);
+	w.bridges[1].mtu = 9000;
+	add_port(&w, 1, "vm0", HN_PORT_INTERNAL, 10)->mtu = 1400;
+	load(&w, "empty.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "+ ovs      bridge br0: datapath netdev\n"
+			     "+ ovs      port br0: internal\n"
+			     "+ ovs      port eno1 on br0: system\n"
+			     "+ ovs      bridge brint: datapath netdev\n"
+			     "+ ovs      port brint: internal, tag 99, mtu 9000\n"
+			     "+ ovs      port vm0 on brint: internal, tag 10, mtu 1400\n");
+	assert_int_equal(
+	    json_integer_value(json_object_get(
+		((struct hn_ovs_act *)w.plan.actions[4]->priv)->iface_cols, "mtu_request")),
+	    9000);
+	free_world(&w);
+
+	/* brint's interface read with another mtu_request: set back, the old value kept. */
+	seed_config(&w);
+	w.bridges[1].mtu = 9000;
+	load(&w, "seed.json");
+	for (size_t i = 0; i < w.db->n_ifaces; i++)
+		if (strcmp(w.db->ifaces[i].name, "brint") == 0) {
+			w.db->ifaces[i].mtu_request = 1500;
+			json_object_set_new(hn_ovs_row_json(w.db->ifaces[i].row), "mtu_request",
+					    json_integer(1500));
+		}
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "~ ovs      port brint: mtu 1500 -> 9000\n");
+	v = acts_of(&w.plan);
+	assert_int_equal(json_integer_value(json_object_get(v[0]->old_iface_cols, "mtu_request")),
+			 1500);
+	assert_int_equal(hn_ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	updates = ops_of(&t, "update");
+	want = json_pack("{s:s, s:s, s:[[s, s, s]], s:{s:i}}", "op", "update", "table", "Interface",
+			 "where", "name", "==", "brint", "row", "mtu_request", 9000);
+	assert_int_equal(json_array_size(updates), 1);
+	assert_true(json_equal(json_array_get(updates, 0), want));
+	json_decref(want);
+	json_decref(updates);
+	hn_ovs_txn_free(&t);
+	free(v);
+	free_world(&w);
+
+	/* The same value read: nothing to do. */
+	seed_config(&w);
+	w.bridges[1].mtu = 9000;
+	load(&w, "seed.json");
+	for (size_t i = 0; i < w.db->n_ifaces; i++)
+		if (strcmp(w.db->ifaces[i].name, "brint") == 0)
+			w.db->ifaces[i].mtu_request = 9000;
+	assert_int_equal(diff(&w, false), 0);
+	assert_int_equal(w.plan.n, 0);
+	free_world(&w);
+}
+
+/* An uplink found by MAC, renamed from eno1 to ens3: eno1's port leaves and ens3's joins,
+ * both in the NIC step (one transaction), both guarded; nothing else changes. */
+static void renamed_uplink_changes_only_the_ports_name(void **unused)
+{
+	struct world w = {0};
+
+	seed_config(&w);
+	w.bridges[0].uplink_by_mac = true;
+	strcpy(w.bridges[0].uplink, "ens3"); /* as hn_uplink_resolve found it */
+	load(&w, "seed.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "+ ovs      port ens3 on br0: system\n"
+			     "- ovs      port eno1 on br0: created by hostnet; the uplink's old "
+			     "name: ens3 has its MAC now\n");
+	for (size_t i = 0; i < w.plan.n; i++) {
+		assert_true(w.plan.actions[i]->uplink);
+		assert_int_equal(w.plan.actions[i]->stage, HN_STAGE_NIC);
+	}
+	free_world(&w);
+
+	/* By name, the same port is pruned as any other: not part of the move. */
+	seed_config(&w);
+	strcpy(w.bridges[0].uplink, "ens3");
+	load(&w, "seed.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_int_equal(w.plan.n, 2);
+	assert_false(w.plan.actions[1]->uplink);
+	assert_int_equal(w.plan.actions[1]->stage, HN_STAGE_MAIN);
+	free_world(&w);
+}
+
 static void port_named_twice_is_refused(void **unused)
 {
 	struct world w = {0};
@@ -753,6 +849,8 @@ int main(void)
 	    cmocka_unit_test(uplink_mac_goes_to_other_config_hwaddr),
 	    cmocka_unit_test(config_ports_access_trunk_internal),
 	    cmocka_unit_test(interface_type_set_back),
+	    cmocka_unit_test(mtu_is_the_interfaces_mtu_request),
+	    cmocka_unit_test(renamed_uplink_changes_only_the_ports_name),
 	    cmocka_unit_test(port_named_twice_is_refused),
 	    cmocka_unit_test(failed_wait_means_retry),
 	    cmocka_unit_test(name_taken_meanwhile_means_retry),

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "arp_proof.h"
+#include "ndp.h"
 #include "reach.h"
 
 #include <arpa/inet.h>
@@ -73,6 +74,59 @@ static void feed_echo_reply(struct hn_verify_reach_run *r, const char *from, con
 
 	assert_int_equal(hn_verify_eth_parse(buf, len, &e), 0);
 	hn_verify_reach_input(r, &e, now);
+}
+
+/* IPv6: no candidates, a solicitation from the probe's link-local address, the echo to the
+ * MAC that advertised, done on the echo reply with our nonce and no other. */
+static void ipv6_target_walks_ndp_then_echo(void **unused)
+{
+	struct hn_verify_reach_spec spec = {.from_vlan = 99, .v6 = true, .expect_ok = true};
+	struct hn_verify_frame_out out[HN_VERIFY_REACH_CANDIDATES];
+	struct in6_addr ll, target;
+	struct hn_verify_reach_run r;
+	uint8_t f[HN_VERIFY_FRAME_MAX];
+	struct hn_verify_eth e;
+	size_t len;
+
+	inet_pton(AF_INET6, "2001:db8:99::250", &target);
+	inet_pton(AF_INET6, "fe80::1:2ff:fe03:1", &ll); /* modified EUI-64 of probe_mac */
+	spec.to6 = target;
+	hn_verify_reach_init(&r, &spec, probe_mac, host_end, 0x1122334455667788ULL, 0x4242);
+	assert_string_equal(r.name, "reach 2001:db8:99::250 from vlan 99");
+	assert_memory_equal(&r.src6, &ll, 16);
+	hn_verify_reach_start(&r, 0);
+	assert_int_equal(r.state, HN_VERIFY_REACH_ARP);
+	assert_int_equal(tick(&r, 0, out), 1);
+	assert_int_equal(out[0].len, HN_VERIFY_NDP_LEN);
+	assert_int_equal(out[0].buf[54], 135); /* a neighbor solicitation */
+	/* The target's advertisement, to our MAC. */
+	memset(f, 0, sizeof(f));
+	hn_verify_ndp_echo(f, target_mac, probe_mac, &target, &ll, 0, 0, 0);
+	len = 14 + 40 + 24;
+	f[19] = 24; /* payload length */
+	f[21] = 255;
+	f[54] = 136;
+	memcpy(f + 62, &target, 16);
+	assert_int_equal(hn_verify_eth_parse(f, len, &e), 0);
+	hn_verify_reach_input(&r, &e, 1000);
+	assert_int_equal(r.state, HN_VERIFY_REACH_ECHO);
+	assert_memory_equal(r.target_mac, target_mac, 6);
+	assert_int_equal(tick(&r, 1000, out), 1);
+	assert_memory_equal(out[0].buf, target_mac, 6);
+	assert_int_equal(out[0].buf[54], 128); /* echo request */
+	/* A reply with another nonce is someone else's. */
+	len = hn_verify_ndp_echo(f, target_mac, probe_mac, &target, &ll, 0x4242, 1, 7);
+	f[54] = 129;
+	assert_int_equal(hn_verify_eth_parse(f, len, &e), 0);
+	hn_verify_reach_input(&r, &e, 2000);
+	assert_int_equal(r.state, HN_VERIFY_REACH_ECHO);
+	len = hn_verify_ndp_echo(f, target_mac, probe_mac, &target, &ll, 0x4242, 1,
+				 0x1122334455667788ULL);
+	f[54] = 129;
+	assert_int_equal(hn_verify_eth_parse(f, len, &e), 0);
+	hn_verify_reach_input(&r, &e, 2500);
+	assert_int_equal(r.state, HN_VERIFY_REACH_DONE);
+	assert_true(hn_verify_reach_settled(&r));
 }
 
 static void answered_probe_walks_probe_arp_echo(void **unused)
@@ -284,6 +338,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(answered_probe_walks_probe_arp_echo),
+	    cmocka_unit_test(ipv6_target_walks_ndp_then_echo),
 	    cmocka_unit_test(silence_is_ok_when_no_answer_is_expected),
 	    cmocka_unit_test(an_answer_where_none_is_expected_is_critical),
 	    cmocka_unit_test(the_host_end_of_the_probe_link_is_not_the_switch),
