@@ -608,7 +608,7 @@ static int uplink_mac(struct walker *w, const struct hn_node *n, void *obj)
 	why = hn_scan_mac(n->value, &mac);
 	if (why)
 		return bad_value(w, n, why, EXPECT_MAC);
-	memcpy(b->uplink_want_mac, mac.b, sizeof(b->uplink_want_mac));
+	b->uplink_want_mac = mac;
 	b->uplink_by_mac = true;
 	return 0;
 }

@@ -21,15 +21,6 @@ static const char *vlans(const struct hn_vlanset *s)
 	return hn_vlanset_format(s, buf, sizeof(buf));
 }
 
-static const char *mac_text(const uint8_t *m)
-{
-	static char buf[18];
-
-	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-		 m[5]);
-	return buf;
-}
-
 /* The uplink as a line says it: its name, or "the NIC with that MAC". */
 static const char *uplink_name(const struct hn_bridge *b)
 {
@@ -88,7 +79,7 @@ static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bri
 		fprintf(f,
 			"  uplink: the NIC with MAC %s, whatever its name (its MAC, address and "
 			"default route move to %s)\n",
-			mac_text(b->uplink_want_mac), b->name);
+			hn_mac_format(&b->uplink_want_mac, (char[HN_MAC_STRLEN]){0}), b->name);
 	else if (b->uplink[0])
 		fprintf(f, "  uplink %s (its MAC, address and default route move to %s)\n",
 			b->uplink, b->name);
@@ -309,7 +300,9 @@ static json_t *bridge_json(struct jb *jb, const struct hn_config *c, const struc
 	set(jb, o, "name", json_string(b->name));
 	set(jb, o, "datapath", json_string(hn_datapath_name(c->datapath)));
 	if (b->uplink_by_mac)
-		set(jb, o, "uplink", json_pack("{s:s}", "mac", mac_text(b->uplink_want_mac)));
+		set(jb, o, "uplink",
+		    json_pack("{s:s}", "mac",
+			      hn_mac_format(&b->uplink_want_mac, (char[HN_MAC_STRLEN]){0})));
 	else
 		set(jb, o, "uplink", b->uplink[0] ? json_string(b->uplink) : json_null());
 	set(jb, o, "tag", b->tag ? json_integer(b->tag) : json_null());

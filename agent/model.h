@@ -127,7 +127,7 @@ struct hn_bridge {
 	 * (a kernel or firmware update renames NICs). The agent resolves it into uplink from
 	 * the kernel before any diff (hn_uplink_resolve). */
 	bool uplink_by_mac;
-	uint8_t uplink_want_mac[6];
+	struct hn_mac uplink_want_mac;
 	/* Filled by the agent from the kernel before any diff (config.c leaves it false):
 	 * br0 must present the uplink's MAC (other_config:hwaddr) from its first frame. */
 	bool has_uplink_mac;

@@ -125,12 +125,10 @@ static const char *config_role(const struct hn_config *c, const char *name)
 static int resolve_by_mac(const struct hn_config *c, struct hn_bridge *b,
 			  const struct hn_uplink_facts *f)
 {
-	const uint8_t *m = b->uplink_want_mac;
 	const char *role;
-	char mac[18];
+	char mac[HN_MAC_STRLEN];
 
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
-		 m[5]);
+	hn_mac_format(&b->uplink_want_mac, mac);
 	if (f->n_by_mac == 0)
 		return hn_err(-ENODEV,
 			      "bridge %s: no NIC on this host has MAC %s (its uplink.mac); check "

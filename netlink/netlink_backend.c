@@ -148,7 +148,7 @@ static void nlb_uplink_facts(void *state, const struct hn_bridge *b, struct hn_u
 	if (b->uplink_by_mac) {
 		const struct hn_nl_link *found, *also;
 
-		hn_nl_nic_by_mac(&nb->cur, b->uplink_want_mac, b->name, &found, &also,
+		hn_nl_nic_by_mac(&nb->cur, b->uplink_want_mac.b, b->name, &found, &also,
 				 &out->n_by_mac);
 		nic = found ? found->name : "";
 		snprintf(out->nic_name, sizeof(out->nic_name), "%s", nic);

@@ -321,7 +321,8 @@ static void uplink_by_mac(void **unused)
 	assert_int_equal(parse("bridges: {br0: {uplink: {mac: '52:54:00:AB:cd:0f'}}}\n", &c), 0);
 	b = hn_config_bridge(&c, "br0");
 	assert_true(b->uplink_by_mac);
-	assert_memory_equal(b->uplink_want_mac, ((uint8_t[]){0x52, 0x54, 0, 0xab, 0xcd, 0x0f}), 6);
+	assert_memory_equal(b->uplink_want_mac.b, ((uint8_t[]){0x52, 0x54, 0, 0xab, 0xcd, 0x0f}),
+			    6);
 	assert_string_equal(b->uplink, "");
 	assert_true(hn_bridge_has_uplink(b));
 	hn_config_free(&c);
