@@ -24,28 +24,45 @@ static void vlan_list(FILE *f, const struct hn_vlanset *s)
 	fputc(']', f);
 }
 
-static void prefixes(FILE *f, const struct hn_prefix *v, size_t n)
+/* A bridge's addresses and routes are one list in the config, IPv4 first, then IPv6 (a
+ * port has no IPv6 ones: pass 0). */
+static void prefixes(FILE *f, const struct hn_prefix *v, size_t n, const struct hn_prefix6 *v6,
+		     size_t n6)
 {
-	char buf[HN_PREFIX_STRLEN];
+	char buf[HN_PREFIX6_STRLEN];
 
 	fputc('[', f);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s%s", i ? ", " : "", hn_prefix_format(&v[i], buf));
+	for (size_t i = 0; i < n6; i++)
+		fprintf(f, "%s%s", i || n ? ", " : "", hn_prefix6_format(&v6[i], buf));
 	fputc(']', f);
 }
 
-static void routes(FILE *f, const struct hn_route *v, size_t n)
+static void route_yaml(FILE *f, const char *to, const char *via)
 {
-	char buf[HN_PREFIX_STRLEN], via[INET_ADDRSTRLEN];
+	if (via)
+		fprintf(f, "{ to: %s, via: %s }", to, via);
+	else
+		fputs(to, f);
+}
+
+static void routes(FILE *f, const struct hn_route *v, size_t n, const struct hn_route6 *v6,
+		   size_t n6)
+{
+	char buf[HN_PREFIX6_STRLEN], via[INET6_ADDRSTRLEN];
 
 	fputc('[', f);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ", " : "", f);
-		if (v[i].has_via)
-			fprintf(f, "{ to: %s, via: %s }", hn_prefix_format(&v[i].to, buf),
-				inet_ntop(AF_INET, &v[i].via, via, sizeof(via)));
-		else
-			fputs(hn_prefix_format(&v[i].to, buf), f);
+		route_yaml(f, hn_prefix_format(&v[i].to, buf),
+			   v[i].has_via ? inet_ntop(AF_INET, &v[i].via, via, sizeof(via)) : NULL);
+	}
+	for (size_t i = 0; i < n6; i++) {
+		fputs(i || n ? ", " : "", f);
+		route_yaml(f, hn_prefix6_format(&v6[i].to, buf),
+			   v6[i].has_via ? inet_ntop(AF_INET6, &v6[i].via, via, sizeof(via))
+					 : NULL);
 	}
 	fputc(']', f);
 }
@@ -73,12 +90,12 @@ static void port_yaml(FILE *f, const struct hn_port *p)
 	}
 	if (p->n_addresses) {
 		fprintf(f, "%saddresses: ", sep);
-		prefixes(f, p->addresses, p->n_addresses);
+		prefixes(f, p->addresses, p->n_addresses, NULL, 0);
 		sep = ", ";
 	}
 	if (p->n_routes) {
 		fprintf(f, "%sroutes: ", sep);
-		routes(f, p->routes, p->n_routes);
+		routes(f, p->routes, p->n_routes, NULL, 0);
 		sep = ", ";
 	}
 	if (p->type == HN_PORT_INTERNAL && p->arp_hygiene_off)
@@ -88,7 +105,7 @@ static void port_yaml(FILE *f, const struct hn_port *p)
 
 static void bridge_yaml(FILE *f, const struct hn_bridge *b)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
 	fprintf(f, "  %s:\n", b->name);
 	if (b->uplink[0])
@@ -97,16 +114,18 @@ static void bridge_yaml(FILE *f, const struct hn_bridge *b)
 		fprintf(f, "    tag: %u\n", b->tag);
 	if (b->mtu)
 		fprintf(f, "    mtu: %u\n", b->mtu);
-	if (b->has_addresses && b->n_addresses) {
+	if (b->has_addresses && (b->n_addresses || b->n_addresses6)) {
 		fputs("    addresses: ", f);
-		prefixes(f, b->addresses, b->n_addresses);
+		prefixes(f, b->addresses, b->n_addresses, b->addresses6, b->n_addresses6);
 		fputc('\n', f);
 	}
 	if (b->has_gateway)
 		fprintf(f, "    gateway: %s\n", inet_ntop(AF_INET, &b->gateway, a, sizeof(a)));
-	if (b->n_routes) {
+	if (b->has_gateway6)
+		fprintf(f, "    gateway6: %s\n", inet_ntop(AF_INET6, &b->gateway6, a, sizeof(a)));
+	if (b->n_routes || b->n_routes6) {
 		fputs("    routes: ", f);
-		routes(f, b->routes, b->n_routes);
+		routes(f, b->routes, b->n_routes, b->routes6, b->n_routes6);
 		fputc('\n', f);
 	}
 	if (b->arp_hygiene_off)
@@ -209,30 +228,40 @@ static json_t *vlans_json(const struct hn_vlanset *s)
 	return a;
 }
 
-static json_t *prefixes_json(const struct hn_prefix *v, size_t n)
+static json_t *prefixes_json(const struct hn_prefix *v, size_t n, const struct hn_prefix6 *v6,
+			     size_t n6)
 {
 	json_t *a = json_array();
-	char buf[HN_PREFIX_STRLEN];
+	char buf[HN_PREFIX6_STRLEN];
 
 	for (size_t i = 0; a && i < n; i++)
 		json_array_append_new(a, json_string(hn_prefix_format(&v[i], buf)));
+	for (size_t i = 0; a && i < n6; i++)
+		json_array_append_new(a, json_string(hn_prefix6_format(&v6[i], buf)));
 	return a;
 }
 
-static json_t *routes_json(const struct hn_route *v, size_t n)
+static json_t *route_json(const char *to, const char *via)
+{
+	return via ? json_pack("{s:s, s:s}", "to", to, "via", via) : json_string(to);
+}
+
+static json_t *routes_json(const struct hn_route *v, size_t n, const struct hn_route6 *v6,
+			   size_t n6)
 {
 	json_t *a = json_array();
-	char buf[HN_PREFIX_STRLEN], via[INET_ADDRSTRLEN];
+	char buf[HN_PREFIX6_STRLEN], via[INET6_ADDRSTRLEN];
 
-	for (size_t i = 0; a && i < n; i++) {
-		hn_prefix_format(&v[i].to, buf);
-		if (v[i].has_via)
-			json_array_append_new(
-			    a, json_pack("{s:s, s:s}", "to", buf, "via",
-					 inet_ntop(AF_INET, &v[i].via, via, sizeof(via))));
-		else
-			json_array_append_new(a, json_string(buf));
-	}
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(
+		    a, route_json(hn_prefix_format(&v[i].to, buf),
+				  v[i].has_via ? inet_ntop(AF_INET, &v[i].via, via, sizeof(via))
+					       : NULL));
+	for (size_t i = 0; a && i < n6; i++)
+		json_array_append_new(
+		    a, route_json(hn_prefix6_format(&v6[i].to, buf),
+				  v6[i].has_via ? inet_ntop(AF_INET6, &v6[i].via, via, sizeof(via))
+						: NULL));
 	return a;
 }
 
@@ -249,9 +278,10 @@ static json_t *port_json(const struct hn_port *p)
 	if (p->mtu)
 		json_object_set_new(o, "mtu", json_integer(p->mtu));
 	if (p->n_addresses)
-		json_object_set_new(o, "addresses", prefixes_json(p->addresses, p->n_addresses));
+		json_object_set_new(o, "addresses",
+				    prefixes_json(p->addresses, p->n_addresses, NULL, 0));
 	if (p->n_routes)
-		json_object_set_new(o, "routes", routes_json(p->routes, p->n_routes));
+		json_object_set_new(o, "routes", routes_json(p->routes, p->n_routes, NULL, 0));
 	if (p->type == HN_PORT_INTERNAL && p->arp_hygiene_off)
 		json_object_set_new(o, "arp_hygiene", json_false());
 	return o;
@@ -260,7 +290,7 @@ static json_t *port_json(const struct hn_port *p)
 static json_t *bridge_json(const struct hn_bridge *b)
 {
 	json_t *o = json_object(), *ports = json_object();
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
 	if (b->uplink[0])
 		json_object_set_new(o, "uplink", json_string(b->uplink));
@@ -268,13 +298,19 @@ static json_t *bridge_json(const struct hn_bridge *b)
 		json_object_set_new(o, "tag", json_integer(b->tag));
 	if (b->mtu)
 		json_object_set_new(o, "mtu", json_integer(b->mtu));
-	if (b->has_addresses && b->n_addresses)
-		json_object_set_new(o, "addresses", prefixes_json(b->addresses, b->n_addresses));
+	if (b->has_addresses && (b->n_addresses || b->n_addresses6))
+		json_object_set_new(
+		    o, "addresses",
+		    prefixes_json(b->addresses, b->n_addresses, b->addresses6, b->n_addresses6));
 	if (b->has_gateway)
 		json_object_set_new(o, "gateway",
 				    json_string(inet_ntop(AF_INET, &b->gateway, a, sizeof(a))));
-	if (b->n_routes)
-		json_object_set_new(o, "routes", routes_json(b->routes, b->n_routes));
+	if (b->has_gateway6)
+		json_object_set_new(o, "gateway6",
+				    json_string(inet_ntop(AF_INET6, &b->gateway6, a, sizeof(a))));
+	if (b->n_routes || b->n_routes6)
+		json_object_set_new(o, "routes",
+				    routes_json(b->routes, b->n_routes, b->routes6, b->n_routes6));
 	if (b->arp_hygiene_off)
 		json_object_set_new(o, "arp_hygiene", json_false());
 	for (size_t k = 0; k < b->n_ports; k++)

@@ -3,6 +3,7 @@
 #include "error.h"
 
 #include <arpa/inet.h>
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,25 @@ static const struct hn_nl_route *default_route(const struct hn_nl_state *st, int
 
 		if (r->table != RT_TABLE_MAIN || r->dst_len != 0 || r->oif != ifindex ||
 		    !r->has_gateway || r->multipath || r->type != RTN_UNICAST)
+			continue;
+		if (!best || r->priority < best->priority)
+			best = r;
+	}
+	return best;
+}
+
+/* The same for IPv6: the main table's ::/0 through ifindex with a gateway, not one a router
+ * advertisement made (the kernel keeps that one up to date by itself). */
+static const struct hn_nl_route *default_route6(const struct hn_nl_state *st, int ifindex)
+{
+	const struct hn_nl_route *best = NULL;
+
+	for (size_t i = 0; i < st->n_routes6; i++) {
+		const struct hn_nl_route *r = &st->routes6[i];
+
+		if (r->table != RT_TABLE_MAIN || r->dst_len != 0 || r->oif != ifindex ||
+		    !r->has_gateway || r->multipath || r->type != RTN_UNICAST ||
+		    r->protocol == RTPROT_RA)
 			continue;
 		if (!best || r->priority < best->priority)
 			best = r;
@@ -51,6 +71,38 @@ static int addresses(const struct hn_nl_state *st, int ifindex, struct hn_prefix
 		if (!p)
 			return hn_err(-ENOMEM, "out of memory");
 		p->addr = a->local;
+		p->len = a->prefixlen;
+	}
+	return 0;
+}
+
+/* The global IPv6 addresses someone gave ifindex. Link-local ones are the kernel's; those
+ * that SLAAC or a temporary-address rule made come back by themselves and would be wrong as
+ * static ones once the prefix changes, so they are noted and left out. */
+static int addresses6(const struct hn_nl_state *st, const char *dev, int ifindex,
+		      struct hn_prefix6 **v, size_t *n, struct hn_import *im)
+{
+	for (size_t i = 0; i < st->n_addrs6; i++) {
+		const struct hn_nl_addr *a = &st->addrs6[i];
+		struct hn_prefix6 *p;
+
+		if (a->ifindex != ifindex || a->scope != RT_SCOPE_UNIVERSE)
+			continue;
+		if (!(a->flags & IFA_F_PERMANENT)) {
+			struct hn_prefix6 q = {a->local6, a->prefixlen};
+			char buf[HN_PREFIX6_STRLEN];
+			int e = hn_import_note(im,
+					       "address %s dev %s: learned from a router "
+					       "advertisement (not permanent); left out",
+					       hn_prefix6_format(&q, buf), dev);
+			if (e < 0)
+				return e;
+			continue;
+		}
+		p = hn_array_add(v, n, sizeof(*p));
+		if (!p)
+			return hn_err(-ENOMEM, "out of memory");
+		p->addr = a->local6;
 		p->len = a->prefixlen;
 	}
 	return 0;
@@ -92,6 +144,68 @@ static int routes(const struct hn_nl_state *st, const char *dev, int ifindex,
 	return 0;
 }
 
+/* The same for IPv6. Every IPv6 route has a metric; the one `ip -6 route add` gives
+ * (HN_NL_ROUTE6_METRIC) is what hostnet adds too, so only another one is noted. */
+static int routes6(const struct hn_nl_state *st, const char *dev, int ifindex,
+		   const struct hn_nl_route *skip, struct hn_route6 **v, size_t *n,
+		   struct hn_import *im)
+{
+	for (size_t i = 0; i < st->n_routes6; i++) {
+		const struct hn_nl_route *r = &st->routes6[i];
+		struct hn_prefix6 to = {r->dst6, r->dst_len};
+		char buf[HN_PREFIX6_STRLEN];
+		const char *why = NULL;
+		struct hn_route6 *w;
+
+		if (r == skip || r->table != RT_TABLE_MAIN || r->oif != ifindex ||
+		    r->protocol == RTPROT_KERNEL || r->type != RTN_UNICAST)
+			continue;
+		if (r->protocol == RTPROT_RA)
+			why = "learned from a router advertisement";
+		else if (r->multipath)
+			why = "several next hops: a config cannot say it";
+		else if (r->priority != HN_NL_ROUTE6_METRIC)
+			why = "a metric: a config cannot say it";
+		if (why) {
+			int e = hn_import_note(im, "route %s dev %s: %s; left out",
+					       hn_prefix6_format(&to, buf), dev, why);
+			if (e < 0)
+				return e;
+			continue;
+		}
+		w = hn_array_add(v, n, sizeof(*w));
+		if (!w)
+			return hn_err(-ENOMEM, "out of memory");
+		w->to = to;
+		w->has_via = r->has_gateway;
+		w->via = r->gateway6;
+	}
+	return 0;
+}
+
+/* An internal port's IPv6 addresses and routes: a config cannot give a port IPv6 yet, so
+ * import says what it leaves out rather than dropping it unseen. */
+static int port_ipv6(const struct hn_nl_state *st, const char *dev, int ifindex,
+		     struct hn_import *im)
+{
+	for (size_t i = 0; i < st->n_addrs6; i++) {
+		const struct hn_nl_addr *a = &st->addrs6[i];
+		struct hn_prefix6 q = {a->local6, a->prefixlen};
+		char buf[HN_PREFIX6_STRLEN];
+		int e;
+
+		if (a->ifindex != ifindex || a->scope != RT_SCOPE_UNIVERSE)
+			continue;
+		e = hn_import_note(im,
+				   "address %s dev %s: a port's IPv6 address cannot be said in "
+				   "a config yet; left out",
+				   hn_prefix6_format(&q, buf), dev);
+		if (e < 0)
+			return e;
+	}
+	return 0;
+}
+
 /* Off when the knobs are not hostnet's: a config that says so plans nothing on them. */
 static int hygiene(const struct hn_nl_state *st, const char *name, bool *off, struct hn_import *im)
 {
@@ -111,13 +225,15 @@ static int hygiene(const struct hn_nl_state *st, const char *name, bool *off, st
 }
 
 static int uplink(const struct hn_nl_state *st, struct hn_bridge *b, const struct hn_nl_link *bl,
-		  const struct hn_nl_route **gw, struct hn_import *im)
+		  const struct hn_nl_route **gw, const struct hn_nl_route **gw6,
+		  struct hn_import *im)
 {
 	const struct hn_nl_route *def = default_route(st, bl->ifindex);
+	const struct hn_nl_route *def6 = default_route6(st, bl->ifindex);
 	long k = mac_port(st, b, bl);
 
-	*gw = NULL;
-	if (!def)
+	*gw = *gw6 = NULL;
+	if (!def && !def6)
 		return 0;
 	if (k < 0)
 		return hn_import_note(im,
@@ -128,28 +244,39 @@ static int uplink(const struct hn_nl_state *st, struct hn_bridge *b, const struc
 	snprintf(b->uplink, sizeof(b->uplink), "%s", b->ports[k].name);
 	memmove(&b->ports[k], &b->ports[k + 1], (b->n_ports - (size_t)k - 1) * sizeof(*b->ports));
 	b->n_ports--;
-	b->has_gateway = true;
-	b->gateway = def->gateway;
 	b->has_addresses = true;
-	*gw = def;
+	if (def) {
+		b->has_gateway = true;
+		b->gateway = def->gateway;
+		*gw = def;
+	}
+	if (def6) {
+		b->has_gateway6 = true;
+		b->gateway6 = def6->gateway6;
+		*gw6 = def6;
+	}
 	return 0;
 }
 
 static int bridge(const struct hn_nl_state *st, struct hn_bridge *b, struct hn_import *im)
 {
 	const struct hn_nl_link *bl = hn_nl_link_by_name(st, b->name);
-	const struct hn_nl_route *gw = NULL;
+	const struct hn_nl_route *gw = NULL, *gw6 = NULL;
 	int r;
 
 	if (!bl)
 		return hn_import_note(im, "bridge %s has no interface in the kernel", b->name);
-	r = uplink(st, b, bl, &gw, im);
+	r = uplink(st, b, bl, &gw, &gw6, im);
 	if (r == 0)
 		r = addresses(st, bl->ifindex, &b->addresses, &b->n_addresses);
-	if (r == 0 && b->n_addresses)
+	if (r == 0)
+		r = addresses6(st, b->name, bl->ifindex, &b->addresses6, &b->n_addresses6, im);
+	if (r == 0 && (b->n_addresses || b->n_addresses6))
 		b->has_addresses = true;
 	if (r == 0)
 		r = routes(st, b->name, bl->ifindex, gw, &b->routes, &b->n_routes, im);
+	if (r == 0)
+		r = routes6(st, b->name, bl->ifindex, gw6, &b->routes6, &b->n_routes6, im);
 	if (r == 0)
 		r = hygiene(st, b->name, &b->arp_hygiene_off, im);
 	for (size_t k = 0; r == 0 && k < b->n_ports; k++) {
@@ -159,6 +286,8 @@ static int bridge(const struct hn_nl_state *st, struct hn_bridge *b, struct hn_i
 		if (p->type != HN_PORT_INTERNAL || !pl)
 			continue;
 		r = addresses(st, pl->ifindex, &p->addresses, &p->n_addresses);
+		if (r == 0)
+			r = port_ipv6(st, p->name, pl->ifindex, im);
 		if (r == 0)
 			r = routes(st, p->name, pl->ifindex, NULL, &p->routes, &p->n_routes, im);
 		if (r == 0)

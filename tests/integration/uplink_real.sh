@@ -29,6 +29,10 @@
 #                         link-local address), VLAN 10 does not; both OK
 #   silent_ipv6_gateway_refused
 #                         gateway6 nobody answers: exit 1 before anything is touched
+#   import_ipv6           after up moved both families and a static IPv6 route was added to
+#                         br0 by hand: import writes br0's IPv6 address, gateway6 (the
+#                         provider's fe80::1) and the route, and notes the SLAAC-like address
+#                         it leaves out; plan with the imported config exits 0
 #   ipv6_gateway_silent_after_move_rolls_back
 #                         the IPv6 gateway goes silent while up waits for ovs-vswitchd (IPv4
 #                         still answers): the neighbor solicitation after the move fails, all
@@ -285,6 +289,24 @@ case_ipv6_gateway_silent_after_move_rolls_back() {
 		host_answers6 && portsec_clean
 }
 
+case_import_ipv6() {
+	fresh_lab && provider_ipv6 || return 1
+	hn uplink-seed.yaml up && rc_is 0 && ipv6_on_br0 || return 1
+	must in_lab ip -6 route add 2001:db8:300::/48 via fe80::1 dev br0 &&
+		must in_lab ip -6 addr add 2001:db8:100::aa/64 dev br0 nodad valid_lft 3600 \
+			preferred_lft 3600 || return 1
+	hn uplink-seed.yaml import && rc_is 0 || return 1
+	cp "$TMP/out" "$TMP/imported.yaml"
+	out_has "    addresses: [198.51.100.10/24, $HOST6/64]" && out_has "    gateway6: fe80::1" &&
+		out_has "    routes: [{ to: 2001:db8:300::/48, via: fe80::1 }]" &&
+		out_has "address 2001:db8:100::aa/64 dev br0: learned from a router advertisement" ||
+		return 1
+	hn "$TMP/imported.yaml" plan && rc_is 0 || return 1
+	hn "$TMP/imported.yaml" --json import && rc_is 0 || return 1
+	[[ $(jq -c .config.bridges.br0.gateway6 "$TMP/out") == '"fe80::1"' ]] ||
+		why "import --json: br0.gateway6 is $(jq -c .config.bridges.br0.gateway6 "$TMP/out")"
+}
+
 need_hostnet
 run_cases mtu_9000 uplink_by_mac ipv6_move_under_ping ipv6_only_uplink reach_ipv6 silent_ipv6_gateway_refused \
-	ipv6_gateway_silent_after_move_rolls_back
+	ipv6_gateway_silent_after_move_rolls_back import_ipv6

@@ -10,6 +10,7 @@
 #include "nl_state.h"
 
 #include <arpa/inet.h>
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,7 +101,8 @@ static inline struct in6_addr ip6(const char *s)
 	return a;
 }
 
-/* An IPv6 address, global unless it is link-local. */
+/* An IPv6 address, global unless it is link-local, permanent as `ip -6 addr add` makes it
+ * (clear IFA_F_PERMANENT for one SLAAC made). */
 static inline void addr6_(struct hn_nl_state *s, int ifindex, const char *a, unsigned len,
 			  uint8_t proto)
 {
@@ -111,6 +113,7 @@ static inline void addr6_(struct hn_nl_state *s, int ifindex, const char *a, uns
 	x->local6 = ip6(a);
 	x->prefixlen = (uint8_t)len;
 	x->scope = IN6_IS_ADDR_LINKLOCAL(&x->local6) ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+	x->flags = IFA_F_PERMANENT;
 	x->proto = proto;
 }
 

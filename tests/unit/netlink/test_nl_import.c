@@ -146,12 +146,80 @@ static void default_route_without_the_mac_is_no_uplink(void **unused)
 	free_import(&im);
 }
 
+/* IPv6 beside IPv4: br0's global address and default route via the provider's link-local
+ * gateway, a static route; what the kernel or a router advertisement made (link-local,
+ * SLAAC address, RA routes) and what a config cannot say (a metric, a port's IPv6) are left
+ * out, the last three with a note. */
+static void ipv6_addresses_gateway_and_routes(void **unused)
+{
+	struct hn_nl_state s = {0};
+	struct hn_import im = {0};
+	const struct hn_bridge *br0;
+	char buf[HN_PREFIX6_STRLEN], via[INET6_ADDRSTRLEN];
+
+	seed_host(&s, &im);
+	addr6_(&s, 3, "2001:db8:100::10", 64, 0);
+	addr6_(&s, 3, "fe80::1:2", 64, 0);
+	addr6_(&s, 3, "2001:db8:100::aa:bb", 64, 0);
+	s.addrs6[s.n_addrs6 - 1].flags = 0; /* SLAAC */
+	addr6_(&s, 5, "2001:db8:250::1", 64, 0);
+	route6_(&s, "::", 0, "fe80::1", 3, RTPROT_BOOT);
+	route6_(&s, "::", 0, "fe80::99", 3, RTPROT_RA);
+	route6_(&s, "2001:db8:100::", 64, NULL, 3, RTPROT_KERNEL);
+	route6_(&s, "2001:db8:300::", 48, "2001:db8:100::1", 3, RTPROT_STATIC);
+	route6_(&s, "2001:db8:400::", 48, "2001:db8:100::1", 3, RTPROT_STATIC)->priority = 20;
+	route6_(&s, "2001:db8:500::", 48, "fe80::99", 3, RTPROT_RA);
+
+	assert_int_equal(hn_nl_import(&s, &im), 0);
+	br0 = &im.config.bridges[0];
+	assert_string_equal(br0->uplink, "eno1");
+	assert_true(br0->has_gateway);
+	assert_true(br0->has_gateway6);
+	assert_string_equal(inet_ntop(AF_INET6, &br0->gateway6, via, sizeof(via)), "fe80::1");
+	assert_int_equal(br0->n_addresses6, 1);
+	assert_string_equal(hn_prefix6_format(&br0->addresses6[0], buf), "2001:db8:100::10/64");
+	assert_int_equal(br0->n_routes6, 1);
+	assert_string_equal(hn_prefix6_format(&br0->routes6[0].to, buf), "2001:db8:300::/48");
+	assert_true(br0->routes6[0].has_via);
+	assert_true(noted(&im, "address 2001:db8:100::aa:bb/64 dev br0: learned from a router"));
+	assert_true(noted(&im, "route 2001:db8:400::/48 dev br0: a metric"));
+	assert_true(noted(&im, "route 2001:db8:500::/48 dev br0: learned from a router"));
+	assert_true(noted(&im, "address 2001:db8:250::1/64 dev mon0: a port's IPv6"));
+	assert_int_equal(im.config.bridges[1].n_addresses6, 0);
+	hn_nl_state_clear(&s);
+	free_import(&im);
+}
+
+/* An IPv6 default route alone makes the uplink too (an IPv6-only host). */
+static void ipv6_only_uplink(void **unused)
+{
+	struct hn_nl_state s = {0};
+	struct hn_import im = {0};
+	const struct hn_bridge *br0;
+
+	seed_host(&s, &im);
+	s.n_routes = 0;
+	s.n_addrs = 0;
+	addr6_(&s, 3, "2001:db8:100::10", 64, 0);
+	route6_(&s, "::", 0, "2001:db8:100::1", 3, RTPROT_BOOT);
+	assert_int_equal(hn_nl_import(&s, &im), 0);
+	br0 = &im.config.bridges[0];
+	assert_string_equal(br0->uplink, "eno1");
+	assert_false(br0->has_gateway);
+	assert_true(br0->has_gateway6);
+	assert_int_equal(br0->n_routes6, 0);
+	hn_nl_state_clear(&s);
+	free_import(&im);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(uplink_and_its_gateway),
 	    cmocka_unit_test(ports_addresses_routes_and_hygiene),
 	    cmocka_unit_test(default_route_without_the_mac_is_no_uplink),
+	    cmocka_unit_test(ipv6_addresses_gateway_and_routes),
+	    cmocka_unit_test(ipv6_only_uplink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
