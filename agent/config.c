@@ -487,49 +487,65 @@ static const char *bad_ipv6_host(const struct in6_addr *a)
 	return NULL;
 }
 
+/* The address lists of a bridge or a port: IPv4 and IPv6 apart. */
+struct ip_lists {
+	struct hn_prefix **v4;
+	size_t *n4;
+	struct hn_prefix6 **v6;
+	size_t *n6;
+};
+
 /* One item of `addresses`, into the IPv4 or the IPv6 list. */
-static int address_item(struct walker *w, const struct hn_node *item, struct hn_bridge *b,
-			size_t *n4, size_t *n6)
+static int address_item(struct walker *w, const struct hn_node *item, const struct ip_lists *l)
 {
 	const char *why;
 
 	if (want_scalar(w, item, EXPECT_ADDRESS) < 0)
 		return -EINVAL;
 	if (!hn_looks_ipv6(item->value)) {
-		why = hn_scan_prefix(item->value, true, &b->addresses[(*n4)++]);
+		why = hn_scan_prefix(item->value, true, &(*l->v4)[(*l->n4)++]);
 		return why ? bad_value(w, item, why, EXPECT_ADDRESS) : 0;
 	}
-	why = hn_scan_prefix6(item->value, true, &b->addresses6[*n6]);
+	why = hn_scan_prefix6(item->value, true, &(*l->v6)[*l->n6]);
 	if (!why)
-		why = bad_ipv6_host(&b->addresses6[*n6].addr);
-	(*n6)++;
+		why = bad_ipv6_host(&(*l->v6)[*l->n6].addr);
+	(*l->n6)++;
 	return why ? bad_value(w, item, why, EXPECT_ADDRESS) : 0;
 }
 
 /* IPv4 and IPv6 in one list, as people write them; each family into its own array. */
-static int bridge_addresses(struct walker *w, const struct hn_node *n, void *obj)
+static int split_addresses(struct walker *w, const struct hn_node *n, const struct ip_lists *l)
 {
-	struct hn_bridge *b = obj;
 	size_t v6 = 0, n4 = 0, n6 = 0;
+	struct ip_lists fill = {l->v4, &n4, l->v6, &n6};
 	int r;
 
-	b->has_addresses = true;
 	if (n->kind != HN_NODE_SEQ)
 		return fail(w, n, "got %s, expected a list of addresses like [198.51.100.10/24]",
 			    kind_name(n));
 	for (size_t i = 0; i < n->n; i++)
 		v6 += n->items[i].kind == HN_NODE_SCALAR && !n->items[i].is_null &&
 		      hn_looks_ipv6(n->items[i].value);
-	r = alloc_array(w, n->n - v6, sizeof(*b->addresses), &b->addresses, &b->n_addresses);
+	r = alloc_array(w, n->n - v6, sizeof(**l->v4), l->v4, l->n4);
 	if (r == 0)
-		r = alloc_array(w, v6, sizeof(*b->addresses6), &b->addresses6, &b->n_addresses6);
+		r = alloc_array(w, v6, sizeof(**l->v6), l->v6, l->n6);
 	for (size_t i = 0; r == 0 && i < n->n; i++) {
 		size_t old = push(w, "[%zu]", i);
 
-		r = address_item(w, &n->items[i], b, &n4, &n6);
+		r = address_item(w, &n->items[i], &fill);
 		pop(w, old);
 	}
 	return r;
+}
+
+static int bridge_addresses(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_bridge *b = obj;
+
+	b->has_addresses = true;
+	return split_addresses(
+	    w, n,
+	    &(struct ip_lists){&b->addresses, &b->n_addresses, &b->addresses6, &b->n_addresses6});
 }
 
 static int parse_bool(struct walker *w, const struct hn_node *n, bool *out)
@@ -779,39 +795,41 @@ static int route_item(struct walker *w, const struct hn_node *item, void *slot)
 static int port_route_item(struct walker *w, const struct hn_node *item, void *slot)
 {
 	FIELDS(fields, "bridges.BRIDGE.ports.PORT.routes[]", {"to", route_to}, {"via", route_via});
-	struct any_route any = {0};
-	int r = route_entry(w, item, &any, &fields);
 
-	if (r == 0 && any.v6)
-		return fail(w, item,
-			    "an IPv6 route on a port, expected it on a bridge: a port's addresses "
-			    "and routes are IPv4");
-	*(struct hn_route *)slot = any.r4;
+	return route_entry(w, item, slot, &fields);
+}
+
+/* A list of routes of either family, each into the array of its own. */
+static int split_routes(struct walker *w, const struct hn_node *n,
+			int (*item)(struct walker *, const struct hn_node *, void *),
+			struct hn_route **r4, size_t *n4, struct hn_route6 **r6, size_t *n6)
+{
+	struct any_route *any = NULL;
+	size_t n_any = 0, v6 = 0;
+	int r = walk_list(w, n, "a list of routes, each " EXPECT_ROUTE, sizeof(*any), item, &any,
+			  &n_any);
+
+	for (size_t i = 0; i < n_any; i++)
+		v6 += any[i].v6;
+	if (r == 0)
+		r = alloc_array(w, n_any - v6, sizeof(**r4), r4, n4);
+	if (r == 0)
+		r = alloc_array(w, v6, sizeof(**r6), r6, n6);
+	for (size_t i = 0, k4 = 0, k6 = 0; r == 0 && i < n_any; i++) {
+		if (any[i].v6)
+			(*r6)[k6++] = any[i].r6;
+		else
+			(*r4)[k4++] = any[i].r4;
+	}
+	free(any);
 	return r;
 }
 
 static int bridge_routes(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_bridge *b = obj;
-	struct any_route *any = NULL;
-	size_t n_any = 0, v6 = 0;
-	int r = walk_list(w, n, "a list of routes, each " EXPECT_ROUTE, sizeof(*any), route_item,
-			  &any, &n_any);
 
-	for (size_t i = 0; i < n_any; i++)
-		v6 += any[i].v6;
-	if (r == 0)
-		r = alloc_array(w, n_any - v6, sizeof(*b->routes), &b->routes, &b->n_routes);
-	if (r == 0)
-		r = alloc_array(w, v6, sizeof(*b->routes6), &b->routes6, &b->n_routes6);
-	for (size_t i = 0, k4 = 0, k6 = 0; r == 0 && i < n_any; i++) {
-		if (any[i].v6)
-			b->routes6[k6++] = any[i].r6;
-		else
-			b->routes[k4++] = any[i].r4;
-	}
-	free(any);
-	return r;
+	return split_routes(w, n, route_item, &b->routes, &b->n_routes, &b->routes6, &b->n_routes6);
 }
 
 static int port_type(struct walker *w, const struct hn_node *n, void *obj)
@@ -847,33 +865,21 @@ static int port_mtu(struct walker *w, const struct hn_node *n, void *obj)
 	return parse_mtu(w, n, &((struct hn_port *)obj)->mtu);
 }
 
-#define EXPECT_PORT_ADDRESS "an IPv4 address with its prefix length, like 198.51.100.10/24"
-#define PORT_IPV6	    "is IPv6, which only a bridge carries (a port's addresses and routes are IPv4)"
-
-static int port_address_item(struct walker *w, const struct hn_node *item, void *slot)
-{
-	const char *why;
-
-	if (want_scalar(w, item, EXPECT_PORT_ADDRESS) < 0)
-		return -EINVAL;
-	why = hn_looks_ipv6(item->value) ? PORT_IPV6 : hn_scan_prefix(item->value, true, slot);
-	return why ? bad_value(w, item, why, EXPECT_PORT_ADDRESS) : 0;
-}
-
 static int port_addresses(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_port *p = obj;
 
-	return walk_list(w, n, "a list of addresses like [198.51.100.10/24]", sizeof(*p->addresses),
-			 port_address_item, &p->addresses, &p->n_addresses);
+	return split_addresses(
+	    w, n,
+	    &(struct ip_lists){&p->addresses, &p->n_addresses, &p->addresses6, &p->n_addresses6});
 }
 
 static int port_routes(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_port *p = obj;
 
-	return walk_list(w, n, "a list of routes, each " EXPECT_ROUTE, sizeof(*p->routes),
-			 port_route_item, &p->routes, &p->n_routes);
+	return split_routes(w, n, port_route_item, &p->routes, &p->n_routes, &p->routes6,
+			    &p->n_routes6);
 }
 
 static int port_arp_hygiene(struct walker *w, const struct hn_node *n, void *obj)
@@ -1036,8 +1042,8 @@ static int check_addresses_and_routes(struct walker *w, const struct hn_node *br
 		n_addrs += br->n_addresses + br->n_addresses6;
 		n_routes += br->n_routes + br->n_routes6 + br->has_gateway + br->has_gateway6;
 		for (size_t p = 0; p < br->n_ports; p++) {
-			n_addrs += br->ports[p].n_addresses;
-			n_routes += br->ports[p].n_routes;
+			n_addrs += br->ports[p].n_addresses + br->ports[p].n_addresses6;
+			n_routes += br->ports[p].n_routes + br->ports[p].n_routes6;
 		}
 	}
 	if (n_addrs + n_routes < 2)
@@ -1072,12 +1078,16 @@ static int check_addresses_and_routes(struct walker *w, const struct hn_node *br
 		for (size_t p = 0; p < br->n_ports; p++) {
 			const struct hn_port *port = &br->ports[p];
 
-			if (port->n_addresses)
+			if (port->n_addresses || port->n_addresses6)
 				add_addresses(&x, find_key(&ports->items[2 * p + 1], "addresses"),
-					      port->addresses, NULL, "on port", port->name);
+					      port->addresses, port->addresses6, "on port",
+					      port->name);
 			for (size_t k = 0; k < port->n_routes; k++)
 				add_route(&x, n_addrs, &port->routes[k].to, port->routes[k].pos,
 					  "a route of port", port->name);
+			for (size_t k = 0; k < port->n_routes6; k++)
+				add_route6(&x, n_addrs, &port->routes6[k].to, port->routes6[k].pos,
+					   "a route of port", port->name);
 		}
 	}
 	r = hn_check_unique(w->file, w->path, x.addrs, n_addrs, "address",

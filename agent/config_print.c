@@ -45,6 +45,24 @@ static void print_ip(FILE *f, const char *indent, const char *dev, const struct 
 	}
 }
 
+/* The same for IPv6. */
+static void print_ip6(FILE *f, const char *indent, const char *dev, const struct hn_prefix6 *addrs,
+		      size_t n_addrs, const struct hn_route6 *routes, size_t n_routes)
+{
+	char buf[HN_PREFIX6_STRLEN], a[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < n_addrs; i++)
+		fprintf(f, "%saddress %s\n", indent, hn_prefix6_format(&addrs[i], buf));
+	for (size_t i = 0; i < n_routes; i++) {
+		const struct hn_route6 *r = &routes[i];
+
+		fprintf(f, "%sroute %s", indent, hn_prefix6_format(&r->to, buf));
+		if (r->has_via)
+			fprintf(f, " via %s", inet_ntop(AF_INET6, &r->via, a, sizeof(a)));
+		fprintf(f, " dev %s\n", dev);
+	}
+}
+
 static const char *hygiene(bool off)
 {
 	return off ? "off (arp_ignore and arp_announce left as they are)"
@@ -65,14 +83,16 @@ static void print_port(FILE *f, const struct hn_port *p)
 	fputc('\n', f);
 	if (p->type == HN_PORT_INTERNAL)
 		fprintf(f, "    arp_hygiene %s\n", hygiene(p->arp_hygiene_off));
-	print_ip(f, "    ", p->name, p->addresses, p->n_addresses, p->routes, p->n_routes);
+	print_ip(f, "    ", p->name, p->addresses, p->n_addresses, NULL, 0);
+	print_ip6(f, "    ", p->name, p->addresses6, p->n_addresses6, NULL, 0);
+	print_ip(f, "    ", p->name, NULL, 0, p->routes, p->n_routes);
+	print_ip6(f, "    ", p->name, NULL, 0, p->routes6, p->n_routes6);
 }
 
 static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bridge *b)
 {
-	char buf[HN_PREFIX_STRLEN],
-	    a[INET_ADDRSTRLEN > HN_MAC_STRLEN ? INET_ADDRSTRLEN : HN_MAC_STRLEN];
-	char buf6[HN_PREFIX6_STRLEN], a6[INET6_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN > HN_MAC_STRLEN ? INET_ADDRSTRLEN : HN_MAC_STRLEN];
+	char a6[INET6_ADDRSTRLEN];
 
 	fprintf(f, "bridge %s (datapath %s)\n", b->name, hn_datapath_name(c->datapath));
 	if (b->uplink_by_mac)
@@ -91,10 +111,8 @@ static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bri
 		fprintf(f, "  addresses: those %s holds when up runs\n", uplink_name(b));
 	else if (b->has_addresses && b->n_addresses == 0 && b->n_addresses6 == 0)
 		fputs("  addresses: none\n", f);
-	for (size_t i = 0; i < b->n_addresses; i++)
-		fprintf(f, "  address %s\n", hn_prefix_format(&b->addresses[i], buf));
-	for (size_t i = 0; i < b->n_addresses6; i++)
-		fprintf(f, "  address %s\n", hn_prefix6_format(&b->addresses6[i], buf6));
+	print_ip(f, "  ", b->name, b->addresses, b->n_addresses, NULL, 0);
+	print_ip6(f, "  ", b->name, b->addresses6, b->n_addresses6, NULL, 0);
 	if (b->has_gateway)
 		fprintf(f, "  gateway %s\n", ip(b->gateway, a));
 	else if (hn_bridge_has_uplink(b))
@@ -107,14 +125,7 @@ static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bri
 			!b->n_addresses6 && !b->has_gateway6 ? " and " : "",
 			b->has_gateway6 ? "" : "the default gateway", uplink_name(b));
 	print_ip(f, "  ", b->name, NULL, 0, b->routes, b->n_routes);
-	for (size_t i = 0; i < b->n_routes6; i++) {
-		const struct hn_route6 *r = &b->routes6[i];
-
-		fprintf(f, "  route %s", hn_prefix6_format(&r->to, buf6));
-		if (r->has_via)
-			fprintf(f, " via %s", inet_ntop(AF_INET6, &r->via, a6, sizeof(a6)));
-		fprintf(f, " dev %s\n", b->name);
-	}
+	print_ip6(f, "  ", b->name, NULL, 0, b->routes6, b->n_routes6);
 	fprintf(f, "  arp_hygiene %s\n", hygiene(b->arp_hygiene_off));
 	if (hn_bridge_has_uplink(b) && !b->n_uplink_macs)
 		fprintf(f, "  uplink_macs: none, only %s's MAC may leave through it\n",
@@ -243,27 +254,38 @@ static json_t *prefix_json(const struct hn_prefix *p)
 	return json_string(hn_prefix_format(p, buf));
 }
 
-static json_t *addresses_json(struct jb *jb, const struct hn_prefix *a, size_t n)
+/* IPv4 then IPv6, in one list as the config has them. */
+static json_t *addresses_json(struct jb *jb, const struct hn_prefix *a, size_t n,
+			      const struct hn_prefix6 *a6, size_t n6)
 {
 	json_t *arr = json_array();
 
 	for (size_t i = 0; arr && i < n; i++)
 		append(jb, arr, prefix_json(&a[i]));
+	for (size_t i = 0; arr && i < n6; i++)
+		append(jb, arr, prefix6_json(&a6[i]));
 	return arr;
 }
 
-static json_t *routes_json(struct jb *jb, const char *dev, const struct hn_route *routes, size_t n)
+static json_t *routes_json(struct jb *jb, const char *dev, const struct hn_route *routes, size_t n,
+			   const struct hn_route6 *routes6, size_t n6)
 {
 	json_t *arr = json_array();
 
-	for (size_t i = 0; arr && i < n; i++) {
+	for (size_t i = 0; arr && i < n + n6; i++) {
 		json_t *r = append(jb, arr, json_object());
 
 		if (!r)
 			continue;
-		set(jb, r, "to", prefix_json(&routes[i].to));
-		if (routes[i].has_via)
-			set(jb, r, "via", ip_json(routes[i].via));
+		if (i < n) {
+			set(jb, r, "to", prefix_json(&routes[i].to));
+			if (routes[i].has_via)
+				set(jb, r, "via", ip_json(routes[i].via));
+		} else {
+			set(jb, r, "to", prefix6_json(&routes6[i - n].to));
+			if (routes6[i - n].has_via)
+				set(jb, r, "via", ip6_json(&routes6[i - n].via));
+		}
 		set(jb, r, "dev", json_string(dev));
 	}
 	return arr;
@@ -283,8 +305,10 @@ static json_t *port_json(struct jb *jb, const struct hn_port *p)
 		set(jb, o, "trunk", vlan_array(jb, &p->trunks));
 	if (p->mtu)
 		set(jb, o, "mtu", json_integer(p->mtu));
-	set(jb, o, "addresses", addresses_json(jb, p->addresses, p->n_addresses));
-	set(jb, o, "routes", routes_json(jb, p->name, p->routes, p->n_routes));
+	set(jb, o, "addresses",
+	    addresses_json(jb, p->addresses, p->n_addresses, p->addresses6, p->n_addresses6));
+	set(jb, o, "routes",
+	    routes_json(jb, p->name, p->routes, p->n_routes, p->routes6, p->n_routes6));
 	/* null: a system port, where hostnet never sets it. */
 	set(jb, o, "arp_hygiene",
 	    p->type == HN_PORT_INTERNAL ? json_boolean(!p->arp_hygiene_off) : json_null());
@@ -309,25 +333,16 @@ static json_t *bridge_json(struct jb *jb, const struct hn_config *c, const struc
 	set(jb, o, "mtu", b->mtu ? json_integer(b->mtu) : json_null());
 	/* null: not in the config (an uplink bridge takes the NIC's when `up` runs). */
 	if (b->has_addresses) {
-		arr = set(jb, o, "addresses", addresses_json(jb, b->addresses, b->n_addresses));
-		for (size_t i = 0; arr && i < b->n_addresses6; i++)
-			append(jb, arr, prefix6_json(&b->addresses6[i]));
+		set(jb, o, "addresses",
+		    addresses_json(jb, b->addresses, b->n_addresses, b->addresses6,
+				   b->n_addresses6));
 	} else {
 		set(jb, o, "addresses", json_null());
 	}
 	set(jb, o, "gateway", b->has_gateway ? ip_json(b->gateway) : json_null());
 	set(jb, o, "gateway6", b->has_gateway6 ? ip6_json(&b->gateway6) : json_null());
-	arr = set(jb, o, "routes", routes_json(jb, b->name, b->routes, b->n_routes));
-	for (size_t i = 0; arr && i < b->n_routes6; i++) {
-		json_t *r = append(jb, arr, json_object());
-
-		if (!r)
-			continue;
-		set(jb, r, "to", prefix6_json(&b->routes6[i].to));
-		if (b->routes6[i].has_via)
-			set(jb, r, "via", ip6_json(&b->routes6[i].via));
-		set(jb, r, "dev", json_string(b->name));
-	}
+	set(jb, o, "routes",
+	    routes_json(jb, b->name, b->routes, b->n_routes, b->routes6, b->n_routes6));
 	set(jb, o, "arp_hygiene", json_boolean(!b->arp_hygiene_off));
 	arr = set(jb, o, "uplink_macs", json_array());
 	for (size_t i = 0; arr && i < b->n_uplink_macs; i++) {

@@ -24,8 +24,7 @@ static void vlan_list(FILE *f, const struct hn_vlanset *s)
 	fputc(']', f);
 }
 
-/* A bridge's addresses and routes are one list in the config, IPv4 first, then IPv6 (a
- * port has no IPv6 ones: pass 0). */
+/* An interface's addresses and routes are one list in the config, IPv4 first, then IPv6. */
 static void prefixes(FILE *f, const struct hn_prefix *v, size_t n, const struct hn_prefix6 *v6,
 		     size_t n6)
 {
@@ -88,14 +87,14 @@ static void port_yaml(FILE *f, const struct hn_port *p)
 		fprintf(f, "%smtu: %u", sep, p->mtu);
 		sep = ", ";
 	}
-	if (p->n_addresses) {
+	if (p->n_addresses || p->n_addresses6) {
 		fprintf(f, "%saddresses: ", sep);
-		prefixes(f, p->addresses, p->n_addresses, NULL, 0);
+		prefixes(f, p->addresses, p->n_addresses, p->addresses6, p->n_addresses6);
 		sep = ", ";
 	}
-	if (p->n_routes) {
+	if (p->n_routes || p->n_routes6) {
 		fprintf(f, "%sroutes: ", sep);
-		routes(f, p->routes, p->n_routes, NULL, 0);
+		routes(f, p->routes, p->n_routes, p->routes6, p->n_routes6);
 		sep = ", ";
 	}
 	if (p->type == HN_PORT_INTERNAL && p->arp_hygiene_off)
@@ -277,11 +276,13 @@ static json_t *port_json(const struct hn_port *p)
 		json_object_set_new(o, "trunk", vlans_json(&p->trunks));
 	if (p->mtu)
 		json_object_set_new(o, "mtu", json_integer(p->mtu));
-	if (p->n_addresses)
-		json_object_set_new(o, "addresses",
-				    prefixes_json(p->addresses, p->n_addresses, NULL, 0));
-	if (p->n_routes)
-		json_object_set_new(o, "routes", routes_json(p->routes, p->n_routes, NULL, 0));
+	if (p->n_addresses || p->n_addresses6)
+		json_object_set_new(
+		    o, "addresses",
+		    prefixes_json(p->addresses, p->n_addresses, p->addresses6, p->n_addresses6));
+	if (p->n_routes || p->n_routes6)
+		json_object_set_new(o, "routes",
+				    routes_json(p->routes, p->n_routes, p->routes6, p->n_routes6));
 	if (p->type == HN_PORT_INTERNAL && p->arp_hygiene_off)
 		json_object_set_new(o, "arp_hygiene", json_false());
 	return o;

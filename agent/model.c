@@ -164,6 +164,8 @@ void hn_config_free(struct hn_config *c)
 		for (size_t k = 0; k < c->bridges[i].n_ports; k++) {
 			free(c->bridges[i].ports[k].addresses);
 			free(c->bridges[i].ports[k].routes);
+			free(c->bridges[i].ports[k].addresses6);
+			free(c->bridges[i].ports[k].routes6);
 		}
 		free(c->bridges[i].ports);
 		free(c->bridges[i].uplink_macs);

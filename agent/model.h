@@ -108,12 +108,17 @@ struct hn_port {
 	unsigned mtu; /* 0 = leave alone; else OVS mtu_request on its interface */
 	struct hn_pos pos;
 
-	/* An internal port's own IPv4 addresses and routes (validation refuses them on a
-	 * system port, whose own stack the switch keeps frames from), as a bridge has. */
+	/* An internal port's own addresses and routes, IPv4 and IPv6 apart, as a bridge has
+	 * (validation refuses them on a system port, whose own stack the switch keeps frames
+	 * from). */
 	struct hn_prefix *addresses;
 	size_t n_addresses;
 	struct hn_route *routes;
 	size_t n_routes;
+	struct hn_prefix6 *addresses6;
+	size_t n_addresses6;
+	struct hn_route6 *routes6;
+	size_t n_routes6;
 	/* `arp_hygiene: false`: leave the port's arp_ignore and arp_announce as they are. */
 	bool arp_hygiene_off;
 };

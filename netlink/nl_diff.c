@@ -867,7 +867,7 @@ static int host_ifs(struct diff *d)
 
 		for (size_t k = 0; k < b->n_ports; k++) {
 			const struct hn_port *p = &b->ports[k];
-			bool ip = p->n_addresses || p->n_routes;
+			bool ip = p->n_addresses || p->n_routes || p->n_addresses6 || p->n_routes6;
 
 			/* One with nothing asked of it is still read, for verify to show. */
 			if (p->type != HN_PORT_INTERNAL)

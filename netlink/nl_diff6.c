@@ -92,10 +92,10 @@ static ssize_t held(const struct d6 *d, int ifindex, const struct in6_addr *p, u
 	return -1;
 }
 
-static bool named_before(const struct hn_bridge *b, size_t upto, const struct hn_prefix6 *p)
+static bool named_before(const struct hn_prefix6 *v, size_t upto, const struct hn_prefix6 *p)
 {
 	for (size_t i = 0; i < upto; i++)
-		if (b->addresses6[i].len == p->len && same_in6(&b->addresses6[i].addr, &p->addr))
+		if (v[i].len == p->len && same_in6(&v[i].addr, &p->addr))
 			return true;
 	return false;
 }
@@ -122,30 +122,42 @@ static struct hn_nl_change *add_address(struct d6 *d, const struct hn_prefix6 *p
 	return c;
 }
 
-/* ---- up: the config's addresses on the bridge ---- */
+/* ---- up: the config's addresses on a bridge or an internal port ---- */
 
-static int diff_addresses(struct d6 *d, const struct hn_bridge *b)
+/* move: the bridge of an uplink move (its addresses come from the NIC: no DAD). */
+static int diff_addresses(struct d6 *d, const char *ifname, const struct hn_prefix6 *v, size_t n,
+			  bool move)
 {
-	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, b->name);
+	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, ifname);
 
-	for (size_t i = 0; i < b->n_addresses6; i++) {
-		const struct hn_prefix6 *p = &b->addresses6[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct hn_prefix6 *p = &v[i];
 		ssize_t k = l ? held(d, l->ifindex, &p->addr, p->len) : -1;
 		struct hn_object obj;
 
-		if (named_before(b, i, p))
+		if (named_before(v, i, p))
 			continue;
-		addr_object(&p->addr, p->len, b->name, &obj);
+		addr_object(&p->addr, p->len, ifname, &obj);
 		if (!hn_plan_observe(d->plan, &obj, k >= 0))
 			return -ENOMEM;
 		if (k >= 0) {
 			d->addr_kept[k] = true;
 			continue;
 		}
-		if (!add_address(d, p, b->name, true, b->uplink[0] != '\0'))
+		if (!add_address(d, p, ifname, true, move))
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+static int diff_interfaces(struct d6 *d, const struct hn_bridge *b)
+{
+	int r = diff_addresses(d, b->name, b->addresses6, b->n_addresses6, b->uplink[0] != '\0');
+
+	for (size_t k = 0; r == 0 && k < b->n_ports; k++)
+		r = diff_addresses(d, b->ports[k].name, b->ports[k].addresses6,
+				   b->ports[k].n_addresses6, false);
+	return r;
 }
 
 /* ---- up: routes ---- */
@@ -189,18 +201,21 @@ static struct hn_nl_route want_route(const struct in6_addr *to, unsigned len, bo
 	return r;
 }
 
-static int diff_route(struct d6 *d, const struct hn_bridge *b, const struct hn_nl_route *w)
+/* A route through ifname: a bridge (b, whose uplink move may take the NIC's default route)
+ * or an internal port (b NULL). */
+static int diff_route(struct d6 *d, const char *ifname, const struct hn_bridge *b,
+		      const struct hn_nl_route *w)
 {
-	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, b->name);
-	const struct hn_nl_link *u = uplink_of(d, b);
+	const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, ifname);
+	const struct hn_nl_link *u = b ? uplink_of(d, b) : NULL;
 	char rs[HN_NL_ROUTE_STRLEN], os[HN_NL_ROUTE_STRLEN], name[IFNAMSIZ];
 	ssize_t mine = -1, foreign = -1;
 	struct hn_nl_change *c;
 	struct hn_object obj;
 	bool taken = false;
 
-	hn_nl_route_format(w, b->name, rs);
-	route_object(w, b->name, &obj);
+	hn_nl_route_format(w, ifname, rs);
+	route_object(w, ifname, &obj);
 	for (size_t i = 0; i < d->cur->n_routes6; i++) {
 		const struct hn_nl_route *cr = &d->cur->routes6[i];
 
@@ -235,11 +250,11 @@ static int diff_route(struct d6 *d, const struct hn_bridge *b, const struct hn_n
 	}
 	if (!hn_plan_observe(d->plan, &obj, false))
 		return -ENOMEM;
-	c = add(d, HN_NL_ROUTE, mine >= 0 ? HN_OP_CHANGE : HN_OP_CREATE, b->name, &obj);
+	c = add(d, HN_NL_ROUTE, mine >= 0 ? HN_OP_CHANGE : HN_OP_CREATE, ifname, &obj);
 	if (!c)
 		return -ENOMEM;
 	c->route = *w;
-	if (b->uplink[0] && w->dst_len == 0)
+	if (u && w->dst_len == 0)
 		last(d)->stage = HN_STAGE_SWITCH;
 	if (mine >= 0) {
 		const struct hn_nl_route *cr = &d->cur->routes6[mine];
@@ -255,6 +270,23 @@ static int diff_route(struct d6 *d, const struct hn_bridge *b, const struct hn_n
 	return 0;
 }
 
+/* The routes of one interface that go through a gateway (via) or not. */
+static int diff_route_list(struct d6 *d, const char *ifname, const struct hn_bridge *b,
+			   const struct hn_route6 *v, size_t n, bool via)
+{
+	for (size_t k = 0; k < n; k++) {
+		struct hn_nl_route w;
+		int r;
+
+		if (v[k].has_via != via)
+			continue;
+		w = want_route(&v[k].to.addr, v[k].to.len, v[k].has_via, &v[k].via);
+		if ((r = diff_route(d, ifname, b, &w)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* Routes through the device first, then through gateways, then the default routes. */
 static int diff_routes(struct d6 *d)
 {
@@ -266,19 +298,16 @@ static int diff_routes(struct d6 *d)
 
 			if (pass == 2) {
 				w = want_route(&in6addr_any, 0, true, &b->gateway6);
-				if (b->has_gateway6 && (r = diff_route(d, b, &w)) < 0)
+				if (b->has_gateway6 && (r = diff_route(d, b->name, b, &w)) < 0)
 					return r;
 				continue;
 			}
-			for (size_t k = 0; k < b->n_routes6; k++) {
-				const struct hn_route6 *rt = &b->routes6[k];
-
-				if (rt->has_via != (pass == 1))
-					continue;
-				w = want_route(&rt->to.addr, rt->to.len, rt->has_via, &rt->via);
-				if ((r = diff_route(d, b, &w)) < 0)
-					return r;
-			}
+			r = diff_route_list(d, b->name, b, b->routes6, b->n_routes6, pass == 1);
+			for (size_t k = 0; r == 0 && k < b->n_ports; k++)
+				r = diff_route_list(d, b->ports[k].name, NULL, b->ports[k].routes6,
+						    b->ports[k].n_routes6, pass == 1);
+			if (r < 0)
+				return r;
 		}
 	}
 	return 0;
@@ -350,7 +379,7 @@ static int give_back(struct d6 *d, const struct hn_bridge *b)
 	for (size_t i = 0; i < b->n_addresses6; i++) {
 		const struct hn_prefix6 *p = &b->addresses6[i];
 
-		if (held(d, u->ifindex, &p->addr, p->len) >= 0 || named_before(b, i, p))
+		if (held(d, u->ifindex, &p->addr, p->len) >= 0 || named_before(b->addresses6, i, p))
 			continue;
 		if (!add_address(d, p, u->name, false, true))
 			return -ENOMEM;
@@ -429,7 +458,7 @@ int hn_nl_diff6(const struct hn_nl_state *cur, const struct hn_config *config, s
 	for (size_t i = 0; r == 0 && down && i < down->n_bridges; i++)
 		r = give_back(&d, &down->bridges[i]);
 	for (size_t i = 0; r == 0 && d.want && i < d.want->n_bridges; i++)
-		r = diff_addresses(&d, &d.want->bridges[i]);
+		r = diff_interfaces(&d, &d.want->bridges[i]);
 	if (r == 0 && d.want)
 		r = diff_routes(&d);
 	if (r == 0)

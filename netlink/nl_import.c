@@ -183,29 +183,6 @@ static int routes6(const struct hn_nl_state *st, const char *dev, int ifindex,
 	return 0;
 }
 
-/* An internal port's IPv6 addresses and routes: a config cannot give a port IPv6 yet, so
- * import says what it leaves out rather than dropping it unseen. */
-static int port_ipv6(const struct hn_nl_state *st, const char *dev, int ifindex,
-		     struct hn_import *im)
-{
-	for (size_t i = 0; i < st->n_addrs6; i++) {
-		const struct hn_nl_addr *a = &st->addrs6[i];
-		struct hn_prefix6 q = {a->local6, a->prefixlen};
-		char buf[HN_PREFIX6_STRLEN];
-		int e;
-
-		if (a->ifindex != ifindex || a->scope != RT_SCOPE_UNIVERSE)
-			continue;
-		e = hn_import_note(im,
-				   "address %s dev %s: a port's IPv6 address cannot be said in "
-				   "a config yet; left out",
-				   hn_prefix6_format(&q, buf), dev);
-		if (e < 0)
-			return e;
-	}
-	return 0;
-}
-
 /* Off when the knobs are not hostnet's: a config that says so plans nothing on them. */
 static int hygiene(const struct hn_nl_state *st, const char *name, bool *off, struct hn_import *im)
 {
@@ -287,9 +264,12 @@ static int bridge(const struct hn_nl_state *st, struct hn_bridge *b, struct hn_i
 			continue;
 		r = addresses(st, pl->ifindex, &p->addresses, &p->n_addresses);
 		if (r == 0)
-			r = port_ipv6(st, p->name, pl->ifindex, im);
+			r = addresses6(st, p->name, pl->ifindex, &p->addresses6, &p->n_addresses6,
+				       im);
 		if (r == 0)
 			r = routes(st, p->name, pl->ifindex, NULL, &p->routes, &p->n_routes, im);
+		if (r == 0)
+			r = routes6(st, p->name, pl->ifindex, NULL, &p->routes6, &p->n_routes6, im);
 		if (r == 0)
 			r = hygiene(st, p->name, &p->arp_hygiene_off, im);
 	}

@@ -102,8 +102,9 @@ port-route-twice|2:88|route to '10.1.0.0/16' is used twice: a route of port n he
 uplink-macs-without-uplink|1:28|bridges.b.uplink_macs: a bridge without an uplink|bridges: {b: {uplink_macs: [52:54:00:00:00:01]}}\n
 uplink-mac-multicast|1:40|'33:33:00:00:00:01' is a multicast address, expected a unicast MAC address|bridges: {b: {uplink: e, uplink_macs: [33:33:00:00:00:01]}}\n
 uplink-mac-twice|1:59|MAC '52:54:00:00:00:01' is used twice|bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:01, 52:54:00:00:00:01]}}\n
-port-address-ipv6|1:55|'2001:db8::1/64' is IPv6, which only a bridge carries|bridges: {b: {ports: {m: {type: internal, addresses: ['2001:db8::1/64']}}}}\n
-port-route-ipv6|1:52|routes[0]: an IPv6 route on a port, expected it on a bridge|bridges: {b: {ports: {m: {type: internal, routes: ['2001:db8:1::/48']}}}}\n
+port-address-link-local|1:55|'fe80::1/64' is link-local (the kernel gives each interface its own)|bridges: {b: {ports: {m: {type: internal, addresses: ['fe80::1/64']}}}}\n
+port-route-ipv6-via-ipv4|1:81|routes[0].via: '10.0.0.1' is not of the family of the route's `to`|bridges: {b: {ports: {m: {type: internal, routes: [{to: '2001:db8:1::/48', via: 10.0.0.1}]}}}}\n
+port-address6-twice|2:99|address '2001:db8::1' is used twice: on port n here, and on port m|bridges:\n  b: {ports: {m: {type: internal, addresses: ['2001:db8::1/64']}, n: {type: internal, addresses: ['2001:db8::1/128']}}}\n
 missing-file|io|No such file or directory|@missing
 directory|io|is a directory, expected a YAML file|@dir
 over-1MiB|io|the file is over 1048576 bytes|@big

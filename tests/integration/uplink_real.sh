@@ -33,6 +33,10 @@
 #                         br0 by hand: import writes br0's IPv6 address, gateway6 (the
 #                         provider's fe80::1) and the route, and notes the SLAAC-like address
 #                         it leaves out; plan with the imported config exits 0
+#   ipv6_on_a_port        an internal port with an IPv6 address and route beside IPv4: up
+#                         gives both to the kernel (hostnet's protocol), plan exits 0, verify
+#                         reaches the address from VLAN 250 and not from VLAN 99; the port's
+#                         IPv6 dropped from the config: up removes both; import reads them
 #   ipv6_gateway_silent_after_move_rolls_back
 #                         the IPv6 gateway goes silent while up waits for ovs-vswitchd (IPv4
 #                         still answers): the neighbor solicitation after the move fails, all
@@ -307,6 +311,34 @@ case_import_ipv6() {
 		why "import --json: br0.gateway6 is $(jq -c .config.bridges.br0.gateway6 "$TMP/out")"
 }
 
+case_ipv6_on_a_port() {
+	local i
+	fresh_lab || return 1
+	hn uplink-port6.yaml up && rc_is 0 && out_has "+ netlink  address 2001:db8:250::1/64 on mon0" &&
+		out_has "+ netlink  route 2001:db8:251::/48 via 2001:db8:250::fe dev mon0" || return 1
+	[[ $(in_lab ip -6 -o addr show dev mon0 scope global) == *"inet6 2001:db8:250::1/64 "* ]] ||
+		why "mon0 lacks 2001:db8:250::1/64" || return 1
+	[[ $(in_lab ip -6 route show 2001:db8:251::/48) == "2001:db8:251::/48 via 2001:db8:250::fe dev mon0 proto 104 "* ]] ||
+		why "route: $(in_lab ip -6 route show 2001:db8:251::/48)" || return 1
+	hn uplink-port6.yaml plan && rc_is 0 || return 1
+	for ((i = 0; i < 60; i++)); do # a new address: DAD runs before it answers
+		[[ -z $(in_lab ip -6 -o addr show dev mon0 tentative scope global) ]] && break
+		sleep 0.05
+	done
+	hn uplink-port6.yaml verify
+	line_is OK "reach 2001:db8:250::1 from vlan 250" "is at" &&
+		line_is OK "reach 2001:db8:250::1 from vlan 99" "no neighbor advertisement" || return 1
+	hn uplink-port6.yaml import && rc_is 0 &&
+		out_has 'addresses: [10.250.1.1/24, 2001:db8:250::1/64], routes: [{ to: 2001:db8:251::/48, via: 2001:db8:250::fe }]' ||
+		return 1
+	sed -e 's|, "2001:db8:250::1/64"||' -e '/2001:db8:251::/d' -e '/reach:/,$d' \
+		"$CONF/uplink-port6.yaml" >"$TMP/port4.yaml"
+	hn "$TMP/port4.yaml" up && rc_is 0 && out_has "- netlink  address 2001:db8:250::1/64 on mon0" &&
+		out_has "- netlink  route 2001:db8:251::/48 via 2001:db8:250::fe dev mon0" || return 1
+	[[ -z $(in_lab ip -6 -o addr show dev mon0 scope global) ]] || why "mon0 kept its IPv6 address" || return 1
+	hn "$TMP/port4.yaml" plan && rc_is 0
+}
+
 need_hostnet
 run_cases mtu_9000 uplink_by_mac ipv6_move_under_ping ipv6_only_uplink reach_ipv6 silent_ipv6_gateway_refused \
-	ipv6_gateway_silent_after_move_rolls_back import_ipv6
+	ipv6_gateway_silent_after_move_rolls_back import_ipv6 ipv6_on_a_port

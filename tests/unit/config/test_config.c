@@ -312,6 +312,34 @@ static void ipv6_addresses_gateway_and_routes(void **unused)
 	hn_config_free(&c);
 }
 
+/* An internal port takes IPv6 as a bridge does, in the same keys. */
+static void ipv6_on_a_port(void **unused)
+{
+	static const char yaml[] =
+	    "bridges:\n"
+	    "  brint:\n"
+	    "    ports:\n"
+	    "      mon0: {type: internal, tag: 250, addresses: ['2001:db8:250::1/64', "
+	    "10.250.1.1/24],\n"
+	    "             routes: [{to: '2001:db8:251::/48', via: 'fe80::fe'}, 10.251.0.0/16]}\n";
+	struct hn_config c;
+	const struct hn_port *p;
+	char buf[HN_PREFIX6_STRLEN];
+
+	assert_int_equal(parse(yaml, &c), 0);
+	p = &c.bridges[0].ports[0];
+	assert_int_equal(p->n_addresses, 1);
+	assert_prefix(&p->addresses[0], "10.250.1.1/24");
+	assert_int_equal(p->n_addresses6, 1);
+	assert_string_equal(hn_prefix6_format(&p->addresses6[0], buf), "2001:db8:250::1/64");
+	assert_int_equal(p->n_routes, 1);
+	assert_int_equal(p->n_routes6, 1);
+	assert_string_equal(hn_prefix6_format(&p->routes6[0].to, buf), "2001:db8:251::/48");
+	assert_true(p->routes6[0].has_via);
+	assert_true(IN6_IS_ADDR_LINKLOCAL(&p->routes6[0].via));
+	hn_config_free(&c);
+}
+
 /* uplink: {mac: ...} finds the NIC by its MAC; the name is the agent's to fill. */
 static void uplink_by_mac(void **unused)
 {
@@ -862,6 +890,7 @@ int main(void)
 	    cmocka_unit_test(every_key_of_the_schema_parses),
 	    cmocka_unit_test(uplink_by_mac),
 	    cmocka_unit_test(ipv6_addresses_gateway_and_routes),
+	    cmocka_unit_test(ipv6_on_a_port),
 	    cmocka_unit_test(ports_carry_addresses_and_the_guards_parse),
 	    cmocka_unit_test(flow_and_block_styles_mean_the_same),
 	    cmocka_unit_test(ranges_cover_the_whole_vlan_space),

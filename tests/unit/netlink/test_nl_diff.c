@@ -253,6 +253,54 @@ static void an_internal_port_gets_its_address_route_and_hygiene(void **unused)
 	hn_nl_state_clear(&k);
 }
 
+/* mon1 with IPv6 alone: brought up for it, the address hostnet's, the route after it; once
+ * there nothing; dropped from the config, both pruned. */
+static void an_internal_port_gets_ipv6(void **unused)
+{
+	struct hn_prefix6 a6 = {ip6("2001:db8:250::1"), 64};
+	struct hn_route6 r6 = {.to = {ip6("2001:db8:251::"), 48}, .has_via = true};
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct ports x;
+
+	ports_init(&x);
+	r6.via = ip6("fe80::fe");
+	x.p[1].addresses6 = &a6;
+	x.p[1].n_addresses6 = 1;
+	x.p[1].routes6 = &r6;
+	x.p[1].n_routes6 = 1;
+	brint_converged(&k);
+	link_(&k, 7, "mon0", true, 1500);
+	link_(&k, 8, "mon1", false, 1500);
+	link_arp_(&k, "mon0", true, 1, 2);
+	link_arp_(&k, "mon1", true, 1, 2);
+	addr_(&k, 7, "10.250.0.1", 24, HN_NL_PROTO);
+	route_(&k, "10.251.0.0", 16, "10.250.0.254", 7, HN_NL_PROTO);
+	diff_ok(&k, &x.s.c, &p);
+	ASSERT_PLAN(&p, "~ link mon1: down -> up", "+ address 2001:db8:250::1/64 on mon1",
+		    "+ route 2001:db8:251::/48 via fe80::fe dev mon1");
+	assert_int_equal(change(&p, 1)->addr.proto, HN_NL_PROTO);
+	assert_int_equal(change(&p, 1)->addr.flags, 0); /* a new address: DAD runs */
+	assert_int_equal(change(&p, 2)->route.priority, HN_NL_ROUTE6_METRIC);
+	hn_plan_free(&p, backends);
+
+	hn_nl_link_by_name_mut(&k, "mon1")->flags |= IFF_UP;
+	addr6_(&k, 8, "2001:db8:250::1", 64, HN_NL_PROTO);
+	route6_(&k, "2001:db8:251::", 48, "fe80::fe", 8, HN_NL_PROTO);
+	memset(&p, 0, sizeof(p));
+	diff_ok(&k, &x.s.c, &p);
+	assert_int_equal(p.n, 0);
+	hn_plan_free(&p, backends);
+
+	x.p[1].n_addresses6 = x.p[1].n_routes6 = 0;
+	memset(&p, 0, sizeof(p));
+	diff_ok(&k, &x.s.c, &p);
+	ASSERT_PLAN(&p, "- route 2001:db8:251::/48 via fe80::fe dev mon1",
+		    "- address 2001:db8:250::1/64 on mon1");
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
 static void hygiene_is_set_where_missing_and_left_where_off(void **unused)
 {
 	struct hn_nl_state k = {0};
@@ -1055,6 +1103,7 @@ int main(void)
 	    cmocka_unit_test(a_link_request_touches_up_only),
 	    cmocka_unit_test(an_internal_port_gets_its_address_route_and_hygiene),
 	    cmocka_unit_test(hygiene_is_set_where_missing_and_left_where_off),
+	    cmocka_unit_test(an_internal_port_gets_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

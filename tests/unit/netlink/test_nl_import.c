@@ -148,8 +148,8 @@ static void default_route_without_the_mac_is_no_uplink(void **unused)
 
 /* IPv6 beside IPv4: br0's global address and default route via the provider's link-local
  * gateway, a static route; what the kernel or a router advertisement made (link-local,
- * SLAAC address, RA routes) and what a config cannot say (a metric, a port's IPv6) are left
- * out, the last three with a note. */
+ * SLAAC address, RA routes) and what a config cannot say (a metric) are left out, the last
+ * three with a note; an internal port's IPv6 address is read as a bridge's. */
 static void ipv6_addresses_gateway_and_routes(void **unused)
 {
 	struct hn_nl_state s = {0};
@@ -184,8 +184,10 @@ static void ipv6_addresses_gateway_and_routes(void **unused)
 	assert_true(noted(&im, "address 2001:db8:100::aa:bb/64 dev br0: learned from a router"));
 	assert_true(noted(&im, "route 2001:db8:400::/48 dev br0: a metric"));
 	assert_true(noted(&im, "route 2001:db8:500::/48 dev br0: learned from a router"));
-	assert_true(noted(&im, "address 2001:db8:250::1/64 dev mon0: a port's IPv6"));
 	assert_int_equal(im.config.bridges[1].n_addresses6, 0);
+	assert_int_equal(im.config.bridges[1].ports[1].n_addresses6, 1);
+	assert_string_equal(hn_prefix6_format(&im.config.bridges[1].ports[1].addresses6[0], buf),
+			    "2001:db8:250::1/64");
 	hn_nl_state_clear(&s);
 	free_import(&im);
 }
