@@ -20,6 +20,10 @@
 #   moved                  br0 holds both addresses (IPv6 not tentative), eno1 no global one,
 #                          both default routes via br0, the kernel datapath holds eno1; plan
 #                          exits 0
+#   import and a port      import reads br0's IPv6 address and gateway6 back, and plan with
+#                          the imported file exits 0; an internal port mon0 on VLAN 250 with
+#                          an IPv6 address of its own: verify reaches it from VLAN 250 and
+#                          not from VLAN 99, on the kernel datapath
 #   down under 5 ms pings  the same pings during `down`: eno1 gets both back
 #
 # Must run as root; see vm-tests/vm for the hostnet under test (HOSTNET_DEB, else a release
@@ -101,6 +105,28 @@ case_moved() {
 	hv plan && rc_is 0
 }
 
+case_import_and_a_port() {
+	local i
+	hv import && rc_is 0 && out_has "    addresses: [198.51.100.10/24, $HOST6/64]" &&
+		out_has "    gateway6: fe80::1" || return 1
+	put_file "$TMP/out" /etc/hostnet/imported.yaml || why "could not write the import" || return 1
+	hv -c /etc/hostnet/imported.yaml plan && rc_is 0 || return 1
+	sed 's/datapath: netdev/datapath: system/' "$ROOT/tests/integration/configs/uplink-port6.yaml" \
+		>"$TMP/port6.yaml"
+	put_file "$TMP/port6.yaml" /etc/hostnet/hostnet.yaml || why "could not write the config" || return 1
+	hv up && rc_is 0 && out_has "+ netlink  address 2001:db8:250::1/64 on mon0" || return 1
+	for ((i = 0; i < 60; i++)); do # a new address: DAD runs before it answers
+		[[ -z $(in_vm ip -6 -o addr show dev mon0 tentative scope global) ]] && break
+		sleep 0.1
+	done
+	hv verify
+	line_is OK "reach 2001:db8:250::1 from vlan 250" "is at" &&
+		line_is OK "reach 2001:db8:250::1 from vlan 99" "no neighbor advertisement" || return 1
+	put_file "$TMP/six.yaml" /etc/hostnet/hostnet.yaml || why "could not write the config" || return 1
+	hv up && rc_is 0 && ! in_vm ip link show mon0 >/dev/null 2>&1 || why "mon0 stayed" || return 1
+	hv plan && rc_is 0
+}
+
 case_down_under_5_ms_pings() {
 	pings 6
 	hv down
@@ -113,7 +139,7 @@ case_down_under_5_ms_pings() {
 }
 
 guest_start_or_die
-for c in ipv6_on_eno1 up_under_5_ms_pings moved down_under_5_ms_pings; do
+for c in ipv6_on_eno1 up_under_5_ms_pings moved import_and_a_port down_under_5_ms_pings; do
 	check "${c//_/ }" "case_$c"
 done
 finish
