@@ -256,8 +256,22 @@ int hn_session_apply(struct hn_session *s, struct hn_config *want, struct hn_pla
 /* After the move the address is on the bridge; after `down`, on the NIC. A gateway that does
  * not answer undoes plan->actions[0, *applied), unless the plan only finished a half-done
  * move (then there is no better state to go back to). */
+/* Why a move is not guarded (not probed before, not rolled back), or NULL when it is. */
+static const char *unguarded(struct hn_session *s, struct hn_config *want, struct hn_plan *plan)
+{
+	if (!hn_plan_moves_nic(want, plan))
+		return "finishing a half-done uplink move; not rolled back, since the uplink NIC "
+		       "was already a port of its bridge, where no frame reaches an address left "
+		       "on it";
+	if (!want->down && !hn_uplink_held(want, s))
+		return "moving an uplink whose address was on neither the NIC nor its bridge (a "
+		       "NIC renamed at boot, say); not rolled back, since the host could not be "
+		       "reached as it was";
+	return NULL;
+}
+
 static int check_after(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
-		       size_t *applied, bool guarded, int gateway_timeout_ms)
+		       size_t *applied, const char *unguarded, int gateway_timeout_ms)
 {
 	int r = hn_uplink_check_from(want, want->down, gateway_timeout_ms);
 	size_t n = *applied;
@@ -266,13 +280,9 @@ static int check_after(struct hn_session *s, struct hn_config *want, struct hn_p
 
 	if (r == 0)
 		return 0;
-	if (!guarded)
-		return hn_err(r,
-			      "%s after finishing a half-done uplink move; not rolled back, since "
-			      "the uplink NIC was already a port of its bridge, where no frame "
-			      "reaches an address left on it: the host answers once the gateway "
-			      "does",
-			      hn_errmsg());
+	if (unguarded)
+		return hn_err(r, "%s after %s: the host answers once the gateway does", hn_errmsg(),
+			      unguarded);
 	/* The gateway stopped answering: the host may be cut off. Put everything back, and
 	 * ask again: the address is where it was before this run. */
 	hn_err_push(&undo);
@@ -317,15 +327,17 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 			size_t *applied, int gateway_timeout_ms)
 {
 	bool moves = hn_plan_moves_uplink(plan) && hn_session_reads_kernel(s);
-	bool guarded = moves && hn_plan_moves_nic(want, plan);
+	const char *why_not = moves ? unguarded(s, want, plan) : NULL;
 	size_t at = 0, host_done;
 	int r;
 
-	/* A half-done move (the NIC already a port of its bridge, as OVS's database brings it
-	 * back at boot while ifupdown gives the NIC its address) is finished whatever the
-	 * gateway does: the host as it is cannot be reached on the kernel datapath, so a
-	 * silent gateway is no reason to leave it so, nor to go back to it. */
-	if (guarded && (r = hn_uplink_check_before(want, s, gateway_timeout_ms)) < 0)
+	/* A host that cannot be reached as it is (a half-done move: the NIC already a port of
+	 * its bridge, as OVS's database brings it back at boot while ifupdown gives the NIC its
+	 * address; or the address on no interface at all) is moved whatever the gateway does:
+	 * a silent gateway is no reason to leave it so, nor to go back to it. */
+	if (why_not)
+		hn_debug("uplink move not guarded: %s", why_not);
+	if (moves && !why_not && (r = hn_uplink_check_before(want, s, gateway_timeout_ms)) < 0)
 		return r;
 	/* `up`: the host's own network first, one unit with its gateway check. `down`: all of
 	 * it is one unit, libvirt first (a network leaves before the bridge it names), the
@@ -333,7 +345,7 @@ int hn_session_converge(struct hn_session *s, struct hn_config *want, struct hn_
 	r = hn_session_apply(s, want, plan, 0, uplink_checkpoint(plan, want->down), &at);
 	*applied = at;
 	if (r == 0 && moves)
-		r = check_after(s, want, plan, applied, guarded, gateway_timeout_ms);
+		r = check_after(s, want, plan, applied, why_not, gateway_timeout_ms);
 	if (r == 0 && want->down) {
 		r = hn_session_apply(s, want, plan, 0, plan->n, &at);
 		*applied = at;

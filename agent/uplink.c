@@ -234,6 +234,27 @@ static bool link_holds6(const struct hn_link_facts *l, const struct in6_addr *a)
 	return false;
 }
 
+bool hn_uplink_held(const struct hn_config *c, struct hn_session *s)
+{
+	for (size_t i = 0; i < c->n_bridges; i++) {
+		const struct hn_bridge *b = &c->bridges[i];
+		struct hn_uplink_facts f;
+
+		if (!b->uplink[0])
+			continue;
+		hn_session_uplink_facts(s, b, &f);
+		/* Any address on the NIC counts, not only the config's: a typo in `addresses`
+		 * must still meet the probes. */
+		if (f.nic.n_addrs || f.nic.n_addrs6)
+			return true;
+		if (b->n_addresses && link_holds(&f.bridge, b->addresses[0].addr))
+			return true;
+		if (b->n_addresses6 && link_holds6(&f.bridge, &b->addresses6[0].addr))
+			return true;
+	}
+	return false;
+}
+
 /* A bridge whose IPv6 gateway the probes ask: one in the config or learned, and a global
  * address of the host to ask from. */
 static bool probes6(const struct hn_bridge *b)

@@ -34,6 +34,14 @@ bool hn_plan_moves_uplink(const struct hn_plan *plan);
 bool hn_plan_moves_nic(const struct hn_config *c, const struct hn_plan *plan);
 
 /*
+ * Does some uplink NIC hold any address, or its bridge the config's first one (IPv4, and
+ * IPv6)? When not (a NIC renamed at boot: ifupdown's stanza names the old name, so nothing
+ * gave the new one its address), the host cannot be reached as it is: the move cannot cut it
+ * off, and a gateway silent from nowhere is no reason to refuse it.
+ */
+bool hn_uplink_held(const struct hn_config *c, struct hn_session *s);
+
+/*
  * `down`, once the OVS part of plan is known: which uplink bridges stay with their NIC on
  * them (neither is removed: hostnet did not create them), so that the netlink part leaves
  * the address on the bridge instead of giving it back to the NIC (hn_bridge.uplink_kept).

@@ -249,6 +249,30 @@ static int diff_link(struct diff *d, const struct host_if *h)
 	return 0;
 }
 
+/* The uplink NIC is set up when it is down: OVS makes it a port but never sets a system
+ * interface up, and nothing else will once a rename (a kernel or firmware update) has left
+ * ifupdown's stanza naming another interface. A NIC that is up is none of hostnet's
+ * business: not observed, so verify and plan show it as before. */
+static int uplink_up(struct diff *d, const struct hn_bridge *b)
+{
+	const struct hn_nl_link *l = b->uplink[0] ? hn_nl_link_by_name(d->cur, b->uplink) : NULL;
+	struct hn_fields f = {0};
+	struct hn_nl_change *c;
+	struct hn_object obj;
+
+	if (!l || (l->flags & IFF_UP))
+		return 0;
+	hn_object_set(&obj, HN_KIND_LINK, l->name, NULL, NULL);
+	hn_fields_add(&f, "state", HN_SHOWN_BARE, "down", "up");
+	c = add_action(d, HN_NL_LINK, HN_OP_CHANGE, l->name, &obj);
+	if (!c)
+		return -ENOMEM;
+	c->up = true;
+	last_action(d)->fields = f;
+	hn_action_remark(last_action(d), "(the uplink of %s: OVS does not set it up)", b->name);
+	return 0;
+}
+
 /* ---- addresses ---- */
 
 /* An address's IFA_PROTO (IFAPROT_*), as a reading. */
@@ -818,6 +842,8 @@ static int diff_all(struct diff *d, const struct hn_config *down)
 	if (d->want) {
 		for (size_t i = 0; i < d->n_ifs && r == 0; i++)
 			r = diff_link(d, &d->ifs[i]);
+		for (size_t i = 0; i < d->want->n_bridges && r == 0; i++)
+			r = uplink_up(d, &d->want->bridges[i]);
 		for (size_t i = 0; i < d->n_ifs && r == 0; i++)
 			r = diff_addresses(d, &d->ifs[i]);
 		if (r == 0)

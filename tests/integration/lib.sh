@@ -333,6 +333,7 @@ arp_hygiene_by_hand() {
 vswitchd_pause() { pause_pid "$(cat "$LAB_DIR/ovs-vswitchd.pid")"; }
 vswitchd_resume() { resume_pid; }
 gateway_silent() { "$ROOT/vm-tests/lab-gw" "$HN_LAB" silent || why "lab-gw silent failed"; }
+gateway_answers() { "$ROOT/vm-tests/lab-gw" "$HN_LAB" answer || why "lab-gw answer failed"; }
 
 hn_gateway_fault() {
 	local cond=$1 i held=no

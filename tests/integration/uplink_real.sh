@@ -15,6 +15,13 @@
 #                         leaving and ens3's joining br0, up applies those 2, plan exits 0, the
 #                         host answers; down gives ens3 the address and route; a MAC no NIC
 #                         has: exit 1, one line, nothing touched
+#   renamed_while_down    as at a boot after the rename: eno1 became ens3 while down, no
+#                         address anywhere (ifupdown's stanza names eno1), OVSDB still names
+#                         eno1: up sets ens3 up and moves it without the probe before (the
+#                         host could not be reached as it was), the host answers, plan exits
+#                         0; the same with the gateway silent: exit 1 naming why it was not
+#                         rolled back, ens3 stays on br0, and the host answers once the
+#                         gateway does
 #   ipv6_move_under_ping  eno1 with IPv4 and IPv6 (2001:db8:100::10/64, default via the
 #                         provider's fe80::1), a config without IPv6: up moves both families
 #                         to br0 while the upstream pings both every 5 ms (the losses are
@@ -200,6 +207,28 @@ ipv6_on_eno1() {
 		why "IPv6 default route: $(in_lab ip -6 route show default | tr '\n' '|')"
 }
 
+# As a boot after a rename leaves the host: ens3 down, no address on it or on br0.
+booted_renamed() {
+	must in_lab ip addr flush dev br0 && must in_lab ip link set br0 down &&
+		must in_lab ip link set "$1" down && must in_lab ip link set "$1" name ens3
+}
+
+case_renamed_while_down() {
+	fresh_lab && by_mac_config "$LAB_ENO1_MAC" && converged_on "$TMP/by-mac.yaml" || return 1
+	booted_renamed eno1 || return 1
+	hn "$TMP/by-mac.yaml" up && rc_is 0 && out_has "~ netlink  link ens3: down -> up" &&
+		out_has "+ netlink  address $LAB_HOST_ADDR on br0" || return 1
+	ports_are br0 ens3 && host_answers && portsec_clean || return 1
+	hn "$TMP/by-mac.yaml" plan && rc_is 0 || return 1
+	# Again, and the gateway silent: moved all the same, not rolled back.
+	booted_renamed ens3 && must in_lab ip link set ens3 name eno1b && gateway_silent || return 1
+	hn "$TMP/by-mac.yaml" up --gateway-timeout 500 && rc_is 1 &&
+		err_is_one_line_with "after moving an uplink whose address was on neither the NIC nor its bridge" \
+			"not rolled back" || return 1
+	gateway_answers || return 1
+	ports_are br0 eno1b && host_answers && portsec_clean && hn "$TMP/by-mac.yaml" plan && rc_is 0
+}
+
 case_ipv6_move_under_ping() {
 	local t0 t1
 	fresh_lab && provider_ipv6 && host_snapshot pristine6 || return 1
@@ -340,5 +369,5 @@ case_ipv6_on_a_port() {
 }
 
 need_hostnet
-run_cases mtu_9000 uplink_by_mac ipv6_move_under_ping ipv6_only_uplink reach_ipv6 silent_ipv6_gateway_refused \
+run_cases mtu_9000 uplink_by_mac renamed_while_down ipv6_move_under_ping ipv6_only_uplink reach_ipv6 silent_ipv6_gateway_refused \
 	ipv6_gateway_silent_after_move_rolls_back import_ipv6 ipv6_on_a_port
