@@ -108,7 +108,10 @@ static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bri
 	if (b->mtu)
 		fprintf(f, "  mtu %u\n", b->mtu);
 	if (!b->has_addresses && hn_bridge_has_uplink(b))
-		fprintf(f, "  addresses: those %s holds when up runs\n", uplink_name(b));
+		fprintf(f, "  addresses: those %s holds when up runs%s\n", uplink_name(b),
+			b->uplink_by_mac ? " (write them here: after a rename at boot, nothing "
+					   "gives the renamed NIC its address)"
+					 : "");
 	else if (b->has_addresses && b->n_addresses == 0 && b->n_addresses6 == 0)
 		fputs("  addresses: none\n", f);
 	print_ip(f, "  ", b->name, b->addresses, b->n_addresses, NULL, 0);

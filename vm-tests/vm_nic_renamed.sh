@@ -58,7 +58,11 @@ case_converged() {
 	[[ $(in_vm ip -4 -o addr show dev br0) == *" ${VM_ADDR} "* ]] || why "br0 lacks $VM_ADDR"
 }
 
-case_plan_and_verify() { plan_is_0 && verified; }
+case_plan_and_verify() {
+	plan_is_0 || return 1
+	hv verify && rc_is 0 && first_line_is OK && all_ok && out_has "gateway $VM_GW from br0" || return 1
+	NOTE=$(head -n 1 "$TMP/out" | sed -n 's/.*| checks=\([0-9]*\) failed=\([0-9]*\) time=\(.*\)$/\1 checks in \3/p')
+}
 
 case_boot_again() {
 	rebooted && unit_succeeded hostnet.service && plan_is_0 && reachable
