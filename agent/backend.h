@@ -49,6 +49,7 @@ enum hn_kind {
 	HN_KIND_ADDRESS, /* netlink: an IPv4 address on a link */
 	HN_KIND_ROUTE,	 /* netlink: a route of the main table */
 	HN_KIND_NETWORK, /* libvirt: a network */
+	HN_KIND_SETTING, /* ovs: a key of the Open_vSwitch row's external_ids (OVN's chassis) */
 	HN_KIND_COUNT,
 };
 

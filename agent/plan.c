@@ -14,6 +14,7 @@ enum hn_layer hn_kind_layer(enum hn_kind kind)
 	switch (kind) {
 	case HN_KIND_BRIDGE:
 	case HN_KIND_PORT:
+	case HN_KIND_SETTING:
 		return HN_LAYER_OVS;
 	case HN_KIND_LINK:
 	case HN_KIND_ADDRESS:
