@@ -20,6 +20,8 @@ static const struct {
     {"verify", hn_cmd_verify, "check the live host against the config and probe it"},
     {"down", hn_cmd_down, "remove what hostnet created, give the uplink address back to the NIC"},
     {"check", hn_cmd_check, "validate the config and print the state it asks for"},
+    {"ovn-sync", hn_cmd_ovn_sync,
+     "make ovn.networks the logical switches of OVN's northbound database"},
     {"import", hn_cmd_import, "print a config that describes the live host (reads no config)"},
     {"version", hn_cmd_version, "print the version"},
 };
