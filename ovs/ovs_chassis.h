@@ -16,7 +16,7 @@
 #include "backend.h"
 #include "ovs_db.h"
 
-#define HN_OVS_KEY_OWNER_PREFIX "hostnet-owner:"
+#define HN_OVS_KEY_OWNER_PREFIX "hostnet-owner-"
 
 /* want NULL or want->down: remove the keys hostnet created. */
 int hn_ovs_chassis_diff(const struct hn_ovs_db *db, const struct hn_config *want,

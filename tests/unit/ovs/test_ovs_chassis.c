@@ -126,14 +126,14 @@ static void new_chassis_sets_every_key_marked(void **unused)
 	/* Under a wait on the row's external_ids as read, each key with its marker. */
 	assert_non_null(strstr(t, "\"op\":\"wait\",\"table\":\"Open_vSwitch\""));
 	assert_non_null(strstr(t, "[\"external_ids\",\"insert\",[\"map\",[[\"ovn-remote\","
-				  "\"tcp:192.0.2.1:6642\"],[\"hostnet-owner:ovn-remote\","
+				  "\"tcp:192.0.2.1:6642\"],[\"hostnet-owner-ovn-remote\","
 				  "\"hostnet\"]]]]"));
 	assert_null(strstr(t, "[\"set\",[\"hostname\""));
 	free(t);
 	/* The undo deletes the key and its marker, and puts nothing back. */
 	t = txn_text(&w, true);
 	assert_non_null(strstr(t, "[\"external_ids\",\"delete\",[\"set\",[\"system-id\","
-				  "\"hostnet-owner:system-id\"]]]"));
+				  "\"hostnet-owner-system-id\"]]]"));
 	assert_null(strstr(t, "\"insert\""));
 	free(t);
 	free_world(&w);
@@ -165,29 +165,29 @@ static void foreign_key_changed_never_removed(void **unused)
 	chassis(&w);
 	load(&w,
 	     "[\"map\", [[\"system-id\", \"0c1d-uuid\"], [\"ovn-remote\", \"tcp:192.0.2.1:6642\"],"
-	     " [\"hostnet-owner:ovn-remote\", \"hostnet\"]]]");
+	     " [\"hostnet-owner-ovn-remote\", \"hostnet\"]]]");
 	diff(&w, false);
 	assert_non_null(strstr(w.plan.actions[2]->obj.name, "system-id"));
 	assert_int_equal(w.plan.actions[2]->op, HN_OP_CHANGE);
 	t = txn_text(&w, true);
 	/* Its undo writes the old value back, with no marker. */
 	assert_non_null(strstr(t, "[\"system-id\",\"0c1d-uuid\"]"));
-	assert_null(strstr(t, "hostnet-owner:system-id"));
+	assert_null(strstr(t, "hostnet-owner-system-id"));
 	free(t);
 	free_world(&w);
 
 	load(&w,
 	     "[\"map\", [[\"system-id\", \"0c1d-uuid\"], [\"ovn-remote\", \"tcp:192.0.2.1:6642\"],"
-	     " [\"hostnet-owner:ovn-remote\", \"hostnet\"]]]");
+	     " [\"hostnet-owner-ovn-remote\", \"hostnet\"]]]");
 	diff(&w, true);
 	assert_plan(&w.plan, "- ovs      setting ovn-remote: set by hostnet\n");
 	t = txn_text(&w, false);
 	assert_non_null(strstr(t, "[\"external_ids\",\"delete\",[\"set\",[\"ovn-remote\","
-				  "\"hostnet-owner:ovn-remote\"]]]"));
+				  "\"hostnet-owner-ovn-remote\"]]]"));
 	free(t);
 	/* Undoing the removal puts the key back as hostnet's. */
 	t = txn_text(&w, true);
-	assert_non_null(strstr(t, "[\"hostnet-owner:ovn-remote\",\"hostnet\"]"));
+	assert_non_null(strstr(t, "[\"hostnet-owner-ovn-remote\",\"hostnet\"]"));
 	free(t);
 	free_world(&w);
 }
@@ -203,7 +203,7 @@ static void dropped_mappings_are_pruned(void **unused)
 	load(&w, "[\"map\", [[\"ovn-remote\", \"tcp:192.0.2.1:6642\"], [\"ovn-encap-type\", "
 		 "\"geneve\"], [\"ovn-encap-ip\", \"192.0.2.11\"], [\"system-id\", \"hv1\"], "
 		 "[\"ovn-bridge-mappings\", \"provider:brund\"], [\"ovn-bridge-datapath-type\", "
-		 "\"netdev\"], [\"hostnet-owner:ovn-bridge-mappings\", \"hostnet\"]]]");
+		 "\"netdev\"], [\"hostnet-owner-ovn-bridge-mappings\", \"hostnet\"]]]");
 	diff(&w, false);
 	assert_plan(&w.plan, "- ovs      setting ovn-bridge-mappings: set by hostnet, no longer in "
 			     "the config\n");
