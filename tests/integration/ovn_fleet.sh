@@ -176,6 +176,9 @@ case_plan_exits_0_everywhere() {
 	done
 	[[ -n $(hvsctl h1 list-ports br-int | grep -E '^ovn-') ]] ||
 		{ why "h1: no tunnel port on br-int (ovn-controller did not make them)"; return 1; }
+	# The localnet patch port ovn-controller put on hostnet's bridge: not hostnet's, kept.
+	[[ -n $(hvsctl h1 list-ports brund | grep -E '^patch-') ]] ||
+		{ why "h1: no patch port on brund (the plan above did not face one)"; return 1; }
 	hnh h1 "$TMP/h1.yaml" ovn-sync --plan
 	rc_is 0
 }
