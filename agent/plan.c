@@ -15,6 +15,7 @@ enum hn_layer hn_kind_layer(enum hn_kind kind)
 	case HN_KIND_BRIDGE:
 	case HN_KIND_PORT:
 	case HN_KIND_SETTING:
+	case HN_KIND_CHASSIS:
 		return HN_LAYER_OVS;
 	case HN_KIND_LINK:
 	case HN_KIND_ADDRESS:
@@ -87,6 +88,7 @@ struct hn_observation *hn_plan_observe(struct hn_plan *plan, const struct hn_obj
 		o->want_absent = false;
 		o->fields.n = 0;
 		o->unsure[0] = '\0';
+		o->wrong[0] = '\0';
 		return o;
 	}
 	if (plan->n_observed == plan->cap_observed) {

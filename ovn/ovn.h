@@ -51,4 +51,13 @@ void hn_ovn_plan_free(struct hn_ovn_plan *plan);
 int hn_ovn_sync(const char *northbound, const struct hn_config_ovn *want, int timeout_ms,
 		bool apply, struct hn_ovn_plan *plan);
 
+/*
+ * verify: an observation (kind chassis, named by the system-id) of this host's chassis as the
+ * southbound database (the first tcp: or unix: address of o->remote) has it, with its encap
+ * as a field. Registered with the encap given: as wanted. Not registered, or with another
+ * encap: wrong (CRITICAL). The database out of reach: unsure (UNKNOWN). Nothing without a
+ * chassis in the config. -ENOMEM only.
+ */
+int hn_ovn_chassis_observe(const struct hn_config_ovn *o, int timeout_ms, struct hn_plan *plan);
+
 #endif

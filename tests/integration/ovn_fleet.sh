@@ -15,6 +15,9 @@
 #                                   the same IP subnet, is not reached
 #   plan_exits_0_everywhere         after ovn-controller made br-int, its tunnels and patch
 #                                   ports: `plan` and `ovn-sync --plan` exit 0
+#   verify_checks_each_chassis      `verify`: each chassis registered with its encap (read
+#                                   from the southbound database); h3's, deleted with its
+#                                   ovn-controller stopped, is CRITICAL
 #   import_reads_back_the_chassis   `import` on a chassis: its plan exits 0
 #   down_removes_only_hostnets      `ovn-sync --down` and `down`: hostnet's switches and
 #                                   keys go; a hand-made switch, a hand-set key and br-int stay
@@ -183,6 +186,24 @@ case_plan_exits_0_everywhere() {
 	rc_is 0
 }
 
+case_verify_checks_each_chassis() {
+	local i pid
+	for i in 1 2 3; do
+		hnh "h$i" "$TMP/h$i.yaml" verify --no-probes
+		rc_is 0 || return 1
+		out_has "OK       chassis hv$i: expected encap geneve 192.0.2.1$i, found encap geneve 192.0.2.1$i" ||
+			return 1
+	done
+	# h3's ovn-controller gone and its chassis deleted: verify says so, CRITICAL.
+	pid=$(cat "$(host_dir h3)/ovn-controller.pid") || return 1
+	kill "$pid" || return 1
+	wait_until 10 "ovn-controller $pid to exit" bash -c "! kill -0 $pid" || return 1
+	sbctl --if-exists chassis-del hv3 || return 1
+	hnh h3 "$TMP/h3.yaml" verify --no-probes
+	rc_is 2 || return 1
+	out_has "CRITICAL chassis hv3: expected encap geneve 192.0.2.13, found missing, not registered in tcp:192.0.2.1:6642"
+}
+
 case_import_reads_back_the_chassis() {
 	hnh h2 "$TMP/h2.yaml" import
 	rc_is 0 || return 1
@@ -220,5 +241,5 @@ on_exit '"$OVN_LABTOOL" stop "$OVN_LAB" >/dev/null 2>&1'
 eval "$("$OVN_LABTOOL" env "$OVN_LAB")"
 for i in 1 2 3; do write_config "$i"; done
 run_cases up_makes_every_host_a_chassis ovn_sync_makes_the_vlan_switches \
-	vlan10_crosses_hosts_vlan20_does_not plan_exits_0_everywhere \
+	vlan10_crosses_hosts_vlan20_does_not plan_exits_0_everywhere verify_checks_each_chassis \
 	import_reads_back_the_chassis down_removes_only_hostnets
