@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return hn_usage_error(
-		    NULL, "no command: one of up, plan, verify, down, check, import, version");
+		    NULL, "no command: one of up, plan, verify, down, check, ovn-sync, import, version");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
 			/* Each command parses its own options from a fresh getopt state. */
@@ -132,6 +132,6 @@ int main(int argc, char **argv)
 		}
 	}
 	return hn_usage_error(
-	    NULL, "'%s' is not a command: one of up, plan, verify, down, check, import, version",
+	    NULL, "'%s' is not a command: one of up, plan, verify, down, check, ovn-sync, import, version",
 	    argv[optind]);
 }

@@ -67,7 +67,7 @@ int hn_ovn_chassis_observe(const struct hn_config_ovn *o, int timeout_ms, struct
 	} else {
 		/* Whatever fails here is said on the line, not as the run's error. */
 		hn_err_push(&err);
-		r = hn_ovs_rpc_open(addr, timeout_ms, &rpc);
+		r = hn_ovs_rpc_open_peer(addr, "the southbound ovsdb-server", timeout_ms, &rpc);
 		if (r == 0)
 			r = hn_ovs_rpc_call(
 			    rpc, "transact",

@@ -49,7 +49,7 @@ int hn_ovn_sync(const char *northbound, const struct hn_config_ovn *want, int ti
 		bool apply, struct hn_ovn_plan *plan)
 {
 	struct hn_ovs_rpc *rpc = NULL;
-	int r = hn_ovs_rpc_open(northbound, timeout_ms, &rpc);
+	int r = hn_ovs_rpc_open_peer(northbound, "the northbound ovsdb-server", timeout_ms, &rpc);
 
 	memset(plan, 0, sizeof(*plan));
 	for (int attempt = 0; r == 0 && attempt < ATTEMPTS; attempt++) {

@@ -28,6 +28,10 @@ struct hn_ovs_rpc;
 
 /* Connect, bounded by timeout_ms. */
 int hn_ovs_rpc_open(const char *addr, int timeout_ms, struct hn_ovs_rpc **out);
+/* The same to another server that speaks JSON-RPC 1.0 (ovs-vswitchd's control socket, OVN's
+ * databases): peer names it in messages, and must outlive the connection. */
+int hn_ovs_rpc_open_peer(const char *addr, const char *peer, int timeout_ms,
+			 struct hn_ovs_rpc **out);
 void hn_ovs_rpc_close(struct hn_ovs_rpc *rpc);
 const char *hn_ovs_rpc_name(const struct hn_ovs_rpc *rpc);
 /*

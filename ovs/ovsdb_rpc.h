@@ -12,13 +12,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-/* hn_ovs_rpc_open, _call, _close and _name are in ovs.h: other libraries use the client for
- * other databases (OVN's). */
-
-/* As hn_ovs_rpc_open, to another daemon that speaks JSON-RPC 1.0 (ovs-vswitchd's control
- * socket): peer names it in messages, and must outlive the connection. */
-int hn_ovs_rpc_open_peer(const char *addr, const char *peer, int timeout_ms,
-			 struct hn_ovs_rpc **out);
+/* hn_ovs_rpc_open, _open_peer, _call, _close and _name are in ovs.h: other libraries use
+ * the client for other databases (OVN's). */
 /* Take over a connected stream socket (unit tests play the server on a socketpair). */
 int hn_ovs_rpc_from_fd(int fd, const char *name, int timeout_ms, struct hn_ovs_rpc **out);
 

@@ -104,6 +104,12 @@ uplink-mac-multicast|1:40|'33:33:00:00:00:01' is a multicast address, expected a
 uplink-mac-twice|1:59|MAC '52:54:00:00:00:01' is used twice|bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:01, 52:54:00:00:00:01]}}\n
 port-address-ipv6|1:55|'2001:db8::1/64' is IPv6, which only a bridge carries|bridges: {b: {ports: {m: {type: internal, addresses: ['2001:db8::1/64']}}}}\n
 port-route-ipv6|1:52|routes[0]: an IPv6 route on a port, expected it on a bridge|bridges: {b: {ports: {m: {type: internal, routes: ['2001:db8:1::/48']}}}}\n
+ovn-remote-no-port|1:15|'tcp:192.0.2.1' has no :PORT|ovn: {remote: tcp:192.0.2.1}\n
+ovn-remote-without-encap|1:6|missing key 'encap'|ovn: {remote: tcp:192.0.2.1:6642}\n
+ovn-encap-gre|1:49|'gre' is not a tunnel type OVN offers, expected geneve or vxlan|ovn: {remote: tcp:192.0.2.1:6642, encap: {type: gre, ip: 192.0.2.11}}\n
+ovn-mapping-unknown-bridge|2:102|bridge 'br9' is not in bridges|bridges: {br0: {}}\novn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: 192.0.2.11}, bridge_mappings: {provider: br9}}\n
+ovn-networks-without-northbound|1:6|missing key 'northbound'|ovn: {networks: {v10: {vlan: 10, physnet: p}}}\n
+ovn-network-vlan-twice|1:79|VLAN '10 on p' is used twice|ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {vlan: 10, physnet: p}, v11: {vlan: 10, physnet: p}}}\n
 missing-file|io|No such file or directory|@missing
 directory|io|is a directory, expected a YAML file|@dir
 over-1MiB|io|the file is over 1048576 bytes|@big

@@ -8,6 +8,7 @@
 # The cases are the steps of one story, in order, on one lab:
 #   up_makes_every_host_a_chassis   `up` on each host: the chassis keys, marked; each chassis
 #                                   registers in the southbound database with its encap
+#   ovn_sync_refusals               no northbound in the file: 2; out of reach: 1; one line
 #   ovn_sync_makes_the_vlan_switches `ovn-sync` (from host 3, over TCP): vlan10, vlan20
 #   vlan10_crosses_hosts_vlan20_does_not  guests (namespaces bound to logical ports on
 #                                   br-int): h1's VLAN 10 guest pings h2's, the frames
@@ -112,6 +113,20 @@ case_up_makes_every_host_a_chassis() {
 			encap_registered "hv$i" "192.0.2.1$i" || return 1
 	done
 	NOTE="3 chassis registered"
+}
+
+# A file without northbound is bad usage (2); a northbound out of reach fails (1): one line
+# each, nothing on stdout, nothing written.
+case_ovn_sync_refusals() {
+	printf 'ovn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: 192.0.2.13}}\n' \
+		>"$TMP/nonb.yaml"
+	hnh h3 "$TMP/nonb.yaml" ovn-sync
+	rc_is 2 && out_is_empty && err_is_one_line_with "has no ovn.northbound" || return 1
+	printf 'ovn: {northbound: "tcp:192.0.2.1:9", networks: {}}\n' >"$TMP/unreach.yaml"
+	hnh h3 "$TMP/unreach.yaml" ovn-sync
+	rc_is 1 && out_is_empty && err_is_one_line_with "cannot reach the northbound ovsdb-server" ||
+		return 1
+	[[ -z $(nbctl --bare --columns=name list Logical_Switch) ]] || why "a switch was made"
 }
 
 case_ovn_sync_makes_the_vlan_switches() {
@@ -240,6 +255,6 @@ on_exit '"$OVN_LABTOOL" stop "$OVN_LAB" >/dev/null 2>&1'
 	setup_failed "ovn-lab did not start: $(tail -n 3 "$TMP/lab.log" | tr '\n' '|')"
 eval "$("$OVN_LABTOOL" env "$OVN_LAB")"
 for i in 1 2 3; do write_config "$i"; done
-run_cases up_makes_every_host_a_chassis ovn_sync_makes_the_vlan_switches \
+run_cases up_makes_every_host_a_chassis ovn_sync_refusals ovn_sync_makes_the_vlan_switches \
 	vlan10_crosses_hosts_vlan20_does_not plan_exits_0_everywhere verify_checks_each_chassis \
 	import_reads_back_the_chassis down_removes_only_hostnets
