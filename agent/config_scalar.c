@@ -223,8 +223,8 @@ static const char *scan_one_remote(const char *s, size_t len, bool any_scheme)
 	unsigned port;
 	size_t hlen;
 
-	if (len > 5 && strncmp(s, "unix:", 5) == 0)
-		return s[5] == '/' ? NULL : "has a unix: path that is not absolute";
+	if (len >= 5 && strncmp(s, "unix:", 5) == 0)
+		return len > 5 && s[5] == '/' ? NULL : "has a unix: path that is not absolute";
 	if (len > 4 && strncmp(s, "tcp:", 4) == 0)
 		rest = s + 4;
 	else if (any_scheme && len > 4 && strncmp(s, "ssl:", 4) == 0)

@@ -173,6 +173,21 @@ static void down_removes_only_hostnets_switches(void **unused)
 	json_decref(r);
 }
 
+/* An empty network list is a list: every switch hostnet made goes, as with --down. */
+static void empty_networks_remove_hostnets_switches(void **unused)
+{
+	struct hn_config_ovn w = want(0);
+	struct hn_ovn_plan p;
+	json_t *r = vlan10_read(10, NULL);
+
+	assert_int_equal(hn_ovn_diff(r, &w, &p), 0);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.v[0].op, HN_OP_REMOVE);
+	assert_string_equal(p.v[0].detail, "created by hostnet, no longer in the config");
+	hn_ovn_plan_free(&p);
+	json_decref(r);
+}
+
 /* A hostnet port of another name on the switch (the network renamed its port) goes; a
  * foreign one stays. */
 static void stray_hostnet_port_goes_foreign_one_stays(void **unused)
@@ -211,6 +226,7 @@ int main(void)
 	    cmocka_unit_test(drifted_vlan_is_set_back_under_a_wait),
 	    cmocka_unit_test(a_switch_of_the_name_not_hostnets_is_refused),
 	    cmocka_unit_test(down_removes_only_hostnets_switches),
+	    cmocka_unit_test(empty_networks_remove_hostnets_switches),
 	    cmocka_unit_test(stray_hostnet_port_goes_foreign_one_stays),
 	    cmocka_unit_test(a_read_of_another_shape_is_refused),
 	};
