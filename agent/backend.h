@@ -51,6 +51,7 @@ enum hn_kind {
 	HN_KIND_NETWORK, /* libvirt: a network */
 	HN_KIND_SETTING, /* ovs: a key of the Open_vSwitch row's external_ids (OVN's chassis) */
 	HN_KIND_CHASSIS, /* ovs: the host's chassis in OVN's southbound database (verify only) */
+	HN_KIND_SWITCH,	 /* ovs: a logical switch of OVN's northbound database (verify only) */
 	HN_KIND_COUNT,
 };
 

@@ -121,7 +121,8 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return hn_usage_error(
-		    NULL, "no command: one of up, plan, verify, down, check, ovn-sync, import, version");
+		    NULL,
+		    "no command: one of up, plan, verify, down, check, ovn-sync, import, version");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
 			/* Each command parses its own options from a fresh getopt state. */
@@ -131,7 +132,8 @@ int main(int argc, char **argv)
 			return commands[i].run(argc, argv, &opts);
 		}
 	}
-	return hn_usage_error(
-	    NULL, "'%s' is not a command: one of up, plan, verify, down, check, ovn-sync, import, version",
-	    argv[optind]);
+	return hn_usage_error(NULL,
+			      "'%s' is not a command: one of up, plan, verify, down, check, "
+			      "ovn-sync, import, version",
+			      argv[optind]);
 }

@@ -16,6 +16,7 @@ enum hn_layer hn_kind_layer(enum hn_kind kind)
 	case HN_KIND_PORT:
 	case HN_KIND_SETTING:
 	case HN_KIND_CHASSIS:
+	case HN_KIND_SWITCH:
 		return HN_LAYER_OVS;
 	case HN_KIND_LINK:
 	case HN_KIND_ADDRESS:

@@ -23,14 +23,26 @@
 /* One change, as a plan line says it: "+ ovn      switch vlan10: vlan 10 on provider". */
 struct hn_ovn_change {
 	enum hn_op op;
+	char lswitch[72]; /* the switch it is, or is on */
 	char object[160]; /* "switch vlan10", "port vlan10-localnet on vlan10" */
 	char detail[256];
 	bool disruptive; /* takes ports hostnet did not make with it */
 };
 
+/* What the read holds of a network the config asks for (verify's lines). */
+struct hn_ovn_seen {
+	const struct hn_ovn_network *want;
+	bool exists;	  /* a switch of its name, hostnet's */
+	bool has_port;	  /* with hostnet's localnet port */
+	long long vlan;	  /* its tag_request; 0 none */
+	char physnet[72]; /* its options:network_name; "" none */
+};
+
 struct hn_ovn_plan {
 	struct hn_ovn_change *v;
 	size_t n;
+	struct hn_ovn_seen *seen; /* one per network of the config, in its order */
+	size_t n_seen;
 	json_t *ops; /* the transaction's operations, waits first */
 };
 
@@ -59,5 +71,14 @@ int hn_ovn_sync(const char *northbound, const struct hn_config_ovn *want, int ti
  * chassis in the config. -ENOMEM only.
  */
 int hn_ovn_chassis_observe(const struct hn_config_ovn *o, int timeout_ms, struct hn_plan *plan);
+
+/*
+ * verify: an observation (kind switch) of each network of the config as the northbound
+ * database has it (its localnet port's vlan and physnet), and an action on a switch for each
+ * change `ovn-sync` would make (CRITICAL: a VLAN handed to another switch by hand is a leak
+ * across hosts). The database out of reach: each observation unsure. Nothing without
+ * o->northbound. -ENOMEM only.
+ */
+int hn_ovn_networks_observe(const struct hn_config_ovn *o, int timeout_ms, struct hn_plan *plan);
 
 #endif

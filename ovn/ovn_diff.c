@@ -17,7 +17,8 @@ struct diff {
 	const json_t *switches, *ports; /* the rows read */
 	const struct hn_config_ovn *want;
 	struct hn_ovn_plan *plan;
-	unsigned seq; /* named uuids */
+	const char *cur; /* the switch the changes being made are about */
+	unsigned seq;	 /* named uuids */
 };
 
 static int oom(void)
@@ -64,6 +65,7 @@ static struct hn_ovn_change *change(struct diff *d, enum hn_op op, const char *d
 	c = &v[p->n++];
 	memset(c, 0, sizeof(*c));
 	c->op = op;
+	snprintf(c->lswitch, sizeof(c->lswitch), "%s", d->cur ? d->cur : "");
 	va_start(ap, detail_fmt);
 	vsnprintf(c->detail, sizeof(c->detail), detail_fmt, ap);
 	va_end(ap);
@@ -176,7 +178,8 @@ static void port_drift(const json_t *p, const struct hn_ovn_network *n, char *bu
 		snprintf(buf + used, len - used, "%saddresses -> unknown", used ? ", " : "");
 }
 
-static int converge_switch(struct diff *d, const json_t *ls, const struct hn_ovn_network *n)
+static int converge_switch(struct diff *d, const json_t *ls, const struct hn_ovn_network *n,
+			   struct hn_ovn_seen *seen)
 {
 	const char *uuid = hn_ovs_json_uuid(json_object_get(ls, "_uuid"));
 	const json_t *ports = json_object_get(ls, "ports");
@@ -231,6 +234,13 @@ static int converge_switch(struct diff *d, const json_t *ls, const struct hn_ovn
 			snprintf(c->object, sizeof(c->object), "port %s on %s", want_name, n->name);
 		return r;
 	}
+	seen->has_port = true;
+	if (json_is_integer(json_object_get(mine, "tag_request")))
+		seen->vlan = json_integer_value(json_object_get(mine, "tag_request"));
+	snprintf(
+	    seen->physnet, sizeof(seen->physnet), "%s",
+	    json_string_value(hn_ovs_json_map_get(json_object_get(mine, "options"), "network_name"))
+		?: "");
 	port_drift(mine, n, drift, sizeof(drift));
 	if (!drift[0])
 		return 0;
@@ -321,6 +331,12 @@ int hn_ovn_diff(const json_t *read, const struct hn_config_ovn *want, struct hn_
 	int r = 0;
 
 	memset(plan, 0, sizeof(*plan));
+	if (want && want->n_networks) {
+		plan->seen = calloc(want->n_networks, sizeof(*plan->seen));
+		if (!plan->seen)
+			return oom();
+		plan->n_seen = want->n_networks;
+	}
 	if (!json_is_array(d.switches) || !json_is_array(d.ports))
 		return hn_err(-EPROTO, "the northbound database answered the read with an "
 				       "unexpected shape; is it OVN_Northbound?");
@@ -331,6 +347,8 @@ int hn_ovn_diff(const json_t *read, const struct hn_config_ovn *want, struct hn_
 		const struct hn_ovn_network *n = &want->networks[k];
 		const json_t *found = NULL;
 
+		plan->seen[k].want = n;
+		d.cur = n->name;
 		json_array_foreach (d.switches, i, ls) {
 			if (strcmp(str(ls, "name") ?: "", n->name) != 0)
 				continue;
@@ -343,10 +361,12 @@ int hn_ovn_diff(const json_t *read, const struct hn_config_ovn *want, struct hn_
 				    n->name, n->name);
 			found = ls;
 		}
-		r = found ? converge_switch(&d, found, n) : create_switch(&d, n);
+		plan->seen[k].exists = found != NULL;
+		r = found ? converge_switch(&d, found, n, &plan->seen[k]) : create_switch(&d, n);
 	}
 	json_array_foreach (d.switches, i, ls) {
-		if (r == 0 && owned(ls) && !wanted(&d, str(ls, "name")))
+		d.cur = str(ls, "name");
+		if (r == 0 && owned(ls) && !wanted(&d, d.cur))
 			r = remove_switch(&d, ls);
 	}
 	return r;
@@ -355,6 +375,7 @@ int hn_ovn_diff(const json_t *read, const struct hn_config_ovn *want, struct hn_
 void hn_ovn_plan_free(struct hn_ovn_plan *plan)
 {
 	free(plan->v);
+	free(plan->seen);
 	json_decref(plan->ops);
 	memset(plan, 0, sizeof(*plan));
 }

@@ -16,6 +16,9 @@
 #                                   the same IP subnet, is not reached
 #   plan_exits_0_everywhere         after ovn-controller made br-int, its tunnels and patch
 #                                   ports: `plan` and `ovn-sync --plan` exit 0
+#   verify_names_a_cross_host_leak  vlan20's localnet port tagged 10 by hand: h2's VLAN 20
+#                                   guest is reached from VLAN 10, verify says CRITICAL
+#                                   switch vlan20, ovn-sync sets it right, the leak is gone
 #   verify_checks_each_chassis      `verify`: each chassis registered with its encap (read
 #                                   from the southbound database); h3's, deleted with its
 #                                   ovn-controller stopped, is CRITICAL
@@ -159,6 +162,7 @@ guest() {
 }
 
 gping() { ip netns exec "$OVN_LAB-$1-$2" ping -c "${4:-3}" -i 0.2 -W 1 -q "$3" >/dev/null 2>&1; }
+no_gping() { ! gping "$@"; }
 
 case_vlan10_crosses_hosts_vlan20_does_not() {
 	local seen pid
@@ -199,6 +203,29 @@ case_plan_exits_0_everywhere() {
 		{ why "h1: no patch port on brund (the plan above did not face one)"; return 1; }
 	hnh h1 "$TMP/h1.yaml" ovn-sync --plan
 	rc_is 0
+}
+
+# A leak made by hand in the northbound database: vlan20's localnet port tagged 10 puts h2's
+# VLAN 20 guest on VLAN 10. It is real (h1's VLAN 10 guest reaches it), verify names it,
+# ovn-sync sets it right, and the guest is out of reach again.
+case_verify_names_a_cross_host_leak() {
+	nbctl set Logical_Switch_Port vlan20-localnet tag_request=10 || return 1
+	wait_until "$SETTLE" "the leak: h1's VLAN 10 guest reaching h2's VLAN 20 guest" \
+		gping h1 g10 10.10.0.20 1 || return 1
+	hnh h1 "$TMP/h1.yaml" verify --no-probes
+	rc_is 2 || return 1
+	out_has "CRITICAL switch vlan20: expected vlan 20, physnet provider, found vlan 10, physnet provider" ||
+		return 1
+	hnh h1 "$TMP/h1.yaml" ovn-sync
+	rc_is 0 && out_has "~ ovn      port vlan20-localnet on vlan20: vlan 10 -> 20" || return 1
+	# ovn-controller's flows follow the database: once a ping fails, none may pass.
+	wait_until "$SETTLE" "the leak closed" no_gping h1 g10 10.10.0.20 1 || return 1
+	if gping h1 g10 10.10.0.20 3; then
+		why "h1's VLAN 10 guest still reaches h2's VLAN 20 guest after ovn-sync"
+		return 1
+	fi
+	hnh h1 "$TMP/h1.yaml" verify --no-probes
+	rc_is 0 && out_has "OK       switch vlan20: expected vlan 20, physnet provider, found vlan 20"
 }
 
 case_verify_checks_each_chassis() {
@@ -256,5 +283,6 @@ on_exit '"$OVN_LABTOOL" stop "$OVN_LAB" >/dev/null 2>&1'
 eval "$("$OVN_LABTOOL" env "$OVN_LAB")"
 for i in 1 2 3; do write_config "$i"; done
 run_cases up_makes_every_host_a_chassis ovn_sync_refusals ovn_sync_makes_the_vlan_switches \
-	vlan10_crosses_hosts_vlan20_does_not plan_exits_0_everywhere verify_checks_each_chassis \
+	vlan10_crosses_hosts_vlan20_does_not plan_exits_0_everywhere \
+	verify_names_a_cross_host_leak verify_checks_each_chassis \
 	import_reads_back_the_chassis down_removes_only_hostnets

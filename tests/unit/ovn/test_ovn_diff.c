@@ -102,6 +102,11 @@ static void converged_switch_changes_nothing(void **unused)
 	assert_int_equal(hn_ovn_diff(r, &w, &p), 0);
 	assert_int_equal(p.n, 0);
 	assert_int_equal(json_array_size(p.ops), 0);
+	/* What verify reports of it. */
+	assert_int_equal(p.n_seen, 1);
+	assert_true(p.seen[0].exists && p.seen[0].has_port);
+	assert_int_equal(p.seen[0].vlan, 10);
+	assert_string_equal(p.seen[0].physnet, "provider");
 	hn_ovn_plan_free(&p);
 	json_decref(r);
 }
@@ -117,7 +122,9 @@ static void drifted_vlan_is_set_back_under_a_wait(void **unused)
 	assert_int_equal(p.n, 1);
 	assert_int_equal(p.v[0].op, HN_OP_CHANGE);
 	assert_string_equal(p.v[0].object, "port vlan10-localnet on vlan10");
+	assert_string_equal(p.v[0].lswitch, "vlan10");
 	assert_string_equal(p.v[0].detail, "vlan 11 -> 10");
+	assert_int_equal(p.seen[0].vlan, 11);
 	t = ops_text(&p);
 	assert_non_null(strstr(t, "\"columns\":[\"tag_request\"],\"until\":\"==\",\"rows\":[{"
 				  "\"tag_request\":11}]"));

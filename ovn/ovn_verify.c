@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* verify: is this host's chassis in the southbound database, with the encap it was given? */
+/* What verify reads of OVN: is this host's chassis in the southbound database with the encap
+ * it was given; are the fleet's switches in the northbound database as the file says? */
 #include "error.h"
 #include "ovn.h"
 #include "ovs.h"
@@ -111,5 +112,58 @@ int hn_ovn_chassis_observe(const struct hn_config_ovn *o, int timeout_ms, struct
 				 o->system_id);
 	}
 	json_decref(result);
+	return 0;
+}
+
+int hn_ovn_networks_observe(const struct hn_config_ovn *o, int timeout_ms, struct hn_plan *plan)
+{
+	struct hn_ovn_plan nb;
+	struct hn_error err = {0};
+	char vlan[16], found_vlan[16];
+	int r;
+
+	if (!o->northbound)
+		return 0;
+	hn_err_push(&err);
+	r = hn_ovn_sync(o->northbound, o, timeout_ms, false, &nb);
+	hn_err_pop(&err);
+	for (size_t i = 0; i < o->n_networks; i++) {
+		const struct hn_ovn_seen *s = r == 0 ? &nb.seen[i] : NULL;
+		struct hn_observation *obs;
+		struct hn_object obj;
+
+		hn_object_set(&obj, HN_KIND_SWITCH, o->networks[i].name, NULL, NULL);
+		obs = hn_plan_observe(plan, &obj, s && s->exists);
+		if (!obs) {
+			hn_ovn_plan_free(&nb);
+			return hn_err(-ENOMEM, "out of memory");
+		}
+		snprintf(vlan, sizeof(vlan), "%u", o->networks[i].vlan);
+		snprintf(found_vlan, sizeof(found_vlan), "%lld", s ? s->vlan : 0);
+		hn_fields_add(&obs->fields, "vlan", HN_SHOWN_NAMED,
+			      s && s->has_port ? found_vlan : NULL, vlan);
+		hn_fields_add(&obs->fields, "physnet", HN_SHOWN_NAMED,
+			      s && s->has_port ? s->physnet : NULL, o->networks[i].physnet);
+		if (r < 0)
+			snprintf(obs->unsure, sizeof(obs->unsure),
+				 "cannot read the northbound database: %.150s", err.msg);
+	}
+	/* What ovn-sync would change: each a CRITICAL line, on its switch's. */
+	for (size_t i = 0; r == 0 && i < nb.n; i++) {
+		const struct hn_ovn_change *c = &nb.v[i];
+		struct hn_action *a;
+		struct hn_object obj;
+
+		hn_object_set(&obj, HN_KIND_SWITCH, c->lswitch, NULL, NULL);
+		a = hn_plan_add(plan, c->op, &obj);
+		if (!a) {
+			hn_ovn_plan_free(&nb);
+			return hn_err(-ENOMEM, "out of memory");
+		}
+		a->disruptive = c->disruptive;
+		hn_action_remark(a, "%s: %s (`hostnet ovn-sync` sets it right)", c->object,
+				 c->detail);
+	}
+	hn_ovn_plan_free(&nb);
 	return 0;
 }
