@@ -1665,6 +1665,11 @@ static int top_ovn(struct walker *w, const struct hn_node *n, void *obj)
 		return fail(w, n,
 			    "missing key 'encap', expected {type: geneve|vxlan, ip: ADDRESS} "
 			    "next to remote");
+	/* br-int is ovn-controller's: a hostnet bridge of that name would be fought over. */
+	if (o->has_chassis && hn_config_bridge(c, "br-int"))
+		return fail(w, find_key(n, "remote"),
+			    "bridge 'br-int' is in bridges, but on an OVN chassis ovn-controller "
+			    "owns it; expected another name for hostnet's bridge");
 	if (find_key(n, "networks") && !o->northbound)
 		return fail(w, n,
 			    "missing key 'northbound', expected the northbound database "

@@ -706,6 +706,9 @@ static const struct bad_case bad_cases[] = {
     {"ovn: {networks: {v10: {vlan: 10, physnet: p}}}\n",
      "t.yaml:1:6: ", "missing key 'northbound'"},
     {"ovn: {northbound: ssl:192.0.2.1:6641}\n", "t.yaml:1:19: ", "is not tcp: or unix:"},
+    {"bridges: {br-int: {}}\novn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: "
+     "192.0.2.11}}\n",
+     "t.yaml:2:15: ", "bridge 'br-int' is in bridges, but on an OVN chassis ovn-controller owns"},
     {"ovn: {northbound: \"unix:\"}\n", "t.yaml:1:19: ", "a unix: path that is not absolute"},
     {"ovn: {northbound: \"tcp:[::1:6641\"}\n", "t.yaml:1:19: ", "bad IPv4 address"},
     {"ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {vlan: 10}}}\n",
