@@ -1121,9 +1121,20 @@ static int known_bridge(struct walker *w, const struct hn_node *n, char name[IFN
 		    used ? have : "(no bridge is defined)");
 }
 
+/* OVN's integration bridge, on a host the file makes a chassis: guests plug into br-int and
+ * OVN's logical switches are their networks (a guest's interface id names its logical port). */
+#define HN_OVN_INTEGRATION_BRIDGE "br-int"
+
 static int network_bridge(struct walker *w, const struct hn_node *n, void *obj)
 {
-	return known_bridge(w, n, ((struct hn_network *)obj)->bridge);
+	struct hn_network *net = obj;
+
+	if (w->c->ovn.has_chassis && n->kind == HN_NODE_SCALAR && n->value &&
+	    strcmp(n->value, HN_OVN_INTEGRATION_BRIDGE) == 0) {
+		snprintf(net->bridge, sizeof(net->bridge), "%s", HN_OVN_INTEGRATION_BRIDGE);
+		return 0;
+	}
+	return known_bridge(w, n, net->bridge);
 }
 
 /* Portgroups come from two keys, so the network only notes where they are, then counts
@@ -1281,6 +1292,13 @@ static int network_entry(struct walker *w, const struct hn_node *key, const stru
 		r = walk_fields(w, value, "a mapping with bridge, portgroups, access", &fields, &d);
 	if (r == 0)
 		r = need_key(w, key, value, "bridge", "the OVS bridge this network plugs into");
+	/* On br-int a VLAN tag means something else to OVN (a container's parent port): the
+	 * logical switch a guest's port is in is its network. */
+	if (r == 0 && strcmp(net->bridge, HN_OVN_INTEGRATION_BRIDGE) == 0 &&
+	    (d.portgroups || d.access))
+		return fail(w, d.portgroups ? d.portgroups : d.access,
+			    "a network on br-int has no portgroups or access VLANs, expected "
+			    "none: a guest's VLAN there is the OVN logical switch its port is in");
 	return r < 0 ? r : build_portgroups(w, &d);
 }
 
@@ -1666,7 +1684,7 @@ static int top_ovn(struct walker *w, const struct hn_node *n, void *obj)
 			    "missing key 'encap', expected {type: geneve|vxlan, ip: ADDRESS} "
 			    "next to remote");
 	/* br-int is ovn-controller's: a hostnet bridge of that name would be fought over. */
-	if (o->has_chassis && hn_config_bridge(c, "br-int"))
+	if (o->has_chassis && hn_config_bridge(c, HN_OVN_INTEGRATION_BRIDGE))
 		return fail(w, find_key(n, "remote"),
 			    "bridge 'br-int' is in bridges, but on an OVN chassis ovn-controller "
 			    "owns it; expected another name for hostnet's bridge");
@@ -1681,8 +1699,9 @@ static int top_ovn(struct walker *w, const struct hn_node *n, void *obj)
 
 int hn_config_parse(const char *name, const char *buf, size_t len, struct hn_config *out)
 {
-	FIELDS(fields, "", {"ovs", top_ovs}, {"bridges", top_bridges}, {"libvirt", top_libvirt},
-	       {"verify", top_verify}, {"ovn", top_ovn});
+	/* ovn before libvirt: a libvirt network may be on OVN's integration bridge. */
+	FIELDS(fields, "", {"ovs", top_ovs}, {"bridges", top_bridges}, {"ovn", top_ovn},
+	       {"libvirt", top_libvirt}, {"verify", top_verify});
 	struct walker w = {.file = name, .c = out};
 	struct hn_node root;
 	int r;
@@ -1697,10 +1716,10 @@ int hn_config_parse(const char *name, const char *buf, size_t len, struct hn_con
 	else if (is_empty(&root))
 		r = hn_err(-EINVAL,
 			   "%s:%u:%u: the document is empty, expected a mapping with ovs, bridges, "
-			   "libvirt, verify, ovn",
+			   "ovn, libvirt, verify",
 			   name, root.pos.line, root.pos.col);
 	else
-		r = walk_fields(&w, &root, "a mapping with ovs, bridges, libvirt, verify, ovn",
+		r = walk_fields(&w, &root, "a mapping with ovs, bridges, ovn, libvirt, verify",
 				&fields, out);
 	hn_tree_free(&root);
 	free(w.ifaces);

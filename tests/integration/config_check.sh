@@ -31,9 +31,9 @@ utf16-file|1:1|not valid UTF-8|\xff\xfeo\0v\0s\0:\0\n\0
 nul-escape-in-value|1:11|NUL character|bridges: {"a\\0b": {}}\n
 control-character|2:5|control characters|ovs:\n    \x01\n
 nested-too-deep|1:33|nested too deep|[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n
-top-level-list|1:1|expected a mapping with ovs, bridges, libvirt, verify, ovn|- ovs\n
+top-level-list|1:1|expected a mapping with ovs, bridges, ovn, libvirt, verify|- ovs\n
 complex-key|1:3|as a key|? [a]\n: b\n
-unknown-top-key|3:1|unknown key 'bridge', expected one of: ovs, bridges, libvirt, verify, ovn|ovs:\n  datapath: auto\nbridge: {}\n
+unknown-top-key|3:1|unknown key 'bridge', expected one of: ovs, bridges, ovn, libvirt, verify|ovs:\n  datapath: auto\nbridge: {}\n
 unknown-bridge-key|2:9|unknown key 'uplnk'|bridges:\n  br0: {uplnk: eno1}\n
 unknown-port-key|1:27|unknown key 'vlan', expected one of: type, tag, trunk, mtu|bridges: {b: {ports: {p: {vlan: 3}}}}\n
 duplicate-top-key|2:1|duplicate key 'ovs'|ovs: {}\novs: {}\n

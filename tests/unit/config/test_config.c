@@ -709,6 +709,11 @@ static const struct bad_case bad_cases[] = {
     {"bridges: {br-int: {}}\novn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: "
      "192.0.2.11}}\n",
      "t.yaml:2:15: ", "bridge 'br-int' is in bridges, but on an OVN chassis ovn-controller owns"},
+    {"libvirt: {networks: {guests: {bridge: br-int}}}\n",
+     "t.yaml:1:39: ", "bridge 'br-int' is not in bridges"},
+    {"ovn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: 192.0.2.11}}\n"
+     "libvirt: {networks: {guests: {bridge: br-int, access: [10]}}}\n",
+     "t.yaml:2:55: ", "a network on br-int has no portgroups or access VLANs"},
     {"ovn: {northbound: \"unix:\"}\n", "t.yaml:1:19: ", "a unix: path that is not absolute"},
     {"ovn: {northbound: \"tcp:[::1:6641\"}\n", "t.yaml:1:19: ", "bad IPv4 address"},
     {"ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {vlan: 10}}}\n",
@@ -753,6 +758,17 @@ static void ovn_chassis_and_fleet(void **unused)
 	assert_string_equal(c.ovn.networks[1].name, "vlan20");
 	assert_int_equal(c.ovn.networks[1].vlan, 20);
 	assert_string_equal(c.ovn.networks[1].physnet, "provider");
+	hn_config_free(&c);
+
+	/* A chassis' guests on OVN's integration bridge, through libvirt. */
+	assert_int_equal(parse("ovn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: "
+			       "192.0.2.11}}\n"
+			       "libvirt: {networks: {ovn-guests: {bridge: br-int}}}\n",
+			       &c),
+			 0);
+	assert_int_equal(c.n_networks, 1);
+	assert_string_equal(c.networks[0].bridge, "br-int");
+	assert_int_equal(c.networks[0].n_portgroups, 0);
 	hn_config_free(&c);
 
 	/* The fleet alone: no chassis for `up` to set. */
