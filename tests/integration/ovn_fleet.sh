@@ -16,9 +16,11 @@
 #                                   the same IP subnet, is not reached
 #   plan_exits_0_everywhere         after ovn-controller made br-int, its tunnels and patch
 #                                   ports: `plan` and `ovn-sync --plan` exit 0
-#   verify_names_a_cross_host_leak  vlan20's localnet port tagged 10 by hand: h2's VLAN 20
-#                                   guest is reached from VLAN 10, verify says CRITICAL
-#                                   switch vlan20, ovn-sync sets it right, the leak is gone
+#   verify_names_a_cross_host_leak  h1's verify probes (verify.reach from its provider
+#                                   bridge) reach h2's guests on their VLAN only; vlan20's
+#                                   localnet port tagged 10 by hand: the VLAN 20 guest is
+#                                   reached from VLAN 10, verify says CRITICAL for the switch
+#                                   and the probe, ovn-sync sets it right, the leak is gone
 #   verify_checks_each_chassis      `verify`: each chassis registered with its encap (read
 #                                   from the southbound database); h3's, deleted with its
 #                                   ovn-controller stopped, is CRITICAL
@@ -85,6 +87,17 @@ ovn:
   networks:
     vlan10: { vlan: 10, physnet: provider }
     vlan20: { vlan: 20, physnet: provider }
+EOF
+	# Host 1 probes the VLANs across hosts: from its own provider bridge to h2's guests.
+	((i == 1)) || return 0
+	cat >>"$TMP/h$i.yaml" <<EOF
+verify:
+  isolation: { bridge: brund, vlans: [10, 20] }
+  reach:
+    - { from: 10, to: 10.10.0.2 }
+    - { from: 20, to: 10.10.0.20 }
+    - { from: 10, to: 10.10.0.20, expect: fail }
+    - { from: 20, to: 10.10.0.2, expect: fail }
 EOF
 }
 
@@ -209,12 +222,21 @@ case_plan_exits_0_everywhere() {
 # VLAN 20 guest on VLAN 10. It is real (h1's VLAN 10 guest reaches it), verify names it,
 # ovn-sync sets it right, and the guest is out of reach again.
 case_verify_names_a_cross_host_leak() {
+	# Before: h1's probes reach h2's guests on their own VLAN only.
+	hnh h1 "$TMP/h1.yaml" verify
+	rc_is 0 || return 1
+	out_has "OK       reach 10.10.0.2 from vlan 10: expected an ARP reply and an ICMP echo reply" ||
+		return 1
+	out_has "OK       reach 10.10.0.20 from vlan 20: expected an ARP reply" || return 1
+	out_has "OK       reach 10.10.0.20 from vlan 10: expected no answer" || return 1
 	nbctl set Logical_Switch_Port vlan20-localnet tag_request=10 || return 1
 	wait_until "$SETTLE" "the leak: h1's VLAN 10 guest reaching h2's VLAN 20 guest" \
 		gping h1 g10 10.10.0.20 1 || return 1
-	hnh h1 "$TMP/h1.yaml" verify --no-probes
+	hnh h1 "$TMP/h1.yaml" verify
 	rc_is 2 || return 1
 	out_has "CRITICAL switch vlan20: expected vlan 20, physnet provider, found vlan 10, physnet provider" ||
+		return 1
+	out_has "CRITICAL reach 10.10.0.20 from vlan 10: expected no answer, found 10.10.0.20 is at 02:00:00:00:20:02" ||
 		return 1
 	hnh h1 "$TMP/h1.yaml" ovn-sync
 	rc_is 0 && out_has "~ ovn      port vlan20-localnet on vlan20: vlan 10 -> 20" || return 1
@@ -224,7 +246,7 @@ case_verify_names_a_cross_host_leak() {
 		why "h1's VLAN 10 guest still reaches h2's VLAN 20 guest after ovn-sync"
 		return 1
 	fi
-	hnh h1 "$TMP/h1.yaml" verify --no-probes
+	hnh h1 "$TMP/h1.yaml" verify
 	rc_is 0 && out_has "OK       switch vlan20: expected vlan 20, physnet provider, found vlan 20"
 }
 
