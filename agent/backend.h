@@ -49,6 +49,9 @@ enum hn_kind {
 	HN_KIND_ADDRESS, /* netlink: an IPv4 address on a link */
 	HN_KIND_ROUTE,	 /* netlink: a route of the main table */
 	HN_KIND_NETWORK, /* libvirt: a network */
+	HN_KIND_SETTING, /* ovs: a key of the Open_vSwitch row's external_ids (OVN's chassis) */
+	HN_KIND_CHASSIS, /* ovs: the host's chassis in OVN's southbound database (verify only) */
+	HN_KIND_SWITCH,	 /* ovs: a logical switch of OVN's northbound database (verify only) */
 	HN_KIND_COUNT,
 };
 
@@ -149,6 +152,9 @@ struct hn_observation {
 	struct hn_fields fields;
 	/* Set when the read cannot say whether the object is as wanted, and why. */
 	char unsure[192];
+	/* Set when the object is not as wanted in a way no action of hostnet's sets right (an
+	 * OVN chassis another daemon registers), and why: verify says CRITICAL. */
+	char wrong[192];
 };
 
 struct hn_plan {

@@ -20,6 +20,7 @@ int hn_cmd_verify(int argc, char **argv, struct hn_opts *opts);
 int hn_cmd_down(int argc, char **argv, struct hn_opts *opts);
 int hn_cmd_check(int argc, char **argv, struct hn_opts *opts);
 int hn_cmd_import(int argc, char **argv, struct hn_opts *opts);
+int hn_cmd_ovn_sync(int argc, char **argv, struct hn_opts *opts);
 int hn_cmd_version(int argc, char **argv, struct hn_opts *opts);
 
 /* --json: every outcome of the run is one JSON document on stdout. Set by main before any

@@ -1131,9 +1131,20 @@ static int known_bridge(struct walker *w, const struct hn_node *n, char name[IFN
 		    used ? have : "(no bridge is defined)");
 }
 
+/* OVN's integration bridge, on a host the file makes a chassis: guests plug into br-int and
+ * OVN's logical switches are their networks (a guest's interface id names its logical port). */
+#define HN_OVN_INTEGRATION_BRIDGE "br-int"
+
 static int network_bridge(struct walker *w, const struct hn_node *n, void *obj)
 {
-	return known_bridge(w, n, ((struct hn_network *)obj)->bridge);
+	struct hn_network *net = obj;
+
+	if (w->c->ovn.has_chassis && n->kind == HN_NODE_SCALAR && n->value &&
+	    strcmp(n->value, HN_OVN_INTEGRATION_BRIDGE) == 0) {
+		snprintf(net->bridge, sizeof(net->bridge), "%s", HN_OVN_INTEGRATION_BRIDGE);
+		return 0;
+	}
+	return known_bridge(w, n, net->bridge);
 }
 
 /* Portgroups come from two keys, so the network only notes where they are, then counts
@@ -1291,6 +1302,13 @@ static int network_entry(struct walker *w, const struct hn_node *key, const stru
 		r = walk_fields(w, value, "a mapping with bridge, portgroups, access", &fields, &d);
 	if (r == 0)
 		r = need_key(w, key, value, "bridge", "the OVS bridge this network plugs into");
+	/* On br-int a VLAN tag means something else to OVN (a container's parent port): the
+	 * logical switch a guest's port is in is its network. */
+	if (r == 0 && strcmp(net->bridge, HN_OVN_INTEGRATION_BRIDGE) == 0 &&
+	    (d.portgroups || d.access))
+		return fail(w, d.portgroups ? d.portgroups : d.access,
+			    "a network on br-int has no portgroups or access VLANs, expected "
+			    "none: a guest's VLAN there is the OVN logical switch its port is in");
 	return r < 0 ? r : build_portgroups(w, &d);
 }
 
@@ -1446,12 +1464,254 @@ static int top_verify(struct walker *w, const struct hn_node *n, void *obj)
 	return walk_fields(w, n, "a mapping with isolation, reach", &fields, &c->verify);
 }
 
+/* ---- ovn ---- */
+
+#define EXPECT_OVN_NAME "a name of 1-64 of A-Z a-z 0-9 _ . -"
+
+static int parse_ovn_name(struct walker *w, const struct hn_node *n, char **out)
+{
+	const char *why;
+
+	if (want_scalar(w, n, EXPECT_OVN_NAME) < 0)
+		return -EINVAL;
+	why = hn_scan_ovn_name(n->value);
+	if (why)
+		return bad_value(w, n, why, EXPECT_OVN_NAME);
+	*out = strdup(n->value);
+	return *out ? 0 : no_memory(w);
+}
+
+static int parse_remote(struct walker *w, const struct hn_node *n, bool list, char **out)
+{
+	const char *expected = list ? "an OVSDB address like tcp:192.0.2.1:6642 (ssl: and "
+				      "unix:/PATH too, several separated by commas)"
+				    : "an OVSDB address like tcp:192.0.2.1:6641 or unix:/PATH";
+	const char *why;
+
+	if (want_scalar(w, n, expected) < 0)
+		return -EINVAL;
+	why = hn_scan_ovsdb_remote(n->value, list);
+	if (why)
+		return bad_value(w, n, why, expected);
+	*out = strdup(n->value);
+	return *out ? 0 : no_memory(w);
+}
+
+static int ovn_remote(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_config_ovn *o = obj;
+
+	o->has_chassis = true;
+	return parse_remote(w, n, true, &o->remote);
+}
+
+static int ovn_northbound(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_remote(w, n, false, &((struct hn_config_ovn *)obj)->northbound);
+}
+
+static int encap_type(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_config_ovn *o = obj;
+
+	if (want_scalar(w, n, "geneve or vxlan") < 0)
+		return -EINVAL;
+	if (strcmp(n->value, "geneve") == 0)
+		o->encap_type = HN_ENCAP_GENEVE;
+	else if (strcmp(n->value, "vxlan") == 0)
+		o->encap_type = HN_ENCAP_VXLAN;
+	else
+		return bad_value(w, n, "is not a tunnel type OVN offers", "geneve or vxlan");
+	return 0;
+}
+
+static int encap_ip(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_config_ovn *o = obj;
+	const char *expected = "the host's tunnel address, like 192.0.2.11 or 2001:db8::11";
+	struct in6_addr a6;
+	struct in_addr a4;
+	const char *why;
+
+	if (want_scalar(w, n, expected) < 0)
+		return -EINVAL;
+	why = hn_looks_ipv6(n->value) ? hn_scan_ipv6(n->value, &a6) : hn_scan_ipv4(n->value, &a4);
+	if (why)
+		return bad_value(w, n, why, expected);
+	/* Written back as the config wrote it: the value ovn-controller reads, compared as text. */
+	snprintf(o->encap_ip, sizeof(o->encap_ip), "%s", n->value);
+	return 0;
+}
+
+static int ovn_encap(struct walker *w, const struct hn_node *n, void *obj)
+{
+	FIELDS(fields, "ovn.encap", {"type", encap_type}, {"ip", encap_ip});
+	const char *expect = "a mapping {type: geneve|vxlan, ip: ADDRESS}";
+	int r;
+
+	if (n->kind != HN_NODE_MAP)
+		return fail(w, n, "got %s, expected %s", kind_name(n), expect);
+	r = walk_fields(w, n, expect, &fields, obj);
+	if (r == 0)
+		r = need_key(w, NULL, n, "type", "geneve or vxlan");
+	if (r == 0)
+		r = need_key(w, NULL, n, "ip", "the host's tunnel address");
+	return r;
+}
+
+static int ovn_system_id(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_config_ovn *o = obj;
+	const char *expected = "the chassis name, 1-64 of A-Z a-z 0-9 _ . -";
+
+	if (want_scalar(w, n, expected) < 0)
+		return -EINVAL;
+	if (hn_scan_ovn_name(n->value))
+		return bad_value(w, n, hn_scan_ovn_name(n->value), expected);
+	snprintf(o->system_id, sizeof(o->system_id), "%s", n->value);
+	o->system_id_given = true;
+	return 0;
+}
+
+static int mapping_entry(struct walker *w, const struct hn_node *key, const struct hn_node *value,
+			 void *slot)
+{
+	struct hn_ovn_mapping *m = slot;
+	int r = parse_ovn_name(w, key, &m->physnet);
+
+	m->pos = key->pos;
+	if (r == 0)
+		r = known_bridge(w, value, m->bridge);
+	return r;
+}
+
+/* One bridge per physical network and one physical network per bridge: ovn-controller
+ * makes one patch port pair per mapping, and hostnet's bridges are named in bridges. */
+static int ovn_bridge_mappings(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_config_ovn *o = obj;
+	struct hn_name_ref *refs;
+	int r = walk_named(w, n, "a mapping of physical network names to bridges",
+			   sizeof(*o->mappings), mapping_entry, &o->mappings, &o->n_mappings);
+
+	if (r < 0 || o->n_mappings < 2)
+		return r;
+	refs = calloc(o->n_mappings, sizeof(*refs));
+	if (!refs)
+		return no_memory(w);
+	for (size_t i = 0; i < o->n_mappings; i++)
+		refs[i] = (struct hn_name_ref){
+		    .name = o->mappings[i].bridge, .pos = o->mappings[i].pos, .what = "mapped"};
+	r = hn_check_unique(w->file, w->path, refs, o->n_mappings, "bridge",
+			    "each bridge for one physical network");
+	free(refs);
+	return r;
+}
+
+static int net_vlan(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_vlan(w, n, &((struct hn_ovn_network *)obj)->vlan);
+}
+
+static int net_physnet(struct walker *w, const struct hn_node *n, void *obj)
+{
+	return parse_ovn_name(w, n, &((struct hn_ovn_network *)obj)->physnet);
+}
+
+static int ovn_network_entry(struct walker *w, const struct hn_node *key,
+			     const struct hn_node *value, void *slot)
+{
+	FIELDS(fields, "ovn.networks.NETWORK", {"vlan", net_vlan}, {"physnet", net_physnet});
+	struct hn_ovn_network *net = slot;
+	int r = parse_ovn_name(w, key, &net->name);
+
+	net->pos = key->pos;
+	if (r == 0)
+		r = walk_fields(w, value, "a mapping {vlan: VLAN, physnet: NAME}", &fields, net);
+	if (r == 0)
+		r = need_key(w, key, value, "vlan", EXPECT_VLAN);
+	if (r == 0)
+		r = need_key(w, key, value, "physnet", "the physical network carrying the VLAN");
+	return r;
+}
+
+/* Two logical switches on one VLAN of one physical network would be one network twice. */
+static int ovn_networks(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_config_ovn *o = obj;
+	struct hn_name_ref *refs;
+	char(*keys)[96];
+	int r = walk_named(w, n, "a mapping of network names to {vlan, physnet}",
+			   sizeof(*o->networks), ovn_network_entry, &o->networks, &o->n_networks);
+
+	if (r < 0 || o->n_networks < 2)
+		return r;
+	refs = calloc(o->n_networks, sizeof(*refs));
+	keys = calloc(o->n_networks, sizeof(*keys));
+	if (!refs || !keys) {
+		free(refs);
+		free(keys);
+		return no_memory(w);
+	}
+	for (size_t i = 0; i < o->n_networks; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "%u on %s", o->networks[i].vlan,
+			 o->networks[i].physnet);
+		refs[i] = (struct hn_name_ref){
+		    .name = keys[i], .pos = o->networks[i].pos, .what = "by network"};
+	}
+	r = hn_check_unique(w->file, w->path, refs, o->n_networks, "VLAN",
+			    "each VLAN of a physical network in one network");
+	free(refs);
+	free(keys);
+	return r;
+}
+
+static int top_ovn(struct walker *w, const struct hn_node *n, void *obj)
+{
+	FIELDS(fields, "ovn", {"remote", ovn_remote}, {"encap", ovn_encap},
+	       {"system_id", ovn_system_id}, {"bridge_mappings", ovn_bridge_mappings},
+	       {"northbound", ovn_northbound}, {"networks", ovn_networks});
+	const char *expect = "a mapping with remote, encap, system_id, bridge_mappings (this "
+			     "host's chassis), northbound, networks (the fleet's VLANs)";
+	struct hn_config *c = obj;
+	struct hn_config_ovn *o = &c->ovn;
+	int r;
+
+	if (n->kind != HN_NODE_MAP)
+		return fail(w, n, "got %s, expected %s", kind_name(n), expect);
+	c->has_ovn = true;
+	r = walk_fields(w, n, expect, &fields, o);
+	if (r < 0)
+		return r;
+	/* ovn-controller needs all three to join: half a chassis would sit there unregistered. */
+	if (!o->has_chassis &&
+	    (find_key(n, "encap") || find_key(n, "system_id") || find_key(n, "bridge_mappings")))
+		return fail(w, n,
+			    "missing key 'remote', expected the southbound database "
+			    "(tcp:IP:6642) next to encap, system_id, bridge_mappings");
+	if (o->has_chassis && !find_key(n, "encap"))
+		return fail(w, n,
+			    "missing key 'encap', expected {type: geneve|vxlan, ip: ADDRESS} "
+			    "next to remote");
+	/* br-int is ovn-controller's: a hostnet bridge of that name would be fought over. */
+	if (o->has_chassis && hn_config_bridge(c, HN_OVN_INTEGRATION_BRIDGE))
+		return fail(w, find_key(n, "remote"),
+			    "bridge 'br-int' is in bridges, but on an OVN chassis ovn-controller "
+			    "owns it; expected another name for hostnet's bridge");
+	if (find_key(n, "networks") && !o->northbound)
+		return fail(w, n,
+			    "missing key 'northbound', expected the northbound database "
+			    "(tcp:IP:6641) next to networks");
+	return 0;
+}
+
 /* ---- The file ---- */
 
 int hn_config_parse(const char *name, const char *buf, size_t len, struct hn_config *out)
 {
-	FIELDS(fields, "", {"ovs", top_ovs}, {"bridges", top_bridges}, {"libvirt", top_libvirt},
-	       {"verify", top_verify});
+	/* ovn before libvirt: a libvirt network may be on OVN's integration bridge. */
+	FIELDS(fields, "", {"ovs", top_ovs}, {"bridges", top_bridges}, {"ovn", top_ovn},
+	       {"libvirt", top_libvirt}, {"verify", top_verify});
 	struct walker w = {.file = name, .c = out};
 	struct hn_node root;
 	int r;
@@ -1466,11 +1726,11 @@ int hn_config_parse(const char *name, const char *buf, size_t len, struct hn_con
 	else if (is_empty(&root))
 		r = hn_err(-EINVAL,
 			   "%s:%u:%u: the document is empty, expected a mapping with ovs, bridges, "
-			   "libvirt, verify",
+			   "ovn, libvirt, verify",
 			   name, root.pos.line, root.pos.col);
 	else
-		r = walk_fields(&w, &root, "a mapping with ovs, bridges, libvirt, verify", &fields,
-				out);
+		r = walk_fields(&w, &root, "a mapping with ovs, bridges, ovn, libvirt, verify",
+				&fields, out);
 	hn_tree_free(&root);
 	free(w.ifaces);
 	if (r < 0)
@@ -1529,6 +1789,31 @@ static int read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
+/* The chassis name the config leaves out: the machine's id, which survives a renaming of
+ * the host, else its name. Both are what the host says of itself, read once per run. */
+static int default_system_id(struct hn_config_ovn *o)
+{
+	char buf[HN_OVN_SYSTEM_ID_MAX + 2] = "";
+	FILE *f = fopen("/etc/machine-id", "re");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+		buf[strcspn(buf, "\n")] = '\0';
+	}
+	if (!buf[0] && gethostname(buf, sizeof(buf) - 1) < 0)
+		return hn_err(-errno, "ovn.system_id: no /etc/machine-id and no host name: %s",
+			      strerror(errno));
+	if (hn_scan_ovn_name(buf))
+		return hn_err(-EINVAL,
+			      "ovn.system_id: the default, '%.64s' from /etc/machine-id or the "
+			      "host name, %s; set system_id",
+			      buf, hn_scan_ovn_name(buf));
+	snprintf(o->system_id, sizeof(o->system_id), "%s", buf);
+	return 0;
+}
+
 int hn_config_load_text(const char *path, struct hn_config *out, char **text, size_t *len)
 {
 	_cleanup_free_ char *buf = NULL;
@@ -1539,6 +1824,11 @@ int hn_config_load_text(const char *path, struct hn_config *out, char **text, si
 	if (r < 0)
 		return r;
 	r = hn_config_parse(path, buf, *len, out);
+	if (r == 0 && out->ovn.has_chassis && !out->ovn.system_id_given) {
+		r = default_system_id(&out->ovn);
+		if (r < 0)
+			hn_config_free(out);
+	}
 	if (r == 0 && text)
 		*text = TAKE_PTR(buf);
 	return r;

@@ -85,6 +85,13 @@ const char *hn_scan_bool(const char *s, bool *out); /* true or false */
 /* "52:54:00:c6:64:0a" (either case): a unicast MAC, not zero. */
 const char *hn_scan_mac(const char *s, struct hn_mac *mac);
 
+/* An OVSDB address: "tcp:IP:PORT", "unix:/PATH"; with list, also "ssl:IP:PORT" and several
+ * of them separated by commas (what ovn-controller accepts as ovn-remote). */
+const char *hn_scan_ovsdb_remote(const char *s, bool list);
+/* An OVN name of hostnet's (a physical network, a logical switch): 1-64 of A-Z a-z 0-9 _ . -,
+ * so that it fits ovn-bridge-mappings' "physnet:bridge,..." syntax unquoted. */
+const char *hn_scan_ovn_name(const char *s);
+
 /* s made safe to quote in a one-line message: control bytes become '?', long ones are cut. */
 #define HN_QUOTE_MAX 72
 const char *hn_quote(const char *s, char buf[HN_QUOTE_MAX]);

@@ -176,6 +176,27 @@ static void print_verify(FILE *f, const struct hn_config_verify *v)
 			v->reach[i].expect_ok ? "ok" : "fail");
 }
 
+/* Only when the file has an ovn section: a file without one reads as before. */
+static void print_ovn(FILE *f, const struct hn_config_ovn *o)
+{
+	fputs("ovn\n", f);
+	if (o->has_chassis) {
+		fprintf(f, "  chassis %s%s: remote %s, encap %s %s\n", o->system_id,
+			o->system_id_given ? "" : " (default)", o->remote,
+			hn_encap_name(o->encap_type), o->encap_ip);
+		for (size_t i = 0; i < o->n_mappings; i++)
+			fprintf(f, "  physnet %s on bridge %s\n", o->mappings[i].physnet,
+				o->mappings[i].bridge);
+	} else {
+		fputs("  chassis: none (up leaves the OVN settings alone)\n", f);
+	}
+	if (o->northbound)
+		fprintf(f, "  northbound %s\n", o->northbound);
+	for (size_t i = 0; i < o->n_networks; i++)
+		fprintf(f, "  network %s: vlan %u on physnet %s\n", o->networks[i].name,
+			o->networks[i].vlan, o->networks[i].physnet);
+}
+
 void hn_config_print(FILE *f, const struct hn_config *c)
 {
 	fprintf(f, "config %s: valid\n", c->path ? c->path : "-");
@@ -189,6 +210,8 @@ void hn_config_print(FILE *f, const struct hn_config *c)
 	for (size_t i = 0; i < c->n_undefine; i++)
 		fprintf(f, "undefine network %s\n", c->undefine[i]);
 	print_verify(f, &c->verify);
+	if (c->has_ovn)
+		print_ovn(f, &c->ovn);
 }
 
 /* ---- JSON ---- */
@@ -419,6 +442,37 @@ static json_t *verify_json(struct jb *jb, const struct hn_config_verify *v)
 	return o;
 }
 
+static json_t *ovn_json(struct jb *jb, const struct hn_config_ovn *o)
+{
+	json_t *v = json_object(), *x, *arr;
+
+	if (!v)
+		return NULL;
+	if (o->has_chassis) {
+		x = set(jb, v, "chassis", json_object());
+		if (x) {
+			set(jb, x, "system_id", json_string(o->system_id));
+			set(jb, x, "remote", json_string(o->remote));
+			set(jb, x, "encap",
+			    json_pack("{s:s, s:s}", "type", hn_encap_name(o->encap_type), "ip",
+				      o->encap_ip));
+			arr = set(jb, x, "bridge_mappings", json_object());
+			for (size_t i = 0; arr && i < o->n_mappings; i++)
+				set(jb, arr, o->mappings[i].physnet,
+				    json_string(o->mappings[i].bridge));
+		}
+	} else {
+		set(jb, v, "chassis", json_null());
+	}
+	set(jb, v, "northbound", o->northbound ? json_string(o->northbound) : json_null());
+	arr = set(jb, v, "networks", json_array());
+	for (size_t i = 0; arr && i < o->n_networks; i++)
+		append(jb, arr,
+		       json_pack("{s:s, s:i, s:s}", "name", o->networks[i].name, "vlan",
+				 o->networks[i].vlan, "physnet", o->networks[i].physnet));
+	return v;
+}
+
 int hn_config_print_json(FILE *f, const struct hn_config *c)
 {
 	struct jb jb = {.ok = true};
@@ -447,6 +501,8 @@ int hn_config_print_json(FILE *f, const struct hn_config *c)
 			append(&jb, arr, network_json(&jb, &c->networks[i]));
 	}
 	set(&jb, doc, "verify", verify_json(&jb, &c->verify));
+	if (c->has_ovn)
+		set(&jb, doc, "ovn", ovn_json(&jb, &c->ovn));
 	if (!jb.ok)
 		r = hn_err(-ENOMEM, "check: out of memory building the JSON document");
 	else if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ||

@@ -211,3 +211,67 @@ const char *hn_quote(const char *s, char buf[HN_QUOTE_MAX])
 	buf[n] = '\0';
 	return buf;
 }
+
+/* "tcp:IP:PORT" or "ssl:IP:PORT" (an IPv6 address in brackets), or "unix:/PATH": how
+ * ovsdb-server and its clients write one database address. */
+static const char *scan_one_remote(const char *s, size_t len, bool any_scheme)
+{
+	char host[INET6_ADDRSTRLEN + 2], port_text[8];
+	const char *rest, *colon;
+	struct in6_addr a6;
+	struct in_addr a4;
+	unsigned port;
+	size_t hlen;
+
+	if (len >= 5 && strncmp(s, "unix:", 5) == 0)
+		return len > 5 && s[5] == '/' ? NULL : "has a unix: path that is not absolute";
+	if (len > 4 && strncmp(s, "tcp:", 4) == 0)
+		rest = s + 4;
+	else if (any_scheme && len > 4 && strncmp(s, "ssl:", 4) == 0)
+		rest = s + 4;
+	else
+		return any_scheme ? "is not tcp:, ssl: or unix:" : "is not tcp: or unix:";
+	colon = memrchr(rest, ':', (size_t)(s + len - rest));
+	if (!colon)
+		return "has no :PORT";
+	hlen = (size_t)(colon - rest);
+	if (s + len - colon - 1 >= (long)sizeof(port_text) || hlen >= sizeof(host))
+		return "is too long for an address and port";
+	snprintf(port_text, sizeof(port_text), "%.*s", (int)(s + len - colon - 1), colon + 1);
+	if (hn_scan_uint(port_text, 1, 65535, &port))
+		return "has a port that is not 1-65535";
+	if (hlen > 2 && rest[0] == '[' && rest[hlen - 1] == ']') {
+		snprintf(host, sizeof(host), "%.*s", (int)hlen - 2, rest + 1);
+		return inet_pton(AF_INET6, host, &a6) == 1 ? NULL : "has a bad IPv6 address";
+	}
+	snprintf(host, sizeof(host), "%.*s", (int)hlen, rest);
+	return inet_pton(AF_INET, host, &a4) == 1 ? NULL : "has a bad IPv4 address";
+}
+
+const char *hn_scan_ovsdb_remote(const char *s, bool list)
+{
+	const char *item = s;
+
+	for (;;) {
+		const char *comma = list ? strchr(item, ',') : NULL;
+		size_t len = comma ? (size_t)(comma - item) : strlen(item);
+		const char *why = scan_one_remote(item, len, list);
+
+		if (why)
+			return why;
+		if (!comma)
+			return NULL;
+		item = comma + 1;
+	}
+}
+
+const char *hn_scan_ovn_name(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+
+	if (!*s)
+		return "is empty";
+	if (s[n])
+		return "holds a character other than A-Z a-z 0-9 _ . -";
+	return n > 64 ? "is longer than 64 bytes" : NULL;
+}

@@ -256,7 +256,7 @@ static int load_stream(struct loader *l, struct hn_node *root)
 		yaml_event_delete(&ev);
 		return hn_err(-EINVAL,
 			      "%s:1:1: the file has only comments or blank lines, expected a YAML "
-			      "mapping (ovs, bridges, libvirt, verify)",
+			      "mapping (ovs, bridges, ovn, libvirt, verify)",
 			      l->name);
 	}
 	yaml_event_delete(&ev); /* DOCUMENT-START */

@@ -167,6 +167,20 @@ static void network_yaml(FILE *f, const struct hn_network *n)
 	}
 }
 
+/* The chassis as its keys say it; the values were checked by the import (names, one encap)
+ * except remote, which is quoted as read. */
+static void ovn_yaml(FILE *f, const struct hn_config_ovn *o)
+{
+	fprintf(f, "ovn:\n  remote: \"%s\"\n  encap: { type: %s, ip: %s }\n", o->remote,
+		hn_encap_name(o->encap_type), o->encap_ip);
+	if (o->system_id_given)
+		fprintf(f, "  system_id: %s\n", o->system_id);
+	if (o->n_mappings)
+		fputs("  bridge_mappings:\n", f);
+	for (size_t i = 0; i < o->n_mappings; i++)
+		fprintf(f, "    %s: %s\n", o->mappings[i].physnet, o->mappings[i].bridge);
+}
+
 void hn_import_print_yaml(FILE *f, const struct hn_import *im)
 {
 	const struct hn_config *c = &im->config;
@@ -200,6 +214,8 @@ void hn_import_print_yaml(FILE *f, const struct hn_import *im)
 		vlan_list(f, &c->verify.isolation_vlans);
 		fputs(" }\n", f);
 	}
+	if (c->has_ovn)
+		ovn_yaml(f, &c->ovn);
 }
 
 /* ---- JSON: the same keys, with jansson ---- */
@@ -381,6 +397,23 @@ static json_t *config_json(const struct hn_config *c)
 				    json_pack("{s:{s:s, s:o}}", "isolation", "bridge",
 					      c->verify.isolation_bridge, "vlans",
 					      vlans_json(&c->verify.isolation_vlans)));
+	if (c->has_ovn) {
+		const struct hn_config_ovn *v = &c->ovn;
+		json_t *ovn = json_pack("{s:s, s:{s:s, s:s}}", "remote", v->remote, "encap", "type",
+					hn_encap_name(v->encap_type), "ip", v->encap_ip);
+		json_t *maps = json_object();
+
+		if (v->system_id_given)
+			json_object_set_new(ovn, "system_id", json_string(v->system_id));
+		for (size_t i = 0; i < v->n_mappings; i++)
+			json_object_set_new(maps, v->mappings[i].physnet,
+					    json_string(v->mappings[i].bridge));
+		if (v->n_mappings)
+			json_object_set_new(ovn, "bridge_mappings", maps);
+		else
+			json_decref(maps);
+		json_object_set_new(o, "ovn", ovn);
+	}
 	return o;
 }
 

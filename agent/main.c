@@ -20,6 +20,8 @@ static const struct {
     {"verify", hn_cmd_verify, "check the live host against the config and probe it"},
     {"down", hn_cmd_down, "remove what hostnet created, give the uplink address back to the NIC"},
     {"check", hn_cmd_check, "validate the config and print the state it asks for"},
+    {"ovn-sync", hn_cmd_ovn_sync,
+     "make ovn.networks the logical switches of OVN's northbound database"},
     {"import", hn_cmd_import, "print a config that describes the live host (reads no config)"},
     {"version", hn_cmd_version, "print the version"},
 };
@@ -119,7 +121,8 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return hn_usage_error(
-		    NULL, "no command: one of up, plan, verify, down, check, import, version");
+		    NULL,
+		    "no command: one of up, plan, verify, down, check, ovn-sync, import, version");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
 			/* Each command parses its own options from a fresh getopt state. */
@@ -129,7 +132,8 @@ int main(int argc, char **argv)
 			return commands[i].run(argc, argv, &opts);
 		}
 	}
-	return hn_usage_error(
-	    NULL, "'%s' is not a command: one of up, plan, verify, down, check, import, version",
-	    argv[optind]);
+	return hn_usage_error(NULL,
+			      "'%s' is not a command: one of up, plan, verify, down, check, "
+			      "ovn-sync, import, version",
+			      argv[optind]);
 }

@@ -106,6 +106,11 @@ char *hn_mac_format(const struct hn_mac *m, char *buf)
 	return buf;
 }
 
+const char *hn_encap_name(enum hn_encap e)
+{
+	return e == HN_ENCAP_VXLAN ? "vxlan" : "geneve";
+}
+
 const char *hn_datapath_name(enum hn_datapath d)
 {
 	switch (d) {
@@ -182,6 +187,16 @@ void hn_config_free(struct hn_config *c)
 		free(c->undefine[i]);
 	free(c->undefine);
 	free(c->verify.reach);
+	for (size_t i = 0; i < c->ovn.n_mappings; i++)
+		free(c->ovn.mappings[i].physnet);
+	free(c->ovn.mappings);
+	for (size_t i = 0; i < c->ovn.n_networks; i++) {
+		free(c->ovn.networks[i].name);
+		free(c->ovn.networks[i].physnet);
+	}
+	free(c->ovn.networks);
+	free(c->ovn.remote);
+	free(c->ovn.northbound);
 	free(c->path);
 	memset(c, 0, sizeof(*c));
 }

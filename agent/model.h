@@ -225,6 +225,48 @@ struct hn_config_verify {
 	size_t n_reach;
 };
 
+/* OVN (hostnet.yaml(5), "ovn"). A chassis: what `up` writes to the Open_vSwitch row's
+ * external_ids for ovn-controller. The fleet: the VLAN networks `ovn-sync` describes to the
+ * northbound database. One file may hold both; each command uses its part. */
+enum hn_encap {
+	HN_ENCAP_GENEVE,
+	HN_ENCAP_VXLAN,
+};
+
+/* bridge_mappings: a physical network name of OVN's, and the bridge that reaches it. */
+struct hn_ovn_mapping {
+	char *physnet;
+	char bridge[IFNAMSIZ];
+	struct hn_pos pos;
+};
+
+/* networks: one logical switch, bridged to VLAN vlan of physnet by a localnet port. */
+struct hn_ovn_network {
+	char *name;
+	unsigned vlan;
+	char *physnet;
+	struct hn_pos pos;
+};
+
+#define HN_OVN_SYSTEM_ID_MAX 64
+struct hn_config_ovn {
+	bool has_chassis; /* remote given (then encap too): `up` sets the chassis */
+	char *remote;	  /* the southbound database, "tcp:192.0.2.1:6642" */
+	enum hn_encap encap_type;
+	char encap_ip[INET6_ADDRSTRLEN];
+	/* From the config, else (hn_config_load) /etc/machine-id, else the host name. */
+	char system_id[HN_OVN_SYSTEM_ID_MAX + 1];
+	bool system_id_given;
+	struct hn_ovn_mapping *mappings;
+	size_t n_mappings;
+
+	char *northbound; /* NULL: this file describes no fleet */
+	struct hn_ovn_network *networks;
+	size_t n_networks;
+};
+
+const char *hn_encap_name(enum hn_encap e);
+
 struct hn_config {
 	char *path;
 	/* Set by the agent for `hostnet down`: backends remove what they own (see backend.h). */
@@ -244,6 +286,9 @@ struct hn_config {
 	size_t n_undefine;
 
 	struct hn_config_verify verify;
+
+	bool has_ovn;
+	struct hn_config_ovn ovn;
 };
 
 const char *hn_datapath_name(enum hn_datapath d);

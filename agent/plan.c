@@ -14,6 +14,9 @@ enum hn_layer hn_kind_layer(enum hn_kind kind)
 	switch (kind) {
 	case HN_KIND_BRIDGE:
 	case HN_KIND_PORT:
+	case HN_KIND_SETTING:
+	case HN_KIND_CHASSIS:
+	case HN_KIND_SWITCH:
 		return HN_LAYER_OVS;
 	case HN_KIND_LINK:
 	case HN_KIND_ADDRESS:
@@ -86,6 +89,7 @@ struct hn_observation *hn_plan_observe(struct hn_plan *plan, const struct hn_obj
 		o->want_absent = false;
 		o->fields.n = 0;
 		o->unsure[0] = '\0';
+		o->wrong[0] = '\0';
 		return o;
 	}
 	if (plan->n_observed == plan->cap_observed) {

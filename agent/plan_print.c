@@ -55,8 +55,11 @@ char hn_op_sign(enum hn_op op)
 const char *hn_kind_name(enum hn_kind kind)
 {
 	static const char *const names[] = {
-	    [HN_KIND_BRIDGE] = "bridge",   [HN_KIND_PORT] = "port",   [HN_KIND_LINK] = "link",
-	    [HN_KIND_ADDRESS] = "address", [HN_KIND_ROUTE] = "route", [HN_KIND_NETWORK] = "network",
+	    [HN_KIND_BRIDGE] = "bridge",   [HN_KIND_PORT] = "port",
+	    [HN_KIND_LINK] = "link",	   [HN_KIND_ADDRESS] = "address",
+	    [HN_KIND_ROUTE] = "route",	   [HN_KIND_NETWORK] = "network",
+	    [HN_KIND_SETTING] = "setting", [HN_KIND_CHASSIS] = "chassis",
+	    [HN_KIND_SWITCH] = "switch",
 	};
 
 	return kind < HN_KIND_COUNT ? names[kind] : "?";

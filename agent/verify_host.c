@@ -3,6 +3,7 @@
 #include "backends.h"
 #include "converge.h"
 #include "error.h"
+#include "ovn.h"
 #include "plan.h"
 #include "uplink.h"
 
@@ -150,6 +151,16 @@ void hn_host_read(const struct hn_opts *opts, struct hn_config *want, struct hn_
 		hn_err_push(&l->err);
 		hn_layer_diff(s.backends[i], s.state[i], want, l);
 		hn_err_pop(&l->err);
+	}
+	/* The chassis hostnet set up, as OVN registered it, and the fleet's switches when the
+	 * file names the northbound database: with the OVS layer, whose keys they follow from. */
+	if (s.backends[HN_LAYER_OVS] && host->layers[HN_LAYER_OVS].used &&
+	    host->layers[HN_LAYER_OVS].failed == HN_VERIFY_COMPARED) {
+		struct hn_plan *p = &host->layers[HN_LAYER_OVS].plan;
+
+		if (hn_ovn_chassis_observe(&want->ovn, opts->timeout_ms, p) < 0 ||
+		    hn_ovn_networks_observe(&want->ovn, opts->timeout_ms, p) < 0)
+			snprintf(host->error, sizeof(host->error), "%s", hn_errmsg());
 	}
 	hn_session_close(&s);
 }

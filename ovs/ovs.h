@@ -12,10 +12,47 @@
 
 #include "backend.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 extern const struct hn_backend hn_ovs_backend;
+
+/*
+ * hostnet's OVSDB client (RFC 7047), for any database an ovsdb-server serves: the switch's
+ * Open_vSwitch, OVN's OVN_Northbound and OVN_Southbound. A JSON-RPC 1.0 connection over
+ * "unix:PATH" or "tcp:IP:PORT"; every call is bounded by the connection's timeout, failures
+ * are recorded with hn_err() naming the server and what it did.
+ */
+struct hn_ovs_rpc;
+
+/* Connect, bounded by timeout_ms. */
+int hn_ovs_rpc_open(const char *addr, int timeout_ms, struct hn_ovs_rpc **out);
+/* The same to another server that speaks JSON-RPC 1.0 (ovs-vswitchd's control socket, OVN's
+ * databases): peer names it in messages, and must outlive the connection. */
+int hn_ovs_rpc_open_peer(const char *addr, const char *peer, int timeout_ms,
+			 struct hn_ovs_rpc **out);
+void hn_ovs_rpc_close(struct hn_ovs_rpc *rpc);
+const char *hn_ovs_rpc_name(const struct hn_ovs_rpc *rpc);
+/*
+ * Send {"method": method, "params": params, "id": N} and wait for the reply with that id,
+ * at most the connection's timeout. params is stolen. On success *result is the reply's
+ * "result" (the caller's reference). A reply with a non-null "error" is -EREMOTEIO with
+ * the server's error and details in the message. Echo requests from the server are
+ * answered; notifications that arrive meanwhile are kept for hn_ovs_rpc_notification().
+ */
+int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_t **result);
+
+/* "error: details" of an OVSDB error object ({"error": ..., "details": ...}) into buf. */
+const char *hn_ovs_error_text(const json_t *error, char *buf, size_t len);
+
+/* OVSDB's JSON notation (RFC 7047 section 5.1). */
+const char *hn_ovs_json_uuid(const json_t *v); /* ["uuid", "..."] */
+/* The atoms of a set: ["set", [...]], or a lone atom standing for a set of one. */
+size_t hn_ovs_json_set_size(const json_t *v);
+json_t *hn_ovs_json_set_at(const json_t *v, size_t i);
+/* map lookup in ["map", [[k, v], ...]]; NULL when absent. */
+const json_t *hn_ovs_json_map_get(const json_t *map, const char *key);
 
 /* A connection for ports outside the config. */
 struct hn_ovs_ports;

@@ -8,6 +8,7 @@
 #define HOSTNET_OVS_ACT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #define HN_OVS_UUID_LEN 36
 /* Names hostnet makes fit IFNAMSIZ; names it only reads (foreign rows) may be longer. */
@@ -21,6 +22,10 @@ enum hn_ovs_act_kind {
 	HN_OVS_SET_PORT,
 	HN_OVS_MOVE_PORT,
 	HN_OVS_DEL_PORT,
+	/* a key of the Open_vSwitch row's external_ids (ovs_chassis.h): port holds the key,
+	 * bridge_uuid the row, cols the new value (NULL: remove), old_cols the old (NULL:
+	 * absent) */
+	HN_OVS_SET_KEY,
 };
 
 struct hn_ovs_act {
@@ -43,6 +48,10 @@ struct hn_ovs_act {
 	/* DEL_*: {"bridge": row, "ports": [rows], "ifaces": [rows]}, what goes; the ports' and
 	 * interfaces' whole rows come from hn_ovs_attach_details(). */
 	json_t *old_rows;
+
+	/* SET_KEY: the key's ownership marker is added (a key hostnet creates) or removed (one
+	 * hostnet created and removes). */
+	bool mark, unmark;
 
 	/* Set when the transaction commits: the rows it created, for undo. */
 	char made_uuid[HN_OVS_UUID_LEN + 1];

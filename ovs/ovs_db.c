@@ -137,7 +137,8 @@ static json_t *select_op(const char *table, const char *const *columns)
 
 json_t *hn_ovs_db_read_params(void)
 {
-	static const char *const root[] = {"_uuid", "bridges", "next_cfg", "cur_cfg", NULL};
+	static const char *const root[] = {"_uuid",   "bridges",      "next_cfg",
+					   "cur_cfg", "external_ids", NULL};
 	static const char *const bridge[] = {
 	    "_uuid", "name", "ports", "datapath_type", "other_config", "external_ids", NULL};
 	static const char *const port[] = {"_uuid",	"name",		"tag", "trunks",

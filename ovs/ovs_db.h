@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "model.h"
+#include "ovs.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -103,13 +104,7 @@ const struct hn_ovs_port *hn_ovs_db_port(const struct hn_ovs_db *db, const char 
 const struct hn_ovs_iface *hn_ovs_db_port_iface(const struct hn_ovs_db *db,
 						const struct hn_ovs_port *p);
 
-/* OVSDB's JSON notation (RFC 7047 section 5.1). */
-const char *hn_ovs_json_uuid(const json_t *v); /* ["uuid", "..."] */
-/* The atoms of a set: ["set", [...]], or a lone atom standing for a set of one. */
-size_t hn_ovs_json_set_size(const json_t *v);
-json_t *hn_ovs_json_set_at(const json_t *v, size_t i);
-/* map lookup in ["map", [[k, v], ...]]; NULL when absent. */
-const json_t *hn_ovs_json_map_get(const json_t *map, const char *key);
+/* OVSDB's JSON notation: hn_ovs_json_uuid and friends are in ovs.h. */
 
 /* A small string -> index hash (names and uuids). */
 int hn_ovs_strmap_put(struct hn_ovs_strmap *m, const char *key, size_t value);

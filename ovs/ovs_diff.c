@@ -3,6 +3,7 @@
 #include "ovs_diff.h"
 #include "error.h"
 #include "ovs_act.h"
+#include "ovs_chassis.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -732,6 +733,8 @@ int hn_ovs_diff(const struct hn_ovs_db *db, const struct hn_config *want, const 
 			continue;
 		r = cb->owned ? del_bridge(&d, cb) : prune_ports(&d, NULL, cb);
 	}
+	if (r == 0)
+		r = hn_ovs_chassis_diff(db, want, datapath, plan);
 	hn_ovs_strmap_free(&d.wanted);
 	return r;
 }

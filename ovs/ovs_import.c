@@ -2,6 +2,7 @@
 #include "ovs_import.h"
 #include "error.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,9 +159,95 @@ static int add_bridge(const struct hn_ovs_db *db, const json_t *ifaces,
 	return r;
 }
 
+/* ---- OVN: the chassis settings of the Open_vSwitch row ---- */
+
+static const char *root_key(const json_t *root, const char *key)
+{
+	return json_string_value(hn_ovs_json_map_get(json_object_get(root, "external_ids"), key));
+}
+
+/* The integration bridge ovn-controller makes (external_ids:ovn-bridge, default br-int):
+ * OVN's, never in a config. NULL on a host that is no chassis. */
+static const char *integration_bridge(const json_t *root)
+{
+	const char *name = root_key(root, "ovn-bridge");
+
+	return root_key(root, "ovn-remote") ? (name ? name : "br-int") : NULL;
+}
+
+static bool is_name(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+
+	return *s && !s[n] && n <= 64;
+}
+
+/* "physnet:bridge,...", each pair whose bridge the config has. */
+static int import_mappings(const char *text, struct hn_import *im)
+{
+	struct hn_config_ovn *o = &im->config.ovn;
+	char *copy = strdup(text), *save = NULL;
+	int r = copy ? 0 : -ENOMEM;
+
+	for (char *item = copy ? strtok_r(copy, ",", &save) : NULL; r == 0 && item;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(item, ':');
+		struct hn_ovn_mapping *m;
+
+		if (colon)
+			*colon = '\0';
+		if (!colon || !is_name(item) || !hn_config_bridge(&im->config, colon + 1)) {
+			r = hn_import_note(im,
+					   "ovn-bridge-mappings: '%s%s%s' names no bridge of "
+					   "this config: left out",
+					   item, colon ? ":" : "", colon ? colon + 1 : "");
+			continue;
+		}
+		m = hn_array_add(&o->mappings, &o->n_mappings, sizeof(*m));
+		if (!m || !(m->physnet = strdup(item)))
+			r = -ENOMEM;
+		else
+			snprintf(m->bridge, sizeof(m->bridge), "%s", colon + 1);
+	}
+	free(copy);
+	return r == -ENOMEM ? hn_err(r, "out of memory") : r;
+}
+
+static int import_chassis(const json_t *root, struct hn_import *im)
+{
+	struct hn_config_ovn *o = &im->config.ovn;
+	const char *remote = root_key(root, "ovn-remote"), *type = root_key(root, "ovn-encap-type");
+	const char *ip = root_key(root, "ovn-encap-ip"), *id = root_key(root, "system-id");
+	const char *maps = root_key(root, "ovn-bridge-mappings");
+
+	if (!remote)
+		return 0;
+	if (!type || !ip || (strcmp(type, "geneve") != 0 && strcmp(type, "vxlan") != 0) ||
+	    strchr(ip, ','))
+		return hn_import_note(im,
+				      "OVN chassis (ovn-remote %s): encap '%s' '%s' is not one "
+				      "geneve or vxlan tunnel and address: no ovn section",
+				      remote, type ? type : "", ip ? ip : "");
+	im->config.has_ovn = true;
+	o->has_chassis = true;
+	o->remote = strdup(remote);
+	if (!o->remote)
+		return hn_err(-ENOMEM, "out of memory");
+	o->encap_type = strcmp(type, "vxlan") == 0 ? HN_ENCAP_VXLAN : HN_ENCAP_GENEVE;
+	snprintf(o->encap_ip, sizeof(o->encap_ip), "%s", ip);
+	/* Said even when it is the default: a chassis renamed is another chassis to OVN. */
+	if (id && is_name(id)) {
+		snprintf(o->system_id, sizeof(o->system_id), "%s", id);
+		o->system_id_given = true;
+	}
+	return maps ? import_mappings(maps, im) : 0;
+}
+
 int hn_ovs_import(const struct hn_ovs_db *db, const json_t *ifaces, struct hn_import *im)
 {
 	const struct hn_ovs_bridge **order = calloc(db->n_bridges + 1, sizeof(*order));
+	json_t *root = db->root_row ? hn_ovs_row_json(db->root_row) : NULL;
+	const char *br_int = root ? integration_bridge(root) : NULL;
 	int r = 0;
 
 	if (!order)
@@ -175,8 +262,18 @@ int hn_ovs_import(const struct hn_ovs_db *db, const json_t *ifaces, struct hn_im
 			order[k] = order[k - 1];
 			order[k - 1] = t;
 		}
-	for (size_t i = 0; r == 0 && i < db->n_bridges; i++)
+	for (size_t i = 0; r == 0 && i < db->n_bridges; i++) {
+		if (br_int && strcmp(order[i]->name, br_int) == 0) {
+			r = hn_import_note(im,
+					   "bridge %s: OVN's integration bridge, ovn-controller "
+					   "makes and owns it: left out",
+					   br_int);
+			continue;
+		}
 		r = add_bridge(db, ifaces, order[i], im);
+	}
 	free(order);
+	if (r == 0 && root)
+		r = import_chassis(root, im);
 	return r;
 }

@@ -2,6 +2,7 @@
 /* Building the one transaction of an `up`, its inverse, and reading its result. */
 #include "ovs_txn.h"
 #include "error.h"
+#include "ovs_chassis.h"
 #include "ovsdb_rpc.h"
 
 #include <errno.h>
@@ -90,6 +91,32 @@ int hn_ovs_txn_next_cfg(struct hn_ovs_txn *txn)
 					      "Open_vSwitch", "where", "columns", "next_cfg"),
 				    HN_OVS_OP_NEXT_CFG, -1);
 	return r;
+}
+
+/* One key of the Open_vSwitch row's external_ids: the key (and its marker) deleted, then
+ * value inserted unless NULL (a map's insert skips a key that is present: hence the delete).
+ * mark: the marker is inserted too; unmark: only deleted. */
+static json_t *key_op(const struct hn_ovs_act *a, const char *uuid, const json_t *value, bool mark,
+		      bool unmark)
+{
+	char marker[HN_OVS_NAME_MAX + 32];
+	json_t *del = json_array(), *ins = json_array(), *muts;
+
+	snprintf(marker, sizeof(marker), HN_OVS_KEY_OWNER_PREFIX "%s", a->port);
+	json_array_append_new(del, json_string(a->port));
+	if (mark || unmark)
+		json_array_append_new(del, json_string(marker));
+	if (value)
+		json_array_append_new(ins, json_pack("[s, O]", a->port, value));
+	if (value && mark)
+		json_array_append_new(ins, json_pack("[s, s]", marker, "hostnet"));
+	muts = json_pack("[[s, s, [s, o]]]", "external_ids", "delete", "set", del);
+	if (muts && json_array_size(ins))
+		json_array_append_new(
+		    muts, json_pack("[s, s, [s, O]]", "external_ids", "insert", "map", ins));
+	json_decref(ins);
+	return json_pack("{s:s, s:s, s:o, s:o}", "op", "mutate", "table", "Open_vSwitch", "where",
+			 uuid ? where_uuid(uuid) : json_array(), "mutations", muts);
 }
 
 /* ---- set mutations of Bridge.ports and Open_vSwitch.bridges, grouped per row ---- */
@@ -369,6 +396,9 @@ static int collect_waits(const struct hn_ovs_db *db, struct hn_ovs_act *const *a
 				r = wait_on_cols(w, "Interface", NULL, iface_row(db, a->port),
 						 a->iface_cols);
 			break;
+		case HN_OVS_SET_KEY:
+			r = wait_on(w, "Open_vSwitch", db->root_uuid, db->root_row, "external_ids");
+			break;
 		}
 	}
 	return r;
@@ -480,6 +510,11 @@ static int build_forward(const struct hn_ovs_db *db, struct hn_ovs_act *const *a
 				r = hn_ovs_txn_push(
 				    txn, update_iface_op(a->port, json_deep_copy(a->iface_cols)),
 				    HN_OVS_OP_OTHER, (long)i);
+			break;
+		case HN_OVS_SET_KEY:
+			r = hn_ovs_txn_push(txn,
+					    key_op(a, a->bridge_uuid, a->cols, a->mark, a->unmark),
+					    HN_OVS_OP_OTHER, (long)i);
 			break;
 		case HN_OVS_ADD_BRIDGE:
 			break;
@@ -624,6 +659,10 @@ static int undo_one(struct hn_ovs_txn *txn, struct set_edits *e, const struct hn
 		return a->made_uuid[0] ? edit_add(e, "Open_vSwitch", "bridges", NULL, i, false,
 						  uuid_ref(a->made_uuid))
 				       : 0;
+	case HN_OVS_SET_KEY:
+		/* The old value back; the marker back only on a key hostnet had created. */
+		return hn_ovs_txn_push(txn, key_op(a, NULL, a->old_cols, a->unmark, a->mark),
+				       HN_OVS_OP_OTHER, i);
 	case HN_OVS_ADD_PORT:
 		if (a->bridge_uuid[0] && a->made_uuid[0])
 			return edit_bridge_ports(e, a->bridge, i, false, uuid_ref(a->made_uuid));
@@ -727,10 +766,12 @@ static const char *act_text(const struct hn_ovs_act *a, char *buf, size_t len)
 	    [HN_OVS_ADD_BRIDGE] = "adding",   [HN_OVS_SET_BRIDGE] = "changing",
 	    [HN_OVS_DEL_BRIDGE] = "removing", [HN_OVS_ADD_PORT] = "adding",
 	    [HN_OVS_SET_PORT] = "changing",   [HN_OVS_MOVE_PORT] = "moving",
-	    [HN_OVS_DEL_PORT] = "removing",
+	    [HN_OVS_DEL_PORT] = "removing",   [HN_OVS_SET_KEY] = "setting",
 	};
 
-	if (a->port[0])
+	if (a->kind == HN_OVS_SET_KEY)
+		snprintf(buf, len, " (%s external_ids:%s)", verb[a->kind], a->port);
+	else if (a->port[0])
 		snprintf(buf, len, " (%s port %s on %s)", verb[a->kind], a->port, a->bridge);
 	else
 		snprintf(buf, len, " (%s bridge %s)", verb[a->kind], a->bridge);

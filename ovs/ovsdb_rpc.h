@@ -7,37 +7,22 @@
 #ifndef HOSTNET_OVSDB_RPC_H
 #define HOSTNET_OVSDB_RPC_H
 
+#include "ovs.h"
+
 #include <jansson.h>
 #include <stdint.h>
 
-struct hn_ovs_rpc;
-
-/* Connect, bounded by timeout_ms. */
-int hn_ovs_rpc_open(const char *addr, int timeout_ms, struct hn_ovs_rpc **out);
-/* The same to another daemon that speaks JSON-RPC 1.0 (ovs-vswitchd's control socket):
- * peer names it in messages, and must outlive the connection. */
-int hn_ovs_rpc_open_peer(const char *addr, const char *peer, int timeout_ms,
-			 struct hn_ovs_rpc **out);
+/* hn_ovs_rpc_open, _open_peer, _call, _close and _name are in ovs.h: other libraries use
+ * the client for other databases (OVN's). */
 /* Take over a connected stream socket (unit tests play the server on a socketpair). */
 int hn_ovs_rpc_from_fd(int fd, const char *name, int timeout_ms, struct hn_ovs_rpc **out);
-void hn_ovs_rpc_close(struct hn_ovs_rpc *rpc);
-const char *hn_ovs_rpc_name(const struct hn_ovs_rpc *rpc);
-
-/*
- * Send {"method": method, "params": params, "id": N} and wait for the reply with that id,
- * at most the connection's timeout. params is stolen. On success *result is the reply's
- * "result" (the caller's reference). A reply with a non-null "error" is -EREMOTEIO with
- * the server's error and details in the message. Echo requests from the server are
- * answered; notifications that arrive meanwhile are kept for hn_ovs_rpc_notification().
- */
-int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_t **result);
 
 /*
  * The same call, its reply kept as text for a reader that does not build it with jansson
  * (json_scan.h): *text is the whole reply message, NUL-terminated (the caller frees it), and
  * text[*off, *off + *len) its "result", delimited but not checked: the caller's reader
  * checks it as it reads (a reply is read once, not twice). Errors, echo requests and
- * notifications as above.
+ * notifications as hn_ovs_rpc_call's (ovs.h).
  */
 int hn_ovs_rpc_call_text(struct hn_ovs_rpc *rpc, const char *method, json_t *params, char **text,
 			 size_t *off, size_t *len);
@@ -49,8 +34,5 @@ int hn_ovs_rpc_notification(struct hn_ovs_rpc *rpc, int64_t deadline, json_t **m
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t hn_ovs_now_ms(void);
 int hn_ovs_rpc_timeout(const struct hn_ovs_rpc *rpc);
-
-/* "error: details" of an OVSDB error object ({"error": ..., "details": ...}) into buf. */
-const char *hn_ovs_error_text(const json_t *error, char *buf, size_t len);
 
 #endif

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # prefix_test.sh NM [ARCHIVE PREFIX]... - every symbol a library's archive defines for the
 # others carries the library's prefix (ARCHITECTURE.md, "Names"), so a name says where it
-# lives: hn_nl_ netlink, hn_ovs_ ovs, hn_virt_ virt, hn_verify_ verify, and hn_ with none
+# lives: hn_nl_ netlink, hn_ovs_ ovs, hn_virt_ virt, hn_verify_ verify, hn_ovn_ ovn, and hn_ with none
 # of those for the agent. Prints "ok - ..." lines, exits 1 when one fails.
 set -uo pipefail
 NM=$1
 shift
-libs='hn_(nl|ovs|virt|verify)_'
+libs='hn_(nl|ovs|virt|verify|ovn)_'
 failed=0
 while (($# >= 2)); do
 	archive=$1 prefix=$2

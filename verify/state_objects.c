@@ -94,6 +94,10 @@ static int object_line(const struct hn_observation *o, bool changed, struct hn_v
 	} else if (o->unsure[0]) {
 		status = HN_VERIFY_CHECK_UNKNOWN;
 		put(&found, "not told apart: %s", o->unsure);
+	} else if (o->wrong[0]) {
+		status = HN_VERIFY_CHECK_CRITICAL;
+		found_of(o, &found);
+		put(&found, "%s", o->wrong);
 	} else {
 		found_of(o, &found);
 	}

@@ -48,6 +48,11 @@ static const char *unsayable(const struct hn_virt_netdef *def, bool persistent,
 		return "not a bridge network (forward mode is not bridge)";
 	if (!def->virtualport || strcmp(def->virtualport, "openvswitch") != 0)
 		return "not on Open vSwitch (no virtualport openvswitch)";
+	/* OVN's integration bridge, on a host the config makes a chassis (the OVS layer read
+	 * that before): a config says it without portgroups. */
+	if (def->bridge && c->ovn.has_chassis && strcmp(def->bridge, "br-int") == 0)
+		return def->n_pgs ? "portgroups on br-int, whose VLANs are OVN's logical switches"
+				  : NULL;
 	if (!def->bridge || !hn_config_bridge(c, def->bridge))
 		return "its bridge is not an Open vSwitch bridge of this host";
 	return NULL;

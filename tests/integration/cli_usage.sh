@@ -21,7 +21,7 @@ cases=$(
 2|--timeout abc plan|--timeout: 'abc' is not a number of milliseconds
 2|--timeout 0 plan|--timeout: '0' is not a number of milliseconds
 2|--timeout 99999999999 plan|--timeout: '99999999999' is not a number
-2||no command: one of up, plan, verify, down, check, import, version
+2||no command: one of up, plan, verify, down, check, ovn-sync, import, version
 2|frob|'frob' is not a command
 2|up extra|hostnet up: unexpected argument 'extra'
 2|up --frob|hostnet up: unknown option '--frob'
@@ -33,6 +33,8 @@ cases=$(
 2|check extra|hostnet check: unexpected argument 'extra'
 2|import extra|hostnet import: unexpected argument 'extra'
 2|import --frob|hostnet import: unexpected argument '--frob'
+2|ovn-sync extra|hostnet ovn-sync: unexpected argument 'extra'
+2|ovn-sync --frob|hostnet ovn-sync: unknown option '--frob'
 2|version --json|hostnet version: unexpected argument '--json'
 3|verify --frob|hostnet verify: unknown option '--frob'
 3|verify extra|hostnet verify: unexpected argument 'extra'

@@ -31,9 +31,9 @@ utf16-file|1:1|not valid UTF-8|\xff\xfeo\0v\0s\0:\0\n\0
 nul-escape-in-value|1:11|NUL character|bridges: {"a\\0b": {}}\n
 control-character|2:5|control characters|ovs:\n    \x01\n
 nested-too-deep|1:33|nested too deep|[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n
-top-level-list|1:1|expected a mapping with ovs, bridges, libvirt, verify|- ovs\n
+top-level-list|1:1|expected a mapping with ovs, bridges, ovn, libvirt, verify|- ovs\n
 complex-key|1:3|as a key|? [a]\n: b\n
-unknown-top-key|3:1|unknown key 'bridge', expected one of: ovs, bridges, libvirt, verify|ovs:\n  datapath: auto\nbridge: {}\n
+unknown-top-key|3:1|unknown key 'bridge', expected one of: ovs, bridges, ovn, libvirt, verify|ovs:\n  datapath: auto\nbridge: {}\n
 unknown-bridge-key|2:9|unknown key 'uplnk'|bridges:\n  br0: {uplnk: eno1}\n
 unknown-port-key|1:27|unknown key 'vlan', expected one of: type, tag, trunk, mtu|bridges: {b: {ports: {p: {vlan: 3}}}}\n
 duplicate-top-key|2:1|duplicate key 'ovs'|ovs: {}\novs: {}\n
@@ -105,6 +105,12 @@ uplink-mac-twice|1:59|MAC '52:54:00:00:00:01' is used twice|bridges: {b: {uplink
 port-address-link-local|1:55|'fe80::1/64' is link-local (the kernel gives each interface its own)|bridges: {b: {ports: {m: {type: internal, addresses: ['fe80::1/64']}}}}\n
 port-route-ipv6-via-ipv4|1:81|routes[0].via: '10.0.0.1' is not of the family of the route's `to`|bridges: {b: {ports: {m: {type: internal, routes: [{to: '2001:db8:1::/48', via: 10.0.0.1}]}}}}\n
 port-address6-twice|2:99|address '2001:db8::1' is used twice: on port n here, and on port m|bridges:\n  b: {ports: {m: {type: internal, addresses: ['2001:db8::1/64']}, n: {type: internal, addresses: ['2001:db8::1/128']}}}\n
+ovn-remote-no-port|1:15|'tcp:192.0.2.1' has no :PORT|ovn: {remote: tcp:192.0.2.1}\n
+ovn-remote-without-encap|1:6|missing key 'encap'|ovn: {remote: tcp:192.0.2.1:6642}\n
+ovn-encap-gre|1:49|'gre' is not a tunnel type OVN offers, expected geneve or vxlan|ovn: {remote: tcp:192.0.2.1:6642, encap: {type: gre, ip: 192.0.2.11}}\n
+ovn-mapping-unknown-bridge|2:102|bridge 'br9' is not in bridges|bridges: {br0: {}}\novn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: 192.0.2.11}, bridge_mappings: {provider: br9}}\n
+ovn-networks-without-northbound|1:6|missing key 'northbound'|ovn: {networks: {v10: {vlan: 10, physnet: p}}}\n
+ovn-network-vlan-twice|1:79|VLAN '10 on p' is used twice|ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {vlan: 10, physnet: p}, v11: {vlan: 10, physnet: p}}}\n
 missing-file|io|No such file or directory|@missing
 directory|io|is a directory, expected a YAML file|@dir
 over-1MiB|io|the file is over 1048576 bytes|@big

@@ -711,7 +711,99 @@ static const struct bad_case bad_cases[] = {
      "t.yaml:1:59: ", "MAC '52:54:00:00:00:01' is used twice"},
     {"bridges: {b: {uplink: e, uplink_macs: [52:54:00:00:00:01:02]}}\n",
      "t.yaml:1:40: ", "is not a MAC address"},
+    /* ovn */
+    {"ovn: {remote: tcp:192.0.2.1}\n", "t.yaml:1:15: ", "has no :PORT"},
+    {"ovn: {remote: http://x:1}\n", "t.yaml:1:15: ", "is not tcp:, ssl: or unix:"},
+    {"ovn: {remote: tcp:192.0.2.1:6642}\n", "t.yaml:1:6: ", "missing key 'encap'"},
+    {"ovn: {encap: {type: geneve, ip: 192.0.2.11}}\n", "t.yaml:1:6: ", "missing key 'remote'"},
+    {"ovn: {remote: tcp:192.0.2.1:6642, encap: {type: gre, ip: 192.0.2.11}}\n",
+     "t.yaml:1:49: ", "is not a tunnel type OVN offers"},
+    {"ovn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve}}\n",
+     "t.yaml:1:42: ", "missing key 'ip'"},
+    {"ovn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: 192.0.2.300}}\n",
+     "t.yaml:1:61: ", "192.0.2.300"},
+    {"bridges: {br0: {}}\novn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: "
+     "192.0.2.11}, bridge_mappings: {provider: br9}}\n",
+     "t.yaml:2:102: ", "bridge 'br9' is not in bridges"},
+    {"bridges: {br0: {}}\novn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: "
+     "192.0.2.11}, bridge_mappings: {a: br0, b: br0}}\n",
+     "t.yaml:2:100: ", "bridge 'br0' is used twice: mapped here"},
+    {"ovn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: 192.0.2.11}, "
+     "system_id: \"a b\"}\n",
+     "t.yaml:1:85: ", "holds a character other than"},
+    {"ovn: {networks: {v10: {vlan: 10, physnet: p}}}\n",
+     "t.yaml:1:6: ", "missing key 'northbound'"},
+    {"ovn: {northbound: ssl:192.0.2.1:6641}\n", "t.yaml:1:19: ", "is not tcp: or unix:"},
+    {"bridges: {br-int: {}}\novn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: "
+     "192.0.2.11}}\n",
+     "t.yaml:2:15: ", "bridge 'br-int' is in bridges, but on an OVN chassis ovn-controller owns"},
+    {"libvirt: {networks: {guests: {bridge: br-int}}}\n",
+     "t.yaml:1:39: ", "bridge 'br-int' is not in bridges"},
+    {"ovn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: 192.0.2.11}}\n"
+     "libvirt: {networks: {guests: {bridge: br-int, access: [10]}}}\n",
+     "t.yaml:2:55: ", "a network on br-int has no portgroups or access VLANs"},
+    {"ovn: {northbound: \"unix:\"}\n", "t.yaml:1:19: ", "a unix: path that is not absolute"},
+    {"ovn: {northbound: \"tcp:[::1:6641\"}\n", "t.yaml:1:19: ", "bad IPv4 address"},
+    {"ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {vlan: 10}}}\n",
+     "t.yaml:1:55: ", "missing key 'physnet'"},
+    {"ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {vlan: 10, physnet: p}, v11: "
+     "{vlan: 10, physnet: p}}}\n",
+     "t.yaml:1:79: ", "VLAN '10 on p' is used twice"},
+    {"ovn: {northbound: tcp:192.0.2.1:6641, networks: {\"v/10\": {vlan: 10, physnet: p}}}\n",
+     "t.yaml:1:50: ", "holds a character other than"},
+    {"ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {vlan: 5000, physnet: p}}}\n",
+     "t.yaml:1:62: ", "out of range"},
 };
+
+static void ovn_chassis_and_fleet(void **unused)
+{
+	struct hn_config c;
+
+	assert_int_equal(parse("bridges: {brund: {ports: {und0: {}}}}\n"
+			       "ovn:\n"
+			       "  remote: tcp:192.0.2.1:6642,ssl:[2001:db8::1]:6642\n"
+			       "  encap: {type: vxlan, ip: 192.0.2.11}\n"
+			       "  system_id: hv-a\n"
+			       "  bridge_mappings: {provider: brund}\n"
+			       "  northbound: tcp:192.0.2.1:6641\n"
+			       "  networks:\n"
+			       "    vlan10: {vlan: 10, physnet: provider}\n"
+			       "    vlan20: {vlan: 20, physnet: provider}\n",
+			       &c),
+			 0);
+	assert_true(c.has_ovn);
+	assert_true(c.ovn.has_chassis);
+	assert_string_equal(c.ovn.remote, "tcp:192.0.2.1:6642,ssl:[2001:db8::1]:6642");
+	assert_int_equal(c.ovn.encap_type, HN_ENCAP_VXLAN);
+	assert_string_equal(c.ovn.encap_ip, "192.0.2.11");
+	assert_string_equal(c.ovn.system_id, "hv-a");
+	assert_true(c.ovn.system_id_given);
+	assert_int_equal(c.ovn.n_mappings, 1);
+	assert_string_equal(c.ovn.mappings[0].physnet, "provider");
+	assert_string_equal(c.ovn.mappings[0].bridge, "brund");
+	assert_string_equal(c.ovn.northbound, "tcp:192.0.2.1:6641");
+	assert_int_equal(c.ovn.n_networks, 2);
+	assert_string_equal(c.ovn.networks[1].name, "vlan20");
+	assert_int_equal(c.ovn.networks[1].vlan, 20);
+	assert_string_equal(c.ovn.networks[1].physnet, "provider");
+	hn_config_free(&c);
+
+	/* A chassis' guests on OVN's integration bridge, through libvirt. */
+	assert_int_equal(parse("ovn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: "
+			       "192.0.2.11}}\n"
+			       "libvirt: {networks: {ovn-guests: {bridge: br-int}}}\n",
+			       &c),
+			 0);
+	assert_int_equal(c.n_networks, 1);
+	assert_string_equal(c.networks[0].bridge, "br-int");
+	assert_int_equal(c.networks[0].n_portgroups, 0);
+	hn_config_free(&c);
+
+	/* The fleet alone: no chassis for `up` to set. */
+	assert_int_equal(parse("ovn: {northbound: \"unix:/run/ovn/ovnnb_db.sock\"}\n", &c), 0);
+	assert_false(c.ovn.has_chassis);
+	hn_config_free(&c);
+}
 
 static void every_bad_config_is_one_exact_line(void **unused)
 {
@@ -896,6 +988,7 @@ int main(void)
 	    cmocka_unit_test(ranges_cover_the_whole_vlan_space),
 	    cmocka_unit_test(portgroups_are_bounded),
 	    cmocka_unit_test(empty_sections_are_allowed),
+	    cmocka_unit_test(ovn_chassis_and_fleet),
 	    cmocka_unit_test(every_bad_config_is_one_exact_line),
 	    cmocka_unit_test(a_parse_with_a_nul_byte_in_the_middle_is_refused),
 	    cmocka_unit_test(files_that_cannot_be_configs),

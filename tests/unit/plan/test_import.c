@@ -48,7 +48,14 @@ static const char every_key[] =
     "    ovs-front:\n"
     "      bridge: br0\n"
     "verify:\n"
-    "  isolation: { bridge: brint, vlans: [10, 20, 99-109, 250, 300] }\n";
+    "  isolation: { bridge: brint, vlans: [10, 20, 99-109, 250, 300] }\n"
+    "ovn:\n"
+    "  remote: \"tcp:192.0.2.1:6642,ssl:[2001:db8::1]:6642\"\n"
+    "  encap: { type: vxlan, ip: 192.0.2.11 }\n"
+    "  system_id: hv-a\n"
+    "  bridge_mappings:\n"
+    "    provider: br0\n"
+    "    intern: brint\n";
 
 static char *write_temp(const char *text, const char *suffix)
 {

@@ -287,6 +287,40 @@ static void route_of_a_missing_address_is_not_called_ok(void **unused)
 	hn_config_free(&want);
 }
 
+/* ---- OVN: the chassis as the southbound database has it (ovn/ovn_chassis.c) ---- */
+
+static struct hn_observation *chassis(struct hn_plan *p, const char *id, bool exists,
+				      const char *found)
+{
+	struct hn_observation *o;
+	struct hn_object obj;
+
+	hn_object_set(&obj, HN_KIND_CHASSIS, id, NULL, NULL);
+	o = hn_plan_observe(p, &obj, exists);
+	assert_non_null(o);
+	hn_fields_add(&o->fields, "encap", HN_SHOWN_NAMED, found, "geneve 192.0.2.11");
+	return o;
+}
+
+/* No action of hostnet's sets a chassis right: what is wrong with it is CRITICAL by itself. */
+static void a_chassis_not_registered_is_critical(void **unused)
+{
+	struct hn_verify_host host;
+	struct hn_plan *p = &host.layers[HN_LAYER_OVS].plan;
+	struct hn_verify_checks c;
+
+	used(&host, HN_LAYER_OVS);
+	chassis(p, "hv1", true, "geneve 192.0.2.11");
+	snprintf(chassis(p, "hv2", false, NULL)->wrong, 192,
+		 "not registered in tcp:192.0.2.1:6642");
+	c = run(&host);
+	line_is(&c, HN_VERIFY_CHECK_OK, "chassis hv1", "encap geneve 192.0.2.11",
+		"encap geneve 192.0.2.11");
+	line_is(&c, HN_VERIFY_CHECK_CRITICAL, "chassis hv2", "encap geneve 192.0.2.11",
+		"missing, not registered in tcp:192.0.2.1:6642");
+	hn_verify_checks_free(&c);
+}
+
 /* ---- libvirt: observations and actions as virt_backend.c records them ---- */
 
 static struct hn_observation *observe(struct hn_plan *p, const char *name, bool exists)
@@ -426,6 +460,7 @@ int main(void)
 	    cmocka_unit_test(every_object_of_an_empty_switch_is_critical),
 	    cmocka_unit_test(netlink_lines_say_what_the_kernel_shows),
 	    cmocka_unit_test(route_of_a_missing_address_is_not_called_ok),
+	    cmocka_unit_test(a_chassis_not_registered_is_critical),
 	    cmocka_unit_test(libvirt_networks_and_undefined_ones),
 	    cmocka_unit_test(json_carries_expected_and_found_as_data),
 	    cmocka_unit_test(layers_that_cannot_be_read_or_compared_are_unknown),

@@ -110,6 +110,29 @@ static void network_on_an_unknown_bridge_is_left_out(void **unused)
 	assert_non_null(strstr(im.notes[0], "not an Open vSwitch bridge of this host"));
 }
 
+/* br-int is a bridge of no config, but on a chassis a network there is said, bare. */
+static void network_on_br_int_of_a_chassis(void **unused)
+{
+	static const char xml[] = "<network><name>ovn-guests</name><forward mode='bridge'/>"
+				  "<bridge name='br-int'/><virtualport type='openvswitch'/>"
+				  "</network>";
+
+	assert_int_equal(import_xml(xml, true, true), 0);
+	assert_int_equal(im.config.n_networks, 0);
+	im.config.ovn.has_chassis = true;
+	assert_int_equal(import_xml(xml, true, true), 0);
+	assert_int_equal(im.config.n_networks, 1);
+	assert_string_equal(im.config.networks[0].bridge, "br-int");
+	assert_int_equal(import_xml("<network><name>tagged</name><forward mode='bridge'/>"
+				    "<bridge name='br-int'/><virtualport type='openvswitch'/>"
+				    "<portgroup name='v10'><vlan><tag id='10'/></vlan></portgroup>"
+				    "</network>",
+				    true, true),
+			 0);
+	assert_int_equal(im.config.n_networks, 1);
+	assert_non_null(strstr(im.notes[im.n_notes - 1], "portgroups on br-int"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +141,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(nat_network_is_left_out, setup, teardown),
 	    cmocka_unit_test_setup_teardown(network_on_an_unknown_bridge_is_left_out, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(network_on_br_int_of_a_chassis, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
