@@ -9,31 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The main table's default route through ifindex, with a gateway (the lowest metric). */
-static const struct hn_nl_route *default_route(const struct hn_nl_state *st, int ifindex)
+/* The main table's default route through ifindex, with a gateway (the lowest metric), of
+ * either family's list; not one a router advertisement made (the kernel keeps that one up
+ * to date by itself). */
+static const struct hn_nl_route *default_route(const struct hn_nl_route *v, size_t n, int ifindex)
 {
 	const struct hn_nl_route *best = NULL;
 
-	for (size_t i = 0; i < st->n_routes; i++) {
-		const struct hn_nl_route *r = &st->routes[i];
-
-		if (r->table != RT_TABLE_MAIN || r->dst_len != 0 || r->oif != ifindex ||
-		    !r->has_gateway || r->multipath || r->type != RTN_UNICAST)
-			continue;
-		if (!best || r->priority < best->priority)
-			best = r;
-	}
-	return best;
-}
-
-/* The same for IPv6: the main table's ::/0 through ifindex with a gateway, not one a router
- * advertisement made (the kernel keeps that one up to date by itself). */
-static const struct hn_nl_route *default_route6(const struct hn_nl_state *st, int ifindex)
-{
-	const struct hn_nl_route *best = NULL;
-
-	for (size_t i = 0; i < st->n_routes6; i++) {
-		const struct hn_nl_route *r = &st->routes6[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct hn_nl_route *r = &v[i];
 
 		if (r->table != RT_TABLE_MAIN || r->dst_len != 0 || r->oif != ifindex ||
 		    !r->has_gateway || r->multipath || r->type != RTN_UNICAST ||
@@ -205,8 +189,8 @@ static int uplink(const struct hn_nl_state *st, struct hn_bridge *b, const struc
 		  const struct hn_nl_route **gw, const struct hn_nl_route **gw6,
 		  struct hn_import *im)
 {
-	const struct hn_nl_route *def = default_route(st, bl->ifindex);
-	const struct hn_nl_route *def6 = default_route6(st, bl->ifindex);
+	const struct hn_nl_route *def = default_route(st->routes, st->n_routes, bl->ifindex);
+	const struct hn_nl_route *def6 = default_route(st->routes6, st->n_routes6, bl->ifindex);
 	long k = mac_port(st, b, bl);
 
 	*gw = *gw6 = NULL;
