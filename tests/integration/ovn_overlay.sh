@@ -9,9 +9,10 @@
 #                                   to a physical network); each chassis registers
 #   ovn_sync_makes_overlay_switches `ovn-sync`: vlan10, vlan20 labelled with their VLAN, no
 #                                   localnet port at all; `ovn-sync --plan` then exits 0
-#   vlan10_crosses_only_in_geneve   h1's VLAN 10 guest pings h2's; on the underlay legs of h1
-#                                   and h2 and on the hosts' uplinks (und0) the pings are
-#                                   seen inside geneve (udp 6081), and no frame is tagged,
+#   vlan10_crosses_only_in_the_tunnel  h1's VLAN 10 guest pings h2's; on the underlay legs
+#                                   of h1 and h2 and on the hosts' uplinks (und0) the pings
+#                                   are seen inside geneve (udp 6081; vxlan: 4789), and no
+#                                   frame is tagged,
 #                                   and no ICMP or ARP of the guests' addresses is plain
 #   vlan20_does_not_reach_vlan10    h2's VLAN 20 guest, in the same IP subnet, is not reached
 #                                   from VLAN 10; h3's VLAN 20 guest reaches it (not deaf)
@@ -24,7 +25,8 @@
 #                                   DISRUPTIVE) and `down` on each host
 #
 # Must run as root. $HOSTNET is the binary under test (default build/hostnet). Lab prefix:
-# OVN_LAB (default hn-ovl). The last line is "N passed, N failed".
+# OVN_LAB (default hn-ovl). The tunnels: OVN_ENCAP, geneve (default) or vxlan. The last line
+# is "N passed, N failed".
 
 set -euo pipefail
 
@@ -35,6 +37,12 @@ OVN_LAB=${OVN_LAB:-hn-ovl}
 . "$(dirname "${BASH_SOURCE[0]}")/ovn_lib.bash"
 HOSTS=(h1 h2 h3)
 PINGS=10
+ENCAP=${OVN_ENCAP:-geneve}
+case $ENCAP in
+geneve) ENCAP_PORT=6081 ;;
+vxlan) ENCAP_PORT=4789 ;;
+*) echo "OVN_ENCAP: geneve or vxlan, not '$ENCAP'" >&2; exit 2 ;;
+esac
 
 # One file per host: the underlay bridge with the host's address (the tunnels' end), the
 # chassis without bridge mappings, the fleet's two overlay networks.
@@ -50,7 +58,7 @@ bridges:
       und0: {}
 ovn:
   remote: tcp:192.0.2.1:6642
-  encap: { type: geneve, ip: 192.0.2.1$i }
+  encap: { type: $ENCAP, ip: 192.0.2.1$i }
   system_id: hv$i
   northbound: tcp:192.0.2.1:6641
   networks:
@@ -64,7 +72,7 @@ case_up_makes_every_host_a_chassis() {
 	for i in 1 2 3; do
 		hnh "h$i" "$TMP/h$i.yaml" up
 		rc_is 0 || return 1
-		out_has "+ ovs      setting ovn-encap-ip: 192.0.2.1$i" || return 1
+		out_has "+ ovs      setting ovn-encap-type: $ENCAP" || return 1
 	done
 	for i in 1 2 3; do
 		wait_until "$SETTLE" "chassis hv$i with encap 192.0.2.1$i in the southbound database" \
@@ -98,8 +106,14 @@ CAPTURES=("$OVN_LAB-ctl-up:h1" "$OVN_LAB-ctl-up:h2" "$OVN_LAB-h1:und0" "$OVN_LAB
 
 # count PCAP FILTER: how many frames of PCAP the filter matches.
 count() { tcpdump -r "$1" -nn "$2" 2>/dev/null | wc -l; }
+# in_tunnel PCAP: how many of the guests' echo requests and replies the tunnel packets carry
+# (tcpdump decodes what is inside udp 6081 and 4789).
+in_tunnel() {
+	tcpdump -r "$1" -nn "udp port $ENCAP_PORT" 2>/dev/null |
+		grep -cE '10\.10\.0\.[12] > 10\.10\.0\.[12]: ICMP echo (request|reply)' || true
+}
 
-case_vlan10_crosses_only_in_geneve() {
+case_vlan10_crosses_only_in_the_tunnel() {
 	local c ns ifc f pids=() n summary=""
 	guest h1 g10 vlan10 02:00:00:00:10:01 10.10.0.1 || return 1
 	guest h2 g10 vlan10 02:00:00:00:10:02 10.10.0.2 || return 1
@@ -129,16 +143,15 @@ case_vlan10_crosses_only_in_geneve() {
 		((n == 0)) || { why "$ns $ifc: $n plain ICMP packets of the guests"; return 1; }
 		n=$(count "$f" 'arp and (host 10.10.0.1 or host 10.10.0.2)')
 		((n == 0)) || { why "$ns $ifc: $n plain ARP packets of the guests"; return 1; }
-		n=$(count "$f" 'not (udp port 6081) and (ether host 02:00:00:00:10:01 or ether host 02:00:00:00:10:02)')
-		((n == 0)) || { why "$ns $ifc: $n frames of the guests' MAC addresses outside geneve"; return 1; }
-		# The pings are there, inside geneve (pcap's geneve: the rest of the filter
-		# looks at the inner frame).
-		n=$(count "$f" 'geneve and icmp and host 10.10.0.1 and host 10.10.0.2')
+		n=$(count "$f" "not (udp port $ENCAP_PORT) and (ether host 02:00:00:00:10:01 or ether host 02:00:00:00:10:02)")
+		((n == 0)) || { why "$ns $ifc: $n frames of the guests' MAC addresses outside $ENCAP"; return 1; }
+		# The pings are there, inside the tunnel.
+		n=$(in_tunnel "$f")
 		((n >= 2 * PINGS)) ||
-			{ why "$ns $ifc: $n ICMP packets of the guests in geneve, expected >= $((2 * PINGS))"; return 1; }
+			{ why "$ns $ifc: $n ICMP packets of the guests in $ENCAP, expected >= $((2 * PINGS))"; return 1; }
 		summary+=" $ifc@${ns#"$OVN_LAB"-}:$n"
 	done
-	NOTE="guests' ICMP in geneve:$summary; tagged/plain: 0"
+	NOTE="guests' ICMP in $ENCAP:$summary; tagged/plain: 0"
 }
 
 case_vlan20_does_not_reach_vlan10() {
@@ -213,5 +226,5 @@ command -v tcpdump >/dev/null || setup_failed "tcpdump missing (tools/install-de
 ovn_lab_start_or_die 3
 for i in 1 2 3; do write_config "$i"; done
 run_cases up_makes_every_host_a_chassis ovn_sync_makes_overlay_switches \
-	vlan10_crosses_only_in_geneve vlan20_does_not_reach_vlan10 plan_exits_0_everywhere \
+	vlan10_crosses_only_in_the_tunnel vlan20_does_not_reach_vlan10 plan_exits_0_everywhere \
 	verify_names_a_localnet_by_hand down_removes_the_switches
