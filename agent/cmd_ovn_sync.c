@@ -14,9 +14,10 @@
 static const char usage[] =
     "Usage: hostnet [-c FILE] [--json] ovn-sync [--plan] [--down]\n"
     "Make the logical switches of FILE's ovn.networks in ovn.northbound (one per network,\n"
-    "with a localnet port on its VLAN), and remove the ones hostnet made that FILE no longer\n"
-    "has. --plan: print the changes, make none (exit 3: changes pending). --down: remove\n"
-    "every switch hostnet made. Switches and ports hostnet did not make are left alone.\n";
+    "with a localnet port on its VLAN, none without physnet), and remove the ones hostnet\n"
+    "made that FILE no longer has. --plan: print the changes, make none (exit 3: changes\n"
+    "pending). --down: remove every switch hostnet made. Switches and ports hostnet did not\n"
+    "make are left alone.\n";
 
 static void print_text(const struct hn_ovn_plan *plan, bool planned, const char *path)
 {

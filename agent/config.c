@@ -1628,20 +1628,20 @@ static int ovn_network_entry(struct walker *w, const struct hn_node *key,
 	net->pos = key->pos;
 	if (r == 0)
 		r = walk_fields(w, value, "a mapping {vlan: VLAN, physnet: NAME}", &fields, net);
+	/* No physnet: an overlay network, carried between chassis by the tunnels only. */
 	if (r == 0)
 		r = need_key(w, key, value, "vlan", EXPECT_VLAN);
-	if (r == 0)
-		r = need_key(w, key, value, "physnet", "the physical network carrying the VLAN");
 	return r;
 }
 
-/* Two logical switches on one VLAN of one physical network would be one network twice. */
+/* Two logical switches on one VLAN of one physical network would be one network twice; two
+ * overlay networks of one VLAN would leave "VLAN 10's switch" ambiguous to the VM side. */
 static int ovn_networks(struct walker *w, const struct hn_node *n, void *obj)
 {
 	struct hn_config_ovn *o = obj;
 	struct hn_name_ref *refs;
 	char(*keys)[96];
-	int r = walk_named(w, n, "a mapping of network names to {vlan, physnet}",
+	int r = walk_named(w, n, "a mapping of network names to {vlan, physnet (optional)}",
 			   sizeof(*o->networks), ovn_network_entry, &o->networks, &o->n_networks);
 
 	if (r < 0 || o->n_networks < 2)
@@ -1654,13 +1654,17 @@ static int ovn_networks(struct walker *w, const struct hn_node *n, void *obj)
 		return no_memory(w);
 	}
 	for (size_t i = 0; i < o->n_networks; i++) {
-		snprintf(keys[i], sizeof(keys[i]), "%u on %s", o->networks[i].vlan,
-			 o->networks[i].physnet);
+		if (o->networks[i].physnet)
+			snprintf(keys[i], sizeof(keys[i]), "%u on %s", o->networks[i].vlan,
+				 o->networks[i].physnet);
+		else
+			snprintf(keys[i], sizeof(keys[i]), "%u (overlay)", o->networks[i].vlan);
 		refs[i] = (struct hn_name_ref){
 		    .name = keys[i], .pos = o->networks[i].pos, .what = "by network"};
 	}
 	r = hn_check_unique(w->file, w->path, refs, o->n_networks, "VLAN",
-			    "each VLAN of a physical network in one network");
+			    "each VLAN of a physical network, and each overlay VLAN, in one "
+			    "network");
 	free(refs);
 	free(keys);
 	return r;

@@ -193,8 +193,12 @@ static void print_ovn(FILE *f, const struct hn_config_ovn *o)
 	if (o->northbound)
 		fprintf(f, "  northbound %s\n", o->northbound);
 	for (size_t i = 0; i < o->n_networks; i++)
-		fprintf(f, "  network %s: vlan %u on physnet %s\n", o->networks[i].name,
-			o->networks[i].vlan, o->networks[i].physnet);
+		if (o->networks[i].physnet)
+			fprintf(f, "  network %s: vlan %u on physnet %s\n", o->networks[i].name,
+				o->networks[i].vlan, o->networks[i].physnet);
+		else
+			fprintf(f, "  network %s: vlan %u, overlay (the tunnels only)\n",
+				o->networks[i].name, o->networks[i].vlan);
 }
 
 void hn_config_print(FILE *f, const struct hn_config *c)
@@ -468,7 +472,7 @@ static json_t *ovn_json(struct jb *jb, const struct hn_config_ovn *o)
 	arr = set(jb, v, "networks", json_array());
 	for (size_t i = 0; arr && i < o->n_networks; i++)
 		append(jb, arr,
-		       json_pack("{s:s, s:i, s:s}", "name", o->networks[i].name, "vlan",
+		       json_pack("{s:s, s:i, s:s?}", "name", o->networks[i].name, "vlan",
 				 o->networks[i].vlan, "physnet", o->networks[i].physnet));
 	return v;
 }

@@ -240,7 +240,8 @@ struct hn_ovn_mapping {
 	struct hn_pos pos;
 };
 
-/* networks: one logical switch, bridged to VLAN vlan of physnet by a localnet port. */
+/* networks: one logical switch, bridged to VLAN vlan of physnet by a localnet port; physnet
+ * NULL: an overlay network (no localnet port, the tunnels carry it), vlan its identity only. */
 struct hn_ovn_network {
 	char *name;
 	unsigned vlan;

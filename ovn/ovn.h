@@ -4,7 +4,10 @@
  * (`hostnet ovn-sync`), through the ovs library's OVSDB client. Each network of the config's
  * ovn.networks is a Logical_Switch of its name with one Logical_Switch_Port of type localnet
  * named NETWORK-localnet (options:network_name the physical network, tag_request the VLAN,
- * addresses unknown), both marked external_ids:hostnet-owner=hostnet. Only marked switches
+ * addresses unknown), both marked external_ids:hostnet-owner=hostnet, the switch also
+ * external_ids:hostnet-vlan=VLAN. A network without a physical network is an overlay
+ * network: its switch has no localnet port, OVN carries it between chassis through the
+ * tunnels only, and its VLAN is that external_ids key alone. Only marked switches
  * and ports are ever changed or removed; a switch of a wanted name that is not hostnet's is
  * refused, never taken over. The chassis settings are the ovs library's (`up`).
  */
@@ -36,6 +39,10 @@ struct hn_ovn_seen {
 	bool has_port;	  /* with hostnet's localnet port */
 	long long vlan;	  /* its tag_request; 0 none */
 	char physnet[72]; /* its options:network_name; "" none */
+	char label[16];	  /* the switch's external_ids:hostnet-vlan; "" none */
+	/* An overlay network's switch: a localnet port hostnet did not make (its physnet in
+	 * physnet), "" none. */
+	char localnet[72];
 };
 
 struct hn_ovn_plan {

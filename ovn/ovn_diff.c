@@ -12,6 +12,9 @@
 
 #define OWNER_KEY   "hostnet-owner"
 #define OWNER_VALUE "hostnet"
+/* The network's VLAN on its switch, for the VM side to find "VLAN 10's switch" by: the only
+ * place an overlay network's VLAN is written (it tags nothing on any wire). */
+#define VLAN_KEY "hostnet-vlan"
 
 struct diff {
 	const json_t *switches, *ports; /* the rows read */
@@ -126,26 +129,41 @@ static int insert_port(struct diff *d, const struct hn_ovn_network *n, char *nam
 
 static int create_switch(struct diff *d, const struct hn_ovn_network *n)
 {
-	char named[16], name[96];
+	char named[16], name[96], vlan[16];
 	struct hn_ovn_change *c;
+	json_t *row;
 	int r;
 
+	snprintf(vlan, sizeof(vlan), "%u", n->vlan);
 	/* Switch names are not unique in the schema: no switch of this name may appear
 	 * meanwhile (a wait until the select finds none). */
 	r = push(d, json_pack("{s:s, s:s, s:i, s:[[s, s, s]], s:[s], s:s, s:[]}", "op", "wait",
 			      "table", "Logical_Switch", "timeout", 0, "where", "name",
 			      "==", n->name, "columns", "name", "until", "==", "rows"));
-	if (r == 0)
+	/* An overlay network's switch has no port of hostnet's: the tunnels carry it. */
+	if (r == 0 && n->physnet)
 		r = insert_port(d, n, named, sizeof(named));
-	if (r == 0)
-		r = push(d, json_pack("{s:s, s:s, s:{s:s, s:[s, [[s, s]]], s:[s, [[s, s]]]}}", "op",
-				      "insert", "table", "Logical_Switch", "row", "name", n->name,
-				      "ports", "set", "named-uuid", named, "external_ids", "map",
-				      OWNER_KEY, OWNER_VALUE));
+	if (r == 0) {
+		row = json_pack("{s:s, s:[s, [[s, s], [s, s]]]}", "name", n->name, "external_ids",
+				"map", OWNER_KEY, OWNER_VALUE, VLAN_KEY, vlan);
+		if (row && n->physnet &&
+		    json_object_set_new(row, "ports",
+					json_pack("[s, [[s, s]]]", "set", "named-uuid", named))) {
+			json_decref(row);
+			row = NULL;
+		}
+		r = row ? push(d, json_pack("{s:s, s:s, s:o}", "op", "insert", "table",
+					    "Logical_Switch", "row", row))
+			: oom();
+	}
 	if (r < 0)
 		return r;
-	c = change(d, HN_OP_CREATE, "vlan %u on physnet %s, localnet port %s", n->vlan, n->physnet,
-		   port_name(n, name, sizeof(name)));
+	if (n->physnet)
+		c = change(d, HN_OP_CREATE, "vlan %u on physnet %s, localnet port %s", n->vlan,
+			   n->physnet, port_name(n, name, sizeof(name)));
+	else
+		c = change(d, HN_OP_CREATE,
+			   "vlan %u, overlay (no localnet port: the tunnels carry it)", n->vlan);
 	if (!c)
 		return oom();
 	snprintf(c->object, sizeof(c->object), "switch %s", n->name);
@@ -178,6 +196,49 @@ static void port_drift(const json_t *p, const struct hn_ovn_network *n, char *bu
 		snprintf(buf + used, len - used, "%saddresses -> unknown", used ? ", " : "");
 }
 
+/* A localnet port someone else put on an overlay network's switch: its VLAN then leaves the
+ * hosts untunnelled, on whatever physical network it names. Not hostnet's to remove: verify
+ * says so. */
+static void see_foreign_localnet(const json_t *p, struct hn_ovn_seen *seen)
+{
+	snprintf(seen->localnet, sizeof(seen->localnet), "%s", str(p, "name") ?: "?");
+	snprintf(
+	    seen->physnet, sizeof(seen->physnet), "%s",
+	    json_string_value(hn_ovs_json_map_get(json_object_get(p, "options"), "network_name"))
+		?: "?");
+}
+
+/* The switch's hostnet-vlan key as the network says (replaced: a map insert keeps a key). */
+static int converge_label(struct diff *d, const json_t *ls, const struct hn_ovn_network *n,
+			  struct hn_ovn_seen *seen)
+{
+	const json_t *v = hn_ovs_json_map_get(json_object_get(ls, "external_ids"), VLAN_KEY);
+	const char *uuid = hn_ovs_json_uuid(json_object_get(ls, "_uuid"));
+	const char *got = json_string_value(v);
+	struct hn_ovn_change *c;
+	char want[16];
+	int r;
+
+	snprintf(want, sizeof(want), "%u", n->vlan);
+	snprintf(seen->label, sizeof(seen->label), "%s", got ?: "");
+	if (got && strcmp(got, want) == 0)
+		return 0;
+	r = wait_on(d, "Logical_Switch", ls, "external_ids");
+	if (r == 0)
+		r = push(d,
+			 json_pack("{s:s, s:s, s:o, s:[[s, s, [s, [s]]], [s, s, [s, [[s, s]]]]]}",
+				   "op", "mutate", "table", "Logical_Switch", "where",
+				   where_uuid(uuid), "mutations", "external_ids", "delete", "set",
+				   VLAN_KEY, "external_ids", "insert", "map", VLAN_KEY, want));
+	if (r < 0)
+		return r;
+	c = change(d, HN_OP_CHANGE, "external_ids:%s %s -> %s", VLAN_KEY, got ?: "none", want);
+	if (!c)
+		return oom();
+	snprintf(c->object, sizeof(c->object), "switch %s", n->name);
+	return 0;
+}
+
 static int converge_switch(struct diff *d, const json_t *ls, const struct hn_ovn_network *n,
 			   struct hn_ovn_seen *seen)
 {
@@ -189,14 +250,19 @@ static int converge_switch(struct diff *d, const json_t *ls, const struct hn_ovn
 	int r = 0;
 
 	port_name(n, want_name, sizeof(want_name));
-	/* hostnet's ports on it: the localnet port it wants stays, any other goes. */
+	r = converge_label(d, ls, n, seen);
+	/* hostnet's ports on it: the localnet port it wants stays, any other goes (all of them
+	 * on an overlay network's switch). */
 	for (size_t i = 0; r == 0 && i < hn_ovs_json_set_size(ports); i++) {
 		const char *pu = hn_ovs_json_uuid(hn_ovs_json_set_at(ports, i));
 		const json_t *p = port_by_uuid(d, pu);
 
+		if (p && !owned(p) && !n->physnet && !seen->localnet[0] &&
+		    strcmp(str(p, "type") ?: "", "localnet") == 0)
+			see_foreign_localnet(p, seen);
 		if (!p || !owned(p))
 			continue;
-		if (!mine && strcmp(str(p, "name") ?: "", want_name) == 0) {
+		if (!mine && n->physnet && strcmp(str(p, "name") ?: "", want_name) == 0) {
 			mine = p;
 			continue;
 		}
@@ -214,7 +280,7 @@ static int converge_switch(struct diff *d, const json_t *ls, const struct hn_ovn
 			snprintf(c->object, sizeof(c->object), "port %s on %s", str(p, "name"),
 				 n->name);
 	}
-	if (r < 0)
+	if (r < 0 || !n->physnet)
 		return r;
 	if (!mine) {
 		r = wait_on(d, "Logical_Switch", ls, "ports");

@@ -140,10 +140,25 @@ int hn_ovn_networks_observe(const struct hn_config_ovn *o, int timeout_ms, struc
 		}
 		snprintf(vlan, sizeof(vlan), "%u", o->networks[i].vlan);
 		snprintf(found_vlan, sizeof(found_vlan), "%lld", s ? s->vlan : 0);
-		hn_fields_add(&obs->fields, "vlan", HN_SHOWN_NAMED,
-			      s && s->has_port ? found_vlan : NULL, vlan);
-		hn_fields_add(&obs->fields, "physnet", HN_SHOWN_NAMED,
-			      s && s->has_port ? s->physnet : NULL, o->networks[i].physnet);
+		if (o->networks[i].physnet) {
+			hn_fields_add(&obs->fields, "vlan", HN_SHOWN_NAMED,
+				      s && s->has_port ? found_vlan : NULL, vlan);
+			hn_fields_add(&obs->fields, "physnet", HN_SHOWN_NAMED,
+				      s && s->has_port ? s->physnet : NULL, o->networks[i].physnet);
+		} else {
+			/* An overlay network: its VLAN is the switch's label, and no localnet
+			 * port may take its frames out of the tunnels. */
+			hn_fields_add(&obs->fields, "vlan", HN_SHOWN_NAMED,
+				      s && s->exists && s->label[0] ? s->label : NULL, vlan);
+			hn_fields_add(
+			    &obs->fields, "physnet", HN_SHOWN_NAMED,
+			    s && s->exists ? (s->localnet[0] ? s->physnet : "none") : NULL, "none");
+			if (s && s->localnet[0])
+				snprintf(obs->wrong, sizeof(obs->wrong),
+					 "localnet port %.40s, not hostnet's, takes this overlay "
+					 "network out of the tunnels (ovn-nbctl lsp-del it)",
+					 s->localnet);
+		}
 		if (r < 0)
 			snprintf(obs->unsure, sizeof(obs->unsure),
 				 "cannot read the northbound database: %.150s", err.msg);

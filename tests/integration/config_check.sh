@@ -111,6 +111,7 @@ ovn-encap-gre|1:49|'gre' is not a tunnel type OVN offers, expected geneve or vxl
 ovn-mapping-unknown-bridge|2:102|bridge 'br9' is not in bridges|bridges: {br0: {}}\novn: {remote: tcp:192.0.2.1:6642, encap: {type: geneve, ip: 192.0.2.11}, bridge_mappings: {provider: br9}}\n
 ovn-networks-without-northbound|1:6|missing key 'northbound'|ovn: {networks: {v10: {vlan: 10, physnet: p}}}\n
 ovn-network-vlan-twice|1:79|VLAN '10 on p' is used twice|ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {vlan: 10, physnet: p}, v11: {vlan: 10, physnet: p}}}\n
+ovn-overlay-vlan-twice|1:67|VLAN '10 (overlay)' is used twice|ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {vlan: 10}, v11: {vlan: 10}}}\n
 missing-file|io|No such file or directory|@missing
 directory|io|is a directory, expected a YAML file|@dir
 over-1MiB|io|the file is over 1048576 bytes|@big

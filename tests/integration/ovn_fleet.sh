@@ -36,36 +36,9 @@ set -euo pipefail
 OVN_LAB=${OVN_LAB:-hn-ovn}
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-OVN_LABTOOL=$ROOT/vm-tests/ovn-lab
+# shellcheck source=tests/integration/ovn_lib.bash
+. "$(dirname "${BASH_SOURCE[0]}")/ovn_lib.bash"
 HOSTS=(h1 h2 h3)
-SETTLE=${OVN_SETTLE:-20} # seconds ovn-controller gets to act on a change
-
-host_ns() { echo "$OVN_LAB-$1"; }
-host_dir() { echo "/run/hostnet-lab/$OVN_LAB-$1"; }
-hvsctl() { ip netns exec "$(host_ns "$1")" ovs-vsctl --db="unix:$(host_dir "$1")/db.sock" --timeout=5 "${@:2}"; }
-nbctl() { ovn-nbctl --db="$OVN_NB" --timeout=5 "$@"; }
-sbctl() { ovn-sbctl --db="$OVN_SB" --timeout=5 "$@"; }
-
-# hnh HOST CONFIG ARGS...: hostnet in HOST's namespace on its own ovsdb, no libvirtd.
-hnh() {
-	local h=$1 conf=$2
-	shift 2
-	RC=0
-	ip netns exec "$(host_ns "$h")" "$HOSTNET" --ovsdb "unix:$(host_dir "$h")/db.sock" \
-		--libvirt "qemu:///system?socket=$(host_dir "$h")/no-libvirtd.sock" -c "$conf" "$@" \
-		>"$TMP/out" 2>"$TMP/err" || RC=$?
-}
-
-# wait_until SECONDS WHAT CMD...: bounded.
-wait_until() {
-	local t=$1 what=$2 deadline
-	shift 2
-	deadline=$((SECONDS + t))
-	until "$@" >/dev/null 2>&1; do
-		((SECONDS < deadline)) || { why "no $what after ${t}s"; return 1; }
-		sleep 0.2
-	done
-}
 
 # One file per host: the underlay bridge with the host's address, the chassis, the fleet.
 write_config() {
@@ -105,10 +78,6 @@ key_is() { # HOST KEY VALUE
 	local got
 	got=$(hvsctl "$1" --if-exists get Open_vSwitch . "external_ids:$2" 2>/dev/null | tr -d '"')
 	[[ $got == "$3" ]] || why "$1: external_ids:$2 is '$got', expected '$3'"
-}
-
-encap_registered() { # SYSTEM-ID IP
-	[[ $(sbctl --bare --columns=ip find Encap "chassis_name=$1" 2>/dev/null) == "$2" ]]
 }
 
 case_up_makes_every_host_a_chassis() {
@@ -162,20 +131,6 @@ case_ovn_sync_makes_the_vlan_switches() {
 	hnh h3 "$TMP/h3.yaml" ovn-sync --plan
 	rc_is 0
 }
-
-# guest HOST NAME SWITCH MAC ADDR: a namespace bound to a logical port of SWITCH on HOST.
-guest() {
-	local h=$1 name=$2 sw=$3 mac=$4 addr=$5
-	"$OVN_LABTOOL" guest "$OVN_LAB-$h" "$name" "$mac" "$addr/24" || return 1
-	nbctl lsp-add "$sw" "$name-$h" -- lsp-set-addresses "$name-$h" "$mac $addr" || return 1
-	hvsctl "$h" add-port br-int "$name" -- set Interface "$name" \
-		"external_ids:iface-id=$name-$h" || return 1
-	wait_until "$SETTLE" "port $name on $h bound (ovn-installed)" \
-		bash -c "[[ \$(ip netns exec $(host_ns "$h") ovs-vsctl --db=unix:$(host_dir "$h")/db.sock get Interface $name external_ids:ovn-installed 2>/dev/null) == '\"true\"' ]]"
-}
-
-gping() { ip netns exec "$OVN_LAB-$1-$2" ping -c "${4:-3}" -i 0.2 -W 1 -q "$3" >/dev/null 2>&1; }
-no_gping() { ! gping "$@"; }
 
 case_vlan10_crosses_hosts_vlan20_does_not() {
 	local seen pid
@@ -296,13 +251,7 @@ case_down_removes_only_hostnets() {
 	key_is h1 ovn-cms-options by-hand
 }
 
-need_hostnet
-command -v ovn-northd >/dev/null || setup_failed "ovn-northd missing (tools/install-deps)"
-"$OVN_LABTOOL" stop "$OVN_LAB" >/dev/null 2>&1 || true
-on_exit '"$OVN_LABTOOL" stop "$OVN_LAB" >/dev/null 2>&1'
-"$OVN_LABTOOL" start "$OVN_LAB" 3 >"$TMP/lab.log" 2>&1 ||
-	setup_failed "ovn-lab did not start: $(tail -n 3 "$TMP/lab.log" | tr '\n' '|')"
-eval "$("$OVN_LABTOOL" env "$OVN_LAB")"
+ovn_lab_start_or_die 3
 for i in 1 2 3; do write_config "$i"; done
 run_cases up_makes_every_host_a_chassis ovn_sync_refusals ovn_sync_makes_the_vlan_switches \
 	vlan10_crosses_hosts_vlan20_does_not plan_exits_0_everywhere \

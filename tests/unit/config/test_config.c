@@ -744,8 +744,10 @@ static const struct bad_case bad_cases[] = {
      "t.yaml:2:55: ", "a network on br-int has no portgroups or access VLANs"},
     {"ovn: {northbound: \"unix:\"}\n", "t.yaml:1:19: ", "a unix: path that is not absolute"},
     {"ovn: {northbound: \"tcp:[::1:6641\"}\n", "t.yaml:1:19: ", "bad IPv4 address"},
-    {"ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {vlan: 10}}}\n",
-     "t.yaml:1:55: ", "missing key 'physnet'"},
+    {"ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {physnet: p}}}\n",
+     "t.yaml:1:55: ", "missing key 'vlan'"},
+    {"ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {vlan: 10}, v11: {vlan: 10}}}\n",
+     "t.yaml:1:67: ", "VLAN '10 (overlay)' is used twice"},
     {"ovn: {northbound: tcp:192.0.2.1:6641, networks: {v10: {vlan: 10, physnet: p}, v11: "
      "{vlan: 10, physnet: p}}}\n",
      "t.yaml:1:79: ", "VLAN '10 on p' is used twice"},
@@ -786,6 +788,20 @@ static void ovn_chassis_and_fleet(void **unused)
 	assert_string_equal(c.ovn.networks[1].name, "vlan20");
 	assert_int_equal(c.ovn.networks[1].vlan, 20);
 	assert_string_equal(c.ovn.networks[1].physnet, "provider");
+	hn_config_free(&c);
+
+	/* Overlay networks (no physnet): a VLAN may be both an overlay network and one of a
+	 * physical network, two different networks. */
+	assert_int_equal(parse("ovn:\n"
+			       "  northbound: tcp:192.0.2.1:6641\n"
+			       "  networks:\n"
+			       "    vlan10: {vlan: 10}\n"
+			       "    prov10: {vlan: 10, physnet: provider}\n",
+			       &c),
+			 0);
+	assert_int_equal(c.ovn.n_networks, 2);
+	assert_null(c.ovn.networks[0].physnet);
+	assert_int_equal(c.ovn.networks[0].vlan, 10);
 	hn_config_free(&c);
 
 	/* A chassis' guests on OVN's integration bridge, through libvirt. */
