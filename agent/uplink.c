@@ -151,6 +151,41 @@ static int resolve_by_mac(const struct hn_config *c, struct hn_bridge *b,
 	return 0;
 }
 
+/*
+ * A bond's other members: they must exist (ovs-vswitchd would add a port that never
+ * carries a frame) and hold no address, since only the first member's move to the bridge
+ * (uplink): an address left on a NIC inside a bond is one the host no longer answers on.
+ */
+static int check_members(const struct hn_bridge *b, struct hn_session *s)
+{
+	for (size_t i = 1; i < b->n_bond; i++) {
+		struct hn_bridge one = {0};
+		struct hn_uplink_facts f;
+		char a[HN_PREFIX6_STRLEN];
+
+		snprintf(one.name, sizeof(one.name), "%s", b->name);
+		snprintf(one.uplink, sizeof(one.uplink), "%s", b->bond[i]);
+		hn_session_uplink_facts(s, &one, &f);
+		if (!f.nic.exists)
+			return hn_err(
+			    -ENODEV,
+			    "%s: in the bond of bridge %s (uplink.bond), does not exist on "
+			    "this host",
+			    b->bond[i], b->name);
+		if (held(&f.nic) || held6(&f.nic))
+			return hn_err(
+			    -EADDRINUSE,
+			    "%s: in the bond of bridge %s, holds %s, and only the first "
+			    "member's (%s) addresses move to %s: remove it from %s or list "
+			    "%s first in uplink.bond",
+			    b->bond[i], b->name,
+			    held(&f.nic) ? hn_prefix_format(&f.nic.addrs[0], a)
+					 : hn_prefix6_format(&f.nic.addrs6[0], a),
+			    b->uplink, b->name, b->bond[i], b->bond[i]);
+	}
+	return 0;
+}
+
 int hn_uplink_resolve(struct hn_config *c, struct hn_session *s)
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {
@@ -163,6 +198,8 @@ int hn_uplink_resolve(struct hn_config *c, struct hn_session *s)
 		if (c->bridges[i].uplink_by_mac && (r = resolve_by_mac(c, &c->bridges[i], &f)) < 0)
 			return r;
 		r = resolve_bridge(&c->bridges[i], &f);
+		if (r == 0)
+			r = check_members(&c->bridges[i], s);
 		if (r < 0)
 			return r;
 	}
@@ -209,6 +246,7 @@ bool hn_plan_moves_nic(const struct hn_config *c, const struct hn_plan *plan)
 
 			if (b->uplink[0] &&
 			    (strcmp(a->iface, b->uplink) == 0 ||
+			     strcmp(a->iface, hn_bridge_uplink_port(b)) == 0 ||
 			     (a->op == HN_OP_REMOVE && strcmp(a->iface, b->name) == 0)))
 				return true;
 		}
@@ -221,8 +259,8 @@ void hn_uplink_mark_kept(struct hn_config *c, const struct hn_plan *plan)
 	for (size_t i = 0; i < c->n_bridges; i++) {
 		struct hn_bridge *b = &c->bridges[i];
 
-		b->uplink_kept =
-		    b->uplink[0] && !ovs_removes(plan, b->name) && !ovs_removes(plan, b->uplink);
+		b->uplink_kept = b->uplink[0] && !ovs_removes(plan, b->name) &&
+				 !ovs_removes(plan, hn_bridge_uplink_port(b));
 	}
 }
 

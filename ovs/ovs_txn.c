@@ -374,6 +374,33 @@ static int collect_waits(const struct hn_ovs_db *db, struct hn_ovs_act *const *a
 	return r;
 }
 
+/* The interfaces of a new port (iface_cols: one row, or an array of a bond's rows), each
+ * inserted with a named uuid, and the port's "interfaces" column naming them. */
+static int insert_ifaces(struct hn_ovs_txn *txn, const json_t *iface_cols, size_t i, json_t *port)
+{
+	bool many = json_is_array(iface_cols);
+	size_t n = many ? json_array_size(iface_cols) : 1;
+	json_t *refs = json_array();
+	char name[48];
+	int r = refs ? 0 : -ENOMEM;
+
+	for (size_t k = 0; r == 0 && k < n; k++) {
+		const json_t *row = many ? json_array_get(iface_cols, k) : iface_cols;
+
+		snprintf(name, sizeof(name), k ? "i%zu_%zu" : "i%zu", i, k);
+		r = hn_ovs_txn_push(txn, insert_op("Interface", json_deep_copy(row), name),
+				    HN_OVS_OP_INSERT_IFACE, (long)i);
+		if (r == 0 && json_array_append_new(refs, named_ref(name)) < 0)
+			r = -ENOMEM;
+	}
+	if (r == 0 && json_object_set_new(port, "interfaces",
+					  many ? json_pack("[s, O]", "set", refs)
+					       : json_incref(json_array_get(refs, 0))) < 0)
+		r = -ENOMEM;
+	json_decref(refs);
+	return r;
+}
+
 static int build_forward(const struct hn_ovs_db *db, struct hn_ovs_act *const *acts, size_t n,
 			 struct hn_ovs_txn *txn)
 {
@@ -392,13 +419,8 @@ static int build_forward(const struct hn_ovs_db *db, struct hn_ovs_act *const *a
 
 		if (a->kind != HN_OVS_ADD_PORT)
 			continue;
-		snprintf(name, sizeof(name), "i%zu", i);
-		r = hn_ovs_txn_push(txn,
-				    insert_op("Interface", json_deep_copy(a->iface_cols), name),
-				    HN_OVS_OP_INSERT_IFACE, (long)i);
 		port = json_deep_copy(a->cols);
-		if (r == 0 && (!port || json_object_set_new(port, "interfaces", named_ref(name))))
-			r = -ENOMEM;
+		r = port ? insert_ifaces(txn, a->iface_cols, i, port) : -ENOMEM;
 		snprintf(name, sizeof(name), "p%zu", i);
 		if (r == 0)
 			r = hn_ovs_txn_push(txn, insert_op("Port", port, name),
