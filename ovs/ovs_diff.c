@@ -28,6 +28,8 @@ struct diff {
 	const char *datapath;
 	struct hn_plan *plan;
 	struct hn_ovs_strmap wanted; /* port name -> index of its bridge in want */
+	/* Ports removed because a bond takes their NICs (free_members): not pruned again. */
+	struct hn_ovs_strmap freed;
 };
 
 void hn_ovs_act_free(struct hn_ovs_act *a)
@@ -638,6 +640,49 @@ static int set_bond(struct diff *d, const struct hn_ovs_port *cp, const struct w
 	return 0;
 }
 
+static bool is_member(const struct hn_bridge *b, const char *name)
+{
+	for (size_t i = 0; i < b->n_bond; i++)
+		if (strcmp(b->bond[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Every port but the bond's own that holds one of its NICs (a bond an operator made under
+ * another name, the NIC's own port from before the bond): an interface is in one port, and
+ * its name is unique, so that port goes in the same NIC step as the bond comes, guarded
+ * alike.
+ */
+static int free_members(struct diff *d, const struct hn_ovs_port *cp, const struct hn_bridge *b)
+{
+	for (size_t i = 0; i < d->db->n_ports; i++) {
+		const struct hn_ovs_port *p = &d->db->ports[i];
+		const struct hn_ovs_iface *f[HN_BOND_MAX + 1];
+		size_t n, k, at;
+		int r;
+
+		if (p == cp || p->bridge < 0 || hn_ovs_strmap_get(&d->freed, p->name, &at))
+			continue;
+		n = hn_ovs_db_port_ifaces(d->db, p, f, HN_BOND_MAX + 1);
+		for (k = 0; k < n && k <= HN_BOND_MAX && !is_member(b, f[k]->name); k++)
+			;
+		if (k == n || k > HN_BOND_MAX)
+			continue;
+		r = del_port(d, &d->db->bridges[p->bridge], i);
+		if (r < 0)
+			return r;
+		last_action(d)->uplink = true;
+		last_action(d)->stage = HN_STAGE_NIC;
+		hn_action_remark(last_action(d), "%s; its NIC %s joins the bond %s",
+				 p->owned ? "created by hostnet" : "not hostnet's", f[k]->name,
+				 b->bond_port);
+		if (hn_ovs_strmap_put(&d->freed, p->name, i) < 0)
+			return oom();
+	}
+	return 0;
+}
+
 static int observe_bond(struct diff *d, const struct hn_ovs_port *cp, const struct want_port *wp)
 {
 	struct hn_observation *o;
@@ -660,6 +705,9 @@ static int converge_port(struct diff *d, const struct hn_bridge *wb, const struc
 {
 	const struct hn_ovs_port *cp = hn_ovs_db_port(d->db, wp->name);
 	int r = wp->bond ? observe_bond(d, cp, wp) : observe_port(d, wb, cp, wp);
+
+	if (r == 0 && wp->bond)
+		r = free_members(d, cp, wp->bond);
 
 	if (r < 0)
 		return r;
@@ -720,6 +768,13 @@ static bool wanted(const struct diff *d, const char *port)
 	return hn_ovs_strmap_get(&d->wanted, port, &i);
 }
 
+static bool freed(const struct diff *d, const char *port)
+{
+	size_t i;
+
+	return hn_ovs_strmap_get(&d->freed, port, &i);
+}
+
 /*
  * On a bridge whose uplink is found by its MAC, a system port hostnet made that the config no
  * longer names is the uplink under its old name (the NIC was renamed): it leaves in the same
@@ -747,7 +802,7 @@ static int prune_ports(struct diff *d, const struct hn_bridge *wb, const struct 
 		const struct hn_ovs_port *p = &d->db->ports[cb->ports[i]];
 		int r;
 
-		if (p->owned && !wanted(d, p->name)) {
+		if (p->owned && !wanted(d, p->name) && !freed(d, p->name)) {
 			r = del_port(d, cb, cb->ports[i]);
 			if (r < 0)
 				return r;
@@ -907,6 +962,7 @@ int hn_ovs_diff(const struct hn_ovs_db *db, const struct hn_config *want, const 
 		r = cb->owned ? del_bridge(&d, cb) : prune_ports(&d, NULL, cb);
 	}
 	hn_ovs_strmap_free(&d.wanted);
+	hn_ovs_strmap_free(&d.freed);
 	return r;
 }
 

@@ -759,6 +759,45 @@ static void bond_converges_and_goes(void **unused)
 	free_world(&w);
 }
 
+/* bond.json with its bond renamed bond0 and not hostnet's: a bond an operator made. */
+static void load_hand_made_bond(struct world *w)
+{
+	json_t *snap = fake_data_json("bond.json");
+	char *text = json_dumps(snap, JSON_COMPACT), *at;
+	const char *owned = "\"external_ids\":[\"map\",[[\"hostnet-owner\",\"hostnet\"]]],"
+			    "\"interfaces\":[\"set\"";
+
+	/* The bond's row is the one whose interfaces are a set: its mark goes, its name too. */
+	at = strstr(text, owned);
+	assert_non_null(at);
+	memcpy(at + 25, "x", 1); /* hostnet-owner -> xostnet-owner */
+	at = strstr(text, "\"br0-bond\"");
+	assert_non_null(at);
+	memcpy(at, "\"bond0\"   ", 10);
+	json_decref(snap);
+	assert_int_equal(hn_ovs_db_parse_text(text, 0, strlen(text), &w->db), 0);
+}
+
+/* A bond of another name holding the NICs: it goes as the bond comes, in the NIC step. */
+static void bond_takes_its_nics_from_another_port(void **unused)
+{
+	struct world w = {0};
+
+	bond_config(&w, HN_BOND_ACTIVE_BACKUP, HN_LACP_OFF);
+	load_hand_made_bond(&w);
+	assert_false(hn_ovs_db_port(w.db, "bond0")->owned);
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "- ovs      port bond0 on br0: not hostnet's; its NIC eno1 joins the "
+			     "bond br0-bond\n"
+			     "+ ovs      port br0-bond on br0: bond eno1,eno2, bond_mode "
+			     "active-backup, lacp off\n");
+	for (size_t i = 0; i < w.plan.n; i++) {
+		assert_true(w.plan.actions[i]->uplink);
+		assert_int_equal(w.plan.actions[i]->stage, HN_STAGE_NIC);
+	}
+	free_world(&w);
+}
+
 /* The interfaces of the recorded bond, each found by its uuid. */
 static void bond_members_are_read(void **unused)
 {
@@ -1016,6 +1055,7 @@ int main(void)
 	    cmocka_unit_test(bond_is_one_port_of_its_nics),
 	    cmocka_unit_test(bond_converges_and_goes),
 	    cmocka_unit_test(bond_members_are_read),
+	    cmocka_unit_test(bond_takes_its_nics_from_another_port),
 	    cmocka_unit_test(port_named_twice_is_refused),
 	    cmocka_unit_test(failed_wait_means_retry),
 	    cmocka_unit_test(name_taken_meanwhile_means_retry),
