@@ -110,13 +110,43 @@ static int hygiene(const struct hn_nl_state *st, const char *name, bool *off, st
 			      name, l->arp_ignore, l->arp_announce);
 }
 
+/* A bond's member with the bridge's MAC goes first: the uplink whose MAC the bridge keeps. */
+static void bond_mac_first(const struct hn_nl_state *st, struct hn_bridge *b,
+			   const struct hn_nl_link *bl)
+{
+	for (size_t k = 1; bl->has_mac && k < b->n_bond; k++) {
+		const struct hn_nl_link *ml = hn_nl_link_by_name(st, b->bond[k]);
+		char first[IFNAMSIZ];
+
+		if (!ml || !ml->has_mac || memcmp(ml->mac, bl->mac, 6) != 0)
+			continue;
+		memcpy(first, b->bond[0], IFNAMSIZ);
+		memcpy(b->bond[0], b->bond[k], IFNAMSIZ);
+		memcpy(b->bond[k], first, IFNAMSIZ);
+		memcpy(b->uplink, b->bond[0], IFNAMSIZ);
+		return;
+	}
+}
+
 static int uplink(const struct hn_nl_state *st, struct hn_bridge *b, const struct hn_nl_link *bl,
 		  const struct hn_nl_route **gw, struct hn_import *im)
 {
 	const struct hn_nl_route *def = default_route(st, bl->ifindex);
-	long k = mac_port(st, b, bl);
+	long k;
 
 	*gw = NULL;
+	if (b->n_bond) {
+		/* The bond is the uplink (ovs_import.c): its route and gateway are the bridge's. */
+		bond_mac_first(st, b, bl);
+		if (def) {
+			b->has_gateway = true;
+			b->gateway = def->gateway;
+			b->has_addresses = true;
+			*gw = def;
+		}
+		return 0;
+	}
+	k = mac_port(st, b, bl);
 	if (!def)
 		return 0;
 	if (k < 0)
