@@ -19,14 +19,20 @@
 #   member_with_address_refused
 #                           eno2 holds an address: up exits 1 with one line naming eno2, and
 #                           nothing on the host changed
+#   bond_imported           a bond bond0 of eno2 and eno1 made by hand under br0 (with eno1's
+#                           MAC and address): import says `uplink: { bond: [eno1, eno2], ... }`
+#                           (eno1 first: it has br0's MAC) and notes that bond0 becomes
+#                           br0-bond; check takes it, up makes br0-bond in bond0's place, plan
+#                           then exits 0 and the host answers
 #   lacp_balance_tcp        the provider's side speaks LACP. This kernel has no bonding module
 #                           (no `ip link add type bond`), so the provider is an OVS bridge in
 #                           the provider namespace (its own ovsdb-server and ovs-vswitchd) with
 #                           gw0 and gw1 in one LACP bond (active, fast, balance-tcp, falling
 #                           back to active-backup while no partner speaks, as switch ports set
 #                           to "no lacp suspend-individual" do). `mode: balance-tcp, lacp:
-#                           active` moves the uplink under pings (losses printed, at most 1 s:
-#                           the provider's bond moves traffic as LACP comes up); verify OK
+#                           active` moves the uplink under pings (losses printed, replies
+#                           back within 4 s: the provider's bond moves traffic as LACP comes
+#                           up, in 5 ms to 2 s here); verify OK
 #                           with "LACP negotiated" within 10 s, and the provider's bond/show
 #                           says negotiated too; down gives the address back to eno1, which
 #                           the provider reaches again once its LACP partner times out (3 s,
@@ -145,6 +151,30 @@ case_member_with_address_refused() {
 		host_unchanged_since eno2addr && host_answers
 }
 
+case_bond_imported() {
+	fresh_lab || return 1
+	# As an operator would have made it: a bond of another name, the address on br0.
+	must vsctl -- add-br br0 -- set bridge br0 datapath_type=netdev \
+		other_config:hwaddr="$LAB_ENO1_MAC" -- add-bond br0 bond0 eno2 eno1 \
+		bond_mode=active-backup -- add-br brint -- set bridge brint datapath_type=netdev \
+		-- set port brint tag=99 &&
+		must in_lab ip addr del "$LAB_HOST_ADDR" dev eno1 &&
+		must in_lab ip addr add "$LAB_HOST_ADDR" dev br0 && must in_lab ip link set br0 up &&
+		must in_lab ip route add default via "$LAB_GW" dev br0 || return 1
+	hn uplink-bond.yaml import && rc_is 0 || return 1
+	cp "$TMP/out" "$TMP/imported.yaml"
+	# eno1 first: the member with br0's MAC, whichever order OVS lists them in.
+	grep -qF 'uplink: { bond: [eno1, eno2], mode: active-backup, lacp: off }' \
+		"$TMP/imported.yaml" || why "import: $(grep uplink "$TMP/imported.yaml")" || return 1
+	grep -qF '#   port bond0 on br0: a bond, said as uplink.bond; hostnet names its port br0-bond' \
+		"$TMP/imported.yaml" || why "import does not say bond0 becomes br0-bond" || return 1
+	hn "$TMP/imported.yaml" check && rc_is 0 || return 1
+	# The imported config, applied: bond0 gives way to br0-bond in the guarded NIC step.
+	hn "$TMP/imported.yaml" up && rc_is 0 && out_has "- ovs      port bond0 on br0" &&
+		out_has "+ ovs      port br0-bond on br0" || return 1
+	hn "$TMP/imported.yaml" plan && rc_is 0 && bond_on_br0 active-backup off && host_answers
+}
+
 # ---- LACP ----
 
 UP_OVS=
@@ -189,8 +219,9 @@ case_lacp_balance_tcp() {
 	t1=$(now_ms)
 	rc_is 0 && out_has "bond eno1,eno2, bond_mode balance-tcp, lacp active" || return 1
 	# The provider's bond leaves its fallback for LACP once the host speaks it, and moves
-	# traffic while it does: losses there are the switch's, bounded here to 1 s of them.
-	ping_report "LACP bond up" "$t0" "$t1" 200 && bond_on_br0 balance-tcp active || return 1
+	# traffic while it does: losses there are the switches' (seen: 1, 20 and, with a TCG guest
+	# running beside, 422 of 800), printed; the replies must come back within the 4 s.
+	ping_report "LACP bond up" "$t0" "$t1" 800 && bond_on_br0 balance-tcp active || return 1
 	hn "$TMP/lacp.yaml" plan && rc_is 0 || return 1
 	for ((i = 0; i < 50; i++)); do
 		hn "$TMP/lacp.yaml" verify --no-probes
@@ -218,4 +249,4 @@ case_lacp_balance_tcp() {
 }
 
 need_hostnet
-run_cases active_backup_failover member_with_address_refused lacp_balance_tcp
+run_cases active_backup_failover member_with_address_refused bond_imported lacp_balance_tcp
