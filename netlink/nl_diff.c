@@ -835,14 +835,15 @@ static int diff_all(struct diff *d, const struct hn_config *down)
 }
 
 /* The host's interfaces on the switch: every bridge's own port, then each internal port,
- * bridge after bridge. */
+ * bridge after bridge; then the bonds' other members, which must be up to carry (ifupdown
+ * leaves a NIC it does not configure down, and ovs-vswitchd does not set one up). */
 static int host_ifs(struct diff *d)
 {
 	const struct hn_config *c = d->want;
 	size_t n = 0;
 
 	for (size_t i = 0; c && i < c->n_bridges; i++)
-		n += 1 + c->bridges[i].n_ports;
+		n += 1 + c->bridges[i].n_ports + c->bridges[i].n_bond;
 	d->ifs = calloc(n + 1, sizeof(*d->ifs));
 	if (!d->ifs)
 		return -ENOMEM;
@@ -884,6 +885,10 @@ static int host_ifs(struct diff *d)
 			};
 		}
 	}
+	for (size_t i = 0; c && i < c->n_bridges; i++)
+		for (size_t k = 1; k < c->bridges[i].n_bond; k++)
+			d->ifs[d->n_ifs++] = (struct host_if){
+			    .name = c->bridges[i].bond[k], .bridge = &c->bridges[i], .up = true};
 	return 0;
 }
 
