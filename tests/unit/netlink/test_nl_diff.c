@@ -176,6 +176,34 @@ static void seed_from_an_existing_down_link(void **unused)
 	hn_nl_state_clear(&k);
 }
 
+/* A bond's other member is set up (ovs-vswitchd does not): only it, and nothing else of it;
+ * the first member is the uplink, whose address moves as for one NIC. */
+static void a_bonds_other_member_is_set_up(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	seed_init(&s);
+	snprintf(s.b[0].bond[0], IFNAMSIZ, "eno1");
+	snprintf(s.b[0].bond[1], IFNAMSIZ, "eno2");
+	s.b[0].n_bond = 2;
+	snprintf(s.b[0].bond_port, IFNAMSIZ, "br0-bond");
+	link_(&k, ENO1, "eno1", true, 1500);
+	link_(&k, 5, "eno2", false, 1500);
+	link_(&k, BRINT, "brint", true, 1500);
+	link_(&k, BR0, "br0", true, 1500);
+	brint_converged(&k);
+	addr_(&k, BR0, "198.51.100.10", 24, HN_NL_PROTO);
+	route_(&k, "0.0.0.0", 0, "198.51.100.1", BR0, HN_NL_PROTO);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "~ link eno2: down -> up");
+	assert_true(change(&p, 0)->up);
+	assert_false(change(&p, 0)->arp);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
 /* ---- internal ports of their own, and the ARP hygiene ---- */
 
 /* brint_only, with mon0 (internal, VLAN 250) holding 10.250.0.1/24 and a route through it,
@@ -1026,6 +1054,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(from_nothing_plans_on_an_interface_not_created_yet),
 	    cmocka_unit_test(seed_from_an_existing_down_link),
+	    cmocka_unit_test(a_bonds_other_member_is_set_up),
 	    cmocka_unit_test(converged_host_gives_an_empty_plan),
 	    cmocka_unit_test(what_others_added_satisfies_the_config_too),
 	    cmocka_unit_test(a_host_address_is_not_its_subnet),
