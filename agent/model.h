@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define HN_VLAN_MIN 1
 #define HN_VLAN_MAX 4094
@@ -275,6 +276,14 @@ const char *hn_datapath_name(enum hn_datapath d);
 static inline bool hn_bridge_has_uplink(const struct hn_bridge *b)
 {
 	return b->uplink[0] || b->uplink_by_mac;
+}
+/* Is name b's uplink NIC, or one of its bond's? */
+static inline bool hn_bridge_is_uplink_nic(const struct hn_bridge *b, const char *name)
+{
+	for (size_t i = 0; i < b->n_bond; i++)
+		if (strcmp(b->bond[i], name) == 0)
+			return true;
+	return b->uplink[0] && strcmp(b->uplink, name) == 0;
 }
 /* The OVS port of b's uplink: its bond port, or the NIC's own port ("" when none). */
 static inline const char *hn_bridge_uplink_port(const struct hn_bridge *b)

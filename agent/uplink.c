@@ -151,17 +151,33 @@ static int resolve_by_mac(const struct hn_config *c, struct hn_bridge *b,
 	return 0;
 }
 
+/* Append the n prefixes of from (size bytes each) to *v of *n: -ENOMEM with a message. */
+static int append(void *vp, size_t *n, const void *from, size_t k, size_t size)
+{
+	void **v = vp;
+	char *grown = realloc(*v, (*n + k) * size);
+
+	if (!grown && *n + k)
+		return hn_err(-ENOMEM, "out of memory");
+	memcpy(grown + *n * size, from, k * size);
+	*v = grown;
+	*n += k;
+	return 0;
+}
+
 /*
  * A bond's other members: they must exist (ovs-vswitchd would add a port that never
- * carries a frame) and hold no address, since only the first member's move to the bridge
- * (uplink): an address left on a NIC inside a bond is one the host no longer answers on.
+ * carries a frame). Normally only the first holds addresses; what another holds moves to the
+ * bridge too when the config leaves the addresses to the host (given: from_config), and its
+ * gateways count where the first has none. `down` gives them all to the first.
  */
-static int check_members(const struct hn_bridge *b, struct hn_session *s)
+static int resolve_members(struct hn_bridge *b, struct hn_session *s, bool from_config,
+			   bool from_config6)
 {
 	for (size_t i = 1; i < b->n_bond; i++) {
 		struct hn_bridge one = {0};
 		struct hn_uplink_facts f;
-		char a[HN_PREFIX6_STRLEN];
+		int r = 0;
 
 		snprintf(one.name, sizeof(one.name), "%s", b->name);
 		snprintf(one.uplink, sizeof(one.uplink), "%s", b->bond[i]);
@@ -172,16 +188,24 @@ static int check_members(const struct hn_bridge *b, struct hn_session *s)
 			    "%s: in the bond of bridge %s (uplink.bond), does not exist on "
 			    "this host",
 			    b->bond[i], b->name);
+		if (!from_config && held(&f.nic))
+			r = append(&b->addresses, &b->n_addresses, f.nic.addrs, held(&f.nic),
+				   sizeof(*b->addresses));
+		if (r == 0 && !from_config6 && held6(&f.nic))
+			r = append(&b->addresses6, &b->n_addresses6, f.nic.addrs6, held6(&f.nic),
+				   sizeof(*b->addresses6));
+		if (r < 0)
+			return r;
+		if (!b->has_gateway && f.nic.has_gateway) {
+			b->gateway = f.nic.gateway;
+			b->has_gateway = true;
+		}
+		if (!b->has_gateway6 && f.nic.has_gateway6) {
+			b->gateway6 = f.nic.gateway6;
+			b->has_gateway6 = true;
+		}
 		if (held(&f.nic) || held6(&f.nic))
-			return hn_err(
-			    -EADDRINUSE,
-			    "%s: in the bond of bridge %s, holds %s, and only the first "
-			    "member's (%s) addresses move to %s: remove it from %s or list "
-			    "%s first in uplink.bond",
-			    b->bond[i], b->name,
-			    held(&f.nic) ? hn_prefix_format(&f.nic.addrs[0], a)
-					 : hn_prefix6_format(&f.nic.addrs6[0], a),
-			    b->uplink, b->name, b->bond[i], b->bond[i]);
+			hn_debug("%s: takes the addresses of %s too", b->name, b->bond[i]);
 	}
 	return 0;
 }
@@ -190,6 +214,7 @@ int hn_uplink_resolve(struct hn_config *c, struct hn_session *s)
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {
 		struct hn_uplink_facts f;
+		bool given, given6;
 		int r;
 
 		if (!hn_bridge_has_uplink(&c->bridges[i]))
@@ -197,9 +222,12 @@ int hn_uplink_resolve(struct hn_config *c, struct hn_session *s)
 		hn_session_uplink_facts(s, &c->bridges[i], &f);
 		if (c->bridges[i].uplink_by_mac && (r = resolve_by_mac(c, &c->bridges[i], &f)) < 0)
 			return r;
+		/* What the config says itself, before the host's fill it in. */
+		given = c->bridges[i].has_addresses;
+		given6 = c->bridges[i].n_addresses6 > 0;
 		r = resolve_bridge(&c->bridges[i], &f);
 		if (r == 0)
-			r = check_members(&c->bridges[i], s);
+			r = resolve_members(&c->bridges[i], s, given, given6);
 		if (r < 0)
 			return r;
 	}
