@@ -466,7 +466,8 @@ migrated_on() {
 }
 
 uplink_on_eno1() {
-	in_lab ip -4 -o addr show dev eno1 | grep -q "inet $LAB_HOST_ADDR " ||
+	# Not `| grep -q`: with pipefail, ip writing a second address after grep left fails it.
+	[[ $(in_lab ip -4 -o addr show dev eno1) == *"inet $LAB_HOST_ADDR "* ]] ||
 		why "eno1 lacks $LAB_HOST_ADDR" || return 1
 	[[ $(in_lab ip -4 route show default) == "default via $LAB_GW dev eno1 "* ]] ||
 		why "default route: $(in_lab ip -4 route show default | tr '\n' '|')" || return 1
