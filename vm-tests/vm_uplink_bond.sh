@@ -23,6 +23,11 @@
 #                          ovs-vswitchd's); verify WARNING naming eno1 disabled; the cable
 #                          back, verify OK
 #   down under 5 ms pings  the same pings during `down`: eno1 gets the address back
+#   lacp balance tcp       the provider's gw0 and gw1 become an OVS LACP bond (this host's
+#                          kernel has no bonding module; a netdev OVS in the provider's
+#                          namespace); `mode: balance-tcp, lacp: active` up under pings
+#                          (losses printed), verify OK with LACP negotiated, and the
+#                          provider's bond says negotiated too
 #
 # Must run as root; see vm-tests/vm for the hostnet under test (HOSTNET_DEB, else a release
 # build of this tree). Lines starting "# " are figures; the last line is "N passed, N failed".
@@ -129,8 +134,72 @@ case_down_under_5_ms_pings() {
 	host_answers && portsec_clean
 }
 
+# ---- LACP: the provider's two ports an OVS bond speaking LACP (this host's kernel has no
+# bonding module), as in tests/integration/uplink_bond.sh ----
+
+UP_OVS=
+up_vsctl() { in_provider ovs-vsctl --db="unix:$UP_OVS/db.sock" --timeout=5 "$@"; }
+up_appctl() {
+	in_provider ovs-appctl -t "$UP_OVS/ovs-vswitchd.$(cat "$UP_OVS/ovs-vswitchd.pid").ctl" "$@"
+}
+
+# The provider's bridge upbr becomes an OVS bridge pbr with gw0 and gw1 in an LACP bond
+# (active, fast, active-backup while no partner speaks); `vm stop` ends its daemons with
+# everything in the provider's namespace.
+provider_lacp() {
+	local i
+	UP_OVS=$VM_DIR/up-ovs
+	mkdir -p "$UP_OVS" &&
+		ovsdb-tool create "$UP_OVS/conf.db" /usr/share/openvswitch/vswitch.ovsschema &&
+		in_provider ovsdb-server "$UP_OVS/conf.db" --remote="punix:$UP_OVS/db.sock" \
+			--pidfile="$UP_OVS/ovsdb-server.pid" --log-file="$UP_OVS/ovsdb-server.log" \
+			--unixctl="$UP_OVS/ovsdb-server.ctl" --no-chdir --detach 2>>"$UP_OVS/start.log" &&
+		in_provider env OVS_RUNDIR="$UP_OVS" ovs-vswitchd "unix:$UP_OVS/db.sock" \
+			--pidfile="$UP_OVS/ovs-vswitchd.pid" --log-file="$UP_OVS/ovs-vswitchd.log" \
+			--no-chdir --detach 2>>"$UP_OVS/start.log" || why "the provider's OVS did not start" || return 1
+	in_provider ip addr del "$VM_GW/24" dev upbr && in_provider ip link del upbr &&
+		up_vsctl -- add-br pbr -- set bridge pbr datapath_type=netdev \
+			-- add-bond pbr pbond gw0 gw1 lacp=active bond_mode=balance-tcp \
+			other_config:lacp-time=fast other_config:lacp-fallback-ab=true &&
+		in_provider ip addr add "$VM_GW/24" dev pbr && in_provider ip link set pbr up ||
+		why "could not make the provider's LACP bond" || return 1
+	for ((i = 0; i < 100; i++)); do
+		in_provider ping -n -q -c 1 -W 1 "${VM_ADDR%/*}" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	why "the provider's OVS bridge does not reach the guest"
+}
+
+case_lacp_balance_tcp() {
+	local i
+	provider_lacp || return 1
+	sed 's/^\(  datapath:\) netdev$/\1 system/; s/mode: active-backup }/mode: balance-tcp, lacp: active }/' \
+		"$CONF/$CONFIG" >"$TMP/lacp.yaml"
+	grep -q "lacp: active" "$TMP/lacp.yaml" || why "no uplink line in $CONFIG" || return 1
+	put_file "$TMP/lacp.yaml" /etc/hostnet/test/lacp.yaml || why "could not copy the config" ||
+		return 1
+	ping_start 8
+	hn lacp.yaml up
+	echo "# LACP up took $ELAPSED ms"
+	# The provider's bond moves traffic as LACP comes up: losses printed, not bounded
+	# tighter than the replies coming back.
+	pings_lost "LACP bond up" 1600 || return 1
+	rc_is 0 && out_has "bond eno1,eno2, bond_mode balance-tcp, lacp active" || return 1
+	for ((i = 0; i < 20; i++)); do
+		hn lacp.yaml verify --no-probes
+		[[ $RC == 0 ]] && break
+		sleep 0.5
+	done
+	echo "# LACP negotiated after $i verify run(s) (0.5 s apart, each about 1 s)"
+	rc_is 0 && line_is OK "uplink bond br0-bond" "LACP negotiated" || return 1
+	[[ $(up_appctl bond/show pbond) == *"lacp_status: negotiated"* ]] ||
+		why "the provider's bond: $(up_appctl bond/show pbond | grep lacp_status)" || return 1
+	host_answers
+}
+
 guest_start_or_die --eno2
-for c in eno2_named up_under_5_ms_pings bonded eno1_link_down down_under_5_ms_pings; do
+for c in eno2_named up_under_5_ms_pings bonded eno1_link_down down_under_5_ms_pings \
+	lacp_balance_tcp; do
 	check "${c//_/ }" "case_$c"
 done
 finish

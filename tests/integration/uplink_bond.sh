@@ -200,10 +200,10 @@ provider_lacp() {
 		must ovsdb-tool create "$UP_OVS/conf.db" /usr/share/openvswitch/vswitch.ovsschema &&
 		must in_up ovsdb-server "$UP_OVS/conf.db" --remote="punix:$UP_OVS/db.sock" \
 			--pidfile="$UP_OVS/ovsdb-server.pid" --log-file="$UP_OVS/ovsdb-server.log" \
-			--unixctl="$UP_OVS/ovsdb-server.ctl" --no-chdir --detach &&
+			--unixctl="$UP_OVS/ovsdb-server.ctl" --no-chdir --detach 2>>"$UP_OVS/start.log" &&
 		must in_up env OVS_RUNDIR="$UP_OVS" ovs-vswitchd "unix:$UP_OVS/db.sock" \
 			--pidfile="$UP_OVS/ovs-vswitchd.pid" --log-file="$UP_OVS/ovs-vswitchd.log" \
-			--no-chdir --detach || return 1
+			--no-chdir --detach 2>>"$UP_OVS/start.log" || return 1
 	must in_up ip addr del 198.51.100.1/24 dev upbr && must in_up ip link del upbr &&
 		must up_vsctl -- add-br pbr -- set bridge pbr datapath_type=netdev \
 			-- add-bond pbr pbond gw0 gw1 lacp=active bond_mode=balance-tcp \
