@@ -163,17 +163,32 @@ static int resolve_new_bridges(struct ovs_state *s, struct hn_ovs_act *const *ac
 	return 0;
 }
 
-/* Every interface the transaction added must have been opened by ovs-vswitchd. */
+/* The name of interface k that act a inserted: the port's own, or a bond member's. */
+static const char *made_iface_name(const struct hn_ovs_act *a, size_t k)
+{
+	const json_t *row = json_is_array(a->iface_cols) ? json_array_get(a->iface_cols, k) : NULL;
+	const char *name = json_string_value(json_object_get(row, "name"));
+
+	return name ? name : a->port;
+}
+
+/* Every interface the transaction added (each of a bond's) must have been opened by
+ * ovs-vswitchd. */
 static int check_interfaces(struct ovs_state *s, struct hn_ovs_act *const *acts, size_t n)
 {
 	struct hn_ovs_strmap made = {0};
 	size_t nbad = 0, first = 0;
 	char why[512], more[64] = "";
+	const struct hn_ovs_act *a;
 	int r = 0;
 
+	/* Each interface stands for act i, interface k: i * HN_OVS_IFACES_MAX + k. */
 	for (size_t i = 0; r == 0 && i < n; i++)
-		if (acts[i]->kind == HN_OVS_ADD_PORT && acts[i]->made_iface_uuid[0])
-			r = hn_ovs_strmap_put(&made, acts[i]->made_iface_uuid, i);
+		for (size_t k = 0; r == 0 && acts[i]->kind == HN_OVS_ADD_PORT &&
+				   k < HN_OVS_IFACES_MAX && acts[i]->made_iface_uuid[k][0];
+		     k++)
+			r = hn_ovs_strmap_put(&made, acts[i]->made_iface_uuid[k],
+					      i * HN_OVS_IFACES_MAX + k);
 	if (r == 0 && made.n)
 		r = hn_ovs_cfg_failed_ifaces(s->rpc, &made, &nbad, &first, why, sizeof(why));
 	hn_ovs_strmap_free(&made);
@@ -183,8 +198,9 @@ static int check_interfaces(struct ovs_state *s, struct hn_ovs_act *const *acts,
 		return r;
 	if (nbad > 1)
 		snprintf(more, sizeof(more), " (and %zu more interface(s))", nbad - 1);
+	a = acts[first / HN_OVS_IFACES_MAX];
 	return hn_err(-ENODEV, "ovs-vswitchd could not open interface %s (port %s on %s): %s%s",
-		      acts[first]->port, acts[first]->port, acts[first]->bridge, why, more);
+		      made_iface_name(a, first % HN_OVS_IFACES_MAX), a->port, a->bridge, why, more);
 }
 
 /* acts committed in one transaction, then taken by ovs-vswitchd (watched through s->cfg). */

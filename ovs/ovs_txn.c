@@ -759,6 +759,16 @@ static const char *act_text(const struct hn_ovs_act *a, char *buf, size_t len)
 	return buf;
 }
 
+/* An interface act a inserted: into the next free slot, in the order of its inserts. */
+static void made_iface(struct hn_ovs_act *a, const char *uuid)
+{
+	for (size_t k = 0; k < HN_OVS_IFACES_MAX; k++)
+		if (!a->made_iface_uuid[k][0]) {
+			snprintf(a->made_iface_uuid[k], HN_OVS_UUID_LEN + 1, "%s", uuid);
+			return;
+		}
+}
+
 int hn_ovs_txn_result(const struct hn_ovs_txn *txn, const json_t *result,
 		      struct hn_ovs_act *const *acts, long long *next_cfg)
 {
@@ -800,7 +810,7 @@ int hn_ovs_txn_result(const struct hn_ovs_txn *txn, const json_t *result,
 		if (!acts || op->act < 0 || !u)
 			continue;
 		if (op->role == HN_OVS_OP_INSERT_IFACE)
-			snprintf(acts[op->act]->made_iface_uuid, HN_OVS_UUID_LEN + 1, "%s", u);
+			made_iface(acts[op->act], u);
 		else if (op->role == HN_OVS_OP_INSERT_PORT || op->role == HN_OVS_OP_INSERT_BRIDGE)
 			snprintf(acts[op->act]->made_uuid, HN_OVS_UUID_LEN + 1, "%s", u);
 	}
