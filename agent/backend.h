@@ -240,6 +240,23 @@ struct hn_learned {
 	size_t n;
 };
 
+/* One member of a bond as ovs-vswitchd shows it (bond/show, lacp/show). */
+struct hn_bond_member {
+	char name[64];
+	bool enabled; /* "member eno1: enabled": the bond may send through it */
+	bool active;  /* the active member (active-backup) */
+	/* lacp/show's word for it ("current attached", "defaulted detached"); "" without
+	 * LACP. */
+	char lacp[64];
+};
+
+/* A bond port's state: its members, and whether LACP is negotiated. */
+struct hn_bond_state {
+	char lacp_status[32]; /* bond/show's lacp_status: "off", "negotiated", "configured" */
+	struct hn_bond_member members[HN_BOND_MAX];
+	size_t n_members; /* those shown, at most HN_BOND_MAX */
+};
+
 /*
  * `hostnet import`: the host described as a config, each layer adding what it reads, and
  * what a config cannot say about it, one line each (written as YAML comments).
@@ -284,6 +301,10 @@ struct hn_backend {
 	 * socket (its pid file and control socket in the same directory). 0, or a negative
 	 * errno with hn_err text. */
 	int (*learned_macs)(void *state, const char *bridge, struct hn_learned *out);
+	/* Optional, the layer of the switch (ovs): bond port's state as ovs-vswitchd holds it
+	 * now (bond/show, and lacp/show when lacp), asked as learned_macs is. 0, or a negative
+	 * errno with hn_err text. */
+	int (*bond_state)(void *state, const char *port, bool lacp, struct hn_bond_state *out);
 	/* Optional (import): add to im what the last read shows of this layer's part of the
 	 * host. The layers before it (enum hn_layer's order) have added theirs: the kernel
 	 * finds the uplink among the ports the switch holds, libvirt's networks name the

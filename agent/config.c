@@ -629,18 +629,123 @@ static int uplink_mac(struct walker *w, const struct hn_node *n, void *obj)
 	return 0;
 }
 
-#define EXPECT_UPLINK "an interface name, or a mapping {mac: MAC} for the NIC with that MAC"
+#define EXPECT_BOND "a list of 2-8 NIC names like [eno1, eno2]"
 
-/* `uplink: eno1`, or `uplink: { mac: ... }`: the NIC whatever the kernel names it. */
+/* `bond: [eno1, eno2]`: the first is the NIC whose MAC and addresses the bridge takes. */
+static int uplink_bond(struct walker *w, const struct hn_node *n, void *obj)
+{
+	struct hn_bridge *b = obj;
+	int r = 0;
+
+	if (n->kind != HN_NODE_SEQ)
+		return fail(w, n, "got %s, expected " EXPECT_BOND, kind_name(n));
+	if (n->n < 2 || n->n > HN_BOND_MAX)
+		return fail(w, n, "%zu NIC(s), expected " EXPECT_BOND, n->n);
+	for (size_t i = 0; r == 0 && i < n->n; i++) {
+		size_t old = push(w, "[%zu]", i);
+
+		r = parse_ifname(w, &n->items[i], b->bond[i]);
+		if (r == 0)
+			r = add_iface(w, b->bond[i], n->items[i].pos, "in the bond of", b->name);
+		pop(w, old);
+	}
+	if (r < 0)
+		return r;
+	b->n_bond = n->n;
+	/* The port needs a name of its own, which the kernel never sees but plan lines and
+	 * ovs-appctl bond/show use: the bridge's, so that it says where it belongs. */
+	if (snprintf(b->bond_port, sizeof(b->bond_port), "%s-bond", b->name) >=
+	    (int)sizeof(b->bond_port))
+		return fail(w, n,
+			    "the bond's OVS port would be named '%s-bond', longer than 15 bytes, "
+			    "expected a bridge name of at most 10 bytes for a bonded uplink",
+			    b->name);
+	snprintf(b->uplink, sizeof(b->uplink), "%s", b->bond[0]);
+	return add_iface(w, b->bond_port, n->pos, "as the bond port of", b->name);
+}
+
+/* A scalar among names[0..n): its index into *out, or a message listing them. */
+static int parse_choice(struct walker *w, const struct hn_node *n, const char *const *names,
+			size_t count, const char *expected, int *out)
+{
+	if (want_scalar(w, n, expected) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(n->value, names[i]) == 0) {
+			*out = (int)i;
+			return 0;
+		}
+	return bad_value(w, n, "is not one of them", expected);
+}
+
+static int uplink_mode(struct walker *w, const struct hn_node *n, void *obj)
+{
+	static const char *const names[] = {"active-backup", "balance-slb", "balance-tcp"};
+	struct hn_bridge *b = obj;
+	int v = 0,
+	    r = parse_choice(w, n, names, 3, "active-backup, balance-slb or balance-tcp", &v);
+
+	b->bond_mode = (enum hn_bond_mode)v;
+	return r;
+}
+
+static int uplink_lacp(struct walker *w, const struct hn_node *n, void *obj)
+{
+	static const char *const names[] = {"off", "active", "passive"};
+	struct hn_bridge *b = obj;
+	int v = 0, r;
+
+	/* YAML 1.1 readers make `off` false: take the boolean spelling too. */
+	if (n->kind == HN_NODE_SCALAR && !n->is_null && strcmp(n->value, "false") == 0) {
+		b->lacp = HN_LACP_OFF;
+		return 0;
+	}
+	r = parse_choice(w, n, names, 3, "off, active or passive", &v);
+	b->lacp = (enum hn_lacp)v;
+	return r;
+}
+
+/* The keys of an uplink mapping that fit together: mac alone, or bond with mode and lacp. */
+static int uplink_keys(struct walker *w, const struct hn_node *n, const struct hn_bridge *b)
+{
+	const struct hn_node *mac = find_key(n, "mac"), *bond = find_key(n, "bond");
+	const struct hn_node *mode = find_key(n, "mode"), *lacp = find_key(n, "lacp");
+
+	if (mac && bond)
+		return fail(w, mac,
+			    "both mac and bond, expected one of them: a bond names its NICs, the "
+			    "first one's MAC is the bridge's");
+	if (!bond && (mode || lacp))
+		return fail(w, mode ? mode : lacp,
+			    "%s without bond, expected bond: [NIC, NIC] "
+			    "next to it",
+			    mode ? "mode" : "lacp");
+	if (bond && b->bond_mode == HN_BOND_BALANCE_TCP && b->lacp == HN_LACP_OFF)
+		return fail(w, mode,
+			    "mode balance-tcp with lacp off, expected lacp: active or passive "
+			    "(OVS balances TCP flows over LACP only)");
+	return mac || bond ? 0
+			   : need_key(w, NULL, n, "mac",
+				      "the MAC address of the uplink NIC, or bond: [NIC, NIC]");
+}
+
+#define EXPECT_UPLINK                                                                              \
+	"an interface name, a mapping {mac: MAC} for the NIC with that MAC, or {bond: [NIC, "      \
+	"NIC], "                                                                                   \
+	"mode: MODE, lacp: LACP}"
+
+/* `uplink: eno1`, `uplink: { mac: ... }` (the NIC whatever the kernel names it), or
+ * `uplink: { bond: [eno1, eno2] }`. */
 static int bridge_uplink(struct walker *w, const struct hn_node *n, void *obj)
 {
-	FIELDS(fields, "bridges.BRIDGE.uplink", {"mac", uplink_mac});
+	FIELDS(fields, "bridges.BRIDGE.uplink", {"mac", uplink_mac}, {"bond", uplink_bond},
+	       {"mode", uplink_mode}, {"lacp", uplink_lacp});
 	struct hn_bridge *b = obj;
 	int r;
 
 	if (n->kind == HN_NODE_MAP) {
 		r = walk_fields(w, n, EXPECT_UPLINK, &fields, b);
-		return r < 0 ? r : need_key(w, NULL, n, "mac", "the MAC address of the uplink NIC");
+		return r < 0 ? r : uplink_keys(w, n, b);
 	}
 	if (n->kind != HN_NODE_SCALAR || n->is_null)
 		return fail(w, n, "got %s, expected " EXPECT_UPLINK, kind_name(n));

@@ -89,6 +89,16 @@ static void print_port(FILE *f, const struct hn_port *p)
 	print_ip6(f, "    ", p->name, NULL, 0, p->routes6, p->n_routes6);
 }
 
+/* "  uplink bond br0-bond of eno1, eno2 (active-backup, lacp off; ...)". */
+static void print_bond(FILE *f, const struct hn_bridge *b)
+{
+	fprintf(f, "  uplink bond %s of ", b->bond_port);
+	for (size_t i = 0; i < b->n_bond; i++)
+		fprintf(f, "%s%s", i ? ", " : "", b->bond[i]);
+	fprintf(f, " (%s, lacp %s; %s's MAC, address and default route move to %s)\n",
+		hn_bond_mode_name(b->bond_mode), hn_lacp_name(b->lacp), b->uplink, b->name);
+}
+
 static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bridge *b)
 {
 	char a[INET_ADDRSTRLEN > HN_MAC_STRLEN ? INET_ADDRSTRLEN : HN_MAC_STRLEN];
@@ -100,6 +110,8 @@ static void print_bridge(FILE *f, const struct hn_config *c, const struct hn_bri
 			"  uplink: the NIC with MAC %s, whatever its name (its MAC, address and "
 			"default route move to %s)\n",
 			hn_mac_format(&b->uplink_want_mac, (char[HN_MAC_STRLEN]){0}), b->name);
+	else if (b->n_bond)
+		print_bond(f, b);
 	else if (b->uplink[0])
 		fprintf(f, "  uplink %s (its MAC, address and default route move to %s)\n",
 			b->uplink, b->name);
@@ -321,6 +333,19 @@ static json_t *routes_json(struct jb *jb, const char *dev, const struct hn_route
 	return arr;
 }
 
+/* {"bond": [...], "mode": ..., "lacp": ..., "port": ...}: as the config says it, and the port. */
+static json_t *bond_json(const struct hn_bridge *b)
+{
+	json_t *members = json_array();
+
+	for (size_t i = 0; members && i < b->n_bond; i++)
+		json_array_append_new(members, json_string(b->bond[i]));
+	return members ? json_pack("{s:o, s:s, s:s, s:s}", "bond", members, "mode",
+				   hn_bond_mode_name(b->bond_mode), "lacp", hn_lacp_name(b->lacp),
+				   "port", b->bond_port)
+		       : NULL;
+}
+
 static json_t *port_json(struct jb *jb, const struct hn_port *p)
 {
 	json_t *o = json_object();
@@ -357,6 +382,8 @@ static json_t *bridge_json(struct jb *jb, const struct hn_config *c, const struc
 		set(jb, o, "uplink",
 		    json_pack("{s:s}", "mac",
 			      hn_mac_format(&b->uplink_want_mac, (char[HN_MAC_STRLEN]){0})));
+	else if (b->n_bond)
+		set(jb, o, "uplink", bond_json(b));
 	else
 		set(jb, o, "uplink", b->uplink[0] ? json_string(b->uplink) : json_null());
 	set(jb, o, "tag", b->tag ? json_integer(b->tag) : json_null());

@@ -107,8 +107,15 @@ static void bridge_yaml(FILE *f, const struct hn_bridge *b)
 	char a[INET6_ADDRSTRLEN];
 
 	fprintf(f, "  %s:\n", b->name);
-	if (b->uplink[0])
+	if (b->n_bond) {
+		fputs("    uplink: { bond: [", f);
+		for (size_t i = 0; i < b->n_bond; i++)
+			fprintf(f, "%s%s", i ? ", " : "", b->bond[i]);
+		fprintf(f, "], mode: %s, lacp: %s }\n", hn_bond_mode_name(b->bond_mode),
+			hn_lacp_name(b->lacp));
+	} else if (b->uplink[0]) {
 		fprintf(f, "    uplink: %s\n", b->uplink);
+	}
 	if (b->tag)
 		fprintf(f, "    tag: %u\n", b->tag);
 	if (b->mtu)
@@ -309,8 +316,18 @@ static json_t *bridge_json(const struct hn_bridge *b)
 	json_t *o = json_object(), *ports = json_object();
 	char a[INET6_ADDRSTRLEN];
 
-	if (b->uplink[0])
+	if (b->n_bond) {
+		json_t *members = json_array();
+
+		for (size_t i = 0; i < b->n_bond; i++)
+			json_array_append_new(members, json_string(b->bond[i]));
+		json_object_set_new(o, "uplink",
+				    json_pack("{s:o, s:s, s:s}", "bond", members, "mode",
+					      hn_bond_mode_name(b->bond_mode), "lacp",
+					      hn_lacp_name(b->lacp)));
+	} else if (b->uplink[0]) {
 		json_object_set_new(o, "uplink", json_string(b->uplink));
+	}
 	if (b->tag)
 		json_object_set_new(o, "tag", json_integer(b->tag));
 	if (b->mtu)

@@ -124,6 +124,32 @@ const char *hn_datapath_name(enum hn_datapath d)
 	return "auto";
 }
 
+const char *hn_bond_mode_name(enum hn_bond_mode m)
+{
+	switch (m) {
+	case HN_BOND_BALANCE_SLB:
+		return "balance-slb";
+	case HN_BOND_BALANCE_TCP:
+		return "balance-tcp";
+	case HN_BOND_ACTIVE_BACKUP:
+		break;
+	}
+	return "active-backup";
+}
+
+const char *hn_lacp_name(enum hn_lacp l)
+{
+	switch (l) {
+	case HN_LACP_ACTIVE:
+		return "active";
+	case HN_LACP_PASSIVE:
+		return "passive";
+	case HN_LACP_OFF:
+		break;
+	}
+	return "off";
+}
+
 const struct hn_bridge *hn_config_bridge(const struct hn_config *c, const char *name)
 {
 	for (size_t i = 0; i < c->n_bridges; i++)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define HN_VLAN_MIN 1
 #define HN_VLAN_MAX 4094
@@ -123,6 +124,26 @@ struct hn_port {
 	bool arp_hygiene_off;
 };
 
+/* A bond's members at most: OVS has no limit, a server has two or four NICs. */
+#define HN_BOND_MAX 8
+
+/* OVS's bond_mode values, in its words (bond_mode_name). */
+enum hn_bond_mode {
+	HN_BOND_ACTIVE_BACKUP,
+	HN_BOND_BALANCE_SLB,
+	HN_BOND_BALANCE_TCP,
+};
+
+/* OVS's lacp column: off (no LACP), active or passive (the partner must be active). */
+enum hn_lacp {
+	HN_LACP_OFF,
+	HN_LACP_ACTIVE,
+	HN_LACP_PASSIVE,
+};
+
+const char *hn_bond_mode_name(enum hn_bond_mode m);
+const char *hn_lacp_name(enum hn_lacp l);
+
 struct hn_bridge {
 	char name[IFNAMSIZ];
 	struct hn_pos pos;
@@ -137,6 +158,15 @@ struct hn_bridge {
 	 * br0 must present the uplink's MAC (other_config:hwaddr) from its first frame. */
 	bool has_uplink_mac;
 	uint8_t uplink_mac[6];
+	/* `uplink: { bond: [eno1, eno2], mode, lacp }`: the NICs are the interfaces of one OVS
+	 * port, bond_port. uplink holds the first of them, the NIC whose MAC, addresses and
+	 * gateway the bridge takes (the other members normally hold none): every step of the
+	 * uplink move reads uplink, bond or not. */
+	char bond[HN_BOND_MAX][IFNAMSIZ];
+	size_t n_bond; /* 0: no bond */
+	char bond_port[IFNAMSIZ];
+	enum hn_bond_mode bond_mode;
+	enum hn_lacp lacp;
 
 	unsigned tag; /* access VLAN of the bridge's own internal port; 0 = none */
 	unsigned mtu; /* 0 = leave alone; else OVS mtu_request on its internal interface */
@@ -297,6 +327,19 @@ const char *hn_datapath_name(enum hn_datapath d);
 static inline bool hn_bridge_has_uplink(const struct hn_bridge *b)
 {
 	return b->uplink[0] || b->uplink_by_mac;
+}
+/* Is name b's uplink NIC, or one of its bond's? */
+static inline bool hn_bridge_is_uplink_nic(const struct hn_bridge *b, const char *name)
+{
+	for (size_t i = 0; i < b->n_bond; i++)
+		if (strcmp(b->bond[i], name) == 0)
+			return true;
+	return b->uplink[0] && strcmp(b->uplink, name) == 0;
+}
+/* The OVS port of b's uplink: its bond port, or the NIC's own port ("" when none). */
+static inline const char *hn_bridge_uplink_port(const struct hn_bridge *b)
+{
+	return b->n_bond ? b->bond_port : b->uplink;
 }
 const struct hn_bridge *hn_config_bridge(const struct hn_config *c, const char *name);
 const struct hn_network *hn_config_network(const struct hn_config *c, const char *name);

@@ -151,10 +151,70 @@ static int resolve_by_mac(const struct hn_config *c, struct hn_bridge *b,
 	return 0;
 }
 
+/* Append the n prefixes of from (size bytes each) to *v of *n: -ENOMEM with a message. */
+static int append(void *vp, size_t *n, const void *from, size_t k, size_t size)
+{
+	void **v = vp;
+	char *grown = realloc(*v, (*n + k) * size);
+
+	if (!grown && *n + k)
+		return hn_err(-ENOMEM, "out of memory");
+	memcpy(grown + *n * size, from, k * size);
+	*v = grown;
+	*n += k;
+	return 0;
+}
+
+/*
+ * A bond's other members: they must exist (ovs-vswitchd would add a port that never
+ * carries a frame). Normally only the first holds addresses; what another holds moves to the
+ * bridge too when the config leaves the addresses to the host (given: from_config), and its
+ * gateways count where the first has none. `down` gives them all to the first.
+ */
+static int resolve_members(struct hn_bridge *b, struct hn_session *s, bool from_config,
+			   bool from_config6)
+{
+	for (size_t i = 1; i < b->n_bond; i++) {
+		struct hn_bridge one = {0};
+		struct hn_uplink_facts f;
+		int r = 0;
+
+		snprintf(one.name, sizeof(one.name), "%s", b->name);
+		snprintf(one.uplink, sizeof(one.uplink), "%s", b->bond[i]);
+		hn_session_uplink_facts(s, &one, &f);
+		if (!f.nic.exists)
+			return hn_err(
+			    -ENODEV,
+			    "%s: in the bond of bridge %s (uplink.bond), does not exist on "
+			    "this host",
+			    b->bond[i], b->name);
+		if (!from_config && held(&f.nic))
+			r = append(&b->addresses, &b->n_addresses, f.nic.addrs, held(&f.nic),
+				   sizeof(*b->addresses));
+		if (r == 0 && !from_config6 && held6(&f.nic))
+			r = append(&b->addresses6, &b->n_addresses6, f.nic.addrs6, held6(&f.nic),
+				   sizeof(*b->addresses6));
+		if (r < 0)
+			return r;
+		if (!b->has_gateway && f.nic.has_gateway) {
+			b->gateway = f.nic.gateway;
+			b->has_gateway = true;
+		}
+		if (!b->has_gateway6 && f.nic.has_gateway6) {
+			b->gateway6 = f.nic.gateway6;
+			b->has_gateway6 = true;
+		}
+		if (held(&f.nic) || held6(&f.nic))
+			hn_debug("%s: takes the addresses of %s too", b->name, b->bond[i]);
+	}
+	return 0;
+}
+
 int hn_uplink_resolve(struct hn_config *c, struct hn_session *s)
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {
 		struct hn_uplink_facts f;
+		bool given, given6;
 		int r;
 
 		if (!hn_bridge_has_uplink(&c->bridges[i]))
@@ -162,7 +222,12 @@ int hn_uplink_resolve(struct hn_config *c, struct hn_session *s)
 		hn_session_uplink_facts(s, &c->bridges[i], &f);
 		if (c->bridges[i].uplink_by_mac && (r = resolve_by_mac(c, &c->bridges[i], &f)) < 0)
 			return r;
+		/* What the config says itself, before the host's fill it in. */
+		given = c->bridges[i].has_addresses;
+		given6 = c->bridges[i].n_addresses6 > 0;
 		r = resolve_bridge(&c->bridges[i], &f);
+		if (r == 0)
+			r = resolve_members(&c->bridges[i], s, given, given6);
 		if (r < 0)
 			return r;
 	}
@@ -209,6 +274,7 @@ bool hn_plan_moves_nic(const struct hn_config *c, const struct hn_plan *plan)
 
 			if (b->uplink[0] &&
 			    (strcmp(a->iface, b->uplink) == 0 ||
+			     strcmp(a->iface, hn_bridge_uplink_port(b)) == 0 ||
 			     (a->op == HN_OP_REMOVE && strcmp(a->iface, b->name) == 0)))
 				return true;
 		}
@@ -221,8 +287,8 @@ void hn_uplink_mark_kept(struct hn_config *c, const struct hn_plan *plan)
 	for (size_t i = 0; i < c->n_bridges; i++) {
 		struct hn_bridge *b = &c->bridges[i];
 
-		b->uplink_kept =
-		    b->uplink[0] && !ovs_removes(plan, b->name) && !ovs_removes(plan, b->uplink);
+		b->uplink_kept = b->uplink[0] && !ovs_removes(plan, b->name) &&
+				 !ovs_removes(plan, hn_bridge_uplink_port(b));
 	}
 }
 

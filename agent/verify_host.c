@@ -108,6 +108,45 @@ static void read_fdbs(struct hn_session *s, struct hn_config *want, struct hn_ve
 	}
 }
 
+/* What ovs-vswitchd shows of each bonded uplink, for the bond check. */
+static void read_bonds(struct hn_session *s, const struct hn_config *want,
+		       struct hn_verify_host *host)
+{
+	const struct hn_backend *b = s->backends[HN_LAYER_OVS];
+	bool any = false;
+
+	for (size_t i = 0; i < want->n_bridges; i++)
+		any |= want->bridges[i].n_bond > 0;
+	if (!any)
+		return;
+	host->bonds = calloc(want->n_bridges, sizeof(*host->bonds));
+	if (!host->bonds) {
+		snprintf(host->error, sizeof(host->error), "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < want->n_bridges; i++) {
+		const struct hn_bridge *wb = &want->bridges[i];
+		struct hn_verify_bond *vb = &host->bonds[i];
+
+		if (!wb->n_bond)
+			continue;
+		if (!b || !b->bond_state) {
+			const char *why = host->layers[HN_LAYER_OVS].err.msg;
+
+			snprintf(vb->err.msg, sizeof(vb->err.msg),
+				 "the switch was not read: %.900s",
+				 why[0] ? why : "--layers leaves ovs out");
+			continue;
+		}
+		hn_err_push(&vb->err);
+		vb->read = b->bond_state(s->state[HN_LAYER_OVS], wb->bond_port,
+					 wb->lacp != HN_LACP_OFF, &vb->state) == 0;
+		if (!vb->read && !vb->err.msg[0])
+			hn_err(-EIO, "unknown error");
+		hn_err_pop(&vb->err);
+	}
+}
+
 void hn_host_read(const struct hn_opts *opts, struct hn_config *want, struct hn_verify_host *host)
 {
 	struct hn_session s = {.opts = opts};
@@ -143,6 +182,8 @@ void hn_host_read(const struct hn_opts *opts, struct hn_config *want, struct hn_
 		read_uplinks(&s, want, host);
 	if (uplinks)
 		read_fdbs(&s, want, host);
+	if (uplinks)
+		read_bonds(&s, want, host);
 	for (int i = 0; i < HN_LAYER_COUNT; i++) {
 		struct hn_verify_layer *l = &host->layers[i];
 
@@ -180,4 +221,6 @@ void hn_host_free(struct hn_verify_host *host)
 		free(host->fdbs[i].learned.v);
 	free(host->fdbs);
 	host->fdbs = NULL;
+	free(host->bonds);
+	host->bonds = NULL;
 }

@@ -3,6 +3,7 @@
 #include "nl_diff.h"
 #include "error.h"
 #include "netlink.h"
+#include "nl_uplink.h"
 #include "plan.h"
 
 #include <arpa/inet.h>
@@ -249,27 +250,34 @@ static int diff_link(struct diff *d, const struct host_if *h)
 	return 0;
 }
 
-/* The uplink NIC is set up when it is down: OVS makes it a port but never sets a system
- * interface up, and nothing else will once a rename (a kernel or firmware update) has left
- * ifupdown's stanza naming another interface. A NIC that is up is none of hostnet's
+/* The uplink NIC, and each NIC of a bond, is set up when it is down: OVS makes it a port but
+ * never sets a system interface up, and nothing else will once a rename (a kernel or
+ * firmware update) has left ifupdown's stanza naming another interface, nor for a bond's
+ * other members, which ifupdown does not configure. A NIC that is up is none of hostnet's
  * business: not observed, so verify and plan show it as before. */
 static int uplink_up(struct diff *d, const struct hn_bridge *b)
 {
-	const struct hn_nl_link *l = b->uplink[0] ? hn_nl_link_by_name(d->cur, b->uplink) : NULL;
-	struct hn_fields f = {0};
-	struct hn_nl_change *c;
-	struct hn_object obj;
+	size_t n = b->n_bond ? b->n_bond : b->uplink[0] != '\0';
 
-	if (!l || (l->flags & IFF_UP))
-		return 0;
-	hn_object_set(&obj, HN_KIND_LINK, l->name, NULL, NULL);
-	hn_fields_add(&f, "state", HN_SHOWN_BARE, "down", "up");
-	c = add_action(d, HN_NL_LINK, HN_OP_CHANGE, l->name, &obj);
-	if (!c)
-		return -ENOMEM;
-	c->up = true;
-	last_action(d)->fields = f;
-	hn_action_remark(last_action(d), "(the uplink of %s: OVS does not set it up)", b->name);
+	for (size_t k = 0; k < n; k++) {
+		const char *nic = b->n_bond ? b->bond[k] : b->uplink;
+		const struct hn_nl_link *l = hn_nl_link_by_name(d->cur, nic);
+		struct hn_fields f = {0};
+		struct hn_nl_change *c;
+		struct hn_object obj;
+
+		if (!l || (l->flags & IFF_UP))
+			continue;
+		hn_object_set(&obj, HN_KIND_LINK, l->name, NULL, NULL);
+		hn_fields_add(&f, "state", HN_SHOWN_BARE, "down", "up");
+		c = add_action(d, HN_NL_LINK, HN_OP_CHANGE, l->name, &obj);
+		if (!c)
+			return -ENOMEM;
+		c->up = true;
+		last_action(d)->fields = f;
+		hn_action_remark(last_action(d), "(%s of %s: OVS does not set it up)",
+				 b->n_bond ? "in the bonded uplink" : "the uplink", b->name);
+	}
 	return 0;
 }
 
@@ -601,14 +609,21 @@ static const struct hn_nl_link *uplink_of(const struct diff *d, const struct hn_
 	return b->uplink[0] ? hn_nl_link_by_name(d->cur, b->uplink) : NULL;
 }
 
-/* cr, in the place of w, is the default route of w's bridge's uplink NIC. */
+/* Is ifindex b's uplink NIC, or a NIC of its bond? */
+static bool uplink_index(const struct diff *d, const struct hn_bridge *b, int ifindex)
+{
+	char name[IFNAMSIZ];
+
+	return b->uplink[0] && hn_bridge_is_uplink_nic(b, ifname_of(d->cur, ifindex, name));
+}
+
+/* cr, in the place of w, is the default route of w's bridge's uplink NIC (or of one of its
+ * bond's: the move takes them all). */
 static bool uplink_route(const struct diff *d, const struct want_route *w,
 			 const struct hn_nl_route *cr)
 {
-	const struct hn_nl_link *u = w->dev->is_bridge ? uplink_of(d, w->dev->bridge) : NULL;
-
-	return u && w->route.dst_len == 0 && !cr->multipath && cr->type == RTN_UNICAST &&
-	       cr->oif == u->ifindex;
+	return w->dev->is_bridge && w->route.dst_len == 0 && !cr->multipath &&
+	       cr->type == RTN_UNICAST && uplink_index(d, w->dev->bridge, cr->oif);
 }
 
 static bool bridge_takes(const struct hn_bridge *b, const struct hn_nl_addr *a)
@@ -619,13 +634,11 @@ static bool bridge_takes(const struct hn_bridge *b, const struct hn_nl_addr *a)
 	return false;
 }
 
-/* up: the addresses the bridge now holds leave the NIC. Last of all (the SWITCH stage,
+/* up: the addresses the bridge now holds leave the NIC u. Last of all (the SWITCH stage,
  * after the route): the bridge has them, the NIC is its port and the default route goes
  * through it, so nothing the host answers on is lost. */
-static int uplink_release(struct diff *d, const struct hn_bridge *b)
+static int release_nic(struct diff *d, const struct hn_bridge *b, const struct hn_nl_link *u)
 {
-	const struct hn_nl_link *u = uplink_of(d, b);
-
 	/* Other default routes through the NIC (another metric, e.g. DHCP's): the kernel would
 	 * flush them with the address; removing them first lets undo bring them back. */
 	for (size_t i = 0; u && i < d->cur->n_routes; i++) {
@@ -666,6 +679,18 @@ static int uplink_release(struct diff *d, const struct hn_bridge *b)
 				 "moved to %s (not hostnet's; the uplink move takes it)", b->name);
 	}
 	return 0;
+}
+
+/* The uplink NIC, or each NIC of the bond (normally only the first holds addresses). */
+static int uplink_release(struct diff *d, const struct hn_bridge *b)
+{
+	const struct hn_nl_link *nics[HN_BOND_MAX];
+	size_t n = hn_nl_uplink_nics(d->cur, b, nics);
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = release_nic(d, b, nics[i]);
+	return r;
 }
 
 /* down, on a bridge that stays with its NIC on it (hostnet did not create it): the bridge
@@ -779,7 +804,7 @@ static void mark_uplink_actions(struct diff *d, size_t first, const struct hn_co
 			const struct hn_bridge *b = &c->bridges[k];
 
 			if (b->uplink[0] && (strcmp(ch->ifname, b->name) == 0 ||
-					     strcmp(ch->ifname, b->uplink) == 0))
+					     hn_bridge_is_uplink_nic(b, ch->ifname)))
 				a->uplink = true;
 		}
 	}
@@ -861,7 +886,7 @@ static int diff_all(struct diff *d, const struct hn_config *down)
 }
 
 /* The host's interfaces on the switch: every bridge's own port, then each internal port,
- * bridge after bridge. */
+ * bridge after bridge (the uplink NICs: uplink_up). */
 static int host_ifs(struct diff *d)
 {
 	const struct hn_config *c = d->want;

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "netlink.h"
 #include "nl_diff.h"
+#include "nl_uplink.h"
 #include "plan.h"
 
 #include <arpa/inet.h>
@@ -233,7 +234,8 @@ static int diff_route(struct d6 *d, const char *ifname, const struct hn_bridge *
 		}
 	}
 	if (foreign >= 0 && mine < 0 && u && w->dst_len == 0 &&
-	    d->cur->routes6[foreign].oif == u->ifindex && !d->cur->routes6[foreign].multipath) {
+	    hn_bridge_is_uplink_nic(b, name_of(d->cur, d->cur->routes6[foreign].oif, name)) &&
+	    !d->cur->routes6[foreign].multipath) {
 		/* The uplink move: the NIC's IPv6 default route becomes the bridge's. */
 		mine = foreign;
 		foreign = -1;
@@ -325,9 +327,8 @@ static bool bridge_takes(const struct hn_bridge *b, const struct hn_nl_addr *a)
 
 /* up: the NIC's other IPv6 default routes, then the addresses the bridge holds now, leave
  * it: last (the SWITCH stage), as for IPv4. */
-static int release(struct d6 *d, const struct hn_bridge *b)
+static int release_nic(struct d6 *d, const struct hn_bridge *b, const struct hn_nl_link *u)
 {
-	const struct hn_nl_link *u = uplink_of(d, b);
 	struct hn_nl_change *c;
 	struct hn_object obj;
 
@@ -362,6 +363,18 @@ static int release(struct d6 *d, const struct hn_bridge *b)
 				 b->name);
 	}
 	return 0;
+}
+
+/* The uplink NIC, or each NIC of the bond. */
+static int release(struct d6 *d, const struct hn_bridge *b)
+{
+	const struct hn_nl_link *nics[HN_BOND_MAX];
+	size_t n = hn_nl_uplink_nics(d->cur, b, nics);
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = release_nic(d, b, nics[i]);
+	return r;
 }
 
 /* down: the NIC gets its IPv6 addresses and default route back while it is still the

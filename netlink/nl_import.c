@@ -185,26 +185,29 @@ static int hygiene(const struct hn_nl_state *st, const char *name, bool *off, st
 			      name, l->arp_ignore, l->arp_announce);
 }
 
-static int uplink(const struct hn_nl_state *st, struct hn_bridge *b, const struct hn_nl_link *bl,
-		  const struct hn_nl_route **gw, const struct hn_nl_route **gw6,
-		  struct hn_import *im)
+/* A bond's member with the bridge's MAC goes first: the uplink whose MAC the bridge keeps. */
+static void bond_mac_first(const struct hn_nl_state *st, struct hn_bridge *b,
+			   const struct hn_nl_link *bl)
 {
-	const struct hn_nl_route *def = default_route(st->routes, st->n_routes, bl->ifindex);
-	const struct hn_nl_route *def6 = default_route(st->routes6, st->n_routes6, bl->ifindex);
-	long k = mac_port(st, b, bl);
+	for (size_t k = 1; bl->has_mac && k < b->n_bond; k++) {
+		const struct hn_nl_link *ml = hn_nl_link_by_name(st, b->bond[k]);
+		char first[IFNAMSIZ];
 
-	*gw = *gw6 = NULL;
-	if (!def && !def6)
-		return 0;
-	if (k < 0)
-		return hn_import_note(im,
-				      "bridge %s holds the default route but none of its ports "
-				      "carries its MAC: no uplink said; the route is one of its "
-				      "routes",
-				      b->name);
-	snprintf(b->uplink, sizeof(b->uplink), "%s", b->ports[k].name);
-	memmove(&b->ports[k], &b->ports[k + 1], (b->n_ports - (size_t)k - 1) * sizeof(*b->ports));
-	b->n_ports--;
+		if (!ml || !ml->has_mac || memcmp(ml->mac, bl->mac, 6) != 0)
+			continue;
+		memcpy(first, b->bond[0], IFNAMSIZ);
+		memcpy(b->bond[0], b->bond[k], IFNAMSIZ);
+		memcpy(b->bond[k], first, IFNAMSIZ);
+		memcpy(b->uplink, b->bond[0], IFNAMSIZ);
+		return;
+	}
+}
+
+/* The bridge holds the uplink's default routes: its gateways say them. */
+static void take_gateways(struct hn_bridge *b, const struct hn_nl_route *def,
+			  const struct hn_nl_route *def6, const struct hn_nl_route **gw,
+			  const struct hn_nl_route **gw6)
+{
 	b->has_addresses = true;
 	if (def) {
 		b->has_gateway = true;
@@ -216,6 +219,38 @@ static int uplink(const struct hn_nl_state *st, struct hn_bridge *b, const struc
 		b->gateway6 = def6->gateway6;
 		*gw6 = def6;
 	}
+}
+
+static int uplink(const struct hn_nl_state *st, struct hn_bridge *b, const struct hn_nl_link *bl,
+		  const struct hn_nl_route **gw, const struct hn_nl_route **gw6,
+		  struct hn_import *im)
+{
+	const struct hn_nl_route *def = default_route(st->routes, st->n_routes, bl->ifindex);
+	const struct hn_nl_route *def6 = default_route(st->routes6, st->n_routes6, bl->ifindex);
+	long k;
+
+	*gw = *gw6 = NULL;
+	if (b->n_bond) {
+		/* The bond is the uplink (ovs_import.c): its routes and gateways are the bridge's.
+		 */
+		bond_mac_first(st, b, bl);
+		if (def || def6)
+			take_gateways(b, def, def6, gw, gw6);
+		return 0;
+	}
+	k = mac_port(st, b, bl);
+	if (!def && !def6)
+		return 0;
+	if (k < 0)
+		return hn_import_note(im,
+				      "bridge %s holds the default route but none of its ports "
+				      "carries its MAC: no uplink said; the route is one of its "
+				      "routes",
+				      b->name);
+	snprintf(b->uplink, sizeof(b->uplink), "%s", b->ports[k].name);
+	memmove(&b->ports[k], &b->ports[k + 1], (b->n_ports - (size_t)k - 1) * sizeof(*b->ports));
+	b->n_ports--;
+	take_gateways(b, def, def6, gw, gw6);
 	return 0;
 }
 

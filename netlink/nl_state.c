@@ -240,3 +240,16 @@ void hn_nl_link_facts(const struct hn_nl_state *s, const char *ifname, struct hn
 	out->has_gateway = hn_nl_default_gateway(s, ifname, &out->gateway) == 0;
 	link_ipv6(s, l->ifindex, out);
 }
+
+size_t hn_nl_uplink_nics(const struct hn_nl_state *s, const struct hn_bridge *b,
+			 const struct hn_nl_link *out[HN_BOND_MAX])
+{
+	size_t n = 0;
+
+	if (!b->n_bond && b->uplink[0] && (out[0] = hn_nl_link_by_name(s, b->uplink)))
+		return 1;
+	for (size_t i = 0; i < b->n_bond; i++)
+		if ((out[n] = hn_nl_link_by_name(s, b->bond[i])))
+			n++;
+	return n;
+}

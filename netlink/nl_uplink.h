@@ -29,6 +29,11 @@ void hn_nl_link_facts(const struct hn_nl_state *s, const char *ifname, struct hn
 void hn_nl_nic_by_mac(const struct hn_nl_state *s, const uint8_t mac[6], const char *bridge,
 		      const struct hn_nl_link **found, const struct hn_nl_link **also, unsigned *n);
 
+/* The links of b's uplink as the snapshot has them: its NIC, or each NIC of its bond
+ * (those that exist), into out (HN_BOND_MAX at most); how many. */
+size_t hn_nl_uplink_nics(const struct hn_nl_state *s, const struct hn_bridge *b,
+			 const struct hn_nl_link *out[HN_BOND_MAX]);
+
 /* The link's hardware address. -ENODEV: no such link; -ENOENT: it has none. */
 int hn_nl_link_mac(const struct hn_nl_state *s, const char *ifname, uint8_t mac[6]);
 

@@ -13,6 +13,8 @@
 #define HN_OVS_UUID_LEN 36
 /* Names hostnet makes fit IFNAMSIZ; names it only reads (foreign rows) may be longer. */
 #define HN_OVS_NAME_MAX 64
+/* The interfaces one port gets: a bond's members at most (HN_BOND_MAX). */
+#define HN_OVS_IFACES_MAX 8
 
 enum hn_ovs_act_kind {
 	HN_OVS_ADD_BRIDGE,
@@ -55,7 +57,7 @@ struct hn_ovs_act {
 
 	/* Set when the transaction commits: the rows it created, for undo. */
 	char made_uuid[HN_OVS_UUID_LEN + 1];
-	char made_iface_uuid[HN_OVS_UUID_LEN + 1];
+	char made_iface_uuid[HN_OVS_IFACES_MAX][HN_OVS_UUID_LEN + 1]; /* iface_cols' order */
 };
 
 void hn_ovs_act_free(struct hn_ovs_act *a);

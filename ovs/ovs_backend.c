@@ -10,6 +10,7 @@
 #include "ovs_db.h"
 #include "ovs_cfg.h"
 #include "ovs_diff.h"
+#include "ovs_bond.h"
 #include "ovs_fdb.h"
 #include "ovs_import.h"
 #include "ovs_txn.h"
@@ -162,17 +163,32 @@ static int resolve_new_bridges(struct ovs_state *s, struct hn_ovs_act *const *ac
 	return 0;
 }
 
-/* Every interface the transaction added must have been opened by ovs-vswitchd. */
+/* The name of interface k that act a inserted: the port's own, or a bond member's. */
+static const char *made_iface_name(const struct hn_ovs_act *a, size_t k)
+{
+	const json_t *row = json_is_array(a->iface_cols) ? json_array_get(a->iface_cols, k) : NULL;
+	const char *name = json_string_value(json_object_get(row, "name"));
+
+	return name ? name : a->port;
+}
+
+/* Every interface the transaction added (each of a bond's) must have been opened by
+ * ovs-vswitchd. */
 static int check_interfaces(struct ovs_state *s, struct hn_ovs_act *const *acts, size_t n)
 {
 	struct hn_ovs_strmap made = {0};
 	size_t nbad = 0, first = 0;
 	char why[512], more[64] = "";
+	const struct hn_ovs_act *a;
 	int r = 0;
 
+	/* Each interface stands for act i, interface k: i * HN_OVS_IFACES_MAX + k. */
 	for (size_t i = 0; r == 0 && i < n; i++)
-		if (acts[i]->kind == HN_OVS_ADD_PORT && acts[i]->made_iface_uuid[0])
-			r = hn_ovs_strmap_put(&made, acts[i]->made_iface_uuid, i);
+		for (size_t k = 0; r == 0 && acts[i]->kind == HN_OVS_ADD_PORT &&
+				   k < HN_OVS_IFACES_MAX && acts[i]->made_iface_uuid[k][0];
+		     k++)
+			r = hn_ovs_strmap_put(&made, acts[i]->made_iface_uuid[k],
+					      i * HN_OVS_IFACES_MAX + k);
 	if (r == 0 && made.n)
 		r = hn_ovs_cfg_failed_ifaces(s->rpc, &made, &nbad, &first, why, sizeof(why));
 	hn_ovs_strmap_free(&made);
@@ -182,8 +198,9 @@ static int check_interfaces(struct ovs_state *s, struct hn_ovs_act *const *acts,
 		return r;
 	if (nbad > 1)
 		snprintf(more, sizeof(more), " (and %zu more interface(s))", nbad - 1);
+	a = acts[first / HN_OVS_IFACES_MAX];
 	return hn_err(-ENODEV, "ovs-vswitchd could not open interface %s (port %s on %s): %s%s",
-		      acts[first]->port, acts[first]->port, acts[first]->bridge, why, more);
+		      made_iface_name(a, first % HN_OVS_IFACES_MAX), a->port, a->bridge, why, more);
 }
 
 /* acts committed in one transaction, then taken by ovs-vswitchd (watched through s->cfg). */
@@ -280,7 +297,29 @@ static int ovs_undo(void *state, struct hn_action **acts, size_t n)
 	return r;
 }
 
-/* The OpenFlow port numbers of bridge's ports (a port's own interface has its name). */
+/* The port on bridge b holding the interface called name: the port of that name, or the
+ * bond whose member it is (the switch learns a bond's MACs on one member's number). */
+static const struct hn_ovs_port *port_of_iface(const struct hn_ovs_db *db,
+					       const struct hn_ovs_bridge *b, const char *name)
+{
+	const struct hn_ovs_port *p = hn_ovs_db_port(db, name);
+
+	if (p)
+		return p;
+	for (size_t i = 0; i < b->n_ports; i++) {
+		const struct hn_ovs_port *bp = &db->ports[b->ports[i]];
+		const struct hn_ovs_iface *f[HN_BOND_MAX];
+		size_t n = hn_ovs_db_port_ifaces(db, bp, f, HN_BOND_MAX);
+
+		for (size_t k = 0; n > 1 && k < n && k < HN_BOND_MAX; k++)
+			if (strcmp(f[k]->name, name) == 0)
+				return bp;
+	}
+	return NULL;
+}
+
+/* The OpenFlow port numbers of bridge's ports (a port's own interface has its name, a bond's
+ * have its members'). */
 static int name_ports(struct ovs_state *s, const struct hn_ovs_bridge *b, struct hn_learned *l)
 {
 	json_auto_t *result = NULL;
@@ -298,7 +337,7 @@ static int name_ports(struct ovs_state *s, const struct hn_ovs_bridge *b, struct
 		json_t *row = json_array_get(rows, i);
 		const char *name = json_string_value(json_object_get(row, "name"));
 		json_t *ofport = json_object_get(row, "ofport");
-		const struct hn_ovs_port *p = name ? hn_ovs_db_port(s->db, name) : NULL;
+		const struct hn_ovs_port *p = name ? port_of_iface(s->db, b, name) : NULL;
 
 		/* Port numbers are per bridge: only this bridge's ports count. */
 		if (!p || p->bridge < 0 || &s->db->bridges[p->bridge] != b ||
@@ -306,33 +345,44 @@ static int name_ports(struct ovs_state *s, const struct hn_ovs_bridge *b, struct
 			continue;
 		for (size_t k = 0; k < l->n; k++)
 			if (l->v[k].ofport == (unsigned)json_integer_value(ofport))
-				snprintf(l->v[k].port, sizeof(l->v[k].port), "%s", name);
+				snprintf(l->v[k].port, sizeof(l->v[k].port), "%s", p->name);
 	}
 	return 0;
+}
+
+/* ovs-vswitchd's answer to the unixctl command `method arg` (its text, in *result) over
+ * its control socket beside the --ovsdb socket. 0, or a negative errno with hn_err text. */
+static int ctl_text(struct ovs_state *s, const char *method, const char *arg, json_t **result)
+{
+	struct hn_ovs_rpc *ctl = NULL;
+	char rundir[4096], addr[4200];
+	int r;
+
+	*result = NULL;
+	hn_ovs_fdb_rundir(s->opts->ovsdb, rundir, sizeof(rundir));
+	r = hn_ovs_fdb_ctl_path(rundir, addr, sizeof(addr));
+	if (r == 0)
+		r = hn_ovs_rpc_open_peer(addr, "ovs-vswitchd", s->opts->timeout_ms, &ctl);
+	if (r == 0)
+		r = hn_ovs_rpc_call(ctl, method, json_pack("[s]", arg), result);
+	hn_ovs_rpc_close(ctl);
+	if (r == 0 && !json_is_string(*result))
+		r = hn_err(-EPROTO, "ovs-vswitchd answered %s %s without text", method, arg);
+	return r;
 }
 
 static int ovs_learned_macs(void *state, const char *bridge, struct hn_learned *out)
 {
 	struct ovs_state *s = state;
 	const struct hn_ovs_bridge *b = s->db ? hn_ovs_db_bridge(s->db, bridge) : NULL;
-	struct hn_ovs_rpc *ctl = NULL;
 	json_auto_t *result = NULL;
-	char rundir[4096], addr[4200];
 	int r;
 
 	out->v = NULL;
 	out->n = 0;
 	if (!b)
 		return hn_err(-ENOENT, "bridge %s is not in OVSDB", bridge);
-	hn_ovs_fdb_rundir(s->opts->ovsdb, rundir, sizeof(rundir));
-	r = hn_ovs_fdb_ctl_path(rundir, addr, sizeof(addr));
-	if (r == 0)
-		r = hn_ovs_rpc_open_peer(addr, "ovs-vswitchd", s->opts->timeout_ms, &ctl);
-	if (r == 0)
-		r = hn_ovs_rpc_call(ctl, "fdb/show", json_pack("[s]", bridge), &result);
-	hn_ovs_rpc_close(ctl);
-	if (r == 0 && !json_is_string(result))
-		r = hn_err(-EPROTO, "ovs-vswitchd answered fdb/show %s without text", bridge);
+	r = ctl_text(s, "fdb/show", bridge, &result);
 	if (r == 0)
 		r = hn_ovs_fdb_parse(json_string_value(result), out);
 	if (r == 0)
@@ -343,6 +393,26 @@ static int ovs_learned_macs(void *state, const char *bridge, struct hn_learned *
 		out->n = 0;
 	}
 	return r;
+}
+
+static int ovs_bond_state(void *state, const char *port, bool lacp, struct hn_bond_state *out)
+{
+	struct ovs_state *s = state;
+	json_auto_t *shown = NULL;
+	json_auto_t *lacp_shown = NULL;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = ctl_text(s, "bond/show", port, &shown);
+	if (r == 0)
+		r = hn_ovs_bond_parse(json_string_value(shown), out);
+	if (r < 0 || !lacp)
+		return r;
+	/* lacp/show is detail: bond/show's lacp_status already says whether it negotiated. */
+	if (ctl_text(s, "lacp/show", port, &lacp_shown) == 0)
+		hn_ovs_lacp_parse(json_string_value(lacp_shown), out);
+	hn_err_clear();
+	return 0;
 }
 
 static int ovs_describe(void *state, struct hn_import *im)
@@ -376,5 +446,6 @@ const struct hn_backend hn_ovs_backend = {
     .free_priv = free_priv,
     .close = ovs_close,
     .learned_macs = ovs_learned_macs,
+    .bond_state = ovs_bond_state,
     .describe = ovs_describe,
 };

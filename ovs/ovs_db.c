@@ -141,9 +141,10 @@ json_t *hn_ovs_db_read_params(void)
 					   "cur_cfg", "external_ids", NULL};
 	static const char *const bridge[] = {
 	    "_uuid", "name", "ports", "datapath_type", "other_config", "external_ids", NULL};
-	static const char *const port[] = {"_uuid",	"name",		"tag", "trunks",
-					   "vlan_mode", "external_ids", NULL};
-	static const char *const iface[] = {"name", "type", "mtu_request", "mtu", NULL};
+	static const char *const port[] = {"_uuid",	 "name",	 "tag",	 "trunks",
+					   "vlan_mode",	 "bond_mode",	 "lacp", "other_config",
+					   "interfaces", "external_ids", NULL};
+	static const char *const iface[] = {"_uuid", "name", "type", "mtu_request", "mtu", NULL};
 
 	return json_pack("[s, o, o, o, o]", HN_OVS_DB_NAME, select_op("Open_vSwitch", root),
 			 select_op("Bridge", bridge), select_op("Port", port),
@@ -156,6 +157,8 @@ void hn_ovs_db_free(struct hn_ovs_db *db)
 		return;
 	for (size_t i = 0; i < db->n_bridges; i++)
 		free(db->bridges[i].ports);
+	for (size_t i = 0; i < db->n_ports; i++)
+		free(db->ports[i].iface_uuids);
 	for (size_t i = 0; i < db->n_rows; i++)
 		json_decref(db->rows[i].json);
 	free(db->bridges);
@@ -166,6 +169,7 @@ void hn_ovs_db_free(struct hn_ovs_db *db)
 	hn_ovs_strmap_free(&db->port_by_name);
 	hn_ovs_strmap_free(&db->port_by_uuid);
 	hn_ovs_strmap_free(&db->iface_by_name);
+	hn_ovs_strmap_free(&db->iface_by_uuid);
 	free(db->strings);
 	free(db->reply);
 	free(db);
@@ -188,6 +192,20 @@ int hn_ovs_db_parse(const json_t *result, struct hn_ovs_db **out)
 	if (!text)
 		return hn_err(-ENOMEM, "out of memory");
 	return hn_ovs_db_parse_text(text, 0, strlen(text), out);
+}
+
+size_t hn_ovs_db_port_ifaces(const struct hn_ovs_db *db, const struct hn_ovs_port *p,
+			     const struct hn_ovs_iface **out, size_t max)
+{
+	size_t n = 0, at;
+
+	for (size_t i = 0; i < p->n_ifaces; i++)
+		if (hn_ovs_strmap_get(&db->iface_by_uuid, p->iface_uuids[i], &at)) {
+			if (n < max)
+				out[n] = &db->ifaces[at];
+			n++;
+		}
+	return n;
 }
 
 const struct hn_ovs_bridge *hn_ovs_db_bridge(const struct hn_ovs_db *db, const char *name)

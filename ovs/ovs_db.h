@@ -45,6 +45,7 @@ json_t *hn_ovs_row_json(struct hn_ovs_row *row);
 /* Only name, type and the MTU are read: a port's own interface has the port's name, and
  * those are all the diff compares. Removals fetch whole rows later (ovs_diff.h). */
 struct hn_ovs_iface {
+	const char *uuid;
 	const char *name, *type; /* type "" = a system device */
 	unsigned mtu_request;	 /* 0 = unset */
 	unsigned mtu;		 /* as ovs-vswitchd reports the device's; 0 = unknown */
@@ -56,6 +57,11 @@ struct hn_ovs_port {
 	unsigned tag; /* 0 = none */
 	struct hn_vlanset trunks;
 	const char *vlan_mode; /* NULL = unset */
+	/* A bond's: bond_mode and lacp (NULL = unset), other_config:bond-primary, and the
+	 * uuids of its interfaces (every port's; a bond has more than one). */
+	const char *bond_mode, *lacp, *bond_primary;
+	const char **iface_uuids;
+	size_t n_ifaces;
 	bool owned;
 	long bridge; /* index into db->bridges of the bridge holding it; -1: none */
 	struct hn_ovs_row *row;
@@ -84,7 +90,8 @@ struct hn_ovs_db {
 	size_t n_ports;
 	struct hn_ovs_iface *ifaces;
 	size_t n_ifaces;
-	struct hn_ovs_strmap bridge_by_name, port_by_name, port_by_uuid, iface_by_name;
+	struct hn_ovs_strmap bridge_by_name, port_by_name, port_by_uuid, iface_by_name,
+	    iface_by_uuid;
 };
 
 /* The params of the `transact` that reads the snapshot. */
@@ -103,6 +110,11 @@ const struct hn_ovs_port *hn_ovs_db_port(const struct hn_ovs_db *db, const char 
 /* The interface of the port's name (a plain port's only one), or NULL. */
 const struct hn_ovs_iface *hn_ovs_db_port_iface(const struct hn_ovs_db *db,
 						const struct hn_ovs_port *p);
+
+/* The interfaces of port p (a bond's members, in the set's order) into out[0..max): how many
+ * it has (those OVSDB did not send are not counted). */
+size_t hn_ovs_db_port_ifaces(const struct hn_ovs_db *db, const struct hn_ovs_port *p,
+			     const struct hn_ovs_iface **out, size_t max);
 
 /* OVSDB's JSON notation: hn_ovs_json_uuid and friends are in ovs.h. */
 

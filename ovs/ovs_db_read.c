@@ -306,7 +306,9 @@ static int read_ifaces(struct reader *rd)
 
 		f->row = row;
 		while (object && (r = hn_ovs_scan_key(s, &k)) > 0) {
-			if (is(k, "name"))
+			if (is(k, "_uuid"))
+				r = read_uuid(s, &f->uuid);
+			else if (is(k, "name"))
 				r = opt_string(s, &f->name);
 			else if (is(k, "type"))
 				r = opt_string(s, &f->type);
@@ -324,7 +326,8 @@ static int read_ifaces(struct reader *rd)
 		end_row(rd, row);
 		if (!f->name || !f->type)
 			return bad("an Interface row without name or type");
-		if (hn_ovs_strmap_put(&db->iface_by_name, f->name, db->n_ifaces) < 0)
+		if (hn_ovs_strmap_put(&db->iface_by_name, f->name, db->n_ifaces) < 0 ||
+		    (f->uuid && hn_ovs_strmap_put(&db->iface_by_uuid, f->uuid, db->n_ifaces) < 0))
 			return -ENOMEM;
 		db->n_ifaces++;
 	}
@@ -348,9 +351,58 @@ static int not_an_atom(struct hn_ovs_scan *s, const char *tag, void *arg)
 	return pass_pair(s);
 }
 
+/* A port's interfaces: their uuids, in the set's order. */
+static int add_iface_uuid(void *arg, const char *u)
+{
+	struct hn_ovs_port *p = arg;
+	const char **v;
+
+	if (!u)
+		return 0;
+	v = reallocarray(p->iface_uuids, p->n_ifaces + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	p->iface_uuids = v;
+	v[p->n_ifaces++] = u;
+	return 0;
+}
+
+/* A set of uuids (a bridge's ports, a port's interfaces), each given to add(arg, uuid). */
+struct uuid_sink {
+	int (*add)(void *arg, const char *uuid);
+	void *arg;
+};
+
+static int uuid_atom(struct hn_ovs_scan *s, void *arg)
+{
+	const struct uuid_sink *k = arg;
+	const char *u;
+	int r = read_uuid(s, &u);
+
+	return r < 0 ? r : k->add(k->arg, u);
+}
+
+/* A lone ["uuid", "..."]: a set of one. */
+static int uuid_pair(struct hn_ovs_scan *s, const char *tag, void *arg)
+{
+	const struct uuid_sink *k = arg;
+	const char *u;
+	int r;
+
+	if (!is(tag, "uuid"))
+		return pass_pair(s);
+	r = opt_string(s, &u);
+	if (r == 0)
+		r = leave_pair(s);
+	return r <= 0 ? r : k->add(k->arg, u);
+}
+
 static int read_port_column(struct hn_ovs_scan *s, const char *k, struct hn_ovs_port *p)
 {
 	const struct set_reader trunks = {trunk_atom, not_an_atom, &p->trunks};
+	const struct uuid_sink sink = {add_iface_uuid, p};
+	const struct set_reader ifaces = {uuid_atom, uuid_pair, (void *)&sink};
+	bool found;
 	const char *v;
 	long long tag;
 	bool set;
@@ -374,6 +426,19 @@ static int read_port_column(struct hn_ovs_scan *s, const char *k, struct hn_ovs_
 	}
 	if (is(k, "vlan_mode"))
 		return opt_string(s, &p->vlan_mode);
+	if (is(k, "bond_mode"))
+		return opt_string(s, &p->bond_mode);
+	if (is(k, "lacp"))
+		return opt_string(s, &p->lacp);
+	if (is(k, "other_config"))
+		return map_get(s, "bond-primary", &found, &p->bond_primary);
+	if (is(k, "interfaces")) {
+		p->n_ifaces = 0;
+		r = each_atom(s, &ifaces);
+		if (r > 0)
+			p->n_ifaces = 0;
+		return r < 0 ? r : 0;
+	}
 	if (is(k, "external_ids"))
 		return map_get(s, HN_OVS_OWNER_KEY, &p->owned, &v);
 	return hn_ovs_scan_skip(s);
@@ -396,16 +461,17 @@ static int read_ports(struct reader *rd)
 		p->bridge = -1;
 		while (object && (r = hn_ovs_scan_key(s, &k)) > 0)
 			if ((r = read_port_column(s, k, p)) < 0)
-				return r;
+				break;
+		end_row(rd, row);
+		/* hn_ovs_db_free() frees what this port holds from here on. */
+		db->n_ports++;
 		if (r < 0)
 			return r;
-		end_row(rd, row);
 		if (!p->uuid || !p->name)
 			return bad("a Port row without _uuid or name");
-		if (hn_ovs_strmap_put(&db->port_by_uuid, p->uuid, db->n_ports) < 0 ||
-		    hn_ovs_strmap_put(&db->port_by_name, p->name, db->n_ports) < 0)
+		if (hn_ovs_strmap_put(&db->port_by_uuid, p->uuid, db->n_ports - 1) < 0 ||
+		    hn_ovs_strmap_put(&db->port_by_name, p->name, db->n_ports - 1) < 0)
 			return -ENOMEM;
-		db->n_ports++;
 	}
 	close_rows(rd);
 	return r;
@@ -417,8 +483,9 @@ struct port_list {
 	size_t *v, n, cap;
 };
 
-static int add_port_uuid(struct port_list *l, const char *u)
+static int add_port_uuid(void *arg, const char *u)
 {
+	struct port_list *l = arg;
 	size_t idx;
 
 	if (!u || !hn_ovs_strmap_get(&l->db->port_by_uuid, u, &idx))
@@ -436,32 +503,11 @@ static int add_port_uuid(struct port_list *l, const char *u)
 	return 0;
 }
 
-static int port_atom(struct hn_ovs_scan *s, void *arg)
-{
-	const char *u;
-	int r = read_uuid(s, &u);
-
-	return r < 0 ? r : add_port_uuid(arg, u);
-}
-
-/* A lone ["uuid", "..."]: a set of one port. */
-static int port_pair(struct hn_ovs_scan *s, const char *tag, void *arg)
-{
-	const char *u;
-	int r;
-
-	if (!is(tag, "uuid"))
-		return pass_pair(s);
-	r = opt_string(s, &u);
-	if (r == 0)
-		r = leave_pair(s);
-	return r <= 0 ? r : add_port_uuid(arg, u);
-}
-
 static int read_bridge_column(struct hn_ovs_scan *s, const char *k, struct hn_ovs_bridge *b,
 			      struct port_list *ports)
 {
-	const struct set_reader sr = {port_atom, port_pair, ports};
+	const struct uuid_sink sink = {add_port_uuid, ports};
+	const struct set_reader sr = {uuid_atom, uuid_pair, (void *)&sink};
 	bool found;
 
 	if (is(k, "_uuid"))

@@ -18,7 +18,8 @@ struct want_port {
 	unsigned tag; /* 0: none */
 	bool has_trunks;
 	const struct hn_vlanset *trunks;
-	unsigned mtu; /* 0: leave alone */
+	unsigned mtu;		      /* 0: leave alone */
+	const struct hn_bridge *bond; /* the bridge whose bonded uplink this port is, or NULL */
 };
 
 struct diff {
@@ -28,6 +29,8 @@ struct diff {
 	const char *datapath;
 	struct hn_plan *plan;
 	struct hn_ovs_strmap wanted; /* port name -> index of its bridge in want */
+	/* Ports removed because a bond takes their NICs (free_members): not pruned again. */
+	struct hn_ovs_strmap freed;
 };
 
 void hn_ovs_act_free(struct hn_ovs_act *a)
@@ -47,7 +50,9 @@ void hn_ovs_act_free(struct hn_ovs_act *a)
 static bool is_uplink(const struct diff *d, const char *name)
 {
 	for (size_t i = 0; d->cfg && i < d->cfg->n_bridges; i++)
-		if (d->cfg->bridges[i].uplink[0] && strcmp(d->cfg->bridges[i].uplink, name) == 0)
+		if (d->cfg->bridges[i].uplink[0] &&
+		    (strcmp(d->cfg->bridges[i].uplink, name) == 0 ||
+		     strcmp(hn_bridge_uplink_port(&d->cfg->bridges[i]), name) == 0))
 			return true;
 	return false;
 }
@@ -265,13 +270,85 @@ static int set_bridge(struct diff *d, const struct hn_bridge *wb, const struct h
 
 /* ---- ports ---- */
 
+/* eno1,eno2: a bond's members as the plan and verify say them. */
+static const char *members_text(const struct hn_bridge *b, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < b->n_bond && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "," : "", b->bond[i]);
+	return buf;
+}
+
+/* The Port columns that make a bond: its mode, LACP and, for active-backup, the first NIC
+ * as the primary (the one whose MAC the bridge carries, so the provider keeps seeing the
+ * MAC on the link it knows while both are up). */
+static json_t *bond_cols(const struct hn_bridge *b)
+{
+	json_t *other = b->bond_mode == HN_BOND_ACTIVE_BACKUP
+			    ? json_pack("[s, [[s, s]]]", "map", "bond-primary", b->bond[0])
+			    : json_pack("[s, []]", "map");
+
+	return json_pack("{s:s, s:s, s:o}", "bond_mode", hn_bond_mode_name(b->bond_mode), "lacp",
+			 hn_lacp_name(b->lacp), "other_config", other);
+}
+
+/* A bond's new interfaces, one a member: the array ovs_txn.c inserts them from. */
+static json_t *bond_ifaces(const struct hn_bridge *b)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; list && i < b->n_bond; i++)
+		if (json_array_append_new(list,
+					  json_pack("{s:s, s:s, s:o}", "name", b->bond[i], "type",
+						    "", "external_ids", owner_map())) < 0) {
+			json_decref(list);
+			return NULL;
+		}
+	return list;
+}
+
+static void bond_fields(struct hn_fields *f, const struct hn_ovs_port *cp, const char *members,
+			const struct hn_bridge *b)
+{
+	hn_fields_add(f, "bond", HN_SHOWN_NAMED, members,
+		      b ? members_text(b, (char[160]){0}, 160) : NULL);
+	hn_fields_add(f, "bond_mode", HN_SHOWN_NAMED,
+		      cp ? (cp->bond_mode ? cp->bond_mode : "none") : NULL,
+		      b ? hn_bond_mode_name(b->bond_mode) : NULL);
+	hn_fields_add(f, "lacp", HN_SHOWN_NAMED, cp ? (cp->lacp ? cp->lacp : "none") : NULL,
+		      b ? hn_lacp_name(b->lacp) : NULL);
+}
+
+static int add_bond(struct diff *d, const struct hn_ovs_bridge *cb, const struct want_port *wp)
+{
+	const struct hn_bridge *b = wp->bond;
+	struct hn_ovs_act *a = add_act(d, HN_OP_CREATE, HN_OVS_ADD_PORT, b->name, wp->name);
+
+	if (!a)
+		return oom();
+	copy_uuid(a->bridge_uuid, cb ? cb->uuid : NULL);
+	a->cols = bond_cols(b);
+	a->iface_cols = bond_ifaces(b);
+	if (!a->cols || !a->iface_cols ||
+	    json_object_set_new(a->cols, "name", json_string(wp->name)) < 0 ||
+	    json_object_set_new(a->cols, "external_ids", owner_map()) < 0)
+		return oom();
+	bond_fields(&last_action(d)->fields, NULL, NULL, b);
+	return 0;
+}
+
 static int add_port(struct diff *d, const struct hn_bridge *wb, const struct hn_ovs_bridge *cb,
 		    const struct want_port *wp)
 {
-	struct hn_ovs_act *a = add_act(d, HN_OP_CREATE, HN_OVS_ADD_PORT, wb->name, wp->name);
+	struct hn_ovs_act *a;
 	char tr[256], tag[16];
 	struct hn_fields *f;
 
+	if (wp->bond)
+		return add_bond(d, cb, wp);
+	a = add_act(d, HN_OP_CREATE, HN_OVS_ADD_PORT, wb->name, wp->name);
 	if (!a)
 		return oom();
 	f = &last_action(d)->fields;
@@ -484,11 +561,154 @@ static int observe_port(struct diff *d, const struct hn_bridge *wb, const struct
 	return 0;
 }
 
+/* A bond's members as read, sorted as the config lists them when they are the same set:
+ * "eno1,eno2" into buf. Whether they are the config's members, in *same. */
+static const char *read_members(const struct diff *d, const struct hn_ovs_port *cp,
+				const struct hn_bridge *b, char *buf, size_t len, bool *same)
+{
+	const struct hn_ovs_iface *f[HN_BOND_MAX + 1];
+	size_t n = hn_ovs_db_port_ifaces(d->db, cp, f, HN_BOND_MAX + 1), used = 0, found = 0;
+
+	for (size_t i = 0; i < b->n_bond; i++)
+		for (size_t k = 0; k < n && k <= HN_BOND_MAX; k++)
+			found += strcmp(f[k]->name, b->bond[i]) == 0;
+	*same = n == b->n_bond && found == n;
+	if (*same)
+		return members_text(b, buf, len);
+	buf[0] = '\0';
+	for (size_t k = 0; k < n && k <= HN_BOND_MAX && used < len; k++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", k ? "," : "", f[k]->name);
+	return buf;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int del_port(struct diff *d, const struct hn_ovs_bridge *cb, size_t pi);
+
+/*
+ * A bond that exists: its mode, LACP and primary set in place; other members (a NIC
+ * replaced, one added) make the port anew in the same transaction, since a port's
+ * interfaces cannot be inserted by a change of the port alone.
+ */
+static int set_bond(struct diff *d, const struct hn_ovs_port *cp, const struct want_port *wp)
+{
+	const struct hn_bridge *b = wp->bond;
+	const char *primary = b->bond_mode == HN_BOND_ACTIVE_BACKUP ? b->bond[0] : NULL;
+	json_auto_t *cols = NULL;
+	json_auto_t *old = NULL;
+	struct hn_fields f = {0};
+	struct hn_ovs_act *a;
+	char members[160];
+	bool same;
+	int r;
+
+	read_members(d, cp, b, members, sizeof(members), &same);
+	if (!same) {
+		r = del_port(d, &d->db->bridges[cp->bridge], (size_t)(cp - d->db->ports));
+		if (r == 0)
+			hn_action_remark(last_action(d), "its members change: made anew");
+		return r < 0 ? r : add_bond(d, hn_ovs_db_bridge(d->db, b->name), wp);
+	}
+	if (same_text(cp->bond_mode, hn_bond_mode_name(b->bond_mode)) &&
+	    same_text(cp->lacp, hn_lacp_name(b->lacp)) && same_text(cp->bond_primary, primary))
+		return 0;
+	cols = bond_cols(b);
+	old = json_object();
+	if (!cols || !old || keep_col(old, "bond_mode", cp->row) < 0 ||
+	    keep_col(old, "lacp", cp->row) < 0 || keep_col(old, "other_config", cp->row) < 0)
+		return oom();
+	if (!same_text(cp->bond_mode, hn_bond_mode_name(b->bond_mode)))
+		hn_fields_add(&f, "bond_mode", HN_SHOWN_NAMED,
+			      cp->bond_mode ? cp->bond_mode : "none",
+			      hn_bond_mode_name(b->bond_mode));
+	if (!same_text(cp->lacp, hn_lacp_name(b->lacp)))
+		hn_fields_add(&f, "lacp", HN_SHOWN_NAMED, cp->lacp ? cp->lacp : "none",
+			      hn_lacp_name(b->lacp));
+	if (!same_text(cp->bond_primary, primary))
+		hn_fields_add(&f, "bond-primary", HN_SHOWN_NAMED,
+			      cp->bond_primary ? cp->bond_primary : "none",
+			      primary ? primary : "none");
+	a = add_act(d, HN_OP_CHANGE, HN_OVS_SET_PORT, b->name, wp->name);
+	if (!a)
+		return oom();
+	copy_uuid(a->port_uuid, cp->uuid);
+	a->cols = TAKE_PTR(cols);
+	a->old_cols = TAKE_PTR(old);
+	last_action(d)->fields = f;
+	return 0;
+}
+
+static bool is_member(const struct hn_bridge *b, const char *name)
+{
+	for (size_t i = 0; i < b->n_bond; i++)
+		if (strcmp(b->bond[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Every port but the bond's own that holds one of its NICs (a bond an operator made under
+ * another name, the NIC's own port from before the bond): an interface is in one port, and
+ * its name is unique, so that port goes in the same NIC step as the bond comes, guarded
+ * alike.
+ */
+static int free_members(struct diff *d, const struct hn_ovs_port *cp, const struct hn_bridge *b)
+{
+	for (size_t i = 0; i < d->db->n_ports; i++) {
+		const struct hn_ovs_port *p = &d->db->ports[i];
+		const struct hn_ovs_iface *f[HN_BOND_MAX + 1];
+		size_t n, k, at;
+		int r;
+
+		if (p == cp || p->bridge < 0 || hn_ovs_strmap_get(&d->freed, p->name, &at))
+			continue;
+		n = hn_ovs_db_port_ifaces(d->db, p, f, HN_BOND_MAX + 1);
+		for (k = 0; k < n && k <= HN_BOND_MAX && !is_member(b, f[k]->name); k++)
+			;
+		if (k == n || k > HN_BOND_MAX)
+			continue;
+		r = del_port(d, &d->db->bridges[p->bridge], i);
+		if (r < 0)
+			return r;
+		last_action(d)->uplink = true;
+		last_action(d)->stage = HN_STAGE_NIC;
+		hn_action_remark(last_action(d), "%s; its NIC %s joins the bond %s",
+				 p->owned ? "created by hostnet" : "not hostnet's", f[k]->name,
+				 b->bond_port);
+		if (hn_ovs_strmap_put(&d->freed, p->name, i) < 0)
+			return oom();
+	}
+	return 0;
+}
+
+static int observe_bond(struct diff *d, const struct hn_ovs_port *cp, const struct want_port *wp)
+{
+	struct hn_observation *o;
+	struct hn_object obj;
+	char members[160];
+	bool same;
+
+	object_of(wp->bond->name, wp->name, &obj);
+	o = hn_plan_observe(d->plan, &obj, cp != NULL);
+	if (!o)
+		return oom();
+	bond_fields(&o->fields, cp,
+		    cp ? read_members(d, cp, wp->bond, members, sizeof(members), &same) : NULL,
+		    wp->bond);
+	return 0;
+}
+
 static int converge_port(struct diff *d, const struct hn_bridge *wb, const struct hn_ovs_bridge *cb,
 			 const struct want_port *wp)
 {
 	const struct hn_ovs_port *cp = hn_ovs_db_port(d->db, wp->name);
-	int r = observe_port(d, wb, cp, wp);
+	int r = wp->bond ? observe_bond(d, cp, wp) : observe_port(d, wb, cp, wp);
+
+	if (r == 0 && wp->bond)
+		r = free_members(d, cp, wp->bond);
 
 	if (r < 0)
 		return r;
@@ -501,7 +721,7 @@ static int converge_port(struct diff *d, const struct hn_bridge *wb, const struc
 		if (r < 0)
 			return r;
 	}
-	return set_port(d, wb, cp, wp);
+	return wp->bond ? set_bond(d, cp, wp) : set_port(d, wb, cp, wp);
 }
 
 /* {"bridge": row|null, "ports": [rows], "ifaces": []}: what a removal takes away, as
@@ -549,6 +769,13 @@ static bool wanted(const struct diff *d, const char *port)
 	return hn_ovs_strmap_get(&d->wanted, port, &i);
 }
 
+static bool freed(const struct diff *d, const char *port)
+{
+	size_t i;
+
+	return hn_ovs_strmap_get(&d->freed, port, &i);
+}
+
 /*
  * On a bridge whose uplink is found by its MAC, a system port hostnet made that the config no
  * longer names is the uplink under its old name (the NIC was renamed): it leaves in the same
@@ -576,7 +803,7 @@ static int prune_ports(struct diff *d, const struct hn_bridge *wb, const struct 
 		const struct hn_ovs_port *p = &d->db->ports[cb->ports[i]];
 		int r;
 
-		if (p->owned && !wanted(d, p->name)) {
+		if (p->owned && !wanted(d, p->name) && !freed(d, p->name)) {
 			r = del_port(d, cb, cb->ports[i]);
 			if (r < 0)
 				return r;
@@ -648,7 +875,9 @@ static size_t want_ports(const struct hn_bridge *wb, struct want_port *out)
 
 	out[n++] =
 	    (struct want_port){.name = wb->name, .internal = true, .tag = wb->tag, .mtu = wb->mtu};
-	if (wb->uplink[0])
+	if (wb->n_bond)
+		out[n++] = (struct want_port){.name = wb->bond_port, .bond = wb};
+	else if (wb->uplink[0])
 		out[n++] = (struct want_port){.name = wb->uplink};
 	for (size_t i = 0; i < wb->n_ports; i++) {
 		const struct hn_port *p = &wb->ports[i];
@@ -736,6 +965,7 @@ int hn_ovs_diff(const struct hn_ovs_db *db, const struct hn_config *want, const 
 	if (r == 0)
 		r = hn_ovs_chassis_diff(db, want, datapath, plan);
 	hn_ovs_strmap_free(&d.wanted);
+	hn_ovs_strmap_free(&d.freed);
 	return r;
 }
 

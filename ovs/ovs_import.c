@@ -66,7 +66,8 @@ static int own_port(const struct hn_ovs_db *db, const struct hn_ovs_port *p, str
 	return 0;
 }
 
-/* One port of bridge b: 1 when it goes in the config, 0 when it is left out (noted). */
+/* One port of bridge b: 1 when it goes in the config, 2 when it is a bond (its uplink), 0
+ * when it is left out (noted). */
 static int take_port(const struct hn_ovs_db *db, const json_t *ifaces, const struct hn_ovs_port *p,
 		     const char *bridge, struct hn_import *im)
 {
@@ -81,11 +82,7 @@ static int take_port(const struct hn_ovs_db *db, const json_t *ifaces, const str
 				      p->name, bridge)
 			   ?: 0;
 	if (!ci)
-		return hn_import_note(im,
-				      "port %s on %s: several interfaces (a bond): a config cannot "
-				      "say it; left out",
-				      p->name, bridge)
-			   ?: 0;
+		return 2; /* several interfaces: a bond */
 	if (ci->type[0] && strcmp(ci->type, "system") != 0 && strcmp(ci->type, "internal") != 0)
 		return hn_import_note(im,
 				      "port %s on %s: interface type %s: a config cannot say it; "
@@ -132,6 +129,57 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct hn_port *)a)->name, ((const struct hn_port *)b)->name);
 }
 
+/* The index of s among names[0..n), or -1. */
+static int choice(const char *s, const char *const *names, int n)
+{
+	for (int i = 0; s && i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * A bond port: the bridge's uplink bond (a config says a bond only as an uplink), its
+ * primary first (the NIC whose MAC the bridge carries; the kernel's read may still put the
+ * one with the bridge's MAC first), the mode and LACP as OVS holds them.
+ */
+static int add_bond(const struct hn_ovs_db *db, const struct hn_ovs_port *p, struct hn_bridge *b,
+		    struct hn_import *im)
+{
+	static const char *const modes[] = {"active-backup", "balance-slb", "balance-tcp"};
+	static const char *const lacps[] = {"off", "active", "passive"};
+	const struct hn_ovs_iface *f[HN_BOND_MAX + 1];
+	size_t n = hn_ovs_db_port_ifaces(db, p, f, HN_BOND_MAX + 1), k = 0;
+	int mode = choice(p->bond_mode, modes, 3), lacp = choice(p->lacp, lacps, 3);
+
+	if (b->n_bond || n > HN_BOND_MAX ||
+	    snprintf(b->bond_port, sizeof(b->bond_port), "%s-bond", b->name) >=
+		(int)sizeof(b->bond_port))
+		return hn_import_note(
+		    im,
+		    "port %s on %s: a bond a config cannot say (a second one, more "
+		    "than %d NICs, or a bridge name over 10 bytes); left out",
+		    p->name, b->name, HN_BOND_MAX);
+	for (size_t i = 0; i < n && p->bond_primary; i++)
+		if (strcmp(f[i]->name, p->bond_primary) == 0)
+			snprintf(b->bond[k++], IFNAMSIZ, "%s", f[i]->name);
+	for (size_t i = 0; i < n; i++)
+		if (!p->bond_primary || strcmp(f[i]->name, p->bond_primary) != 0)
+			snprintf(b->bond[k++], IFNAMSIZ, "%s", f[i]->name);
+	b->n_bond = k;
+	snprintf(b->uplink, sizeof(b->uplink), "%s", b->bond[0]);
+	b->bond_mode = mode < 0 ? HN_BOND_ACTIVE_BACKUP : (enum hn_bond_mode)mode;
+	b->lacp = lacp < 0 ? HN_LACP_OFF : (enum hn_lacp)lacp;
+	if (strcmp(p->name, b->bond_port) != 0)
+		return hn_import_note(
+		    im,
+		    "port %s on %s: a bond, said as uplink.bond; hostnet names its "
+		    "port %s, so `up` makes %s anew in its place (a move of the "
+		    "uplink, guarded by the gateway probes)",
+		    p->name, b->name, b->bond_port, b->bond_port);
+	return 0;
+}
+
 static int add_bridge(const struct hn_ovs_db *db, const json_t *ifaces,
 		      const struct hn_ovs_bridge *cb, struct hn_import *im)
 {
@@ -151,8 +199,10 @@ static int add_bridge(const struct hn_ovs_db *db, const json_t *ifaces,
 			continue;
 		}
 		r = take_port(db, ifaces, p, cb->name, im);
-		if (r > 0)
+		if (r == 1)
 			r = add_port(db, p, b, im);
+		else if (r == 2)
+			r = add_bond(db, p, b, im);
 	}
 	if (b->n_ports > 1)
 		qsort(b->ports, b->n_ports, sizeof(*b->ports), by_name);

@@ -404,6 +404,33 @@ static int collect_waits(const struct hn_ovs_db *db, struct hn_ovs_act *const *a
 	return r;
 }
 
+/* The interfaces of a new port (iface_cols: one row, or an array of a bond's rows), each
+ * inserted with a named uuid, and the port's "interfaces" column naming them. */
+static int insert_ifaces(struct hn_ovs_txn *txn, const json_t *iface_cols, size_t i, json_t *port)
+{
+	bool many = json_is_array(iface_cols);
+	size_t n = many ? json_array_size(iface_cols) : 1;
+	json_t *refs = json_array();
+	char name[48];
+	int r = refs ? 0 : -ENOMEM;
+
+	for (size_t k = 0; r == 0 && k < n; k++) {
+		const json_t *row = many ? json_array_get(iface_cols, k) : iface_cols;
+
+		snprintf(name, sizeof(name), k ? "i%zu_%zu" : "i%zu", i, k);
+		r = hn_ovs_txn_push(txn, insert_op("Interface", json_deep_copy(row), name),
+				    HN_OVS_OP_INSERT_IFACE, (long)i);
+		if (r == 0 && json_array_append_new(refs, named_ref(name)) < 0)
+			r = -ENOMEM;
+	}
+	if (r == 0 && json_object_set_new(port, "interfaces",
+					  many ? json_pack("[s, O]", "set", refs)
+					       : json_incref(json_array_get(refs, 0))) < 0)
+		r = -ENOMEM;
+	json_decref(refs);
+	return r;
+}
+
 static int build_forward(const struct hn_ovs_db *db, struct hn_ovs_act *const *acts, size_t n,
 			 struct hn_ovs_txn *txn)
 {
@@ -422,13 +449,8 @@ static int build_forward(const struct hn_ovs_db *db, struct hn_ovs_act *const *a
 
 		if (a->kind != HN_OVS_ADD_PORT)
 			continue;
-		snprintf(name, sizeof(name), "i%zu", i);
-		r = hn_ovs_txn_push(txn,
-				    insert_op("Interface", json_deep_copy(a->iface_cols), name),
-				    HN_OVS_OP_INSERT_IFACE, (long)i);
 		port = json_deep_copy(a->cols);
-		if (r == 0 && (!port || json_object_set_new(port, "interfaces", named_ref(name))))
-			r = -ENOMEM;
+		r = port ? insert_ifaces(txn, a->iface_cols, i, port) : -ENOMEM;
 		snprintf(name, sizeof(name), "p%zu", i);
 		if (r == 0)
 			r = hn_ovs_txn_push(txn, insert_op("Port", port, name),
@@ -778,6 +800,16 @@ static const char *act_text(const struct hn_ovs_act *a, char *buf, size_t len)
 	return buf;
 }
 
+/* An interface act a inserted: into the next free slot, in the order of its inserts. */
+static void made_iface(struct hn_ovs_act *a, const char *uuid)
+{
+	for (size_t k = 0; k < HN_OVS_IFACES_MAX; k++)
+		if (!a->made_iface_uuid[k][0]) {
+			snprintf(a->made_iface_uuid[k], HN_OVS_UUID_LEN + 1, "%s", uuid);
+			return;
+		}
+}
+
 int hn_ovs_txn_result(const struct hn_ovs_txn *txn, const json_t *result,
 		      struct hn_ovs_act *const *acts, long long *next_cfg)
 {
@@ -819,7 +851,7 @@ int hn_ovs_txn_result(const struct hn_ovs_txn *txn, const json_t *result,
 		if (!acts || op->act < 0 || !u)
 			continue;
 		if (op->role == HN_OVS_OP_INSERT_IFACE)
-			snprintf(acts[op->act]->made_iface_uuid, HN_OVS_UUID_LEN + 1, "%s", u);
+			made_iface(acts[op->act], u);
 		else if (op->role == HN_OVS_OP_INSERT_PORT || op->role == HN_OVS_OP_INSERT_BRIDGE)
 			snprintf(acts[op->act]->made_uuid, HN_OVS_UUID_LEN + 1, "%s", u);
 	}

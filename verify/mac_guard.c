@@ -50,7 +50,7 @@ static int guard_one(const struct hn_bridge *b, const struct hn_uplink_facts *f,
 		const struct hn_learned_mac *e = &fdb->learned.v[i];
 		char port[80];
 
-		if (strcmp(e->port, b->uplink) == 0)
+		if (strcmp(e->port, hn_bridge_uplink_port(b)) == 0)
 			continue; /* heard from the provider's side */
 		others++;
 		if (allowed(b, has_nic, &nic, &e->mac))

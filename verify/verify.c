@@ -12,6 +12,7 @@
 #include "checks.h"
 #include "error.h"
 #include "gateway.h"
+#include "bond_check.h"
 #include "mac_guard.h"
 #include "ovs.h"
 #include "matrix.h"
@@ -556,6 +557,8 @@ int hn_verify_end(struct hn_verify *v, const struct hn_config *want,
 		r = hn_verify_state_checks(opts, host, &checks);
 	if (r == 0)
 		r = hn_verify_mac_guard(want, host, &checks);
+	if (r == 0)
+		r = hn_verify_bonds(want, host, &checks);
 	t_state = hn_verify_now_us();
 	fig.state_seconds = (double)(t_state - v->t0) / 1e6;
 	hn_debug("state checks done in %.1f ms", (double)(t_state - v->t0) / 1000.0);

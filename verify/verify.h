@@ -45,6 +45,13 @@ struct hn_verify_fdb {
 	struct hn_error err;
 };
 
+/* The state of a bonded uplink's port, for the bond check. */
+struct hn_verify_bond {
+	bool read; /* else err says why it could not be */
+	struct hn_bond_state state;
+	struct hn_error err;
+};
+
 /* What verify is handed: the host read and compared by the agent as `plan` does, except
  * that a layer that cannot be read does not stop the others. */
 struct hn_verify_host {
@@ -60,6 +67,9 @@ struct hn_verify_host {
 	 * read before any probe; NULL when no bridge has an uplink (or out of memory). */
 	struct hn_verify_fdb *fdbs;
 	size_t n_fdbs;
+	/* The bond state of each bridge whose uplink is a bond (indexed like want->bridges);
+	 * NULL when no bridge has one (or out of memory). */
+	struct hn_verify_bond *bonds;
 	/* The agent could not finish reading (out of memory): "" when it did. */
 	char error[1024];
 };

@@ -13,6 +13,7 @@
 # any time after.
 #   HN_LAB           the lab's name (vm-tests/lab NAME), unique to the script; unset: no lab
 #   HN_LIBVIRT       "yes": the lab is started with --libvirt and hn passes it to hostnet
+#   HN_LAB_ENO2      "yes": the lab is started with --eno2 (a second NIC, for bonds)
 #   HN_LAYERS        hostnet's --layers for hn (empty: every layer, as in production)
 #   HN_FRESH         "yes": run_case starts a fresh lab before each case, so that no case
 #                    depends on another's leftovers
@@ -84,6 +85,10 @@
 #                           Returns 1 when COND never held (the gateway stayed)
 #   host_snapshot NAME      everything of the host a run could touch (links, addresses,
 #                           routes, the switch) into $TMP/NAME
+#   ping_start SECONDS      the upstream pings the host every $INTERVAL (UPLINK_PING_INTERVAL,
+#                           5 ms) in the background; ping_report WHAT T0 T1 [MAX] waits, prints
+#                           the losses and fails on more than MAX (0) or when the replies do
+#                           not surround [T0, T1] ms
 # Checks: each returns 0, or sets WHY (with what hostnet said) and returns 1, so that a
 # case is a chain of checks joined by && (or `check || return 1` lines).
 #   why MSG...              set WHY to MSG and hostnet's last output (hn_said), return 1
@@ -207,6 +212,7 @@ need_hostnet() { [[ -x $HOSTNET ]] || setup_failed "$HOSTNET is not built"; }
 lab_start() {
 	local args=() deadline=$((SECONDS + ${HN_LIBVIRT_WAIT:-300})) said=
 	[[ ${HN_LIBVIRT:-} != yes ]] || args=(--libvirt)
+	[[ ${HN_LAB_ENO2:-} != yes ]] || args+=(--eno2)
 	"$LAB" stop "$HN_LAB" >/dev/null 2>&1 || true
 	# Only one lab at a time may run libvirtd; another script's may hold it for a while.
 	until "$LAB" start "$HN_LAB" "${args[@]}" >"$TMP/lab.log" 2>&1; do
@@ -461,7 +467,8 @@ migrated_on() {
 }
 
 uplink_on_eno1() {
-	in_lab ip -4 -o addr show dev eno1 | grep -q "inet $LAB_HOST_ADDR " ||
+	# Not `| grep -q`: with pipefail, ip writing a second address after grep left fails it.
+	[[ $(in_lab ip -4 -o addr show dev eno1) == *"inet $LAB_HOST_ADDR "* ]] ||
 		why "eno1 lacks $LAB_HOST_ADDR" || return 1
 	[[ $(in_lab ip -4 route show default) == "default via $LAB_GW dev eno1 "* ]] ||
 		why "default route: $(in_lab ip -4 route show default | tr '\n' '|')" || return 1
@@ -581,4 +588,53 @@ run_cases() {
 		run_case "$name"
 	done
 	finish
+}
+
+# ---- ping during a change (UPLINK_PING_INTERVAL, default 5 ms) ----
+
+INTERVAL=${UPLINK_PING_INTERVAL:-0.005}
+PING_PID=
+on_exit '[[ -z $PING_PID ]] || kill "$PING_PID" 2>/dev/null'
+
+# ping_start SECONDS: the upstream pings the host every $INTERVAL for about SECONDS, with
+# timestamps. A count, not a deadline or a signal: ping then waits for the last reply, so a
+# reply still in flight when it stops is never counted as lost.
+ping_start() {
+	local n
+	n=$(awk -v d="$1" -v i="$INTERVAL" 'BEGIN { printf "%d", d / i }')
+	in_up ping -n -D -i "$INTERVAL" -c "$n" "${LAB_HOST_ADDR%/*}" >"$TMP/ping" 2>&1 &
+	PING_PID=$!
+	# Some replies before the change starts: checked afterwards from the timestamps.
+	sleep 0.5
+}
+
+ping_wait() {
+	wait "$PING_PID" || true
+	PING_PID=
+}
+
+# ping_report WHAT T0_MS T1_MS [MAX]: wait for ping; print the figure; fail on more than MAX
+# losses (default 0) or when the replies do not surround [T0, T1] (the change was not
+# measured whole).
+ping_report() {
+	local what=$1 t0=$2 t1=$3 max=${4:-0} sent recv dups first last lost ms missing
+	ping_wait
+	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$TMP/ping")
+	recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TMP/ping")
+	dups=$(sed -n 's/.*+\([0-9]*\) duplicates.*/\1/p' "$TMP/ping")
+	ms=$(sed -n 's/.* time \([0-9]*\)ms$/\1/p' "$TMP/ping")
+	[[ -n $sent && -n $recv ]] || why "no ping summary: $(tail -n 3 "$TMP/ping" | tr '\n' '|')" || return 1
+	lost=$((sent - recv))
+	first=$(grep -m1 -o '^\[[0-9.]*\] 64 bytes' "$TMP/ping" | tr -d '[' | awk '{printf "%.0f", $1 * 1000}')
+	last=$(grep -o '^\[[0-9.]*\] 64 bytes' "$TMP/ping" | tail -n 1 | tr -d '[' | awk '{printf "%.0f", $1 * 1000}')
+	echo "# $what: $lost of $sent echo replies lost (ping every $((ms / (sent > 1 ? sent - 1 : 1))) ms," \
+		"${dups:-0} DUP! not counted), the change took $((t1 - t0)) ms"
+	if ((lost)); then
+		missing=$(grep -o 'icmp_seq=[0-9]*' "$TMP/ping" | cut -d= -f2 | sort -un |
+			awk -v n="$sent" '{seen[$1]=1} END {for (i = 1; i <= n; i++) if (!seen[i]) printf "%d ", i}')
+		echo "# $what: lost icmp_seq $missing"
+	fi
+	[[ -n $first && -n $last ]] && ((first < t0 && last > t1)) ||
+		why "the pings did not cover the change (replies $first..$last, change $t0..$t1 ms)" || return 1
+	((lost <= max)) || why "$lost echo replies lost during $what (at most $max)"
 }

@@ -59,9 +59,6 @@ HN_LAB=${UPLINK_LAB:-hn-uplink}
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SEED=uplink-seed.yaml
-INTERVAL=${UPLINK_PING_INTERVAL:-0.005}
-PING_PID=
-on_exit '[[ -z $PING_PID ]] || kill "$PING_PID" 2>/dev/null'
 
 # A fresh lab for each case, port security on, and a picture of it as the lab made it.
 fresh_lab() { lab_start_portsec && lab_settled && host_snapshot pristine; }
@@ -73,50 +70,6 @@ migrated() { migrated_on "${1:-$SEED}"; }
 # eno1 holds the address and the default route, no bridge: the lab as it was made.
 unmigrated() {
 	uplink_on_eno1 && host_unchanged_since pristine brd-ok && host_answers && portsec_clean
-}
-
-# ---- ping during a change ----
-
-# ping_start SECONDS: the upstream pings the host every $INTERVAL for about SECONDS, with
-# timestamps. A count, not a deadline or a signal: ping then waits for the last reply, so a
-# reply still in flight when it stops is never counted as lost.
-ping_start() {
-	local n
-	n=$(awk -v d="$1" -v i="$INTERVAL" 'BEGIN { printf "%d", d / i }')
-	in_up ping -n -D -i "$INTERVAL" -c "$n" "${LAB_HOST_ADDR%/*}" >"$TMP/ping" 2>&1 &
-	PING_PID=$!
-	# Some replies before the change starts: checked afterwards from the timestamps.
-	sleep 0.5
-}
-
-ping_wait() {
-	wait "$PING_PID" || true
-	PING_PID=
-}
-
-# ping_report WHAT T0_MS T1_MS: wait for ping; print the figure; fail on loss or when the
-# replies do not surround [T0, T1] (the change was not measured whole).
-ping_report() {
-	local what=$1 t0=$2 t1=$3 sent recv dups first last lost ms missing
-	ping_wait
-	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$TMP/ping")
-	recv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TMP/ping")
-	dups=$(sed -n 's/.*+\([0-9]*\) duplicates.*/\1/p' "$TMP/ping")
-	ms=$(sed -n 's/.* time \([0-9]*\)ms$/\1/p' "$TMP/ping")
-	[[ -n $sent && -n $recv ]] || why "no ping summary: $(tail -n 3 "$TMP/ping" | tr '\n' '|')" || return 1
-	lost=$((sent - recv))
-	first=$(grep -m1 -o '^\[[0-9.]*\] 64 bytes' "$TMP/ping" | tr -d '[' | awk '{printf "%.0f", $1 * 1000}')
-	last=$(grep -o '^\[[0-9.]*\] 64 bytes' "$TMP/ping" | tail -n 1 | tr -d '[' | awk '{printf "%.0f", $1 * 1000}')
-	echo "# $what: $lost of $sent echo replies lost (ping every $((ms / (sent > 1 ? sent - 1 : 1))) ms," \
-		"${dups:-0} DUP! not counted), the change took $((t1 - t0)) ms"
-	if ((lost)); then
-		missing=$(grep -o 'icmp_seq=[0-9]*' "$TMP/ping" | cut -d= -f2 | sort -un |
-			awk -v n="$sent" '{seen[$1]=1} END {for (i = 1; i <= n; i++) if (!seen[i]) printf "%d ", i}')
-		echo "# $what: lost icmp_seq $missing"
-	fi
-	[[ -n $first && -n $last ]] && ((first < t0 && last > t1)) ||
-		why "the pings did not cover the change (replies $first..$last, change $t0..$t1 ms)" || return 1
-	((lost == 0)) || why "$lost echo replies lost during $what"
 }
 
 # ---- cases ----

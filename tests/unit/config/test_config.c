@@ -367,6 +367,49 @@ static void uplink_by_mac(void **unused)
 	hn_config_free(&c);
 }
 
+/* uplink: {bond: [...]}: the first NIC is the uplink the move reads, the port is BRIDGE-bond. */
+static void uplink_bond(void **unused)
+{
+	struct hn_config c;
+	const struct hn_bridge *b;
+
+	assert_int_equal(parse("bridges: {br0: {uplink: {bond: [eno2, eno1]}}}\n", &c), 0);
+	b = hn_config_bridge(&c, "br0");
+	assert_int_equal(b->n_bond, 2);
+	assert_string_equal(b->bond[0], "eno2");
+	assert_string_equal(b->bond[1], "eno1");
+	assert_string_equal(b->uplink, "eno2");
+	assert_string_equal(b->bond_port, "br0-bond");
+	assert_string_equal(hn_bridge_uplink_port(b), "br0-bond");
+	assert_int_equal(b->bond_mode, HN_BOND_ACTIVE_BACKUP);
+	assert_int_equal(b->lacp, HN_LACP_OFF);
+	assert_false(b->uplink_by_mac);
+	hn_config_free(&c);
+	assert_int_equal(parse("bridges: {br0: {uplink: {bond: [eno1, eno2, eno3], mode: "
+			       "balance-tcp, lacp: active}}}\n",
+			       &c),
+			 0);
+	b = &c.bridges[0];
+	assert_int_equal(b->n_bond, 3);
+	assert_int_equal(b->bond_mode, HN_BOND_BALANCE_TCP);
+	assert_int_equal(b->lacp, HN_LACP_ACTIVE);
+	assert_string_equal(hn_bond_mode_name(b->bond_mode), "balance-tcp");
+	assert_string_equal(hn_lacp_name(b->lacp), "active");
+	hn_config_free(&c);
+	assert_int_equal(parse("bridges: {br0: {uplink: {bond: [eno1, eno2], mode: balance-slb, "
+			       "lacp: passive}}}\n",
+			       &c),
+			 0);
+	assert_int_equal(c.bridges[0].bond_mode, HN_BOND_BALANCE_SLB);
+	assert_int_equal(c.bridges[0].lacp, HN_LACP_PASSIVE);
+	hn_config_free(&c);
+	/* A plain uplink has no bond: its port is the NIC's. */
+	assert_int_equal(parse("bridges: {br0: {uplink: eno1}}\n", &c), 0);
+	assert_int_equal(c.bridges[0].n_bond, 0);
+	assert_string_equal(hn_bridge_uplink_port(&c.bridges[0]), "eno1");
+	hn_config_free(&c);
+}
+
 /* An internal port with addresses and routes of its own, ARP hygiene turned off where the
  * config says so, the MACs allowed out through an uplink. */
 static void ports_carry_addresses_and_the_guards_parse(void **unused)
@@ -539,9 +582,32 @@ static const struct bad_case bad_cases[] = {
      "t.yaml:1:29: ", "is the zero address"},
     {"bridges: {b: {uplink: {}}}\n", "t.yaml:1:23: ", "missing key 'mac'"},
     {"bridges: {b: {uplink: {name: eno1}}}\n",
-     "t.yaml:1:24: ", "unknown key 'name', expected only: mac"},
+     "t.yaml:1:24: ", "unknown key 'name', expected one of: mac, bond, mode, lacp"},
     {"bridges: {b: {uplink: [eno1]}}\n",
-     "t.yaml:1:23: ", "got a list, expected an interface name, or a mapping {mac: MAC}"},
+     "t.yaml:1:23: ", "got a list, expected an interface name, a mapping {mac: MAC}"},
+    /* Bonds: two NICs at least, each once and nowhere else, the keys that fit together. */
+    {"bridges: {b: {uplink: {bond: [eno1]}}}\n",
+     "t.yaml:1:30: ", "bridges.b.uplink.bond: 1 NIC(s), expected a list of 2-8 NIC names"},
+    {"bridges: {b: {uplink: {bond: eno1}}}\n", "t.yaml:1:30: ", "got a single value"},
+    {"bridges: {b: {uplink: {bond: [eno1, eno1]}}}\n",
+     "t.yaml:1:37: ", "interface 'eno1' is used twice: in the bond of b here"},
+    {"bridges: {b: {uplink: {bond: [eno1, eno2]}, ports: {eno2: {}}}}\n",
+     "t.yaml:1:53: ", "interface 'eno2' is used twice"},
+    {"bridges: {b: {uplink: {bond: [eno1, eno2]}}, c: {uplink: eno2}}\n",
+     "t.yaml:1:58: ", "interface 'eno2' is used twice"},
+    {"bridges: {b: {uplink: {bond: [eno1, eno2], mac: '52:54:00:00:00:01'}}}\n",
+     "t.yaml:1:49: ", "bridges.b.uplink: both mac and bond"},
+    {"bridges: {b: {uplink: {bond: [eno1, eno2], mode: balance-tcp}}}\n",
+     "t.yaml:1:50: ", "mode balance-tcp with lacp off, expected lacp: active or passive"},
+    {"bridges: {b: {uplink: {bond: [eno1, eno2], mode: round-robin}}}\n", "t.yaml:1:50: ",
+     "'round-robin' is not one of them, expected active-backup, balance-slb or balance-tcp"},
+    {"bridges: {b: {uplink: {bond: [eno1, eno2], lacp: fast}}}\n",
+     "t.yaml:1:50: ", "expected off, active or passive"},
+    {"bridges: {b: {uplink: {mac: '52:54:00:00:00:01', lacp: active}}}\n",
+     "t.yaml:1:56: ", "lacp without bond"},
+    {"bridges: {b: {uplink: {mode: active-backup}}}\n", "t.yaml:1:30: ", "mode without bond"},
+    {"bridges: {bridge12345: {uplink: {bond: [eno1, eno2]}}}\n",
+     "t.yaml:1:40: ", "expected a bridge name of at most 10 bytes for a bonded uplink"},
     {"bridges: {b: {ports: {p: {mtu: 70000}}}}\n", "t.yaml:1:32: ", "MTU 68-65535"},
     {"bridges: {b: {ports: {p: {mtu: [9000]}}}}\n", "t.yaml:1:32: ", "expected an MTU"},
     {"bridges: {b: {ports: {p: {type: bond}}}}\n", "t.yaml:1:33: ", "internal or system"},
@@ -997,6 +1063,7 @@ int main(void)
 	    cmocka_unit_test(seed_config_prints_every_portgroup),
 	    cmocka_unit_test(every_key_of_the_schema_parses),
 	    cmocka_unit_test(uplink_by_mac),
+	    cmocka_unit_test(uplink_bond),
 	    cmocka_unit_test(ipv6_addresses_gateway_and_routes),
 	    cmocka_unit_test(ipv6_on_a_port),
 	    cmocka_unit_test(ports_carry_addresses_and_the_guards_parse),

@@ -176,6 +176,76 @@ static void seed_from_an_existing_down_link(void **unused)
 	hn_nl_state_clear(&k);
 }
 
+/* The seed with br0's uplink a bond of eno1 and eno2, as the parser gives it. */
+static void bond_seed(struct seed *s)
+{
+	seed_init(s);
+	snprintf(s->b[0].bond[0], IFNAMSIZ, "eno1");
+	snprintf(s->b[0].bond[1], IFNAMSIZ, "eno2");
+	s->b[0].n_bond = 2;
+	snprintf(s->b[0].bond_port, IFNAMSIZ, "br0-bond");
+}
+
+/* A bond's other member is set up (ovs-vswitchd does not): only it, and nothing else of it;
+ * the first member is the uplink, whose address moves as for one NIC. */
+static void a_bonds_other_member_is_set_up(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct seed s;
+
+	bond_seed(&s);
+	link_(&k, ENO1, "eno1", true, 1500);
+	link_(&k, 5, "eno2", false, 1500);
+	link_(&k, BRINT, "brint", true, 1500);
+	link_(&k, BR0, "br0", true, 1500);
+	brint_converged(&k);
+	addr_(&k, BR0, "198.51.100.10", 24, HN_NL_PROTO);
+	route_(&k, "0.0.0.0", 0, "198.51.100.1", BR0, HN_NL_PROTO);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p, "~ link eno2: down -> up (in the bonded uplink of br0: OVS does not set it "
+			"up)");
+	assert_true(change(&p, 0)->up);
+	assert_false(change(&p, 0)->arp);
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
+/* eno2, the bond's second NIC, holds an address and the default route: both move to br0 as
+ * eno1's would, the address last (the SWITCH step), all probed around. */
+static void a_bond_members_address_and_route_move_too(void **unused)
+{
+	struct hn_nl_state k = {0};
+	struct hn_plan p = {0};
+	struct hn_prefix addrs[2] = {pfx("198.51.100.10", 24), pfx("198.51.100.11", 24)};
+	struct seed s;
+
+	bond_seed(&s);
+	s.b[0].addresses = addrs; /* as hn_uplink_resolve gathers them */
+	s.b[0].n_addresses = 2;
+	link_(&k, ENO1, "eno1", true, 1500);
+	link_(&k, 5, "eno2", true, 1500);
+	link_(&k, BRINT, "brint", true, 1500);
+	link_(&k, BR0, "br0", true, 1500);
+	brint_converged(&k);
+	addr_(&k, BR0, "198.51.100.10", 24, HN_NL_PROTO);
+	addr_(&k, BR0, "198.51.100.11", 24, HN_NL_PROTO);
+	addr_(&k, 5, "198.51.100.11", 24, 0);
+	route_(&k, "0.0.0.0", 0, "198.51.100.1", 5, 0);
+	diff_ok(&k, &s.c, &p);
+	ASSERT_PLAN(&p,
+		    "~ route 0.0.0.0/0 via 198.51.100.1 dev br0: replaces 0.0.0.0/0 via "
+		    "198.51.100.1 dev eno2 (not hostnet's; the uplink move takes it)",
+		    "- address 198.51.100.11/24 on eno2: moved to br0 (not hostnet's; the uplink "
+		    "move takes it)");
+	for (size_t i = 0; i < p.n; i++) {
+		assert_true(p.actions[i]->uplink);
+		assert_int_equal(p.actions[i]->stage, HN_STAGE_SWITCH);
+	}
+	hn_plan_free(&p, backends);
+	hn_nl_state_clear(&k);
+}
+
 /* ---- internal ports of their own, and the ARP hygiene ---- */
 
 /* brint_only, with mon0 (internal, VLAN 250) holding 10.250.0.1/24 and a route through it,
@@ -1074,6 +1144,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(from_nothing_plans_on_an_interface_not_created_yet),
 	    cmocka_unit_test(seed_from_an_existing_down_link),
+	    cmocka_unit_test(a_bonds_other_member_is_set_up),
+	    cmocka_unit_test(a_bond_members_address_and_route_move_too),
 	    cmocka_unit_test(converged_host_gives_an_empty_plan),
 	    cmocka_unit_test(what_others_added_satisfies_the_config_too),
 	    cmocka_unit_test(a_host_address_is_not_its_subnet),

@@ -332,6 +332,44 @@ static void interface_the_switch_could_not_open_is_named(void **unused)
 	free(read);
 }
 
+/* A bond whose first member ovs-vswitchd could not open: named, with the bond's port (each
+ * member's interface is checked, not only the one inserted last). */
+static void bond_member_the_switch_could_not_open_is_named(void **unused)
+{
+	/* The removal's whole rows, for undo: none found is as good here. */
+	static const char no_rows[] =
+	    "{\"id\":@ID@,\"result\":[{\"rows\":[]},{\"rows\":[]}],\"error\":null}";
+	char *read = reply_with("bond.json");
+	const struct fake_step steps[] = {
+	    {.method = "transact", .reply = read},
+	    {.method = "transact", .reply = no_rows},
+	    {.method = "monitor", .reply_fn = monitor_then_update},
+	    {.method = "transact", .reply_fn = fake_commit_reply},
+	    {.method = "monitor_cancel", .reply = cancel_ok},
+	    {.method = "transact", .reply_fn = interfaces_reply},
+	};
+	struct env e;
+	size_t done = 0;
+
+	fake_next_cfg = 5;
+	setup(&e, steps, 6, 2000);
+	strcpy(e.bridges[0].uplink, "eno9");
+	strcpy(e.bridges[0].bond[0], "eno9");
+	strcpy(e.bridges[0].bond[1], "eno1");
+	e.bridges[0].n_bond = 2;
+	strcpy(e.bridges[0].bond_port, "br0-bond");
+	plan(&e);
+	/* The recorded bond of eno1 and eno2 goes, the one of eno9 and eno1 comes. */
+	assert_int_equal(e.plan.n, 2);
+	assert_int_equal(hn_ovs_backend.apply(e.state, e.plan.actions, e.plan.n, &done), -ENODEV);
+	assert_int_equal(done, 2);
+	assert_string_equal(hn_errmsg(),
+			    "ovs-vswitchd could not open interface eno9 (port br0-bond on br0): "
+			    "could not open network device eno9 (No such device)");
+	teardown(&e, 6);
+	free(read);
+}
+
 /* ---- ports outside the config (ovs.h) ---- */
 
 static const char no_failed_interfaces[] =
@@ -464,6 +502,7 @@ int main(void)
 	    cmocka_unit_test(a_concurrent_writer_is_reported_with_nothing_committed),
 	    cmocka_unit_test(switch_that_never_applies_times_out),
 	    cmocka_unit_test(interface_the_switch_could_not_open_is_named),
+	    cmocka_unit_test(bond_member_the_switch_could_not_open_is_named),
 	    cmocka_unit_test(ports_added_marked_and_removed),
 	    cmocka_unit_test(marked_ports_found_and_removed),
 	    cmocka_unit_test(ports_for_a_missing_bridge_are_refused),

@@ -620,6 +620,207 @@ static void renamed_uplink_changes_only_the_ports_name(void **unused)
 	free_world(&w);
 }
 
+/* The seed with br0's uplink a bond of eno1 and eno2, as config.c makes it. */
+static void bond_config(struct world *w, enum hn_bond_mode mode, enum hn_lacp lacp)
+{
+	seed_config(w);
+	strcpy(w->bridges[0].bond[0], "eno1");
+	strcpy(w->bridges[0].bond[1], "eno2");
+	w->bridges[0].n_bond = 2;
+	strcpy(w->bridges[0].bond_port, "br0-bond");
+	w->bridges[0].bond_mode = mode;
+	w->bridges[0].lacp = lacp;
+}
+
+static const struct hn_action *action_on(const struct hn_plan *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->actions[i]->obj.name, name) == 0)
+			return p->actions[i];
+	return NULL;
+}
+
+/* One Port with one Interface a member, the bond's columns set, in the NIC step. */
+static void bond_is_one_port_of_its_nics(void **unused)
+{
+	struct world w = {0};
+	const struct hn_action *bond;
+	struct hn_ovs_txn t;
+	struct hn_ovs_act **v;
+	json_t *ifaces, *ports, *row, *want;
+
+	bond_config(&w, HN_BOND_ACTIVE_BACKUP, HN_LACP_OFF);
+	load(&w, "empty.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "+ ovs      bridge br0: datapath netdev\n"
+			     "+ ovs      port br0: internal\n"
+			     "+ ovs      port br0-bond on br0: bond eno1,eno2, bond_mode "
+			     "active-backup, lacp off\n"
+			     "+ ovs      bridge brint: datapath netdev\n"
+			     "+ ovs      port brint: internal, tag 99\n");
+	bond = action_on(&w.plan, "br0-bond");
+	assert_true(bond->uplink);
+	assert_int_equal(bond->stage, HN_STAGE_NIC);
+	v = acts_of(&w.plan);
+	assert_int_equal(hn_ovs_txn_build(w.db, v, w.plan.n, &t), 0);
+	ifaces = ops_of(&t, "insert");
+	/* br0, eno1, eno2, brint: the interfaces; then the ports and bridges. */
+	ports = json_array();
+	for (size_t i = 0; i < json_array_size(ifaces); i++) {
+		json_t *op = json_array_get(ifaces, i);
+
+		if (strcmp(json_string_value(json_object_get(op, "table")), "Port") == 0)
+			json_array_append(ports, json_object_get(op, "row"));
+	}
+	row = NULL;
+	for (size_t i = 0; i < json_array_size(ports); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(ports, i), "name")),
+			   "br0-bond") == 0)
+			row = json_array_get(ports, i);
+	assert_non_null(row);
+	assert_string_equal(json_string_value(json_object_get(row, "bond_mode")), "active-backup");
+	assert_string_equal(json_string_value(json_object_get(row, "lacp")), "off");
+	want = json_pack("[s, [[s, s]]]", "map", "bond-primary", "eno1");
+	assert_true(json_equal(json_object_get(row, "other_config"), want));
+	json_decref(want);
+	want = json_pack("[s, [[s, s], [s, s]]]", "set", "named-uuid", "i2", "named-uuid", "i2_1");
+	assert_true(json_equal(json_object_get(row, "interfaces"), want));
+	json_decref(want);
+	{
+		size_t names = 0;
+
+		for (size_t i = 0; i < json_array_size(ifaces); i++) {
+			json_t *op = json_array_get(ifaces, i);
+			const char *n = json_string_value(json_object_get(op, "uuid-name"));
+
+			if (n && (strcmp(n, "i2") == 0 || strcmp(n, "i2_1") == 0))
+				names += strcmp(json_string_value(json_object_get(
+						    json_object_get(op, "row"), "name")),
+						strcmp(n, "i2") == 0 ? "eno1" : "eno2") == 0;
+		}
+		assert_int_equal(names, 2);
+	}
+	json_decref(ports);
+	json_decref(ifaces);
+	hn_ovs_txn_free(&t);
+	free(v);
+	free_world(&w);
+}
+
+/* The bond as OVS holds it (recorded): nothing to do; another mode or LACP: set in place;
+ * other members: the port made anew; down: the bond leaves first, in the NIC step. */
+static void bond_converges_and_goes(void **unused)
+{
+	struct world w = {0};
+	const struct hn_action *a;
+	struct hn_ovs_act *act;
+
+	bond_config(&w, HN_BOND_ACTIVE_BACKUP, HN_LACP_OFF);
+	load(&w, "bond.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_int_equal(w.plan.n, 0);
+	free_world(&w);
+
+	bond_config(&w, HN_BOND_BALANCE_TCP, HN_LACP_ACTIVE);
+	load(&w, "bond.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "~ ovs      port br0-bond on br0: bond_mode "
+			     "active-backup -> balance-tcp, lacp off -> active, bond-primary "
+			     "eno1 -> none\n");
+	act = w.plan.actions[0]->priv;
+	assert_true(w.plan.actions[0]->uplink);
+	assert_string_equal(json_string_value(json_object_get(act->old_cols, "bond_mode")),
+			    "active-backup");
+	assert_int_equal(
+	    json_array_size(json_array_get(json_object_get(act->cols, "other_config"), 1)), 0);
+	free_world(&w);
+
+	bond_config(&w, HN_BOND_ACTIVE_BACKUP, HN_LACP_OFF);
+	strcpy(w.bridges[0].bond[1], "eno3");
+	load(&w, "bond.json");
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "- ovs      port br0-bond on br0: its members "
+			     "change: made anew\n"
+			     "+ ovs      port br0-bond on br0: bond eno1,eno3, bond_mode "
+			     "active-backup, lacp off\n");
+	for (size_t i = 0; i < w.plan.n; i++)
+		assert_int_equal(w.plan.actions[i]->stage, HN_STAGE_NIC);
+	free_world(&w);
+
+	bond_config(&w, HN_BOND_ACTIVE_BACKUP, HN_LACP_OFF);
+	w.cfg.down = true;
+	load(&w, "bond.json");
+	assert_int_equal(hn_ovs_diff(w.db, &w.cfg, "netdev", &w.plan), 0);
+	a = action_on(&w.plan, "br0-bond");
+	assert_non_null(a);
+	assert_int_equal(a->op, HN_OP_REMOVE);
+	assert_int_equal(a->stage, HN_STAGE_NIC);
+	assert_true(a->uplink);
+	free_world(&w);
+}
+
+/* bond.json with its bond renamed bond0 and not hostnet's: a bond an operator made. */
+static void load_hand_made_bond(struct world *w)
+{
+	json_t *snap = fake_data_json("bond.json");
+	char *text = json_dumps(snap, JSON_COMPACT), *at;
+	const char *owned = "\"external_ids\":[\"map\",[[\"hostnet-owner\",\"hostnet\"]]],"
+			    "\"interfaces\":[\"set\"";
+
+	/* The bond's row is the one whose interfaces are a set: its mark goes, its name too. */
+	at = strstr(text, owned);
+	assert_non_null(at);
+	memcpy(at + 25, "x", 1); /* hostnet-owner -> xostnet-owner */
+	at = strstr(text, "\"br0-bond\"");
+	assert_non_null(at);
+	memcpy(at, "\"bond0\"   ", 10);
+	json_decref(snap);
+	assert_int_equal(hn_ovs_db_parse_text(text, 0, strlen(text), &w->db), 0);
+}
+
+/* A bond of another name holding the NICs: it goes as the bond comes, in the NIC step. */
+static void bond_takes_its_nics_from_another_port(void **unused)
+{
+	struct world w = {0};
+
+	bond_config(&w, HN_BOND_ACTIVE_BACKUP, HN_LACP_OFF);
+	load_hand_made_bond(&w);
+	assert_false(hn_ovs_db_port(w.db, "bond0")->owned);
+	assert_int_equal(diff(&w, false), 0);
+	assert_plan(&w.plan, "- ovs      port bond0 on br0: not hostnet's; its NIC eno1 joins the "
+			     "bond br0-bond\n"
+			     "+ ovs      port br0-bond on br0: bond eno1,eno2, bond_mode "
+			     "active-backup, lacp off\n");
+	for (size_t i = 0; i < w.plan.n; i++) {
+		assert_true(w.plan.actions[i]->uplink);
+		assert_int_equal(w.plan.actions[i]->stage, HN_STAGE_NIC);
+	}
+	free_world(&w);
+}
+
+/* The interfaces of the recorded bond, each found by its uuid. */
+static void bond_members_are_read(void **unused)
+{
+	struct world w = {0};
+	const struct hn_ovs_iface *f[4];
+	const struct hn_ovs_port *p;
+
+	load(&w, "bond.json");
+	p = hn_ovs_db_port(w.db, "br0-bond");
+	assert_non_null(p);
+	assert_string_equal(p->bond_mode, "active-backup");
+	assert_string_equal(p->lacp, "off");
+	assert_string_equal(p->bond_primary, "eno1");
+	assert_int_equal(hn_ovs_db_port_ifaces(w.db, p, f, 4), 2);
+	assert_true((strcmp(f[0]->name, "eno1") == 0 && strcmp(f[1]->name, "eno2") == 0) ||
+		    (strcmp(f[0]->name, "eno2") == 0 && strcmp(f[1]->name, "eno1") == 0));
+	p = hn_ovs_db_port(w.db, "brint");
+	assert_int_equal(hn_ovs_db_port_ifaces(w.db, p, f, 4), 1);
+	assert_string_equal(f[0]->name, "brint");
+	assert_null(p->bond_mode);
+	hn_ovs_db_free(w.db);
+}
+
 static void port_named_twice_is_refused(void **unused)
 {
 	struct world w = {0};
@@ -851,6 +1052,10 @@ int main(void)
 	    cmocka_unit_test(interface_type_set_back),
 	    cmocka_unit_test(mtu_is_the_interfaces_mtu_request),
 	    cmocka_unit_test(renamed_uplink_changes_only_the_ports_name),
+	    cmocka_unit_test(bond_is_one_port_of_its_nics),
+	    cmocka_unit_test(bond_converges_and_goes),
+	    cmocka_unit_test(bond_members_are_read),
+	    cmocka_unit_test(bond_takes_its_nics_from_another_port),
 	    cmocka_unit_test(port_named_twice_is_refused),
 	    cmocka_unit_test(failed_wait_means_retry),
 	    cmocka_unit_test(name_taken_meanwhile_means_retry),
