@@ -7,8 +7,9 @@
  * What a receiver r must hear of an emission e: e is admitted by the switch, r is not its
  * sender, and r carries e's VLAN (an access probe its own VLAN, untagged; a trunk probe each
  * VLAN of its set, tagged with that VLAN). Anything else heard is a fault:
- * - an access probe hearing another VLAN's frame: the two VLANs leak into each other,
- *   whatever the path (the switch, or a link made outside it);
+ * - an access probe hearing another VLAN's frame, or a matrix trunk hearing another VLAN's
+ *   frame tagged with one of its VLANs: the two VLANs leak into each other, whatever the
+ *   path (the switch, or a link made outside it);
  * - a trunk probe hearing a VLAN outside its set, or one of its VLANs untagged;
  * - a frame a trunk probe tagged outside its set heard anywhere: the trunk admits it.
  */

@@ -39,6 +39,7 @@ void hn_verify_reach_init(struct hn_verify_reach_run *r, const struct hn_verify_
 		memcpy(&r->src6.s6_addr[13], mac + 3, 3);
 	}
 	r->expect_ok = spec->expect_ok;
+	r->tag = spec->tag;
 	memcpy(r->cand, spec->cand, sizeof(r->cand));
 	r->n_cand = spec->n_cand;
 	memcpy(r->mac, mac, HN_VERIFY_ETH_ALEN);

@@ -79,8 +79,10 @@ static void dispatch(struct hn_verify_window *w, size_t probe, const struct hn_v
 		hn_verify_matrix_record(w->matrix, probe, msg.emission, tagged, vid);
 		return;
 	}
+	/* A matrix trunk sends for many VLANs with one MAC: each run hears its own VLAN. */
 	for (size_t i = 0; i < p->n_reach; i++)
-		if (p->reach[i].probe == probe)
+		if (p->reach[i].probe == probe &&
+		    (!p->reach[i].tag || (tagged && vid == p->reach[i].tag)))
 			hn_verify_reach_input(&w->reach[i], e, now);
 }
 
