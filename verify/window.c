@@ -33,11 +33,24 @@ static void send_frame(struct hn_verify_window *w, int sock, const uint8_t *buf,
 		w->sent++;
 }
 
-static void send_round(struct hn_verify_window *w, unsigned round)
+/*
+ * Frames go out at SEND_RATE a second at most, in bursts of SEND_BURST (a token bucket;
+ * probe frames first, then the reach runs'), the probes' sockets read meanwhile: a switch
+ * port takes frames from a socket buffer of its own, which ovs-vswitchd's userspace
+ * datapath reads a batch at a time, and a matrix trunk sends a frame per VLAN and asks the
+ * ARP proof from each, so a run over many VLANs paces them rather than have the switch drop
+ * the tail of every burst. A small run fits in a burst or two.
+ */
+#define SEND_RATE  20000
+#define SEND_BURST 64
+
+/* Emissions [from, from + max) of a round; returns where the next chunk starts. */
+static size_t send_chunk(struct hn_verify_window *w, unsigned round, size_t from, size_t max)
 {
 	const struct hn_verify_probe_plan *p = w->plan;
+	size_t to = from + max < p->n_emissions ? from + max : p->n_emissions;
 
-	for (size_t i = 0; i < p->n_emissions; i++) {
+	for (size_t i = from; i < to; i++) {
 		const struct hn_verify_emission *e = &p->emissions[i];
 		const struct hn_verify_probe_link *l = &w->links[e->probe];
 		struct hn_verify_probe_msg msg = {
@@ -52,16 +65,38 @@ static void send_round(struct hn_verify_window *w, unsigned round)
 
 		send_frame(w, l->sock, buf, len);
 	}
+	return to;
 }
 
-static void tick_run(struct hn_verify_window *w, struct hn_verify_reach_run *r, int sock,
-		     int64_t now)
+static size_t tick_run(struct hn_verify_window *w, struct hn_verify_reach_run *r, int sock,
+		       int64_t now)
 {
 	struct hn_verify_frame_out out[HN_VERIFY_REACH_CANDIDATES];
 	size_t n = hn_verify_reach_tick(r, now, out, HN_VERIFY_REACH_CANDIDATES);
 
 	for (size_t i = 0; i < n; i++)
 		send_frame(w, sock, out[i].buf, out[i].len);
+	return n;
+}
+
+/* The reach runs that are due, from *start on, round robin, while the budget lasts (a run
+ * may send HN_VERIFY_REACH_CANDIDATES frames at once). Returns true when some are left. */
+static bool tick_reach(struct hn_verify_window *w, size_t *start, size_t budget, int64_t now)
+{
+	const struct hn_verify_probe_plan *p = w->plan;
+
+	for (size_t k = 0; k < p->n_reach; k++) {
+		size_t i = (*start + k) % p->n_reach;
+
+		if (w->reach[i].next > now)
+			continue;
+		if (budget < HN_VERIFY_REACH_CANDIDATES) {
+			*start = i;
+			return true;
+		}
+		budget -= tick_run(w, &w->reach[i], w->links[p->reach[i].probe].sock, now);
+	}
+	return false;
 }
 
 /* A probe frame of this run, to the matrix; anything else to the reach runs of the probe. */
@@ -170,6 +205,11 @@ int hn_verify_window_run(struct hn_verify_window *w)
 	struct pollfd *fds = calloc(nfds ? nfds : 1, sizeof(*fds));
 	int64_t t0 = hn_verify_now_us();
 	unsigned round = 0;
+	size_t next = p->n_emissions; /* of the round being sent; n_emissions: none is */
+	size_t budget, sent, reach_from = 0;
+	double tokens = SEND_BURST;
+	int64_t t_tokens = t0;
+	bool reach_left;
 	int r = 0;
 
 	if (!fds)
@@ -188,10 +228,27 @@ int hn_verify_window_run(struct hn_verify_window *w)
 		int64_t now = hn_verify_now_us(), t = now - t0, end, wake;
 		struct timespec ts;
 
-		while (!w->t_complete && round < N_ROUNDS && t >= rounds[round])
-			send_round(w, round++);
-		for (size_t i = 0; i < p->n_reach; i++)
-			tick_run(w, &w->reach[i], w->links[p->reach[i].probe].sock, now);
+		if (!w->t_complete && next >= p->n_emissions && round < N_ROUNDS &&
+		    t >= rounds[round]) {
+			next = 0;
+			round++;
+		}
+		/* Tokens since the last pass, a burst at most. */
+		tokens += (double)(now - t_tokens) * SEND_RATE / 1e6;
+		t_tokens = now;
+		if (tokens > SEND_BURST)
+			tokens = SEND_BURST;
+		budget = (size_t)tokens;
+		if (!w->t_complete && next < p->n_emissions) {
+			size_t from = next;
+
+			next = send_chunk(w, round - 1, next, budget);
+			budget -= next - from;
+			tokens -= (double)(next - from);
+		}
+		sent = w->sent + w->send_errors;
+		reach_left = tick_reach(w, &reach_from, budget, now);
+		tokens -= (double)(w->sent + w->send_errors - sent);
 		for (size_t i = 0; i < w->n_gateways; i++)
 			tick_run(w, &w->gateways[i], w->gateway_socks[i], now);
 		if (!w->t_complete && everything_heard(w))
@@ -208,9 +265,12 @@ int hn_verify_window_run(struct hn_verify_window *w)
 		if (t >= end)
 			break;
 		wake = t0 + end;
-		if (!w->t_complete && round < N_ROUNDS)
+		if ((!w->t_complete && next < p->n_emissions) || reach_left)
+			wake = min64(wake, now + SEND_BURST * 1000000 / SEND_RATE / 4);
+		else if (!w->t_complete && round < N_ROUNDS)
 			wake = min64(wake, t0 + rounds[round]);
-		for (size_t i = 0; i < p->n_reach; i++)
+		/* Runs left due for want of budget wait for the pace like the rest. */
+		for (size_t i = 0; i < p->n_reach && !reach_left; i++)
 			wake = min64(wake, w->reach[i].next);
 		for (size_t i = 0; i < w->n_gateways; i++)
 			wake = min64(wake, w->gateways[i].next);
