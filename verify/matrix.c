@@ -80,6 +80,12 @@ static bool heard_right(const struct hn_verify_probe_plan *p, const struct hn_ve
 	return h->n_tags == 1 && h->tags[0] == p->emissions[e].vlan;
 }
 
+bool hn_verify_matrix_heard_right(const struct hn_verify_matrix *m, size_t receiver,
+				  size_t emission)
+{
+	return heard_right(m->plan, hn_verify_matrix_at(m, receiver, emission), receiver, emission);
+}
+
 void hn_verify_matrix_record(struct hn_verify_matrix *m, size_t receiver, size_t emission,
 			     bool tagged, unsigned vid)
 {

@@ -50,6 +50,9 @@ void hn_verify_matrix_record(struct hn_verify_matrix *m, size_t receiver, size_t
 			     bool tagged, unsigned vid);
 const struct hn_verify_hearing *hn_verify_matrix_at(const struct hn_verify_matrix *m,
 						    size_t receiver, size_t emission);
+/* Has receiver heard emission the way it must (matrix.c's heard_right)? */
+bool hn_verify_matrix_heard_right(const struct hn_verify_matrix *m, size_t receiver,
+				  size_t emission);
 /* Every expected pair heard as it should be. */
 bool hn_verify_matrix_complete(const struct hn_verify_matrix *m);
 

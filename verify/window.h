@@ -3,9 +3,12 @@
  * The listening window: every probe sends and every probe listens at once, in one poll()
  * over all the sockets; nothing waits for one answer before asking the next question.
  *
- *   t = 0, 20, 60 ms   every emission of the plan goes out (in chunks, the sockets read
- *                      between them), until everything expected was heard (later rounds: a frame the switch dropped while it set
- *                      up a flow still gets through)
+ *   t = 0, 20, 60 ms   every emission of the plan goes out (paced, the sockets read
+ *                      between bursts), until everything expected was heard (later
+ *                      rounds: a frame the switch dropped while it set up a flow still
+ *                      gets through)
+ *   t = 150 .. 1000 ms the emissions some probe has yet to hear, again (a slow daemon
+ *                      setting up a flow per VLAN)
  *   t = 0 ..           the reach runs and the gateway check go their own pace (reach.h)
  *   end                once everything that must be heard was heard, and as long again
  *                      for anything that must NOT be heard to show up (at least
