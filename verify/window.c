@@ -10,12 +10,12 @@
 #include <sys/socket.h>
 #include <time.h>
 
-/* Every emission at 0, 20 and 60 ms; later rounds, until the window ends, only those some
+/* Every emission at 0, 20 and 60 ms; later rounds, while the window lasts, only those some
  * probe has yet to hear: a switch whose daemon sets up each new flow slowly (the kernel
  * datapath asks ovs-vswitchd for every first frame, and it takes long on a loaded host) lets
  * through only the frames sent once their flow is there, and a matrix trunk has a flow per
  * VLAN. */
-static const int64_t rounds[] = {0, 20000, 60000, 150000, 300000, 600000, 1000000};
+static const int64_t rounds[] = {0, 20000, 60000, 150000, 300000, 600000, 1000000, 2000000};
 #define FULL_ROUNDS 3
 #define N_ROUNDS    (sizeof(rounds) / sizeof(rounds[0]))
 /* After the last expected frame, wait as long again (and at least this) for strays. */
@@ -226,6 +226,7 @@ int hn_verify_window_run(struct hn_verify_window *w)
 	size_t nfds = p->n_probes + w->n_gateways;
 	struct pollfd *fds = calloc(nfds ? nfds : 1, sizeof(*fds));
 	int64_t t0 = hn_verify_now_us();
+	int64_t max = HN_VERIFY_WINDOW_MAX + (int64_t)p->n_emissions * HN_VERIFY_WINDOW_PER_FRAME;
 	unsigned round = 0;
 	size_t next = p->n_emissions; /* of the round being sent; n_emissions: none is */
 	size_t budget, sent, reach_from = 0;
@@ -276,11 +277,11 @@ int hn_verify_window_run(struct hn_verify_window *w)
 		if (!w->t_complete && everything_heard(w))
 			w->t_complete = t ? t : 1;
 
-		end = HN_VERIFY_WINDOW_MAX;
+		end = max;
 		if (w->t_complete) {
 			int64_t grace = w->t_complete > GRACE_MIN ? w->t_complete : GRACE_MIN;
 
-			end = min64(HN_VERIFY_WINDOW_MAX, w->t_complete + grace);
+			end = min64(max, w->t_complete + grace);
 			if (end < HN_VERIFY_WINDOW_MIN)
 				end = HN_VERIFY_WINDOW_MIN;
 		}
