@@ -110,6 +110,8 @@ size_t hn_verify_reach_tick(struct hn_verify_reach_run *r, int64_t now,
 			    hn_verify_frame_arp_request(out[n].buf, r->mac, r->tag, r->src, r->to);
 		n++;
 		r->next = now + HN_VERIFY_REACH_RESEND;
+		if (r->arp_only && !r->expect_ok && ++r->sends >= HN_VERIFY_REACH_QUIET_SENDS)
+			r->next = INT64_MAX; /* an answer still counts when it comes */
 		break;
 	case HN_VERIFY_REACH_ECHO: {
 		struct hn_verify_icmp_echo echo = {
