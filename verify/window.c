@@ -230,7 +230,7 @@ int hn_verify_window_run(struct hn_verify_window *w)
 	unsigned round = 0;
 	size_t next = p->n_emissions; /* of the round being sent; n_emissions: none is */
 	size_t budget, sent, reach_from = 0;
-	double tokens = SEND_BURST;
+	double tokens = SEND_BURST, cap;
 	int64_t t_tokens = t0;
 	bool reach_left;
 	int r = 0;
@@ -256,11 +256,17 @@ int hn_verify_window_run(struct hn_verify_window *w)
 			next = 0;
 			round++;
 		}
-		/* Tokens since the last pass, a burst at most. */
+		w->passes++;
+		/* Tokens since the last pass, a burst at most: SEND_BURST, or what the rate
+		 * gave over a slow pass (a loaded guest takes 20 ms a pass; capped at 10 ms
+		 * worth, so a wait for the next round does not save up a flood). */
+		cap = (double)min64(now - t_tokens, 10000) * SEND_RATE / 1e6;
+		if (cap < SEND_BURST)
+			cap = SEND_BURST;
 		tokens += (double)(now - t_tokens) * SEND_RATE / 1e6;
 		t_tokens = now;
-		if (tokens > SEND_BURST)
-			tokens = SEND_BURST;
+		if (tokens > cap)
+			tokens = cap;
 		budget = (size_t)tokens;
 		if (!w->t_complete && next < p->n_emissions) {
 			sent = w->sent + w->send_errors;

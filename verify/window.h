@@ -49,6 +49,7 @@ struct hn_verify_window {
 	int64_t t_complete; /* when everything expected was heard; 0: never */
 	int64_t t_end;
 	size_t sent, received, send_errors;
+	size_t passes; /* of the loop: a slow host makes few */
 };
 
 /* 0 when the window ran to its end (or was stopped: see *stop); -errno when poll failed. */
