@@ -210,6 +210,10 @@ case_veth_joins_vlan_10_and_20() {
 # CRITICAL, naming those two VLANs and no other.
 case_many_vlans() {
 	hn verify-many-vlans.yaml up && rc_is 0 || return 1
+	# Right after this up (a trunk port of 200 VLANs added) the TCG guest's ovs-vswitchd
+	# is still busy for seconds, and the host's replies on VLAN 99 missed the window in
+	# 3 of 4 runs; a verify run on the settled host passed each time (2.1-2.4 s).
+	sleep 5
 	traces >"$TMP/before"
 	hn verify-many-vlans.yaml verify
 	rc_is 0 && first_line_is OK && all_ok &&
