@@ -45,6 +45,14 @@ load:
 	return h;
 }
 
+/* The module's handle, once loaded (it never is closed). */
+static void *virt_module;
+
+bool hn_backend_virt_loaded(void)
+{
+	return virt_module != NULL;
+}
+
 const struct hn_backend *hn_backend_of(enum hn_layer layer)
 {
 	static const struct hn_backend *virt;
@@ -64,7 +72,7 @@ const struct hn_backend *hn_backend_of(enum hn_layer layer)
 	if (virt)
 		return virt;
 	/* Never closed: the backend's functions are used until the process exits. */
-	h = open_virt_module(why, sizeof(why));
+	h = virt_module = open_virt_module(why, sizeof(why));
 	if (h)
 		virt = dlsym(h, HN_VIRT_BACKEND_SYMBOL);
 	if (!virt)

@@ -13,6 +13,9 @@
  */
 const struct hn_backend *hn_backend_of(enum hn_layer layer);
 
+/* Was the libvirt module loaded (and libvirt with it) in this process? */
+bool hn_backend_virt_loaded(void);
+
 /* Does this run use the layer? Every layer unless `--layers` limited the run. */
 bool hn_layer_wanted(const struct hn_opts *opts, enum hn_layer layer);
 

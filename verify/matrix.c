@@ -80,6 +80,12 @@ static bool heard_right(const struct hn_verify_probe_plan *p, const struct hn_ve
 	return h->n_tags == 1 && h->tags[0] == p->emissions[e].vlan;
 }
 
+bool hn_verify_matrix_heard_right(const struct hn_verify_matrix *m, size_t receiver,
+				  size_t emission)
+{
+	return heard_right(m->plan, hn_verify_matrix_at(m, receiver, emission), receiver, emission);
+}
+
 void hn_verify_matrix_record(struct hn_verify_matrix *m, size_t receiver, size_t emission,
 			     bool tagged, unsigned vid)
 {
@@ -145,20 +151,26 @@ static const char *how(const struct hn_verify_hearing *h, char *buf, size_t len)
 	return how_set(h->untagged > 0, &tags, h->more_tags, buf, len);
 }
 
-/* "vlan V forwarding": the two probes of V hear each other, untagged; and every trunk that
- * carries V delivers its tagged frames to them (reported by the trunk's ingress check). */
+/* "vlan V forwarding": the two probes of V hear each other, untagged on access probes,
+ * tagged V on the matrix trunks; and every trunk that carries V delivers its tagged frames
+ * to them (reported by the trunk's ingress check). */
 static int check_forwarding(const struct hn_verify_matrix *m, unsigned v,
 			    struct hn_verify_checks *out)
 {
 	const struct hn_verify_probe_plan *p = m->plan;
-	int a = hn_verify_probe_plan_access(p, v, 'a'), b = hn_verify_probe_plan_access(p, v, 'b');
+	int a = hn_verify_probe_plan_side(p, v, 'a'), b = hn_verify_probe_plan_side(p, v, 'b');
+	bool trunk = hn_vlanset_has(&p->matrix_vlans, v);
 	char name[64], expected[128];
 	struct text t = {0};
 	bool ok = true;
 
 	snprintf(name, sizeof(name), "vlan %u forwarding", v);
-	snprintf(expected, sizeof(expected), "probes a and b of VLAN %u hear each other, untagged",
-		 v);
+	if (trunk)
+		snprintf(expected, sizeof(expected),
+			 "matrix trunks a and b hear each other on VLAN %u, tagged %u", v, v);
+	else
+		snprintf(expected, sizeof(expected),
+			 "probes a and b of VLAN %u hear each other, untagged", v);
 	for (int side = 0; side < 2; side++) {
 		int r = side ? b : a, s = side ? a : b;
 
@@ -166,7 +178,7 @@ static int check_forwarding(const struct hn_verify_matrix *m, unsigned v,
 			const struct hn_verify_hearing *h = hn_verify_matrix_at(m, (size_t)r, e);
 			char buf[64];
 
-			if (p->emissions[e].probe != (unsigned)s)
+			if (p->emissions[e].probe != (unsigned)s || p->emissions[e].vlan != v)
 				continue;
 			if (!heard_at_all(h)) {
 				text_add(&t, "%c hears nothing from %c", side ? 'b' : 'a',
@@ -176,7 +188,7 @@ static int check_forwarding(const struct hn_verify_matrix *m, unsigned v,
 				text_add(&t, "%c hears %c %s", side ? 'b' : 'a', side ? 'a' : 'b',
 					 how(h, buf, sizeof(buf)));
 				ok = false;
-			} else if (h->tagged) {
+			} else if (trunk ? h->untagged > 0 : h->tagged > 0) {
 				text_add(&t, "%c hears %c also %s", side ? 'b' : 'a',
 					 side ? 'a' : 'b', how(h, buf, sizeof(buf)));
 				ok = false;
@@ -187,13 +199,27 @@ static int check_forwarding(const struct hn_verify_matrix *m, unsigned v,
 				    expected, "%s", ok ? "a and b hear each other" : t.buf);
 }
 
+/* Did probe r hear emission e on VLAN v? An access probe of v hears everything on v; a
+ * matrix trunk hears v as the frames tagged v. */
+static bool heard_on(const struct hn_verify_probe_plan *p, const struct hn_verify_hearing *h,
+		     size_t r, unsigned v)
+{
+	if (p->probes[r].kind == HN_VERIFY_PROBE_ACCESS)
+		return heard_at_all(h);
+	for (unsigned i = 0; i < h->n_tags; i++)
+		if (h->tags[i] == v)
+			return true;
+	return false;
+}
+
 /* "vlan V isolation": nothing of another VLAN reaches V's probes, whatever the path. */
 static int check_isolation(const struct hn_verify_matrix *m, unsigned v,
 			   struct hn_verify_checks *out)
 {
 	const struct hn_verify_probe_plan *p = m->plan;
-	int probes[2] = {hn_verify_probe_plan_access(p, v, 'a'),
-			 hn_verify_probe_plan_access(p, v, 'b')};
+	int probes[2] = {hn_verify_probe_plan_side(p, v, 'a'),
+			 hn_verify_probe_plan_side(p, v, 'b')};
+	bool trunk = hn_vlanset_has(&p->matrix_vlans, v);
 	struct hn_vlanset leaked = {0}, leak_tags = {0}, own_tags = {0};
 	bool by[2] = {false, false}, own_by[2] = {false, false};
 	char name[64], expected[64], set[HN_VLANSET_STRLEN], tags[HN_VLANSET_STRLEN];
@@ -212,11 +238,12 @@ static int check_isolation(const struct hn_verify_matrix *m, unsigned v,
 			const struct hn_verify_hearing *h =
 			    hn_verify_matrix_at(m, (size_t)probes[i], e);
 
-			if (em->vlan != v && (h->untagged || h->tagged)) {
+			if (em->vlan != v && heard_on(p, h, (size_t)probes[i], v)) {
 				hn_vlanset_add(&leaked, em->vlan);
-				tags_of(h, &leak_tags);
+				if (!trunk)
+					tags_of(h, &leak_tags);
 				by[i] = true;
-			} else if (em->vlan == v && h->tagged) {
+			} else if (em->vlan == v && h->tagged && !trunk) {
 				/* Its own VLAN, tagged, on an access port. */
 				tags_of(h, &own_tags);
 				own_by[i] = true;
@@ -225,8 +252,9 @@ static int check_isolation(const struct hn_verify_matrix *m, unsigned v,
 	}
 	if (!hn_vlanset_empty(&leaked)) {
 		hn_vlanset_format(&leaked, set, sizeof(set));
-		text_add(&t, "frames of VLAN%s %s reach VLAN %u (heard by probe %s%s%s)",
-			 hn_vlanset_count(&leaked) > 1 ? "s" : "", set, v, who[by[0] + 2 * by[1]],
+		text_add(&t, "frames of VLAN%s %s reach VLAN %u (heard by %s %s%s%s)",
+			 hn_vlanset_count(&leaked) > 1 ? "s" : "", set, v,
+			 trunk ? "matrix trunk" : "probe", who[by[0] + 2 * by[1]],
 			 hn_vlanset_empty(&leak_tags) ? "" : ", some tagged ",
 			 hn_vlanset_empty(&leak_tags)
 			     ? ""
@@ -331,8 +359,13 @@ static int check_trunk_ingress(const struct hn_verify_matrix *m, size_t t_probe,
 		for (size_t r = 0; r < p->n_probes; r++) {
 			const struct hn_verify_hearing *h = hn_verify_matrix_at(m, r, e);
 
-			if (em->admitted && p->probes[r].kind == HN_VERIFY_PROBE_ACCESS &&
-			    p->probes[r].vlan == em->vlan && !heard_right(p, h, r, e))
+			/* The VLAN's own probes: access probes, or the matrix trunks. */
+			bool own = p->probes[r].kind == HN_VERIFY_PROBE_ACCESS
+				       ? p->probes[r].vlan == em->vlan
+				       : p->probes[r].matrix &&
+					     hn_vlanset_has(&p->probes[r].trunks, em->vlan);
+
+			if (em->admitted && own && !heard_right(p, h, r, e))
 				hn_vlanset_add(&undelivered, em->vlan);
 			if (!em->admitted && heard_at_all(h))
 				anyone = true;
@@ -343,7 +376,7 @@ static int check_trunk_ingress(const struct hn_verify_matrix *m, size_t t_probe,
 			dropped++;
 	}
 	if (!hn_vlanset_empty(&undelivered))
-		text_add(&t, "tags %s not delivered untagged to their VLAN",
+		text_add(&t, "tags %s not delivered to their VLAN's probes",
 			 hn_vlanset_format(&undelivered, set, sizeof(set)));
 	if (!hn_vlanset_empty(&admitted))
 		text_add(&t, "tags %s outside the set admitted",
@@ -368,7 +401,7 @@ int hn_verify_matrix_evaluate(const struct hn_verify_matrix *m, struct hn_verify
 			r = check_isolation(m, v, out);
 	}
 	for (size_t i = 0; i < p->n_probes && r == 0; i++) {
-		if (p->probes[i].kind != HN_VERIFY_PROBE_TRUNK)
+		if (p->probes[i].kind != HN_VERIFY_PROBE_TRUNK || p->probes[i].matrix)
 			continue;
 		r = check_trunk_egress(m, i, out);
 		if (r == 0)

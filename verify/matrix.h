@@ -7,8 +7,9 @@
  * What a receiver r must hear of an emission e: e is admitted by the switch, r is not its
  * sender, and r carries e's VLAN (an access probe its own VLAN, untagged; a trunk probe each
  * VLAN of its set, tagged with that VLAN). Anything else heard is a fault:
- * - an access probe hearing another VLAN's frame: the two VLANs leak into each other,
- *   whatever the path (the switch, or a link made outside it);
+ * - an access probe hearing another VLAN's frame, or a matrix trunk hearing another VLAN's
+ *   frame tagged with one of its VLANs: the two VLANs leak into each other, whatever the
+ *   path (the switch, or a link made outside it);
  * - a trunk probe hearing a VLAN outside its set, or one of its VLANs untagged;
  * - a frame a trunk probe tagged outside its set heard anywhere: the trunk admits it.
  */
@@ -49,6 +50,9 @@ void hn_verify_matrix_record(struct hn_verify_matrix *m, size_t receiver, size_t
 			     bool tagged, unsigned vid);
 const struct hn_verify_hearing *hn_verify_matrix_at(const struct hn_verify_matrix *m,
 						    size_t receiver, size_t emission);
+/* Has receiver heard emission the way it must (matrix.c's heard_right)? */
+bool hn_verify_matrix_heard_right(const struct hn_verify_matrix *m, size_t receiver,
+				  size_t emission);
 /* Every expected pair heard as it should be. */
 bool hn_verify_matrix_complete(const struct hn_verify_matrix *m);
 

@@ -52,6 +52,33 @@ static void bridge_vlans(const struct hn_config *c, const struct hn_bridge *b,
 	}
 }
 
+/*
+ * The VLANs whose guests the config puts on an access port of bridge b: those get access
+ * probes, which see the switch as those guests do. IPv6 reach entries need one too (NDP is
+ * sent untagged).
+ */
+static void access_vlans(const struct hn_config *c, const struct hn_bridge *b,
+			 struct hn_vlanset *out)
+{
+	if (b->tag)
+		hn_vlanset_add(out, b->tag);
+	for (size_t i = 0; i < b->n_ports; i++)
+		if (b->ports[i].tag)
+			hn_vlanset_add(out, b->ports[i].tag);
+	for (size_t i = 0; i < c->n_networks; i++) {
+		const struct hn_network *n = &c->networks[i];
+
+		if (strcmp(n->bridge, b->name))
+			continue;
+		for (size_t j = 0; j < n->n_portgroups; j++)
+			if (!n->portgroups[j].trunk && n->portgroups[j].tag)
+				hn_vlanset_add(out, n->portgroups[j].tag);
+	}
+	for (size_t i = 0; c->verify.has_reach && i < c->verify.n_reach; i++)
+		if (c->verify.reach[i].to_v6)
+			hn_vlanset_add(out, c->verify.reach[i].from_vlan);
+}
+
 static void vlanset_union(struct hn_vlanset *into, const struct hn_vlanset *from)
 {
 	for (size_t i = 0; i < 64; i++)
@@ -306,8 +333,10 @@ static int build_reach(const struct hn_config *c, const struct hn_bridge *b,
 
 		if (add_reach6(p, &cap, b->tag, to, true, true) < 0)
 			return -ENOMEM;
+		/* From the VLANs with access probes: NDP is sent untagged. */
 		hn_vlanset_foreach (v, &p->vlans) {
-			if (v != b->tag && add_reach6(p, &cap, v, to, false, true) < 0)
+			if (v != b->tag && !hn_vlanset_has(&p->matrix_vlans, v) &&
+			    add_reach6(p, &cap, v, to, false, true) < 0)
 				return -ENOMEM;
 		}
 	}
@@ -340,8 +369,9 @@ int hn_verify_probe_plan_build(const struct hn_config *c, struct hn_verify_probe
 {
 	const struct hn_bridge *b = probed_bridge(c);
 	_cleanup_free_ struct hn_verify_probe_spec *trunks = NULL;
-	size_t n_trunks = 0, cap_trunks = 0, cap_em = 0;
-	unsigned n_vlans;
+	size_t n_trunks = 0, cap_trunks = 0, cap_em = 0, n_matrix;
+	struct hn_vlanset access = {0};
+	unsigned n_vlans, n_access;
 	int r = -ENOMEM;
 
 	memset(out, 0, sizeof(*out));
@@ -374,13 +404,19 @@ int hn_verify_probe_plan_build(const struct hn_config *c, struct hn_verify_probe
 	else if (b->tag && b->n_addresses)
 		hn_vlanset_add(&out->vlans, b->tag); /* the default reach list starts there */
 
+	access_vlans(c, b, &access);
+	for (size_t i = 0; i < 64; i++)
+		out->matrix_vlans.bits[i] = out->vlans.bits[i] & ~access.bits[i];
 	n_vlans = hn_vlanset_count(&out->vlans);
-	out->n_probes = 2 * (size_t)n_vlans + n_trunks;
+	n_access = n_vlans - hn_vlanset_count(&out->matrix_vlans);
+	n_matrix = hn_vlanset_empty(&out->matrix_vlans) ? 0 : 2;
+	out->n_probes = 2 * (size_t)n_access + n_matrix + n_trunks;
 	if (out->n_probes > HN_VERIFY_PROBE_MAX) {
 		r = hn_err(-EINVAL,
-			   "bridge %s: %u VLANs and %zu trunk sets need %zu probes, more than the "
-			   "%d one run may attach; narrow verify.isolation.vlans",
-			   b->name, n_vlans, n_trunks, out->n_probes, HN_VERIFY_PROBE_MAX);
+			   "bridge %s: %u VLANs with access ports and %zu trunk sets need %zu "
+			   "probes, more than the %d one run may attach; narrow "
+			   "verify.isolation.vlans",
+			   b->name, n_access, n_trunks, out->n_probes, HN_VERIFY_PROBE_MAX);
 		goto fail;
 	}
 	out->probes = calloc(out->n_probes ? out->n_probes : 1, sizeof(*out->probes));
@@ -389,11 +425,19 @@ int hn_verify_probe_plan_build(const struct hn_config *c, struct hn_verify_probe
 	size_t k = 0;
 
 	hn_vlanset_foreach (v, &out->vlans) {
+		if (hn_vlanset_has(&out->matrix_vlans, v))
+			continue;
 		for (char side = 'a'; side <= 'b'; side++, k++) {
 			out->probes[k].kind = HN_VERIFY_PROBE_ACCESS;
 			out->probes[k].vlan = v;
 			out->probes[k].side = side;
 		}
+	}
+	for (char side = 'a'; n_matrix && side <= 'b'; side++, k++) {
+		out->probes[k].kind = HN_VERIFY_PROBE_TRUNK;
+		out->probes[k].matrix = true;
+		out->probes[k].side = side;
+		out->probes[k].trunks = out->matrix_vlans;
 	}
 	if (n_trunks) /* trunks is NULL when the config has no trunk at all */
 		memcpy(out->probes + k, trunks, n_trunks * sizeof(*trunks));
@@ -409,6 +453,19 @@ int hn_verify_probe_plan_build(const struct hn_config *c, struct hn_verify_probe
 			    0)
 				goto fail;
 			out->emissions[out->n_emissions++] = e;
+			continue;
+		}
+		/* A matrix trunk: one frame tagged with each VLAN it carries. Its port is the
+		 * run's own, so what it would admit outside its set says nothing of the config. */
+		if (s->matrix) {
+			hn_vlanset_foreach (v, &s->trunks) {
+				e.vlan = v;
+				e.tagged = e.admitted = true;
+				if (grow((void **)&out->emissions, &cap_em, out->n_emissions,
+					 sizeof(e)) < 0)
+					goto fail;
+				out->emissions[out->n_emissions++] = e;
+			}
 			continue;
 		}
 		/* Tagged with each VLAN of the set (carried), then with each other VLAN of
@@ -433,11 +490,13 @@ int hn_verify_probe_plan_build(const struct hn_config *c, struct hn_verify_probe
 		goto fail;
 	for (size_t i = 0; i < out->n_reach; i++) {
 		/* Every `from` joined the matrix above, so its probe exists. */
-		int a = hn_verify_probe_plan_access(out, out->reach[i].from_vlan, 'a');
+		int a = hn_verify_probe_plan_side(out, out->reach[i].from_vlan, 'a');
 
 		out->reach[i].probe = a < 0 ? 0 : (unsigned)a;
 		if (a < 0)
 			out->reach[i].n_cand = 0;
+		else if (out->probes[a].kind == HN_VERIFY_PROBE_TRUNK)
+			out->reach[i].tag = out->reach[i].from_vlan;
 	}
 	return 0;
 fail:
@@ -464,6 +523,22 @@ int hn_verify_probe_plan_access(const struct hn_verify_probe_plan *p, unsigned v
 	return -1;
 }
 
+int hn_verify_probe_plan_matrix(const struct hn_verify_probe_plan *p, char side)
+{
+	for (size_t i = 0; i < p->n_probes; i++)
+		if (p->probes[i].kind == HN_VERIFY_PROBE_TRUNK && p->probes[i].matrix &&
+		    p->probes[i].side == side)
+			return (int)i;
+	return -1;
+}
+
+int hn_verify_probe_plan_side(const struct hn_verify_probe_plan *p, unsigned vlan, char side)
+{
+	if (hn_vlanset_has(&p->matrix_vlans, vlan))
+		return hn_verify_probe_plan_matrix(p, side);
+	return hn_verify_probe_plan_access(p, vlan, side);
+}
+
 bool hn_verify_probe_carries(const struct hn_verify_probe_spec *r, unsigned vlan)
 {
 	return r->kind == HN_VERIFY_PROBE_ACCESS ? r->vlan == vlan
@@ -474,6 +549,8 @@ char *hn_verify_probe_label(const struct hn_verify_probe_spec *s, char *buf, siz
 {
 	if (s->kind == HN_VERIFY_PROBE_ACCESS)
 		snprintf(buf, len, "vlan %u %c", s->vlan, s->side);
+	else if (s->matrix)
+		snprintf(buf, len, "matrix trunk %c", s->side);
 	else
 		snprintf(buf, len, "trunk %s", s->names);
 	return buf;

@@ -39,6 +39,7 @@ void hn_verify_reach_init(struct hn_verify_reach_run *r, const struct hn_verify_
 		memcpy(&r->src6.s6_addr[13], mac + 3, 3);
 	}
 	r->expect_ok = spec->expect_ok;
+	r->tag = spec->tag;
 	memcpy(r->cand, spec->cand, sizeof(r->cand));
 	r->n_cand = spec->n_cand;
 	memcpy(r->mac, mac, HN_VERIFY_ETH_ALEN);
@@ -109,6 +110,8 @@ size_t hn_verify_reach_tick(struct hn_verify_reach_run *r, int64_t now,
 			    hn_verify_frame_arp_request(out[n].buf, r->mac, r->tag, r->src, r->to);
 		n++;
 		r->next = now + HN_VERIFY_REACH_RESEND;
+		if (r->arp_only && !r->expect_ok && ++r->sends >= HN_VERIFY_REACH_QUIET_SENDS)
+			r->next = INT64_MAX; /* an answer still counts when it comes */
 		break;
 	case HN_VERIFY_REACH_ECHO: {
 		struct hn_verify_icmp_echo echo = {

@@ -35,6 +35,10 @@
 #define HN_VERIFY_REACH_PROBE_RESEND 5000
 #define HN_VERIFY_REACH_PROBE_WAIT   20000
 #define HN_VERIFY_REACH_RESEND	     30000
+/* An ARP-only question that must get no answer (the ARP proof from another VLAN) is asked
+ * this many times, HN_VERIFY_REACH_RESEND apart, then only listened for: over 200 VLANs,
+ * asking until the window ends flooded a slow switch enough to lose a reply that must come. */
+#define HN_VERIFY_REACH_QUIET_SENDS 5
 
 enum hn_verify_reach_state {
 	HN_VERIFY_REACH_PROBING,
@@ -66,6 +70,7 @@ struct hn_verify_reach_run {
 
 	/* Progress. */
 	enum hn_verify_reach_state state;
+	unsigned sends; /* ARP requests (or solicitations) sent */
 	bool conflict[HN_VERIFY_REACH_CANDIDATES];
 	struct in_addr src;
 	uint8_t target_mac[HN_VERIFY_ETH_ALEN];

@@ -288,9 +288,9 @@ static int run_window(struct probe_run *pr, const struct hn_verify_probe_plan *p
 		return r;
 	}
 	hn_debug("window: %zu frames sent (%zu send errors), %zu received, everything expected "
-		 "heard at %.1f ms, window closed at %.1f ms",
+		 "heard at %.1f ms, window closed at %.1f ms after %zu passes",
 		 w.sent, w.send_errors, w.received, (double)w.t_complete / 1000.0,
-		 (double)w.t_end / 1000.0);
+		 (double)w.t_end / 1000.0, w.passes);
 	r = hn_verify_matrix_evaluate(&pr->matrix, out);
 	for (size_t i = 0; i < p->n_reach && r == 0; i++)
 		if (!p->reach[i].arp)

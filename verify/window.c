@@ -10,8 +10,14 @@
 #include <sys/socket.h>
 #include <time.h>
 
-static const int64_t rounds[] = {0, 20000, 60000};
-#define N_ROUNDS (sizeof(rounds) / sizeof(rounds[0]))
+/* Every emission at 0, 20 and 60 ms; later rounds, while the window lasts, only those some
+ * probe has yet to hear: a switch whose daemon sets up each new flow slowly (the kernel
+ * datapath asks ovs-vswitchd for every first frame, and it takes long on a loaded host) lets
+ * through only the frames sent once their flow is there, and a matrix trunk has a flow per
+ * VLAN. */
+static const int64_t rounds[] = {0, 20000, 60000, 150000, 300000, 600000, 1000000, 2000000};
+#define FULL_ROUNDS 3
+#define N_ROUNDS    (sizeof(rounds) / sizeof(rounds[0]))
 /* After the last expected frame, wait as long again (and at least this) for strays. */
 #define GRACE_MIN 20000
 
@@ -33,12 +39,41 @@ static void send_frame(struct hn_verify_window *w, int sock, const uint8_t *buf,
 		w->sent++;
 }
 
-static void send_round(struct hn_verify_window *w, unsigned round)
+/*
+ * Frames go out at SEND_RATE a second at most, in bursts of SEND_BURST (a token bucket;
+ * probe frames first, then the reach runs'), the probes' sockets read meanwhile: a switch
+ * port takes frames from a socket buffer of its own, which ovs-vswitchd's userspace
+ * datapath reads a batch at a time, and a matrix trunk sends a frame per VLAN and asks the
+ * ARP proof from each, so a run over many VLANs paces them rather than have the switch drop
+ * the tail of every burst. A small run fits in a burst or two.
+ */
+#define SEND_RATE  20000
+#define SEND_BURST 64
+
+/* Is every probe that must hear emission e hearing it as it must? */
+static bool emission_heard(const struct hn_verify_window *w, size_t e)
 {
 	const struct hn_verify_probe_plan *p = w->plan;
 
-	for (size_t i = 0; i < p->n_emissions; i++) {
+	for (size_t r = 0; r < p->n_probes; r++)
+		if (hn_verify_matrix_expected(p, r, e) &&
+		    !hn_verify_matrix_heard_right(w->matrix, r, e))
+			return false;
+	return p->emissions[e].admitted;
+}
+
+/* At most max emissions of a round from `from` on; returns where the next chunk starts. */
+static size_t send_chunk(struct hn_verify_window *w, unsigned round, size_t from, size_t max)
+{
+	const struct hn_verify_probe_plan *p = w->plan;
+	size_t i, n = 0;
+
+	for (i = from; i < p->n_emissions && n < max; i++) {
 		const struct hn_verify_emission *e = &p->emissions[i];
+
+		if (round >= FULL_ROUNDS && emission_heard(w, i))
+			continue;
+		n++;
 		const struct hn_verify_probe_link *l = &w->links[e->probe];
 		struct hn_verify_probe_msg msg = {
 		    .nonce = w->nonce,
@@ -52,16 +87,38 @@ static void send_round(struct hn_verify_window *w, unsigned round)
 
 		send_frame(w, l->sock, buf, len);
 	}
+	return i;
 }
 
-static void tick_run(struct hn_verify_window *w, struct hn_verify_reach_run *r, int sock,
-		     int64_t now)
+static size_t tick_run(struct hn_verify_window *w, struct hn_verify_reach_run *r, int sock,
+		       int64_t now)
 {
 	struct hn_verify_frame_out out[HN_VERIFY_REACH_CANDIDATES];
 	size_t n = hn_verify_reach_tick(r, now, out, HN_VERIFY_REACH_CANDIDATES);
 
 	for (size_t i = 0; i < n; i++)
 		send_frame(w, sock, out[i].buf, out[i].len);
+	return n;
+}
+
+/* The reach runs that are due, from *start on, round robin, while the budget lasts (a run
+ * may send HN_VERIFY_REACH_CANDIDATES frames at once). Returns true when some are left. */
+static bool tick_reach(struct hn_verify_window *w, size_t *start, size_t budget, int64_t now)
+{
+	const struct hn_verify_probe_plan *p = w->plan;
+
+	for (size_t k = 0; k < p->n_reach; k++) {
+		size_t i = (*start + k) % p->n_reach;
+
+		if (w->reach[i].next > now)
+			continue;
+		if (budget < HN_VERIFY_REACH_CANDIDATES) {
+			*start = i;
+			return true;
+		}
+		budget -= tick_run(w, &w->reach[i], w->links[p->reach[i].probe].sock, now);
+	}
+	return false;
 }
 
 /* A probe frame of this run, to the matrix; anything else to the reach runs of the probe. */
@@ -79,8 +136,10 @@ static void dispatch(struct hn_verify_window *w, size_t probe, const struct hn_v
 		hn_verify_matrix_record(w->matrix, probe, msg.emission, tagged, vid);
 		return;
 	}
+	/* A matrix trunk sends for many VLANs with one MAC: each run hears its own VLAN. */
 	for (size_t i = 0; i < p->n_reach; i++)
-		if (p->reach[i].probe == probe)
+		if (p->reach[i].probe == probe &&
+		    (!p->reach[i].tag || (tagged && vid == p->reach[i].tag)))
 			hn_verify_reach_input(&w->reach[i], e, now);
 }
 
@@ -167,7 +226,13 @@ int hn_verify_window_run(struct hn_verify_window *w)
 	size_t nfds = p->n_probes + w->n_gateways;
 	struct pollfd *fds = calloc(nfds ? nfds : 1, sizeof(*fds));
 	int64_t t0 = hn_verify_now_us();
+	int64_t max = HN_VERIFY_WINDOW_MAX + (int64_t)p->n_emissions * HN_VERIFY_WINDOW_PER_FRAME;
 	unsigned round = 0;
+	size_t next = p->n_emissions; /* of the round being sent; n_emissions: none is */
+	size_t budget, sent, reach_from = 0;
+	double tokens = SEND_BURST, cap;
+	int64_t t_tokens = t0;
+	bool reach_left;
 	int r = 0;
 
 	if (!fds)
@@ -186,29 +251,55 @@ int hn_verify_window_run(struct hn_verify_window *w)
 		int64_t now = hn_verify_now_us(), t = now - t0, end, wake;
 		struct timespec ts;
 
-		while (!w->t_complete && round < N_ROUNDS && t >= rounds[round])
-			send_round(w, round++);
-		for (size_t i = 0; i < p->n_reach; i++)
-			tick_run(w, &w->reach[i], w->links[p->reach[i].probe].sock, now);
+		if (!w->t_complete && next >= p->n_emissions && round < N_ROUNDS &&
+		    t >= rounds[round]) {
+			next = 0;
+			round++;
+		}
+		w->passes++;
+		/* Tokens since the last pass, a burst at most: SEND_BURST, or what the rate
+		 * gave over a slow pass (a loaded guest takes 20 ms a pass; capped at 10 ms
+		 * worth, so a wait for the next round does not save up a flood). */
+		cap = (double)min64(now - t_tokens, 10000) * SEND_RATE / 1e6;
+		if (cap < SEND_BURST)
+			cap = SEND_BURST;
+		tokens += (double)(now - t_tokens) * SEND_RATE / 1e6;
+		t_tokens = now;
+		if (tokens > cap)
+			tokens = cap;
+		budget = (size_t)tokens;
+		if (!w->t_complete && next < p->n_emissions) {
+			sent = w->sent + w->send_errors;
+			next = send_chunk(w, round - 1, next, budget);
+			sent = w->sent + w->send_errors - sent;
+			budget -= sent;
+			tokens -= (double)sent;
+		}
+		sent = w->sent + w->send_errors;
+		reach_left = tick_reach(w, &reach_from, budget, now);
+		tokens -= (double)(w->sent + w->send_errors - sent);
 		for (size_t i = 0; i < w->n_gateways; i++)
 			tick_run(w, &w->gateways[i], w->gateway_socks[i], now);
 		if (!w->t_complete && everything_heard(w))
 			w->t_complete = t ? t : 1;
 
-		end = HN_VERIFY_WINDOW_MAX;
+		end = max;
 		if (w->t_complete) {
 			int64_t grace = w->t_complete > GRACE_MIN ? w->t_complete : GRACE_MIN;
 
-			end = min64(HN_VERIFY_WINDOW_MAX, w->t_complete + grace);
+			end = min64(max, w->t_complete + grace);
 			if (end < HN_VERIFY_WINDOW_MIN)
 				end = HN_VERIFY_WINDOW_MIN;
 		}
 		if (t >= end)
 			break;
 		wake = t0 + end;
-		if (!w->t_complete && round < N_ROUNDS)
+		if ((!w->t_complete && next < p->n_emissions) || reach_left)
+			wake = min64(wake, now + SEND_BURST * 1000000 / SEND_RATE / 4);
+		else if (!w->t_complete && round < N_ROUNDS)
 			wake = min64(wake, t0 + rounds[round]);
-		for (size_t i = 0; i < p->n_reach; i++)
+		/* Runs left due for want of budget wait for the pace like the rest. */
+		for (size_t i = 0; i < p->n_reach && !reach_left; i++)
 			wake = min64(wake, w->reach[i].next);
 		for (size_t i = 0; i < w->n_gateways; i++)
 			wake = min64(wake, w->gateways[i].next);

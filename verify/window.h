@@ -3,14 +3,19 @@
  * The listening window: every probe sends and every probe listens at once, in one poll()
  * over all the sockets; nothing waits for one answer before asking the next question.
  *
- *   t = 0, 20, 60 ms   every emission of the plan goes out, until everything expected
- *                      was heard (later rounds: a frame the switch dropped while it set
- *                      up a flow still gets through)
+ *   t = 0, 20, 60 ms   every emission of the plan goes out (paced, the sockets read
+ *                      between bursts), until everything expected was heard (later
+ *                      rounds: a frame the switch dropped while it set up a flow still
+ *                      gets through)
+ *   t = 150 .. 2000 ms the emissions some probe has yet to hear, again (a slow daemon
+ *                      setting up a flow per VLAN)
  *   t = 0 ..           the reach runs and the gateway check go their own pace (reach.h)
  *   end                once everything that must be heard was heard, and as long again
  *                      for anything that must NOT be heard to show up (at least
- *                      HN_VERIFY_WINDOW_MIN); at most HN_VERIFY_WINDOW_MAX when something is
- * missing
+ *                      HN_VERIFY_WINDOW_MIN); when something is missing, at most
+ *                      HN_VERIFY_WINDOW_MAX, and HN_VERIFY_WINDOW_PER_FRAME more for each
+ *                      emission of the plan (a loaded host gets through a run over 1000
+ *                      VLANs in time: 3 s for one)
  */
 #ifndef HOSTNET_VERIFY_WINDOW_H
 #define HOSTNET_VERIFY_WINDOW_H
@@ -24,8 +29,9 @@
 #include <stdint.h>
 
 /* Microseconds. */
-#define HN_VERIFY_WINDOW_MIN 100000
-#define HN_VERIFY_WINDOW_MAX 1500000
+#define HN_VERIFY_WINDOW_MIN	   100000
+#define HN_VERIFY_WINDOW_MAX	   1500000
+#define HN_VERIFY_WINDOW_PER_FRAME 500
 
 struct hn_verify_window {
 	const struct hn_verify_probe_plan *plan;
@@ -43,6 +49,7 @@ struct hn_verify_window {
 	int64_t t_complete; /* when everything expected was heard; 0: never */
 	int64_t t_end;
 	size_t sent, received, send_errors;
+	size_t passes; /* of the loop: a slow host makes few */
 };
 
 /* 0 when the window ran to its end (or was stopped: see *stop); -errno when poll failed. */

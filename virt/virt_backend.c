@@ -95,23 +95,103 @@ static char *persistent_xml(struct virt_state *s, virNetworkPtr net)
 	return xml;
 }
 
+/* The names of the networks in one filtered list, sorted (for bsearch). */
+struct names {
+	char **v;
+	int n;
+};
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void names_free(struct names *l)
+{
+	for (int i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static bool names_has(const struct names *l, const char *name)
+{
+	return l->n && bsearch(&name, l->v, (size_t)l->n, sizeof(*l->v), cmp_name);
+}
+
+/* Which networks are active, persistent, autostarted: one filtered list each, where asking
+ * each network costs three calls to libvirtd. */
+static int list_names(struct virt_state *s, unsigned flags, const char *what, struct names *out)
+{
+	virNetworkPtr *list = NULL;
+	int n = HN_VIRT(s->v, virConnectListAllNetworks, s->v->conn, &list, flags), r = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	if (n < 0)
+		return hn_virt_err(s->v, -EIO, "libvirt: listing %s networks", what);
+	out->v = calloc((size_t)n + 1, sizeof(*out->v));
+	for (int i = 0; i < n; i++) {
+		const char *name = virNetworkGetName(list[i]);
+
+		if (r == 0 && (!out->v || !name || !(out->v[out->n++] = strdup(name))))
+			r = hn_err(-ENOMEM, "libvirt: out of memory");
+		virNetworkFree(list[i]);
+	}
+	free(list);
+	if (r < 0) {
+		names_free(out);
+		return r;
+	}
+	qsort(out->v, (size_t)out->n, sizeof(*out->v), cmp_name);
+	return 0;
+}
+
+struct states {
+	struct names active, persistent, autostart;
+};
+
+static int read_states(struct virt_state *s, struct states *st)
+{
+	int r = list_names(s, VIR_CONNECT_LIST_NETWORKS_ACTIVE, "active", &st->active);
+
+	if (r == 0)
+		r = list_names(s, VIR_CONNECT_LIST_NETWORKS_PERSISTENT, "persistent",
+			       &st->persistent);
+	if (r == 0)
+		r = list_names(s, VIR_CONNECT_LIST_NETWORKS_AUTOSTART, "autostarted",
+			       &st->autostart);
+	return r;
+}
+
+static void states_free(struct states *st)
+{
+	names_free(&st->active);
+	names_free(&st->persistent);
+	names_free(&st->autostart);
+}
+
 /* 1: read; 0: the network vanished meanwhile; <0: error. */
-static int read_one(struct virt_state *s, virNetworkPtr net, struct cur_net *c)
+static int read_one(struct virt_state *s, virNetworkPtr net, const struct states *st,
+		    struct cur_net *c)
 {
 	const char *name = virNetworkGetName(net);
-	int active, persistent, autostart = 0, r;
+	bool active, persistent;
+	int r;
 
 	memset(c, 0, sizeof(*c));
 	if (!name)
 		return hn_virt_err(s->v, -EIO, "libvirt: reading a network's name");
-	active = HN_VIRT(s->v, virNetworkIsActive, net);
-	persistent = active < 0 ? -1 : HN_VIRT(s->v, virNetworkIsPersistent, net);
-	if (active < 0 || persistent < 0 ||
-	    (persistent && HN_VIRT(s->v, virNetworkGetAutostart, net, &autostart) < 0))
-		goto fail;
+	active = names_has(&st->active, name);
+	persistent = names_has(&st->persistent, name);
+	/* Neither: it was defined or started between the lists; it vanished meanwhile (1),
+	 * or it is read on the next run. */
+	if (!active && !persistent)
+		return 0;
 	c->active = active;
 	c->persistent = persistent;
-	c->autostart = autostart;
+	c->autostart = persistent && names_has(&st->autostart, name);
 	if (persistent && !(c->xml = persistent_xml(s, net)))
 		goto fail;
 	if (active && !(c->live_xml = HN_VIRT(s->v, virNetworkGetXMLDesc, net, 0)))
@@ -143,18 +223,20 @@ static int virt_read(void *state)
 {
 	struct virt_state *s = state;
 	virNetworkPtr *list = NULL;
-	int n, r = 0;
+	struct states st = {0};
+	int n, r;
 
 	forget_networks(s);
 	n = HN_VIRT(s->v, virConnectListAllNetworks, s->v->conn, &list, 0);
 	if (n < 0)
 		return hn_virt_err(s->v, -EIO, "libvirt: listing networks");
+	r = read_states(s, &st);
 	s->nets = calloc((size_t)n + 1, sizeof(*s->nets));
-	if (!s->nets)
+	if (!s->nets && r == 0)
 		r = hn_err(-ENOMEM, "libvirt: out of memory");
 	for (int i = 0; i < n; i++) {
 		if (r == 0) {
-			r = read_one(s, list[i], &s->nets[s->n]);
+			r = read_one(s, list[i], &st, &s->nets[s->n]);
 			if (r > 0) {
 				s->n++;
 				r = 0;
@@ -166,6 +248,7 @@ static int virt_read(void *state)
 		virNetworkFree(list[i]);
 	}
 	free(list);
+	states_free(&st);
 	if (r < 0)
 		forget_networks(s);
 	else if (s->n > 1) /* libvirt lists in hash order: plans must not vary with it */

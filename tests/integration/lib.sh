@@ -128,6 +128,9 @@
 #                           behind hostnet's back)
 #   vlans_10_and_20_joined  verify_drifted verify-seed.yaml, and its isolation lines of VLAN
 #                           10 and 20 are CRITICAL, each reached by the other's frames
+#   only_vlans_critical A B LO HI TRUNK   verify exited 2, CRITICAL, and the CRITICAL lines
+#                           name VLAN A and B of LO..HI and no other, in the checks of A, B
+#                           and trunk TRUNK
 #   first_line_is STATUS [TEXT]        the status line is HOSTNET STATUS with perfdata
 #                           (and holds TEXT)
 #   line_is STATUS NAME [TEXT]         the check NAME has STATUS (and its line holds TEXT)
@@ -514,6 +517,20 @@ vlans_10_and_20_joined() {
 	verify_drifted verify-seed.yaml || return 1
 	line_is CRITICAL "vlan 10 isolation" "frames of VLAN 20 reach VLAN 10" || return 1
 	line_is CRITICAL "vlan 20 isolation" "frames of VLAN 10 reach VLAN 20"
+}
+
+# only_vlans_critical A B LO HI TRUNK: verify exited 2, CRITICAL, and its CRITICAL lines
+# name VLAN A and B of LO..HI and no other (what a trunk check found working, such as
+# "100-149,151-299 tagged; ", left out), in the checks of A and B and of trunk TRUNK.
+only_vlans_critical() {
+	local vlans names
+	rc_is 2 && first_line_is CRITICAL || return 1
+	vlans=$(grep '^CRITICAL ' "$TMP/out" | sed -E 's/:.*, found ([0-9,-]+ (tagged|delivered); )?/ /' |
+		grep -oE '[0-9]+' | awk -v lo="$3" -v hi="$4" '$1 >= lo && $1 <= hi' | sort -nu | xargs)
+	[[ $vlans == "$1 $2" ]] || why "CRITICAL lines name VLANs '$vlans', expected '$1 $2'" || return 1
+	names=$(grep '^CRITICAL ' "$TMP/out" | sed 's/:.*//; s/^CRITICAL *//' |
+		grep -vE "^(vlan ($1|$2) (forwarding|isolation)|trunk $5( ingress)?)$" || true)
+	[[ -z $names ]] || why "unexpected CRITICAL checks: $names"
 }
 
 first_line_is() {

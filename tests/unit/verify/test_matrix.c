@@ -97,6 +97,40 @@ static void assert_failed_exactly(const struct fixture *f, const char *const *na
 	}
 }
 
+/* The matrix again, every expected pair heard but what receiver r1 (r2) hears of sender
+ * s1 (s2); -1: no second pair. */
+static void hear_all_but(struct fixture *f, int r1, int s1, int r2, int s2)
+{
+	struct hn_verify_matrix m2;
+
+	assert_int_equal(hn_verify_matrix_init(&m2, &f->p), 0);
+	for (size_t r = 0; r < f->p.n_probes; r++)
+		for (size_t e = 0; e < f->p.n_emissions; e++) {
+			int s = (int)f->p.emissions[e].probe;
+
+			if (!hn_verify_matrix_expected(&f->p, r, e) || ((int)r == r1 && s == s1) ||
+			    ((int)r == r2 && s == s2))
+				continue;
+			hn_verify_matrix_record(&m2, r, e,
+						f->p.probes[r].kind == HN_VERIFY_PROBE_TRUNK,
+						f->p.emissions[e].vlan);
+		}
+	hn_verify_matrix_free(&f->m);
+	f->m = m2;
+}
+
+/* One frame heard where it must not be, on a healthy switch: exactly check `name` fails,
+ * and says `found`. */
+static void one_stray(struct fixture *f, int r, size_t e, unsigned vid, const char *name,
+		      const char *found)
+{
+	hear_everything_expected(f);
+	hn_verify_matrix_record(&f->m, (size_t)r, e, vid != 0, vid);
+	assert_int_equal(hn_verify_matrix_evaluate(&f->m, &f->out), 0);
+	assert_failed_exactly(f, (const char *const[]){name, NULL});
+	assert_string_equal(check(f, name)->found, found);
+}
+
 static void healthy_switch_passes_every_check(void **state)
 {
 	struct fixture *f = *state;
@@ -142,9 +176,8 @@ static void a_flat_switch_leaks_everything_everywhere(void **state)
 			    f->p.emissions[e].probe != r)
 				hn_verify_matrix_record(&f->m, r, e, false, 0);
 	assert_int_equal(hn_verify_matrix_evaluate(&f->m, &f->out), 0);
-	assert_string_equal(
-	    check(f, "vlan 99 isolation")->found,
-	    "frames of VLANs 10,20,100-109,250 reach VLAN 99 (heard by probe a and b)");
+	assert_string_equal(check(f, "vlan 99 isolation")->found,
+			    "frames of VLANs 10,20,100-109 reach VLAN 99 (heard by probe a and b)");
 	assert_int_equal(check(f, "vlan 99 forwarding")->status, HN_VERIFY_CHECK_OK);
 }
 
@@ -165,25 +198,11 @@ static void a_leak_seen_by_a_trunk_shows_both_tags(void **state)
 static void a_vlan_that_carries_nothing_fails_forwarding(void **state)
 {
 	struct fixture *f = *state;
-	struct hn_verify_matrix m2;
 	int a = hn_verify_probe_plan_access(&f->p, 105, 'a'),
 	    b = hn_verify_probe_plan_access(&f->p, 105, 'b');
 
 	/* Everything but the two probes of 105 hearing each other. */
-	assert_int_equal(hn_verify_matrix_init(&m2, &f->p), 0);
-	for (size_t r = 0; r < f->p.n_probes; r++)
-		for (size_t e = 0; e < f->p.n_emissions; e++) {
-			unsigned s = f->p.emissions[e].probe;
-
-			if (!hn_verify_matrix_expected(&f->p, r, e) ||
-			    ((int)r == a && (int)s == b) || ((int)r == b && (int)s == a))
-				continue;
-			hn_verify_matrix_record(&m2, r, e,
-						f->p.probes[r].kind == HN_VERIFY_PROBE_TRUNK,
-						f->p.emissions[e].vlan);
-		}
-	hn_verify_matrix_free(&f->m);
-	f->m = m2;
+	hear_all_but(f, a, b, b, a);
 	assert_false(hn_verify_matrix_complete(&f->m));
 	assert_int_equal(hn_verify_matrix_evaluate(&f->m, &f->out), 0);
 	assert_failed_exactly(f, (const char *const[]){"vlan 105 forwarding", NULL});
@@ -217,7 +236,7 @@ static void a_vlan_missing_from_a_trunk(void **state)
 	    f, (const char *const[]){"trunk vlansext", "trunk vlansext ingress", NULL});
 	assert_string_equal(check(f, "trunk vlansext")->found, "10 tagged; missing 20");
 	assert_string_equal(check(f, "trunk vlansext ingress")->found,
-			    "tags 20 not delivered untagged to their VLAN");
+			    "tags 20 not delivered to their VLAN's probes");
 }
 
 static void an_extra_vlan_on_a_trunk(void **state)
@@ -243,7 +262,7 @@ static void a_trunk_vlan_arriving_untagged(void **state)
 {
 	struct fixture *f = *state;
 	int t = trunk_probe(f, "vlansadmin");
-	int b250 = hn_verify_probe_plan_access(&f->p, 250, 'b');
+	int b250 = hn_verify_probe_plan_side(&f->p, 250, 'b'); /* the matrix trunk */
 
 	hear_everything_expected(f);
 	hn_verify_matrix_record(&f->m, (size_t)t, emission_of(f, b250, 250), false, 0);
@@ -251,6 +270,41 @@ static void a_trunk_vlan_arriving_untagged(void **state)
 	assert_failed_exactly(f, (const char *const[]){"trunk vlansadmin", NULL});
 	assert_string_equal(check(f, "trunk vlansadmin")->found,
 			    "99 tagged; VLAN 250 arrives untagged and tagged 250");
+}
+
+/* A VLAN only the matrix trunks carry is as isolated as any: VLAN 10's frame heard by
+ * matrix trunk b tagged 250 joins 10 and 250; and 250's own frames must go both ways. */
+static void a_leak_into_a_matrix_vlan_names_both(void **state)
+{
+	struct fixture *f = *state;
+	int a10 = hn_verify_probe_plan_access(&f->p, 10, 'a');
+
+	one_stray(f, hn_verify_probe_plan_matrix(&f->p, 'b'), emission_of(f, a10, 10), 250,
+		  "vlan 250 isolation",
+		  "frames of VLAN 10 reach VLAN 250 (heard by matrix trunk b)");
+}
+
+static void a_leak_out_of_a_matrix_vlan_names_both(void **state)
+{
+	struct fixture *f = *state;
+	int ma = hn_verify_probe_plan_matrix(&f->p, 'a');
+
+	one_stray(f, hn_verify_probe_plan_access(&f->p, 20, 'b'), emission_of(f, ma, 250), 0,
+		  "vlan 20 isolation", "frames of VLAN 250 reach VLAN 20 (heard by probe b)");
+}
+
+static void a_matrix_vlan_that_carries_nothing_fails_forwarding(void **state)
+{
+	struct fixture *f = *state;
+
+	hear_all_but(f, hn_verify_probe_plan_matrix(&f->p, 'a'),
+		     hn_verify_probe_plan_matrix(&f->p, 'b'), -1, -1);
+	assert_false(hn_verify_matrix_complete(&f->m));
+	assert_int_equal(hn_verify_matrix_evaluate(&f->m, &f->out), 0);
+	assert_failed_exactly(f, (const char *const[]){"vlan 250 forwarding", NULL});
+	assert_string_equal(check(f, "vlan 250 forwarding")->found, "a hears nothing from b");
+	assert_string_equal(check(f, "vlan 250 forwarding")->expected,
+			    "matrix trunks a and b hear each other on VLAN 250, tagged 250");
 }
 
 static void a_tagged_frame_on_an_access_port(void **state)
@@ -302,6 +356,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(a_vlan_missing_from_a_trunk, setup, teardown),
 	    cmocka_unit_test_setup_teardown(an_extra_vlan_on_a_trunk, setup, teardown),
 	    cmocka_unit_test_setup_teardown(a_trunk_vlan_arriving_untagged, setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_leak_into_a_matrix_vlan_names_both, setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_leak_out_of_a_matrix_vlan_names_both, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(a_matrix_vlan_that_carries_nothing_fails_forwarding,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(a_tagged_frame_on_an_access_port, setup, teardown),
 	    cmocka_unit_test_setup_teardown(completion_counts_only_right_hearings, setup, teardown),
 	};

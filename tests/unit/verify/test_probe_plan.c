@@ -44,7 +44,7 @@ static void seed_plan_has_two_probes_per_vlan_and_one_per_trunk(void **unused)
 {
 	struct hn_config c;
 	struct hn_verify_probe_plan p;
-	size_t trunks = 0, admitted = 0, dropped = 0;
+	size_t trunks = 0, matrix = 0, admitted = 0, dropped = 0;
 
 	seed_config(&c, true);
 	assert_int_equal(hn_verify_probe_plan_build(&c, &p), 0);
@@ -54,13 +54,25 @@ static void seed_plan_has_two_probes_per_vlan_and_one_per_trunk(void **unused)
 	assert_int_equal(p.n_probes, 31);
 	for (size_t i = 0; i < p.n_probes; i++) {
 		if (p.probes[i].kind == HN_VERIFY_PROBE_TRUNK) {
-			trunks++;
+			matrix += p.probes[i].matrix;
+			trunks += !p.probes[i].matrix;
 			continue;
 		}
 		/* a and b, side by side, for each VLAN in order */
 		assert_int_equal(p.probes[i].side, i % 2 ? 'b' : 'a');
 	}
 	assert_int_equal(trunks, 3);
+	/* 250 has no access port in the config (only the trunk vlansadmin): the matrix
+	 * trunks carry it, after the 13 access VLANs' probes. */
+	assert_int_equal(matrix, 2);
+	assert_string_equal(vlans(&p.matrix_vlans), "250");
+	assert_int_equal(hn_verify_probe_plan_matrix(&p, 'a'), 26);
+	assert_int_equal(hn_verify_probe_plan_matrix(&p, 'b'), 27);
+	assert_int_equal(p.probes[27].side, 'b');
+	assert_string_equal(vlans(&p.probes[26].trunks), "250");
+	assert_int_equal(hn_verify_probe_plan_access(&p, 250, 'a'), -1);
+	assert_int_equal(hn_verify_probe_plan_side(&p, 250, 'b'), 27);
+	assert_int_equal(hn_verify_probe_plan_side(&p, 10, 'b'), 1);
 	assert_string_equal(p.probes[28].names, "vlansadmin");
 	assert_string_equal(vlans(&p.probes[28].trunks), "99,250");
 	assert_string_equal(p.probes[29].names, "vlansext");
@@ -69,8 +81,8 @@ static void seed_plan_has_two_probes_per_vlan_and_one_per_trunk(void **unused)
 	assert_int_equal(hn_verify_probe_plan_access(&p, 99, 'b'), 5);
 	assert_int_equal(hn_verify_probe_plan_access(&p, 98, 'a'), -1);
 
-	/* 28 access frames; each trunk tags its set (carried) and every other VLAN
-	 * (dropped): 2+12, 2+12, 10+4. */
+	/* 26 access frames, 2 of the matrix trunks (250 each); each trunk tags its set
+	 * (carried) and every other VLAN (dropped): 2+12, 2+12, 10+4. */
 	for (size_t i = 0; i < p.n_emissions; i++) {
 		admitted += p.emissions[i].admitted;
 		dropped += !p.emissions[i].admitted;
@@ -256,17 +268,67 @@ static void an_uplink_bridge_is_never_probed(void **unused)
 	hn_config_free(&c);
 }
 
-static void too_many_vlans_are_refused_with_advice(void **unused)
+static void too_many_access_vlans_are_refused_with_advice(void **unused)
 {
 	struct hn_config c;
 	struct hn_verify_probe_plan p;
+	struct hn_bridge *brint;
+
+	seed_config(&c, true);
+	brint = &c.bridges[1];
+	brint->n_ports = 300;
+	brint->ports = calloc(brint->n_ports, sizeof(*brint->ports));
+	for (unsigned i = 0; i < brint->n_ports; i++) {
+		snprintf(brint->ports[i].name, sizeof(brint->ports[i].name), "vm%u", i);
+		brint->ports[i].tag = 1000 + i;
+		hn_vlanset_add(&c.verify.isolation_vlans, 1000 + i);
+	}
+	hn_err_clear();
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), -EINVAL);
+	assert_non_null(strstr(hn_errmsg(), "narrow verify.isolation.vlans"));
+	hn_config_free(&c);
+}
+
+/* Every VLAN of a switch costs no probe when the config only trunks it: the two matrix
+ * trunks carry them all, and the reach list and the ARP proof send from them, tagged. */
+static void every_vlan_rides_the_matrix_trunks(void **unused)
+{
+	struct hn_config c;
+	struct hn_verify_probe_plan p;
+	size_t matrix_frames = 0;
+	int ma;
 
 	seed_config(&c, true);
 	for (unsigned v = 1; v <= 4094; v++)
 		hn_vlanset_add(&c.verify.isolation_vlans, v);
-	hn_err_clear();
-	assert_int_equal(hn_verify_probe_plan_build(&c, &p), -EINVAL);
-	assert_non_null(strstr(hn_errmsg(), "narrow verify.isolation.vlans"));
+	assert_int_equal(hn_verify_probe_plan_build(&c, &p), 0);
+	assert_int_equal(hn_vlanset_count(&p.vlans), 4094);
+	assert_int_equal(hn_vlanset_count(&p.matrix_vlans), 4094 - 13);
+	assert_int_equal(p.n_probes, 26 + 2 + 3);
+	ma = hn_verify_probe_plan_matrix(&p, 'a');
+	for (size_t i = 0; i < p.n_emissions; i++) {
+		const struct hn_verify_emission *e = &p.emissions[i];
+
+		if (!p.probes[e->probe].matrix)
+			continue;
+		matrix_frames++;
+		assert_true(e->tagged && e->admitted);
+		assert_true(hn_vlanset_has(&p.matrix_vlans, e->vlan));
+	}
+	assert_int_equal(matrix_frames, 2 * (4094 - 13));
+	for (size_t i = 0; i < p.n_reach; i++) {
+		const struct hn_verify_reach_spec *r = &p.reach[i];
+
+		if (hn_vlanset_has(&p.matrix_vlans, r->from_vlan)) {
+			assert_int_equal(r->probe, (unsigned)ma);
+			assert_int_equal(r->tag, r->from_vlan);
+		} else {
+			assert_int_equal(
+			    r->probe, (unsigned)hn_verify_probe_plan_access(&p, r->from_vlan, 'a'));
+			assert_int_equal(r->tag, 0);
+		}
+	}
+	hn_verify_probe_plan_free(&p);
 	hn_config_free(&c);
 }
 
@@ -328,7 +390,8 @@ int main(void)
 	    cmocka_unit_test(trunk_and_reach_vlans_join_the_matrix),
 	    cmocka_unit_test(a_set_used_twice_is_one_trunk_probe),
 	    cmocka_unit_test(an_uplink_bridge_is_never_probed),
-	    cmocka_unit_test(too_many_vlans_are_refused_with_advice),
+	    cmocka_unit_test(too_many_access_vlans_are_refused_with_advice),
+	    cmocka_unit_test(every_vlan_rides_the_matrix_trunks),
 	    cmocka_unit_test(nothing_to_probe_without_vlans),
 	    cmocka_unit_test(a_subnet_the_config_does_not_cover_is_guessed),
 	    cmocka_unit_test(a_point_to_point_subnet_has_no_candidate),

@@ -281,6 +281,33 @@ static void the_gateway_check_stops_at_arp(void **unused)
 	hn_verify_checks_free(&checks);
 }
 
+/* An ARP proof question that must get no answer is asked HN_VERIFY_REACH_QUIET_SENDS times,
+ * then only listened for; one that must be answered is asked until it is. */
+static void the_arp_proof_asks_another_vlan_a_few_times(void **unused)
+{
+	struct hn_verify_frame_out out[HN_VERIFY_REACH_CANDIDATES];
+
+	for (int ok = 0; ok < 2; ok++) {
+		struct hn_verify_reach_spec spec = {.from_vlan = 10,
+						    .to = ip("10.99.1.250"),
+						    .expect_ok = ok,
+						    .arp = true,
+						    .n_cand = 1};
+		struct hn_verify_reach_run r;
+		size_t sent = 0;
+		int64_t t;
+
+		hn_verify_reach_init(&r, &spec, probe_mac, host_end, 1, 1);
+		hn_verify_reach_start(&r, 0);
+		for (t = 0; t < 100 * HN_VERIFY_REACH_RESEND; t += HN_VERIFY_REACH_RESEND)
+			sent += tick(&r, t, out);
+		assert_int_equal(sent, ok ? 100 : HN_VERIFY_REACH_QUIET_SENDS);
+		/* A late answer still counts. */
+		feed_arp(&r, squatter, HN_VERIFY_ARP_REPLY, "10.99.1.250", "0.0.0.0", t);
+		assert_true(r.arp_answered);
+	}
+}
+
 /* The ARP proof of 10.99.1.250 from VLANs 99, 250 and 10: an RFC 5227 probe (sender
  * 0.0.0.0) from each; VLAN 99 must answer, the others must not. */
 static void arp_proof(bool leak, struct hn_verify_checks *checks)
@@ -344,6 +371,7 @@ int main(void)
 	    cmocka_unit_test(the_host_end_of_the_probe_link_is_not_the_switch),
 	    cmocka_unit_test(every_candidate_taken_is_unknown),
 	    cmocka_unit_test(the_gateway_check_stops_at_arp),
+	    cmocka_unit_test(the_arp_proof_asks_another_vlan_a_few_times),
 	    cmocka_unit_test(the_arp_proof_is_one_check_per_address),
 	};
 
