@@ -212,7 +212,10 @@ case_many_vlans() {
 	hn verify-many-vlans.yaml up && rc_is 0 || return 1
 	# Right after this up (a trunk port of 200 VLANs added) the TCG guest's ovs-vswitchd
 	# is still busy for seconds, and the host's replies on VLAN 99 missed the window in
-	# 3 of 4 runs; a verify run on the settled host passed each time (2.1-2.4 s).
+	# 3 of 4 runs; a verify run on the settled host passed each time (2.1-2.4 s). That
+	# first run is printed, not judged: what it says under TCG is a figure, not a verdict.
+	hn verify-many-vlans.yaml verify
+	echo "# verify at once after up: exit $RC, $(grep -c '^CRITICAL' "$TMP/out" || true) CRITICAL line(s): $(grep '^CRITICAL' "$TMP/out" | cut -c1-70 | head -n 3 | tr '\n' '|')"
 	sleep 5
 	traces >"$TMP/before"
 	hn verify-many-vlans.yaml verify
