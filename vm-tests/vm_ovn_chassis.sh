@@ -19,7 +19,9 @@
 #   plan_exits_0_with_br_int   `plan` exits 0 with br-int and its ports there
 #   verify_ok_with_the_chassis `verify` OK, the seed's probes and the chassis check
 #   reboot_converges           `vm reboot`: hostnet.service ran and succeeded, the chassis is
-#                              registered again, br-int back in the kernel datapath, `plan` 0
+#                              registered again and is the only one (none under the
+#                              system-id openvswitch-switch sets at its start), br-int back
+#                              in the kernel datapath, `plan` 0, `verify` OK
 #   second_chassis             a lab host of vm-tests/lab (ovm-h2: netdev datapath, its own
 #                              ovn-controller) behind the provider, routed (192.0.2.12 on its
 #                              bridge): it registers too
@@ -159,6 +161,11 @@ case_reboot_converges() {
 	wait_until "$SETTLE" "chassis $SYSID registered after the reboot" \
 		encap_registered "$SYSID" "$GUEST_IP" || return 1
 	after=$(sbctl --bare --columns=_uuid find Chassis "name=$SYSID")
+	# openvswitch-switch puts its own system-id back at each start: no chassis of that name
+	# may be left beside ours.
+	[[ $(sbctl --bare --columns=name list Chassis | sed '/^$/d' | xargs) == "$SYSID" ]] ||
+		why "chassis in the southbound database: $(sbctl --bare --columns=name list Chassis | xargs)" ||
+		return 1
 	wait_until "$SETTLE" "br-int in the kernel datapath after the reboot" br_int_in_kernel ||
 		return 1
 	plan_is_0 && verified_with_chassis || return 1
