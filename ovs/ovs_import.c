@@ -217,12 +217,14 @@ static const char *root_key(const json_t *root, const char *key)
 }
 
 /* The integration bridge ovn-controller makes (external_ids:ovn-bridge, default br-int):
- * OVN's, never in a config. NULL on a host that is no chassis. */
+ * OVN's, never in a config. ovn-controller makes it as soon as it runs, before the host
+ * has any chassis setting (ovn-host installed, nothing configured yet), so the name alone
+ * says it. */
 static const char *integration_bridge(const json_t *root)
 {
-	const char *name = root_key(root, "ovn-bridge");
+	const char *name = root ? root_key(root, "ovn-bridge") : NULL;
 
-	return root_key(root, "ovn-remote") ? (name ? name : "br-int") : NULL;
+	return name ? name : "br-int";
 }
 
 static bool is_name(const char *s)
@@ -297,7 +299,7 @@ int hn_ovs_import(const struct hn_ovs_db *db, const json_t *ifaces, struct hn_im
 {
 	const struct hn_ovs_bridge **order = calloc(db->n_bridges + 1, sizeof(*order));
 	json_t *root = db->root_row ? hn_ovs_row_json(db->root_row) : NULL;
-	const char *br_int = root ? integration_bridge(root) : NULL;
+	const char *br_int = integration_bridge(root);
 	int r = 0;
 
 	if (!order)

@@ -133,7 +133,7 @@ case_port_on_vlan_250_answers_arp_for_its_own_only() {
 # An MTU asked of OVS (mtu_request) is imported as `mtu:`; a global IPv6 address on the
 # uplink bridge, which a config without IPv6 keeps as it is, leaves the import a plan of
 # nothing.
-case_mtu_imported_ipv6_left_as_it_is() {
+case_mtu_and_ipv6_imported() {
 	hn verify-seed.yaml up
 	rc_is 0 || return 1
 	must vsctl set interface brint mtu_request=9000 &&
@@ -142,13 +142,32 @@ case_mtu_imported_ipv6_left_as_it_is() {
 	grep -qE '^    mtu: 9000$' "$TMP/imported.yaml" ||
 		why "brint's mtu_request not imported: $(grep -A3 '^  brint:' "$TMP/imported.yaml" |
 			tr '\n' '|')" || return 1
+	grep -qF '2001:db8:100::10/64' "$TMP/imported.yaml" ||
+		why "br0's IPv6 address not imported: $(grep -A4 '^  br0:' "$TMP/imported.yaml" | tr '\n' '|')" ||
+		return 1
 	hn "$TMP/imported.yaml" plan
 	rc_is 0 && out_has "nothing to change" || return 1
 	[[ $(in_lab cat /sys/class/net/brint/mtu) == 9000 ]] ||
 		why "brint's kernel MTU is $(in_lab cat /sys/class/net/brint/mtu), not 9000"
 }
 
+# A host with ovn-host installed but no chassis settings: ovn-controller makes br-int all the
+# same (fail_mode secure, in-band off). It is OVN's whatever the settings: import leaves it
+# out with a note, and plan with the file changes nothing of it.
+case_ovn_integration_bridge_left_out() {
+	hn verify-seed.yaml up
+	rc_is 0 || return 1
+	must vsctl add-br br-int -- set bridge br-int fail_mode=secure \
+		other_config:disable-in-band=true || return 1
+	import_to || return 1
+	grep -qF "bridge br-int: OVN's integration bridge" "$TMP/imported.yaml" ||
+		why "no note for br-int" || return 1
+	! grep -qE '^  br-int:' "$TMP/imported.yaml" || why "br-int imported as a bridge" || return 1
+	hn "$TMP/imported.yaml" plan
+	rc_is 0 && out_has "nothing to change"
+}
+
 need_hostnet
 run_cases seed_by_hand_imports_to_a_plan_of_nothing round_trip_of_the_seed_config \
 	json_says_the_same port_on_vlan_250_answers_arp_for_its_own_only \
-	mtu_imported_ipv6_left_as_it_is
+	mtu_and_ipv6_imported ovn_integration_bridge_left_out
