@@ -99,11 +99,16 @@ EOF
 br_int_in_kernel() { in_vm ovs-dpctl show | grep -qE '^ +port [0-9]+: br-int \(internal\)$'; }
 
 case_ovn_controller_runs() {
-	local state
+	local state i
 	# The image leaves OVN off (its other guests are the seed's server): on, as an admin
 	# making this host a chassis does.
 	in_vm systemctl enable --now ovn-host.service >/dev/null 2>&1 ||
 		why "systemctl enable --now ovn-host failed" || return 1
+	# ovn-host only wants ovn-controller, which may still be starting (TCG): bounded, 60 s.
+	for ((i = 0; i < 120; i++)); do
+		[[ $(in_vm systemctl is-active ovn-controller.service) == active ]] && break
+		sleep 0.5
+	done
 	state=$(in_vm systemctl is-active ovn-controller.service) ||
 		why "ovn-controller.service is $state: $(in_vm journalctl -b -u ovn-controller --no-pager -q | tail -n 3 | tr '\n' '|')" ||
 		return 1
