@@ -41,6 +41,7 @@ struct hn_virt_guard {
 	size_t n_socks;
 	/* Under lock: */
 	bool armed, stop;
+	bool watching; /* the watcher sleeps until a deadline, and looks again then */
 	struct timespec deadline;
 	const char *call;    /* the call armed last */
 	const char *stalled; /* the call that overran */
@@ -145,7 +146,13 @@ static void *watch(void *arg)
 			g->armed = false;
 			g->stalled = g->call;
 		} else if (g->armed) {
-			pthread_cond_timedwait(&g->cond, &g->lock, &g->deadline);
+			/* A copy: an arm meanwhile moves g->deadline later, and we look again
+			 * when this one passes. */
+			struct timespec until = g->deadline;
+
+			g->watching = true;
+			pthread_cond_timedwait(&g->cond, &g->lock, &until);
+			g->watching = false;
 		} else {
 			pthread_cond_wait(&g->cond, &g->lock);
 		}
@@ -247,7 +254,11 @@ void hn_virt_guard_arm(struct hn_virt_guard *g, const char *call)
 	}
 	g->call = call;
 	g->armed = true;
-	pthread_cond_signal(&g->cond);
+	/* Deadlines only move later: a watcher asleep until an earlier one wakes then and sleeps
+	 * on to this one. Only an idle watcher needs waking, so a run of calls costs no
+	 * context switch each. */
+	if (!g->watching)
+		pthread_cond_signal(&g->cond);
 	pthread_mutex_unlock(&g->lock);
 }
 
