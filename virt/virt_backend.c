@@ -95,10 +95,11 @@ static char *persistent_xml(struct virt_state *s, virNetworkPtr net)
 	return xml;
 }
 
-/* The names of the networks in one filtered list, sorted (for bsearch). */
-struct names {
-	char **v;
+/* The networks of one filtered list, and their names sorted (for bsearch). */
+struct listed {
+	virNetworkPtr *nets;
 	int n;
+	char **names;
 };
 
 static int cmp_name(const void *a, const void *b)
@@ -106,92 +107,67 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void names_free(struct names *l)
+static void listed_free(struct listed *l)
 {
-	for (int i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	for (int i = 0; i < l->n; i++) {
+		virNetworkFree(l->nets[i]);
+		if (l->names)
+			free(l->names[i]);
+	}
+	free(l->nets);
+	free(l->names);
+	memset(l, 0, sizeof(*l));
 }
 
-static bool names_has(const struct names *l, const char *name)
+static bool listed_has(const struct listed *l, const char *name)
 {
-	return l->n && bsearch(&name, l->v, (size_t)l->n, sizeof(*l->v), cmp_name);
+	return l->n && bsearch(&name, l->names, (size_t)l->n, sizeof(*l->names), cmp_name);
 }
 
-/* Which networks are active, persistent, autostarted: one filtered list each, where asking
- * each network costs three calls to libvirtd. */
-static int list_names(struct virt_state *s, unsigned flags, const char *what, struct names *out)
+/* One filtered list (active, persistent, autostarted networks): three lists tell every
+ * network's three states, where asking each network would cost three calls to libvirtd. */
+static int list_networks(struct virt_state *s, unsigned flags, const char *what,
+			 struct listed *out)
 {
-	virNetworkPtr *list = NULL;
-	int n = HN_VIRT(s->v, virConnectListAllNetworks, s->v->conn, &list, flags), r = 0;
+	int n = HN_VIRT(s->v, virConnectListAllNetworks, s->v->conn, &out->nets, flags);
 
-	out->v = NULL;
+	out->names = NULL;
 	out->n = 0;
-	if (n < 0)
+	if (n < 0) {
+		out->nets = NULL;
 		return hn_virt_err(s->v, -EIO, "libvirt: listing %s networks", what);
-	out->v = calloc((size_t)n + 1, sizeof(*out->v));
-	for (int i = 0; i < n; i++) {
-		const char *name = virNetworkGetName(list[i]);
+	}
+	out->n = n;
+	out->names = calloc((size_t)n + 1, sizeof(*out->names));
+	for (int i = 0; out->names && i < n; i++) {
+		const char *name = virNetworkGetName(out->nets[i]);
 
-		if (r == 0 && (!out->v || !name || !(out->v[out->n++] = strdup(name))))
-			r = hn_err(-ENOMEM, "libvirt: out of memory");
-		virNetworkFree(list[i]);
+		if (!name || !(out->names[i] = strdup(name))) {
+			listed_free(out);
+			return hn_err(-ENOMEM, "libvirt: out of memory");
+		}
 	}
-	free(list);
-	if (r < 0) {
-		names_free(out);
-		return r;
+	if (!out->names) {
+		listed_free(out);
+		return hn_err(-ENOMEM, "libvirt: out of memory");
 	}
-	qsort(out->v, (size_t)out->n, sizeof(*out->v), cmp_name);
+	qsort(out->names, (size_t)n, sizeof(*out->names), cmp_name);
 	return 0;
 }
 
-struct states {
-	struct names active, persistent, autostart;
-};
-
-static int read_states(struct virt_state *s, struct states *st)
-{
-	int r = list_names(s, VIR_CONNECT_LIST_NETWORKS_ACTIVE, "active", &st->active);
-
-	if (r == 0)
-		r = list_names(s, VIR_CONNECT_LIST_NETWORKS_PERSISTENT, "persistent",
-			       &st->persistent);
-	if (r == 0)
-		r = list_names(s, VIR_CONNECT_LIST_NETWORKS_AUTOSTART, "autostarted",
-			       &st->autostart);
-	return r;
-}
-
-static void states_free(struct states *st)
-{
-	names_free(&st->active);
-	names_free(&st->persistent);
-	names_free(&st->autostart);
-}
-
 /* 1: read; 0: the network vanished meanwhile; <0: error. */
-static int read_one(struct virt_state *s, virNetworkPtr net, const struct states *st,
-		    struct cur_net *c)
+static int read_one(struct virt_state *s, virNetworkPtr net, bool active, bool persistent,
+		    bool autostart, struct cur_net *c)
 {
 	const char *name = virNetworkGetName(net);
-	bool active, persistent;
 	int r;
 
 	memset(c, 0, sizeof(*c));
 	if (!name)
 		return hn_virt_err(s->v, -EIO, "libvirt: reading a network's name");
-	active = names_has(&st->active, name);
-	persistent = names_has(&st->persistent, name);
-	/* Neither: it was defined or started between the lists; it vanished meanwhile (1),
-	 * or it is read on the next run. */
-	if (!active && !persistent)
-		return 0;
 	c->active = active;
 	c->persistent = persistent;
-	c->autostart = persistent && names_has(&st->autostart, name);
+	c->autostart = persistent && autostart;
 	if (persistent && !(c->xml = persistent_xml(s, net)))
 		goto fail;
 	if (active && !(c->live_xml = HN_VIRT(s->v, virNetworkGetXMLDesc, net, 0)))
@@ -219,36 +195,53 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct cur_net *)a)->name, ((const struct cur_net *)b)->name);
 }
 
+/* Read net into the next slot of s->nets. */
+static int read_next(struct virt_state *s, virNetworkPtr net, bool active, bool persistent,
+		     bool autostart)
+{
+	int r = read_one(s, net, active, persistent, autostart, &s->nets[s->n]);
+
+	if (r > 0)
+		s->n++;
+	else if (r < 0) /* what read_one left half-filled */
+		cur_net_free(&s->nets[s->n]);
+	return r < 0 ? r : 0;
+}
+
+/* Every network is active or persistent (a transient network that stops is gone), so the
+ * active and the persistent lists together are all of them. A network defined or started
+ * between the lists is read as the lists saw it, or on the next run. */
 static int virt_read(void *state)
 {
 	struct virt_state *s = state;
-	virNetworkPtr *list = NULL;
-	struct states st = {0};
-	int n, r;
+	struct listed active = {0}, persistent = {0}, autostart = {0};
+	int r;
 
 	forget_networks(s);
-	n = HN_VIRT(s->v, virConnectListAllNetworks, s->v->conn, &list, 0);
-	if (n < 0)
-		return hn_virt_err(s->v, -EIO, "libvirt: listing networks");
-	r = read_states(s, &st);
-	s->nets = calloc((size_t)n + 1, sizeof(*s->nets));
-	if (!s->nets && r == 0)
+	r = list_networks(s, VIR_CONNECT_LIST_NETWORKS_ACTIVE, "active", &active);
+	if (r == 0)
+		r = list_networks(s, VIR_CONNECT_LIST_NETWORKS_PERSISTENT, "persistent",
+				  &persistent);
+	if (r == 0)
+		r = list_networks(s, VIR_CONNECT_LIST_NETWORKS_AUTOSTART, "autostarted",
+				  &autostart);
+	if (r == 0 && !(s->nets = calloc((size_t)(active.n + persistent.n) + 1, sizeof(*s->nets))))
 		r = hn_err(-ENOMEM, "libvirt: out of memory");
-	for (int i = 0; i < n; i++) {
-		if (r == 0) {
-			r = read_one(s, list[i], &st, &s->nets[s->n]);
-			if (r > 0) {
-				s->n++;
-				r = 0;
-			} else if (r < 0) {
-				/* What read_one left half-filled. */
-				cur_net_free(&s->nets[s->n]);
-			}
-		}
-		virNetworkFree(list[i]);
+	for (int i = 0; r == 0 && i < persistent.n; i++) {
+		const char *name = virNetworkGetName(persistent.nets[i]);
+
+		r = read_next(s, persistent.nets[i], name && listed_has(&active, name), true,
+			      name && listed_has(&autostart, name));
 	}
-	free(list);
-	states_free(&st);
+	for (int i = 0; r == 0 && i < active.n; i++) {
+		const char *name = virNetworkGetName(active.nets[i]);
+
+		if (name && !listed_has(&persistent, name))
+			r = read_next(s, active.nets[i], true, false, false);
+	}
+	listed_free(&active);
+	listed_free(&persistent);
+	listed_free(&autostart);
 	if (r < 0)
 		forget_networks(s);
 	else if (s->n > 1) /* libvirt lists in hash order: plans must not vary with it */
