@@ -274,6 +274,9 @@ struct hn_backend {
 	const char *name; /* "ovs", "netlink", "libvirt" */
 	enum hn_layer layer;
 
+	/* Optional: the set-up that asks no daemon (a client library's own), run once, in a
+	 * thread of its own while the other layers work (hn_backend_preload). */
+	void (*prepare)(void);
 	/* Connect (bounded by opts->timeout_ms). *state is the backend's own. */
 	int (*open)(const struct hn_opts *opts, void **state);
 	/* Read the current state of the host (may be called again after apply). */

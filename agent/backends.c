@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,20 +46,55 @@ load:
 	return h;
 }
 
-/* The module's handle, once loaded (it never is closed). */
+/* The module's handle, once loaded (it never is closed), and its backend. */
 static void *virt_module;
+static const struct hn_backend *virt;
+static char virt_why[512]; /* why not, when the load failed */
+static bool virt_tried;
+
+/* Load the module and let it set libvirt up. Touches nothing but the four statics above:
+ * it may run in the preload thread, and hn_err is for the main one. */
+static void *load_virt(void *unused)
+{
+	(void)unused;
+	virt_tried = true;
+	virt_module = open_virt_module(virt_why, sizeof(virt_why));
+	if (virt_module)
+		virt = dlsym(virt_module, HN_VIRT_BACKEND_SYMBOL);
+	if (virt_module && !virt)
+		snprintf(virt_why, sizeof(virt_why),
+			 HN_VIRT_BACKEND_SYMBOL " missing from the module");
+	if (virt && virt->prepare)
+		virt->prepare();
+	return NULL;
+}
+
+static pthread_t preload_thread;
+static bool preloading;
+
+void hn_backend_preload(const struct hn_opts *opts)
+{
+	if (preloading || virt_tried || !hn_layer_wanted(opts, HN_LAYER_VIRT))
+		return;
+	preloading = pthread_create(&preload_thread, NULL, load_virt, NULL) == 0;
+}
+
+static void preload_wait(void)
+{
+	if (!preloading)
+		return;
+	pthread_join(preload_thread, NULL);
+	preloading = false;
+}
 
 bool hn_backend_virt_loaded(void)
 {
+	preload_wait();
 	return virt_module != NULL;
 }
 
 const struct hn_backend *hn_backend_of(enum hn_layer layer)
 {
-	static const struct hn_backend *virt;
-	char why[512];
-	void *h;
-
 	switch (layer) {
 	case HN_LAYER_OVS:
 		return &hn_ovs_backend;
@@ -69,15 +105,11 @@ const struct hn_backend *hn_backend_of(enum hn_layer layer)
 	case HN_LAYER_COUNT:
 		return NULL;
 	}
-	if (virt)
-		return virt;
-	/* Never closed: the backend's functions are used until the process exits. */
-	h = virt_module = open_virt_module(why, sizeof(why));
-	if (h)
-		virt = dlsym(h, HN_VIRT_BACKEND_SYMBOL);
+	preload_wait();
+	if (!virt_tried)
+		load_virt(NULL);
 	if (!virt)
-		hn_err(-ENOENT, "cannot load the libvirt backend: %s",
-		       h ? HN_VIRT_BACKEND_SYMBOL " missing from the module" : why);
+		hn_err(-ENOENT, "cannot load the libvirt backend: %s", virt_why);
 	return virt;
 }
 

@@ -13,7 +13,16 @@
  */
 const struct hn_backend *hn_backend_of(enum hn_layer layer);
 
-/* Was the libvirt module loaded (and libvirt with it) in this process? */
+/*
+ * Start loading the libvirt module (and libvirt's own set-up) in a thread, when the run
+ * uses that layer: about 10 ms of dynamic loading, CPU-bound, which then overlaps what the
+ * run does before it first needs libvirt (the config, the other layers' reads). Nothing
+ * it does asks a daemon or opens a socket. hn_backend_of waits for it.
+ */
+void hn_backend_preload(const struct hn_opts *opts);
+
+/* Was the libvirt module loaded (and libvirt with it) in this process? Waits for a
+ * preload still running. */
 bool hn_backend_virt_loaded(void);
 
 /* Does this run use the layer? Every layer unless `--layers` limited the run. */

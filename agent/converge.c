@@ -14,39 +14,60 @@
 #include <time.h>
 #include <unistd.h>
 
+static int open_layer(struct hn_session *s, enum hn_layer l)
+{
+	const struct hn_backend *b = hn_backend_of(l);
+	int r = b ? b->open(s->opts, &s->state[l]) : -ENOENT;
+
+	if (r < 0 && hn_layer_optional(s->config, l)) {
+		hn_debug("%s: not in the config and not reachable (%s): left alone",
+			 hn_layer_name(l), hn_errmsg() ? hn_errmsg() : strerror(-r));
+		hn_err_clear();
+		return 0;
+	}
+	if (r < 0 && s->virt_apart && l == HN_LAYER_VIRT) {
+		snprintf(s->virt_unreached, sizeof(s->virt_unreached), "%s",
+			 hn_errmsg() ? hn_errmsg() : strerror(-r));
+		hn_debug("%s: the host's network converges without it", s->virt_unreached);
+		hn_err_clear();
+		return 0;
+	}
+	if (r == 0)
+		s->backends[l] = b;
+	return r;
+}
+
 int hn_session_open(struct hn_session *s, const struct hn_opts *opts,
 		    const struct hn_config *config, bool virt_apart)
 {
 	memset(s, 0, sizeof(*s));
 	s->opts = opts;
+	s->config = config;
+	s->virt_apart = virt_apart;
 	for (int l = 0; l < HN_LAYER_COUNT; l++) {
-		const struct hn_backend *b;
 		int r;
 
 		if (!hn_layer_wanted(opts, l))
 			continue;
-		b = hn_backend_of(l);
-		r = b ? b->open(opts, &s->state[l]) : -ENOENT;
-		if (r < 0 && hn_layer_optional(config, l)) {
-			hn_debug("%s: not in the config and not reachable (%s): left alone",
-				 hn_layer_name(l), hn_errmsg() ? hn_errmsg() : strerror(-r));
-			hn_err_clear();
+		if (l == HN_LAYER_VIRT) {
+			s->virt_pending = true;
 			continue;
 		}
-		if (r < 0 && virt_apart && l == HN_LAYER_VIRT) {
-			snprintf(s->virt_unreached, sizeof(s->virt_unreached), "%s",
-				 hn_errmsg() ? hn_errmsg() : strerror(-r));
-			hn_debug("%s: the host's network converges without it", s->virt_unreached);
-			hn_err_clear();
-			continue;
-		}
+		r = open_layer(s, l);
 		if (r < 0) {
 			hn_session_close(s);
 			return r;
 		}
-		s->backends[l] = b;
 	}
 	return 0;
+}
+
+int hn_session_open_virt(struct hn_session *s)
+{
+	if (!s->virt_pending)
+		return 0;
+	s->virt_pending = false;
+	return open_layer(s, HN_LAYER_VIRT);
 }
 
 void hn_session_close(struct hn_session *s)
@@ -72,19 +93,31 @@ void hn_session_uplink_facts(struct hn_session *s, const struct hn_bridge *b,
 	s->backends[HN_LAYER_NETLINK]->uplink_facts(s->state[HN_LAYER_NETLINK], b, out);
 }
 
+static int read_virt(struct hn_session *s)
+{
+	int r = hn_session_open_virt(s);
+
+	if (r == 0 && s->backends[HN_LAYER_VIRT])
+		r = s->backends[HN_LAYER_VIRT]->read(s->state[HN_LAYER_VIRT]);
+	return r;
+}
+
 int hn_session_plan(struct hn_session *s, struct hn_config *want, struct hn_plan *plan)
 {
 	int r;
 
-	/* Every read first, then every diff: the uplink facts the OVS diff needs (the NIC's
-	 * MAC for other_config:hwaddr) come from the kernel. */
-	for (int l = 0; l < HN_LAYER_COUNT; l++) {
+	/* The host's layers are read first, then diffed: the uplink facts the OVS diff needs
+	 * (the NIC's MAC for other_config:hwaddr) come from the kernel. libvirt, which nothing
+	 * else depends on, comes last: its library loads meanwhile (hn_backend_preload). */
+	for (int l = 0; l < HN_LAYER_VIRT; l++) {
 		if (s->backends[l] && (r = s->backends[l]->read(s->state[l])) < 0)
 			return r;
 	}
 	if (want && hn_session_reads_kernel(s) && (r = hn_uplink_resolve(want, s)) < 0)
 		return r;
 	for (int l = 0; l < HN_LAYER_COUNT; l++) {
+		if (l == HN_LAYER_VIRT && (r = read_virt(s)) < 0)
+			return r;
 		if (s->backends[l] && (r = s->backends[l]->diff(s->state[l], want, plan)) < 0)
 			return r;
 		/* `down` gives an uplink its address back only if OVS takes it off its bridge. */

@@ -14,18 +14,30 @@ struct hn_session {
 	void *state[HN_LAYER_COUNT];
 	/* `up` went on without libvirt, which did not answer (hn_session_open): why. */
 	char virt_unreached[512];
+	const struct hn_config *config; /* hn_session_open's, for the libvirt layer's open */
+	bool virt_apart;
+	bool virt_pending; /* the libvirt layer is still to open (hn_session_open_virt) */
 };
 
 /*
- * Open the backend of every layer the run uses (bounded); on failure, the ones opened are
- * closed again. A config without a `libvirt:` section does not need libvirtd: when it does
- * not answer, the run goes on without that layer (hn_layer_optional). With virt_apart (`up`),
- * a libvirtd that does not answer does not keep the host's own network from converging:
- * the run goes on without libvirt and s->virt_unreached says why; the run must then fail.
+ * Open the backend of every layer the run uses (bounded; libvirt's later, see
+ * hn_session_open_virt); on failure, the ones opened are closed again. A config without a
+ * `libvirt:` section does not need libvirtd: when it does not answer, the run goes on without that
+ * layer (hn_layer_optional). With virt_apart (`up`), a libvirtd that does not answer does not keep
+ * the host's own network from converging: the run goes on without libvirt and s->virt_unreached
+ * says why; the run must then fail.
  */
 int hn_session_open(struct hn_session *s, const struct hn_opts *opts,
 		    const struct hn_config *config, bool virt_apart);
 void hn_session_close(struct hn_session *s);
+/*
+ * hn_session_open leaves the libvirt layer for last: its client library loads in a thread
+ * (hn_backend_preload) while the host's layers are read and diffed. This opens it, as
+ * hn_session_open would have (hn_session_plan calls it before its first libvirt read); on
+ * failure the session stays open, for the caller's hn_session_close. 0 when there was
+ * nothing left to open.
+ */
+int hn_session_open_virt(struct hn_session *s);
 
 /* Read the host and compute the ordered plan towards want (NULL or want->down: `down`).
  * Fills in the uplink facts want leaves to the host (uplink.h). */

@@ -122,7 +122,9 @@ int hn_import_read(const struct hn_opts *opts, struct hn_import *im)
 
 	if (r < 0)
 		return r;
-	r = describe(&s, opts, im);
+	r = hn_session_open_virt(&s);
+	if (r == 0)
+		r = describe(&s, opts, im);
 	hn_session_close(&s);
 	if (r == 0)
 		hn_import_derive_verify(&im->config);

@@ -18,16 +18,20 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv, struct hn_opts *opts);
 	const char *description;
+	bool libvirt; /* reads libvirt: its module loads while the run starts */
 } commands[] = {
-    {"up", hn_cmd_up, "converge the host to the config (idempotent; safe at every boot)"},
-    {"plan", hn_cmd_plan, "print what `up` would change, change nothing (exit 3: changes pending)"},
-    {"verify", hn_cmd_verify, "check the live host against the config and probe it"},
-    {"down", hn_cmd_down, "remove what hostnet created, give the uplink address back to the NIC"},
-    {"check", hn_cmd_check, "validate the config and print the state it asks for"},
+    {"up", hn_cmd_up, "converge the host to the config (idempotent; safe at every boot)", true},
+    {"plan", hn_cmd_plan, "print what `up` would change, change nothing (exit 3: changes pending)",
+     true},
+    {"verify", hn_cmd_verify, "check the live host against the config and probe it", true},
+    {"down", hn_cmd_down, "remove what hostnet created, give the uplink address back to the NIC",
+     true},
+    {"check", hn_cmd_check, "validate the config and print the state it asks for", false},
     {"ovn-sync", hn_cmd_ovn_sync,
-     "make ovn.networks the logical switches of OVN's northbound database"},
-    {"import", hn_cmd_import, "print a config that describes the live host (reads no config)"},
-    {"version", hn_cmd_version, "print the version"},
+     "make ovn.networks the logical switches of OVN's northbound database", false},
+    {"import", hn_cmd_import, "print a config that describes the live host (reads no config)",
+     true},
+    {"version", hn_cmd_version, "print the version", false},
 };
 
 static void usage_text(FILE *f)
@@ -148,6 +152,8 @@ int main(int argc, char **argv)
 		    "no command: one of up, plan, verify, down, check, ovn-sync, import, version");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[optind], commands[i].name) == 0) {
+			if (commands[i].libvirt)
+				hn_backend_preload(&opts);
 			/* Each command parses its own options from a fresh getopt state. */
 			argc -= optind;
 			argv += optind;

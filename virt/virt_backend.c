@@ -897,6 +897,7 @@ static int virt_describe(void *state, struct hn_import *im)
 const struct hn_backend hn_virt_backend = {
     .name = "libvirt",
     .layer = HN_LAYER_VIRT,
+    .prepare = hn_virt_prepare,
     .open = virt_open,
     .read = virt_read,
     .diff = virt_diff,

@@ -56,6 +56,11 @@ static void init_libvirt(void)
 	virSetErrorFunc(NULL, keep_quiet);
 }
 
+void hn_virt_prepare(void)
+{
+	pthread_once(&init_once, init_libvirt);
+}
+
 const char *hn_virt_stalled(struct hn_virt *v)
 {
 	return v && v->guard ? hn_virt_guard_stalled(v->guard) : NULL;
@@ -234,7 +239,7 @@ int hn_virt_open(const char *uri, int timeout_ms, struct hn_virt **out)
 	*out = NULL;
 	if (timeout_ms <= 0)
 		timeout_ms = 1;
-	pthread_once(&init_once, init_libvirt);
+	hn_virt_prepare();
 	if (init_result < 0)
 		return hn_virt_err(NULL, -EIO, "libvirt: initialising the library");
 	v = calloc(1, sizeof(*v));

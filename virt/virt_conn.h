@@ -21,6 +21,8 @@ struct hn_virt {
 
 /* Open uri, giving up after timeout_ms; on error hn_errmsg() holds libvirt's own reason. */
 int hn_virt_open(const char *uri, int timeout_ms, struct hn_virt **out);
+/* libvirt's own initialisation, once (hn_virt_open does it too): it asks no daemon. */
+void hn_virt_prepare(void);
 /* Close what hn_virt_open opened (bounded too) and join the guard's thread. */
 void hn_virt_close(struct hn_virt *v);
 
