@@ -26,8 +26,19 @@ struct hn_ovs_rpc {
 	int timeout_ms;
 	json_int_t next_id;
 	struct hn_ovs_json_stream in;
-	json_t *pending; /* notifications received while waiting for a reply */
+	json_t *pending;      /* notifications received while waiting for a reply */
+	struct timespec sent; /* the last request's: -v says how long the daemon took */
 };
+
+/* Milliseconds since rpc's last request went out, for -v. */
+static double since_sent(const struct hn_ovs_rpc *rpc)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - rpc->sent.tv_sec) * 1e3 +
+	       (double)(now.tv_nsec - rpc->sent.tv_nsec) / 1e6;
+}
 
 int64_t hn_ovs_now_ms(void)
 {
@@ -388,6 +399,7 @@ static int send_request(struct hn_ovs_rpc *rpc, const char *method, json_t *para
 	if (!req)
 		return hn_err(-ENOMEM, "out of memory building `%s`", method);
 	hn_debug("ovsdb: -> %s (id %lld)", method, (long long)*id);
+	clock_gettime(CLOCK_MONOTONIC, &rpc->sent);
 	r = send_msg(rpc, req, method, deadline);
 	json_decref(req);
 	return r;
@@ -467,7 +479,8 @@ int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, 
 		if (!*result)
 			return hn_err(-EPROTO, "%s at %s answered `%s` without a result", rpc->peer,
 				      rpc->name, method);
-		hn_debug("ovsdb: <- %s (id %lld)", method, (long long)id);
+		hn_debug("ovsdb: <- %s (id %lld, after %.1f ms)", method, (long long)id,
+			 since_sent(rpc));
 		return 0;
 	}
 }
@@ -613,7 +626,8 @@ int hn_ovs_rpc_call_text(struct hn_ovs_rpc *rpc, const char *method, json_t *par
 		(*text)[n] = '\0';
 		*off = (size_t)(e.result - msg);
 		*len = e.result_len;
-		hn_debug("ovsdb: <- %s (id %lld, %zu bytes)", method, (long long)id, n);
+		hn_debug("ovsdb: <- %s (id %lld, %zu bytes, after %.1f ms)", method, (long long)id,
+			 n, since_sent(rpc));
 		break;
 	}
 	free(strings);
