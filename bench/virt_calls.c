@@ -2,9 +2,10 @@
 /*
  * virt_calls: where a run that talks to libvirt spends its time, one phase at a time, in
  * one process: the client library's load (dlopen of libvirt.so.0 and everything it links),
- * virInitialize, virConnectOpen, then the reads hostnet's libvirt backend makes of every
- * network, the same reads done with filtered lists, and virConnectClose. Not a test:
- * prints one line of figures (ms) for bench/run to take medians of.
+ * virInitialize, virConnectOpen, then the calls hostnet's libvirt backend makes to read
+ * every network (virt/virt_backend.c, virt_read: three filtered lists, then each network's
+ * definition and, when it runs, its live XML), and virConnectClose. Not a test: prints one
+ * line of figures (ms) for bench/run to take medians of.
  *
  *   virt_calls URI
  *
@@ -28,13 +29,21 @@ static double now_ms(void)
 
 #define SYM(h, f) __typeof__(f) *p_##f = (__typeof__(f) *)dlsym(h, #f)
 
+/* One filtered list, as virt_read asks it. */
+static int list(__typeof__(virConnectListAllNetworks) *p_list, virConnectPtr conn, unsigned flags,
+		virNetworkPtr **out)
+{
+	*out = NULL;
+	return p_list(conn, out, flags);
+}
+
 int main(int argc, char **argv)
 {
-	double t0 = now_ms(), t_load, t_init, t_open, t_list, t_each, t_lists, t_close;
+	double t0 = now_ms(), t_load, t_init, t_open, t_lists, t_xml, t_close;
 	void *h = dlopen("libvirt.so.0", RTLD_NOW | RTLD_LOCAL);
-	virNetworkPtr *nets = NULL;
+	virNetworkPtr *active, *persistent, *autostart;
+	int n_active, n_persistent, n_autostart, calls = 0;
 	virConnectPtr conn;
-	int n, calls = 0;
 
 	if (argc != 2 || !h) {
 		fprintf(stderr, "usage: virt_calls URI (%s)\n", h ? "no URI" : dlerror());
@@ -45,9 +54,6 @@ int main(int argc, char **argv)
 	SYM(h, virConnectOpen);
 	SYM(h, virConnectClose);
 	SYM(h, virConnectListAllNetworks);
-	SYM(h, virNetworkIsActive);
-	SYM(h, virNetworkIsPersistent);
-	SYM(h, virNetworkGetAutostart);
 	SYM(h, virNetworkGetXMLDesc);
 	SYM(h, virNetworkFree);
 	if (p_virInitialize() < 0)
@@ -57,49 +63,40 @@ int main(int argc, char **argv)
 	if (!conn)
 		return 1;
 	t_open = now_ms();
-	n = p_virConnectListAllNetworks(conn, &nets, 0);
-	if (n < 0)
+	n_active =
+	    list(p_virConnectListAllNetworks, conn, VIR_CONNECT_LIST_NETWORKS_ACTIVE, &active);
+	n_persistent = list(p_virConnectListAllNetworks, conn, VIR_CONNECT_LIST_NETWORKS_PERSISTENT,
+			    &persistent);
+	n_autostart = list(p_virConnectListAllNetworks, conn, VIR_CONNECT_LIST_NETWORKS_AUTOSTART,
+			   &autostart);
+	if (n_active < 0 || n_persistent < 0 || n_autostart < 0)
 		return 1;
-	t_list = now_ms();
-	/* What hostnet's backend asks of each network (virt/virt_backend.c, read_one). */
-	for (int i = 0; i < n; i++) {
-		int active = p_virNetworkIsActive(nets[i]), autostart = 0;
-		int persistent = p_virNetworkIsPersistent(nets[i]);
-
-		p_virNetworkGetAutostart(nets[i], &autostart);
-		free(p_virNetworkGetXMLDesc(nets[i], VIR_NETWORK_XML_INACTIVE));
-		calls += 4;
-		if (active == 1) {
-			free(p_virNetworkGetXMLDesc(nets[i], 0));
-			calls++;
-		}
-		(void)persistent;
-	}
-	t_each = now_ms();
-	/* The same three flags for every network from one list each. */
-	{
-		static const unsigned flags[] = {VIR_CONNECT_LIST_NETWORKS_ACTIVE,
-						 VIR_CONNECT_LIST_NETWORKS_PERSISTENT,
-						 VIR_CONNECT_LIST_NETWORKS_AUTOSTART};
-
-		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++) {
-			virNetworkPtr *l = NULL;
-			int m = p_virConnectListAllNetworks(conn, &l, flags[k]);
-
-			for (int i = 0; i < m; i++)
-				p_virNetworkFree(l[i]);
-			free(l);
-		}
-	}
+	calls += 3;
 	t_lists = now_ms();
-	for (int i = 0; i < n; i++)
-		p_virNetworkFree(nets[i]);
-	free(nets);
+	/* Every persistent network's definition, and the live XML of each active one. */
+	for (int i = 0; i < n_persistent; i++) {
+		free(p_virNetworkGetXMLDesc(persistent[i], VIR_NETWORK_XML_INACTIVE));
+		calls++;
+	}
+	for (int i = 0; i < n_active; i++) {
+		free(p_virNetworkGetXMLDesc(active[i], 0));
+		calls++;
+	}
+	t_xml = now_ms();
+	for (int i = 0; i < n_active; i++)
+		p_virNetworkFree(active[i]);
+	for (int i = 0; i < n_persistent; i++)
+		p_virNetworkFree(persistent[i]);
+	for (int i = 0; i < n_autostart; i++)
+		p_virNetworkFree(autostart[i]);
+	free(active);
+	free(persistent);
+	free(autostart);
 	p_virConnectClose(conn);
 	t_close = now_ms();
-	printf("load %.3f init %.3f open %.3f list %.3f per-network %.3f lists3 %.3f close %.3f "
-	       "networks %d calls %d\n",
-	       t_load - t0, t_init - t_load, t_open - t_init, t_list - t_open, t_each - t_list,
-	       t_lists - t_each, t_close - t_lists, n, calls);
+	printf(
+	    "load %.3f init %.3f open %.3f lists %.3f xml %.3f close %.3f networks %d calls %d\n",
+	    t_load - t0, t_init - t_load, t_open - t_init, t_lists - t_open, t_xml - t_lists,
+	    t_close - t_xml, n_persistent, calls);
 	return 0;
 }
