@@ -71,7 +71,8 @@ int hn_ovs_cfg_wait(struct hn_ovs_rpc *rpc, struct hn_ovs_cfg_watch *w, long lon
 			cur_cfg_of(json_array_get(params, 1), &w->cur);
 		json_decref(msg);
 	}
-	hn_debug("ovs: ovs-vswitchd applied next_cfg %lld", next_cfg);
+	hn_debug("ovs: ovs-vswitchd applied next_cfg %lld, %.1f ms after the transaction went out",
+		 next_cfg, hn_ovs_rpc_since_sent(rpc));
 	return 0;
 }
 

@@ -30,8 +30,7 @@ struct hn_ovs_rpc {
 	struct timespec sent; /* the last request's: -v says how long the daemon took */
 };
 
-/* Milliseconds since rpc's last request went out, for -v. */
-static double since_sent(const struct hn_ovs_rpc *rpc)
+double hn_ovs_rpc_since_sent(const struct hn_ovs_rpc *rpc)
 {
 	struct timespec now;
 
@@ -480,7 +479,7 @@ int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, 
 			return hn_err(-EPROTO, "%s at %s answered `%s` without a result", rpc->peer,
 				      rpc->name, method);
 		hn_debug("ovsdb: <- %s (id %lld, after %.1f ms)", method, (long long)id,
-			 since_sent(rpc));
+			 hn_ovs_rpc_since_sent(rpc));
 		return 0;
 	}
 }
@@ -627,7 +626,7 @@ int hn_ovs_rpc_call_text(struct hn_ovs_rpc *rpc, const char *method, json_t *par
 		*off = (size_t)(e.result - msg);
 		*len = e.result_len;
 		hn_debug("ovsdb: <- %s (id %lld, %zu bytes, after %.1f ms)", method, (long long)id,
-			 n, since_sent(rpc));
+			 n, hn_ovs_rpc_since_sent(rpc));
 		break;
 	}
 	free(strings);

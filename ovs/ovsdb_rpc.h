@@ -33,6 +33,8 @@ int hn_ovs_rpc_notification(struct hn_ovs_rpc *rpc, int64_t deadline, json_t **m
 
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t hn_ovs_now_ms(void);
+/* Milliseconds since rpc's last request went out (-v says how long the daemon took). */
+double hn_ovs_rpc_since_sent(const struct hn_ovs_rpc *rpc);
 int hn_ovs_rpc_timeout(const struct hn_ovs_rpc *rpc);
 
 #endif
