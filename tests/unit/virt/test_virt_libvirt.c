@@ -373,6 +373,39 @@ static void inactive_network_is_started_and_autostarted(void **fxp)
 	assert_no_change(fx, &fx->want);
 }
 
+/* A network started from XML without a definition is transient: in libvirt's active list
+ * and not in its persistent one. hostnet reads it from the active list and defines it,
+ * without a restart. */
+static void transient_network_is_defined(void **fxp)
+{
+	struct fx *fx = *fxp;
+	virNetworkPtr net;
+	struct hn_plan p = {0};
+	char *xml;
+
+	converge(fx, &fx->want);
+	net = virNetworkLookupByName(fx->outside, "ovs-front");
+	xml = virNetworkGetXMLDesc(net, 0); /* test:/// refuses XML_INACTIVE */
+	assert_non_null(xml);
+	assert_int_equal(virNetworkDestroy(net), 0);
+	assert_int_equal(virNetworkUndefine(net), 0);
+	virNetworkFree(net);
+	net = virNetworkCreateXML(fx->outside, xml);
+	free(xml);
+	assert_non_null(net);
+	assert_int_equal(virNetworkIsPersistent(net), 0);
+	assert_int_equal(virNetworkIsActive(net), 1);
+	make_plan(fx, &fx->want, &p);
+	assert_int_equal(p.n, 1);
+	assert_action(&p, 0, HN_OP_CHANGE, "network ovs-front", "redefine, autostart", false);
+	apply_all(fx, &p);
+	hn_plan_free(&p, backends);
+	assert_int_equal(virNetworkIsPersistent(net), 1);
+	assert_int_equal(virNetworkIsActive(net), 1);
+	virNetworkFree(net);
+	assert_no_change(fx, &fx->want);
+}
+
 static void foreign_network_named_by_the_config_is_refused(void **fxp)
 {
 	struct fx *fx = *fxp;
@@ -786,6 +819,7 @@ int main(void)
 	    T(removed_portgroup_is_restored),
 	    T(restart_of_a_network_in_use_is_disruptive),
 	    T(inactive_network_is_started_and_autostarted),
+	    T(transient_network_is_defined),
 	    T(foreign_network_named_by_the_config_is_refused),
 	    T(marked_network_is_taken_over),
 	    T(foreign_network_as_configured_is_taken_as_it_is),
