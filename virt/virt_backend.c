@@ -126,8 +126,7 @@ static bool listed_has(const struct listed *l, const char *name)
 
 /* One filtered list (active, persistent, autostarted networks): three lists tell every
  * network's three states, where asking each network would cost three calls to libvirtd. */
-static int list_networks(struct virt_state *s, unsigned flags, const char *what,
-			 struct listed *out)
+static int list_networks(struct virt_state *s, unsigned flags, const char *what, struct listed *out)
 {
 	int n = HN_VIRT(s->v, virConnectListAllNetworks, s->v->conn, &out->nets, flags);
 
