@@ -142,17 +142,13 @@ static int connect_bounded(int fd, const struct sockaddr *sa, socklen_t len, int
 	return 0;
 }
 
-int hn_ovs_rpc_open(const char *addr, int timeout_ms, struct hn_ovs_rpc **out)
-{
-	return hn_ovs_rpc_open_peer(addr, "ovsdb-server", timeout_ms, out);
-}
-
-int hn_ovs_rpc_open_peer(const char *addr, const char *peer, int timeout_ms,
-			 struct hn_ovs_rpc **out)
+/* Connect within connect_ms; the connection's calls are bounded by timeout_ms. */
+static int open_bounded(const char *addr, const char *peer, int connect_ms, int timeout_ms,
+			struct hn_ovs_rpc **out)
 {
 	struct sockaddr_storage ss = {0};
 	socklen_t len;
-	int64_t deadline = hn_ovs_now_ms() + timeout_ms;
+	int64_t deadline = hn_ovs_now_ms() + connect_ms;
 	int fd, r;
 
 	*out = NULL;
@@ -176,7 +172,7 @@ int hn_ovs_rpc_open_peer(const char *addr, const char *peer, int timeout_ms,
 	r = connect_bounded(fd, (struct sockaddr *)&ss, len, deadline);
 	if (r < 0) {
 		close(fd);
-		return connect_error(peer, addr, -r, timeout_ms);
+		return connect_error(peer, addr, -r, connect_ms);
 	}
 	r = hn_ovs_rpc_from_fd(fd, addr, timeout_ms, out);
 	if (r < 0)
@@ -184,6 +180,22 @@ int hn_ovs_rpc_open_peer(const char *addr, const char *peer, int timeout_ms,
 	else
 		(*out)->peer = peer;
 	return r;
+}
+
+int hn_ovs_rpc_open(const char *addr, int timeout_ms, struct hn_ovs_rpc **out)
+{
+	return open_bounded(addr, "ovsdb-server", timeout_ms, timeout_ms, out);
+}
+
+int hn_ovs_rpc_open_peer(const char *addr, const char *peer, int timeout_ms,
+			 struct hn_ovs_rpc **out)
+{
+	return open_bounded(addr, peer, timeout_ms, timeout_ms, out);
+}
+
+int hn_ovs_rpc_open_now(const char *addr, int timeout_ms, struct hn_ovs_rpc **out)
+{
+	return open_bounded(addr, "ovsdb-server", 0, timeout_ms, out);
 }
 
 int hn_ovs_rpc_from_fd(int fd, const char *name, int timeout_ms, struct hn_ovs_rpc **out)
@@ -556,20 +568,37 @@ static int refused_text(struct hn_ovs_rpc *rpc, const char *method, const struct
 	return r;
 }
 
+int hn_ovs_rpc_send(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_int_t *id)
+{
+	int64_t deadline;
+	char what[128];
+
+	return start_call(rpc, method, params, &deadline, id, what);
+}
+
 int hn_ovs_rpc_call_text(struct hn_ovs_rpc *rpc, const char *method, json_t *params, char **text,
 			 size_t *off, size_t *len)
 {
-	char what[128], why[128], *strings = NULL;
-	struct envelope e;
-	int64_t deadline;
 	json_int_t id;
 	int r;
 
 	*text = NULL;
 	*off = *len = 0;
-	r = start_call(rpc, method, params, &deadline, &id, what);
-	if (r < 0)
-		return r;
+	r = hn_ovs_rpc_send(rpc, method, params, &id);
+	return r < 0 ? r : hn_ovs_rpc_reply_text(rpc, method, id, text, off, len);
+}
+
+int hn_ovs_rpc_reply_text(struct hn_ovs_rpc *rpc, const char *method, json_int_t id, char **text,
+			  size_t *off, size_t *len)
+{
+	char what[128], why[128], *strings = NULL;
+	int64_t deadline = hn_ovs_now_ms() + rpc->timeout_ms;
+	struct envelope e;
+	int r;
+
+	*text = NULL;
+	*off = *len = 0;
+	snprintf(what, sizeof(what), "its reply to `%s`", method);
 	for (;;) {
 		const char *msg;
 		size_t n;

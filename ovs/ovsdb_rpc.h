@@ -17,6 +17,10 @@
 /* Take over a connected stream socket (unit tests play the server on a socketpair). */
 int hn_ovs_rpc_from_fd(int fd, const char *name, int timeout_ms, struct hn_ovs_rpc **out);
 
+/* hn_ovs_rpc_open, only when the connection is made at once (a unix socket whose server
+ * takes it): otherwise a negative errno with hn_err text, having waited for nothing. */
+int hn_ovs_rpc_open_now(const char *addr, int timeout_ms, struct hn_ovs_rpc **out);
+
 /*
  * The same call, its reply kept as text for a reader that does not build it with jansson
  * (json_scan.h): *text is the whole reply message, NUL-terminated (the caller frees it), and
@@ -26,6 +30,12 @@ int hn_ovs_rpc_from_fd(int fd, const char *name, int timeout_ms, struct hn_ovs_r
  */
 int hn_ovs_rpc_call_text(struct hn_ovs_rpc *rpc, const char *method, json_t *params, char **text,
 			 size_t *off, size_t *len);
+/* The same in two halves, for a caller with other work meanwhile: the request (params
+ * stolen; *id for the reply), then its reply, waited for at most the timeout from then.
+ * No other call in between: a call passes over replies that are not its own. */
+int hn_ovs_rpc_send(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_int_t *id);
+int hn_ovs_rpc_reply_text(struct hn_ovs_rpc *rpc, const char *method, json_int_t id, char **text,
+			  size_t *off, size_t *len);
 
 /* The next notification (a message with a method and a null id), waiting until
  * deadline (CLOCK_MONOTONIC ms). -ETIMEDOUT without a message when it passes. */

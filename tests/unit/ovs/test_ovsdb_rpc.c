@@ -184,6 +184,76 @@ static void text_reply_in_pieces_among_other_messages(void **unused)
 	free(raw);
 }
 
+/* The request now, the reply later (the read asked before the config loads): an echo and
+ * a notification that come first are handled as a call handles them. */
+static void reply_taken_after_the_request_went_out(void **unused)
+{
+	static const struct fake_step steps[] = {
+	    {.method = "transact",
+	     .reply = "{\"id\":\"e1\",\"method\":\"echo\",\"params\":[]}"
+		      "{\"id\":null,\"method\":\"update\",\"params\":[\"m\",{}]}"
+		      "{\"id\":@ID@,\"result\":[{\"rows\":[]}],\"error\":null}"},
+	    {.method = NULL},
+	};
+	struct fake_ovsdb f;
+	struct hn_ovs_rpc *rpc = rpc_on(&f, steps, 2, 2000);
+	json_int_t id;
+	size_t off, len;
+	char *text;
+
+	assert_int_equal(hn_ovs_rpc_send(rpc, "transact", json_pack("[s]", "Open_vSwitch"), &id),
+			 0);
+	assert_int_equal(id, 1);
+	usleep(20 * 1000); /* the work meanwhile: the answer waits in the socket */
+	assert_int_equal(hn_ovs_rpc_reply_text(rpc, "transact", id, &text, &off, &len), 0);
+	assert_int_equal(len, strlen("[{\"rows\":[]}]"));
+	assert_memory_equal(text + off, "[{\"rows\":[]}]", len);
+	free(text);
+	finish(&f, rpc, 2);
+}
+
+/* open_now waits for nothing: a server whose backlog is full (busy, or stopped) makes it
+ * give up at once, where hn_ovs_rpc_open waits up to its timeout. */
+static void open_now_does_not_wait(void **unused)
+{
+	char dir[] = "/tmp/hostnet-rpc-XXXXXX", addr[sizeof(struct sockaddr_un) + 8];
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int lfd = socket(AF_UNIX, SOCK_STREAM, 0), filler[4];
+	struct hn_ovs_rpc *rpc;
+	int64_t t0;
+	size_t n = 0;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/db.sock", dir);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(listen(lfd, 0), 0);
+	/* Fill the backlog: connections nobody accepts, until one would block. */
+	while (n < 4) {
+		filler[n] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (connect(filler[n], (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+			assert_int_equal(errno, EAGAIN);
+			close(filler[n]);
+			break;
+		}
+		n++;
+	}
+	assert_true(n < 4);
+	snprintf(addr, sizeof(addr), "unix:%s", sun.sun_path);
+	t0 = hn_ovs_now_ms();
+	assert_int_equal(hn_ovs_rpc_open_now(addr, 5000, &rpc), -ETIMEDOUT);
+	assert_null(rpc);
+	assert_true(hn_ovs_now_ms() - t0 < 50);
+	t0 = hn_ovs_now_ms();
+	assert_int_equal(hn_ovs_rpc_open(addr, 300, &rpc), -ETIMEDOUT);
+	assert_true(hn_ovs_now_ms() - t0 >= 300);
+	assert_string_equal(strstr(hn_errmsg(), "no connection"), "no connection within 300 ms");
+	while (n)
+		close(filler[--n]);
+	close(lfd);
+	unlink(sun.sun_path);
+	rmdir(dir);
+}
+
 static void text_reply_refused_or_malformed(void **unused)
 {
 	static const struct fake_step refused[] = {
@@ -381,6 +451,7 @@ int main(void)
 	    cmocka_unit_test(reply_with_other_id_is_skipped),
 	    cmocka_unit_test(error_reply_shows_error_and_details),
 	    cmocka_unit_test(text_reply_in_pieces_among_other_messages),
+	    cmocka_unit_test(reply_taken_after_the_request_went_out),
 	    cmocka_unit_test(text_reply_refused_or_malformed),
 	    cmocka_unit_test(closed_in_the_middle_of_a_reply),
 	    cmocka_unit_test(closed_before_replying),
@@ -389,6 +460,7 @@ int main(void)
 	    cmocka_unit_test(notification_wait_is_bounded),
 	    cmocka_unit_test(absent_socket),
 	    cmocka_unit_test(socket_without_server_is_refused),
+	    cmocka_unit_test(open_now_does_not_wait),
 	    cmocka_unit_test(bad_address),
 	    cmocka_unit_test(tcp_connects),
 	};
