@@ -279,6 +279,11 @@ struct hn_backend {
 	void (*prepare)(void);
 	/* Connect (bounded by opts->timeout_ms). *state is the backend's own. */
 	int (*open)(const struct hn_opts *opts, void **state);
+	/* Optional: open as open() does, but only at once (waiting for nothing), and ask the
+	 * daemon for the state the first read() then takes: the agent asks before it loads the
+	 * config, which the daemon's answer overlaps. A negative errno: the agent opens as
+	 * usual, and says nothing of it. */
+	int (*ask)(const struct hn_opts *opts, void **state);
 	/* Read the current state of the host (may be called again after apply). */
 	int (*read)(void *state);
 	/* Append to plan the actions that turn the current state into want. want == NULL or

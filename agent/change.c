@@ -36,17 +36,22 @@ static int confirm(struct hn_session *s, struct hn_config *want)
 	return r;
 }
 
-int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const char *command,
-		   int gateway_timeout_ms, bool *host_converged)
+/* Converge the host to want (want->down: remove what hostnet owns) under the host lock
+ * (early's, else waited for), printing the plan and the outcome. Returns the exit status of
+ * `up` / `down`; *host_converged (if given) says whether the host's own network (OVS and
+ * kernel) now matches want, whatever came of libvirt's networks. */
+static int change_host(const struct hn_opts *opts, struct hn_config *want, const char *command,
+		       int gateway_timeout_ms, bool *host_converged, struct hn_early *early)
 {
-	_cleanup_close_ int lock = hn_lock_host(LOCK_WAIT_MS);
 	struct hn_session session;
 	struct hn_plan plan = {0};
 	size_t applied = 0;
 	int r, status = HN_EXIT_OK;
 
+	if (early->lock < 0)
+		early->lock = hn_lock_host(LOCK_WAIT_MS);
 	/* up: a libvirtd that does not answer does not hold the host's own network back. */
-	if (lock < 0 || hn_session_open(&session, opts, want, !want->down) < 0) {
+	if (early->lock < 0 || hn_session_open(&session, opts, want, !want->down, early) < 0) {
 		hn_report_error(opts, command, HN_EXIT_FAILED);
 		return HN_EXIT_FAILED;
 	}
@@ -95,7 +100,7 @@ int hn_change_host(const struct hn_opts *opts, struct hn_config *want, const cha
  * the admin, the host does not wait with it.
  */
 static int converge_last_good(const struct hn_opts *opts, const char *command,
-			      const char *last_good, int gateway_ms)
+			      const char *last_good, int gateway_ms, struct hn_early *early)
 {
 	struct hn_config config = {0};
 	int status;
@@ -114,7 +119,7 @@ static int converge_last_good(const struct hn_opts *opts, const char *command,
 	}
 	fprintf(stderr, "hostnet: %s: converging the last good config %s instead\n", command,
 		last_good);
-	status = hn_change_host(opts, &config, command, gateway_ms, NULL);
+	status = change_host(opts, &config, command, gateway_ms, NULL, early);
 	hn_config_free(&config);
 	return status == HN_EXIT_OK ? HN_EXIT_USAGE : status;
 }
@@ -141,6 +146,7 @@ int hn_change_command(int argc, char **argv, struct hn_opts *opts, const char *u
 	const char *command = argv[0], *last_good = NULL;
 	struct hn_config config = {0};
 	_cleanup_free_ char *text = NULL;
+	struct hn_early early;
 	bool host_converged = false;
 	size_t len = 0;
 	int c, status, gateway_ms = HN_GATEWAY_TIMEOUT_MS;
@@ -173,26 +179,34 @@ int hn_change_command(int argc, char **argv, struct hn_opts *opts, const char *u
 	}
 	if (opts->dry_run)
 		return hn_cmd_plan(1, (char *[]){"plan", NULL}, opts);
+	/* The lock, and the switch's state asked for, before the config loads: a converged
+	 * run is mostly ovsdb-server answering, and it answers while the config is read. */
+	hn_early_start(&early, opts, true);
 	hn_err_clear();
 	if (hn_config_load_text(opts->config_path, &config, &text, &len) < 0) {
 		struct hn_opts plain = *opts;
 
 		if (!last_good) {
 			hn_report_error(opts, command, HN_EXIT_USAGE);
+			hn_early_end(&early);
 			return HN_EXIT_USAGE;
 		}
 		/* One JSON document still: the plan of what is converged instead. */
 		plain.json = false;
 		hn_report_error(&plain, command, HN_EXIT_USAGE);
-		return converge_last_good(opts, command, last_good, gateway_ms);
+		status = converge_last_good(opts, command, last_good, gateway_ms, &early);
+		hn_early_end(&early);
+		return status;
 	}
 	if (hn_layers_check_uplink(opts, &config) < 0) {
 		hn_report_error(opts, command, HN_EXIT_USAGE);
 		hn_config_free(&config);
+		hn_early_end(&early);
 		return HN_EXIT_USAGE;
 	}
 	config.down = down;
-	status = hn_change_host(opts, &config, command, gateway_ms, &host_converged);
+	status = change_host(opts, &config, command, gateway_ms, &host_converged, &early);
+	hn_early_end(&early);
 	/* --layers runs converge part of the host: not a config to come back to. */
 	if (last_good && host_converged && !opts->layers)
 		keep_last_good(command, last_good, text, len);

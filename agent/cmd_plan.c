@@ -10,6 +10,7 @@ int hn_cmd_plan(int argc, char **argv, struct hn_opts *opts)
 {
 	struct hn_config config = {0};
 	struct hn_session session;
+	struct hn_early early;
 	struct hn_plan plan = {0};
 	int r, status;
 
@@ -20,9 +21,15 @@ int hn_cmd_plan(int argc, char **argv, struct hn_opts *opts)
 	    "Exit 0: nothing to change, 3: changes pending, 1: failed, 2: bad config.\n");
 	if (r)
 		return r > 0 ? HN_EXIT_OK : HN_EXIT_USAGE;
-	if (hn_load_config_or_report(opts, "plan", &config) < 0)
+	/* The switch's state is asked for first, and answered while the config loads. */
+	hn_early_start(&early, opts, false);
+	if (hn_load_config_or_report(opts, "plan", &config) < 0) {
+		hn_early_end(&early);
 		return HN_EXIT_USAGE;
-	if (hn_session_open(&session, opts, &config, false) < 0) {
+	}
+	r = hn_session_open(&session, opts, &config, false, &early);
+	hn_early_end(&early);
+	if (r < 0) {
 		hn_report_error(opts, "plan", HN_EXIT_FAILED);
 		hn_config_free(&config);
 		return HN_EXIT_FAILED;

@@ -37,8 +37,39 @@ static int open_layer(struct hn_session *s, enum hn_layer l)
 	return r;
 }
 
+void hn_early_start(struct hn_early *e, const struct hn_opts *opts, bool lock)
+{
+	memset(e, 0, sizeof(*e));
+	e->lock = -1;
+	if (lock && (e->lock = hn_lock_host(0)) < 0) {
+		hn_err_clear();
+		return; /* another run holds the host: its state is read once the lock is ours */
+	}
+	for (int l = 0; l < HN_LAYER_VIRT; l++) {
+		const struct hn_backend *b = hn_backend_of(l);
+
+		if (!hn_layer_wanted(opts, l) || !b || !b->ask)
+			continue;
+		if (b->ask(opts, &e->state[l]) == 0)
+			e->backends[l] = b;
+		hn_err_clear();
+	}
+}
+
+void hn_early_end(struct hn_early *e)
+{
+	for (int l = 0; l < HN_LAYER_COUNT; l++) {
+		if (e->backends[l])
+			e->backends[l]->close(e->state[l]);
+		e->backends[l] = NULL;
+	}
+	if (e->lock >= 0)
+		close(e->lock);
+	e->lock = -1;
+}
+
 int hn_session_open(struct hn_session *s, const struct hn_opts *opts,
-		    const struct hn_config *config, bool virt_apart)
+		    const struct hn_config *config, bool virt_apart, struct hn_early *early)
 {
 	memset(s, 0, sizeof(*s));
 	s->opts = opts;
@@ -51,6 +82,12 @@ int hn_session_open(struct hn_session *s, const struct hn_opts *opts,
 			continue;
 		if (l == HN_LAYER_VIRT) {
 			s->virt_pending = true;
+			continue;
+		}
+		if (early && early->backends[l]) {
+			s->backends[l] = early->backends[l];
+			s->state[l] = early->state[l];
+			early->backends[l] = NULL;
 			continue;
 		}
 		r = open_layer(s, l);
@@ -438,7 +475,7 @@ int hn_lock_host(int timeout_ms)
 			close(fd);
 			return hn_err(-e, "%s: %s", path, strerror(e));
 		}
-		if (waited == 0)
+		if (waited == 0 && timeout_ms > 0)
 			hn_debug("another hostnet run holds %s, waiting", path);
 		if (waited >= timeout_ms) {
 			close(fd);

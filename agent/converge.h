@@ -20,15 +20,31 @@ struct hn_session {
 };
 
 /*
+ * What a run does before it loads its config: take the host's lock (`up`, `down`), if no
+ * other run holds it, and ask the daemons for their state (backend.h, ask). The config
+ * loads while they answer; the session's first read takes the answers. Nothing failing
+ * here is said: the session's open does it again, and says why.
+ */
+struct hn_early {
+	int lock; /* the host's lock, -1: not taken (the run waits for it later) */
+	const struct hn_backend *backends[HN_LAYER_COUNT];
+	void *state[HN_LAYER_COUNT];
+};
+void hn_early_start(struct hn_early *e, const struct hn_opts *opts, bool lock);
+/* Close what no session took, and release the lock. */
+void hn_early_end(struct hn_early *e);
+
+/*
  * Open the backend of every layer the run uses (bounded; libvirt's later, see
  * hn_session_open_virt); on failure, the ones opened are closed again. A config without a
  * `libvirt:` section does not need libvirtd: when it does not answer, the run goes on without that
  * layer (hn_layer_optional). With virt_apart (`up`), a libvirtd that does not answer does not keep
  * the host's own network from converging: the run goes on without libvirt and s->virt_unreached
- * says why; the run must then fail.
+ * says why; the run must then fail. The layers early (NULL: none) opened and asked are
+ * taken from it.
  */
 int hn_session_open(struct hn_session *s, const struct hn_opts *opts,
-		    const struct hn_config *config, bool virt_apart);
+		    const struct hn_config *config, bool virt_apart, struct hn_early *early);
 void hn_session_close(struct hn_session *s);
 /*
  * hn_session_open leaves the libvirt layer for last: its client library loads in a thread

@@ -118,7 +118,7 @@ int hn_import_read(const struct hn_opts *opts, struct hn_import *im)
 	/* A config without libvirt: a host without libvirtd is described without it. */
 	struct hn_config none = {0};
 	struct hn_session s;
-	int r = hn_session_open(&s, opts, &none, false);
+	int r = hn_session_open(&s, opts, &none, false, NULL);
 
 	if (r < 0)
 		return r;

@@ -32,6 +32,7 @@ struct ovs_state {
 	/* A transaction of this run was committed since db was read: a later one (the uplink
 	 * NIC's own step, backend.h) reads again first, for the rows that one made. */
 	bool stale;
+	json_int_t asked; /* the read's request went out ahead (ovs_ask): its id; 0: none */
 };
 
 static void free_priv(void *priv)
@@ -57,6 +58,29 @@ static int ovs_open(const struct hn_opts *opts, void **state)
 	return 0;
 }
 
+/* The read is most of a converged run's time, and ovsdb-server's answer most of the read:
+ * asked before the config loads, it is answered meanwhile. */
+static int ovs_ask(const struct hn_opts *opts, void **state)
+{
+	struct ovs_state *s = calloc(1, sizeof(*s));
+	int r;
+
+	*state = NULL;
+	if (!s)
+		return hn_err(-ENOMEM, "out of memory");
+	s->opts = opts;
+	r = hn_ovs_rpc_open_now(opts->ovsdb, opts->timeout_ms, &s->rpc);
+	if (r == 0)
+		r = hn_ovs_rpc_send(s->rpc, "transact", hn_ovs_db_read_params(), &s->asked);
+	if (r < 0) {
+		hn_ovs_rpc_close(s->rpc);
+		free(s);
+		return r;
+	}
+	*state = s;
+	return 0;
+}
+
 static void ovs_close(void *state)
 {
 	struct ovs_state *s = state;
@@ -74,10 +98,15 @@ static int ovs_read(void *state)
 	struct hn_ovs_db *db;
 	size_t off, len;
 	char *text;
-	/* As text: the reply is most of a converged run, read without jansson (ovs_db.h). */
-	int r =
-	    hn_ovs_rpc_call_text(s->rpc, "transact", hn_ovs_db_read_params(), &text, &off, &len);
+	int r;
 
+	/* As text: the reply is most of a converged run, read without jansson (ovs_db.h). */
+	if (s->asked)
+		r = hn_ovs_rpc_reply_text(s->rpc, "transact", s->asked, &text, &off, &len);
+	else
+		r = hn_ovs_rpc_call_text(s->rpc, "transact", hn_ovs_db_read_params(), &text, &off,
+					 &len);
+	s->asked = 0;
 	if (r < 0)
 		return r;
 	r = hn_ovs_db_parse_text(text, off, len, &db);
@@ -439,6 +468,7 @@ const struct hn_backend hn_ovs_backend = {
     .name = "ovs",
     .layer = HN_LAYER_OVS,
     .open = ovs_open,
+    .ask = ovs_ask,
     .read = ovs_read,
     .diff = ovs_diff_state,
     .apply = ovs_apply,

@@ -202,6 +202,24 @@ resume_pid() {
 	HN_PAUSED_PID=
 }
 
+# hold_lock SECONDS: hold the lab host's lock as a running `up` does, in the background,
+# and return once it is held. LOCK_PID is the holder; killing it frees the lock at once.
+LOCK_PID=
+on_exit '[[ -z $LOCK_PID ]] || kill "$LOCK_PID" 2>/dev/null'
+hold_lock() {
+	local i
+	mkdir -p /run/hostnet
+	rm -f "$TMP/held"
+	# -o: the lock stays with flock itself, so killing LOCK_PID frees it at once.
+	flock -o "/run/hostnet/lock.net$(in_lab stat -L -c %i /proc/self/ns/net)" sh -c "touch '$TMP/held'; exec sleep $1" &
+	LOCK_PID=$!
+	for i in $(seq 500); do
+		[[ -e $TMP/held ]] && return 0
+		sleep 0.01
+	done
+	why "the lock was never taken (another hostnet run holds it?)"
+}
+
 # ---- the lab ----
 
 setup_failed() {

@@ -10,7 +10,9 @@
 # hostnet's commit) makes the commit fail its waits: hostnet reads and plans the OVS part
 # again, shows the new plan, applies it and ends in the state the config asks, with the
 # writer's other changes kept; when the new plan removes something the printed one did
-# not, nothing is committed and up exits 1 naming it.
+# not, nothing is committed and up exits 1 naming it. The read is asked before the config
+# loads: a bad config still exits 2 with one line and writes nothing; a run that waits for
+# the host's lock reads what changed while it waited.
 #
 # Must run as root. $HOSTNET is the binary under test (default build/hostnet). The last
 # line is "N passed, N failed"; the exit status is non-zero when a case failed.
@@ -232,7 +234,41 @@ case_removal_not_shown_is_not_committed() {
 	col Port brint tag 42 && ports_are brint "stray0"
 }
 
+# `up` asks ovsdb-server for the switch's state before it loads the config (the server
+# answers meanwhile): a config that turns out bad still gets its one line and exit 2, and
+# nothing is written.
+case_bad_config_while_the_read_is_asked() {
+	local before
+	hn ovs-seed.yaml up
+	rc_is 0 || return 1
+	before=$(vsctl get Open_vSwitch . next_cfg)
+	printf 'bridges:\n  brint:\n    tag: 5000\n' >"$TMP/bad.yaml"
+	hn "$TMP/bad.yaml" -v up
+	rc_is 2 || return 1
+	grep -q '^hostnet: ovsdb: -> transact (id 1)$' "$TMP/err" || why "the read was not asked" || return 1
+	[[ $(grep -vc '^hostnet: ovsdb: ' "$TMP/err") == 1 ]] || why "not one line besides -v's" || return 1
+	err_has "$TMP/bad.yaml:3:" || return 1
+	[[ $(vsctl get Open_vSwitch . next_cfg) == "$before" ]] || why "the database was written"
+}
+
+# The early read is only taken under the host's lock: a run that waits for another reads
+# the switch once the lock is its own, and so sees what changed while it waited.
+case_read_after_waiting_for_the_lock() {
+	hn ovs-seed.yaml up
+	rc_is 0 || return 1
+	hold_lock 2 || return 1
+	hn_bg waiter ovs-seed.yaml up
+	sleep 0.5
+	vsctl set Port brint tag=10 >/dev/null
+	wait "$LOCK_PID" || true
+	LOCK_PID=
+	hn_join waiter
+	rc_is 0 && out_has "~ ovs      port brint: tag 10 -> 99" || return 1
+	col Port brint tag 99
+}
+
 need_hostnet
 run_cases ovsdb_server_stopped ovsdb_server_killed_socket_left ovsdb_server_hung \
 	vswitchd_stopped writer_between_read_and_commit \
-	bridge_made_by_another_between_read_and_commit removal_not_shown_is_not_committed
+	bridge_made_by_another_between_read_and_commit removal_not_shown_is_not_committed \
+	bad_config_while_the_read_is_asked read_after_waiting_for_the_lock

@@ -36,8 +36,6 @@ HN_LIBVIRT=yes
 HN_FRESH=yes
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-LOCK_PID=
-on_exit '[[ -z $LOCK_PID ]] || kill "$LOCK_PID" 2>/dev/null'
 
 # What hostnet said, less its OK lines.
 hn_said() {
@@ -103,22 +101,6 @@ state_lines_are_per_object() {
 		line_is OK "uplink eno1 address" "found none" || return 1
 	! grep -qE '^[A-Z]+ +(ovs|netlink) state: ' "$TMP/out" || why "a per-layer state line" || return 1
 	status_counts_every_line
-}
-
-# hold_lock SECONDS: hold the host lock as a running `up` does, in the background, and
-# return once it is held. LOCK_PID is the holder.
-hold_lock() {
-	local i
-	mkdir -p /run/hostnet
-	rm -f "$TMP/held"
-	# -o: the lock stays with flock itself, so killing LOCK_PID frees it at once.
-	flock -o "/run/hostnet/lock.net$(in_lab stat -L -c %i /proc/self/ns/net)" sh -c "touch '$TMP/held'; exec sleep $1" &
-	LOCK_PID=$!
-	for i in $(seq 500); do
-		[[ -e $TMP/held ]] && return 0
-		sleep 0.01
-	done
-	why "the lock was never taken (another hostnet run holds it?)"
 }
 
 # ---------------------------------------------------------------------------- cases
