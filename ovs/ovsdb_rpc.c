@@ -259,10 +259,9 @@ const char *hn_ovs_error_text(const json_t *error, char *buf, size_t len)
 
 static int not_json_rpc(struct hn_ovs_rpc *rpc, int r, const char *what, const char *why)
 {
-	return hn_err(r,
-		      "ovsdb-server at %s sent something that is not JSON-RPC while hostnet waited "
-		      "for %s: %s",
-		      rpc->name, what, why);
+	return hn_err(
+	    r, "%s at %s sent something that is not JSON-RPC while hostnet waited for %s: %s",
+	    rpc->peer, rpc->name, what, why);
 }
 
 static int send_msg(struct hn_ovs_rpc *rpc, json_t *msg, const char *method, int64_t deadline)
@@ -430,70 +429,20 @@ static int refused(struct hn_ovs_rpc *rpc, const char *method, const json_t *err
 {
 	char text[512];
 
-	return hn_err(-EREMOTEIO, "ovsdb-server at %s refused `%s`: %s", rpc->name, method,
+	return hn_err(-EREMOTEIO, "%s at %s refused `%s`: %s", rpc->peer, rpc->name, method,
 		      hn_ovs_error_text(err, text, sizeof(text)));
 }
 
 static int no_result(struct hn_ovs_rpc *rpc, const char *method)
 {
-	return hn_err(-EPROTO, "ovsdb-server at %s answered `%s` without a result", rpc->name,
+	return hn_err(-EPROTO, "%s at %s answered `%s` without a result", rpc->peer, rpc->name,
 		      method);
 }
 
 static int timed_out(struct hn_ovs_rpc *rpc, const char *method)
 {
-	return hn_err(-ETIMEDOUT, "ovsdb-server at %s did not answer `%s` within %d ms", rpc->name,
+	return hn_err(-ETIMEDOUT, "%s at %s did not answer `%s` within %d ms", rpc->peer, rpc->name,
 		      method, rpc->timeout_ms);
-}
-
-int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_t **result)
-{
-	int64_t deadline;
-	char what[128];
-	json_int_t id;
-	int r;
-
-	*result = NULL;
-	r = start_call(rpc, method, params, &deadline, &id, what);
-	if (r < 0)
-		return r;
-	for (;;) {
-		json_t *msg, *rid, *err;
-		char text[512];
-
-		r = recv_msg(rpc, deadline, what, &msg);
-		if (r == -ETIMEDOUT)
-			return hn_err(r, "%s at %s did not answer `%s` within %d ms", rpc->peer,
-				      rpc->name, method, rpc->timeout_ms);
-		if (r < 0)
-			return r;
-		r = handle_request(rpc, msg, deadline);
-		if (r < 0)
-			return r;
-		if (r > 0)
-			continue;
-		rid = json_object_get(msg, "id");
-		if (!json_is_integer(rid) || json_integer_value(rid) != id) {
-			/* A late reply to an abandoned call: not ours. */
-			json_decref(msg);
-			continue;
-		}
-		err = json_object_get(msg, "error");
-		if (err && !json_is_null(err)) {
-			r = hn_err(-EREMOTEIO, "%s at %s refused `%s`: %s", rpc->peer, rpc->name,
-				   method, hn_ovs_error_text(err, text, sizeof(text)));
-			json_decref(msg);
-			return r;
-		}
-		*result = json_incref(json_object_get(msg, "result"));
-		json_decref(msg);
-		if (!*result)
-			return hn_err(-EPROTO, "%s at %s answered `%s` without a result", rpc->peer,
-				      rpc->name, method);
-		hn_debug("ovsdb: <- %s (id %lld, after %.1f ms)", method, (long long)id,
-			 hn_ovs_rpc_since_sent(rpc));
-		return 0;
-	}
 }
 
 /* What a reply's envelope says, read without parsing its result. */
@@ -562,7 +511,7 @@ static int refused_text(struct hn_ovs_rpc *rpc, const char *method, const struct
 {
 	json_t *err = json_loadb(e->error, e->error_len, 0, NULL);
 	int r = err ? refused(rpc, method, err)
-		    : hn_err(-EREMOTEIO, "ovsdb-server at %s refused `%s`", rpc->name, method);
+		    : hn_err(-EREMOTEIO, "%s at %s refused `%s`", rpc->peer, rpc->name, method);
 
 	json_decref(err);
 	return r;
@@ -660,6 +609,25 @@ int hn_ovs_rpc_reply_text(struct hn_ovs_rpc *rpc, const char *method, json_int_t
 	}
 	free(strings);
 	return r;
+}
+
+int hn_ovs_rpc_call(struct hn_ovs_rpc *rpc, const char *method, json_t *params, json_t **result)
+{
+	char what[128], *text;
+	json_error_t jerr;
+	size_t off, len;
+	int r = hn_ovs_rpc_call_text(rpc, method, params, &text, &off, &len);
+
+	*result = NULL;
+	if (r < 0)
+		return r;
+	/* The envelope's reader delimited the result; jansson checks it as it builds it. */
+	*result = json_loadb(text + off, len, JSON_DECODE_ANY, &jerr);
+	free(text);
+	if (*result)
+		return 0;
+	snprintf(what, sizeof(what), "its reply to `%s`", method);
+	return not_json_rpc(rpc, -EPROTO, what, jerr.text);
 }
 
 int hn_ovs_rpc_notification(struct hn_ovs_rpc *rpc, int64_t deadline, json_t **out)
