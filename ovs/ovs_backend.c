@@ -40,7 +40,9 @@ static void free_priv(void *priv)
 	hn_ovs_act_free(priv);
 }
 
-static int ovs_open(const struct hn_opts *opts, void **state)
+/* The state of a connection to ovsdb-server; ask: made only at once, with the read's
+ * request sent (ovs_ask). */
+static int open_state(const struct hn_opts *opts, bool ask, void **state)
 {
 	struct ovs_state *s = calloc(1, sizeof(*s));
 	int r;
@@ -49,28 +51,9 @@ static int ovs_open(const struct hn_opts *opts, void **state)
 	if (!s)
 		return hn_err(-ENOMEM, "out of memory");
 	s->opts = opts;
-	r = hn_ovs_rpc_open(opts->ovsdb, opts->timeout_ms, &s->rpc);
-	if (r < 0) {
-		free(s);
-		return r;
-	}
-	*state = s;
-	return 0;
-}
-
-/* The read is most of a converged run's time, and ovsdb-server's answer most of the read:
- * asked before the config loads, it is answered meanwhile. */
-static int ovs_ask(const struct hn_opts *opts, void **state)
-{
-	struct ovs_state *s = calloc(1, sizeof(*s));
-	int r;
-
-	*state = NULL;
-	if (!s)
-		return hn_err(-ENOMEM, "out of memory");
-	s->opts = opts;
-	r = hn_ovs_rpc_open_now(opts->ovsdb, opts->timeout_ms, &s->rpc);
-	if (r == 0)
+	r = ask ? hn_ovs_rpc_open_now(opts->ovsdb, opts->timeout_ms, &s->rpc)
+		: hn_ovs_rpc_open(opts->ovsdb, opts->timeout_ms, &s->rpc);
+	if (r == 0 && ask)
 		r = hn_ovs_rpc_send(s->rpc, "transact", hn_ovs_db_read_params(), &s->asked);
 	if (r < 0) {
 		hn_ovs_rpc_close(s->rpc);
@@ -79,6 +62,18 @@ static int ovs_ask(const struct hn_opts *opts, void **state)
 	}
 	*state = s;
 	return 0;
+}
+
+static int ovs_open(const struct hn_opts *opts, void **state)
+{
+	return open_state(opts, false, state);
+}
+
+/* The read is most of a converged run's time, and ovsdb-server's answer most of the read:
+ * asked before the config loads, it is answered meanwhile. */
+static int ovs_ask(const struct hn_opts *opts, void **state)
+{
+	return open_state(opts, true, state);
 }
 
 static void ovs_close(void *state)
