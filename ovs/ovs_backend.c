@@ -32,8 +32,25 @@ struct ovs_state {
 	/* A transaction of this run was committed since db was read: a later one (the uplink
 	 * NIC's own step, backend.h) reads again first, for the rows that one made. */
 	bool stale;
-	json_int_t asked; /* the read's request went out ahead (ovs_ask): its id; 0: none */
+	json_int_t asked; /* the read's request is out (ovs_ask): its id; 0: none */
+	unsigned reads;	  /* monitors made to read, each under its own id */
 };
+
+/* The read is a monitor's initial contents (ovs_db.h); the monitor itself is not wanted:
+ * it is cancelled in the same breath (the server takes requests in order, so it has
+ * answered first), and the reply to that is passed over as any stray reply is. */
+static int ask_read(struct ovs_state *s)
+{
+	json_int_t cancel;
+	char id[32];
+	int r;
+
+	snprintf(id, sizeof(id), "hostnet-read-%u", ++s->reads);
+	r = hn_ovs_rpc_send(s->rpc, "monitor", hn_ovs_db_read_params(id), &s->asked);
+	if (r == 0)
+		r = hn_ovs_rpc_send(s->rpc, "monitor_cancel", json_pack("[s]", id), &cancel);
+	return r;
+}
 
 static void free_priv(void *priv)
 {
@@ -54,7 +71,7 @@ static int open_state(const struct hn_opts *opts, bool ask, void **state)
 	r = ask ? hn_ovs_rpc_open_now(opts->ovsdb, opts->timeout_ms, &s->rpc)
 		: hn_ovs_rpc_open(opts->ovsdb, opts->timeout_ms, &s->rpc);
 	if (r == 0 && ask)
-		r = hn_ovs_rpc_send(s->rpc, "transact", hn_ovs_db_read_params(), &s->asked);
+		r = ask_read(s);
 	if (r < 0) {
 		hn_ovs_rpc_close(s->rpc);
 		free(s);
@@ -96,11 +113,9 @@ static int ovs_read(void *state)
 	int r;
 
 	/* As text: the reply is most of a converged run, read without jansson (ovs_db.h). */
-	if (s->asked)
-		r = hn_ovs_rpc_reply_text(s->rpc, "transact", s->asked, &text, &off, &len);
-	else
-		r = hn_ovs_rpc_call_text(s->rpc, "transact", hn_ovs_db_read_params(), &text, &off,
-					 &len);
+	r = s->asked ? 0 : ask_read(s);
+	if (r == 0)
+		r = hn_ovs_rpc_reply_text(s->rpc, "monitor", s->asked, &text, &off, &len);
 	s->asked = 0;
 	if (r < 0)
 		return r;

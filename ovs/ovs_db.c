@@ -125,30 +125,28 @@ const json_t *hn_ovs_json_map_get(const json_t *map, const char *key)
 
 /* ---- the read ---- */
 
-static json_t *select_op(const char *table, const char *const *columns)
+static json_t *columns_of(const char *const *columns)
 {
 	json_t *cols = json_array();
 
 	for (size_t i = 0; columns[i]; i++)
 		json_array_append_new(cols, json_string(columns[i]));
-	return json_pack("{s:s, s:s, s:[], s:o}", "op", "select", "table", table, "where",
-			 "columns", cols);
+	return json_pack("{s:o}", "columns", cols);
 }
 
-json_t *hn_ovs_db_read_params(void)
+json_t *hn_ovs_db_read_params(const char *monitor_id)
 {
-	static const char *const root[] = {"_uuid",   "bridges",      "next_cfg",
-					   "cur_cfg", "external_ids", NULL};
-	static const char *const bridge[] = {
-	    "_uuid", "name", "ports", "datapath_type", "other_config", "external_ids", NULL};
-	static const char *const port[] = {"_uuid",	 "name",	 "tag",	 "trunks",
-					   "vlan_mode",	 "bond_mode",	 "lacp", "other_config",
-					   "interfaces", "external_ids", NULL};
-	static const char *const iface[] = {"_uuid", "name", "type", "mtu_request", "mtu", NULL};
+	static const char *const root[] = {"bridges", "next_cfg", "cur_cfg", "external_ids", NULL};
+	static const char *const bridge[] = {"name",	     "ports",	     "datapath_type",
+					     "other_config", "external_ids", NULL};
+	static const char *const port[] = {"name",	   "tag",  "trunks",	   "vlan_mode",
+					   "bond_mode",	   "lacp", "other_config", "interfaces",
+					   "external_ids", NULL};
+	static const char *const iface[] = {"name", "type", "mtu_request", "mtu", NULL};
 
-	return json_pack("[s, o, o, o, o]", HN_OVS_DB_NAME, select_op("Open_vSwitch", root),
-			 select_op("Bridge", bridge), select_op("Port", port),
-			 select_op("Interface", iface));
+	return json_pack("[s, s, {s:o, s:o, s:o, s:o}]", HN_OVS_DB_NAME, monitor_id, "Open_vSwitch",
+			 columns_of(root), "Bridge", columns_of(bridge), "Port", columns_of(port),
+			 "Interface", columns_of(iface));
 }
 
 void hn_ovs_db_free(struct hn_ovs_db *db)
@@ -179,8 +177,15 @@ json_t *hn_ovs_row_json(struct hn_ovs_row *row)
 {
 	/* The scanner checked the text as jansson reads it (json_scan.h): only memory can
 	 * fail here. */
-	if (!row->json)
+	if (!row->json) {
 		row->json = json_loadb(row->text, row->len, 0, NULL);
+		/* The monitor names each row by its uuid rather than in it. */
+		if (row->json && json_object_set_new(row->json, "_uuid",
+						     json_pack("[s, s]", "uuid", row->uuid)) < 0) {
+			json_decref(row->json);
+			row->json = NULL;
+		}
+	}
 	return row->json;
 }
 

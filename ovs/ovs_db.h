@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What hostnet reads of the Open_vSwitch database: the bridges, their ports and the
- * interfaces' types, from one transaction of selects (one consistent snapshot). Only the
+ * interfaces' types, as the initial contents of a monitor (one consistent snapshot;
+ * ovsdb-server makes them in three quarters of the time the same columns take as a
+ * transaction of selects), which is cancelled as soon as it has answered. Only the
  * columns a diff compares are read: ovsdb-server's time to answer grows with every column
  * of every row, and a converged `up` is nothing but this read. The reply is read with the
  * scanner (json_scan.h), not built with jansson: that was most of a converged run. The
@@ -34,7 +36,8 @@ struct hn_ovs_strmap {
 
 /* A row as the server sent it: json only for the few rows a change quotes (waits, undo). */
 struct hn_ovs_row {
-	const char *text;
+	const char *uuid; /* the monitor's key for it */
+	const char *text; /* its columns, without _uuid (hn_ovs_row_json adds it) */
 	size_t len;
 	json_t *json;
 };
@@ -94,11 +97,11 @@ struct hn_ovs_db {
 	    iface_by_uuid;
 };
 
-/* The params of the `transact` that reads the snapshot. */
-json_t *hn_ovs_db_read_params(void);
-/* Read the result of that transact: text[off, off + len) of the reply text, which the db
- * takes (freed on failure too). -EPROTO with a message when the reply is not JSON or does
- * not have the expected shape. */
+/* The params of the `monitor` that reads the snapshot, under monitor_id. */
+json_t *hn_ovs_db_read_params(const char *monitor_id);
+/* Read the result of that monitor (RFC 7047 4.1.5: {table: {uuid: {"new": row}}}):
+ * text[off, off + len) of the reply text, which the db takes (freed on failure too).
+ * -EPROTO with a message when the reply is not JSON or does not have the expected shape. */
 int hn_ovs_db_parse_text(char *text, size_t off, size_t len, struct hn_ovs_db **out);
 /* The same from a result already made json (a test's). */
 int hn_ovs_db_parse(const json_t *result, struct hn_ovs_db **out);

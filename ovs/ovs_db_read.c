@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The snapshot read's reply, read with the scanner (json_scan.h): a first pass finds each
- * select's rows and counts them (checking all but the rows), a second reads and checks each
- * row, its columns into the db. Only the values the diff compares are decoded; each row keeps its
- * text for the rare change that quotes it. Values of an unexpected kind read as absent (a tag that
- * is not an integer is no tag), as the OVSDB notation helpers of ovs_db.h read them.
+ * The snapshot read's reply (a monitor's initial contents, ovs_db.h), read with the scanner
+ * (json_scan.h): a first pass finds each table's rows and counts them (checking all but the
+ * rows), a second reads and checks each row, its columns into the db. Only the values the
+ * diff compares are decoded; each row keeps its text for the rare change that quotes it.
+ * Values of an unexpected kind read as absent (a tag that is not an integer is no tag), as
+ * the OVSDB notation helpers of ovs_db.h read them.
  */
 #include "error.h"
 #include "json_scan.h"
@@ -16,13 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The selects of hn_ovs_db_read_params(), in order. */
+/* The tables of hn_ovs_db_read_params(). */
 enum { ROOT, BRIDGE, PORT, IFACE, N_TABLES };
+static const char *const table_names[N_TABLES] = {"Open_vSwitch", "Bridge", "Port", "Interface"};
 
-/* One select's "rows" in the result. */
+/* One table's rows in the result: {uuid: {"new": row}, ...}. A table without rows is not
+ * in the result at all. */
 struct table {
-	const char *text; /* NULL: the select's result had no rows array */
+	const char *text; /* NULL: no rows */
 	size_t len, n;
+	bool bad; /* not an object */
 };
 
 static bool is(const char *a, const char *b)
@@ -252,12 +256,13 @@ struct reader {
 	size_t left; /* rows of the current select not read yet */
 };
 
-/* The next row of the current select: 1 with its record, the scan at its first column
- * (*object false when the row is not an object: it has no columns), or 0 at the end. */
-static int next_row(struct reader *rd, struct hn_ovs_row **row, bool *object)
+/* The next row of the current table: 1 with its record (its uuid the key), the scan at its
+ * first column, or 0 at the end. */
+static int next_row(struct reader *rd, struct hn_ovs_row **row)
 {
 	struct hn_ovs_scan *s = &rd->s;
-	int r = hn_ovs_scan_next(s);
+	const char *uuid, *k;
+	int r = hn_ovs_scan_key(s, &uuid);
 
 	if (r <= 0)
 		return r;
@@ -266,24 +271,49 @@ static int next_row(struct reader *rd, struct hn_ovs_row **row, bool *object)
 	if (!rd->left)
 		return hn_ovs_scan_fail(s, "more rows than counted");
 	rd->left--;
-	*object = hn_ovs_scan_peek(s) == '{';
 	*row = &rd->db->rows[rd->db->n_rows++];
-	(*row)->text = s->p;
-	r = *object ? hn_ovs_scan_enter(s, '{') : hn_ovs_scan_skip(s);
-	return r < 0 ? r : 1;
+	(*row)->uuid = uuid;
+	if (hn_ovs_scan_peek(s) != '{')
+		return hn_ovs_scan_fail(s, "a row update that is not an object");
+	if ((r = hn_ovs_scan_enter(s, '{')) < 0)
+		return r;
+	while ((r = hn_ovs_scan_key(s, &k)) > 0) {
+		if (is(k, "new") && hn_ovs_scan_peek(s) == '{') {
+			(*row)->text = s->p;
+			r = hn_ovs_scan_enter(s, '{');
+			return r < 0 ? r : 1;
+		}
+		if ((r = hn_ovs_scan_skip(s)) < 0)
+			return r;
+	}
+	return r < 0 ? r : hn_ovs_scan_fail(s, "a row update without \"new\"");
 }
 
-static void end_row(struct reader *rd, struct hn_ovs_row *row)
+/* After a row's last column: its text ends here; the rest of its update is passed. */
+static int end_row(struct reader *rd, struct hn_ovs_row *row)
 {
-	row->len = (size_t)(rd->s.p - row->text);
+	struct hn_ovs_scan *s = &rd->s;
+	const char *k;
+	int r;
+
+	row->len = (size_t)(s->p - row->text);
+	while ((r = hn_ovs_scan_key(s, &k)) > 0)
+		if ((r = hn_ovs_scan_skip(s)) < 0)
+			return r;
+	return r;
 }
 
 static void open_rows(struct reader *rd, int table)
 {
-	hn_ovs_scan_init(&rd->s, rd->t[table].text, rd->t[table].len, rd->out);
-	rd->left = rd->t[table].n;
-	/* read_result() checked it: an array. */
-	hn_ovs_scan_enter(&rd->s, '[');
+	const struct table *t = &rd->t[table];
+
+	if (t->text)
+		hn_ovs_scan_init(&rd->s, t->text, t->len, rd->out);
+	else
+		hn_ovs_scan_init(&rd->s, "{}", 2, rd->out);
+	rd->left = t->n;
+	/* read_result() checked it: an object. */
+	hn_ovs_scan_enter(&rd->s, '{');
 }
 
 static void close_rows(struct reader *rd)
@@ -296,19 +326,17 @@ static int read_ifaces(struct reader *rd)
 	struct hn_ovs_scan *s = &rd->s;
 	struct hn_ovs_db *db = rd->db;
 	struct hn_ovs_row *row;
-	bool object;
 	int r;
 
 	open_rows(rd, IFACE);
-	while ((r = next_row(rd, &row, &object)) > 0) {
+	while ((r = next_row(rd, &row)) > 0) {
 		struct hn_ovs_iface *f = &db->ifaces[db->n_ifaces];
 		const char *k;
 
 		f->row = row;
-		while (object && (r = hn_ovs_scan_key(s, &k)) > 0) {
-			if (is(k, "_uuid"))
-				r = read_uuid(s, &f->uuid);
-			else if (is(k, "name"))
+		f->uuid = row->uuid;
+		while ((r = hn_ovs_scan_key(s, &k)) > 0) {
+			if (is(k, "name"))
 				r = opt_string(s, &f->name);
 			else if (is(k, "type"))
 				r = opt_string(s, &f->type);
@@ -321,13 +349,12 @@ static int read_ifaces(struct reader *rd)
 			if (r < 0)
 				return r;
 		}
-		if (r < 0)
+		if (r < 0 || (r = end_row(rd, row)) < 0)
 			return r;
-		end_row(rd, row);
 		if (!f->name || !f->type)
 			return bad("an Interface row without name or type");
 		if (hn_ovs_strmap_put(&db->iface_by_name, f->name, db->n_ifaces) < 0 ||
-		    (f->uuid && hn_ovs_strmap_put(&db->iface_by_uuid, f->uuid, db->n_ifaces) < 0))
+		    hn_ovs_strmap_put(&db->iface_by_uuid, f->uuid, db->n_ifaces) < 0)
 			return -ENOMEM;
 		db->n_ifaces++;
 	}
@@ -408,8 +435,6 @@ static int read_port_column(struct hn_ovs_scan *s, const char *k, struct hn_ovs_
 	bool set;
 	int r;
 
-	if (is(k, "_uuid"))
-		return read_uuid(s, &p->uuid);
 	if (is(k, "name"))
 		return opt_string(s, &p->name);
 	if (is(k, "tag")) {
@@ -449,26 +474,27 @@ static int read_ports(struct reader *rd)
 	struct hn_ovs_scan *s = &rd->s;
 	struct hn_ovs_db *db = rd->db;
 	struct hn_ovs_row *row;
-	bool object;
 	int r;
 
 	open_rows(rd, PORT);
-	while ((r = next_row(rd, &row, &object)) > 0) {
+	while ((r = next_row(rd, &row)) > 0) {
 		struct hn_ovs_port *p = &db->ports[db->n_ports];
 		const char *k;
 
 		p->row = row;
+		p->uuid = row->uuid;
 		p->bridge = -1;
-		while (object && (r = hn_ovs_scan_key(s, &k)) > 0)
+		while ((r = hn_ovs_scan_key(s, &k)) > 0)
 			if ((r = read_port_column(s, k, p)) < 0)
 				break;
-		end_row(rd, row);
+		if (r == 0)
+			r = end_row(rd, row);
 		/* hn_ovs_db_free() frees what this port holds from here on. */
 		db->n_ports++;
 		if (r < 0)
 			return r;
-		if (!p->uuid || !p->name)
-			return bad("a Port row without _uuid or name");
+		if (!p->name)
+			return bad("a Port row without name");
 		if (hn_ovs_strmap_put(&db->port_by_uuid, p->uuid, db->n_ports - 1) < 0 ||
 		    hn_ovs_strmap_put(&db->port_by_name, p->name, db->n_ports - 1) < 0)
 			return -ENOMEM;
@@ -510,8 +536,6 @@ static int read_bridge_column(struct hn_ovs_scan *s, const char *k, struct hn_ov
 	const struct set_reader sr = {uuid_atom, uuid_pair, (void *)&sink};
 	bool found;
 
-	if (is(k, "_uuid"))
-		return read_uuid(s, &b->uuid);
 	if (is(k, "name"))
 		return opt_string(s, &b->name);
 	if (is(k, "datapath_type"))
@@ -540,28 +564,29 @@ static int read_bridges(struct reader *rd)
 	struct hn_ovs_scan *s = &rd->s;
 	struct hn_ovs_db *db = rd->db;
 	struct hn_ovs_row *row;
-	bool object;
 	int r;
 
 	open_rows(rd, BRIDGE);
-	while ((r = next_row(rd, &row, &object)) > 0) {
+	while ((r = next_row(rd, &row)) > 0) {
 		struct hn_ovs_bridge *b = &db->bridges[db->n_bridges];
 		struct port_list ports = {db, NULL, 0, 0};
 		const char *k;
 
 		b->row = row;
-		while (object && (r = hn_ovs_scan_key(s, &k)) > 0)
+		b->uuid = row->uuid;
+		while ((r = hn_ovs_scan_key(s, &k)) > 0)
 			if ((r = read_bridge_column(s, k, b, &ports)) < 0)
 				break;
-		end_row(rd, row);
+		if (r == 0)
+			r = end_row(rd, row);
 		b->ports = ports.v;
 		b->n_ports = ports.n;
 		/* hn_ovs_db_free() frees what this bridge holds from here on. */
 		db->n_bridges++;
 		if (r < 0)
 			return r;
-		if (!b->uuid || !b->name || !b->datapath_type)
-			return bad("a Bridge row without _uuid, name or datapath_type");
+		if (!b->name || !b->datapath_type)
+			return bad("a Bridge row without name or datapath_type");
 		for (size_t i = 0; i < b->n_ports; i++)
 			db->ports[b->ports[i]].bridge = (long)(db->n_bridges - 1);
 		if (hn_ovs_strmap_put(&db->bridge_by_name, b->name, db->n_bridges - 1) < 0)
@@ -575,18 +600,17 @@ static int read_root(struct reader *rd)
 {
 	struct hn_ovs_scan *s = &rd->s;
 	struct hn_ovs_db *db = rd->db;
-	bool object, set;
 	const char *k;
+	bool set;
 	int r;
 
 	open_rows(rd, ROOT);
-	r = next_row(rd, &db->root_row, &object);
+	r = next_row(rd, &db->root_row);
 	if (r <= 0)
 		return r;
-	while (object && (r = hn_ovs_scan_key(s, &k)) > 0) {
-		if (is(k, "_uuid"))
-			r = read_uuid(s, &db->root_uuid);
-		else if (is(k, "next_cfg"))
+	db->root_uuid = db->root_row->uuid;
+	while ((r = hn_ovs_scan_key(s, &k)) > 0) {
+		if (is(k, "next_cfg"))
 			r = opt_int(s, &set, &db->next_cfg);
 		else if (is(k, "cur_cfg"))
 			r = opt_int(s, &set, &db->cur_cfg);
@@ -595,25 +619,30 @@ static int read_root(struct reader *rd)
 		if (r < 0)
 			return r;
 	}
-	end_row(rd, db->root_row);
+	if (r == 0)
+		r = end_row(rd, db->root_row);
 	close_rows(rd);
 	return r;
 }
 
 /* ---- the result ---- */
 
-/* The number of rows in the array next in s, or -1 when it is not an array. The rows are
- * passed, not checked: reading them checks them. */
+/* The number of rows in the table object next in s ({uuid: update, ...}), or -1 when it is
+ * not an object. The rows are passed, not checked (nor their uuids kept): reading them
+ * checks them. */
 static long count_rows(struct hn_ovs_scan *s)
 {
+	char *strings = s->out;
+	const char *uuid;
 	long n = 0;
 	int r;
 
-	if (hn_ovs_scan_peek(s) != '[')
+	if (hn_ovs_scan_peek(s) != '{')
 		return hn_ovs_scan_skip(s) < 0 ? -EPROTO : -1;
-	if (hn_ovs_scan_enter(s, '[') < 0)
+	if (hn_ovs_scan_enter(s, '{') < 0)
 		return -EPROTO;
-	while ((r = hn_ovs_scan_next(s)) > 0) {
+	while ((r = hn_ovs_scan_key(s, &uuid)) > 0) {
+		s->out = strings; /* decoded again when the row is read */
 		if (hn_ovs_scan_pass(s) < 0)
 			return -EPROTO;
 		n++;
@@ -621,74 +650,40 @@ static long count_rows(struct hn_ovs_scan *s)
 	return r < 0 ? -EPROTO : n;
 }
 
-/* One select's result: its rows, or the error it carries (*error: the object's text). */
-static int read_one(struct hn_ovs_scan *s, struct table *t, const char **error, size_t *elen)
+static int table_of(const char *name)
 {
-	const char *at, *k;
-	int r;
-
-	if (hn_ovs_scan_peek(s) != '{')
-		return hn_ovs_scan_skip(s);
-	at = s->p;
-	if ((r = hn_ovs_scan_enter(s, '{')) < 0)
-		return r;
-	while ((r = hn_ovs_scan_key(s, &k)) > 0) {
-		const char *v = s->p;
-		long n;
-
-		if (is(k, "rows")) {
-			n = count_rows(s);
-			if (n == -EPROTO)
-				return -EPROTO;
-			if (t && n >= 0) {
-				t->text = v;
-				t->len = (size_t)(s->p - v);
-				t->n = (size_t)n;
-			} else if (t) {
-				t->text = NULL;
-			}
-		} else if ((r = hn_ovs_scan_skip(s)) < 0) {
-			return r;
-		}
-		if (is(k, "error") && !*error)
-			*error = at;
-	}
-	if (r == 0 && *error == at)
-		*elen = (size_t)(s->p - at);
-	return r;
+	for (int i = 0; i < N_TABLES; i++)
+		if (is(name, table_names[i]))
+			return i;
+	return -1;
 }
 
-/* The result array: each select's rows found and counted, the rest of it checked. */
-static int read_result(struct reader *rd, const char *text, size_t len, const char **error,
-		       size_t *elen)
+/* The result object: each table's rows found and counted, the rest of it checked. */
+static int read_result(struct reader *rd, const char *text, size_t len)
 {
 	struct hn_ovs_scan *s = &rd->s;
-	size_t i = 0;
+	const char *k;
 	int r;
 
 	hn_ovs_scan_init(s, text, len, rd->out);
-	r = hn_ovs_scan_enter(s, '[');
-	while (r == 0 && (r = hn_ovs_scan_next(s)) > 0) {
-		r = read_one(s, i < N_TABLES ? &rd->t[i] : NULL, error, elen);
-		i++;
+	r = hn_ovs_scan_enter(s, '{');
+	while (r == 0 && (r = hn_ovs_scan_key(s, &k)) > 0) {
+		int i = table_of(k);
+		const char *v = s->p;
+		long n = count_rows(s);
+
+		r = 0;
+		if (n == -EPROTO)
+			return -EPROTO;
+		if (i < 0)
+			continue;
+		rd->t[i] = (struct table){.bad = n < 0};
+		if (n >= 0)
+			rd->t[i] = (struct table){v, (size_t)(s->p - v), (size_t)n, false};
 	}
 	if (r == 0)
 		r = hn_ovs_scan_end(s);
 	rd->out = s->out;
-	return r;
-}
-
-static int refused(const char *text, size_t len)
-{
-	json_t *e = json_loadb(text, len, 0, NULL);
-	char msg[512];
-	int r;
-
-	if (!e)
-		return hn_err(-ENOMEM, "out of memory");
-	r = hn_err(-EREMOTEIO, "ovsdb-server could not read the switch state: %s",
-		   hn_ovs_error_text(e, msg, sizeof(msg)));
-	json_decref(e);
 	return r;
 }
 
@@ -708,8 +703,6 @@ int hn_ovs_db_parse_text(char *text, size_t off, size_t len, struct hn_ovs_db **
 {
 	_cleanup_(hn_ovs_db_freep) struct hn_ovs_db *db = calloc(1, sizeof(*db));
 	struct reader rd = {.db = db};
-	const char *error = NULL;
-	size_t elen = 0;
 	char why[128];
 	int r;
 
@@ -723,14 +716,12 @@ int hn_ovs_db_parse_text(char *text, size_t off, size_t len, struct hn_ovs_db **
 	rd.out = db->strings = malloc(len + 1);
 	if (!db->strings)
 		return hn_err(-ENOMEM, "out of memory reading the switch state");
-	r = read_result(&rd, text + off, len, &error, &elen);
+	r = read_result(&rd, text + off, len);
 	if (r < 0)
 		return hn_err(-EPROTO, "ovsdb-server answered the read with malformed JSON: %s",
 			      hn_ovs_scan_error(&rd.s, why, sizeof(why)));
-	if (error)
-		return refused(error, elen);
 	for (int i = 0; i < N_TABLES; i++)
-		if (!rd.t[i].text)
+		if (rd.t[i].bad)
 			return bad("an unexpected shape");
 	if (rd.t[ROOT].n != 1)
 		return hn_err(-EPROTO,
@@ -740,8 +731,6 @@ int hn_ovs_db_parse_text(char *text, size_t off, size_t len, struct hn_ovs_db **
 	r = alloc_rows(&rd);
 	if (r == 0)
 		r = read_root(&rd);
-	if (r == 0 && !db->root_uuid)
-		return bad("an Open_vSwitch row without _uuid");
 	if (r == 0)
 		r = read_ifaces(&rd);
 	if (r == 0)

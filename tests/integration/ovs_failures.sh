@@ -245,7 +245,7 @@ case_bad_config_while_the_read_is_asked() {
 	printf 'bridges:\n  brint:\n    tag: 5000\n' >"$TMP/bad.yaml"
 	hn "$TMP/bad.yaml" -v up
 	rc_is 2 || return 1
-	grep -q '^hostnet: ovsdb: -> transact (id 1)$' "$TMP/err" || why "the read was not asked" || return 1
+	grep -q '^hostnet: ovsdb: -> monitor (id 1)$' "$TMP/err" || why "the read was not asked" || return 1
 	[[ $(grep -vc '^hostnet: ovsdb: ' "$TMP/err") == 1 ]] || why "not one line besides -v's" || return 1
 	err_has "$TMP/bad.yaml:3:" || return 1
 	[[ $(vsctl get Open_vSwitch . next_cfg) == "$before" ]] || why "the database was written"

@@ -102,13 +102,14 @@ static char *reply_with(const char *file)
 /* drift.json after another client set brint's tag to 42. */
 static char *drift_after_writer(void)
 {
-	json_t *snap = fake_data_json("drift.json"), *row;
-	json_t *rows = json_object_get(json_array_get(snap, 2), "rows");
-	size_t i;
+	json_t *snap = fake_data_json("drift.json"), *update;
+	const char *uuid;
 	char *text, *out;
 	size_t len;
 
-	json_array_foreach (rows, i, row) {
+	json_object_foreach (json_object_get(snap, "Port"), uuid, update) {
+		json_t *row = json_object_get(update, "new");
+
 		if (strcmp(json_string_value(json_object_get(row, "name")), "brint") == 0)
 			json_object_set_new(row, "tag", json_integer(42));
 	}
@@ -196,11 +197,13 @@ static void a_concurrent_writer_is_reported_with_nothing_committed(void **unused
 {
 	char *read1 = reply_with("drift.json"), *read2 = drift_after_writer();
 	const struct fake_step steps[] = {
-	    {.method = "transact", .reply = read1},
+	    {.method = "monitor", .reply = read1},
+	    {.method = "monitor_cancel", .reply = cancel_ok},
 	    {.method = "monitor", .reply_fn = monitor_stuck},
 	    {.method = "transact", .reply_fn = wait_failed_reply},
 	    {.method = "monitor_cancel", .reply = cancel_ok},
-	    {.method = "transact", .reply = read2},
+	    {.method = "monitor", .reply = read2},
+	    {.method = "monitor_cancel", .reply = cancel_ok},
 	    {.method = "monitor", .reply_fn = monitor_then_update},
 	    {.method = "transact", .reply_fn = fake_commit_reply},
 	    {.method = "monitor_cancel", .reply = cancel_ok},
@@ -209,7 +212,7 @@ static void a_concurrent_writer_is_reported_with_nothing_committed(void **unused
 	size_t done = 7;
 
 	fake_next_cfg = 12;
-	setup(&e, steps, 8, 2000);
+	setup(&e, steps, 10, 2000);
 	plan(&e);
 	assert_int_equal(e.plan.n, 3);
 	assert_int_equal(hn_ovs_backend.apply(e.state, e.plan.actions, e.plan.n, &done), -EAGAIN);
@@ -226,7 +229,7 @@ static void a_concurrent_writer_is_reported_with_nothing_committed(void **unused
 	assert_true(commit_has(fake_last_params, "\"columns\":[\"tag\"],\"until\":\"==\","
 						 "\"rows\":[{\"tag\":42}]"));
 	assert_true(commit_has(fake_last_params, "\"row\":{\"tag\":99}"));
-	teardown(&e, 8);
+	teardown(&e, 10);
 	free(read1);
 	free(read2);
 }
@@ -237,7 +240,8 @@ static void switch_that_never_applies_times_out(void **unused)
 {
 	char *read = reply_with("empty.json");
 	const struct fake_step steps[] = {
-	    {.method = "transact", .reply = read},
+	    {.method = "monitor", .reply = read},
+	    {.method = "monitor_cancel", .reply = cancel_ok},
 	    {.method = "monitor", .reply_fn = monitor_stuck},
 	    {.method = "transact", .reply_fn = fake_commit_reply},
 	    {.method = "monitor_cancel", .reply = cancel_ok},
@@ -248,7 +252,7 @@ static void switch_that_never_applies_times_out(void **unused)
 	int64_t t0;
 
 	fake_next_cfg = 1;
-	setup(&e, steps, 5, 200);
+	setup(&e, steps, 6, 200);
 	plan(&e);
 	assert_int_equal(e.plan.n, 5);
 	t0 = hn_ovs_now_ms();
@@ -262,7 +266,7 @@ static void switch_that_never_applies_times_out(void **unused)
 	assert_int_equal(hn_ovs_backend.undo(e.state, e.plan.actions, done), 0);
 	assert_true(commit_has(fake_last_params, "\"comment\":\"hostnet: roll back\""));
 	assert_true(commit_has(fake_last_params, "[\"bridges\",\"delete\""));
-	teardown(&e, 5);
+	teardown(&e, 6);
 	free(read);
 }
 
@@ -306,7 +310,8 @@ static void interface_the_switch_could_not_open_is_named(void **unused)
 {
 	char *read = reply_with("seed.json");
 	const struct fake_step steps[] = {
-	    {.method = "transact", .reply = read},
+	    {.method = "monitor", .reply = read},
+	    {.method = "monitor_cancel", .reply = cancel_ok},
 	    {.method = "monitor", .reply_fn = monitor_then_update},
 	    {.method = "transact", .reply_fn = fake_commit_reply},
 	    {.method = "monitor_cancel", .reply = cancel_ok},
@@ -316,7 +321,7 @@ static void interface_the_switch_could_not_open_is_named(void **unused)
 	size_t done = 0;
 
 	fake_next_cfg = 5;
-	setup(&e, steps, 5, 2000);
+	setup(&e, steps, 6, 2000);
 	strcpy(e.port.name, "eno9");
 	e.port.tag = 7;
 	e.bridges[0].ports = &e.port;
@@ -328,7 +333,7 @@ static void interface_the_switch_could_not_open_is_named(void **unused)
 	assert_string_equal(hn_errmsg(),
 			    "ovs-vswitchd could not open interface eno9 (port eno9 on br0): "
 			    "could not open network device eno9 (No such device)");
-	teardown(&e, 5);
+	teardown(&e, 6);
 	free(read);
 }
 
@@ -341,7 +346,8 @@ static void bond_member_the_switch_could_not_open_is_named(void **unused)
 	    "{\"id\":@ID@,\"result\":[{\"rows\":[]},{\"rows\":[]}],\"error\":null}";
 	char *read = reply_with("bond.json");
 	const struct fake_step steps[] = {
-	    {.method = "transact", .reply = read},
+	    {.method = "monitor", .reply = read},
+	    {.method = "monitor_cancel", .reply = cancel_ok},
 	    {.method = "transact", .reply = no_rows},
 	    {.method = "monitor", .reply_fn = monitor_then_update},
 	    {.method = "transact", .reply_fn = fake_commit_reply},
@@ -352,7 +358,7 @@ static void bond_member_the_switch_could_not_open_is_named(void **unused)
 	size_t done = 0;
 
 	fake_next_cfg = 5;
-	setup(&e, steps, 6, 2000);
+	setup(&e, steps, 7, 2000);
 	strcpy(e.bridges[0].uplink, "eno9");
 	strcpy(e.bridges[0].bond[0], "eno9");
 	strcpy(e.bridges[0].bond[1], "eno1");
@@ -366,7 +372,7 @@ static void bond_member_the_switch_could_not_open_is_named(void **unused)
 	assert_string_equal(hn_errmsg(),
 			    "ovs-vswitchd could not open interface eno9 (port br0-bond on br0): "
 			    "could not open network device eno9 (No such device)");
-	teardown(&e, 6);
+	teardown(&e, 7);
 	free(read);
 }
 

@@ -35,9 +35,9 @@ static void load(struct world *w, const char *ids)
 	json_t *res;
 
 	snprintf(text, sizeof(text),
-		 "[{\"rows\": [{\"_uuid\": [\"uuid\", \"85b03f5b-5623-4e3d-99ab-7dd4057fe25b\"], "
-		 "\"bridges\": [\"set\", []], \"cur_cfg\": 1, \"next_cfg\": 1, "
-		 "\"external_ids\": %s}]}, {\"rows\": []}, {\"rows\": []}, {\"rows\": []}]",
+		 "{\"Open_vSwitch\": {\"85b03f5b-5623-4e3d-99ab-7dd4057fe25b\": {\"new\": "
+		 "{\"bridges\": [\"set\", []], \"cur_cfg\": 1, \"next_cfg\": 1, "
+		 "\"external_ids\": %s}}}}",
 		 ids);
 	res = json_loads(text, 0, NULL);
 	assert_non_null(res);

@@ -81,7 +81,7 @@ static void reply_in_pieces_with_echo_and_notification_before_it(void **unused)
 	rpc = rpc_on(&f, steps, 2, 2000);
 	assert_int_equal(hn_ovs_rpc_call(rpc, "transact", json_pack("[s]", "Open_vSwitch"), &res),
 			 0);
-	assert_int_equal(json_array_size(res), 4);
+	assert_int_equal(json_object_size(res), 4);
 	json_decref(res);
 	assert_int_equal(hn_ovs_rpc_notification(rpc, hn_ovs_now_ms() + 1000, &note), 0);
 	assert_string_equal(json_string_value(json_object_get(note, "method")), "update");

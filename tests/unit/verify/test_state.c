@@ -94,27 +94,29 @@ static const struct hn_verify_check *line_is(const struct hn_verify_checks *c,
  * a trunk0 NIC on brint with trunks 10 only. */
 // clang-format off
 static const char seed_snapshot[] =
-    "[{\"rows\": [{\"_uuid\": [\"uuid\", \"root\"], \"cur_cfg\": 1, \"next_cfg\": 1,"
-    "   \"bridges\": [\"set\", [[\"uuid\", \"b1\"], [\"uuid\", \"b2\"]]]}]},"
-    " {\"rows\": ["
-    "  {\"_uuid\": [\"uuid\", \"b1\"], \"name\": \"br0\", \"datapath_type\": \"netdev\","
+    "{\"Open_vSwitch\": {\"root\": {\"new\": {\"cur_cfg\": 1, \"next_cfg\": 1,"
+    "   \"bridges\": [\"set\", [[\"uuid\", \"b1\"], [\"uuid\", \"b2\"]]]}}},"
+    " \"Bridge\": {"
+    "  \"b1\": {\"new\": {\"name\": \"br0\", \"datapath_type\": \"netdev\","
     "   \"external_ids\": [\"map\", []],"
     "   \"other_config\": [\"map\", [[\"hwaddr\", \"52:54:00:12:34:56\"]]],"
-    "   \"ports\": [\"set\", [[\"uuid\", \"p1\"], [\"uuid\", \"p2\"]]]},"
-    "  {\"_uuid\": [\"uuid\", \"b2\"], \"name\": \"brint\", \"datapath_type\": \"netdev\","
+    "   \"ports\": [\"set\", [[\"uuid\", \"p1\"], [\"uuid\", \"p2\"]]]}},"
+    "  \"b2\": {\"new\": {\"name\": \"brint\", \"datapath_type\": \"netdev\","
     "   \"external_ids\": [\"map\", []], \"other_config\": [\"map\", []],"
-    "   \"ports\": [\"set\", [[\"uuid\", \"p3\"], [\"uuid\", \"p4\"]]]}]},"
-    " {\"rows\": ["
-    "  {\"_uuid\": [\"uuid\", \"p1\"], \"name\": \"br0\", \"tag\": [\"set\", []],"
-    "   \"trunks\": [\"set\", []], \"vlan_mode\": [\"set\", []], \"external_ids\": [\"map\", []]},"
-    "  {\"_uuid\": [\"uuid\", \"p2\"], \"name\": \"eno1\", \"tag\": [\"set\", []],"
-    "   \"trunks\": [\"set\", []], \"vlan_mode\": [\"set\", []], \"external_ids\": [\"map\", []]},"
-    "  {\"_uuid\": [\"uuid\", \"p3\"], \"name\": \"brint\", \"tag\": 10,"
-    "   \"trunks\": [\"set\", []], \"vlan_mode\": [\"set\", []], \"external_ids\": [\"map\", []]},"
-    "  {\"_uuid\": [\"uuid\", \"p4\"], \"name\": \"trunk0\", \"tag\": [\"set\", []],"
-    "   \"trunks\": 10, \"vlan_mode\": [\"set\", []], \"external_ids\": [\"map\", []]}]},"
-    " {\"rows\": [{\"name\": \"br0\", \"type\": \"internal\"}, {\"name\": \"eno1\", \"type\": \"\"},"
-    "  {\"name\": \"brint\", \"type\": \"internal\"}, {\"name\": \"trunk0\", \"type\": \"\"}]}]";
+    "   \"ports\": [\"set\", [[\"uuid\", \"p3\"], [\"uuid\", \"p4\"]]]}}},"
+    " \"Port\": {"
+    "  \"p1\": {\"new\": {\"name\": \"br0\", \"tag\": [\"set\", []],"
+    "   \"trunks\": [\"set\", []], \"vlan_mode\": [\"set\", []], \"external_ids\": [\"map\", []]}},"
+    "  \"p2\": {\"new\": {\"name\": \"eno1\", \"tag\": [\"set\", []],"
+    "   \"trunks\": [\"set\", []], \"vlan_mode\": [\"set\", []], \"external_ids\": [\"map\", []]}},"
+    "  \"p3\": {\"new\": {\"name\": \"brint\", \"tag\": 10,"
+    "   \"trunks\": [\"set\", []], \"vlan_mode\": [\"set\", []], \"external_ids\": [\"map\", []]}},"
+    "  \"p4\": {\"new\": {\"name\": \"trunk0\", \"tag\": [\"set\", []],"
+    "   \"trunks\": 10, \"vlan_mode\": [\"set\", []], \"external_ids\": [\"map\", []]}}},"
+    " \"Interface\": {\"i1\": {\"new\": {\"name\": \"br0\", \"type\": \"internal\"}},"
+    "  \"i2\": {\"new\": {\"name\": \"eno1\", \"type\": \"\"}},"
+    "  \"i3\": {\"new\": {\"name\": \"brint\", \"type\": \"internal\"}},"
+    "  \"i4\": {\"new\": {\"name\": \"trunk0\", \"type\": \"\"}}}}";
 // clang-format on
 
 /* want with a trunk NIC on brint carrying 10 and 20. */

@@ -12,9 +12,9 @@ trap '"$lab" stop $name >/dev/null 2>&1 || true' EXIT
 "$lab" start $name --eno2 >/dev/null 2>&1
 eval "$("$lab" env $name)"
 vsctl() { "$lab" exec $name ovs-vsctl --timeout=5 "$@"; }
-# snap FILE [REQUEST]: the result of REQUEST (default read-request.json), one row a line.
-snap() {
-	"$lab" exec $name ovsdb-client transact "$LAB_OVSDB" "$(cat "$here/${2:-read-request.json}")" |
+# snap_select FILE REQUEST: the result of the transaction REQUEST, one row a line.
+snap_select() {
+	"$lab" exec $name ovsdb-client transact "$LAB_OVSDB" "$(cat "$here/$2")" |
 		python3 -c '
 import json, sys
 result = json.load(sys.stdin)
@@ -23,6 +23,31 @@ for t in result:
     rows = [json.dumps(r, sort_keys=True) for r in t["rows"]]
     tables.append(" {\"rows\": [\n  " + ",\n  ".join(rows) + "]}")
 print("[\n" + ",\n".join(tables) + "\n]")' >"$here/$1"
+}
+# snap FILE: what hostnet's read (read-request.json, a monitor) gets, one row a line. Taken
+# as selects of the same columns (ovsdb-client's monitor does not print the protocol's
+# JSON), each row then keyed by its uuid as the monitor's initial contents are.
+snap() {
+	local req
+	req=$(python3 -c '
+import json, sys
+db, _, tables = json.load(open(sys.argv[1]))
+print(json.dumps([db] + [{"op": "select", "table": t, "where": [],
+                          "columns": ["_uuid"] + m["columns"]} for t, m in tables.items()]))' \
+		"$here/read-request.json")
+	"$lab" exec $name ovsdb-client transact "$LAB_OVSDB" "$req" |
+		python3 -c '
+import json, sys
+tables = list(json.load(open(sys.argv[1]))[2])
+out = []
+for name, t in zip(tables, json.load(sys.stdin)):
+    rows = []
+    for r in t["rows"]:
+        u = r.pop("_uuid")[1]
+        rows.append("  " + json.dumps(u) + ": {\"new\": " + json.dumps(r, sort_keys=True) + "}")
+    if rows:
+        out.append(" " + json.dumps(name) + ": {\n" + ",\n".join(rows) + "}")
+print("{\n" + ",\n".join(out) + "\n}")' "$here/read-request.json" >"$here/$1"
 }
 snap empty.json
 # The seed as hostnet makes it (owned), then drifted behind its back.
@@ -46,10 +71,11 @@ vsctl set port brint tag=99 -- clear port eno1 trunks -- clear port eno1 vlan_mo
 	-- add-port brold mon0 -- set interface mon0 type=internal -- set port mon0 tag=250 external_ids:hostnet-owner=hostnet \
 	-- add-port brx old0 -- set interface old0 type=internal -- set port old0 external_ids:hostnet-owner=hostnet
 snap mixed.json
-snap mixed-details.json details-request.json
+snap_select mixed-details.json details-request.json
 # A bonded uplink as hostnet makes it (uplink: {bond: [eno1, eno2]}): the lab has eno2 for it.
 # (The snapshots above were recorded before the read asked for the bond's columns and the
-# interfaces' uuids; the reader takes rows without them as ports of one interface.)
+# interfaces' uuids, as selects: their interfaces' uuids were made from the names when the
+# read became a monitor; the reader takes ports without interfaces as ports of one.)
 vsctl -- --if-exists del-br br0 -- --if-exists del-br brint -- --if-exists del-br brx \
 	-- --if-exists del-br brold
 vsctl -- add-br br0 -- set bridge br0 datapath_type=netdev external_ids:hostnet-owner=hostnet \
