@@ -155,7 +155,7 @@ case_ovsdb_server_hung() {
 	resume_pid
 	rc_is 1 || return 1
 	err_is_one_line || return 1
-	err_has "ovsdb-server at $LAB_OVSDB did not answer \`transact\` within 1500 ms" || return 1
+	err_has "ovsdb-server at $LAB_OVSDB did not answer \`monitor\` within 1500 ms" || return 1
 	took_at_least 1500 || return 1
 	took_at_most 3000
 }
