@@ -47,6 +47,7 @@
 #   wait_for SECONDS WHAT CMD...   poll CMD every 0.5 s until it holds; 1 with WHY after
 #   ping_start SECONDS      the provider pings the guest every 5 ms for about SECONDS
 #   ping_result             wait for it; PING_SENT PING_LOST PING_DUPS; 1 with WHY if no summary
+#   ping_gaps T0_MS         the unanswered requests, as "seq A-B at +S s" after T0_MS
 #   check NAME CMD...       lib.sh's run_check, each case starting with no hostnet output, so
 #                           that WHY quotes only what this case's runs said
 #   readme_blocks SECTION   the ```sh blocks of README.md's section SECTION, in order, into
@@ -213,7 +214,8 @@ wait_for() {
 # A count, not a signal: ping waits for the last reply, so a reply in flight when the
 # change ends is not counted as lost.
 ping_start() {
-	in_provider ping -n -q -i 0.005 -c "$(($1 * 200))" "${VM_ADDR%/*}" >"$TMP/ping" 2>&1 &
+	# Every reply with its time (-D), so that a loss can be placed (ping_gaps).
+	in_provider ping -n -D -i 0.005 -c "$(($1 * 200))" "${VM_ADDR%/*}" >"$TMP/ping" 2>&1 &
 	PING_PID=$!
 	sleep 0.5 # replies before the change starts
 }
@@ -228,6 +230,28 @@ ping_result() {
 	PING_LOST=$((PING_SENT - $(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$summary")))
 	PING_DUPS=$(sed -n 's/.*+\([0-9]*\) duplicates.*/\1/p' <<<"$summary")
 	PING_DUPS=${PING_DUPS:-0}
+}
+
+# ping_gaps T0_MS: the echo requests left unanswered, as runs of sequence numbers, each at the
+# time of the last reply before it, in seconds after T0_MS (now_ms's clock):
+# "seq 484-487 at +2.110 s".
+ping_gaps() {
+	awk -v t0="$1" -v sent="$PING_SENT" '
+		match($0, /^\[[0-9.]+\].* icmp_seq=[0-9]+ /) {
+			split(substr($0, 2), a, "]"); t = a[1]
+			seq = $0; sub(/.* icmp_seq=/, "", seq); sub(/ .*/, "", seq)
+			at[seq + 0] = t
+		}
+		END {
+			last = ""
+			for (s = 1; s <= sent; s++) {
+				if (s in at) { last = at[s]; continue }
+				for (e = s; e < sent && !((e + 1) in at); e++) ;
+				printf "%sseq %s at %s", sep, (s == e ? s : s "-" e),
+					(last == "" ? "the start" : sprintf("+%.3f s", last - t0 / 1000))
+				sep = ", "; s = e
+			}
+		}' "$TMP/ping"
 }
 
 unit_succeeded() {

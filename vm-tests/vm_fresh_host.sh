@@ -65,20 +65,22 @@ unassociated_drops() {
 }
 
 case_up_under_5_ms_pings() {
-	local running drops0 drops
+	local running drops0 drops t0 gaps
 	drops0=$(unassociated_drops) || why "could not read ovs-vswitchd's log" || return 1
 	ping_start 12
+	t0=$(now_ms)
 	hv up
 	running=no
 	kill -0 "$PING_PID" 2>/dev/null && running=yes
 	ping_result || return 1
 	# Said whatever the outcome: these are the figures of the move on the kernel datapath.
 	drops=$(($(unassociated_drops) - drops0))
-	echo "# up under pings: $PING_SENT pings every 5 ms, $PING_LOST lost, $PING_DUPS DUP!; up took $ELAPSED ms; ovs-vswitchd logged $drops drop(s) on an unassociated datapath port"
+	gaps=$(ping_gaps "$t0")
+	echo "# up under pings: $PING_SENT pings every 5 ms, $PING_LOST lost${gaps:+ ($gaps)}, $PING_DUPS DUP!; up took $ELAPSED ms; ovs-vswitchd logged $drops drop(s) on an unassociated datapath port"
 	rc_is 0 && out_has "up: applied" || return 1
 	[[ $running == yes ]] || why "the pings ended before up did: the move was not measured whole" || return 1
 	((PING_LOST == 0 || (drops > 0 && PING_LOST <= 10))) ||
-		why "$PING_LOST of $PING_SENT echo replies lost during up ($drops drop(s) logged by ovs-vswitchd on an unassociated port)" ||
+		why "$PING_LOST of $PING_SENT echo replies lost during up ($gaps; up took $ELAPSED ms; $drops drop(s) logged by ovs-vswitchd on an unassociated port)" ||
 		return 1
 	((PING_DUPS == 0)) || why "$PING_DUPS DUP! replies during up" || return 1
 	portsec_clean
