@@ -47,7 +47,8 @@
 #   wait_for SECONDS WHAT CMD...   poll CMD every 0.5 s until it holds; 1 with WHY after
 #   ping_start SECONDS      the provider pings the guest every 5 ms for about SECONDS
 #   ping_result             wait for it; PING_SENT PING_LOST PING_DUPS; 1 with WHY if no summary
-#   ping_gaps T0_MS         the unanswered requests, as "seq A-B at +S s" after T0_MS
+#   ping_gaps T0_MS|--spans the unanswered requests, as "seq A-B at +S s" after T0_MS, or
+#                           the times of the replies around each run of them
 #   check NAME CMD...       lib.sh's run_check, each case starting with no hostnet output, so
 #                           that WHY quotes only what this case's runs said
 #   readme_blocks SECTION   the ```sh blocks of README.md's section SECTION, in order, into
@@ -234,7 +235,8 @@ ping_result() {
 
 # ping_gaps T0_MS: the echo requests left unanswered, as runs of sequence numbers, each at the
 # time of the last reply before it, in seconds after T0_MS (now_ms's clock):
-# "seq 484-487 at +2.110 s".
+# "seq 484-487 at +2.110 s". ping_gaps --spans: one line per run, "PREV_MS NEXT_MS", the
+# times (now_ms's clock) of the replies around it (0 where there is none).
 ping_gaps() {
 	awk -v t0="$1" -v sent="$PING_SENT" '
 		match($0, /^\[[0-9.]+\].* icmp_seq=[0-9]+ /) {
@@ -247,8 +249,11 @@ ping_gaps() {
 			for (s = 1; s <= sent; s++) {
 				if (s in at) { last = at[s]; continue }
 				for (e = s; e < sent && !((e + 1) in at); e++) ;
-				printf "%sseq %s at %s", sep, (s == e ? s : s "-" e),
-					(last == "" ? "the start" : sprintf("+%.3f s", last - t0 / 1000))
+				if (t0 == "--spans")
+					printf "%.0f %.0f\n", last * 1000, ((e + 1) in at) ? at[e + 1] * 1000 : 0
+				else
+					printf "%sseq %s at %s", sep, (s == e ? s : s "-" e),
+						(last == "" ? "the start" : sprintf("+%.3f s", last - t0 / 1000))
 				sep = ", "; s = e
 			}
 		}' "$TMP/ping"

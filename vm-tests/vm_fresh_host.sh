@@ -53,19 +53,51 @@ case_plan_on_a_fresh_host() {
 		out_has "- libvirt  network default: destroy, undefine"
 }
 
-# ovs-vswitchd drops what arrives on a datapath port it has not associated yet with its
-# bridge ("received packet on unassociated datapath port", and a drop flow for it): the echo
-# requests of the first milliseconds after the kernel attached eno1 to the datapath. A guest
-# capture on eno1 showed exactly those (two requests 1 and 7 ms after eno1 became an
-# ovs-system port) unanswered, under a loaded TCG guest; no program outside ovs-vswitchd can
-# close that window. Losses are allowed only when ovs-vswitchd says it dropped such packets
-# during this very run, and only that window's worth (10 replies, 50 ms).
+# ovs-vswitchd drops what arrives on a datapath port it has not yet associated with its
+# bridge: the echo requests of the first milliseconds after the kernel attached eno1 to the
+# datapath. A guest capture on eno1 showed exactly those unanswered (0 to 5 per run, the
+# first 1 to 7 ms after eno1 became an ovs-system port, the last within 40 ms of
+# ovs-vswitchd's "added interface eno1"), under a loaded TCG guest, whatever build of
+# hostnet ran; no program outside ovs-vswitchd can close that window. ovs-vswitchd logs the
+# first such drop ("received packet on unassociated datapath port") in most runs, not all:
+# a run lost one reply as eno1 joined (as close as a command's 80 ms into the guest can
+# tell) with nothing logged, and none lost by the datapath's upcalls. So a loss is placed
+# in time instead (the guest's clock read to the millisecond): allowed only when every run of
+# unanswered requests falls between 100 ms before and 150 ms after that line, and only that
+# window's worth (10 replies).
+attach_window_ms=(100 150)
+
+# The guest's clock less the provider's, in ms: with the IP timestamp option (ping -T
+# tsonly) the guest stamps the request and its reply (ms since midnight UTC) between the
+# provider's stamps out and back in; iputils prints the first stamp and then differences.
+guest_clock_offset() {
+	in_provider ping -n -c 1 -T tsonly "${VM_ADDR%/*}" 2>/dev/null | awk '
+		/^TS:/ { n = 0; d[n++] = $2; next }
+		n && n < 4 && /^[ \t]+-?[0-9]+$/ { d[n++] = $1 }
+		END { if (n == 4) printf "%.0f\n", (d[1] - d[3]) / 2; else exit 1 }'
+}
+
+# When ovs-vswitchd said "added interface eno1" in this boot's log, on now_ms's clock
+# (near T0_MS: its day).
+eno1_added_ms() {
+	local line off
+	line=$(in_vm grep 'bridge br0: added interface eno1 on port' /var/log/openvswitch/ovs-vswitchd.log | tail -n 1)
+	[[ $line =~ T([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{3})Z ]] || return 1
+	off=$(guest_clock_offset) || return 1
+	awk -v h="${BASH_REMATCH[1]}" -v m="${BASH_REMATCH[2]}" -v s="${BASH_REMATCH[3]}" \
+		-v ms="${BASH_REMATCH[4]}" -v off="$off" -v t0="$1" 'BEGIN {
+			day = 86400000; g = ((h * 60 + m) * 60 + s) * 1000 + ms - off
+			t = t0 - t0 % day + g
+			if (t - t0 > day / 2) t -= day; else if (t0 - t > day / 2) t += day
+			printf "%.0f\n", t }'
+}
+
 unassociated_drops() {
 	in_vm sh -c 'grep -c "received packet on unassociated datapath port" /var/log/openvswitch/ovs-vswitchd.log || true'
 }
 
 case_up_under_5_ms_pings() {
-	local running drops0 drops t0 gaps
+	local running drops0 drops t0 gaps added joined outside
 	drops0=$(unassociated_drops) || why "could not read ovs-vswitchd's log" || return 1
 	ping_start 12
 	t0=$(now_ms)
@@ -73,14 +105,18 @@ case_up_under_5_ms_pings() {
 	running=no
 	kill -0 "$PING_PID" 2>/dev/null && running=yes
 	ping_result || return 1
+	added=$(eno1_added_ms "$t0") || why "could not time ovs-vswitchd's \"added interface eno1\"" || return 1
 	# Said whatever the outcome: these are the figures of the move on the kernel datapath.
 	drops=$(($(unassociated_drops) - drops0))
 	gaps=$(ping_gaps "$t0")
-	echo "# up under pings: $PING_SENT pings every 5 ms, $PING_LOST lost${gaps:+ ($gaps)}, $PING_DUPS DUP!; up took $ELAPSED ms; ovs-vswitchd logged $drops drop(s) on an unassociated datapath port"
+	joined=$(awk -v a="$added" -v t="$t0" 'BEGIN {printf "%+.3f s", (a - t) / 1000}')
+	echo "# up under pings: $PING_SENT pings every 5 ms, $PING_LOST lost${gaps:+ ($gaps)}, $PING_DUPS DUP!; up took $ELAPSED ms; eno1 joined br0 at $joined; ovs-vswitchd logged $drops drop(s) on an unassociated datapath port"
 	rc_is 0 && out_has "up: applied" || return 1
 	[[ $running == yes ]] || why "the pings ended before up did: the move was not measured whole" || return 1
-	((PING_LOST == 0 || (drops > 0 && PING_LOST <= 10))) ||
-		why "$PING_LOST of $PING_SENT echo replies lost during up ($gaps; up took $ELAPSED ms; $drops drop(s) logged by ovs-vswitchd on an unassociated port)" ||
+	outside=$(ping_gaps --spans | awk -v a="$added" -v b="${attach_window_ms[0]}" -v e="${attach_window_ms[1]}" \
+		'$1 < a - b || $2 == 0 || $2 > a + e { n++ } END { print n + 0 }')
+	((PING_LOST == 0 || (outside == 0 && PING_LOST <= 10))) ||
+		why "$PING_LOST of $PING_SENT echo replies lost during up ($gaps; eno1 joined br0 at $joined; $outside run(s) of them outside its window)" ||
 		return 1
 	((PING_DUPS == 0)) || why "$PING_DUPS DUP! replies during up" || return 1
 	portsec_clean
