@@ -26,8 +26,9 @@
 #   lacp balance tcp       the provider's gw0 and gw1 become an OVS LACP bond (this host's
 #                          kernel has no bonding module; a netdev OVS in the provider's
 #                          namespace); `mode: balance-tcp, lacp: active` up under pings
-#                          (losses printed), verify OK with LACP negotiated, and the
-#                          provider's bond says negotiated too
+#                          (losses printed), verify OK with LACP negotiated, the
+#                          provider's bond says negotiated too, and the host answers the
+#                          provider within 20 s (the wait printed)
 #
 # Must run as root; see vm-tests/vm for the hostnet under test (HOSTNET_DEB, else a release
 # build of this tree). Lines starting "# " are figures; the last line is "N passed, N failed".
@@ -194,7 +195,13 @@ case_lacp_balance_tcp() {
 	rc_is 0 && line_is OK "uplink bond br0-bond" "LACP negotiated" || return 1
 	[[ $(up_appctl bond/show pbond) == *"lacp_status: negotiated"* ]] ||
 		why "the provider's bond: $(up_appctl bond/show pbond | grep lacp_status)" || return 1
-	host_answers
+	# Both OVS bonds negotiated, the provider's balance-tcp can still send into a member the
+	# host's side does not take from yet: replies stopped for 2.5 to 7 s after up in some
+	# runs, builds before and after stop 23 alike (796 and 1237 in a row). Printed, and
+	# bounded at 20 s.
+	i=$SECONDS
+	wait_for 20 "the host answering the provider after LACP" host_answers || return 1
+	echo "# the host answered the provider $((SECONDS - i)) s after LACP was negotiated"
 }
 
 guest_start_or_die --eno2
