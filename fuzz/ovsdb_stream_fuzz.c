@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* libFuzzer target: any bytes as what ovsdb-server sends over one connection, read as
- * hostnet's OVS backend reads it: the snapshot monitor (as text, by the scanner:
+ * hostnet's OVS backend reads it: the snapshot monitor_cond (as text, by the scanner:
  * hn_ovs_db_parse_text, then each row made json as a change would), then the cur_cfg
  * monitor and its notifications. The first two input bytes choose how the rest is cut into
  * reads, so message boundaries fall anywhere. Never a crash, leak or hang; errors are one
@@ -65,8 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (hn_ovs_rpc_from_fd(sv[0], "unix:fuzz", 10, &rpc) < 0)
 		__builtin_trap();
 	hn_err_clear();
-	r = hn_ovs_rpc_call_text(rpc, "monitor", hn_ovs_db_read_params("hostnet-read-1"), &text,
-				 &off, &len);
+	r = hn_ovs_rpc_call_text(rpc, "monitor_cond", hn_ovs_db_read_params("hostnet-read-1"),
+				 &text, &off, &len);
 	if (r == 0)
 		r = hn_ovs_db_parse_text(text, off, len, &db);
 	check_error(r);

@@ -36,7 +36,7 @@ struct ovs_state {
 	unsigned reads;	  /* monitors made to read, each under its own id */
 };
 
-/* The read is a monitor's initial contents (ovs_db.h); the monitor itself is not wanted:
+/* The read is a monitor_cond's initial contents (ovs_db.h); the monitor itself is not wanted:
  * it is cancelled in the same breath (the server takes requests in order, so it has
  * answered first), and the reply to that is passed over as any stray reply is. */
 static int ask_read(struct ovs_state *s)
@@ -46,7 +46,7 @@ static int ask_read(struct ovs_state *s)
 	int r;
 
 	snprintf(id, sizeof(id), "hostnet-read-%u", ++s->reads);
-	r = hn_ovs_rpc_send(s->rpc, "monitor", hn_ovs_db_read_params(id), &s->asked);
+	r = hn_ovs_rpc_send(s->rpc, "monitor_cond", hn_ovs_db_read_params(id), &s->asked);
 	if (r == 0)
 		r = hn_ovs_rpc_send(s->rpc, "monitor_cancel", json_pack("[s]", id), &cancel);
 	return r;
@@ -115,7 +115,7 @@ static int ovs_read(void *state)
 	/* As text: the reply is most of a converged run, read without jansson (ovs_db.h). */
 	r = s->asked ? 0 : ask_read(s);
 	if (r == 0)
-		r = hn_ovs_rpc_reply_text(s->rpc, "monitor", s->asked, &text, &off, &len);
+		r = hn_ovs_rpc_reply_text(s->rpc, "monitor_cond", s->asked, &text, &off, &len);
 	s->asked = 0;
 	if (r < 0)
 		return r;
@@ -142,14 +142,33 @@ static const char *datapath_of(const struct hn_config *want)
 	return access("/sys/module/openvswitch", F_OK) == 0 ? "system" : "netdev";
 }
 
+/* The device MTU of the interfaces the config gives one, shown beside it: asked only then
+ * (ovs_db.h). */
+static int read_device_mtus(struct ovs_state *s, const struct hn_config *want)
+{
+	json_t *params = hn_ovs_db_device_mtus_params(want), *result;
+	int r;
+
+	if (!params)
+		return 0;
+	r = hn_ovs_rpc_call(s->rpc, "transact", params, &result);
+	if (r < 0)
+		return r;
+	hn_ovs_db_set_device_mtus(s->db, result);
+	json_decref(result);
+	return 0;
+}
+
 /* Diff, then fetch the whole rows that removals need for their undo (rarely: the read
  * is kept to what a diff compares). */
 static int diff_into(struct ovs_state *s, const struct hn_config *want, struct hn_plan *plan)
 {
 	size_t from = plan->n;
 	json_t *result;
-	int r = hn_ovs_diff(s->db, want, s->datapath, plan);
+	int r = read_device_mtus(s, want);
 
+	if (r == 0)
+		r = hn_ovs_diff(s->db, want, s->datapath, plan);
 	if (r < 0 || !hn_ovs_plan_removes(plan, from))
 		return r;
 	r = hn_ovs_rpc_call(s->rpc, "transact", hn_ovs_details_params(), &result);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What hostnet reads of the Open_vSwitch database: the bridges, their ports and the
- * interfaces' types, as the initial contents of a monitor (one consistent snapshot;
+ * interfaces' types, as the initial contents of a monitor_cond (one consistent snapshot;
  * ovsdb-server makes them in three quarters of the time the same columns take as a
  * transaction of selects), which is cancelled as soon as it has answered. Only the
  * columns a diff compares are read: ovsdb-server's time to answer grows with every column
- * of every row, and a converged `up` is nothing but this read. The reply is read with the
+ * of every row, and a converged `up` is nothing but this read. monitor_cond, unlike
+ * monitor, leaves a column at its default value out of the row: a third less to send and
+ * scan for a host of access ports. The reply is read with the
  * scanner (json_scan.h), not built with jansson: that was most of a converged run. The
  * rows stay as the server sent them (text, made json on first use) so waits and undo can
  * quote the old values exactly.
@@ -34,19 +36,26 @@ struct hn_ovs_strmap {
 	size_t cap, n;
 };
 
+/* The tables read, in the order hn_ovs_row.table names them. */
+enum hn_ovs_table { HN_OVS_ROOT, HN_OVS_BRIDGE, HN_OVS_PORT, HN_OVS_IFACE, HN_OVS_N_TABLES };
+
 /* A row as the server sent it: json only for the few rows a change quotes (waits, undo). */
 struct hn_ovs_row {
 	const char *uuid; /* the monitor's key for it */
 	const char *text; /* its columns, without _uuid (hn_ovs_row_json adds it) */
 	size_t len;
+	enum hn_ovs_table table;
 	json_t *json;
 };
 
-/* The row as json (borrowed, kept with the db), or NULL when out of memory. */
+/* The row as json (borrowed, kept with the db), every column read in it: those the server
+ * left out at their default value too. NULL when out of memory. */
 json_t *hn_ovs_row_json(struct hn_ovs_row *row);
 
-/* Only name, type and the MTU are read: a port's own interface has the port's name, and
- * those are all the diff compares. Removals fetch whole rows later (ovs_diff.h). */
+/* Only name, type and the MTU asked are read: a port's own interface has the port's name,
+ * and those are all the diff compares. The device's MTU, which every interface has, is
+ * fetched only for those the config gives one (hn_ovs_db_device_mtus_params); removals
+ * fetch whole rows later (ovs_diff.h). */
 struct hn_ovs_iface {
 	const char *uuid;
 	const char *name, *type; /* type "" = a system device */
@@ -97,15 +106,21 @@ struct hn_ovs_db {
 	    iface_by_uuid;
 };
 
-/* The params of the `monitor` that reads the snapshot, under monitor_id. */
+/* The params of the `monitor_cond` that reads the snapshot, under monitor_id. */
 json_t *hn_ovs_db_read_params(const char *monitor_id);
-/* Read the result of that monitor (RFC 7047 4.1.5: {table: {uuid: {"new": row}}}):
+/* Read the result of that monitor_cond ({table: {uuid: {"initial": row}}}, ovsdb-server(7);
+ * a monitor's {"new": row} reads the same):
  * text[off, off + len) of the reply text, which the db takes (freed on failure too).
  * -EPROTO with a message when the reply is not JSON or does not have the expected shape. */
 int hn_ovs_db_parse_text(char *text, size_t off, size_t len, struct hn_ovs_db **out);
 /* The same from a result already made json (a test's). */
 int hn_ovs_db_parse(const json_t *result, struct hn_ovs_db **out);
 void hn_ovs_db_free(struct hn_ovs_db *db);
+/* The params of a transaction that reads the device MTU of each interface the config gives
+ * an MTU (to show beside it), or NULL when it gives none. */
+json_t *hn_ovs_db_device_mtus_params(const struct hn_config *want);
+/* Its result into db's interfaces. */
+void hn_ovs_db_set_device_mtus(struct hn_ovs_db *db, const json_t *result);
 HN_DEFINE_CLEANUP(hn_ovs_db_freep, struct hn_ovs_db *, hn_ovs_db_free)
 
 const struct hn_ovs_bridge *hn_ovs_db_bridge(const struct hn_ovs_db *db, const char *name);

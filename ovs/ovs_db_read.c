@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The snapshot read's reply (a monitor's initial contents, ovs_db.h), read with the scanner
+ * The snapshot read's reply (a monitor_cond's initial contents, ovs_db.h), read with the scanner
  * (json_scan.h): a first pass finds each table's rows and counts them (checking all but the
  * rows), a second reads and checks each row, its columns into the db. Only the values the
  * diff compares are decoded; each row keeps its text for the rare change that quotes it.
  * Values of an unexpected kind read as absent (a tag that is not an integer is no tag), as
- * the OVSDB notation helpers of ovs_db.h read them.
+ * the OVSDB notation helpers of ovs_db.h read them; a column left out is at its default.
  */
 #include "error.h"
 #include "json_scan.h"
@@ -18,11 +18,12 @@
 #include <string.h>
 
 /* The tables of hn_ovs_db_read_params(). */
-enum { ROOT, BRIDGE, PORT, IFACE, N_TABLES };
+enum { ROOT = HN_OVS_ROOT, BRIDGE = HN_OVS_BRIDGE, PORT = HN_OVS_PORT, IFACE = HN_OVS_IFACE };
+#define N_TABLES HN_OVS_N_TABLES
 static const char *const table_names[N_TABLES] = {"Open_vSwitch", "Bridge", "Port", "Interface"};
 
-/* One table's rows in the result: {uuid: {"new": row}, ...}. A table without rows is not
- * in the result at all. */
+/* One table's rows in the result: {uuid: {"initial": row}, ...} (a monitor's "new" reads
+ * the same). A table without rows is not in the result at all. */
 struct table {
 	const char *text; /* NULL: no rows */
 	size_t len, n;
@@ -253,7 +254,8 @@ struct reader {
 	struct hn_ovs_scan s;
 	char *out; /* where the next scan decodes its strings */
 	struct table t[N_TABLES];
-	size_t left; /* rows of the current select not read yet */
+	size_t left;		 /* rows of the current table not read yet */
+	enum hn_ovs_table table; /* the current one */
 };
 
 /* The next row of the current table: 1 with its record (its uuid the key), the scan at its
@@ -273,12 +275,13 @@ static int next_row(struct reader *rd, struct hn_ovs_row **row)
 	rd->left--;
 	*row = &rd->db->rows[rd->db->n_rows++];
 	(*row)->uuid = uuid;
+	(*row)->table = rd->table;
 	if (hn_ovs_scan_peek(s) != '{')
 		return hn_ovs_scan_fail(s, "a row update that is not an object");
 	if ((r = hn_ovs_scan_enter(s, '{')) < 0)
 		return r;
 	while ((r = hn_ovs_scan_key(s, &k)) > 0) {
-		if (is(k, "new") && hn_ovs_scan_peek(s) == '{') {
+		if ((is(k, "initial") || is(k, "new")) && hn_ovs_scan_peek(s) == '{') {
 			(*row)->text = s->p;
 			r = hn_ovs_scan_enter(s, '{');
 			return r < 0 ? r : 1;
@@ -286,7 +289,7 @@ static int next_row(struct reader *rd, struct hn_ovs_row **row)
 		if ((r = hn_ovs_scan_skip(s)) < 0)
 			return r;
 	}
-	return r < 0 ? r : hn_ovs_scan_fail(s, "a row update without \"new\"");
+	return r < 0 ? r : hn_ovs_scan_fail(s, "a row update without \"initial\"");
 }
 
 /* After a row's last column: its text ends here; the rest of its update is passed. */
@@ -312,6 +315,7 @@ static void open_rows(struct reader *rd, int table)
 	else
 		hn_ovs_scan_init(&rd->s, "{}", 2, rd->out);
 	rd->left = t->n;
+	rd->table = (enum hn_ovs_table)table;
 	/* read_result() checked it: an object. */
 	hn_ovs_scan_enter(&rd->s, '{');
 }
@@ -335,6 +339,7 @@ static int read_ifaces(struct reader *rd)
 
 		f->row = row;
 		f->uuid = row->uuid;
+		f->type = ""; /* left out at its default (ovs_db.h) */
 		while ((r = hn_ovs_scan_key(s, &k)) > 0) {
 			if (is(k, "name"))
 				r = opt_string(s, &f->name);
@@ -574,6 +579,7 @@ static int read_bridges(struct reader *rd)
 
 		b->row = row;
 		b->uuid = row->uuid;
+		b->datapath_type = ""; /* left out at its default */
 		while ((r = hn_ovs_scan_key(s, &k)) > 0)
 			if ((r = read_bridge_column(s, k, b, &ports)) < 0)
 				break;

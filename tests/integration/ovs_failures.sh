@@ -155,7 +155,7 @@ case_ovsdb_server_hung() {
 	resume_pid
 	rc_is 1 || return 1
 	err_is_one_line || return 1
-	err_has "ovsdb-server at $LAB_OVSDB did not answer \`monitor\` within 1500 ms" || return 1
+	err_has "ovsdb-server at $LAB_OVSDB did not answer \`monitor_cond\` within 1500 ms" || return 1
 	took_at_least 1500 || return 1
 	took_at_most 3000
 }
@@ -245,7 +245,7 @@ case_bad_config_while_the_read_is_asked() {
 	printf 'bridges:\n  brint:\n    tag: 5000\n' >"$TMP/bad.yaml"
 	hn "$TMP/bad.yaml" -v up
 	rc_is 2 || return 1
-	grep -q '^hostnet: ovsdb: -> monitor (id 1)$' "$TMP/err" || why "the read was not asked" || return 1
+	grep -q '^hostnet: ovsdb: -> monitor_cond (id 1)$' "$TMP/err" || why "the read was not asked" || return 1
 	[[ $(grep -vc '^hostnet: ovsdb: ' "$TMP/err") == 1 ]] || why "not one line besides -v's" || return 1
 	err_has "$TMP/bad.yaml:3:" || return 1
 	[[ $(vsctl get Open_vSwitch . next_cfg) == "$before" ]] || why "the database was written"

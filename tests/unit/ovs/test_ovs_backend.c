@@ -108,7 +108,7 @@ static char *drift_after_writer(void)
 	size_t len;
 
 	json_object_foreach (json_object_get(snap, "Port"), uuid, update) {
-		json_t *row = json_object_get(update, "new");
+		json_t *row = json_object_get(update, "initial");
 
 		if (strcmp(json_string_value(json_object_get(row, "name")), "brint") == 0)
 			json_object_set_new(row, "tag", json_integer(42));
@@ -197,12 +197,12 @@ static void a_concurrent_writer_is_reported_with_nothing_committed(void **unused
 {
 	char *read1 = reply_with("drift.json"), *read2 = drift_after_writer();
 	const struct fake_step steps[] = {
-	    {.method = "monitor", .reply = read1},
+	    {.method = "monitor_cond", .reply = read1},
 	    {.method = "monitor_cancel", .reply = cancel_ok},
 	    {.method = "monitor", .reply_fn = monitor_stuck},
 	    {.method = "transact", .reply_fn = wait_failed_reply},
 	    {.method = "monitor_cancel", .reply = cancel_ok},
-	    {.method = "monitor", .reply = read2},
+	    {.method = "monitor_cond", .reply = read2},
 	    {.method = "monitor_cancel", .reply = cancel_ok},
 	    {.method = "monitor", .reply_fn = monitor_then_update},
 	    {.method = "transact", .reply_fn = fake_commit_reply},
@@ -240,7 +240,7 @@ static void switch_that_never_applies_times_out(void **unused)
 {
 	char *read = reply_with("empty.json");
 	const struct fake_step steps[] = {
-	    {.method = "monitor", .reply = read},
+	    {.method = "monitor_cond", .reply = read},
 	    {.method = "monitor_cancel", .reply = cancel_ok},
 	    {.method = "monitor", .reply_fn = monitor_stuck},
 	    {.method = "transact", .reply_fn = fake_commit_reply},
@@ -310,7 +310,7 @@ static void interface_the_switch_could_not_open_is_named(void **unused)
 {
 	char *read = reply_with("seed.json");
 	const struct fake_step steps[] = {
-	    {.method = "monitor", .reply = read},
+	    {.method = "monitor_cond", .reply = read},
 	    {.method = "monitor_cancel", .reply = cancel_ok},
 	    {.method = "monitor", .reply_fn = monitor_then_update},
 	    {.method = "transact", .reply_fn = fake_commit_reply},
@@ -346,7 +346,7 @@ static void bond_member_the_switch_could_not_open_is_named(void **unused)
 	    "{\"id\":@ID@,\"result\":[{\"rows\":[]},{\"rows\":[]}],\"error\":null}";
 	char *read = reply_with("bond.json");
 	const struct fake_step steps[] = {
-	    {.method = "monitor", .reply = read},
+	    {.method = "monitor_cond", .reply = read},
 	    {.method = "monitor_cancel", .reply = cancel_ok},
 	    {.method = "transact", .reply = no_rows},
 	    {.method = "monitor", .reply_fn = monitor_then_update},

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The snapshot read as text (ovs_db_read.c): the recorded seed, OVSDB's notation in its
- * forms, row updates with more than "new", values of an unexpected kind, rows made json on
- * demand, errors. */
+ * forms, row updates with more than "new", values of an unexpected kind, columns left out at
+ * their default, rows made json on demand, errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,7 +37,7 @@ static void the_recorded_reply_reads_as_jansson_reads_it(void **unused)
 	json_t *want = fake_data_json("seed.json");
 	struct hn_ovs_db *db;
 	const struct hn_ovs_port *p;
-	json_t *row;
+	json_t *row, *defaults;
 
 	/* the reply's result at an offset, as hn_ovs_rpc_call_text gives it */
 	size_t len = strlen(text);
@@ -58,12 +58,18 @@ static void the_recorded_reply_reads_as_jansson_reads_it(void **unused)
 	assert_int_equal(p->tag, 99);
 	assert_true(p->owned);
 	assert_string_equal(db->bridges[p->bridge].name, "brint");
-	/* a row made json is the row as sent, with its uuid */
+	/* a row made json is the row as sent, with its uuid, and the columns the server left
+	 * out at their default */
 	row = json_deep_copy(json_object_get(
 	    json_object_get(json_object_get(want, "Port"), "3d00cd7f-7945-4235-b830-604f24b59a7d"),
-	    "new"));
+	    "initial"));
 	json_object_set_new(row, "_uuid",
 			    json_pack("[s, s]", "uuid", "3d00cd7f-7945-4235-b830-604f24b59a7d"));
+	defaults = json_pack("{s:[s,[]], s:[s,[]], s:[s,[]], s:[s,[]], s:[s,[]], s:[s,[]]}",
+			     "trunks", "set", "vlan_mode", "set", "bond_mode", "set", "lacp", "set",
+			     "other_config", "map", "interfaces", "set");
+	json_object_update_missing(row, defaults);
+	json_decref(defaults);
 	assert_true(json_equal(hn_ovs_row_json(p->row), row));
 	json_decref(row);
 	assert_string_equal(
@@ -148,8 +154,61 @@ static void rows_without_their_keys_are_refused(void **unused)
 	assert_non_null(strstr(hn_errmsg(), "a Port row without name"));
 	assert_int_equal(parse("", "", "\"i\":{\"new\":{}}", &db), -EPROTO);
 	assert_non_null(strstr(hn_errmsg(), "an Interface row without name or type"));
-	assert_int_equal(parse("\"b\":{\"new\":{\"name\":\"br\"}}", "", "", &db), -EPROTO);
+	assert_int_equal(parse("\"b\":{\"new\":{\"datapath_type\":\"\"}}", "", "", &db), -EPROTO);
 	assert_non_null(strstr(hn_errmsg(), "a Bridge row without name or datapath_type"));
+	/* a column sent, but not a string, is not the default */
+	assert_int_equal(
+	    parse("\"b\":{\"new\":{\"name\":\"br\",\"datapath_type\":1}}", "", "", &db), -EPROTO);
+	assert_non_null(strstr(hn_errmsg(), "a Bridge row without name or datapath_type"));
+	assert_int_equal(parse("", "", "\"i\":{\"new\":{\"name\":\"i\",\"type\":[]}}", &db),
+			 -EPROTO);
+	assert_non_null(strstr(hn_errmsg(), "an Interface row without name or type"));
+}
+
+/* monitor_cond leaves a column at its default out of a row: it reads as that default, and
+ * the row made json has it (a wait or an undo quotes it). */
+static void columns_left_out_read_as_their_default(void **unused)
+{
+	struct hn_ovs_db *db;
+	const struct hn_ovs_port *p;
+	const struct hn_ovs_iface *i;
+	json_t *row;
+
+	assert_int_equal(parse("\"b\":{\"initial\":{\"name\":\"br\",\"ports\":[\"uuid\",\"p\"]}}",
+			       "\"p\":{\"initial\":{\"name\":\"p\"}}",
+			       "\"i\":{\"initial\":{\"name\":\"p\"}}", &db),
+			 0);
+	assert_string_equal(db->bridges[0].datapath_type, "");
+	assert_int_equal(db->bridges[0].n_ports, 1);
+	assert_false(db->bridges[0].owned);
+	p = hn_ovs_db_port(db, "p");
+	assert_int_equal(p->tag, 0);
+	assert_true(hn_vlanset_empty(&p->trunks));
+	assert_null(p->vlan_mode);
+	assert_null(p->bond_mode);
+	assert_false(p->owned);
+	i = hn_ovs_db_port_iface(db, p);
+	assert_string_equal(i->type, "");
+	assert_int_equal(i->mtu_request, 0);
+	row = json_loads("{\"_uuid\":[\"uuid\",\"p\"],\"name\":\"p\",\"tag\":[\"set\",[]],"
+			 "\"trunks\":[\"set\",[]],\"vlan_mode\":[\"set\",[]],"
+			 "\"bond_mode\":[\"set\",[]],\"lacp\":[\"set\",[]],"
+			 "\"other_config\":[\"map\",[]],\"interfaces\":[\"set\",[]],"
+			 "\"external_ids\":[\"map\",[]]}",
+			 0, NULL);
+	assert_true(json_equal(hn_ovs_row_json(p->row), row));
+	json_decref(row);
+	row = json_loads("{\"_uuid\":[\"uuid\",\"i\"],\"name\":\"p\",\"type\":\"\","
+			 "\"mtu_request\":[\"set\",[]]}",
+			 0, NULL);
+	assert_true(json_equal(hn_ovs_row_json(i->row), row));
+	json_decref(row);
+	row = json_loads("{\"_uuid\":[\"uuid\",\"r\"],\"next_cfg\":7,\"cur_cfg\":6,"
+			 "\"bridges\":[\"set\",[]],\"external_ids\":[\"map\",[]]}",
+			 0, NULL);
+	assert_true(json_equal(hn_ovs_row_json(db->root_row), row));
+	json_decref(row);
+	hn_ovs_db_free(db);
 }
 
 static void malformed_replies(void **unused)
@@ -188,6 +247,7 @@ int main(void)
 	    cmocka_unit_test(sets_maps_and_lone_atoms),
 	    cmocka_unit_test(unexpected_kinds_read_as_absent),
 	    cmocka_unit_test(rows_without_their_keys_are_refused),
+	    cmocka_unit_test(columns_left_out_read_as_their_default),
 	    cmocka_unit_test(malformed_replies),
 	};
 

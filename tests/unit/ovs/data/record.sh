@@ -24,27 +24,30 @@ for t in result:
     tables.append(" {\"rows\": [\n  " + ",\n  ".join(rows) + "]}")
 print("[\n" + ",\n".join(tables) + "\n]")' >"$here/$1"
 }
-# snap FILE: what hostnet's read (read-request.json, a monitor) gets, one row a line. Taken
-# as selects of the same columns (ovsdb-client's monitor does not print the protocol's
-# JSON), each row then keyed by its uuid as the monitor's initial contents are.
+# snap FILE: what hostnet's read (read-request.json, a monitor_cond) gets, one row a line.
+# Taken as selects of the same columns (ovsdb-client's monitor-cond does not print the
+# protocol's JSON), each row then keyed by its uuid as the monitor's initial contents are,
+# without the columns at their default value, which monitor_cond leaves out.
 snap() {
 	local req
 	req=$(python3 -c '
 import json, sys
 db, _, tables = json.load(open(sys.argv[1]))
 print(json.dumps([db] + [{"op": "select", "table": t, "where": [],
-                          "columns": ["_uuid"] + m["columns"]} for t, m in tables.items()]))' \
+                          "columns": ["_uuid"] + m[0]["columns"]} for t, m in tables.items()]))' \
 		"$here/read-request.json")
 	"$lab" exec $name ovsdb-client transact "$LAB_OVSDB" "$req" |
 		python3 -c '
 import json, sys
 tables = list(json.load(open(sys.argv[1]))[2])
+default = ("", 0, False, ["set", []], ["map", []])
 out = []
 for name, t in zip(tables, json.load(sys.stdin)):
     rows = []
     for r in t["rows"]:
         u = r.pop("_uuid")[1]
-        rows.append("  " + json.dumps(u) + ": {\"new\": " + json.dumps(r, sort_keys=True) + "}")
+        r = {k: v for k, v in r.items() if v not in default}
+        rows.append("  " + json.dumps(u) + ": {\"initial\": " + json.dumps(r, sort_keys=True) + "}")
     if rows:
         out.append(" " + json.dumps(name) + ": {\n" + ",\n".join(rows) + "}")
 print("{\n" + ",\n".join(out) + "\n}")' "$here/read-request.json" >"$here/$1"
