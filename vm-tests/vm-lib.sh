@@ -235,8 +235,8 @@ ping_result() {
 
 # ping_gaps T0_MS: the echo requests left unanswered, as runs of sequence numbers, each at the
 # time of the last reply before it, in seconds after T0_MS (now_ms's clock):
-# "seq 484-487 at +2.110 s". ping_gaps --spans: one line per run, "PREV_MS NEXT_MS", the
-# times (now_ms's clock) of the replies around it (0 where there is none).
+# "seq 484-487 at +2.110 s". ping_gaps --spans: one line per run, "PREV_MS NEXT_MS N", the
+# times (now_ms's clock) of the replies around it (0 where there is none) and how many.
 ping_gaps() {
 	awk -v t0="$1" -v sent="$PING_SENT" '
 		match($0, /^\[[0-9.]+\].* icmp_seq=[0-9]+ /) {
@@ -250,13 +250,20 @@ ping_gaps() {
 				if (s in at) { last = at[s]; continue }
 				for (e = s; e < sent && !((e + 1) in at); e++) ;
 				if (t0 == "--spans")
-					printf "%.0f %.0f\n", last * 1000, ((e + 1) in at) ? at[e + 1] * 1000 : 0
+					printf "%.0f %.0f %d\n", last * 1000, ((e + 1) in at) ? at[e + 1] * 1000 : 0,
+						e - s + 1
 				else
 					printf "%sseq %s at %s", sep, (s == e ? s : s "-" e),
-						(last == "" ? "the start" : sprintf("+%.3f s", last - t0 / 1000))
+						(last == "" ? "the start" : sprintf("%+.3f s", last - t0 / 1000))
 				sep = ", "; s = e
 			}
 		}' "$TMP/ping"
+}
+
+# ping_lost_since T0_MS: the requests left unanswered but those of runs answered again
+# before T0_MS (ping_start's half second before the change: not the change's doing).
+ping_lost_since() {
+	ping_gaps --spans | awk -v t="$1" '!($2 != 0 && $2 < t) { n += $3 } END { print n + 0 }'
 }
 
 unit_succeeded() {

@@ -97,7 +97,7 @@ unassociated_drops() {
 }
 
 case_up_under_5_ms_pings() {
-	local running drops0 drops t0 gaps added joined outside
+	local running drops0 drops t0 gaps added joined lost outside
 	drops0=$(unassociated_drops) || why "could not read ovs-vswitchd's log" || return 1
 	ping_start 12
 	t0=$(now_ms)
@@ -113,10 +113,14 @@ case_up_under_5_ms_pings() {
 	echo "# up under pings: $PING_SENT pings every 5 ms, $PING_LOST lost${gaps:+ ($gaps)}, $PING_DUPS DUP!; up took $ELAPSED ms; eno1 joined br0 at $joined; ovs-vswitchd logged $drops drop(s) on an unassociated datapath port"
 	rc_is 0 && out_has "up: applied" || return 1
 	[[ $running == yes ]] || why "the pings ended before up did: the move was not measured whole" || return 1
-	outside=$(ping_gaps --spans | awk -v a="$added" -v b="${attach_window_ms[0]}" -v e="${attach_window_ms[1]}" \
-		'$1 < a - b || $2 == 0 || $2 > a + e { n++ } END { print n + 0 }')
-	((PING_LOST == 0 || (outside == 0 && PING_LOST <= 10))) ||
-		why "$PING_LOST of $PING_SENT echo replies lost during up ($gaps; eno1 joined br0 at $joined; $outside run(s) of them outside its window)" ||
+	# A run of losses answered again before up began (the provider's pings start half a
+	# second earlier) is not up's doing: shown above, not counted.
+	lost=$(ping_lost_since "$t0")
+	outside=$(ping_gaps --spans | awk -v t="$t0" -v a="$added" -v b="${attach_window_ms[0]}" \
+		-v e="${attach_window_ms[1]}" '!($2 != 0 && $2 < t) && ($1 < a - b || $2 == 0 || $2 > a + e) { n++ }
+		END { print n + 0 }')
+	((lost == 0 || (outside == 0 && lost <= 10))) ||
+		why "$lost of $PING_SENT echo replies lost during up ($gaps; eno1 joined br0 at $joined; $outside run(s) of them outside its window)" ||
 		return 1
 	((PING_DUPS == 0)) || why "$PING_DUPS DUP! replies during up" || return 1
 	portsec_clean

@@ -152,7 +152,8 @@ case_down_under_5_ms_pings() {
 	rc_is 0 && out_has "down: applied" || return 1
 	uplink_on_eno1 && host_answers && portsec_clean || return 1
 	[[ $running == yes ]] || why "the pings ended before down did: the move was not measured whole" || return 1
-	((PING_LOST == 0)) || why "$PING_LOST of $PING_SENT echo replies lost during down ($(ping_gaps "$t0"))" || return 1
+	(($(ping_lost_since "$t0") == 0)) ||
+		why "$(ping_lost_since "$t0") of $PING_SENT echo replies lost during down ($(ping_gaps "$t0"))" || return 1
 	((PING_DUPS == 0)) || why "$PING_DUPS DUP! replies during down" || return 1
 	hn "$UPLINK" down && rc_is 0 && out_has "down: nothing to change"
 }
