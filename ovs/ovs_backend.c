@@ -142,11 +142,12 @@ static const char *datapath_of(const struct hn_config *want)
 	return access("/sys/module/openvswitch", F_OK) == 0 ? "system" : "netdev";
 }
 
-/* The device MTU of the interfaces the config gives one, shown beside it: asked only then
- * (ovs_db.h). */
-static int read_device_mtus(struct ovs_state *s, const struct hn_config *want)
+/* The device MTU of the interfaces the config gives one, which verify shows beside it:
+ * asked only then (ovs_db.h). */
+static int read_device_mtus(struct ovs_state *s, const struct hn_config *want,
+			    const struct hn_plan *plan)
 {
-	json_t *params = hn_ovs_db_device_mtus_params(want), *result;
+	json_t *params = plan->observe ? hn_ovs_db_device_mtus_params(want) : NULL, *result;
 	int r;
 
 	if (!params)
@@ -165,7 +166,7 @@ static int diff_into(struct ovs_state *s, const struct hn_config *want, struct h
 {
 	size_t from = plan->n;
 	json_t *result;
-	int r = read_device_mtus(s, want);
+	int r = read_device_mtus(s, want, plan);
 
 	if (r == 0)
 		r = hn_ovs_diff(s->db, want, s->datapath, plan);

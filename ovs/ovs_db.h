@@ -54,8 +54,8 @@ json_t *hn_ovs_row_json(struct hn_ovs_row *row);
 
 /* Only name, type and the MTU asked are read: a port's own interface has the port's name,
  * and those are all the diff compares. The device's MTU, which every interface has, is
- * fetched only for those the config gives one (hn_ovs_db_device_mtus_params); removals
- * fetch whole rows later (ovs_diff.h). */
+ * fetched only when verify observes, for those the config gives one
+ * (hn_ovs_db_device_mtus_params); removals fetch whole rows later (ovs_diff.h). */
 struct hn_ovs_iface {
 	const char *uuid;
 	const char *name, *type; /* type "" = a system device */
@@ -117,7 +117,7 @@ int hn_ovs_db_parse_text(char *text, size_t off, size_t len, struct hn_ovs_db **
 int hn_ovs_db_parse(const json_t *result, struct hn_ovs_db **out);
 void hn_ovs_db_free(struct hn_ovs_db *db);
 /* The params of a transaction that reads the device MTU of each interface the config gives
- * an MTU (to show beside it), or NULL when it gives none. */
+ * an MTU (verify shows it beside that), or NULL when it gives none. */
 json_t *hn_ovs_db_device_mtus_params(const struct hn_config *want);
 /* Its result into db's interfaces. */
 void hn_ovs_db_set_device_mtus(struct hn_ovs_db *db, const json_t *result);

@@ -98,8 +98,8 @@ static int opt_int(struct hn_ovs_scan *s, bool *set, long long *out)
 	return hn_ovs_scan_int(s, out);
 }
 
-/* An optional integer column that holds an MTU (mtu_request, mtu): 0 when empty (["set", []])
- * or out of range. */
+/* An optional integer column that holds an MTU (mtu_request): 0 when empty (["set", []]) or
+ * out of range. */
 static int opt_mtu(struct hn_ovs_scan *s, unsigned *mtu)
 {
 	long long v;
@@ -347,8 +347,6 @@ static int read_ifaces(struct reader *rd)
 				r = opt_string(s, &f->type);
 			else if (is(k, "mtu_request"))
 				r = opt_mtu(s, &f->mtu_request);
-			else if (is(k, "mtu"))
-				r = opt_mtu(s, &f->mtu);
 			else
 				r = hn_ovs_scan_skip(s);
 			if (r < 0)
