@@ -116,12 +116,13 @@ int hn_ovs_db_parse_text(char *text, size_t off, size_t len, struct hn_ovs_db **
 /* The same from a result already made json (a test's). */
 int hn_ovs_db_parse(const json_t *result, struct hn_ovs_db **out);
 void hn_ovs_db_free(struct hn_ovs_db *db);
+HN_DEFINE_CLEANUP(hn_ovs_db_freep, struct hn_ovs_db *, hn_ovs_db_free)
+
 /* The params of a transaction that reads the device MTU of each interface the config gives
  * an MTU (verify shows it beside that), or NULL when it gives none. */
 json_t *hn_ovs_db_device_mtus_params(const struct hn_config *want);
 /* Its result into db's interfaces. */
 void hn_ovs_db_set_device_mtus(struct hn_ovs_db *db, const json_t *result);
-HN_DEFINE_CLEANUP(hn_ovs_db_freep, struct hn_ovs_db *, hn_ovs_db_free)
 
 const struct hn_ovs_bridge *hn_ovs_db_bridge(const struct hn_ovs_db *db, const char *name);
 const struct hn_ovs_port *hn_ovs_db_port(const struct hn_ovs_db *db, const char *name);

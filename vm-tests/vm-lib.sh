@@ -260,11 +260,12 @@ ping_gaps() {
 		}' "$TMP/ping"
 }
 
-# ping_lost_since T0_MS: the requests left unanswered but those of runs answered again
-# before T0_MS (ping_start's half second before the change: not the change's doing).
-ping_lost_since() {
-	ping_gaps --spans | awk -v t="$1" '!($2 != 0 && $2 < t) { n += $3 } END { print n + 0 }'
-}
+# ping_spans_since T0_MS: ping_gaps --spans but the runs answered again before T0_MS
+# (ping_start's half second before the change: not the change's doing).
+ping_spans_since() { ping_gaps --spans | awk -v t="$1" '!($2 != 0 && $2 < t)'; }
+
+# ping_lost_since T0_MS: the requests those runs left unanswered.
+ping_lost_since() { ping_spans_since "$1" | awk '{ n += $3 } END { print n + 0 }'; }
 
 unit_succeeded() {
 	local got

@@ -116,9 +116,8 @@ case_up_under_5_ms_pings() {
 	# A run of losses answered again before up began (the provider's pings start half a
 	# second earlier) is not up's doing: shown above, not counted.
 	lost=$(ping_lost_since "$t0")
-	outside=$(ping_gaps --spans | awk -v t="$t0" -v a="$added" -v b="${attach_window_ms[0]}" \
-		-v e="${attach_window_ms[1]}" '!($2 != 0 && $2 < t) && ($1 < a - b || $2 == 0 || $2 > a + e) { n++ }
-		END { print n + 0 }')
+	outside=$(ping_spans_since "$t0" | awk -v a="$added" -v b="${attach_window_ms[0]}" \
+		-v e="${attach_window_ms[1]}" '$1 < a - b || $2 == 0 || $2 > a + e { n++ } END { print n + 0 }')
 	((lost == 0 || (outside == 0 && lost <= 10))) ||
 		why "$lost of $PING_SENT echo replies lost during up ($gaps; eno1 joined br0 at $joined; $outside run(s) of them outside its window)" ||
 		return 1

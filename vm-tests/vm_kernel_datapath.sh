@@ -141,7 +141,7 @@ case_fault_during_down_rolled_back() {
 }
 
 case_down_under_5_ms_pings() {
-	local running t0
+	local running t0 lost
 	ping_start 10
 	t0=$(now_ms)
 	hn "$UPLINK" down
@@ -152,8 +152,9 @@ case_down_under_5_ms_pings() {
 	rc_is 0 && out_has "down: applied" || return 1
 	uplink_on_eno1 && host_answers && portsec_clean || return 1
 	[[ $running == yes ]] || why "the pings ended before down did: the move was not measured whole" || return 1
-	(($(ping_lost_since "$t0") == 0)) ||
-		why "$(ping_lost_since "$t0") of $PING_SENT echo replies lost during down ($(ping_gaps "$t0"))" || return 1
+	lost=$(ping_lost_since "$t0")
+	((lost == 0)) ||
+		why "$lost of $PING_SENT echo replies lost during down ($(ping_gaps "$t0"))" || return 1
 	((PING_DUPS == 0)) || why "$PING_DUPS DUP! replies during down" || return 1
 	hn "$UPLINK" down && rc_is 0 && out_has "down: nothing to change"
 }
