@@ -346,6 +346,7 @@ static int check_after(struct hn_session *s, struct hn_config *want, struct hn_p
 	int r = hn_uplink_check_from(want, want->down, gateway_timeout_ms);
 	size_t n = *applied;
 	struct hn_error undo;
+	const char *lacp;
 	int u, back;
 
 	if (r == 0)
@@ -365,11 +366,19 @@ static int check_after(struct hn_session *s, struct hn_config *want, struct hn_p
 			      "`hostnet plan` to see how the host stands",
 			      hn_errmsg(), undo.msg);
 	*applied = 0;
+	lacp = hn_uplink_lacp_bridge(want);
 	return hn_err(r,
 		      "%s after the change; all %zu change(s) were rolled back and the gateway "
-		      "%s",
+		      "%s%s%s%s",
 		      hn_errmsg(), n,
-		      back == 0 ? "answers again as before" : "does NOT answer now either");
+		      back == 0 ? "answers again as before" : "does NOT answer now either",
+		      lacp ? "; " : "", lacp ? lacp : "",
+		      lacp ? "'s uplink speaks LACP: frames pass only once the provider's switch "
+			     "negotiates its aggregate (up; ports not set up for LACP never do) or "
+			     "lets go of it (down: its LACP timing out, seconds with fast LACPDUs "
+			     "and over 90 s with slow ones, or its admin undoing it), which must "
+			     "happen within --gateway-timeout"
+			   : "");
 }
 
 /*

@@ -234,6 +234,15 @@ int hn_uplink_resolve(struct hn_config *c, struct hn_session *s)
 	return 0;
 }
 
+const char *hn_uplink_lacp_bridge(const struct hn_config *c)
+{
+	for (size_t i = 0; i < c->n_bridges; i++)
+		if (c->bridges[i].uplink[0] && c->bridges[i].n_bond &&
+		    c->bridges[i].lacp != HN_LACP_OFF)
+			return c->bridges[i].name;
+	return NULL;
+}
+
 bool hn_plan_moves_uplink(const struct hn_plan *plan)
 {
 	for (size_t i = 0; i < plan->n; i++)

@@ -37,6 +37,10 @@
 #                           back to eno1 once the gateway answers there (the provider's LACP
 #                           times out first: --gateway-timeout 15000), and eno1 stays reached
 #                           when the provider undoes its LAG.
+#   lacp_without_partner    `lacp: active` on ports that are no aggregate (the lab's Linux
+#                           bridge): no frame passes, up is rolled back by its gateway check
+#                           (exit 1, one line naming LACP and --gateway-timeout), the host as
+#                           it was and answering.
 #
 # Must run as root. $HOSTNET is the binary under test (default build/hostnet). The last
 # line is "N passed, N failed"; the exit status is non-zero when a case failed.
@@ -283,5 +287,20 @@ case_lacp_balance_tcp() {
 	return 1
 }
 
+# `lacp: active` where the provider's ports are no aggregate (the lab's Linux bridge, which
+# speaks no LACP): the bond never negotiates, so no frame passes; the gateway check rolls the
+# move back, and its one line says the switch must negotiate within --gateway-timeout.
+case_lacp_without_partner() {
+	fresh_lab || return 1
+	sed 's/mode: active-backup }/mode: balance-tcp, lacp: active }/' "$CONF/uplink-bond.yaml" \
+		>"$TMP/lacp.yaml"
+	hn "$TMP/lacp.yaml" up --gateway-timeout 1500
+	rc_is 1 && err_is_one_line_with "br0: gateway 198.51.100.1 did not answer ARP within 1500 ms" \
+		"all 12 change(s) were rolled back" "br0's uplink speaks LACP" \
+		"within --gateway-timeout" || return 1
+	back_on_eno1 && host_unchanged_since pristine && host_answers && portsec_gw1_clean
+}
+
 need_hostnet
-run_cases active_backup_failover member_addresses_move bond_imported lacp_balance_tcp
+run_cases active_backup_failover member_addresses_move bond_imported lacp_balance_tcp \
+	lacp_without_partner
