@@ -281,8 +281,13 @@ check() {
 }
 
 # What hostnet said, short: a verify prints a line per check, the failing ones are counted
-# in the first.
-hn_said() { head -n 3 "$TMP/out" | tr '\n' '|' && head -n 3 "$TMP/err" | tr '\n' '|'; }
+# in the first and named, with what was found, in lines of their own (the first 8 of them).
+hn_said() {
+	{
+		head -n 3 "$TMP/out"
+		tail -n +4 "$TMP/out" | grep -E '^(CRITICAL|WARNING|UNKNOWN) ' | head -n 8
+	} | tr '\n' '|' && head -n 3 "$TMP/err" | tr '\n' '|'
+}
 
 # seconds OF_SYSTEMD_ANALYZE: "1min 2.5s", "1.782s" or "782ms" as seconds.
 seconds() {
