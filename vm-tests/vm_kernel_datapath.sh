@@ -211,28 +211,42 @@ case_veth_joins_vlan_10_and_20() {
 # tagged through the kernel datapath (the tag in PACKET_AUXDATA). Every VLAN OK; then a veth
 # joining access ports of 150 and 220 (its ends answering no ARP: a pure L2 leak) is
 # CRITICAL, naming those two VLANs and no other.
+many_vlans_ok() {
+	rc_is 0 && first_line_is OK && all_ok &&
+		line_is OK "vlan 299 forwarding" "matrix trunks a and b hear each other on VLAN 299"
+}
+
+# What the guest's datapath (lookups lost) and ovs-vswitchd (upcalls) say, on one line.
+datapath_said() {
+	in_vm sh -c 'ovs-appctl dpctl/show | grep -E "lookups|flows"
+		ovs-appctl upcall/show | head -n 4
+		ovs-appctl coverage/show | grep -E "overflow|upcall|drop|miss|revalidate" | head -n 10' 2>&1 |
+		tr -s ' ' | tr '\n' '|' || true
+}
+
 case_many_vlans() {
 	hn verify-many-vlans.yaml up && rc_is 0 || return 1
 	# Right after this up (a trunk port of 200 VLANs added) the TCG guest's ovs-vswitchd
 	# is still busy for seconds, and the host's replies on VLAN 99 missed the window in
-	# 3 of 4 runs; a verify run on the settled host passed each time (2.1-2.4 s). That
-	# first run is printed, not judged: what it says under TCG is a figure, not a verdict.
+	# 3 of 4 runs when this was written (none of 14 in a loop at stop 26). That first run
+	# is printed, not judged: what it says under TCG is a figure, not a verdict.
 	hn verify-many-vlans.yaml verify
 	echo "# verify at once after up: exit $RC, $(grep -c '^CRITICAL' "$TMP/out" || true) CRITICAL line(s): $(grep '^CRITICAL' "$TMP/out" | cut -c1-70 | head -n 3 | tr '\n' '|')"
 	sleep 5
 	traces >"$TMP/before"
+	# The settled run is judged, twice at most: under TCG it missed VLAN 99's frames for
+	# its whole window (4.1 s) in 1 of 4 full runs at stop 25, where the case alone and 14
+	# runs in a loop (stop 26) always passed. The miss, what the guest's datapath and vswitchd
+	# said of their upcalls then, and the second run's verdict are printed; two misses in a
+	# row fail the case.
 	hn verify-many-vlans.yaml verify
-	rc_is 0 && first_line_is OK && all_ok &&
-		line_is OK "vlan 299 forwarding" "matrix trunks a and b hear each other on VLAN 299" ||
-		{
-			# Seen once in a full run (stop 25): VLAN 99's host replies missed; what the
-			# guest's datapath and vswitchd say of their upcalls then, for whoever looks next.
-			WHY+="; the guest's ovs-vswitchd: $(in_vm sh -c 'ovs-appctl dpctl/show | grep -E "lookups|flows"
-				ovs-appctl upcall/show | head -n 4
-				ovs-appctl coverage/show | grep -E "overflow|upcall|drop|miss|revalidate" | head -n 10' 2>&1 |
-				tr -s ' ' | tr '\n' '|' || true)"
-			return 1
-		}
+	if ! many_vlans_ok; then
+		echo "# settled verify missed: $WHY; the guest's ovs-vswitchd: $(datapath_said)"
+		sleep 5
+		hn verify-many-vlans.yaml verify
+		many_vlans_ok || { WHY+="; the guest's ovs-vswitchd: $(datapath_said)" && return 1; }
+		echo "# settled verify, second run: OK ($(grep -o 'time=[0-9.]*s' "$TMP/out" | head -n 1))"
+	fi
 	[[ $(grep -c ' forwarding: ' "$TMP/out") == 201 ]] || why "not 201 VLANs" || return 1
 	nothing_left && verify_note || return 1
 	local ok_note=$NOTE
