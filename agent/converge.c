@@ -343,7 +343,8 @@ static const char *unguarded(struct hn_session *s, struct hn_config *want, struc
 static int check_after(struct hn_session *s, struct hn_config *want, struct hn_plan *plan,
 		       size_t *applied, const char *unguarded, int gateway_timeout_ms)
 {
-	int r = hn_uplink_check_from(want, want->down, gateway_timeout_ms);
+	const struct hn_bridge *silent = NULL;
+	int r = hn_uplink_check_from(want, want->down, gateway_timeout_ms, &silent);
 	size_t n = *applied;
 	struct hn_error undo;
 	const char *lacp;
@@ -358,7 +359,7 @@ static int check_after(struct hn_session *s, struct hn_config *want, struct hn_p
 	 * ask again: the address is where it was before this run. */
 	hn_err_push(&undo);
 	u = hn_session_rollback(s, plan->actions, n);
-	back = u < 0 ? -1 : hn_uplink_check_from(want, !want->down, gateway_timeout_ms);
+	back = u < 0 ? -1 : hn_uplink_check_from(want, !want->down, gateway_timeout_ms, NULL);
 	hn_err_pop(&undo);
 	if (u < 0)
 		return hn_err(r,
@@ -366,7 +367,8 @@ static int check_after(struct hn_session *s, struct hn_config *want, struct hn_p
 			      "`hostnet plan` to see how the host stands",
 			      hn_errmsg(), undo.msg);
 	*applied = 0;
-	lacp = hn_uplink_lacp_bridge(want);
+	/* The silent gateway's bridge, not any: with two uplink bridges, only its bond. */
+	lacp = silent && hn_uplink_speaks_lacp(silent) ? silent->name : NULL;
 	return hn_err(r,
 		      "%s after the change; all %zu change(s) were rolled back and the gateway "
 		      "%s%s%s%s",

@@ -234,13 +234,9 @@ int hn_uplink_resolve(struct hn_config *c, struct hn_session *s)
 	return 0;
 }
 
-const char *hn_uplink_lacp_bridge(const struct hn_config *c)
+bool hn_uplink_speaks_lacp(const struct hn_bridge *b)
 {
-	for (size_t i = 0; i < c->n_bridges; i++)
-		if (c->bridges[i].uplink[0] && c->bridges[i].n_bond &&
-		    c->bridges[i].lacp != HN_LACP_OFF)
-			return c->bridges[i].name;
-	return NULL;
+	return b->uplink[0] && b->n_bond && b->lacp != HN_LACP_OFF;
 }
 
 bool hn_plan_moves_uplink(const struct hn_plan *plan)
@@ -394,7 +390,8 @@ int hn_uplink_check_before(const struct hn_config *c, struct hn_session *s, int 
 	return check_before6(c, s, timeout_ms);
 }
 
-int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_ms)
+int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_ms,
+			 const struct hn_bridge **silent)
 {
 	for (size_t i = 0; i < c->n_bridges; i++) {
 		const struct hn_bridge *b = &c->bridges[i];
@@ -404,8 +401,11 @@ int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_m
 		if (!b->uplink[0] || !b->has_gateway || !b->n_addresses)
 			continue;
 		r = hn_verify_gateway_ask(from, b->addresses[0].addr, b->gateway, timeout_ms);
-		if (r < 0)
+		if (r < 0) {
+			if (silent)
+				*silent = b;
 			return r;
+		}
 	}
 	for (size_t i = 0; i < c->n_bridges; i++) {
 		const struct hn_bridge *b = &c->bridges[i];
@@ -415,8 +415,11 @@ int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_m
 		if (!probes6(b))
 			continue;
 		r = hn_verify_gateway_ask6(from, &b->addresses6[0].addr, &b->gateway6, timeout_ms);
-		if (r < 0)
+		if (r < 0) {
+			if (silent)
+				*silent = b;
 			return r;
+		}
 	}
 	return 0;
 }

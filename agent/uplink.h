@@ -55,13 +55,15 @@ void hn_uplink_mark_kept(struct hn_config *c, const struct hn_plan *plan);
  */
 int hn_uplink_check_before(const struct hn_config *c, struct hn_session *s, int timeout_ms);
 
-/* The first bridge whose uplink is a bond speaking LACP, or NULL: its provider's switch
- * forwards by the NIC only once its own LACP has timed out (`down`) or negotiated (`up`),
- * which a gateway that does not answer within the timeout may be waiting for. */
-const char *hn_uplink_lacp_bridge(const struct hn_config *c);
+/* Is b's uplink a bond speaking LACP? Its provider's switch forwards by the NIC only once
+ * its own LACP has timed out (`down`) or negotiated (`up`), which a gateway that does not
+ * answer within the timeout may be waiting for. */
+bool hn_uplink_speaks_lacp(const struct hn_bridge *b);
 
 /* The gateway answers ARP from each uplink bridge's NIC (from_nic) or from the bridge; a
- * bridge that keeps its uplink on `down` (uplink_kept) is probed from the bridge. */
-int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_ms);
+ * bridge that keeps its uplink on `down` (uplink_kept) is probed from the bridge. On failure
+ * *silent (when silent is not NULL) is the bridge whose gateway did not answer. */
+int hn_uplink_check_from(const struct hn_config *c, bool from_nic, int timeout_ms,
+			 const struct hn_bridge **silent);
 
 #endif
