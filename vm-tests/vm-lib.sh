@@ -47,6 +47,8 @@
 #   wait_for SECONDS WHAT CMD...   poll CMD every 0.5 s until it holds; 1 with WHY after
 #   ping_start SECONDS      the provider pings the guest every 5 ms for about SECONDS
 #   ping_result             wait for it; PING_SENT PING_LOST PING_DUPS; 1 with WHY if no summary
+#   vswitchd_said_ms T0_MS TEXT   when the guest's ovs-vswitchd last logged TEXT, on
+#                           now_ms's clock (the guest's clock read by the IP timestamp option)
 #   ping_gaps T0_MS|--spans the unanswered requests, as "seq A-B at +S s" after T0_MS, or
 #                           the times of the replies around each run of them
 #   check NAME CMD...       lib.sh's run_check, each case starting with no hostnet output, so
@@ -210,6 +212,31 @@ wait_for() {
 		((SECONDS < deadline)) || why "$what: not within $bound s" || return 1
 		sleep 0.5
 	done
+}
+
+# The guest's clock less the provider's, in ms: with the IP timestamp option (ping -T
+# tsonly) the guest stamps the request and its reply (ms since midnight UTC) between the
+# provider's stamps out and back in; iputils prints the first stamp and then differences.
+guest_clock_offset() {
+	in_provider ping -n -c 1 -T tsonly "${VM_ADDR%/*}" 2>/dev/null | awk '
+		/^TS:/ { n = 0; d[n++] = $2; next }
+		n && n < 4 && /^[ \t]+-?[0-9]+$/ { d[n++] = $1 }
+		END { if (n == 4) printf "%.0f\n", (d[1] - d[3]) / 2; else exit 1 }'
+}
+
+# vswitchd_said_ms T0_MS TEXT: when the guest's ovs-vswitchd last logged a line holding TEXT,
+# on now_ms's clock (T0_MS, a moment near it, gives the day); 1 when no line holds it.
+vswitchd_said_ms() {
+	local line off
+	line=$(in_vm grep -F -- "$2" /var/log/openvswitch/ovs-vswitchd.log | tail -n 1)
+	[[ $line =~ T([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{3})Z ]] || return 1
+	off=$(guest_clock_offset) || return 1
+	awk -v h="${BASH_REMATCH[1]}" -v m="${BASH_REMATCH[2]}" -v s="${BASH_REMATCH[3]}" \
+		-v ms="${BASH_REMATCH[4]}" -v off="$off" -v t0="$1" 'BEGIN {
+			day = 86400000; g = ((h * 60 + m) * 60 + s) * 1000 + ms - off
+			t = t0 - t0 % day + g
+			if (t - t0 > day / 2) t -= day; else if (t0 - t > day / 2) t += day
+			printf "%.0f\n", t }'
 }
 
 # A count, not a signal: ping waits for the last reply, so a reply in flight when the

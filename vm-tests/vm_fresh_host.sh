@@ -67,31 +67,6 @@ case_plan_on_a_fresh_host() {
 # window's worth (10 replies).
 attach_window_ms=(100 150)
 
-# The guest's clock less the provider's, in ms: with the IP timestamp option (ping -T
-# tsonly) the guest stamps the request and its reply (ms since midnight UTC) between the
-# provider's stamps out and back in; iputils prints the first stamp and then differences.
-guest_clock_offset() {
-	in_provider ping -n -c 1 -T tsonly "${VM_ADDR%/*}" 2>/dev/null | awk '
-		/^TS:/ { n = 0; d[n++] = $2; next }
-		n && n < 4 && /^[ \t]+-?[0-9]+$/ { d[n++] = $1 }
-		END { if (n == 4) printf "%.0f\n", (d[1] - d[3]) / 2; else exit 1 }'
-}
-
-# When ovs-vswitchd said "added interface eno1" in this boot's log, on now_ms's clock
-# (near T0_MS: its day).
-eno1_added_ms() {
-	local line off
-	line=$(in_vm grep 'bridge br0: added interface eno1 on port' /var/log/openvswitch/ovs-vswitchd.log | tail -n 1)
-	[[ $line =~ T([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{3})Z ]] || return 1
-	off=$(guest_clock_offset) || return 1
-	awk -v h="${BASH_REMATCH[1]}" -v m="${BASH_REMATCH[2]}" -v s="${BASH_REMATCH[3]}" \
-		-v ms="${BASH_REMATCH[4]}" -v off="$off" -v t0="$1" 'BEGIN {
-			day = 86400000; g = ((h * 60 + m) * 60 + s) * 1000 + ms - off
-			t = t0 - t0 % day + g
-			if (t - t0 > day / 2) t -= day; else if (t0 - t > day / 2) t += day
-			printf "%.0f\n", t }'
-}
-
 unassociated_drops() {
 	in_vm sh -c 'grep -c "received packet on unassociated datapath port" /var/log/openvswitch/ovs-vswitchd.log || true'
 }
@@ -105,7 +80,7 @@ case_up_under_5_ms_pings() {
 	running=no
 	kill -0 "$PING_PID" 2>/dev/null && running=yes
 	ping_result || return 1
-	added=$(eno1_added_ms "$t0") || why "could not time ovs-vswitchd's \"added interface eno1\"" || return 1
+	added=$(vswitchd_said_ms "$t0" 'bridge br0: added interface eno1 on port') || why "could not time ovs-vswitchd's \"added interface eno1\"" || return 1
 	# Said whatever the outcome: these are the figures of the move on the kernel datapath.
 	drops=$(($(unassociated_drops) - drops0))
 	gaps=$(ping_gaps "$t0")
