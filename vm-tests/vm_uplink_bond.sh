@@ -169,37 +169,11 @@ case_down_under_5_ms_pings() {
 # ---- LACP: the provider's two ports an OVS bond speaking LACP (this host's kernel has no
 # bonding module), as in tests/integration/uplink_bond.sh ----
 
-UP_OVS=
-up_vsctl() { in_provider ovs-vsctl --db="unix:$UP_OVS/db.sock" --timeout=5 "$@"; }
-up_appctl() {
-	in_provider ovs-appctl -t "$UP_OVS/ovs-vswitchd.$(cat "$UP_OVS/ovs-vswitchd.pid").ctl" "$@"
-}
-
-# The provider's bridge upbr becomes an OVS bridge pbr with gw0 and gw1 in an LACP bond
-# (active, fast, active-backup by gw0, eno1's port, while no partner speaks); `vm stop` ends
-# its daemons with everything in the provider's namespace. gw0 and gw1 are taps: on the
-# userspace datapath their kernel still hears every frame and by default answers ARP for
-# pbr's address with its own MAC, which no switch port does, so they answer none
-# (tests/integration/uplink_bond.sh does the same).
+# The provider's switch speaking LACP (lib.sh); `vm stop` ends its daemons with everything
+# in the provider's namespace.
 provider_lacp() {
 	local i
-	UP_OVS=$VM_DIR/up-ovs
-	mkdir -p "$UP_OVS" &&
-		ovsdb-tool create "$UP_OVS/conf.db" /usr/share/openvswitch/vswitch.ovsschema &&
-		in_provider ovsdb-server "$UP_OVS/conf.db" --remote="punix:$UP_OVS/db.sock" \
-			--pidfile="$UP_OVS/ovsdb-server.pid" --log-file="$UP_OVS/ovsdb-server.log" \
-			--unixctl="$UP_OVS/ovsdb-server.ctl" --no-chdir --detach 2>>"$UP_OVS/start.log" &&
-		in_provider env OVS_RUNDIR="$UP_OVS" ovs-vswitchd "unix:$UP_OVS/db.sock" \
-			--pidfile="$UP_OVS/ovs-vswitchd.pid" --log-file="$UP_OVS/ovs-vswitchd.log" \
-			--no-chdir --detach 2>>"$UP_OVS/start.log" || why "the provider's OVS did not start" || return 1
-	in_provider sysctl -qw net.ipv4.conf.gw0.arp_ignore=1 net.ipv4.conf.gw1.arp_ignore=1 &&
-		in_provider ip addr del "$VM_GW/24" dev upbr && in_provider ip link del upbr &&
-		up_vsctl -- add-br pbr -- set bridge pbr datapath_type=netdev \
-			-- add-bond pbr pbond gw0 gw1 lacp=active bond_mode=balance-tcp \
-			other_config:lacp-time=fast other_config:lacp-fallback-ab=true \
-			other_config:bond-primary=gw0 &&
-		in_provider ip addr add "$VM_GW/24" dev pbr && in_provider ip link set pbr up ||
-		why "could not make the provider's LACP bond" || return 1
+	provider_lacp_switch "$VM_DIR/up-ovs" "$VM_GW" || return 1
 	for ((i = 0; i < 100; i++)); do
 		in_provider ping -n -q -c 1 -W 1 "${VM_ADDR%/*}" >/dev/null 2>&1 && return 0
 		sleep 0.2

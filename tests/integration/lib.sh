@@ -313,6 +313,39 @@ must() {
 
 in_up() { ip netns exec "$LAB_UP_NS" "$@"; }
 
+# ---- the provider's switch speaking LACP (uplink_bond.sh, vm-tests/vm_uplink_bond.sh) ----
+
+UP_OVS=
+up_vsctl() { in_up ovs-vsctl --db="unix:$UP_OVS/db.sock" --timeout=5 "$@"; }
+up_appctl() { in_up ovs-appctl -t "$UP_OVS/ovs-vswitchd.$(cat "$UP_OVS/ovs-vswitchd.pid").ctl" "$@"; }
+
+# provider_lacp_switch DIR GATEWAY: the provider's bridge upbr, GATEWAY's address on it,
+# replaced by an OVS bridge pbr of an ovsdb-server and a userspace ovs-vswitchd started in
+# the provider's namespace under DIR (UP_OVS; who stops the namespace ends them), its ports
+# gw0 and gw1 a bond speaking LACP (active, fast, balance-tcp). While no partner speaks LACP,
+# its fallback forwards by gw0, eno1's port (bond-primary), where the host's one configured
+# NIC is. gw0 and gw1 are the switch's ports: on the userspace datapath their kernel still
+# hears ARP, and by default answers it for pbr's address with its own MAC, which the host's
+# bond may then send down the other member; so they answer none (arp_ignore).
+provider_lacp_switch() {
+	UP_OVS=$1
+	must mkdir -p "$UP_OVS" &&
+		must ovsdb-tool create "$UP_OVS/conf.db" /usr/share/openvswitch/vswitch.ovsschema &&
+		must in_up ovsdb-server "$UP_OVS/conf.db" --remote="punix:$UP_OVS/db.sock" \
+			--pidfile="$UP_OVS/ovsdb-server.pid" --log-file="$UP_OVS/ovsdb-server.log" \
+			--unixctl="$UP_OVS/ovsdb-server.ctl" --no-chdir --detach &&
+		must in_up env OVS_RUNDIR="$UP_OVS" ovs-vswitchd "unix:$UP_OVS/db.sock" \
+			--pidfile="$UP_OVS/ovs-vswitchd.pid" --log-file="$UP_OVS/ovs-vswitchd.log" \
+			--no-chdir --detach &&
+		must in_up sysctl -qw net.ipv4.conf.gw0.arp_ignore=1 net.ipv4.conf.gw1.arp_ignore=1 &&
+		must in_up ip addr del "$2/24" dev upbr && must in_up ip link del upbr &&
+		must up_vsctl -- add-br pbr -- set bridge pbr datapath_type=netdev \
+			-- add-bond pbr pbond gw0 gw1 lacp=active bond_mode=balance-tcp \
+			other_config:lacp-time=fast other_config:lacp-fallback-ab=true \
+			other_config:bond-primary=gw0 &&
+		must in_up ip addr add "$2/24" dev pbr && must in_up ip link set pbr up
+}
+
 lab_settled() {
 	local i
 	for ((i = 0; i < 100; i++)); do

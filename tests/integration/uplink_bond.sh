@@ -191,36 +191,11 @@ case_bond_imported() {
 
 # ---- LACP ----
 
-UP_OVS=
-up_vsctl() { in_up ovs-vsctl --db="unix:$UP_OVS/db.sock" --timeout=5 "$@"; }
-up_appctl() { in_up ovs-appctl -t "$UP_OVS/ovs-vswitchd.$(cat "$UP_OVS/ovs-vswitchd.pid").ctl" "$@"; }
-
-# The provider's switch as an OVS bridge pbr in the provider namespace, its bond of gw0 and
-# gw1 speaking LACP; the lab's stop ends its daemons with everything in the namespace.
+# The provider's switch speaking LACP (lib.sh); the lab's stop ends its daemons with
+# everything in the namespace.
 provider_lacp() {
 	local i
-	UP_OVS=$LAB_DIR/up-ovs
-	must mkdir -p "$UP_OVS" &&
-		must ovsdb-tool create "$UP_OVS/conf.db" /usr/share/openvswitch/vswitch.ovsschema &&
-		must in_up ovsdb-server "$UP_OVS/conf.db" --remote="punix:$UP_OVS/db.sock" \
-			--pidfile="$UP_OVS/ovsdb-server.pid" --log-file="$UP_OVS/ovsdb-server.log" \
-			--unixctl="$UP_OVS/ovsdb-server.ctl" --no-chdir --detach 2>>"$UP_OVS/start.log" &&
-		must in_up env OVS_RUNDIR="$UP_OVS" ovs-vswitchd "unix:$UP_OVS/db.sock" \
-			--pidfile="$UP_OVS/ovs-vswitchd.pid" --log-file="$UP_OVS/ovs-vswitchd.log" \
-			--no-chdir --detach 2>>"$UP_OVS/start.log" || return 1
-	# While no partner speaks LACP, its fallback forwards by gw0, eno1's port (bond-primary),
-	# where the server's one configured NIC is. gw0 and gw1 are the switch's ports: on the
-	# userspace datapath their kernel still hears ARP, and by default answers it for pbr's
-	# address with its own MAC, which the host's bond may then send down the other member
-	# (the lab's eno2 answers none either: vm-tests/lab).
-	must in_up sysctl -qw net.ipv4.conf.gw0.arp_ignore=1 net.ipv4.conf.gw1.arp_ignore=1 &&
-		must in_up ip addr del 198.51.100.1/24 dev upbr && must in_up ip link del upbr &&
-		must up_vsctl -- add-br pbr -- set bridge pbr datapath_type=netdev \
-			-- add-bond pbr pbond gw0 gw1 lacp=active bond_mode=balance-tcp \
-			other_config:lacp-time=fast other_config:lacp-fallback-ab=true \
-			other_config:bond-primary=gw0 &&
-		must in_up ip addr add 198.51.100.1/24 dev pbr && must in_up ip link set pbr up ||
-		return 1
+	provider_lacp_switch "$LAB_DIR/up-ovs" 198.51.100.1 || return 1
 	for ((i = 0; i < 100; i++)); do
 		in_lab ping -c 1 -W 1 -q "$LAB_GW" >/dev/null 2>&1 && return 0
 		sleep 0.1
