@@ -190,9 +190,9 @@ static int apply_route(struct nl_sock *sk, struct hn_nl_change *c)
 					       : inet_ntop(AF_INET, &rt.gateway, gw, sizeof(gw)),
 			 c->ifname);
 	flags = NLM_F_CREATE | (c->op == HN_OP_CHANGE ? NLM_F_REPLACE : NLM_F_EXCL);
-	if (rt.has_gateway)
+	if (rt.has_gateway && c->op == HN_OP_CHANGE)
 		hn_nl_neigh_carry(sk, rt.family == AF_INET6 ? AF_INET6 : AF_INET, gw_of(&rt),
-				  rt.oif);
+				  c->old.oif, rt.oif);
 	return request(sk, hn_nl_msg_route(RTM_NEWROUTE, flags, &rt), c,
 		       c->op == HN_OP_CHANGE ? "replace" : "add", what, hint[0] ? hint : NULL);
 }
@@ -317,7 +317,7 @@ int hn_nl_undo_change(struct nl_sock *sk, const struct hn_nl_change *c)
 		hn_nl_route_format(&rt, NULL, what + strlen(what));
 		if (c->op == HN_OP_CHANGE && old.has_gateway)
 			hn_nl_neigh_carry(sk, old.family == AF_INET6 ? AF_INET6 : AF_INET,
-					  gw_of(&old), old.oif);
+					  gw_of(&old), c->ifindex, old.oif);
 		if (c->op == HN_OP_CHANGE)
 			return undo_talk(
 			    sk, hn_nl_msg_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &old),

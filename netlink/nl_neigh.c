@@ -12,8 +12,8 @@
 
 struct search {
 	struct nl_addr *gw;
-	int ifindex;
-	struct nl_addr *lladdr; /* the first one found elsewhere, a reference */
+	int ifindex;		/* the device the route leaves */
+	struct nl_addr *lladdr; /* its entry's, a reference */
 };
 
 static void look(struct nl_object *obj, void *arg)
@@ -22,16 +22,16 @@ static void look(struct nl_object *obj, void *arg)
 	struct search *s = arg;
 	struct nl_addr *ll = rtnl_neigh_get_lladdr(n);
 
-	if (s->lladdr || !ll || rtnl_neigh_get_ifindex(n) == s->ifindex ||
+	if (s->lladdr || !ll || rtnl_neigh_get_ifindex(n) != s->ifindex ||
 	    !(rtnl_neigh_get_state(n) & KNOWN) || !rtnl_neigh_get_dst(n) ||
 	    nl_addr_cmp(rtnl_neigh_get_dst(n), s->gw) != 0)
 		return;
 	s->lladdr = nl_addr_get(ll);
 }
 
-void hn_nl_neigh_carry(struct nl_sock *sk, int family, const void *gw, int ifindex)
+void hn_nl_neigh_carry(struct nl_sock *sk, int family, const void *gw, int from, int to)
 {
-	struct search s = {.ifindex = ifindex};
+	struct search s = {.ifindex = from};
 	struct nl_cache *cache = NULL;
 	struct rtnl_neigh *n = NULL;
 	int r;
@@ -43,7 +43,7 @@ void hn_nl_neigh_carry(struct nl_sock *sk, int family, const void *gw, int ifind
 	nl_cache_foreach(cache, look, &s);
 	if (!s.lladdr || !(n = rtnl_neigh_alloc()))
 		goto out;
-	rtnl_neigh_set_ifindex(n, ifindex);
+	rtnl_neigh_set_ifindex(n, to);
 	rtnl_neigh_set_family(n, family);
 	rtnl_neigh_set_dst(n, s.gw);
 	rtnl_neigh_set_lladdr(n, s.lladdr);

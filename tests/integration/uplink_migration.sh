@@ -36,6 +36,10 @@
 #                              finds nothing to change
 #   addresses_taken_from_eno1  a config without br0's addresses and gateway: same end state
 #                              (the explicit config's plan then exits 0); down gives back
+#   gateway_entry_carried_from_the_nic
+#                              eight other devices hold an entry for the gateway's address
+#                              with a MAC nobody has: up gives br0 the entry eno1 had, down
+#                              gives it back to eno1 (not one of theirs)
 #   down_after_adopting_a_hand_made_br0
 #   down_after_finishing_a_move_onto_a_hand_made_br0
 #                              a br0 made by hand with eno1 on it (the address moved by hand,
@@ -296,6 +300,33 @@ case_down_on_a_hand_made_br0_hostnet_moved_onto() {
 	ports_are br0 "" && host_answers && portsec_clean
 }
 
+# The gateway's MAC as DEV's neighbour entry holds it (empty when it has none).
+gateway_mac_on() {
+	in_lab ip neigh show "$LAB_GW" dev "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'
+}
+
+case_gateway_entry_carried_from_the_nic() {
+	local i mac
+	fresh_lab || return 1
+	must in_lab ping -n -q -c 1 -W 1 "$LAB_GW" || return 1
+	mac=$(gateway_mac_on eno1)
+	[[ -n $mac ]] || why "eno1 has no neighbour entry for $LAB_GW after a ping" || return 1
+	# Eight other devices with an entry for the gateway's address and a MAC nobody has (as a
+	# bond member without an address keeps one from before the gateway's MAC changed).
+	for ((i = 1; i <= 8; i++)); do
+		must in_lab ip link add "hn-old$i" type veth peer name "hn-oldp$i" &&
+			must in_lab ip link set "hn-old$i" up &&
+			must in_lab ip neigh add "$LAB_GW" lladdr "02:00:00:00:00:0$i" dev "hn-old$i" nud stale ||
+			return 1
+	done
+	hn "$SEED" up && rc_is 0 && migrated || return 1
+	[[ $(gateway_mac_on br0) == "$mac" ]] ||
+		why "br0's entry for $LAB_GW: '$(gateway_mac_on br0)', eno1 had $mac" || return 1
+	hn "$SEED" down && rc_is 0 || return 1
+	[[ $(gateway_mac_on eno1) == "$mac" ]] ||
+		why "eno1's entry for $LAB_GW after down: '$(gateway_mac_on eno1)', the gateway's is $mac"
+}
+
 need_hostnet
 run_cases down_after_adopting_a_hand_made_br0 down_after_finishing_a_move_onto_a_hand_made_br0 \
 	down_on_a_hand_made_br0_hostnet_moved_onto \
@@ -303,4 +334,5 @@ run_cases down_after_adopting_a_hand_made_br0 down_after_finishing_a_move_onto_a
 	fault_during_move_rolls_back onlink_route_kept half_migrated_with_a_silent_gateway_is_finished \
 	half_migrated_address_on_both \
 	half_migrated_address_on_both_route_on_eno1 half_migrated_eno1_in_br0_address_on_eno1 \
-	half_migrated_by_hand_with_ovs_vsctl two_ups_at_once addresses_taken_from_eno1
+	half_migrated_by_hand_with_ovs_vsctl two_ups_at_once addresses_taken_from_eno1 \
+	gateway_entry_carried_from_the_nic
