@@ -346,6 +346,13 @@ provider_lacp_switch() {
 		must in_up ip addr add "$2/24" dev pbr && must in_up ip link set pbr up
 }
 
+# gateway_mac_on DEV: the gateway's MAC as the host's neighbour entry on DEV holds it (empty
+# when it has none).
+gateway_mac_on() {
+	in_lab ip neigh show "$LAB_GW" dev "$1" |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'
+}
+
 lab_settled() {
 	local i
 	for ((i = 0; i < 100; i++)); do

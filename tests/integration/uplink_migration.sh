@@ -300,11 +300,6 @@ case_down_on_a_hand_made_br0_hostnet_moved_onto() {
 	ports_are br0 "" && host_answers && portsec_clean
 }
 
-# The gateway's MAC as DEV's neighbour entry holds it (empty when it has none).
-gateway_mac_on() {
-	in_lab ip neigh show "$LAB_GW" dev "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'
-}
-
 case_gateway_entry_carried_from_the_nic() {
 	local i mac
 	fresh_lab || return 1
